@@ -1,0 +1,8 @@
+//! The analysis core: everything that is true about the data, independent of how it is shown.
+//! Synchronous and deterministic. Nothing in here may import ratatui or crossterm (`tests/architecture.rs`
+//! enforces it).
+
+pub mod findings;
+pub mod ingest;
+pub mod model;
+pub mod time;

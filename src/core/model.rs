@@ -1,0 +1,489 @@
+//! The normalised event store: compact, interned CloudTrail events and the identities that made them.
+//!
+//! Every string that repeats (accounts, ARNs, event names, sources, IPs, user agents, keys…) is interned once in
+//! [`Interner`] and referred to by a [`Sym`]. A `userIdentity` block is deduplicated into [`Identity`] (one session
+//! signs thousands of calls with the same block), so an [`Event`] is a fixed-size row of numbers. Fields only
+//! assumption events carry live in [`Assumption`], a side table. The raw record is not kept: [`RecordLocator`]
+//! says where to read it again (see `ingest::raw_record`).
+//!
+//! This module owns the data layout only; it does not parse, link or analyse.
+
+use hashbrown::HashTable;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+/// An interned string. `Sym::NONE` (0) means absent or null.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(pub u32);
+
+impl Sym {
+    pub const NONE: Sym = Sym(0);
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+    pub fn is_some(self) -> bool {
+        self.0 != 0
+    }
+}
+
+/// String interner: each distinct string is stored once; lookups by string and by [`Sym`].
+/// Hand-written on hashbrown's `HashTable` rather than a crate (lasso is unmaintained, string-interner is
+/// single-threaded and stores strings in its own buffer kinds) because it is twenty lines and sits on the ingest
+/// hot path.
+#[derive(Default)]
+pub struct Interner {
+    strings: Vec<Box<str>>,
+    table: HashTable<u32>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl Interner {
+    pub fn new() -> Self {
+        let mut i = Interner {
+            strings: Vec::new(),
+            table: HashTable::new(),
+            hasher: foldhash::fast::FixedState::with_seed(0x7472_6169_6c68_6f75),
+        };
+        i.strings.push("".into());
+        i
+    }
+
+    fn hash(&self, s: &str) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        s.hash(&mut h);
+        h.finish()
+    }
+
+    /// Intern `s`; the empty string is [`Sym::NONE`].
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if s.is_empty() {
+            return Sym::NONE;
+        }
+        let hash = self.hash(s);
+        let strings = &self.strings;
+        if let Some(&id) = self.table.find(hash, |&id| &*strings[id as usize] == s) {
+            return Sym(id);
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.into());
+        let strings = &self.strings;
+        let hasher = &self.hasher;
+        self.table.insert_unique(hash, id, |&id| {
+            let mut h = hasher.build_hasher();
+            strings[id as usize].hash(&mut h);
+            h.finish()
+        });
+        Sym(id)
+    }
+
+    /// The symbol of `s` if it was ever interned.
+    pub fn get(&self, s: &str) -> Option<Sym> {
+        if s.is_empty() {
+            return Some(Sym::NONE);
+        }
+        let hash = self.hash(s);
+        self.table
+            .find(hash, |&id| &*self.strings[id as usize] == s)
+            .map(|&id| Sym(id))
+    }
+
+    pub fn resolve(&self, sym: Sym) -> &str {
+        self.strings.get(sym.0 as usize).map(|s| &**s).unwrap_or("")
+    }
+
+    /// `None` for [`Sym::NONE`], the string otherwise.
+    pub fn opt(&self, sym: Sym) -> Option<&str> {
+        if sym.is_none() {
+            None
+        } else {
+            Some(self.resolve(sym))
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.strings.len() <= 1
+    }
+
+    /// Bytes held by the interned strings and the table (for the memory benchmark).
+    pub fn heap_bytes(&self) -> usize {
+        self.strings.iter().map(|s| s.len()).sum::<usize>()
+            + self.strings.capacity() * std::mem::size_of::<Box<str>>()
+            + self.table.capacity() * (std::mem::size_of::<u32>() + 1)
+    }
+}
+
+/// `userIdentity.type` (DOMAIN.md §2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdentityType {
+    IamUser,
+    Root,
+    AssumedRole,
+    FederatedUser,
+    SamlUser,
+    WebIdentityUser,
+    AwsService,
+    AwsAccount,
+    IdentityCenterUser,
+    /// `Unknown` as CloudTrail writes it (e.g. Identity Center sign-in events).
+    Unknown,
+    /// No `userIdentity.type` at all, or a value this version does not know.
+    #[default]
+    Missing,
+}
+
+impl IdentityType {
+    pub fn parse(s: &str) -> IdentityType {
+        match s {
+            "IAMUser" => IdentityType::IamUser,
+            "Root" => IdentityType::Root,
+            "AssumedRole" => IdentityType::AssumedRole,
+            "FederatedUser" => IdentityType::FederatedUser,
+            "SAMLUser" => IdentityType::SamlUser,
+            "WebIdentityUser" => IdentityType::WebIdentityUser,
+            "AWSService" => IdentityType::AwsService,
+            "AWSAccount" => IdentityType::AwsAccount,
+            "IdentityCenterUser" => IdentityType::IdentityCenterUser,
+            "Unknown" => IdentityType::Unknown,
+            _ => IdentityType::Missing,
+        }
+    }
+
+    /// The name CloudTrail uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityType::IamUser => "IAMUser",
+            IdentityType::Root => "Root",
+            IdentityType::AssumedRole => "AssumedRole",
+            IdentityType::FederatedUser => "FederatedUser",
+            IdentityType::SamlUser => "SAMLUser",
+            IdentityType::WebIdentityUser => "WebIdentityUser",
+            IdentityType::AwsService => "AWSService",
+            IdentityType::AwsAccount => "AWSAccount",
+            IdentityType::IdentityCenterUser => "IdentityCenterUser",
+            IdentityType::Unknown => "Unknown",
+            IdentityType::Missing => "(none)",
+        }
+    }
+}
+
+/// Tri-state for `sessionContext.attributes.mfaAuthenticated`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mfa {
+    #[default]
+    Unknown,
+    No,
+    Yes,
+}
+
+/// One distinct `userIdentity` block (deduplicated across events).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Identity {
+    pub kind: IdentityType,
+    pub principal_id: Sym,
+    pub arn: Sym,
+    pub account_id: Sym,
+    pub access_key_id: Sym,
+    pub user_name: Sym,
+    pub invoked_by: Sym,
+    pub identity_provider: Sym,
+    /// `sessionContext.sessionIssuer`
+    pub issuer_type: Sym,
+    pub issuer_principal_id: Sym,
+    pub issuer_arn: Sym,
+    pub issuer_account_id: Sym,
+    pub issuer_user_name: Sym,
+    pub mfa: Mfa,
+    /// `sessionContext.attributes.creationDate`, epoch seconds; `i64::MIN` when absent.
+    pub creation_date: i64,
+    /// `sessionContext.sourceIdentity`
+    pub source_identity: Sym,
+    /// `onBehalfOf.userId` (Identity Center identity-enhanced sessions).
+    pub on_behalf_of: Sym,
+    /// `credentialId` (Identity Center), kept for look-ups.
+    pub credential_id: Sym,
+}
+
+/// Index of an [`Identity`] in [`Store::identities`].
+pub type IdentityId = u32;
+
+/// `eventType`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum EventType {
+    AwsApiCall,
+    AwsServiceEvent,
+    AwsConsoleAction,
+    AwsConsoleSignIn,
+    AwsCloudTrailInsight,
+    AwsVpceEvent,
+    #[default]
+    Other,
+}
+
+impl EventType {
+    pub fn parse(s: &str) -> EventType {
+        match s {
+            "AwsApiCall" => EventType::AwsApiCall,
+            "AwsServiceEvent" => EventType::AwsServiceEvent,
+            "AwsConsoleAction" => EventType::AwsConsoleAction,
+            "AwsConsoleSignIn" => EventType::AwsConsoleSignIn,
+            "AwsCloudTrailInsight" => EventType::AwsCloudTrailInsight,
+            "AwsVpceEvent" => EventType::AwsVpceEvent,
+            _ => EventType::Other,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::AwsApiCall => "AwsApiCall",
+            EventType::AwsServiceEvent => "AwsServiceEvent",
+            EventType::AwsConsoleAction => "AwsConsoleAction",
+            EventType::AwsConsoleSignIn => "AwsConsoleSignIn",
+            EventType::AwsCloudTrailInsight => "AwsCloudTrailInsight",
+            EventType::AwsVpceEvent => "AwsVpceEvent",
+            EventType::Other => "Other",
+        }
+    }
+}
+
+/// Where a record came from, so the raw text can be read again for the detail view.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RecordLocator {
+    /// Index into [`Store::files`].
+    pub file: u32,
+    /// 0-based index of the record within its file, in the order the file lists records.
+    pub index: u32,
+}
+
+/// An event id: CloudTrail event ids are UUIDs, kept as 128 bits; anything else is interned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventId {
+    Uuid(u128),
+    Other(Sym),
+    /// The record had no eventID; dedup falls back to a hash of its content.
+    Missing(u64),
+}
+
+/// Flags packed into one byte.
+pub mod flags {
+    pub const READ_ONLY_KNOWN: u8 = 1;
+    pub const READ_ONLY: u8 = 2;
+    pub const MANAGEMENT: u8 = 4;
+    pub const DATA_EVENT: u8 = 8;
+    pub const INSIGHT: u8 = 16;
+}
+
+/// One CloudTrail record, normalised. Fixed size; strings are [`Sym`]s.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// `eventTime`, epoch seconds UTC.
+    pub time: i64,
+    pub id: EventId,
+    pub shared_event_id: Sym,
+    pub event_source: Sym,
+    pub event_name: Sym,
+    pub region: Sym,
+    pub recipient_account: Sym,
+    pub source_ip: Sym,
+    pub user_agent: Sym,
+    pub error_code: Sym,
+    /// The main resource the call touched (first `resources[].ARN`, or a well-known request parameter such as
+    /// `bucketName`, `roleName`, `keyId`); `NONE` when unknown.
+    pub resource: Sym,
+    pub identity: IdentityId,
+    /// Index into [`Store::assumptions`] or `u32::MAX`.
+    pub assumption: u32,
+    pub event_type: EventType,
+    pub flags: u8,
+    pub locator: RecordLocator,
+}
+
+impl Event {
+    pub const NO_ASSUMPTION: u32 = u32::MAX;
+    pub fn failed(&self) -> bool {
+        self.error_code.is_some()
+    }
+    pub fn read_only(&self) -> Option<bool> {
+        if self.flags & flags::READ_ONLY_KNOWN != 0 {
+            Some(self.flags & flags::READ_ONLY != 0)
+        } else {
+            None
+        }
+    }
+    pub fn assumption_index(&self) -> Option<usize> {
+        (self.assumption != Self::NO_ASSUMPTION).then_some(self.assumption as usize)
+    }
+}
+
+/// Which STS call created (or tried to create) credentials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum AssumeKind {
+    AssumeRole,
+    AssumeRoleWithSaml,
+    AssumeRoleWithWebIdentity,
+    GetFederationToken,
+    GetSessionToken,
+    /// `AssumeRoot` (centralised root access), treated like AssumeRole.
+    AssumeRoot,
+}
+
+impl AssumeKind {
+    pub fn from_event_name(name: &str) -> Option<AssumeKind> {
+        Some(match name {
+            "AssumeRole" => AssumeKind::AssumeRole,
+            "AssumeRoleWithSAML" => AssumeKind::AssumeRoleWithSaml,
+            "AssumeRoleWithWebIdentity" => AssumeKind::AssumeRoleWithWebIdentity,
+            "GetFederationToken" => AssumeKind::GetFederationToken,
+            "GetSessionToken" => AssumeKind::GetSessionToken,
+            "AssumeRoot" => AssumeKind::AssumeRoot,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssumeKind::AssumeRole => "AssumeRole",
+            AssumeKind::AssumeRoleWithSaml => "AssumeRoleWithSAML",
+            AssumeKind::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
+            AssumeKind::GetFederationToken => "GetFederationToken",
+            AssumeKind::GetSessionToken => "GetSessionToken",
+            AssumeKind::AssumeRoot => "AssumeRoot",
+        }
+    }
+}
+
+/// The assumption fields of an STS credential-issuing event (DOMAIN.md §3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assumption {
+    /// Index of the event in [`Store::events`] (valid after ingest finished sorting).
+    pub event: u32,
+    pub kind: AssumeKind,
+    /// `requestParameters.roleArn` (for GetFederationToken: none).
+    pub role_arn: Sym,
+    /// `requestParameters.roleSessionName` (GetFederationToken: `name`).
+    pub session_name: Sym,
+    /// `requestParameters.sourceIdentity` or `responseElements.sourceIdentity`.
+    pub source_identity: Sym,
+    /// `requestParameters.durationSeconds`, 0 when absent.
+    pub duration_seconds: u32,
+    /// `responseElements.credentials.accessKeyId`: the new session's key.
+    pub new_access_key: Sym,
+    /// `responseElements.assumedRoleUser.assumedRoleId` (`AROA…:session`) or `federatedUser.federatedUserId`.
+    pub assumed_role_id: Sym,
+    /// `responseElements.assumedRoleUser.arn` or `federatedUser.arn`.
+    pub assumed_role_arn: Sym,
+    /// `requestParameters.principalArn` (SAML provider) or `responseElements.provider` (web identity).
+    pub provider: Sym,
+}
+
+/// An input file that contributed records.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: std::path::PathBuf,
+    pub format: crate::core::ingest::Format,
+    pub gzip: bool,
+}
+
+/// Everything loaded: events sorted by time, their identities, assumptions, findings and what went wrong.
+#[derive(Default)]
+pub struct Store {
+    pub strings: Interner,
+    pub events: Vec<Event>,
+    pub identities: Vec<Identity>,
+    pub assumptions: Vec<Assumption>,
+    pub files: Vec<SourceFile>,
+    pub findings: Vec<crate::core::findings::Finding>,
+    pub report: crate::core::ingest::IngestReport,
+}
+
+impl Store {
+    pub fn s(&self, sym: Sym) -> &str {
+        self.strings.resolve(sym)
+    }
+    pub fn identity(&self, ev: &Event) -> &Identity {
+        &self.identities[ev.identity as usize]
+    }
+    pub fn assumption(&self, ev: &Event) -> Option<&Assumption> {
+        ev.assumption_index().map(|i| &self.assumptions[i])
+    }
+    /// The event id as text (UUIDs formatted in their canonical form).
+    pub fn event_id_string(&self, ev: &Event) -> String {
+        match ev.id {
+            EventId::Uuid(u) => format_uuid(u),
+            EventId::Other(s) => self.s(s).to_string(),
+            EventId::Missing(_) => String::new(),
+        }
+    }
+    /// Find an event by its id text.
+    pub fn find_event_id(&self, text: &str) -> Option<usize> {
+        let want = match parse_uuid(text) {
+            Some(u) => EventId::Uuid(u),
+            None => EventId::Other(self.strings.get(text)?),
+        };
+        self.events.iter().position(|e| e.id == want)
+    }
+}
+
+/// Parse a canonical 8-4-4-4-12 UUID (either case) into 128 bits.
+pub fn parse_uuid(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+        return None;
+    }
+    let mut v: u128 = 0;
+    let mut upper = false;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => {
+                upper = true;
+                c - b'A' + 10
+            }
+            _ => return None,
+        };
+        v = (v << 4) | d as u128;
+    }
+    // Upper-case ids would not round-trip to the same text; keep them as interned strings instead.
+    if upper { None } else { Some(v) }
+}
+
+pub fn format_uuid(u: u128) -> String {
+    let h = format!("{u:032x}");
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interner_round_trips_and_dedups() {
+        let mut i = Interner::new();
+        let a = i.intern("sts.amazonaws.com");
+        let b = i.intern("iam.amazonaws.com");
+        assert_ne!(a, b);
+        assert_eq!(i.intern("sts.amazonaws.com"), a);
+        assert_eq!(i.resolve(a), "sts.amazonaws.com");
+        assert_eq!(i.intern(""), Sym::NONE);
+        assert_eq!(i.get("iam.amazonaws.com"), Some(b));
+        assert_eq!(i.get("nope"), None);
+        for n in 0..10_000 {
+            i.intern(&format!("k{n}"));
+        }
+        assert_eq!(i.resolve(i.get("k9999").unwrap()), "k9999");
+        assert_eq!(i.resolve(a), "sts.amazonaws.com");
+    }
+
+    #[test]
+    fn uuid_round_trip() {
+        let s = "a0ed971f-389f-406a-9fcf-887c5ca6903a";
+        assert_eq!(format_uuid(parse_uuid(s).unwrap()), s);
+        assert_eq!(parse_uuid("A0ED971F-389F-406A-9FCF-887C5CA6903A"), None);
+        assert_eq!(parse_uuid("not-a-uuid"), None);
+    }
+}

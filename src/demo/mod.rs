@@ -1,0 +1,1 @@
+//! Deterministic generator of realistic CloudTrail trees and findings (sample case, tests, benchmarks).

@@ -1,0 +1,6 @@
+//! The `trailhound` binary: parses the command line and hands over to `cli`.
+#![forbid(unsafe_code)]
+
+fn main() -> std::process::ExitCode {
+    trailhound::cli::main()
+}
