@@ -4,7 +4,11 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "trailhound", version, about = "AWS incident response in a terminal: who really did this, what else did they do, is it normal")]
+#[command(
+    name = "trailhound",
+    version,
+    about = "AWS incident response in a terminal: who really did this, what else did they do, is it normal"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

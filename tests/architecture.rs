@@ -17,7 +17,10 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn core_never_imports_terminal_crates() {
     let mut files = Vec::new();
-    rust_files(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/core")), &mut files);
+    rust_files(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/core")),
+        &mut files,
+    );
     assert!(files.len() >= 3, "expected core sources, found {files:?}");
     let mut offenders = Vec::new();
     for f in files {
@@ -29,18 +32,33 @@ fn core_never_imports_terminal_crates() {
             }
         }
     }
-    assert!(offenders.is_empty(), "src/core must not use ratatui/crossterm:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "src/core must not use ratatui/crossterm:\n{}",
+        offenders.join("\n")
+    );
 }
 
 /// Every library source file starts with a `//!` paragraph saying what it owns.
 #[test]
 fn every_module_says_what_it_owns() {
     let mut files = Vec::new();
-    rust_files(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut files);
+    rust_files(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
     let missing: Vec<_> = files
         .iter()
-        .filter(|f| !std::fs::read_to_string(f).unwrap().trim_start().starts_with("//!"))
+        .filter(|f| {
+            !std::fs::read_to_string(f)
+                .unwrap()
+                .trim_start()
+                .starts_with("//!")
+        })
         .map(|f| f.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "modules without a //! paragraph: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "modules without a //! paragraph: {missing:?}"
+    );
 }
