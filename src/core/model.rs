@@ -103,6 +103,14 @@ impl Interner {
         self.strings.len()
     }
 
+    /// Every interned string with its symbol, in symbol order (starting with `Sym::NONE` = "").
+    pub fn iter(&self) -> impl Iterator<Item = (Sym, &str)> {
+        self.strings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (Sym(i as u32), &**s))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.strings.len() <= 1
     }
@@ -381,7 +389,8 @@ pub struct Assumption {
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     pub path: std::path::PathBuf,
-    pub format: crate::core::ingest::Format,
+    /// `None` when the file could not be read or held nothing recognisable.
+    pub format: Option<crate::core::ingest::Format>,
     pub gzip: bool,
 }
 
