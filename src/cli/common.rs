@@ -22,11 +22,7 @@ pub fn load_inputs(inputs: &[PathBuf]) -> Store {
     let tty = std::io::stderr().is_terminal();
     let progress = move |p: Progress| {
         if tty {
-            let pct = if p.bytes_total > 0 {
-                p.bytes_done * 100 / p.bytes_total
-            } else {
-                100
-            };
+            let pct = (p.bytes_done * 100).checked_div(p.bytes_total).unwrap_or(100);
             let mut err = std::io::stderr().lock();
             let _ = write!(
                 err,

@@ -40,25 +40,14 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         if !s.skipped.is_empty() {
             println!("\nskipped files: {}", s.skipped.len());
             for f in s.skipped.iter().take(20) {
-                println!(
-                    "  {}: {}",
-                    safe(&f.path.display().to_string()),
-                    safe(&f.reason)
-                );
+                println!("  {}: {}", safe(&f.path.display().to_string()), safe(&f.reason));
             }
         }
         if s.errors_total > 0 {
             println!("\nerrors: {}", s.errors_total);
             for e in s.errors.iter().take(50) {
-                let idx = e
-                    .index
-                    .map(|i| format!(" [record {i}]"))
-                    .unwrap_or_default();
-                println!(
-                    "  {}{idx}: {}",
-                    safe(&e.path.display().to_string()),
-                    safe(&e.reason)
-                );
+                let idx = e.index.map(|i| format!(" [record {i}]")).unwrap_or_default();
+                println!("  {}{idx}: {}", safe(&e.path.display().to_string()), safe(&e.reason));
             }
         }
     }

@@ -17,10 +17,8 @@ pub struct Merger {
 
 impl Merger {
     pub fn new(report: IngestReport) -> Merger {
-        let mut store = Store::default();
-        store.strings = crate::core::model::Interner::new();
         Merger {
-            store,
+            store: Store::default(),
             report,
             seen_ids: HashSet::new(),
             identities: HashMap::new(),
@@ -49,6 +47,7 @@ impl Merger {
                 });
             }
             FileResult::Parsed { outcome, gzip } => {
+                let outcome = *outcome;
                 self.report.files_read += 1;
                 self.report.bytes_read += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
                 self.store.files.push(SourceFile {

@@ -122,13 +122,10 @@ pub fn load_files(
     let (tx, rx) = mpsc::sync_channel::<(usize, read::FileResult)>(64);
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            files
-                .par_iter()
-                .enumerate()
-                .for_each_with(tx, |tx, (i, (path, _))| {
-                    let r = read::read_and_parse(path, i as u32, opts);
-                    let _ = tx.send((i, r));
-                });
+            files.par_iter().enumerate().for_each_with(tx, |tx, (i, (path, _))| {
+                let r = read::read_and_parse(path, i as u32, opts);
+                let _ = tx.send((i, r));
+            });
         });
         // Merge in input order so symbol ids, event order and reports are deterministic.
         let mut pending = std::collections::BTreeMap::new();

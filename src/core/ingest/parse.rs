@@ -9,8 +9,8 @@ use super::record::RawRecord;
 use super::{Format, IngestError};
 use crate::core::findings::{self, Finding, FindingsParse};
 use crate::core::model::{
-    AssumeKind, Assumption, Event, EventId, EventType, Identity, IdentityType, Interner, Mfa,
-    RecordLocator, Sym, flags, parse_uuid,
+    AssumeKind, Assumption, Event, EventId, EventType, Identity, IdentityType, Interner, Mfa, RecordLocator, Sym,
+    flags, parse_uuid,
 };
 use crate::core::time::parse_epoch;
 use hashbrown::HashMap;
@@ -69,10 +69,7 @@ pub fn parse_buffer(path: &Path, file: u32, buf: &[u8]) -> FileOutcome {
     let text = match std::str::from_utf8(buf) {
         Ok(t) => t.trim_start_matches('\u{feff}'),
         Err(e) => {
-            ctx.file_error(format!(
-                "not UTF-8 text (byte {}): not a JSON file",
-                e.valid_up_to()
-            ));
+            ctx.file_error(format!("not UTF-8 text (byte {}): not a JSON file", e.valid_up_to()));
             return ctx.out;
         }
     };
@@ -138,9 +135,7 @@ fn shape_of(v: &serde_json::Value) -> Shape {
         Shape::EventBridge(dt.to_string())
     } else if o.contains_key("digestStartTime") && o.contains_key("logFiles") {
         Shape::Digest
-    } else if o.contains_key("eventName")
-        && (o.contains_key("eventTime") || o.contains_key("eventSource"))
-    {
+    } else if o.contains_key("eventName") && (o.contains_key("eventTime") || o.contains_key("eventSource")) {
         Shape::Record
     } else {
         Shape::Other
@@ -174,9 +169,7 @@ impl Ctx<'_> {
         // Fast path: one S3 delivery object parsed in a single pass.
         let mut de = serde_json::Deserializer::from_str(text);
         match S3Doc::deserialize(&mut de).and_then(|d| de.end().map(|_| d)) {
-            Ok(S3Doc {
-                records: Some(records),
-            }) => {
+            Ok(S3Doc { records: Some(records) }) => {
                 self.set_format(Format::S3Records);
                 for (i, r) in records.iter().enumerate() {
                     self.add_record(r, i);
@@ -214,9 +207,7 @@ impl Ctx<'_> {
                             self.record_text(raw.get(), i);
                         }
                     }
-                    Err(e) => {
-                        self.file_error(format!("\"Records\" is not an array of records: {e}"))
-                    }
+                    Err(e) => self.file_error(format!("\"Records\" is not an array of records: {e}")),
                 }
             }
             Shape::Lookup => {
@@ -230,10 +221,7 @@ impl Ctx<'_> {
                                 }) => self.record_text(&s, i),
                                 Ok(_) => {
                                     self.out.records_seen += 1;
-                                    self.record_error(
-                                        i,
-                                        "lookup-events entry has no CloudTrailEvent string".into(),
-                                    )
+                                    self.record_error(i, "lookup-events entry has no CloudTrailEvent string".into())
                                 }
                                 Err(e) => {
                                     self.out.records_seen += 1;
@@ -242,29 +230,21 @@ impl Ctx<'_> {
                             }
                         }
                     }
-                    Err(e) => {
-                        self.file_error(format!("\"Events\" is not a lookup-events list: {e}"))
-                    }
+                    Err(e) => self.file_error(format!("\"Events\" is not a lookup-events list: {e}")),
                 }
             }
             Shape::EventBridge(dt) if dt.ends_with("via CloudTrail") => {
                 self.set_format(Format::EventBridge);
                 match serde_json::from_str::<Envelope>(text) {
-                    Ok(Envelope {
-                        detail: Some(d), ..
-                    }) => self.record_text(d.get(), index),
+                    Ok(Envelope { detail: Some(d), .. }) => self.record_text(d.get(), index),
                     _ => {
                         self.out.records_seen += 1;
-                        self.record_error(
-                            index,
-                            format!("EventBridge {dt:?} envelope without a detail record"),
-                        )
+                        self.record_error(index, format!("EventBridge {dt:?} envelope without a detail record"))
                     }
                 }
             }
             Shape::Digest => {
-                self.out.skipped =
-                    Some("CloudTrail digest file (integrity digest, not events)".into());
+                self.out.skipped = Some("CloudTrail digest file (integrity digest, not events)".into());
             }
             Shape::Record => {
                 self.set_format(Format::SingleRecord);
@@ -353,10 +333,7 @@ impl Ctx<'_> {
             return self.record_error(index, "record has no eventTime".into());
         };
         let Some(time) = parse_epoch(time_text) else {
-            return self.record_error(
-                index,
-                format!("eventTime {:?} is not a timestamp", clip(time_text)),
-            );
+            return self.record_error(index, format!("eventTime {:?} is not a timestamp", clip(time_text)));
         };
         let b = &mut self.out.batch;
         let id = match r.event_id.as_deref() {
@@ -406,11 +383,7 @@ impl Ctx<'_> {
             resource: intern_opt(&mut b.strings, resource.as_deref()),
             identity,
             assumption: Event::NO_ASSUMPTION,
-            event_type: r
-                .event_type
-                .as_deref()
-                .map(EventType::parse)
-                .unwrap_or_default(),
+            event_type: r.event_type.as_deref().map(EventType::parse).unwrap_or_default(),
             flags: fl,
             locator: RecordLocator {
                 file: self.file,
@@ -448,15 +421,9 @@ impl Ctx<'_> {
             let sc = ri.session_context.get();
             let issuer = sc.and_then(|c| c.session_issuer.get());
             let attrs = sc.and_then(|c| c.attributes.get());
-            let lstr = |s: &mut Interner, v: Option<&super::record::LStr>| {
-                intern_opt(s, v.and_then(|x| x.as_deref()))
-            };
+            let lstr = |s: &mut Interner, v: Option<&super::record::LStr>| intern_opt(s, v.and_then(|x| x.as_deref()));
             Identity {
-                kind: ri
-                    .kind
-                    .as_deref()
-                    .map(IdentityType::parse)
-                    .unwrap_or_default(),
+                kind: ri.kind.as_deref().map(IdentityType::parse).unwrap_or_default(),
                 principal_id: intern_opt(s, ri.principal_id.as_deref()),
                 arn: intern_opt(s, ri.arn.as_deref()),
                 account_id: intern_opt(s, ri.account_id.as_deref()),
@@ -532,10 +499,7 @@ fn assumption_of(s: &mut Interner, r: &RawRecord, kind: AssumeKind, event: u32) 
         role_arn: intern_opt(s, rp.and_then(|x| x.role_arn.as_deref())),
         session_name: intern_opt(s, session_name),
         source_identity: intern_opt(s, source_identity),
-        duration_seconds: rp
-            .and_then(|x| x.duration_seconds.0)
-            .unwrap_or(0)
-            .min(u32::MAX as u64) as u32,
+        duration_seconds: rp.and_then(|x| x.duration_seconds.0).unwrap_or(0).min(u32::MAX as u64) as u32,
         new_access_key: intern_opt(
             s,
             re.and_then(|e| e.credentials.get())
@@ -550,10 +514,11 @@ fn assumption_of(s: &mut Interner, r: &RawRecord, kind: AssumeKind, event: u32) 
 /// The main resource of a call: the first `resources[].ARN`, else a well-known request parameter. IAM role
 /// names become path-less role ARNs in the recipient account (role names are unique per account).
 fn resource_of(r: &RawRecord, source: &str, account: &str) -> Option<String> {
-    if let Some(arn) = r.resources.get().and_then(|v| {
-        v.iter()
-            .find_map(|x| x.get().and_then(|x| x.arn.as_deref()))
-    }) {
+    if let Some(arn) = r
+        .resources
+        .get()
+        .and_then(|v| v.iter().find_map(|x| x.get().and_then(|x| x.arn.as_deref())))
+    {
         return Some(arn.to_string());
     }
     let rp = r.request_parameters.get()?;
@@ -613,14 +578,7 @@ fn describe(v: &serde_json::Value) -> String {
             )
         }
         serde_json::Value::Array(a) => format!("array of {}", a.len()),
-        other => format!(
-            "a JSON {}",
-            if other.is_string() {
-                "string"
-            } else {
-                "scalar"
-            }
-        ),
+        other => format!("a JSON {}", if other.is_string() { "string" } else { "scalar" }),
     }
 }
 

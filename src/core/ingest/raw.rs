@@ -10,10 +10,7 @@ use serde_json::value::RawValue;
 /// The record behind `store.events[event]`, pretty-printed JSON.
 pub fn raw_record(store: &Store, event: usize) -> Result<String, String> {
     let ev = store.events.get(event).ok_or("no such event")?;
-    let file = store
-        .files
-        .get(ev.locator.file as usize)
-        .ok_or("no such file")?;
+    let file = store.files.get(ev.locator.file as usize).ok_or("no such file")?;
     let (buf, _) = read_bytes(&file.path, &super::LoadOptions::default())?;
     let text = std::str::from_utf8(&buf)
         .map_err(|e| e.to_string())?
@@ -27,19 +24,13 @@ pub fn raw_record(store: &Store, event: usize) -> Result<String, String> {
                 records: Vec<&'a RawValue>,
             }
             let d: D = serde_json::from_str(text).map_err(|e| e.to_string())?;
-            d.records
-                .get(idx)
-                .ok_or("record index out of range")?
-                .get()
-                .to_string()
+            d.records.get(idx).ok_or("record index out of range")?.get().to_string()
         }
         Some(Format::Array) => {
             let d: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| e.to_string())?;
             element_record(d.get(idx).ok_or("record index out of range")?.get())?
         }
-        Some(Format::JsonLines) => {
-            element_record(text.split('\n').nth(idx).ok_or("line out of range")?.trim())?
-        }
+        Some(Format::JsonLines) => element_record(text.split('\n').nth(idx).ok_or("line out of range")?.trim())?,
         Some(Format::LookupEvents) => {
             let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
             v["Events"][idx]["CloudTrailEvent"]

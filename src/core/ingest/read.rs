@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 pub enum FileResult {
-    Parsed { outcome: FileOutcome, gzip: bool },
+    Parsed { outcome: Box<FileOutcome>, gzip: bool },
     Failed(String),
 }
 
@@ -15,7 +15,7 @@ pub enum FileResult {
 pub fn read_and_parse(path: &Path, file: u32, opts: &LoadOptions) -> FileResult {
     match read_bytes(path, opts) {
         Ok((buf, gzip)) => FileResult::Parsed {
-            outcome: parse_buffer(path, file, &buf),
+            outcome: Box::new(parse_buffer(path, file, &buf)),
             gzip,
         },
         Err(e) => FileResult::Failed(e),
@@ -50,10 +50,7 @@ pub fn read_bytes(path: &Path, opts: &LoadOptions) -> Result<(Vec<u8>, bool), St
         Ok((out, true))
     } else {
         if raw.len() as u64 > opts.max_file_bytes {
-            return Err(format!(
-                "larger than {} bytes; not read",
-                opts.max_file_bytes
-            ));
+            return Err(format!("larger than {} bytes; not read", opts.max_file_bytes));
         }
         Ok((raw, false))
     }

@@ -330,11 +330,7 @@ impl<'de> Deserialize<'de> for LAny {
                 Ok(LAny::Num(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<LAny, E> {
-                Ok(if v >= 0 {
-                    LAny::Num(v as u64)
-                } else {
-                    LAny::Other
-                })
+                Ok(if v >= 0 { LAny::Num(v as u64) } else { LAny::Other })
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<LAny, E> {
                 Ok(if v.is_finite() && v >= 0.0 {
@@ -450,10 +446,7 @@ mod tests {
         assert!(r.response_elements.get().is_none());
         assert_eq!(r.read_only.0, Some(false));
         let res = r.resources.get().unwrap();
-        assert_eq!(
-            res[0].get().unwrap().arn.as_deref(),
-            Some("arn:aws:iam::1:role/R")
-        );
+        assert_eq!(res[0].get().unwrap().arn.as_deref(), Some("arn:aws:iam::1:role/R"));
         assert!(res[1].get().is_none());
     }
 
