@@ -269,6 +269,7 @@ impl Ctx<'_> {
                 if self.out.format.is_none() && index == 0 {
                     self.out.skipped = Some(format!("not CloudTrail or findings: {what}"));
                 } else {
+                    self.out.records_seen += 1;
                     self.record_error(index, format!("not a CloudTrail record or finding: {what}"));
                 }
             }
