@@ -98,6 +98,7 @@ impl Merger {
                     source_identity: m(i.source_identity),
                     on_behalf_of: m(i.on_behalf_of),
                     credential_id: m(i.credential_id),
+                    session_name: m(i.session_name),
                     ..i.clone()
                 };
                 let next = self.store.identities.len() as u32;
