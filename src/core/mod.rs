@@ -4,6 +4,7 @@
 
 pub mod entity;
 pub mod findings;
+pub mod geo;
 pub mod ingest;
 pub mod model;
 pub mod time;
