@@ -124,6 +124,7 @@ pub struct MmdbWriter {
     database_type: String,
     ip_version: u16,
     build_epoch: u64,
+    min_record_size: u16,
     languages: Vec<String>,
     description: Vec<(String, String)>,
     /// (address bits right-aligned in a u128, prefix length in tree bits, value)
@@ -131,8 +132,8 @@ pub struct MmdbWriter {
 }
 
 impl MmdbWriter {
-    /// `database_type` e.g. "GeoLite2-City" or "GeoLite2-ASN"; `ip_version` 4 or 6. Build epoch defaults to 0;
-    /// languages to `["en"]`.
+    /// `database_type` e.g. "GeoLite2-City" or "GeoLite2-ASN"; `ip_version` 4 or 6. Build epoch defaults to 0,
+    /// languages to `["en"]`, description (when none is given) to `{"en": database_type}`.
     pub fn new(database_type: &str, ip_version: u16) -> Result<MmdbWriter, WriteError> {
         if ip_version != 4 && ip_version != 6 {
             return Err(WriteError::BadIpVersion(ip_version));
@@ -141,6 +142,7 @@ impl MmdbWriter {
             database_type: database_type.to_string(),
             ip_version,
             build_epoch: 0,
+            min_record_size: 24,
             languages: vec!["en".to_string()],
             description: Vec::new(),
             entries: Vec::new(),
@@ -149,6 +151,12 @@ impl MmdbWriter {
 
     pub fn build_epoch(mut self, epoch: u64) -> MmdbWriter {
         self.build_epoch = epoch;
+        self
+    }
+
+    /// Use at least this record size (24, 28 or 32 bits) even if a smaller one fits (tests of the wider layouts).
+    pub fn min_record_size(mut self, bits: u16) -> MmdbWriter {
+        self.min_record_size = bits;
         self
     }
 
@@ -170,13 +178,9 @@ impl MmdbWriter {
             (IpAddr::V6(a), 6) if len <= 128 => (u128::from(a), len),
             _ => return Err(bad()),
         };
-        let width = self.width();
-        let mask = if plen == 0 {
-            0
-        } else {
-            (u128::MAX >> (128 - u32::from(width)))
-                & !(u128::MAX >> (128 - u32::from(width) + u32::from(plen)))
-        };
+        // Low `n` bits set; n may be 0 or 128.
+        let ones = |n: u8| u128::MAX.checked_shr(128 - u32::from(n)).unwrap_or(0);
+        let mask = ones(self.width()) & !ones(self.width() - plen);
         self.entries.push((bits & mask, plen, value));
         Ok(())
     }
@@ -210,9 +214,9 @@ impl MmdbWriter {
         );
         let node_count = tree.node_count();
         let max_value = node_count as u64 + 16 + data.len() as u64;
-        let record_size: u16 = if max_value < 1 << 24 {
+        let record_size: u16 = if max_value < 1 << 24 && self.min_record_size <= 24 {
             24
-        } else if max_value < 1 << 28 {
+        } else if max_value < 1 << 28 && self.min_record_size <= 28 {
             28
         } else if max_value < 1 << 32 {
             32
@@ -236,6 +240,12 @@ impl MmdbWriter {
     }
 
     fn metadata(&self, node_count: u32, record_size: u16) -> Value {
+        // Readers' verify() insists on a non-empty description.
+        let description = if self.description.is_empty() {
+            vec![("en".to_string(), self.database_type.clone())]
+        } else {
+            self.description.clone()
+        };
         Value::map([
             ("binary_format_major_version", Value::U16(2)),
             ("binary_format_minor_version", Value::U16(0)),
@@ -244,7 +254,7 @@ impl MmdbWriter {
             (
                 "description",
                 Value::Map(
-                    self.description
+                    description
                         .iter()
                         .map(|(k, v)| (k.clone(), Value::str(v)))
                         .collect(),
