@@ -253,19 +253,21 @@ impl GeoDb {
     }
 
     /// Geolocation of an IP known from a finding (GuardDuty's remoteIpDetails), used when the DBs don't have it.
-    /// Ignored unless `ip` parses as an address. A later call for the same address replaces the earlier one.
+    /// Ignored unless `ip` parses as an address; a place with coordinates off the globe is dropped. A later call
+    /// for the same address replaces the earlier one.
     pub fn add_override(&mut self, ip: &str, place: Option<Place>, asn: Option<AsInfo>) {
         let Some(addr) = parse_ip(ip) else { return };
+        let place = place.filter(|p| valid_coords(p.lat, p.lon));
         self.overrides.insert(addr, (place, asn));
         self.cache_mut().clear();
     }
 
     /// Never panics; service names / "AWS Internal" / private ranges are classified, not looked up.
     pub fn lookup(&self, source_ip: &str) -> IpInfo {
-        if source_ip.len() <= 64 {
-            if let Some(hit) = self.cache_read(source_ip) {
-                return hit;
-            }
+        if source_ip.len() <= 64
+            && let Some(hit) = self.cache_read(source_ip)
+        {
+            return hit;
         }
         let info = self.lookup_uncached(source_ip);
         if source_ip.len() <= 64 {
@@ -327,8 +329,11 @@ impl GeoDb {
 /// position would feed the travel rule).
 fn city_place(reader: &Reader<Vec<u8>>, addr: IpAddr) -> Option<Place> {
     let rec = reader.lookup(addr).ok()?.decode::<geoip2::City>().ok()??;
-    let lat = rec.location.latitude.filter(|v| v.is_finite())?;
-    let lon = rec.location.longitude.filter(|v| v.is_finite())?;
+    let lat = rec.location.latitude?;
+    let lon = rec.location.longitude?;
+    if !valid_coords(lat, lon) {
+        return None;
+    }
     let s = |o: Option<&str>| o.map(str::to_string);
     Some(Place {
         city: s(rec.city.names.english),
@@ -346,4 +351,9 @@ fn asn_info(reader: &Reader<Vec<u8>>, addr: IpAddr) -> Option<AsInfo> {
         asn: rec.autonomous_system_number?,
         org: rec.autonomous_system_organization.unwrap_or("").to_string(),
     })
+}
+
+/// On the globe (also rejects NaN and infinities).
+fn valid_coords(lat: f64, lon: f64) -> bool {
+    (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)
 }

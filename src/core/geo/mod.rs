@@ -93,6 +93,8 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let dlat = lat2 - lat1;
     let dlon = lon2 - lon1;
     let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
-    // Rounding can push h a hair above 1 for antipodal points; asin of that would be NaN.
-    2.0 * R * h.sqrt().min(1.0).asin()
+    // Rounding can push h a hair above 1 for antipodal points, and asin of that is NaN. Not `f64::min`: it would
+    // turn a NaN (bad coordinates) into 1.0, i.e. half the globe, and fire the travel rule.
+    let h = if h > 1.0 { 1.0 } else { h };
+    2.0 * R * h.sqrt().asin()
 }

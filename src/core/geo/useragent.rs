@@ -100,3 +100,64 @@ fn is_service_name(lower: &str) -> bool {
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'-')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::family;
+
+    /// Agents not in the shared real data (see tests/geo_realdata.rs for those), in shapes the SDKs document.
+    #[test]
+    fn synthetic_families() {
+        for (ua, want) in [
+            (
+                "aws-cli/2.15.30 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off",
+                "aws-cli/2",
+            ),
+            (
+                "Boto3/1.34.0 md/Botocore#1.34.0 ua/2.0 os/linux#6.1 md/arch#x86_64 lang/python#3.12.1",
+                "Boto3",
+            ),
+            (
+                "Botocore/1.34.0 ua/2.0 os/linux#6.1 lang/python#3.12.1",
+                "botocore",
+            ),
+            (
+                "aws-sdk-js/3.540.0 ua/2.0 os/linux#6.1 lang/js md/nodejs#20.11.1 api/s3#3.540.0",
+                "SDK (JS)",
+            ),
+            (
+                "aws-sdk-nodejs/2.1500.0 linux/v18.17.0 exec-env/AWS_Lambda_nodejs18.x",
+                "SDK (JS)",
+            ),
+            ("aws-sdk-rust/1.3.0 os/linux lang/rust/1.94.1", "SDK (Rust)"),
+            (
+                "aws-sdk-dotnet-coreclr/3.7.300 aws-sdk-dotnet-core/3.7.300 .NET_Core/8.0",
+                "SDK (.NET)",
+            ),
+            ("aws-sdk-php/3.300.0 OS/Linux/6.1 lang/php/8.2", "SDK (PHP)"),
+            (
+                "aws-sdk-ruby3/3.190.0 ua/2.0 api/s3#1.140.0 os/linux md/x86_64 lang/ruby#3.2.2",
+                "SDK (Ruby)",
+            ),
+            (
+                "aws-sdk-java/2.25.0 Linux/6.1 OpenJDK_64-Bit_Server_VM/21 vendor/Amazon.com_Inc. io/sync",
+                "SDK (Java)",
+            ),
+            ("curl/8.5.0", "curl"),
+            ("python-requests/2.31.0", "python-requests"),
+            ("AWS CloudFormation", "CloudFormation"),
+            ("lambda.amazonaws.com", "AWS service"),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+                "browser",
+            ),
+            ("aws-cli/3.0.0", "other"),
+            ("", "other"),
+            ("\u{0}\u{1b}[2J", "other"),
+            ("evil .amazonaws.com", "other"),
+        ] {
+            assert_eq!(family(ua), want, "{ua:?}");
+        }
+        let _ = family(&"aws-sdk-go/".repeat(100_000));
+    }
+}
