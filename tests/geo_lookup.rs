@@ -72,24 +72,12 @@ fn lookups_on_the_demo_databases() {
     assert_eq!(db.lookup("198.51.100.40").asn.map(|a| a.asn), Some(64504));
     assert_eq!(city_of(&db, "192.0.2.10").as_deref(), Some("Ashburn"));
     let fra = db.lookup("203.0.113.50");
-    assert_eq!(
-        fra.place.and_then(|p| p.country_code).as_deref(),
-        Some("DE")
-    );
-    assert_eq!(
-        fra.asn.map(|a| a.org).as_deref(),
-        Some("Example Hosting GmbH")
-    );
+    assert_eq!(fra.place.and_then(|p| p.country_code).as_deref(), Some("DE"));
+    assert_eq!(fra.asn.map(|a| a.org).as_deref(), Some("Example Hosting GmbH"));
     // IPv6, and IPv4-mapped IPv6 looked up as the IPv4 address it carries.
     assert_eq!(city_of(&db, "2001:db8:a::1").as_deref(), Some("Bellevue"));
-    assert_eq!(
-        city_of(&db, "2001:DB8:F::9").as_deref(),
-        Some("Frankfurt am Main")
-    );
-    assert_eq!(
-        city_of(&db, "::ffff:192.0.2.10").as_deref(),
-        Some("Ashburn")
-    );
+    assert_eq!(city_of(&db, "2001:DB8:F::9").as_deref(), Some("Frankfurt am Main"));
+    assert_eq!(city_of(&db, "::ffff:192.0.2.10").as_deref(), Some("Ashburn"));
     // A public address the databases do not know: class only.
     let miss = db.lookup("8.8.8.8");
     assert_eq!(
@@ -123,10 +111,7 @@ fn non_public_sources_are_classified_not_looked_up() {
         ("169.254.169.254", IpClass::LinkLocal),
         ("fe80::1", IpClass::LinkLocal),
         ("AWS Internal", IpClass::AwsInternal),
-        (
-            "ec2.amazonaws.com",
-            IpClass::AwsService("ec2.amazonaws.com".into()),
-        ),
+        ("ec2.amazonaws.com", IpClass::AwsService("ec2.amazonaws.com".into())),
         (
             "signin.amazonaws.com",
             IpClass::AwsService("signin.amazonaws.com".into()),
@@ -136,11 +121,7 @@ fn non_public_sources_are_classified_not_looked_up() {
     ] {
         let info = db.lookup(src);
         assert_eq!(info.class, class, "{src}");
-        assert_eq!(
-            (info.place, info.asn, info.source),
-            (None, None, None),
-            "{src}"
-        );
+        assert_eq!((info.place, info.asn, info.source), (None, None, None), "{src}");
     }
 }
 
@@ -189,10 +170,7 @@ fn missing_databases_degrade() {
     assert!(!db.has_city() && !db.has_asn());
     assert!(db.describe().contains("unavailable"), "{}", db.describe());
     let info = db.lookup("198.51.100.23");
-    assert_eq!(
-        (info.class, info.place, info.asn),
-        (IpClass::Public, None, None)
-    );
+    assert_eq!((info.class, info.place, info.asn), (IpClass::Public, None, None));
     assert_eq!(
         db.lookup("ec2.amazonaws.com").class,
         IpClass::AwsService("ec2.amazonaws.com".into())
@@ -216,10 +194,7 @@ fn corrupt_database_is_an_error_or_skipped() {
     let good = tempfile::tempdir().unwrap();
     write_city(good.path(), "GeoLite2-City.mmdb", "Good");
     let db = GeoDb::discover_in(&SearchPath {
-        dirs: vec![
-            (bad.path().to_path_buf(), "a"),
-            (good.path().to_path_buf(), "b"),
-        ],
+        dirs: vec![(bad.path().to_path_buf(), "a"), (good.path().to_path_buf(), "b")],
     });
     assert_eq!(city_of(&db, "198.51.100.1").as_deref(), Some("Good"));
     assert!(db.describe().contains("skipped"), "{}", db.describe());
@@ -241,18 +216,10 @@ fn overrides_from_findings_fill_database_misses_only() {
         asn: 64666,
         org: "Finding ASN".into(),
     };
-    assert_eq!(
-        db.lookup("8.8.4.4").place,
-        None,
-        "cached miss before the override"
-    );
+    assert_eq!(db.lookup("8.8.4.4").place, None, "cached miss before the override");
     db.add_override("8.8.4.4", Some(moscow.clone()), Some(as_ru.clone()));
     let info = db.lookup("8.8.4.4");
-    assert_eq!(
-        info.place,
-        Some(moscow.clone()),
-        "override replaces the cached miss"
-    );
+    assert_eq!(info.place, Some(moscow.clone()), "override replaces the cached miss");
     assert_eq!(info.asn, Some(as_ru.clone()));
     assert_eq!(info.source, Some("finding"));
     // The databases win where they know the address.
@@ -378,12 +345,7 @@ fn discover_child() {
     assert_eq!(dirs[2], Path::new(&cfg).join("trailhound").join("geoip"));
     assert_eq!(
         dirs[3..],
-        [
-            "/usr/share/GeoIP",
-            "/var/lib/GeoIP",
-            "/usr/local/share/GeoIP"
-        ]
-        .map(std::path::PathBuf::from)
+        ["/usr/share/GeoIP", "/var/lib/GeoIP", "/usr/local/share/GeoIP"].map(std::path::PathBuf::from)
     );
     // City from the env dir (explicit has none), ASN from the explicit dir.
     let db = GeoDb::discover(Some(explicit));

@@ -47,10 +47,7 @@ fn city_round_trip_ipv6_database_serves_ipv4_and_ipv6() {
     assert_eq!(rec.country.iso_code, Some("US"));
     assert_eq!(rec.country.names.english, Some("Country US"));
     assert_eq!(rec.subdivisions.len(), 1);
-    assert_eq!(
-        rec.subdivisions[0].names.english,
-        Some("Region of Bellevue")
-    );
+    assert_eq!(rec.subdivisions[0].names.english, Some("Region of Bellevue"));
     assert_eq!(rec.subdivisions[0].iso_code, Some("RG"));
     assert_eq!(rec.location.latitude, Some(47.61));
     assert_eq!(rec.location.longitude, Some(-122.2));
@@ -60,10 +57,7 @@ fn city_round_trip_ipv6_database_serves_ipv4_and_ipv6() {
         "IPv4 prefix is reported relative to ::/96"
     );
 
-    assert_eq!(
-        city_name(&r, "2001:db8:1:ffff::1").as_deref(),
-        Some("Frankfurt")
-    );
+    assert_eq!(city_name(&r, "2001:db8:1:ffff::1").as_deref(), Some("Frankfurt"));
     assert_eq!(city_name(&r, "2001:db8:2::1"), None, "IPv6 miss");
     assert_eq!(city_name(&r, "198.51.101.1"), None, "IPv4 miss next door");
     assert_eq!(city_name(&r, "198.51.99.255"), None, "IPv4 miss below");
@@ -100,10 +94,7 @@ fn asn_round_trip_ipv4_only_database() {
         .unwrap()
         .expect("hit");
     assert_eq!(hit.autonomous_system_number, Some(64503));
-    assert_eq!(
-        hit.autonomous_system_organization,
-        Some("Example Hosting GmbH")
-    );
+    assert_eq!(hit.autonomous_system_organization, Some("Example Hosting GmbH"));
     let miss = r.lookup("203.0.114.9".parse().unwrap()).unwrap();
     assert!(!miss.has_data());
     assert!(miss.decode::<geoip2::Asn>().unwrap().is_none());
@@ -126,10 +117,8 @@ fn nested_and_overlapping_networks() {
         for (net, name) in &nets {
             w.insert(net, city(name, "XX", 1.0, 2.0)).unwrap();
         }
-        w.insert("10.9.0.0/16", city("first", "XX", 1.0, 2.0))
-            .unwrap();
-        w.insert("10.9.0.0/16", city("replaced", "XX", 1.0, 2.0))
-            .unwrap();
+        w.insert("10.9.0.0/16", city("first", "XX", 1.0, 2.0)).unwrap();
+        w.insert("10.9.0.0/16", city("replaced", "XX", 1.0, 2.0)).unwrap();
         let r = read(w.to_bytes().unwrap());
         let got = |ip| city_name(&r, ip).unwrap_or_default();
         assert_eq!(got("10.200.0.1"), "outer", "reversed={reversed}");
@@ -146,30 +135,16 @@ fn nested_and_overlapping_networks() {
 #[test]
 fn host_bits_are_masked_and_bad_networks_rejected() {
     let mut w = MmdbWriter::new("GeoLite2-City", 6).unwrap();
-    w.insert("192.0.2.77/24", city("Ashburn", "US", 39.0, -77.5))
-        .unwrap();
+    w.insert("192.0.2.77/24", city("Ashburn", "US", 39.0, -77.5)).unwrap();
     let r = read(w.to_bytes().unwrap());
     assert_eq!(city_name(&r, "192.0.2.1").as_deref(), Some("Ashburn"));
-    for bad in [
-        "192.0.2.0",
-        "192.0.2.0/33",
-        "2001:db8::/129",
-        "x/8",
-        "1.2.3.4/-1",
-        "",
-    ] {
+    for bad in ["192.0.2.0", "192.0.2.0/33", "2001:db8::/129", "x/8", "1.2.3.4/-1", ""] {
         assert!(
-            matches!(
-                w.insert(bad, Value::Bool(true)),
-                Err(WriteError::BadNetwork(_))
-            ),
+            matches!(w.insert(bad, Value::Bool(true)), Err(WriteError::BadNetwork(_))),
             "{bad:?} should be rejected"
         );
     }
-    assert_eq!(
-        MmdbWriter::new("x", 5).err(),
-        Some(WriteError::BadIpVersion(5))
-    );
+    assert_eq!(MmdbWriter::new("x", 5).err(), Some(WriteError::BadIpVersion(5)));
 }
 
 /// Enough data to need 28-bit records, and forced 28/32-bit layouts on small data; every entry still decodes.
@@ -181,17 +156,12 @@ fn larger_record_sizes() {
         (300, 10, 28, 28),
         (300, 10, 32, 32),
     ] {
-        let mut w = MmdbWriter::new("GeoLite2-ASN", 6)
-            .unwrap()
-            .min_record_size(min);
+        let mut w = MmdbWriter::new("GeoLite2-ASN", 6).unwrap().min_record_size(min);
         for i in 0..count {
             let ip = std::net::Ipv6Addr::from((0x2001_0db8u128 << 96) | ((i as u128) << 64));
             let org = format!("{i:0>pad$}");
-            w.insert(
-                &format!("{ip}/64"),
-                AsnRecord { asn: i as u32, org }.to_value(),
-            )
-            .unwrap();
+            w.insert(&format!("{ip}/64"), AsnRecord { asn: i as u32, org }.to_value())
+                .unwrap();
         }
         let r = read(w.to_bytes().unwrap());
         assert_eq!(r.metadata().record_size, want);

@@ -39,9 +39,7 @@ fn records() -> Option<Vec<(&'static str, String, String)>> {
             push("stratus", r);
         }
     }
-    let panther =
-        std::fs::read_to_string(root.join("panther-analysis/panther_cloudtrail_test_events.jsonl"))
-            .unwrap();
+    let panther = std::fs::read_to_string(root.join("panther-analysis/panther_cloudtrail_test_events.jsonl")).unwrap();
     for line in panther.lines().filter(|l| !l.trim().is_empty()) {
         push("panther", &serde_json::from_str(line).unwrap());
     }
@@ -102,10 +100,7 @@ fn user_agent_families_on_real_strings() {
             "SDK (Go)",
         ),
         ("aws-sdk-java/2.20.0", "SDK (Java)"),
-        (
-            "awslambda-worker/1.0 rusoto/0.47.0 rust/1.55.0 linux",
-            "SDK (Rust)",
-        ),
+        ("awslambda-worker/1.0 rusoto/0.47.0 rust/1.55.0 linux", "SDK (Rust)"),
         ("python-requests/2.28.0", "python-requests"),
         (
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
@@ -115,10 +110,7 @@ fn user_agent_families_on_real_strings() {
             "[Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36]",
             "browser",
         ),
-        (
-            "stratus-red-team_ea782787-a65d-4fc4-9fca-1c97869a9a25",
-            "other",
-        ),
+        ("stratus-red-team_ea782787-a65d-4fc4-9fca-1c97869a9a25", "other"),
         ("TruffleHog", "other"),
         ("Python-httplib2/0.8 (gzip)", "other"),
     ];
@@ -190,17 +182,8 @@ fn real_source_addresses_classify_without_panicking() {
         );
         assert_eq!(classify(bad), IpClass::Invalid);
     }
-    assert!(
-        classes.get("public").copied().unwrap_or(0) > 100,
-        "{classes:?}"
-    );
-    assert!(
-        classes.get("AWS internal").copied().unwrap_or(0) > 0,
-        "{classes:?}"
-    );
-    assert!(
-        classes.keys().any(|k| k.starts_with("AWS service")),
-        "{classes:?}"
-    );
+    assert!(classes.get("public").copied().unwrap_or(0) > 100, "{classes:?}");
+    assert!(classes.get("AWS internal").copied().unwrap_or(0) > 0, "{classes:?}");
+    assert!(classes.keys().any(|k| k.starts_with("AWS service")), "{classes:?}");
     eprintln!("classes over {} real records: {classes:?}", recs.len());
 }

@@ -47,21 +47,11 @@ const FRANKFURT: Site = Site {
 /// (network, place, ASN, AS organisation). 198.51.100.32/27 is nested inside 198.51.100.0/26 on purpose: the
 /// more specific network wins (Seattle), the rest of the /26 is Bellevue.
 const RANGES: [(&str, &Site, u32, &str); 6] = [
-    (
-        "198.51.100.0/26",
-        &BELLEVUE,
-        64501,
-        "Example Residential ISP",
-    ),
+    ("198.51.100.0/26", &BELLEVUE, 64501, "Example Residential ISP"),
     ("198.51.100.32/27", &SEATTLE, 64504, "Example Metro Fiber"),
     ("192.0.2.0/24", &ASHBURN, 64502, "Example Cloud Ashburn"),
     ("203.0.113.0/24", &FRANKFURT, 64503, "Example Hosting GmbH"),
-    (
-        "2001:db8:a::/48",
-        &BELLEVUE,
-        64501,
-        "Example Residential ISP",
-    ),
+    ("2001:db8:a::/48", &BELLEVUE, 64501, "Example Residential ISP"),
     ("2001:db8:f::/48", &FRANKFURT, 64503, "Example Hosting GmbH"),
 ];
 
@@ -84,14 +74,12 @@ pub fn write_demo_geoip(dir: &Path) -> std::io::Result<()> {
             lat: site.lat,
             lon: site.lon,
         };
-        city.insert(net, rec.to_value())
-            .map_err(std::io::Error::other)?;
+        city.insert(net, rec.to_value()).map_err(std::io::Error::other)?;
         let rec = AsnRecord {
             asn: number,
             org: org.to_string(),
         };
-        asn.insert(net, rec.to_value())
-            .map_err(std::io::Error::other)?;
+        asn.insert(net, rec.to_value()).map_err(std::io::Error::other)?;
     }
     city.write(&dir.join("Demo-City.mmdb"))?;
     asn.write(&dir.join("Demo-ASN.mmdb"))

@@ -87,8 +87,7 @@ fn is_aws_service_name(s: &str) -> bool {
                 && !h.starts_with('.')
                 && !h.ends_with('.')
                 && !h.contains("..")
-                && h.bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
+                && h.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
         }
         None => false,
     }

@@ -11,11 +11,7 @@ use std::sync::RwLock;
 /// Environment variable naming a directory with `.mmdb` files.
 pub const ENV_VAR: &str = "TRAILHOUND_GEOIP";
 /// System folders searched last, in this order (where geoipupdate and distribution packages put them).
-pub const SYSTEM_DIRS: [&str; 3] = [
-    "/usr/share/GeoIP",
-    "/var/lib/GeoIP",
-    "/usr/local/share/GeoIP",
-];
+pub const SYSTEM_DIRS: [&str; 3] = ["/usr/share/GeoIP", "/var/lib/GeoIP", "/usr/local/share/GeoIP"];
 /// Distinct addresses remembered; past this the cache is cleared (lookups stay correct, just slower).
 const CACHE_CAP: usize = 1 << 16;
 
@@ -23,10 +19,7 @@ const CACHE_CAP: usize = 1 << 16;
 #[derive(Debug, thiserror::Error)]
 pub enum GeoError {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path}: not a MaxMind DB: {reason}")]
     BadDb { path: PathBuf, reason: String },
 }
@@ -85,9 +78,7 @@ impl SearchPath {
             .map(PathBuf::from)
             .or_else(|| {
                 use etcetera::BaseStrategy;
-                etcetera::choose_base_strategy()
-                    .ok()
-                    .map(|s| s.config_dir())
+                etcetera::choose_base_strategy().ok().map(|s| s.config_dir())
             });
         if let Some(c) = config {
             dirs.push((c.join("trailhound").join("geoip"), "config"));
@@ -240,10 +231,7 @@ impl GeoDb {
             format!("City: {}; ASN: {}", d(&self.city), d(&self.asn))
         };
         if !self.overrides.is_empty() {
-            s.push_str(&format!(
-                "; {} address(es) located by findings",
-                self.overrides.len()
-            ));
+            s.push_str(&format!("; {} address(es) located by findings", self.overrides.len()));
         }
         for p in &self.problems {
             s.push_str("; skipped ");

@@ -253,12 +253,7 @@ impl MmdbWriter {
             ("database_type", Value::str(&self.database_type)),
             (
                 "description",
-                Value::Map(
-                    description
-                        .iter()
-                        .map(|(k, v)| (k.clone(), Value::str(v)))
-                        .collect(),
-                ),
+                Value::Map(description.iter().map(|(k, v)| (k.clone(), Value::str(v))).collect()),
             ),
             ("ip_version", Value::U16(self.ip_version)),
             (

@@ -25,11 +25,7 @@ impl Default for TravelRule {
 /// `a` and `b` are (latitude, longitude, epoch seconds), in either time order. Returns `Some((km, km/h))` when the
 /// distance is at least `min_distance_km` and the implied speed is strictly above `max_speed_kmh`. Gaps under one
 /// second count as one second (so the speed stays finite for JSON). Non-finite coordinates never fire.
-pub fn is_impossible(
-    rule: &TravelRule,
-    a: (f64, f64, i64),
-    b: (f64, f64, i64),
-) -> Option<(f64, f64)> {
+pub fn is_impossible(rule: &TravelRule, a: (f64, f64, i64), b: (f64, f64, i64)) -> Option<(f64, f64)> {
     let km = haversine_km((a.0, a.1), (b.0, b.1));
     if !km.is_finite() || km < rule.min_distance_km {
         return None;
@@ -56,10 +52,7 @@ mod tests {
         assert!((haversine_km((0.0, 0.0), (90.0, 0.0)) - 10_007.5).abs() < 1.0);
         // Antipodes stay finite (no NaN from rounding).
         let anti = haversine_km((10.0, 20.0), (-10.0, -160.0));
-        assert!(
-            (anti - std::f64::consts::PI * 6371.0088).abs() < 1.0,
-            "{anti}"
-        );
+        assert!((anti - std::f64::consts::PI * 6371.0088).abs() < 1.0, "{anti}");
         assert!(haversine_km((f64::NAN, 0.0), (0.0, 0.0)).is_nan());
     }
 
@@ -88,21 +81,9 @@ mod tests {
         .expect("faster than an airliner");
         assert!((km - d).abs() < 1e-9 && kmh > 900.0);
         // Order of the two points does not matter.
-        assert!(
-            is_impossible(
-                &rule,
-                (FRANKFURT.0, FRANKFURT.1, t0 + 3600),
-                (SEATTLE.0, SEATTLE.1, t0)
-            )
-            .is_some()
-        );
+        assert!(is_impossible(&rule, (FRANKFURT.0, FRANKFURT.1, t0 + 3600), (SEATTLE.0, SEATTLE.1, t0)).is_some());
         // Same second: finite speed (gap counted as one second).
-        let (_, kmh) = is_impossible(
-            &rule,
-            (SEATTLE.0, SEATTLE.1, t0),
-            (FRANKFURT.0, FRANKFURT.1, t0),
-        )
-        .unwrap();
+        let (_, kmh) = is_impossible(&rule, (SEATTLE.0, SEATTLE.1, t0), (FRANKFURT.0, FRANKFURT.1, t0)).unwrap();
         assert!(kmh.is_finite() && kmh > 1e6);
         // Short hops never fire, however fast: Seattle–Portland (~233 km) in one minute.
         assert_eq!(
@@ -111,19 +92,10 @@ mod tests {
         );
         // Just under / over the distance threshold (along the equator, 1° ≈ 111.2 km) within one second.
         let deg = |km: f64| km / 111.195;
-        assert_eq!(
-            is_impossible(&rule, (0.0, 0.0, t0), (0.0, deg(499.0), t0 + 1)),
-            None
-        );
+        assert_eq!(is_impossible(&rule, (0.0, 0.0, t0), (0.0, deg(499.0), t0 + 1)), None);
         assert!(is_impossible(&rule, (0.0, 0.0, t0), (0.0, deg(501.0), t0 + 1)).is_some());
         // Non-finite coordinates never fire.
-        assert_eq!(
-            is_impossible(&rule, (f64::NAN, 0.0, t0), (50.0, 8.0, t0)),
-            None
-        );
-        assert_eq!(
-            is_impossible(&rule, (f64::INFINITY, 0.0, t0), (50.0, 8.0, t0)),
-            None
-        );
+        assert_eq!(is_impossible(&rule, (f64::NAN, 0.0, t0), (50.0, 8.0, t0)), None);
+        assert_eq!(is_impossible(&rule, (f64::INFINITY, 0.0, t0), (50.0, 8.0, t0)), None);
     }
 }

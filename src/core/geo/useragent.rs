@@ -12,11 +12,7 @@ pub fn family(user_agent: &str) -> String {
 
 fn family_str(user_agent: &str) -> &'static str {
     // Console calls are logged with the agent list in brackets: "[S3Console/0.4, aws-internal/3 …]".
-    let ua = user_agent
-        .trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .trim();
+    let ua = user_agent.trim().trim_start_matches('[').trim_end_matches(']').trim();
     let lower = ua.to_ascii_lowercase();
     let has = |needle: &str| lower.contains(needle);
     let starts = |prefix: &str| lower.starts_with(prefix);
@@ -117,10 +113,7 @@ mod tests {
                 "Boto3/1.34.0 md/Botocore#1.34.0 ua/2.0 os/linux#6.1 md/arch#x86_64 lang/python#3.12.1",
                 "Boto3",
             ),
-            (
-                "Botocore/1.34.0 ua/2.0 os/linux#6.1 lang/python#3.12.1",
-                "botocore",
-            ),
+            ("Botocore/1.34.0 ua/2.0 os/linux#6.1 lang/python#3.12.1", "botocore"),
             (
                 "aws-sdk-js/3.540.0 ua/2.0 os/linux#6.1 lang/js md/nodejs#20.11.1 api/s3#3.540.0",
                 "SDK (JS)",
