@@ -184,6 +184,13 @@ fn missing_databases_degrade() {
         ],
     });
     assert!(!nothing.has_city() && nothing.describe().contains("unavailable"));
+    let named = GeoDb::discover_in(&SearchPath::standard(Some(&empty.path().join("typo"))));
+    assert!(named.describe().contains("--geoip"), "{}", named.describe());
+    assert!(
+        named.describe().contains("typo: not a directory"),
+        "{}",
+        named.describe()
+    );
 }
 
 #[test]

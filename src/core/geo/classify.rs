@@ -125,6 +125,18 @@ mod tests {
     }
 
     #[test]
+    fn json_shape() {
+        let j = |c: IpClass| serde_json::to_string(&c).unwrap();
+        assert_eq!(j(IpClass::Public), r#"{"kind":"public"}"#);
+        assert_eq!(j(IpClass::LinkLocal), r#"{"kind":"link-local"}"#);
+        assert_eq!(j(IpClass::AwsInternal), r#"{"kind":"aws-internal"}"#);
+        assert_eq!(
+            j(IpClass::AwsService("ec2.amazonaws.com".into())),
+            r#"{"kind":"aws-service","name":"ec2.amazonaws.com"}"#
+        );
+    }
+
+    #[test]
     fn names_and_garbage() {
         assert_eq!(
             classify("ec2.amazonaws.com"),

@@ -186,7 +186,12 @@ impl GeoDb {
     /// [`GeoDb::discover`] over an explicit search path (tests, and callers with their own order).
     pub fn discover_in(search: &SearchPath) -> GeoDb {
         let mut db = GeoDb::empty();
-        for (dir, _why) in &search.dirs {
+        for (dir, why) in &search.dirs {
+            // A directory the user named and that is not there is worth saying; absent system folders are not.
+            if matches!(*why, "--geoip" | ENV_VAR) && !dir.is_dir() {
+                db.problems.push(format!("{why} {}: not a directory", dir.display()));
+                continue;
+            }
             for kind in [Kind::City, Kind::Asn] {
                 let slot_full = match kind {
                     Kind::City => db.city.is_some(),
