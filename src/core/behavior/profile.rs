@@ -1,0 +1,383 @@
+//! Profiles — whose behaviour is being judged — and selecting their events.
+//!
+//! A [`Profile`] is parsed from what an analyst types (the `EntityRef` `kind:value` syntax, or a bare access key,
+//! principal id, ARN, account id or IP) and resolved to a [`Selection`]: a few time-ordered slices of event
+//! indices borrowed from the session graph (one per session) or from the [`BehaviorIndex`] (IP, user agent,
+//! account, long-term key). Nothing is copied, so selecting is O(sessions). A name that matches several distinct
+//! things (a role name in two accounts, two users called `admin`) is an error listing them, never a silent merge.
+
+use super::index::BehaviorIndex;
+use crate::core::entity::EntityRef;
+use crate::core::geo::parse_ip;
+use crate::core::graph::{Found, SessionGraph, SessionId};
+use crate::core::model::{Store, Sym};
+use serde::Serialize;
+
+/// Whose behaviour to analyse.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Profile {
+    /// Role + session name across all its assumptions ("sara in AdministratorAccess"): the default unit.
+    SessionIdentity {
+        role_arn: String,
+        session_name: String,
+    },
+    /// One session (one assumption) by its temporary key, or every call signed with a long-term key.
+    Session {
+        access_key: String,
+    },
+    /// Every session of a role (ARN, or a name that exists in one account only).
+    Role {
+        arn: String,
+    },
+    /// An origin principal: its own calls plus every session whose chain leads to it.
+    Origin {
+        principal: String,
+    },
+    /// Everything logged with this recipient account.
+    Account {
+        id: String,
+    },
+    Ip {
+        addr: String,
+    },
+    UserAgent {
+        ua: String,
+    },
+}
+
+impl Profile {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Profile::SessionIdentity { .. } => "identity",
+            Profile::Session { .. } => "session",
+            Profile::Role { .. } => "role",
+            Profile::Origin { .. } => "principal",
+            Profile::Account { .. } => "account",
+            Profile::Ip { .. } => "ip",
+            Profile::UserAgent { .. } => "ua",
+        }
+    }
+
+    /// The entity this profile is about (for notes, pivots and exports).
+    pub fn entity(&self) -> EntityRef {
+        match self.clone() {
+            Profile::SessionIdentity { role_arn, session_name } => EntityRef::Identity { role_arn, session_name },
+            Profile::Session { access_key } => EntityRef::Session(access_key),
+            Profile::Role { arn } => EntityRef::Role(arn),
+            Profile::Origin { principal } => EntityRef::Principal(principal),
+            Profile::Account { id } => EntityRef::Account(id),
+            Profile::Ip { addr } => EntityRef::Ip(addr),
+            Profile::UserAgent { ua } => EntityRef::UserAgent(ua),
+        }
+    }
+
+    /// From an entity reference; cases, findings and events are not behaviour profiles.
+    pub fn from_entity(e: EntityRef) -> Result<Profile, String> {
+        Ok(match e {
+            EntityRef::Identity { role_arn, session_name } => Profile::SessionIdentity { role_arn, session_name },
+            EntityRef::Session(k) | EntityRef::AccessKey(k) => Profile::Session { access_key: k },
+            EntityRef::Role(arn) => Profile::Role { arn },
+            EntityRef::Principal(p) => Profile::Origin { principal: p },
+            EntityRef::Account(id) => Profile::Account { id },
+            EntityRef::Ip(addr) => Profile::Ip { addr },
+            EntityRef::UserAgent(ua) => Profile::UserAgent { ua },
+            other => {
+                return Err(format!(
+                    "{other} is not a behaviour profile (use identity:, session:, role:, principal:, account:, ip: or ua:)"
+                ));
+            }
+        })
+    }
+
+    /// Parse what an analyst typed. `kind:value` uses the entity syntax (`identity:<role arn>#<session>`,
+    /// `session:`, `key:`, `role:`, `principal:`, `account:`, `ip:`, `ua:`). Bare forms: an `ASIA…`/`AKIA…` key is a
+    /// session, an IP literal an IP, 12 digits an account, a role ARN a role, and a principal id `AROA…:name` or an
+    /// assumed-role ARN the session identity it belongs to (looked up in the graph).
+    pub fn parse(text: &str, store: &Store, graph: &SessionGraph) -> Result<Profile, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("empty profile".into());
+        }
+        if let Some((kind, _)) = text.split_once(':')
+            && matches!(
+                kind,
+                "identity"
+                    | "session"
+                    | "key"
+                    | "role"
+                    | "principal"
+                    | "user"
+                    | "account"
+                    | "ip"
+                    | "ua"
+                    | "finding"
+                    | "event"
+                    | "case"
+            )
+        {
+            return Profile::from_entity(EntityRef::parse(text)?);
+        }
+        if parse_ip(text).is_some() {
+            return Ok(Profile::Ip { addr: text.into() });
+        }
+        if (text.starts_with("ASIA") || text.starts_with("AKIA")) && text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Ok(Profile::Session {
+                access_key: text.into(),
+            });
+        }
+        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Profile::Account { id: text.into() });
+        }
+        if text.starts_with("arn:") && text.contains(":role/") {
+            return Ok(Profile::Role { arn: text.into() });
+        }
+        match graph.find(store, text) {
+            Found::Sessions(v) => identity_of_sessions(store, graph, &v, text),
+            Found::Origin(_) => Ok(Profile::Origin { principal: text.into() }),
+            _ => Err(format!(
+                "{text:?} is not a profile: expected identity:<role arn>#<session>, session:, role:, principal:, account:, ip:, ua:, an access key, a principal id or an IP"
+            )),
+        }
+    }
+}
+
+fn identity_of_sessions(store: &Store, graph: &SessionGraph, v: &[SessionId], text: &str) -> Result<Profile, String> {
+    let mut ids: Vec<u32> = v.iter().map(|&s| graph.session(s).identity).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    match ids.as_slice() {
+        [one] => {
+            let id = &graph.identities[*one as usize];
+            Ok(Profile::SessionIdentity {
+                role_arn: store.s(id.role_arn).into(),
+                session_name: store.s(id.session_name).into(),
+            })
+        }
+        _ => Err(format!(
+            "{text:?} matches {} session identities; name one as identity:<role arn>#<session>",
+            ids.len()
+        )),
+    }
+}
+
+/// A profile's events: time-ordered slices of indices into `store.events`, disjoint from each other.
+pub struct Selection<'a> {
+    pub profile: Profile,
+    pub parts: Vec<&'a [u32]>,
+    /// Sessions involved (empty for IP, user-agent, account and long-term-key profiles).
+    pub sessions: Vec<SessionId>,
+    /// One line for people: what was selected.
+    pub description: String,
+}
+
+/// The JSON `profile` block.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct ProfileJson {
+    pub kind: &'static str,
+    /// The entity reference (`identity:<role arn>#<session>`, `ip:…`).
+    pub entity: String,
+    pub description: String,
+    pub sessions: usize,
+    pub events_total: usize,
+}
+
+impl Selection<'_> {
+    pub fn events_total(&self) -> usize {
+        self.parts.iter().map(|p| p.len()).sum()
+    }
+    pub fn json(&self) -> ProfileJson {
+        ProfileJson {
+            kind: self.profile.kind(),
+            entity: self.profile.entity().to_string(),
+            description: self.description.clone(),
+            sessions: self.sessions.len(),
+            events_total: self.events_total(),
+        }
+    }
+    /// Time of the profile's first event, if it has any.
+    pub fn first_time(&self, ix: &BehaviorIndex) -> Option<i64> {
+        self.parts
+            .iter()
+            .filter_map(|p| p.first())
+            .min()
+            .and_then(|&i| ix.rows.get(i as usize))
+            .map(|r| r.time)
+    }
+    pub fn last_time(&self, ix: &BehaviorIndex) -> Option<i64> {
+        self.parts
+            .iter()
+            .filter_map(|p| p.last())
+            .max()
+            .and_then(|&i| ix.rows.get(i as usize))
+            .map(|r| r.time)
+    }
+    /// Each part narrowed to the event-index range `[lo, hi)` (from [`BehaviorIndex::index_at`]).
+    pub fn window(&self, lo: u32, hi: u32) -> impl Iterator<Item = &[u32]> {
+        self.parts.iter().map(move |p| {
+            let a = p.partition_point(|&i| i < lo);
+            let b = p.partition_point(|&i| i < hi).max(a);
+            &p[a..b]
+        })
+    }
+}
+
+fn sym(store: &Store, s: &str) -> Option<Sym> {
+    store.strings.get(s).filter(|s| s.is_some())
+}
+
+fn nothing(p: &Profile) -> String {
+    format!("nothing in the loaded data matches {}", p.entity())
+}
+
+/// Resolve a profile to its events. Errors name what was not found or what was ambiguous.
+pub fn select<'a>(
+    profile: &Profile,
+    store: &Store,
+    graph: &'a SessionGraph,
+    ix: &'a BehaviorIndex,
+) -> Result<Selection<'a>, String> {
+    let sessions_sel = |sessions: Vec<SessionId>, description: String| Selection {
+        profile: profile.clone(),
+        parts: sessions.iter().map(|&s| graph.session(s).events.as_slice()).collect(),
+        sessions,
+        description,
+    };
+    let list_sel = |list: Option<&'a Vec<u32>>, description: String| -> Result<Selection<'a>, String> {
+        let list = list.ok_or_else(|| nothing(profile))?;
+        Ok(Selection {
+            profile: profile.clone(),
+            parts: vec![list.as_slice()],
+            sessions: Vec::new(),
+            description,
+        })
+    };
+    match profile {
+        Profile::SessionIdentity { role_arn, session_name } => {
+            let name = sym(store, session_name).ok_or_else(|| nothing(profile))?;
+            let arns = graph.role_arns(store, role_arn);
+            let found: Vec<u32> = arns
+                .iter()
+                .filter_map(|&a| ix.identity_ids.get(&(a, name)).copied())
+                .collect();
+            match found.as_slice() {
+                [one] => {
+                    let id = &graph.identities[*one as usize];
+                    let desc = format!(
+                        "session identity {} in {} ({} sessions)",
+                        store.s(id.session_name),
+                        store.s(id.role_arn),
+                        id.sessions.len()
+                    );
+                    Ok(sessions_sel(id.sessions.clone(), desc))
+                }
+                [] => Err(nothing(profile)),
+                many => Err(format!(
+                    "{} names {} roles; give the full role ARN: {}",
+                    profile.entity(),
+                    many.len(),
+                    many.iter()
+                        .map(|&i| store.s(graph.identities[i as usize].role_arn))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+        }
+        Profile::Session { access_key } => {
+            if let Some(s) = graph.session_by_key(store, access_key) {
+                let x = graph.session(s);
+                let desc = format!(
+                    "session {} ({} in {})",
+                    access_key,
+                    store.strings.opt(x.session_name).unwrap_or("?"),
+                    store.strings.opt(x.role_arn).unwrap_or("?")
+                );
+                return Ok(sessions_sel(vec![s], desc));
+            }
+            let key = sym(store, access_key).ok_or_else(|| nothing(profile))?;
+            list_sel(
+                ix.by_key.get(&key),
+                format!("calls signed with access key {access_key}"),
+            )
+        }
+        Profile::Role { arn } => {
+            let arns = graph.role_arns(store, arn);
+            match arns.as_slice() {
+                [one] => {
+                    let sessions = graph.sessions_of_role(store, store.s(*one));
+                    let desc = format!("role {} ({} sessions)", store.s(*one), sessions.len());
+                    Ok(sessions_sel(sessions, desc))
+                }
+                [] => Err(nothing(profile)),
+                many => Err(format!(
+                    "role {arn:?} exists in {} accounts; give the full ARN: {}",
+                    many.len(),
+                    many.iter().map(|&a| store.s(a)).collect::<Vec<_>>().join(", ")
+                )),
+            }
+        }
+        Profile::Origin { principal } => {
+            let want = sym(store, principal).ok_or_else(|| nothing(profile))?;
+            let mut origins: Vec<u32> = (0..graph.origins.len() as u32)
+                .filter(|&o| {
+                    let x = graph.origin(o);
+                    x.principal_id == want || x.arn == want
+                })
+                .collect();
+            if origins.is_empty() {
+                origins = (0..graph.origins.len() as u32)
+                    .filter(|&o| graph.origin(o).name == want)
+                    .collect();
+                if origins.len() > 1 {
+                    let list: Vec<String> = origins
+                        .iter()
+                        .map(|&o| graph.origin_view(store, o).description)
+                        .collect();
+                    return Err(format!(
+                        "{principal:?} names {} principals; give an ARN or principal id: {}",
+                        origins.len(),
+                        list.join("; ")
+                    ));
+                }
+            }
+            if origins.is_empty() {
+                return Err(nothing(profile));
+            }
+            let mut parts: Vec<&'a [u32]> = Vec::new();
+            let mut sessions = Vec::new();
+            for &o in &origins {
+                if let Some(ev) = graph.origin_events.get(o as usize) {
+                    parts.push(ev.as_slice());
+                }
+                for &s in ix.origin_sessions.get(o as usize).into_iter().flatten() {
+                    parts.push(graph.session(s).events.as_slice());
+                    sessions.push(s);
+                }
+            }
+            let desc = format!(
+                "{} and the {} sessions it started",
+                graph.origin_view(store, origins[0]).description,
+                sessions.len()
+            );
+            Ok(Selection {
+                profile: profile.clone(),
+                parts,
+                sessions,
+                description: desc,
+            })
+        }
+        Profile::Account { id } => {
+            let s = sym(store, id).ok_or_else(|| nothing(profile))?;
+            list_sel(ix.by_account.get(&s), format!("everything logged in account {id}"))
+        }
+        Profile::Ip { addr } => {
+            let s = sym(store, addr).ok_or_else(|| nothing(profile))?;
+            let id = ix.ip_id(s).ok_or_else(|| nothing(profile))?;
+            list_sel(ix.by_ip.get(id as usize), format!("calls from {addr}"))
+        }
+        Profile::UserAgent { ua } => {
+            let s = sym(store, ua).ok_or_else(|| nothing(profile))?;
+            let id = ix.ua_id(s).ok_or_else(|| nothing(profile))?;
+            list_sel(ix.by_ua.get(id as usize), format!("calls with user agent {ua}"))
+        }
+    }
+}
