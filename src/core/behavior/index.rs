@@ -64,6 +64,10 @@ pub struct BehaviorIndex {
     pub session_origin: Vec<OriginKey>,
     /// Sessions whose chain leads to each origin (parallel to `graph.origins`).
     pub origin_sessions: Vec<Vec<SessionId>>,
+    /// The first origin with the same principal id (itself when it has none): one principal can appear as several
+    /// graph origins (e.g. a SAML user's sign-in records and the Identity Center user that started sessions), and
+    /// the travel rule must see one traveller.
+    pub origin_canon: Vec<OriginId>,
 }
 
 fn dense(map: &mut HashMap<Sym, u32>, list: &mut Vec<Sym>, sym: Sym) -> u32 {
@@ -93,7 +97,18 @@ impl BehaviorIndex {
             identity_ids: HashMap::new(),
             session_origin: Vec::with_capacity(graph.sessions.len()),
             origin_sessions: vec![Vec::new(); graph.origins.len()],
+            origin_canon: Vec::with_capacity(graph.origins.len()),
         };
+        let mut first_with: HashMap<Sym, OriginId> = HashMap::new();
+        for (o, x) in graph.origins.iter().enumerate() {
+            let o = o as OriginId;
+            let canon = if x.principal_id.is_some() {
+                *first_with.entry(x.principal_id).or_insert(o)
+            } else {
+                o
+            };
+            ix.origin_canon.push(canon);
+        }
         let mut api_ids: HashMap<(Sym, Sym), u32> = HashMap::new();
         let mut by_ip: Vec<Vec<u32>> = vec![Vec::new()];
         let mut by_ua: Vec<Vec<u32>> = vec![Vec::new()];
@@ -145,13 +160,17 @@ impl BehaviorIndex {
                     if let Some(v) = ix.origin_sessions.get_mut(o as usize) {
                         v.push(s);
                     }
-                    OriginKey::Origin(o)
+                    OriginKey::Origin(ix.canon(o))
                 }
                 None => OriginKey::UnknownAbove(path.first().copied().unwrap_or(s)),
             };
             ix.session_origin.push(key);
         }
         ix
+    }
+
+    pub fn canon(&self, o: OriginId) -> OriginId {
+        self.origin_canon.get(o as usize).copied().unwrap_or(o)
     }
 
     pub fn ip_id(&self, sym: Sym) -> Option<u32> {
@@ -166,7 +185,7 @@ impl BehaviorIndex {
     pub fn origin_of_event(&self, graph: &SessionGraph, event: u32) -> Option<OriginKey> {
         match graph.signer.get(event as usize)? {
             Signer::Session(s) => self.session_origin.get(*s as usize).copied(),
-            Signer::Origin(o) => Some(OriginKey::Origin(*o)),
+            Signer::Origin(o) => Some(OriginKey::Origin(self.canon(*o))),
             Signer::None => None,
         }
     }

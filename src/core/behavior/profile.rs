@@ -327,7 +327,10 @@ pub fn select<'a>(
                 origins = (0..graph.origins.len() as u32)
                     .filter(|&o| graph.origin(o).name == want)
                     .collect();
-                if origins.len() > 1 {
+                let mut people: Vec<u32> = origins.iter().map(|&o| ix.canon(o)).collect();
+                people.sort_unstable();
+                people.dedup();
+                if people.len() > 1 {
                     let list: Vec<String> = origins
                         .iter()
                         .map(|&o| graph.origin_view(store, o).description)
