@@ -1,6 +1,8 @@
 //! The command line: clap definitions and dispatch to headless commands (and, with no subcommand, the TUI).
 //! Every analysis the TUI shows is available here with `--json`.
 
+pub mod fetch;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
@@ -15,9 +17,15 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// Fetch CloudTrail events, GuardDuty and Access Analyzer findings from AWS into a case.
+    Fetch(fetch::FetchArgs),
+}
 
 pub fn main() -> std::process::ExitCode {
-    let _cli = Cli::parse();
-    std::process::ExitCode::SUCCESS
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Fetch(args)) => fetch::run(args),
+        None => std::process::ExitCode::SUCCESS,
+    }
 }
