@@ -99,7 +99,6 @@ async fn run_query(
     }
     spool_truncate(&spool, cp.queries[i].spool_len).map_err(ioerr)?;
     let region = cp.queries[i].region.clone();
-    let client = ctx.cloudtrail(&region);
     if cp.queries[i].pages > 0 && !cp.queries[i].paging_done {
         progress(FetchProgress::Resumed {
             region: region.clone(),
@@ -117,6 +116,31 @@ async fn run_query(
         ),
         None => None,
     };
+    let paged = page_through(ctx, out, cp, i, attribute, progress, summary).await;
+    // Even when paging stopped early, what did arrive goes into the case now (a later resume merges the rest
+    // without duplicates); only a complete query is marked finalized.
+    write_spool(out, &spool, &region, progress, summary)?;
+    paged?;
+    cp.queries[i].finalized = true;
+    cp.save(out).map_err(ioerr)?;
+    let _ = std::fs::remove_file(&spool);
+    Ok(())
+}
+
+/// The NextToken loop of query `i`: one page per iteration, spooled and checkpointed before the next.
+async fn page_through(
+    ctx: &Context,
+    out: &OutDir,
+    cp: &mut Checkpoint,
+    i: usize,
+    attribute: Option<LookupAttribute>,
+    progress: &(impl Fn(FetchProgress) + Send + Sync),
+    summary: &mut FetchSummary,
+) -> Result<(), String> {
+    let spool = spool_path(out, i);
+    let ioerr = |e: std::io::Error| format!("{}: {e}", out.state_dir().display());
+    let region = cp.queries[i].region.clone();
+    let client = ctx.cloudtrail(&region);
     let (from, to) = cp.window;
     while !cp.queries[i].paging_done {
         let token = cp.queries[i].next_token.clone();
@@ -194,16 +218,28 @@ async fn run_query(
             total,
         });
     }
+    Ok(())
+}
+
+/// Merge everything spooled for a query into the day files.
+fn write_spool(
+    out: &OutDir,
+    spool: &std::path::Path,
+    region: &str,
+    progress: &(impl Fn(FetchProgress) + Send + Sync),
+    summary: &mut FetchSummary,
+) -> Result<(), String> {
+    let lines = spool_read(spool).map_err(|e| format!("{}: {e}", spool.display()))?;
     let mut records = Vec::new();
-    for line in spool_read(&spool).map_err(ioerr)? {
+    for line in lines {
         // Validated before spooling; a record failing now means the spool was tampered with: skip it.
         if let Ok(r) = CtRecord::parse(&line.r, line.t) {
             records.push(r);
         }
     }
-    let written = write_cloudtrail(out, &region, records)
+    let written = write_cloudtrail(out, region, records)
         .map_err(|e| format!("writing CloudTrail files: {e}"))?;
-    let tally = summary.cloudtrail.entry(region.clone()).or_default();
+    let tally = summary.cloudtrail.entry(region.to_string()).or_default();
     for (rel, items) in written {
         progress(FetchProgress::Wrote {
             path: out.root.join(&rel),
@@ -213,8 +249,5 @@ async fn run_query(
             tally.files.push(rel);
         }
     }
-    cp.queries[i].finalized = true;
-    cp.save(out).map_err(ioerr)?;
-    let _ = std::fs::remove_file(&spool);
     Ok(())
 }
