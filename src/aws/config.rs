@@ -12,9 +12,8 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
-use aws_smithy_types::error::display::DisplayErrorContext;
 
-use super::errors::{FetchError, redact};
+use super::errors::{FetchError, chain, redact};
 use super::ratelimit::{Limiters, RateLimitedClient};
 use super::{FetchRequest, Tuning};
 
@@ -162,7 +161,7 @@ async fn check_credentials(sdk: &SdkConfig, profile: &str) -> Result<(), FetchEr
             profile: profile.to_string(),
         }),
         Err(e) => {
-            let detail = redact(&DisplayErrorContext(&e).to_string());
+            let detail = redact(&chain(&e));
             if detail.to_ascii_lowercase().contains("sso") {
                 Err(FetchError::SsoLogin {
                     profile: profile.to_string(),

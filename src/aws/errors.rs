@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::{FetchProgress, Service, Tuning};
@@ -73,7 +72,7 @@ pub(crate) fn classify<E>(err: &SdkError<E, HttpResponse>, action: &str, profile
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let detail = redact(&DisplayErrorContext(err).to_string());
+    let detail = redact(&chain(err));
     let status = err.raw_response().map(|r| r.status().as_u16());
     let code = err.code().unwrap_or("");
     match err {
@@ -115,7 +114,8 @@ where
             "access denied (HTTP 403 {code}): the identity probably lacks IAM permission `{action}`. AWS said: \
              {message}"
         )),
-        _ => CallError::Fatal(format!("{action} failed: {detail}")),
+        "" => CallError::Fatal(format!("{action} failed: {detail}")),
+        _ => CallError::Fatal(format!("{action} failed: {code}: {message}")),
     }
 }
 
@@ -174,15 +174,11 @@ pub fn redact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut token = String::new();
     let flush = |token: &mut String, out: &mut String| {
-        if looks_secret(token) {
-            out.push_str("[redacted]");
-        } else {
-            out.push_str(token);
-        }
+        redact_token(token, out);
         token.clear();
     };
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || c == '/' || c == '+' || c == '=' {
+        if c.is_ascii_alphanumeric() || c == '/' || c == '+' {
             token.push(c);
         } else {
             flush(&mut token, &mut out);
@@ -193,17 +189,49 @@ pub fn redact(text: &str) -> String {
     out
 }
 
-fn looks_secret(token: &str) -> bool {
-    let core = token.trim_matches(|c| c == '/' || c == '=');
-    let key_id = core.len() == 20
-        && (core.starts_with("AKIA") || core.starts_with("ASIA"))
-        && core
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    let long = core.len() >= 32
-        && core.chars().any(|c| c.is_ascii_digit())
-        && core.chars().any(|c| c.is_ascii_alphabetic());
-    key_id || long
+fn mixed(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_digit()) && s.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+fn key_id(s: &str) -> bool {
+    s.len() == 20
+        && (s.starts_with("AKIA") || s.starts_with("ASIA"))
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// A token of `[A-Za-z0-9/+]`: secret keys (40 chars) and session tokens (hundreds) go whole; otherwise each
+/// `/`-separated part that is a key id or a long mixed run (signatures, hashes) goes, so paths stay readable.
+fn redact_token(token: &str, out: &mut String) {
+    let core = token.trim_matches('/');
+    if (core.len() == 40 || core.len() >= 100) && mixed(core) {
+        out.push_str("[redacted]");
+        return;
+    }
+    for (i, part) in token.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if key_id(part) || (part.len() >= 32 && mixed(part)) {
+            out.push_str("[redacted]");
+        } else {
+            out.push_str(part);
+        }
+    }
+}
+
+/// The messages of an error and its sources, joined with `: `, repeats dropped.
+pub(crate) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        let m = e.to_string();
+        if !parts.iter().any(|p| p == &m) {
+            parts.push(m);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
 }
 
 #[cfg(test)]
@@ -221,6 +249,12 @@ mod tests {
         assert!(!r.contains("wJalrXUtnFEMI"), "{r}");
         assert!(r.contains("cloudtrail/aws4_request"), "{r}");
         assert!(r.ends_with(" ok"), "{r}");
+        let path =
+            "failed to read `/home/u/.aws/sso/cache/5f4dcc3b5aa765d61d8327deb882cf99aaaabbbb.json`";
+        assert_eq!(
+            redact(path),
+            "failed to read `/home/u/.aws/sso/cache/[redacted].json`"
+        );
     }
 
     #[test]

@@ -169,10 +169,12 @@ impl FetchRequest {
 
 /// Which API a progress line or error is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum Service {
+    #[serde(rename = "cloudtrail")]
     CloudTrail,
+    #[serde(rename = "guardduty")]
     GuardDuty,
+    #[serde(rename = "access-analyzer")]
     AccessAnalyzer,
 }
 
