@@ -1,9 +1,15 @@
 //! The command line: clap definitions and dispatch to headless commands (and, with no subcommand, the TUI).
-//! Every analysis the TUI shows is available here with `--json`.
-
-pub mod fetch;
+//! Every analysis the TUI shows is available here with `--json`; each command's work lives in `cli/<command>.rs`.
 
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod common;
+mod fetch;
+mod ingest;
+mod trace;
+
+pub use common::InputArgs;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -20,12 +26,30 @@ pub struct Cli {
 pub enum Command {
     /// Fetch CloudTrail events, GuardDuty and Access Analyzer findings from AWS into a case.
     Fetch(fetch::FetchArgs),
+    /// Load CloudTrail logs and findings and print what was ingested (counts, time range, errors).
+    Ingest(ingest::Args),
+    /// Who is behind a session: origin, full chain, sessions it started, its calls.
+    Trace(trace::TraceArgs),
+    /// A role's profile: what assumed it, which roles it assumed, sessions involved.
+    Role(trace::RoleArgs),
 }
 
-pub fn main() -> std::process::ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Some(Command::Fetch(args)) => fetch::run(args),
-        None => std::process::ExitCode::SUCCESS,
+    let result = match cli.command {
+        Some(Command::Fetch(a)) => Ok(fetch::run(a)),
+        Some(Command::Ingest(a)) => ingest::run(a),
+        Some(Command::Trace(a)) => trace::run_trace(a),
+        Some(Command::Role(a)) => trace::run_role(a),
+        None => Err(anyhow::anyhow!(
+            "no subcommand given (the terminal UI is not built yet); try --help"
+        )),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("trailhound: {e:#}");
+            ExitCode::from(2)
+        }
     }
 }

@@ -3,27 +3,24 @@
 //! answers slowly, denies access and aborts; the tests check what arrives, how often and how fast it was asked
 //! for, what lands in the case, and that no credential is ever written.
 
+#[path = "support/fake_aws.rs"]
+mod fake_aws;
+#[path = "support/fetch_data.rs"]
+mod fetch_data;
 mod support;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use fake_aws::{Data, FakeAws, Fault, Logged};
+use fetch_data::*;
 use serde_json::Value;
-use support::fake_aws::{Data, FakeAws, Fault, Logged};
-use support::*;
-use trailhound::aws::{
-    FetchProgress, FetchRequest, LookupAttr, LookupKey, Services, StaticCredentials, Tuning, fetch,
-};
+use trailhound::aws::{FetchProgress, FetchRequest, LookupAttr, LookupKey, Services, StaticCredentials, Tuning, fetch};
 
 const WINDOW: (i64, i64) = (1_793_750_000, 1_793_900_000);
 
-fn request(
-    fake: &FakeAws,
-    case: &std::path::Path,
-    regions: &[&str],
-    services: Services,
-) -> FetchRequest {
+fn request(fake: &FakeAws, case: &std::path::Path, regions: &[&str], services: Services) -> FetchRequest {
     let mut req = FetchRequest::new(case);
     req.regions = regions.iter().map(|r| r.to_string()).collect();
     req.window = Some(WINDOW);
@@ -53,9 +50,7 @@ const CT_ONLY: Services = Services {
 /// Run a fetch and collect its progress reports.
 async fn run(req: FetchRequest) -> (trailhound::aws::FetchSummary, Vec<FetchProgress>) {
     let seen = Mutex::new(Vec::new());
-    let summary = fetch(req, |p| seen.lock().unwrap().push(p))
-        .await
-        .expect("fetch runs");
+    let summary = fetch(req, |p| seen.lock().unwrap().push(p)).await.expect("fetch runs");
     (summary, seen.into_inner().unwrap())
 }
 
@@ -102,10 +97,7 @@ async fn cloudtrail_pages_retries_rate_limit_and_verbatim_records() {
     // a slow answer.
     fake.fault("LookupEvents:us-east-1:1", &[Fault::Throttle; 4]);
     fake.fault("LookupEvents:us-east-1:2", &[Fault::ServerError]);
-    fake.fault(
-        "LookupEvents:us-east-1:3",
-        &[Fault::Slow(Duration::from_millis(1500))],
-    );
+    fake.fault("LookupEvents:us-east-1:3", &[Fault::Slow(Duration::from_millis(1500))]);
     let case = tempfile::tempdir().unwrap();
     let (summary, progress) = run(request(&fake, case.path(), &["us-east-1"], CT_ONLY)).await;
 
@@ -116,10 +108,7 @@ async fn cloudtrail_pages_retries_rate_limit_and_verbatim_records() {
     assert_eq!(tally.items, served.len());
     assert_eq!(tally.skipped, 1);
     assert!(
-        summary
-            .notes
-            .iter()
-            .any(|n| n.message.contains("not valid JSON")),
+        summary.notes.iter().any(|n| n.message.contains("not valid JSON")),
         "{:?}",
         summary.notes
     );
@@ -127,43 +116,26 @@ async fn cloudtrail_pages_retries_rate_limit_and_verbatim_records() {
     let log = fake.log();
     let ct: Vec<&Logged> = log.iter().filter(|l| l.op == "LookupEvents").collect();
     // All pages were asked for, in order, each until it succeeded.
-    let ok_tokens: Vec<Option<String>> = ct
-        .iter()
-        .filter(|l| l.status == 200)
-        .map(|l| l.token.clone())
-        .collect();
+    let ok_tokens: Vec<Option<String>> = ct.iter().filter(|l| l.status == 200).map(|l| l.token.clone()).collect();
     let expected: Vec<Option<String>> = std::iter::once(None)
         .chain((1..5).map(|p| Some(format!("ct-page-{p}"))))
         .collect();
     assert_eq!(ok_tokens, expected);
     // Throttling: retried by the SDK (attempt 2 and 3 of one invocation) and then by our own outer loop (a new
     // invocation), and every retry went through the rate limiter too.
-    let page2: Vec<&&Logged> = ct
-        .iter()
-        .filter(|l| l.token.as_deref() == Some("ct-page-1"))
-        .collect();
+    let page2: Vec<&&Logged> = ct.iter().filter(|l| l.token.as_deref() == Some("ct-page-1")).collect();
     assert_eq!(page2.len(), 5, "4 throttled + 1 success");
     assert!(page2.iter().any(|l| l.attempt.starts_with("attempt=3")));
     let invocations: HashSet<&str> = page2.iter().map(|l| l.invocation.as_str()).collect();
-    assert_eq!(
-        invocations.len(),
-        2,
-        "one SDK call exhausted, one outer retry"
-    );
+    assert_eq!(invocations.len(), 2, "one SDK call exhausted, one outer retry");
     assert!(
-        progress.iter().any(
-            |p| matches!(p, FetchProgress::Retry { reason, .. } if reason.contains("throttled"))
-        )
+        progress
+            .iter()
+            .any(|p| matches!(p, FetchProgress::Retry { reason, .. } if reason.contains("throttled")))
     );
     // The 5xx was retried.
-    let page3: Vec<&&Logged> = ct
-        .iter()
-        .filter(|l| l.token.as_deref() == Some("ct-page-2"))
-        .collect();
-    assert_eq!(
-        page3.iter().map(|l| l.status).collect::<Vec<_>>(),
-        vec![500, 200]
-    );
+    let page3: Vec<&&Logged> = ct.iter().filter(|l| l.token.as_deref() == Some("ct-page-2")).collect();
+    assert_eq!(page3.iter().map(|l| l.status).collect::<Vec<_>>(), vec![500, 200]);
     assert_rate_limited(&log);
     // The request carried the window and the page size.
     assert_eq!(ct[0].body["StartTime"].as_f64(), Some(WINDOW.0 as f64));
@@ -191,18 +163,13 @@ async fn cloudtrail_pages_retries_rate_limit_and_verbatim_records() {
     }
     // Resumable state is gone once everything is written; the manifest says what was asked and what came back.
     assert!(!case.path().join("fetched/.state").exists());
-    let manifest: Value = serde_json::from_str(
-        &std::fs::read_to_string(case.path().join("fetched/manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.path().join("fetched/manifest.json")).unwrap()).unwrap();
     let run = &manifest["fetches"][0];
     assert_eq!(run["requested"]["regions"][0], "us-east-1");
     assert_eq!(run["requested"]["window"]["from"], "2026-11-03T23:53:20Z");
     assert_eq!(run["requested"]["endpoint_url"], fake.url.as_str());
-    assert_eq!(
-        run["results"]["cloudtrail"]["us-east-1"]["items"],
-        served.len()
-    );
+    assert_eq!(run["results"]["cloudtrail"]["us-east-1"]["items"], served.len());
     assert_eq!(run["results"]["cloudtrail"]["us-east-1"]["pages"], 5);
     assert_no_credentials(case.path(), &format!("{progress:?}"));
 }
@@ -221,11 +188,7 @@ async fn cloudtrail_resumes_after_interruption_without_duplicates_or_gaps() {
 
     let (first, _) = run(req.clone()).await;
     assert_eq!(first.errors.len(), 1, "{:?}", first.errors);
-    assert!(
-        case.path()
-            .join("fetched/.state/cloudtrail-checkpoint.json")
-            .exists()
-    );
+    assert!(case.path().join("fetched/.state/cloudtrail-checkpoint.json").exists());
     // What arrived before the interruption is already in the case.
     assert_eq!(written_records(case.path()).len(), 12);
     let asked_before = fake.log().len();
@@ -244,10 +207,7 @@ async fn cloudtrail_resumes_after_interruption_without_duplicates_or_gaps() {
         "{progress:?}"
     );
     let log = fake.log();
-    let resumed: Vec<Option<String>> = log[asked_before..]
-        .iter()
-        .map(|l| l.token.clone())
-        .collect();
+    let resumed: Vec<Option<String>> = log[asked_before..].iter().map(|l| l.token.clone()).collect();
     assert_eq!(
         resumed,
         vec![Some("ct-page-2".into()), Some("ct-page-3".into())],
@@ -260,10 +220,8 @@ async fn cloudtrail_resumes_after_interruption_without_duplicates_or_gaps() {
     want.sort();
     assert_eq!(got, want, "every record exactly once");
     assert!(!case.path().join("fetched/.state").exists());
-    let manifest: Value = serde_json::from_str(
-        &std::fs::read_to_string(case.path().join("fetched/manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.path().join("fetched/manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["fetches"].as_array().unwrap().len(), 2);
     assert!(
         manifest["fetches"][0]["errors"][0]["message"]
@@ -295,11 +253,7 @@ async fn lookup_attributes_are_separate_queries_merged_once() {
     ];
     let (summary, _) = run(req).await;
     assert!(summary.errors.is_empty(), "{:?}", summary.errors);
-    let attrs: Vec<Value> = fake
-        .log()
-        .iter()
-        .map(|l| l.body["LookupAttributes"].clone())
-        .collect();
+    let attrs: Vec<Value> = fake.log().iter().map(|l| l.body["LookupAttributes"].clone()).collect();
     assert_eq!(
         attrs,
         vec![
@@ -308,10 +262,7 @@ async fn lookup_attributes_are_separate_queries_merged_once() {
         ]
     );
     // The fake answers both queries with the same events: they are stored once.
-    assert_eq!(
-        written_records(case.path()).len(),
-        served_records(&pages).len()
-    );
+    assert_eq!(written_records(case.path()).len(), served_records(&pages).len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -324,17 +275,10 @@ async fn guardduty_and_access_analyzer_findings_land_in_the_case() {
     }
     let aa = aa_findings();
     let fake = FakeAws::start(Data {
-        gd: [(
-            "us-east-1".to_string(),
-            vec![("det-east".to_string(), gd.clone())],
-        )]
-        .into(),
+        gd: [("us-east-1".to_string(), vec![("det-east".to_string(), gd.clone())])].into(),
         aa: [(
             "us-east-1".to_string(),
-            vec![(
-                aa_analyzer("us-east-1", "ConsoleAnalyzer-account"),
-                aa.clone(),
-            )],
+            vec![(aa_analyzer("us-east-1", "ConsoleAnalyzer-account"), aa.clone())],
         )]
         .into(),
         aa_page_size: 2,
@@ -349,13 +293,7 @@ async fn guardduty_and_access_analyzer_findings_land_in_the_case() {
         guardduty: true,
         access_analyzer: true,
     };
-    let (summary, progress) = run(request(
-        &fake,
-        case.path(),
-        &["us-east-1", "us-west-2"],
-        services,
-    ))
-    .await;
+    let (summary, progress) = run(request(&fake, case.path(), &["us-east-1", "us-west-2"], services)).await;
     assert!(summary.errors.is_empty(), "{:?}", summary.errors);
 
     // GetFindings in batches of at most 50, covering every listed id once.
@@ -368,16 +306,12 @@ async fn guardduty_and_access_analyzer_findings_land_in_the_case() {
     assert!(batches.iter().all(|&n| n <= 50), "{batches:?}");
     assert_eq!(batches.iter().sum::<usize>(), gd.len());
     // The window went out as updatedAt criteria (epoch milliseconds).
-    let criteria =
-        &log.iter().find(|l| l.op == "ListFindings").unwrap().body["findingCriteria"]["criterion"];
+    let criteria = &log.iter().find(|l| l.op == "ListFindings").unwrap().body["findingCriteria"]["criterion"];
     assert_eq!(
         criteria["updatedAt"]["greaterThanOrEqual"].as_i64(),
         Some(WINDOW.0 * 1000)
     );
-    assert_eq!(
-        criteria["updatedAt"]["lessThanOrEqual"].as_i64(),
-        Some(WINDOW.1 * 1000)
-    );
+    assert_eq!(criteria["updatedAt"]["lessThanOrEqual"].as_i64(), Some(WINDOW.1 * 1000));
 
     // The written findings equal the served ones.
     let text = std::fs::read_to_string(
@@ -418,18 +352,14 @@ async fn guardduty_and_access_analyzer_findings_land_in_the_case() {
         }
     }
     assert_eq!(
-        log.iter()
-            .filter(|l| l.op == "GetFindingV2" && l.status == 200)
-            .count(),
+        log.iter().filter(|l| l.op == "GetFindingV2" && l.status == 200).count(),
         aa.len()
     );
 
     // us-west-2 has neither: said so, not an error.
     let notes: Vec<&str> = summary.notes.iter().map(|n| n.message.as_str()).collect();
     assert!(
-        notes
-            .iter()
-            .any(|n| n.contains("no GuardDuty detector in us-west-2")),
+        notes.iter().any(|n| n.contains("no GuardDuty detector in us-west-2")),
         "{notes:?}"
     );
     assert!(
@@ -479,15 +409,9 @@ async fn access_denied_names_the_missing_action_and_the_fetch_goes_on() {
         summary.errors
     );
     // Access denied is final: asked once, not retried.
-    assert_eq!(
-        fake.log().iter().filter(|l| l.op == "LookupEvents").count(),
-        1
-    );
+    assert_eq!(fake.log().iter().filter(|l| l.op == "LookupEvents").count(), 1);
     // The service that works still delivered.
-    assert_eq!(
-        summary.access_analyzer["us-east-1"].items,
-        aa_findings().len()
-    );
+    assert_eq!(summary.access_analyzer["us-east-1"].items, aa_findings().len());
     let manifest = std::fs::read_to_string(case.path().join("fetched/manifest.json")).unwrap();
     assert!(manifest.contains("cloudtrail:LookupEvents"));
     assert_no_credentials(case.path(), "");

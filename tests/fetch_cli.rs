@@ -2,14 +2,18 @@
 //! a shared credentials file profile, and the clear failures for no credentials and a missing SSO login. Each run
 //! gets a clean environment and its own HOME so nothing from the machine leaks in.
 
+#[path = "support/fake_aws.rs"]
+mod fake_aws;
+#[path = "support/fetch_data.rs"]
+mod fetch_data;
 mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
+use fake_aws::{Data, FakeAws};
+use fetch_data::*;
 use serde_json::Value;
-use support::fake_aws::{Data, FakeAws};
-use support::*;
 
 /// Run the binary with a clean environment rooted at `home`.
 async fn trailhound(args: Vec<String>, env: Vec<(String, String)>, home: &Path) -> Output {
@@ -91,11 +95,7 @@ async fn env_credentials_fetch_everything_with_progress_and_json() {
     let n_records = pages.iter().flatten().count();
     assert_eq!(summary["cloudtrail"]["us-east-1"]["items"], n_records);
     assert_eq!(summary["guardduty"]["us-east-1"]["items"], 1);
-    let first = fake
-        .log()
-        .into_iter()
-        .find(|l| l.op == "LookupEvents")
-        .unwrap();
+    let first = fake.log().into_iter().find(|l| l.op == "LookupEvents").unwrap();
     assert_eq!(first.body["StartTime"].as_i64(), Some(1_793_750_400)); // 2026-11-04T00:00:00Z
     assert_eq!(written_records(&case).len(), n_records);
     assert_no_credentials(home.path(), &format!("{stdout}{stderr}"));
@@ -112,9 +112,7 @@ async fn shared_credentials_profile_is_used() {
     std::fs::create_dir_all(home.path().join(".aws")).unwrap();
     std::fs::write(
         home.path().join(".aws/credentials"),
-        format!(
-            "[incident]\naws_access_key_id = {FAKE_KEY}\naws_secret_access_key = {FAKE_SECRET}\n"
-        ),
+        format!("[incident]\naws_access_key_id = {FAKE_KEY}\naws_secret_access_key = {FAKE_SECRET}\n"),
     )
     .unwrap();
     std::fs::write(
@@ -140,10 +138,7 @@ async fn shared_credentials_profile_is_used() {
     .await;
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("profile incident, regions eu-west-1"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("profile incident, regions eu-west-1"), "{stderr}");
     assert_eq!(written_records(&case).len(), 2);
     let log = fake.log();
     assert!(log.iter().all(|l| l.region == "eu-west-1"));
@@ -209,21 +204,13 @@ async fn missing_sso_login_says_how_to_log_in() {
     .await;
     let (_, stderr) = text(&out);
     assert!(!out.status.success());
-    assert!(
-        stderr.contains("run `aws sso login --profile corp-ir`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("run `aws sso login --profile corp-ir`"), "{stderr}");
 }
 
 #[tokio::test]
 async fn bad_lookup_attribute_is_rejected() {
     let home = tempfile::tempdir().unwrap();
-    let out = trailhound(
-        args(&["fetch", "--lookup", "colour=red"]),
-        vec![],
-        home.path(),
-    )
-    .await;
+    let out = trailhound(args(&["fetch", "--lookup", "colour=red"]), vec![], home.path()).await;
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2));
     assert!(

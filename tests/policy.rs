@@ -8,12 +8,8 @@ use std::path::Path;
 use serde_json::Value;
 
 fn policy() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/policy/trailhound-readonly.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("policy file"))
-        .expect("policy is valid JSON")
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/trailhound-readonly.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("policy file")).expect("policy is valid JSON")
 }
 
 /// (action pattern) for every Allow statement; panics on anything that is not a plain Allow of actions.
@@ -25,10 +21,7 @@ fn allowed(policy: &Value) -> Vec<String> {
         assert!(st.get("NotAction").is_none(), "{st}");
         match &st["Action"] {
             Value::String(a) => out.push(a.clone()),
-            Value::Array(list) => out.extend(
-                list.iter()
-                    .map(|a| a.as_str().expect("action string").to_string()),
-            ),
+            Value::Array(list) => out.extend(list.iter().map(|a| a.as_str().expect("action string").to_string())),
             other => panic!("bad Action {other}"),
         }
     }
@@ -63,10 +56,7 @@ fn called_actions() -> BTreeSet<String> {
         if path.extension().is_none_or(|e| e != "rs") {
             continue;
         }
-        let text: String = std::fs::read_to_string(&path)
-            .unwrap()
-            .split_whitespace()
-            .collect();
+        let text: String = std::fs::read_to_string(&path).unwrap().split_whitespace().collect();
         let service = if text.contains("ctx.cloudtrail(") {
             "cloudtrail"
         } else if text.contains("ctx.guardduty(") {
@@ -120,10 +110,7 @@ fn policy_covers_every_api_the_code_calls_and_no_more() {
             "{p} is not read-only"
         );
         assert!(op.len() > 4, "{p} is too broad");
-        assert!(
-            called.iter().any(|a| matches(p, a)),
-            "{p} is granted but never used"
-        );
+        assert!(called.iter().any(|a| matches(p, a)), "{p} is granted but never used");
     }
 }
 

@@ -16,10 +16,7 @@ pub(crate) async fn fetch_region(
     progress: &(impl Fn(FetchProgress) + Send + Sync),
     summary: &mut FetchSummary,
 ) {
-    summary
-        .access_analyzer
-        .entry(region.to_string())
-        .or_default();
+    summary.access_analyzer.entry(region.to_string()).or_default();
     if let Err(message) = fetch(ctx, region, out, progress, summary).await {
         progress(FetchProgress::Error {
             service: Service::AccessAnalyzer,
@@ -57,10 +54,7 @@ async fn fetch(
         )
         .await?;
         analyzers.extend(resp.analyzers().iter().cloned());
-        token = resp
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
+        token = resp.next_token().filter(|t| !t.is_empty()).map(str::to_string);
         if token.is_none() {
             break;
         }
@@ -146,31 +140,22 @@ async fn fetch(
                 items: resp.findings().len(),
                 total: findings.len(),
             });
-            token = resp
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string);
+            token = resp.next_token().filter(|t| !t.is_empty()).map(str::to_string);
             if token.is_none() {
                 break;
             }
         }
         // arn:aws:access-analyzer:<region>:<account>:analyzer/<name>
         let account = account_component(arn.split(':').nth(4));
-        let rel = PathBuf::from("access-analyzer").join(format!(
-            "{account}_{region}_{}.json",
-            safe_component(analyzer.name())
-        ));
+        let rel = PathBuf::from("access-analyzer")
+            .join(format!("{account}_{region}_{}.json", safe_component(analyzer.name())));
         let count = findings.len();
-        let n = write_findings(out, &rel, findings)
-            .map_err(|e| format!("writing {}: {e}", rel.display()))?;
+        let n = write_findings(out, &rel, findings).map_err(|e| format!("writing {}: {e}", rel.display()))?;
         progress(FetchProgress::Wrote {
             path: out.root.join(&rel),
             items: n,
         });
-        let tally = summary
-            .access_analyzer
-            .entry(region.to_string())
-            .or_default();
+        let tally = summary.access_analyzer.entry(region.to_string()).or_default();
         tally.pages += page;
         tally.items += count;
         tally.files.push(rel);

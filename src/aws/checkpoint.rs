@@ -162,10 +162,7 @@ pub(crate) fn spool_read(path: &std::path::Path) -> std::io::Result<Vec<SpoolLin
         if line.is_empty() {
             continue;
         }
-        out.push(
-            serde_json::from_str(&line)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?,
-        );
+        out.push(serde_json::from_str(&line).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?);
     }
     Ok(out)
 }

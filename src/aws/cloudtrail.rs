@@ -6,9 +6,7 @@
 use aws_sdk_cloudtrail::primitives::DateTime;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 
-use super::checkpoint::{
-    Checkpoint, QueryState, SpoolLine, spool_append, spool_path, spool_read, spool_truncate,
-};
+use super::checkpoint::{Checkpoint, QueryState, SpoolLine, spool_append, spool_path, spool_read, spool_truncate};
 use super::config::{Context, resolve_window};
 use super::errors::{FetchError, with_retry};
 use super::write::{CtRecord, OutDir, write_cloudtrail};
@@ -47,10 +45,7 @@ pub(crate) async fn fetch_all(
                 });
             }
             Checkpoint::clear(out);
-            let states = queries
-                .iter()
-                .map(|(r, a)| QueryState::new(r, a.clone()))
-                .collect();
+            let states = queries.iter().map(|(r, a)| QueryState::new(r, a.clone())).collect();
             Checkpoint::new(&ctx.profile, resolve_window(req.window), states)
         }
     };
@@ -173,10 +168,7 @@ async fn page_through(
                 None => Err("no CloudTrailEvent".to_string()),
             };
             match checked {
-                Ok(text) => lines.push(SpoolLine {
-                    t: fallback,
-                    r: text,
-                }),
+                Ok(text) => lines.push(SpoolLine { t: fallback, r: text }),
                 Err(reason) => {
                     skipped += 1;
                     let message = format!(
@@ -237,8 +229,7 @@ fn write_spool(
             records.push(r);
         }
     }
-    let written = write_cloudtrail(out, region, records)
-        .map_err(|e| format!("writing CloudTrail files: {e}"))?;
+    let written = write_cloudtrail(out, region, records).map_err(|e| format!("writing CloudTrail files: {e}"))?;
     let tally = summary.cloudtrail.entry(region.to_string()).or_default();
     for (rel, items) in written {
         progress(FetchProgress::Wrote {

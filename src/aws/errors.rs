@@ -34,10 +34,7 @@ pub enum FetchError {
     #[error("invalid fetch request: {0}")]
     Invalid(String),
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 impl FetchError {
@@ -85,20 +82,16 @@ where
         return CallError::Retryable(format!("{action} throttled ({code})"));
     }
     if status.is_some_and(|s| s >= 500) {
-        return CallError::Retryable(format!(
-            "{action}: server error {} {code}",
-            status.unwrap_or_default()
-        ));
+        return CallError::Retryable(format!("{action}: server error {} {code}", status.unwrap_or_default()));
     }
     let message = err.message().map(redact).unwrap_or_default();
     match code {
-        "AccessDeniedException"
-        | "AccessDenied"
-        | "UnauthorizedOperation"
-        | "UnauthorizedAccess" => CallError::Fatal(format!(
-            "access denied: the identity lacks IAM permission `{action}` (grant it, e.g. with \
+        "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" | "UnauthorizedAccess" => {
+            CallError::Fatal(format!(
+                "access denied: the identity lacks IAM permission `{action}` (grant it, e.g. with \
                  policy/trailhound-readonly.json). AWS said: {message}"
-        )),
+            ))
+        }
         "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => CallError::Fatal(format!(
             "the session credentials of profile `{profile}` have expired: refresh them (for SSO profiles: \
              `aws sso login --profile {profile}`) and rerun; an interrupted CloudTrail fetch resumes"
@@ -151,10 +144,7 @@ where
                     round += 1;
                 }
                 CallError::Retryable(reason) => {
-                    return Err(format!(
-                        "{reason}; gave up after {} rounds of retries",
-                        round + 1
-                    ));
+                    return Err(format!("{reason}; gave up after {} rounds of retries", round + 1));
                 }
                 CallError::Fatal(message) => return Err(message),
             },
@@ -164,8 +154,7 @@ where
 
 /// `base × 2^round`, capped at 30 s.
 fn backoff(base: Duration, round: u32) -> Duration {
-    base.saturating_mul(1u32 << round.min(10))
-        .min(Duration::from_secs(30))
+    base.saturating_mul(1u32 << round.min(10)).min(Duration::from_secs(30))
 }
 
 /// Mask anything in a message that could be secret material: AWS access key ids, and long base64/hex runs
@@ -196,8 +185,7 @@ fn mixed(s: &str) -> bool {
 fn key_id(s: &str) -> bool {
     s.len() == 20
         && (s.starts_with("AKIA") || s.starts_with("ASIA"))
-        && s.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 /// A token of `[A-Za-z0-9/+]`: secret keys (40 chars) and session tokens (hundreds) go whole; otherwise each
@@ -249,12 +237,8 @@ mod tests {
         assert!(!r.contains("wJalrXUtnFEMI"), "{r}");
         assert!(r.contains("cloudtrail/aws4_request"), "{r}");
         assert!(r.ends_with(" ok"), "{r}");
-        let path =
-            "failed to read `/home/u/.aws/sso/cache/5f4dcc3b5aa765d61d8327deb882cf99aaaabbbb.json`";
-        assert_eq!(
-            redact(path),
-            "failed to read `/home/u/.aws/sso/cache/[redacted].json`"
-        );
+        let path = "failed to read `/home/u/.aws/sso/cache/5f4dcc3b5aa765d61d8327deb882cf99aaaabbbb.json`";
+        assert_eq!(redact(path), "failed to read `/home/u/.aws/sso/cache/[redacted].json`");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! probe; DNS) and the finding's times. Absent fields are left out, never written as made-up values.
 
 use aws_sdk_guardduty::types::{
-    Action, AwsApiCallAction, Finding, InstanceDetails, LocalIpDetails, LocalPortDetails,
-    RemoteIpDetails, RemotePortDetails, Resource, Service,
+    Action, AwsApiCallAction, Finding, InstanceDetails, LocalIpDetails, LocalPortDetails, RemoteIpDetails,
+    RemotePortDetails, Resource, Service,
 };
 use serde_json::{Map, Value};
 
@@ -166,12 +166,7 @@ fn instance(i: &InstanceDetails) -> Value {
             "tags",
             i.tags()
                 .iter()
-                .map(|t| {
-                    Obj::default()
-                        .s("key", t.key())
-                        .s("value", t.value())
-                        .value()
-                })
+                .map(|t| Obj::default().s("key", t.key()).s("value", t.value()).value())
                 .collect(),
         )
         .value()
@@ -205,10 +200,7 @@ fn action(a: &Action) -> Value {
                     .o("localPortDetails", n.local_port_details().map(local_port))
                     .s("protocol", n.protocol())
                     .o("remoteIpDetails", n.remote_ip_details().map(remote_ip))
-                    .o(
-                        "remotePortDetails",
-                        n.remote_port_details().map(remote_port),
-                    )
+                    .o("remotePortDetails", n.remote_port_details().map(remote_port))
                     .value()
             }),
         )
@@ -276,8 +268,7 @@ fn remote_ip(r: &RemoteIpDetails) -> Value {
     Obj::default()
         .o(
             "city",
-            r.city()
-                .map(|c| Obj::default().s("cityName", c.city_name()).value()),
+            r.city().map(|c| Obj::default().s("cityName", c.city_name()).value()),
         )
         .o(
             "country",

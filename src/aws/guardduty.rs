@@ -58,28 +58,18 @@ async fn fetch(
     let mut token: Option<String> = None;
     loop {
         let (action, tuning, region, profile) = retry("guardduty:ListDetectors");
-        let resp = with_retry(
-            tuning,
-            Service::GuardDuty,
-            region,
-            action,
-            profile,
-            progress,
-            || client.list_detectors().set_next_token(token.clone()).send(),
-        )
+        let resp = with_retry(tuning, Service::GuardDuty, region, action, profile, progress, || {
+            client.list_detectors().set_next_token(token.clone()).send()
+        })
         .await?;
         detectors.extend(resp.detector_ids().iter().cloned());
-        token = resp
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
+        token = resp.next_token().filter(|t| !t.is_empty()).map(str::to_string);
         if token.is_none() {
             break;
         }
     }
     if detectors.is_empty() {
-        let message =
-            format!("no GuardDuty detector in {region} (GuardDuty is not enabled there); skipped");
+        let message = format!("no GuardDuty detector in {region} (GuardDuty is not enabled there); skipped");
         progress(FetchProgress::Note {
             service: Service::GuardDuty,
             region: region.to_string(),
@@ -103,9 +93,7 @@ async fn fetch(
         // The API compares integers; the exact (fractional) bound is applied to the results below.
         criteria = criteria.criterion(
             "severity",
-            Condition::builder()
-                .greater_than_or_equal(min.floor() as i64)
-                .build(),
+            Condition::builder().greater_than_or_equal(min.floor() as i64).build(),
         );
     }
     let criteria = criteria.build();
@@ -116,42 +104,26 @@ async fn fetch(
         let mut total = 0usize;
         loop {
             let (action, tuning, region, profile) = retry("guardduty:ListFindings");
-            let resp = with_retry(
-                tuning,
-                Service::GuardDuty,
-                region,
-                action,
-                profile,
-                progress,
-                || {
-                    client
-                        .list_findings()
-                        .detector_id(&detector)
-                        .finding_criteria(criteria.clone())
-                        .max_results(BATCH as i32)
-                        .set_next_token(token.clone())
-                        .send()
-                },
-            )
+            let resp = with_retry(tuning, Service::GuardDuty, region, action, profile, progress, || {
+                client
+                    .list_findings()
+                    .detector_id(&detector)
+                    .finding_criteria(criteria.clone())
+                    .max_results(BATCH as i32)
+                    .set_next_token(token.clone())
+                    .send()
+            })
             .await?;
             page += 1;
             for ids in resp.finding_ids().chunks(BATCH) {
                 let (action, tuning, region, profile) = retry("guardduty:GetFindings");
-                let got = with_retry(
-                    tuning,
-                    Service::GuardDuty,
-                    region,
-                    action,
-                    profile,
-                    progress,
-                    || {
-                        client
-                            .get_findings()
-                            .detector_id(&detector)
-                            .set_finding_ids(Some(ids.to_vec()))
-                            .send()
-                    },
-                )
+                let got = with_retry(tuning, Service::GuardDuty, region, action, profile, progress, || {
+                    client
+                        .get_findings()
+                        .detector_id(&detector)
+                        .set_finding_ids(Some(ids.to_vec()))
+                        .send()
+                })
                 .await?;
                 for f in got.findings() {
                     if req
@@ -174,10 +146,7 @@ async fn fetch(
                 items: resp.finding_ids().len(),
                 total,
             });
-            token = resp
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string);
+            token = resp.next_token().filter(|t| !t.is_empty()).map(str::to_string);
             if token.is_none() {
                 break;
             }
@@ -186,12 +155,8 @@ async fn fetch(
         tally.pages += page;
         tally.items += total;
         for (account, findings) in by_account {
-            let rel = PathBuf::from("guardduty").join(format!(
-                "{account}_{region}_{}.json",
-                safe_component(&detector)
-            ));
-            let n = write_findings(out, &rel, findings)
-                .map_err(|e| format!("writing {}: {e}", rel.display()))?;
+            let rel = PathBuf::from("guardduty").join(format!("{account}_{region}_{}.json", safe_component(&detector)));
+            let n = write_findings(out, &rel, findings).map_err(|e| format!("writing {}: {e}", rel.display()))?;
             progress(FetchProgress::Wrote {
                 path: out.root.join(&rel),
                 items: n,

@@ -192,10 +192,7 @@ impl std::fmt::Display for Service {
 #[derive(Clone, Debug, PartialEq)]
 pub enum FetchProgress {
     /// Credentials resolved; about to query these regions.
-    Started {
-        profile: String,
-        regions: Vec<String>,
-    },
+    Started { profile: String, regions: Vec<String> },
     /// A page arrived: `items` on this page, `total` so far for this query.
     Page {
         service: Service,
@@ -212,11 +209,7 @@ pub enum FetchProgress {
         wait: Duration,
     },
     /// Continuing an interrupted CloudTrail query from its checkpoint.
-    Resumed {
-        region: String,
-        page: u32,
-        events: usize,
-    },
+    Resumed { region: String, page: u32, events: usize },
     /// Something worth telling that is not an error (e.g. no detector in a region).
     Note {
         service: Service,
@@ -298,8 +291,7 @@ pub async fn fetch(
     };
     for region in &ctx.regions {
         if req.services.guardduty {
-            guardduty::fetch_region(&ctx, &req, window, region, &out, &progress, &mut summary)
-                .await;
+            guardduty::fetch_region(&ctx, &req, window, region, &out, &progress, &mut summary).await;
         }
         if req.services.access_analyzer {
             access_analyzer::fetch_region(&ctx, region, &out, &progress, &mut summary).await;

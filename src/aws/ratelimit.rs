@@ -11,8 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
-    SharedHttpConnector,
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -56,11 +55,7 @@ pub(crate) struct RateLimitedClient {
 }
 
 impl RateLimitedClient {
-    pub(crate) fn wrap(
-        inner: SharedHttpClient,
-        limiters: Arc<Limiters>,
-        key: String,
-    ) -> SharedHttpClient {
+    pub(crate) fn wrap(inner: SharedHttpClient, limiters: Arc<Limiters>, key: String) -> SharedHttpClient {
         SharedHttpClient::new(Self {
             inner,
             limiters,
@@ -71,11 +66,7 @@ impl RateLimitedClient {
 }
 
 impl HttpClient for RateLimitedClient {
-    fn http_connector(
-        &self,
-        settings: &HttpConnectorSettings,
-        components: &RuntimeComponents,
-    ) -> SharedHttpConnector {
+    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
         SharedHttpConnector::new(RateLimitedConnector {
             inner: self.inner.http_connector(settings, components),
             slot: self.limiters.slot(&self.key),
@@ -83,9 +74,7 @@ impl HttpClient for RateLimitedClient {
         })
     }
 
-    fn connector_metadata(
-        &self,
-    ) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
+    fn connector_metadata(&self) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
         self.inner.connector_metadata()
     }
 }

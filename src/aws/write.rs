@@ -90,10 +90,8 @@ impl CtRecord {
     /// Validate `text` as a JSON object; `fallback_epoch` (the API's `EventTime`) is used when the record's own
     /// `eventTime` is missing or unreadable.
     pub(crate) fn parse(text: &str, fallback_epoch: Option<i64>) -> Result<Self, String> {
-        let raw: Box<RawValue> =
-            serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-        let v: Value =
-            serde_json::from_str(raw.get()).map_err(|e| format!("not valid JSON: {e}"))?;
+        let raw: Box<RawValue> = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+        let v: Value = serde_json::from_str(raw.get()).map_err(|e| format!("not valid JSON: {e}"))?;
         let obj = v.as_object().ok_or("not a JSON object")?;
         let s = |k: &str| obj.get(k).and_then(Value::as_str);
         let account = s("recipientAccountId").or_else(|| {
@@ -166,11 +164,7 @@ pub(crate) fn write_cloudtrail(
                 all.push(r);
             }
         }
-        all.sort_by(|a, b| {
-            a.epoch
-                .cmp(&b.epoch)
-                .then_with(|| a.event_id.cmp(&b.event_id))
-        });
+        all.sort_by(|a, b| a.epoch.cmp(&b.epoch).then_with(|| a.event_id.cmp(&b.event_id)));
         let mut json = String::from("{\"Records\":[");
         for (i, r) in all.iter().enumerate() {
             if i > 0 {
@@ -198,18 +192,14 @@ fn dedup_key(r: &CtRecord) -> String {
 pub fn read_records_gz(path: &Path) -> std::io::Result<Vec<Box<RawValue>>> {
     let mut text = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(path)?).read_to_string(&mut text)?;
-    let file: RecordsFile = serde_json::from_str(&text)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+    let file: RecordsFile =
+        serde_json::from_str(&text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
     Ok(file.records)
 }
 
 /// Merge `findings` (objects with an `id`) into `{"findings":[…]}` at `out/rel`: a finding seen before is
 /// replaced by the newer copy, others are kept. Returns the number of findings in the file.
-pub(crate) fn write_findings(
-    out: &OutDir,
-    rel: &Path,
-    findings: Vec<Value>,
-) -> std::io::Result<usize> {
+pub(crate) fn write_findings(out: &OutDir, rel: &Path, findings: Vec<Value>) -> std::io::Result<usize> {
     let path = out.root.join(rel);
     let mut all: Vec<Value> = Vec::new();
     if let Ok(text) = std::fs::read_to_string(&path)
@@ -226,8 +216,8 @@ pub(crate) fn write_findings(
         }
     }
     let n = all.len();
-    let mut text = serde_json::to_string_pretty(&serde_json::json!({ "findings": all }))
-        .map_err(std::io::Error::other)?;
+    let mut text =
+        serde_json::to_string_pretty(&serde_json::json!({ "findings": all })).map_err(std::io::Error::other)?;
     text.push('\n');
     atomic_write(&path, text.as_bytes())?;
     Ok(n)
@@ -323,7 +313,8 @@ mod tests {
 
     #[test]
     fn records_keep_their_text_and_bad_ones_are_rejected() {
-        let text = r#"{"eventID":"e1", "eventTime":"2026-11-05T14:12:07Z","recipientAccountId":"111122223333","x":1.50}"#;
+        let text =
+            r#"{"eventID":"e1", "eventTime":"2026-11-05T14:12:07Z","recipientAccountId":"111122223333","x":1.50}"#;
         let r = CtRecord::parse(text, None).unwrap();
         assert_eq!(r.text.get(), text);
         assert_eq!(r.account, "111122223333");
@@ -337,9 +328,7 @@ mod tests {
         let out = OutDir::create(dir.path()).unwrap();
         let rec = |id: &str, t: &str| {
             CtRecord::parse(
-                &format!(
-                    r#"{{"eventID":"{id}","eventTime":"{t}","recipientAccountId":"111122223333"}}"#
-                ),
+                &format!(r#"{{"eventID":"{id}","eventTime":"{t}","recipientAccountId":"111122223333"}}"#),
                 None,
             )
             .unwrap()
@@ -348,10 +337,7 @@ mod tests {
         let w = write_cloudtrail(
             &out,
             "us-east-1",
-            vec![
-                rec("a", "2026-11-05T09:00:00Z"),
-                rec("b", "2026-11-05T10:00:00Z"),
-            ],
+            vec![rec("a", "2026-11-05T09:00:00Z"), rec("b", "2026-11-05T10:00:00Z")],
         )
         .unwrap();
         assert_eq!(w.len(), 1);

@@ -58,17 +58,15 @@ fn parse_time(s: &str) -> Result<i64, String> {
     } else {
         s.to_string()
     };
-    crate::core::time::parse_epoch(&full)
-        .ok_or_else(|| format!("`{s}` is not an RFC 3339 time or a date"))
+    crate::core::time::parse_epoch(&full).ok_or_else(|| format!("`{s}` is not an RFC 3339 time or a date"))
 }
 
 fn parse_lookup(s: &str) -> Result<LookupAttr, String> {
     let (k, v) = s
         .split_once('=')
         .ok_or_else(|| format!("--lookup `{s}`: expected KEY=VALUE"))?;
-    let key = LookupKey::parse(k).ok_or_else(|| {
-        format!("--lookup `{s}`: KEY must be access-key, user, event-name or resource-name")
-    })?;
+    let key = LookupKey::parse(k)
+        .ok_or_else(|| format!("--lookup `{s}`: KEY must be access-key, user, event-name or resource-name"))?;
     if v.is_empty() {
         return Err(format!("--lookup `{s}`: empty value"));
     }
@@ -109,11 +107,7 @@ pub fn request(a: &FetchArgs) -> Result<FetchRequest, String> {
             access_analyzer: a.access_analyzer,
         };
     }
-    req.lookup = a
-        .lookup
-        .iter()
-        .map(|s| parse_lookup(s))
-        .collect::<Result<_, _>>()?;
+    req.lookup = a.lookup.iter().map(|s| parse_lookup(s)).collect::<Result<_, _>>()?;
     req.min_severity = a.min_severity;
     req.endpoint_url = a.endpoint_url.clone();
     if let Some(ms) = a.backoff_ms {
@@ -144,15 +138,8 @@ fn print_progress(p: FetchProgress) {
             region,
             reason,
             wait,
-        } => eprintln!(
-            "{service} {region}: {reason}; retrying in {:.1}s",
-            wait.as_secs_f64()
-        ),
-        FetchProgress::Resumed {
-            region,
-            page,
-            events,
-        } => eprintln!(
+        } => eprintln!("{service} {region}: {reason}; retrying in {:.1}s", wait.as_secs_f64()),
+        FetchProgress::Resumed { region, page, events } => eprintln!(
             "cloudtrail {region}: resuming an interrupted fetch at page {page} ({events} events already fetched)"
         ),
         FetchProgress::Note {
@@ -177,10 +164,7 @@ pub fn run(args: FetchArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -4,6 +4,7 @@
 //! `GetFindingV2` (restJson1 paths). It serves paged sample data per region (read from the SigV4 credential
 //! scope), injects scripted faults (throttling, 5xx, slow responses, access denied, a fatal error) and logs every
 //! request with its arrival time so tests can check retries and the request rate.
+#![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
@@ -170,9 +171,7 @@ fn page_of(token: &Option<String>) -> usize {
 type Resp = Response<Full<Bytes>>;
 
 fn respond(status: u16, content_type: &str, extra: &[(&str, &str)], body: Value) -> Resp {
-    let mut b = Response::builder()
-        .status(status)
-        .header("content-type", content_type);
+    let mut b = Response::builder().status(status).header("content-type", content_type);
     for (k, v) in extra {
         b = b.header(*k, *v);
     }
@@ -182,12 +181,7 @@ fn respond(status: u16, content_type: &str, extra: &[(&str, &str)], body: Value)
 const CT_JSON: &str = "application/x-amz-json-1.1";
 
 fn ct_error(status: u16, code: &str, message: &str) -> Resp {
-    respond(
-        status,
-        CT_JSON,
-        &[],
-        json!({"__type": code, "message": message}),
-    )
+    respond(status, CT_JSON, &[], json!({"__type": code, "message": message}))
 }
 
 fn rest_error(status: u16, code: &str, message: &str) -> Resp {
@@ -220,37 +214,23 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
     let (op, token) = if target.ends_with(".LookupEvents") {
         (
             "LookupEvents",
-            body.get("NextToken")
-                .and_then(Value::as_str)
-                .map(String::from),
+            body.get("NextToken").and_then(Value::as_str).map(String::from),
         )
     } else if method == hyper::Method::GET && segs == ["detector"] {
         ("ListDetectors", query_param(&uri, "nextToken"))
-    } else if method == hyper::Method::POST
-        && segs.len() == 3
-        && segs[0] == "detector"
-        && segs[2] == "findings"
-    {
+    } else if method == hyper::Method::POST && segs.len() == 3 && segs[0] == "detector" && segs[2] == "findings" {
         (
             "ListFindings",
-            body.get("nextToken")
-                .and_then(Value::as_str)
-                .map(String::from),
+            body.get("nextToken").and_then(Value::as_str).map(String::from),
         )
-    } else if method == hyper::Method::POST
-        && segs.len() == 4
-        && segs[0] == "detector"
-        && segs[3] == "get"
-    {
+    } else if method == hyper::Method::POST && segs.len() == 4 && segs[0] == "detector" && segs[3] == "get" {
         ("GetFindings", None)
     } else if method == hyper::Method::GET && segs == ["analyzer"] {
         ("ListAnalyzers", query_param(&uri, "nextToken"))
     } else if method == hyper::Method::POST && segs == ["findingv2"] {
         (
             "ListFindingsV2",
-            body.get("nextToken")
-                .and_then(Value::as_str)
-                .map(String::from),
+            body.get("nextToken").and_then(Value::as_str).map(String::from),
         )
     } else if method == hyper::Method::GET && segs.len() == 2 && segs[0] == "findingv2" {
         ("GetFindingV2", query_param(&uri, "nextToken"))
@@ -263,23 +243,14 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
     } else {
         format!("{op}:{region}")
     };
-    let fault = state
-        .lock()
-        .unwrap()
-        .faults
-        .get_mut(&key)
-        .and_then(VecDeque::pop_front);
+    let fault = state.lock().unwrap().faults.get_mut(&key).and_then(VecDeque::pop_front);
     if let Some(Fault::Slow(d)) = &fault {
         tokio::time::sleep(*d).await;
     }
     let resp = match fault {
-        Some(Fault::Throttle) if restjson => {
-            rest_error(429, "TooManyRequestsException", "Rate exceeded")
-        }
+        Some(Fault::Throttle) if restjson => rest_error(429, "TooManyRequestsException", "Rate exceeded"),
         Some(Fault::Throttle) => ct_error(400, "ThrottlingException", "Rate exceeded"),
-        Some(Fault::ServerError) if restjson => {
-            rest_error(500, "InternalServerErrorException", "boom")
-        }
+        Some(Fault::ServerError) if restjson => rest_error(500, "InternalServerErrorException", "boom"),
         Some(Fault::ServerError) => ct_error(500, "InternalServerError", "boom"),
         Some(Fault::AccessDenied) => {
             let action = match op {
@@ -381,10 +352,7 @@ fn serve(
             ok(json!({ "analyzers": list }))
         }
         "ListFindingsV2" => {
-            let arn = body
-                .get("analyzerArn")
-                .and_then(Value::as_str)
-                .unwrap_or("");
+            let arn = body.get("analyzerArn").and_then(Value::as_str).unwrap_or("");
             let findings = analyzer(data, region, arn);
             let size = data.aa_page_size.max(1);
             let summaries: Vec<Value> = findings
