@@ -188,7 +188,7 @@ async fn cloudtrail_resumes_after_interruption_without_duplicates_or_gaps() {
 
     let (first, _) = run(req.clone()).await;
     assert_eq!(first.errors.len(), 1, "{:?}", first.errors);
-    assert!(case.path().join("fetched/.state/cloudtrail-checkpoint.json").exists());
+    assert!(case.path().join("fetched/.state/cloudtrail.checkpoint").exists());
     // What arrived before the interruption is already in the case.
     assert_eq!(written_records(case.path()).len(), 12);
     let asked_before = fake.log().len();
@@ -223,6 +223,11 @@ async fn cloudtrail_resumes_after_interruption_without_duplicates_or_gaps() {
     let manifest: Value =
         serde_json::from_str(&std::fs::read_to_string(case.path().join("fetched/manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["fetches"].as_array().unwrap().len(), 2);
+    // The fetched case goes through the normal ingest path: every record once, none unreadable.
+    let store = trailhound::core::ingest::load_paths(&[case.path().join("fetched")]);
+    assert_eq!(store.events.len(), want.len());
+    assert_eq!(store.report.duplicates, 0);
+    assert!(store.report.errors.is_empty(), "{:?}", store.report.errors);
     assert!(
         manifest["fetches"][0]["errors"][0]["message"]
             .as_str()

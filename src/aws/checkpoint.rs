@@ -1,7 +1,8 @@
 //! Resumable CloudTrail fetches: after every page, the page's records are appended to a spool file and then the
 //! checkpoint (window, queries, NextToken, spool length) is replaced atomically. On resume the spool is cut back
 //! to the length the checkpoint vouches for, so a crash between the two writes can neither duplicate nor lose a
-//! page. Both live in `<case>/fetched/.state/` and are removed once every query is written out.
+//! page. Both live in `<case>/fetched/.state/` (with names ingest does not read) and are removed once every query
+//! is written out.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -63,7 +64,7 @@ impl Checkpoint {
     }
 
     fn path(out: &OutDir) -> PathBuf {
-        out.state_dir().join("cloudtrail-checkpoint.json")
+        out.state_dir().join("cloudtrail.checkpoint")
     }
 
     /// The checkpoint of an interrupted fetch, if there is a readable one.
@@ -101,7 +102,7 @@ impl Checkpoint {
         let _ = std::fs::remove_file(Self::path(out));
         if let Ok(rd) = std::fs::read_dir(out.state_dir()) {
             for e in rd.flatten() {
-                if e.file_name().to_string_lossy().starts_with("cloudtrail-") {
+                if e.file_name().to_string_lossy().ends_with(".spool") {
                     let _ = std::fs::remove_file(e.path());
                 }
             }
@@ -118,7 +119,7 @@ pub(crate) struct SpoolLine {
 }
 
 pub(crate) fn spool_path(out: &OutDir, query: usize) -> PathBuf {
-    out.state_dir().join(format!("cloudtrail-{query}.jsonl"))
+    out.state_dir().join(format!("cloudtrail-{query}.spool"))
 }
 
 /// Cut the spool back to `len` bytes (what the checkpoint vouches for); a missing spool is fine only at 0.

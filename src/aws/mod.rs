@@ -253,6 +253,8 @@ pub struct FetchSummary {
     pub access_analyzer: std::collections::BTreeMap<String, Tally>,
     pub notes: Vec<FetchIssue>,
     pub errors: Vec<FetchIssue>,
+    /// Why nothing could be fetched at all (no credentials, no region…); `fetch` then returns it as the error.
+    pub fatal: Option<String>,
     pub manifest: PathBuf,
 }
 
@@ -269,12 +271,10 @@ pub async fn fetch(
     let ctx = match config::Context::load(&req).await {
         Ok(ctx) => ctx,
         Err(e) => {
-            let mut summary = FetchSummary::default();
-            summary.errors.push(FetchIssue {
-                service: Service::CloudTrail,
-                region: String::new(),
-                message: e.to_string(),
-            });
+            let mut summary = FetchSummary {
+                fatal: Some(e.to_string()),
+                ..FetchSummary::default()
+            };
             write::manifest(&out, &req, None, started, &mut summary)?;
             return Err(e);
         }

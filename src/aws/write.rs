@@ -268,6 +268,7 @@ pub(crate) fn manifest(
         },
         "notes": summary.notes,
         "errors": summary.errors,
+        "fatal": summary.fatal,
     });
     let mut runs: Vec<Value> = std::fs::read_to_string(&path)
         .ok()
