@@ -188,6 +188,13 @@ async fn cloudtrail_resumes_after_interruption_without_duplicates_or_gaps() {
 
     let (first, _) = run(req.clone()).await;
     assert_eq!(first.errors.len(), 1, "{:?}", first.errors);
+    assert!(
+        first.errors[0]
+            .message
+            .contains("rerun the same command to resume from page 3"),
+        "{:?}",
+        first.errors
+    );
     assert!(case.path().join("fetched/.state/cloudtrail.checkpoint").exists());
     // What arrived before the interruption is already in the case.
     assert_eq!(written_records(case.path()).len(), 12);

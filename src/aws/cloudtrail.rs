@@ -53,7 +53,14 @@ pub(crate) async fn fetch_all(
     cp.save(out).map_err(io)?;
     for i in 0..cp.queries.len() {
         let region = cp.queries[i].region.clone();
-        if let Err(message) = run_query(ctx, out, &mut cp, i, progress, summary).await {
+        if let Err(mut message) = run_query(ctx, out, &mut cp, i, progress, summary).await {
+            let pages = cp.queries[i].pages;
+            if pages > 0 {
+                message.push_str(&format!(
+                    " ({pages} page(s) saved; rerun the same command to resume from page {})",
+                    pages + 1
+                ));
+            }
             progress(FetchProgress::Error {
                 service: Service::CloudTrail,
                 region: region.clone(),

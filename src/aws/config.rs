@@ -162,7 +162,10 @@ async fn check_credentials(sdk: &SdkConfig, profile: &str) -> Result<(), FetchEr
         }),
         Err(e) => {
             let detail = redact(&chain(&e));
-            if detail.to_ascii_lowercase().contains("sso") {
+            // SSO token problems surface from the token provider ("SSO token") or, for legacy profiles with a
+            // stale cached token, as the portal's UnauthorizedException.
+            let lower = detail.to_ascii_lowercase();
+            if lower.contains("sso") || lower.contains("unauthorizedexception") {
                 Err(FetchError::SsoLogin {
                     profile: profile.to_string(),
                     detail,
