@@ -62,6 +62,11 @@ fn assert_rate_limited(log: &[Logged]) {
     }
     for (region, mut at) in by_region {
         at.sort();
+        let tightest = at.windows(3).map(|w| w[2] - w[0]).min();
+        eprintln!(
+            "{region}: {} LookupEvents requests, tightest 3-request span {tightest:?}",
+            at.len()
+        );
         for w in at.windows(3) {
             let span = w[2] - w[0];
             assert!(
