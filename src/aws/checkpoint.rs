@@ -135,7 +135,10 @@ pub(crate) fn spool_truncate(path: &std::path::Path, len: u64) -> std::io::Resul
     if f.metadata()?.len() < len {
         return Err(std::io::Error::new(
             std::io::ErrorKind::UnexpectedEof,
-            format!("{} is shorter than its checkpoint says", path.display()),
+            format!(
+                "{} is shorter than its checkpoint says; delete the .state folder to start this fetch over",
+                path.display()
+            ),
         ));
     }
     f.set_len(len)?;

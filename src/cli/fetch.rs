@@ -193,3 +193,62 @@ pub fn run(args: FetchArgs) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser)]
+    struct T {
+        #[command(flatten)]
+        a: FetchArgs,
+    }
+
+    fn req(args: &[&str]) -> Result<FetchRequest, String> {
+        let t = T::try_parse_from(std::iter::once("t").chain(args.iter().copied())).map_err(|e| e.to_string())?;
+        request(&t.a)
+    }
+
+    #[test]
+    fn arguments_become_a_request() {
+        let r = req(&[
+            "--region",
+            "us-east-1,eu-west-1",
+            "--region",
+            "us-west-2",
+            "--from",
+            "2026-11-05",
+            "--to",
+            "2026-11-05T15:00:00Z",
+            "--guardduty",
+            "--lookup",
+            "access-key=ASIASARAADMIN0000001",
+            "--lookup",
+            "event-name=StopLogging",
+        ])
+        .unwrap();
+        assert_eq!(r.regions, ["us-east-1", "eu-west-1", "us-west-2"]);
+        assert_eq!(r.window, Some((1_793_836_800, 1_793_890_800)));
+        assert_eq!(
+            r.services,
+            Services {
+                cloudtrail: false,
+                guardduty: true,
+                access_analyzer: false
+            }
+        );
+        assert_eq!(r.lookup[0].key, LookupKey::AccessKeyId);
+        assert_eq!(r.lookup[1].key, LookupKey::EventName);
+        assert_eq!(r.case_dir, PathBuf::from("trailhound-fetch"));
+    }
+
+    #[test]
+    fn defaults_fetch_everything_and_bad_input_is_refused() {
+        let r = req(&["--to", "2026-11-06"]).unwrap();
+        assert_eq!(r.services, Services::ALL);
+        assert_eq!(r.window, Some((1_793_836_800, 1_793_923_200)));
+        assert!(req(&["--from", "yesterday"]).unwrap_err().contains("not an RFC 3339"));
+        assert!(req(&["--lookup", "user"]).unwrap_err().contains("KEY=VALUE"));
+    }
+}
