@@ -30,13 +30,16 @@ pub fn parse(v: &Value) -> Result<Finding, String> {
     let service = get(v, "service").filter(|s| s.is_object());
     let svc_time = |k: &str| service.and_then(|s| time(s, k));
     let additional = service.and_then(|s| get(s, "additionalInfo"));
-    let sample = additional.and_then(|a| boolean(a, "sample")) == Some(true)
-        || additional
-            .and_then(|a| string(a, "value"))
-            .is_some_and(|s| s.replace(' ', "").contains("\"sample\":true"));
+    // EventBridge and S3 exports may carry additionalInfo as `{"value": "<JSON text>", "type": "default"}`.
+    let unpacked: Option<Value> = additional
+        .and_then(|a| string(a, "value"))
+        .and_then(|s| serde_json::from_str(&s).ok());
+    let infos: Vec<&Value> = additional.into_iter().chain(unpacked.as_ref()).collect();
+    let sample = infos.iter().any(|a| boolean(a, "sample") == Some(true));
     let action = service.and_then(|s| get(s, "action")).map(action);
-    let user_agent = additional
-        .and_then(|a| path_string(a, &["userAgent", "fullUserAgent"]))
+    let user_agent = infos
+        .iter()
+        .find_map(|a| path_string(a, &["userAgent", "fullUserAgent"]))
         .or_else(|| match &action {
             Some(FindingAction::ApiCall(a)) => a.user_agent.clone(),
             _ => None,

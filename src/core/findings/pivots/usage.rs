@@ -207,7 +207,7 @@ fn last_use_of(store: &Store, what: String, ev: Option<&Event>) -> Option<LastUs
     })
 }
 
-fn latest<'a>(store: &'a Store, pred: impl Fn(&Event) -> bool) -> Option<&'a Event> {
+fn latest(store: &Store, pred: impl Fn(&Event) -> bool) -> Option<&Event> {
     store
         .events
         .iter()
