@@ -147,3 +147,14 @@ pub fn resolve_entities(store: &Store, entities: &mut [FindingEntity]) {
         }
     }
 }
+
+/// The origin of the session that signed with `access_key_id` (a GuardDuty finding's key), through the chain of
+/// assumptions; `None` when no loaded event was signed with it.
+pub fn session_origin(store: &Store, access_key_id: &str) -> Option<SessionOrigin> {
+    let sym = store.strings.get(access_key_id).filter(|s| s.is_some())?;
+    let identity = store.identities.iter().find(|i| i.access_key_id == sym)?;
+    Some(origin_of(store, &KeyIndex::new(store), identity))
+}
+
+#[cfg(test)]
+mod tests;
