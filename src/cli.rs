@@ -3,6 +3,9 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod findings;
+mod findings_text;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "trailhound",
@@ -15,9 +18,25 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// List GuardDuty and IAM Access Analyzer findings.
+    Findings(findings::ListArgs),
+    /// One finding: its entities, scope, and the CloudTrail evidence behind it.
+    Finding(findings::ShowArgs),
+}
 
 pub fn main() -> std::process::ExitCode {
-    let _cli = Cli::parse();
-    std::process::ExitCode::SUCCESS
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Findings(a)) => findings::list(a),
+        Some(Command::Finding(a)) => findings::show(a),
+        None => Ok(()),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

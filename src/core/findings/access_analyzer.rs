@@ -71,8 +71,7 @@ pub fn parse(v: &Value, form: Form, region_hint: Option<&str>) -> Result<Finding
             d.last_accessed = d.last_accessed.max(la);
         }
     }
-    let severity =
-        Severity::access_analyzer(&d.finding_type, d.is_public, d.error.is_some());
+    let severity = Severity::access_analyzer(&d.finding_type, d.is_public, d.error.is_some());
     let region = string(v, "region")
         .or_else(|| region_hint.map(str::to_string))
         .or_else(|| d.analyzer_arn.as_deref().and_then(arn_region))
@@ -195,9 +194,14 @@ pub fn looks_like(v: &Value) -> bool {
     let has_id = string(v, "id").is_some() || string(v, "findingId").is_some();
     let resource = string(v, "resource").is_some()
         || string(v, "resourceType").is_some_and(|t| t.starts_with("AWS::"));
-    let finding_fields = ["findingType", "isPublic", "resourceOwnerAccount", "findingDetails"]
-        .iter()
-        .any(|k| get(v, k).is_some())
+    let finding_fields = [
+        "findingType",
+        "isPublic",
+        "resourceOwnerAccount",
+        "findingDetails",
+    ]
+    .iter()
+    .any(|k| get(v, k).is_some())
         || (get(v, "principal").is_some() && get(v, "status").is_some());
     has_id && resource && finding_fields
 }
@@ -219,7 +223,9 @@ pub fn parse_asff(v: &Value) -> Result<Finding, String> {
     let res = array(v, "Resources").first();
     let resource_arn = res.and_then(|r| string(r, "Id"));
     let resource_type = res.and_then(|r| string(r, "Type")).map(|t| cfn_type(&t));
-    let other = res.and_then(|r| get(r, "Details")).and_then(|d| get(d, "Other"));
+    let other = res
+        .and_then(|r| get(r, "Details"))
+        .and_then(|d| get(d, "Other"));
     let types = strings(v, "Types");
     let finding_type = types
         .iter()
@@ -241,7 +247,11 @@ pub fn parse_asff(v: &Value) -> Result<Finding, String> {
             d.principal.insert(ptype, p);
         }
         if let Some(a) = string(o, "Action Granted") {
-            d.actions = a.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            d.actions = a
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
         }
         if let Some(c) = string(o, "Condition").filter(|c| c != "none") {
             d.conditions.insert("Condition".into(), c);

@@ -33,9 +33,15 @@ fn object(doc: &Value, depth: u8) -> FindingsParse {
         return eventbridge(doc, dt, depth);
     }
     // CloudTrail in any of its forms is ingest's business, never a finding.
-    if ["Records", "eventVersion", "eventName", "CloudTrailEvent", "Events"]
-        .iter()
-        .any(|k| doc.get(*k).is_some())
+    if [
+        "Records",
+        "eventVersion",
+        "eventName",
+        "CloudTrailEvent",
+        "Events",
+    ]
+    .iter()
+    .any(|k| doc.get(*k).is_some())
     {
         return FindingsParse::NotFindings;
     }
@@ -97,7 +103,8 @@ fn element(v: &Value) -> Option<Result<super::Finding, String>> {
     }
     if access_analyzer::is_preview(v) {
         return Some(Err(
-            "Access Analyzer access-preview finding (a proposed policy, not the account's state): skipped".into(),
+            "Access Analyzer access-preview finding (a proposed policy, not the account's state)"
+                .into(),
         ));
     }
     if access_analyzer::looks_like(v) {
@@ -177,24 +184,32 @@ fn eventbridge(doc: &Value, detail_type: &str, depth: u8) -> FindingsParse {
     let region = doc.get("region").and_then(Value::as_str);
     let need_detail = |r: fn(&Value) -> FindingsParse| match detail {
         Some(d) => r(d),
-        None => skipped(format!("EventBridge \"{detail_type}\" event without a detail object")),
+        None => skipped(format!(
+            "EventBridge \"{detail_type}\" event without a detail object"
+        )),
     };
     match detail_type {
         "GuardDuty Finding" => need_detail(|d| one(guardduty::parse(d))),
         "Access Analyzer Finding"
         | "Unused Access Finding for IAM entities"
         | "Internal Access Finding" => match detail {
-            Some(d) => one(access_analyzer::parse(
-                d,
-                Form::AccessAnalyzerEvent,
-                region,
-            )),
+            Some(d) => one(access_analyzer::parse(d, Form::AccessAnalyzerEvent, region).map(|mut f| {
+                // The envelope's `resources` names the analyzer that reported it.
+                if let Some(d) = f.access.as_mut().filter(|d| d.analyzer_arn.is_none()) {
+                    d.analyzer_arn = doc
+                        .get("resources")
+                        .and_then(Value::as_array)
+                        .and_then(|r| r.iter().filter_map(Value::as_str).find(|a| a.contains(":access-analyzer:")))
+                        .map(str::to_string);
+                }
+                f
+            })),
             None => skipped(format!(
                 "EventBridge \"{detail_type}\" event without a detail object"
             )),
         },
         "Access Preview State Change" => skipped(
-            "Access Analyzer \"Access Preview State Change\" event: about a proposed policy, not a finding; skipped"
+            "Access Analyzer \"Access Preview State Change\" event: about a proposed policy, not a finding"
                 .into(),
         ),
         t if t.starts_with("Security Hub Findings") && depth < 2 => match detail

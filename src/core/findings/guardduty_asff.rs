@@ -30,11 +30,12 @@ pub fn parse(v: &Value) -> Result<Finding, String> {
             }
         }
     }
-    let service = native
-        .entry("service")
-        .or_insert_with(|| json!({}));
+    let service = native.entry("service").or_insert_with(|| json!({}));
     if let Value::Object(s) = service {
-        for (to, from) in [("eventFirstSeen", "FirstObservedAt"), ("eventLastSeen", "LastObservedAt")] {
+        for (to, from) in [
+            ("eventFirstSeen", "FirstObservedAt"),
+            ("eventLastSeen", "LastObservedAt"),
+        ] {
             if let Some(t) = string(v, from) {
                 s.entry(to).or_insert(Value::String(t));
             }
@@ -51,7 +52,11 @@ pub fn parse(v: &Value) -> Result<Finding, String> {
         ("accountId", string(v, "AwsAccountId")),
         (
             "region",
-            string(v, "Region").or_else(|| array(v, "Resources").first().and_then(|r| string(r, "Region"))),
+            string(v, "Region").or_else(|| {
+                array(v, "Resources")
+                    .first()
+                    .and_then(|r| string(r, "Region"))
+            }),
         ),
         ("createdAt", string(v, "CreatedAt")),
         ("updatedAt", string(v, "UpdatedAt")),
@@ -123,7 +128,10 @@ fn resource(r: Option<&Value>) -> Value {
             }})
         }
         "AwsS3Bucket" => {
-            let name = rid.strip_prefix("arn:aws:s3:::").unwrap_or(&rid).to_string();
+            let name = rid
+                .strip_prefix("arn:aws:s3:::")
+                .unwrap_or(&rid)
+                .to_string();
             json!({"resourceType": "S3Bucket", "s3BucketDetails": [{"arn": rid, "name": name}]})
         }
         _ => json!({"resourceType": rtype}),

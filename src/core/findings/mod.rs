@@ -304,7 +304,9 @@ pub enum FindingAction {
     PortProbe(PortProbeAction),
     DnsRequest(DnsRequestAction),
     /// An action type this version does not model (`KUBERNETES_API_CALL`, `RDS_LOGIN_ATTEMPT`, …); see `raw`.
-    Other { action_type: String },
+    Other {
+        action_type: String,
+    },
 }
 
 /// IAM Access Analyzer fields.
@@ -387,18 +389,18 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// Detective's scope for a finding: first..last seen widened to whole hours (at least one); falls back to
-    /// created..updated, and to [`Scope::ALL`] when the finding carries no time at all.
+    /// Detective's scope for a finding: first..last seen widened to whole hours (at least one). Without those
+    /// (Access Analyzer, partial GuardDuty), the hour of creation: an Access Analyzer finding is created when the
+    /// access appeared, while its `updatedAt` moves with later status changes and would stretch the scope over
+    /// months. [`Scope::ALL`] when the finding carries no time at all.
     pub fn scope(&self) -> Scope {
         match (self.first_seen, self.last_seen) {
-            (Some(a), Some(b)) => return Scope::from_observed(a, b),
-            (Some(a), None) | (None, Some(a)) => return Scope::from_observed(a, a),
-            (None, None) => {}
-        }
-        match (self.created_at, self.updated_at) {
             (Some(a), Some(b)) => Scope::from_observed(a, b),
             (Some(a), None) | (None, Some(a)) => Scope::from_observed(a, a),
-            (None, None) => Scope::ALL,
+            (None, None) => match self.created_at.or(self.updated_at) {
+                Some(t) => Scope::from_observed(t, t),
+                None => Scope::ALL,
+            },
         }
     }
 

@@ -40,7 +40,10 @@ fn severity_label_boundaries() {
     assert_eq!(SeverityLabel::High.floor(), 7.0);
     let aa = |t, p, e| Severity::access_analyzer(t, p, e).label;
     assert_eq!(aa("ExternalAccess", Some(true), false), SeverityLabel::High);
-    assert_eq!(aa("ExternalAccess", Some(false), false), SeverityLabel::Medium);
+    assert_eq!(
+        aa("ExternalAccess", Some(false), false),
+        SeverityLabel::Medium
+    );
     assert_eq!(aa("InternalAccess", None, false), SeverityLabel::Medium);
     assert_eq!(aa("UnusedIAMRole", None, false), SeverityLabel::Low);
     assert_eq!(aa("ExternalAccess", Some(true), true), SeverityLabel::Low);
@@ -48,7 +51,9 @@ fn severity_label_boundaries() {
 
 #[test]
 fn type_splitting() {
-    let p = TypeParts::split("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS").unwrap();
+    let p =
+        TypeParts::split("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS")
+            .unwrap();
     assert_eq!(p.threat_purpose, "UnauthorizedAccess");
     assert_eq!(p.resource_type, "IAMUser");
     assert_eq!(p.threat_family, "InstanceCredentialExfiltration");
@@ -56,14 +61,28 @@ fn type_splitting() {
     assert_eq!(p.artifact, None);
     let p = TypeParts::split("Backdoor:EC2/C&CActivity.B!DNS").unwrap();
     assert_eq!(
-        (&*p.threat_family, p.mechanism.as_deref(), p.artifact.as_deref()),
+        (
+            &*p.threat_family,
+            p.mechanism.as_deref(),
+            p.artifact.as_deref()
+        ),
         ("C&CActivity", Some("B"), Some("DNS"))
     );
     let p = TypeParts::split("Trojan:EC2/DNSDataExfiltration!DNS").unwrap();
     assert_eq!((p.mechanism, p.artifact.as_deref()), (None, Some("DNS")));
     let p = TypeParts::split("Stealth:IAMUser/CloudTrailLoggingDisabled").unwrap();
-    assert_eq!((&*p.threat_family, p.mechanism), ("CloudTrailLoggingDisabled", None));
-    for bad in ["", "Nope", "Recon:IAMUser", ":IAMUser/X", "Recon:/X", "Recon:IAMUser/"] {
+    assert_eq!(
+        (&*p.threat_family, p.mechanism),
+        ("CloudTrailLoggingDisabled", None)
+    );
+    for bad in [
+        "",
+        "Nope",
+        "Recon:IAMUser",
+        ":IAMUser/X",
+        "Recon:/X",
+        "Recon:IAMUser/",
+    ] {
         assert_eq!(TypeParts::split(bad), None, "{bad}");
     }
 }
@@ -75,11 +94,17 @@ fn eventbridge_guardduty_envelope() {
     let f = &f[0];
     assert_eq!(f.id, "5ac5b1a1f0e2d3c4b5a6978877665544");
     assert_eq!(f.finding_type, "Stealth:IAMUser/CloudTrailLoggingDisabled");
-    assert_eq!((f.severity.value, f.severity.label), (2.0, SeverityLabel::Low));
+    assert_eq!(
+        (f.severity.value, f.severity.label),
+        (2.0, SeverityLabel::Low)
+    );
     assert_eq!(f.first_seen, parse_epoch("2026-11-05T14:12:07Z"));
     assert_eq!(f.last_seen, parse_epoch("2026-11-05T14:48:53Z"));
     let s = f.scope();
-    assert_eq!((rfc3339(s.from), rfc3339(s.to)), ("2026-11-05T14:00:00Z".into(), "2026-11-05T15:00:00Z".into()));
+    assert_eq!(
+        (rfc3339(s.from), rfc3339(s.to)),
+        ("2026-11-05T14:00:00Z".into(), "2026-11-05T15:00:00Z".into())
+    );
     assert_eq!(
         f.user_agent.as_deref(),
         Some("aws-cli/2.15.30 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off"),
@@ -98,10 +123,20 @@ fn eventbridge_guardduty_envelope() {
             "ua:aws-cli/2.15.30 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off",
         ]
     );
-    let ip = f.entities().into_iter().find(|e| matches!(e.entity, EntityRef::Ip(_))).unwrap();
+    let ip = f
+        .entities()
+        .into_iter()
+        .find(|e| matches!(e.entity, EntityRef::Ip(_)))
+        .unwrap();
     let geo = ip.geo.unwrap();
-    assert_eq!((geo.city.as_deref(), geo.country_code.as_deref()), (Some("Bellevue"), Some("US")));
-    assert_eq!((geo.lat, geo.lon, geo.asn.as_deref()), (Some(47.61), Some(-122.2), Some("64501")));
+    assert_eq!(
+        (geo.city.as_deref(), geo.country_code.as_deref()),
+        (Some("Bellevue"), Some("US"))
+    );
+    assert_eq!(
+        (geo.lat, geo.lon, geo.asn.as_deref()),
+        (Some(47.61), Some(-122.2), Some("64501"))
+    );
 }
 
 #[test]
@@ -123,14 +158,23 @@ fn same_finding_in_every_envelope() {
         assert!(!f.is_empty());
         for f in f {
             assert_eq!(f.id, "5ac5b1a1f0e2d3c4b5a6978877665544");
-            assert_eq!(f.resource.access_key.unwrap().access_key_id.as_deref(), Some("ASIASARAADMIN0000001"));
-            let Some(FindingAction::ApiCall(c)) = f.action else { panic!() };
+            assert_eq!(
+                f.resource.access_key.unwrap().access_key_id.as_deref(),
+                Some("ASIASARAADMIN0000001")
+            );
+            let Some(FindingAction::ApiCall(c)) = f.action else {
+                panic!()
+            };
             assert_eq!(c.remote_ip.unwrap().city.as_deref(), Some("Bellevue"));
             assert_eq!(f.last_seen, parse_epoch("2026-11-05T14:48:53Z"));
         }
     }
     // JSON lines: each line its own document.
-    let lines = format!("{}\n{}\n", serde_json::to_string(&ev).unwrap(), serde_json::to_string(&detail).unwrap());
+    let lines = format!(
+        "{}\n{}\n",
+        serde_json::to_string(&ev).unwrap(),
+        serde_json::to_string(&detail).unwrap()
+    );
     let n: usize = lines
         .lines()
         .map(|l| parsed(&serde_json::from_str(l).unwrap()).0.len())
@@ -145,7 +189,10 @@ fn to_pascal(v: &Value) -> Value {
             m.iter()
                 .map(|(k, v)| {
                     let mut c = k.chars();
-                    let k = c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default();
+                    let k = c
+                        .next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default();
                     (k, to_pascal(v))
                 })
                 .collect(),
@@ -171,18 +218,49 @@ fn bad_and_partial_findings_are_reported_and_skipped() {
     let aa_no_id = json!({"resource": "arn:aws:s3:::b", "resourceType": "AWS::S3::Bucket", "isPublic": true, "status": "ACTIVE"});
     let doc = json!({"Findings": [good, wrong_id, no_id, bad_sev, no_type, partial, aa_no_id, {"foo": 1}, 7, null]});
     let (f, errors) = parsed(&doc);
-    assert_eq!(f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["5ac5b1a1f0e2d3c4b5a6978877665544", "p1"]);
+    assert_eq!(
+        f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
+        ["5ac5b1a1f0e2d3c4b5a6978877665544", "p1"]
+    );
     let idx: Vec<Option<usize>> = errors.iter().map(|(i, _)| *i).collect();
-    assert_eq!(idx, [Some(1), Some(2), Some(3), Some(4), Some(6), Some(7), Some(8), Some(9)]);
-    assert!(errors[0].1.contains("id is not a non-empty string (42)"), "{errors:?}");
+    assert_eq!(
+        idx,
+        [
+            Some(1),
+            Some(2),
+            Some(3),
+            Some(4),
+            Some(6),
+            Some(7),
+            Some(8),
+            Some(9)
+        ]
+    );
+    assert!(
+        errors[0].1.contains("id is not a non-empty string (42)"),
+        "{errors:?}"
+    );
     assert!(errors[1].1.contains("no id"));
-    assert!(errors[2].1.contains("severity {\"level\":\"high\"} is not a number"));
+    assert!(
+        errors[2]
+            .1
+            .contains("severity {\"level\":\"high\"} is not a number")
+    );
     assert!(errors[3].1.contains("type is not a non-empty string"));
-    assert!(errors[5].1.contains("not a GuardDuty or Access Analyzer finding"));
+    assert!(
+        errors[5]
+            .1
+            .contains("not a GuardDuty or Access Analyzer finding")
+    );
     // The partial one keeps what it has.
     let p = &f[1];
     assert_eq!(p.severity.label, SeverityLabel::Medium);
-    assert_eq!(p.action, Some(FindingAction::Other { action_type: "unknown".into() }));
+    assert_eq!(
+        p.action,
+        Some(FindingAction::Other {
+            action_type: "unknown".into()
+        })
+    );
     assert_eq!(p.resource, FindingResource::default());
     assert_eq!(p.scope(), crate::core::time::Scope::ALL);
     // A lone bad GuardDuty object: reported without an index.
@@ -212,14 +290,23 @@ fn documents_that_are_not_findings() {
         json!({"type": "Recon:IAMUser/X"}),
     ];
     for d in &not {
-        assert!(matches!(parse_document(d), FindingsParse::NotFindings), "{d}");
+        assert!(
+            matches!(parse_document(d), FindingsParse::NotFindings),
+            "{d}"
+        );
     }
     // Finding-service output without findings: recognised, nothing parsed, one reason.
     for (d, why) in [
         (json!({"FindingIds": ["a", "b"]}), "2 finding id(s)"),
         (json!({"analyzers": []}), "list-analyzers"),
-        (json!({"detail-type": "Access Preview State Change", "detail": {}}), "Access Preview State Change"),
-        (json!({"detail-type": "GuardDuty Finding"}), "without a detail object"),
+        (
+            json!({"detail-type": "Access Preview State Change", "detail": {}}),
+            "Access Preview State Change",
+        ),
+        (
+            json!({"detail-type": "GuardDuty Finding"}),
+            "without a detail object",
+        ),
         (json!({"findings": []}), ""),
     ] {
         let (f, e) = parsed(&d);
@@ -236,44 +323,79 @@ fn access_analyzer_v2_internal_and_unused_forms() {
             "createdAt": "2026-11-01T00:00:00Z", "updatedAt": "2026-11-01T00:00:00Z", "analyzedAt": "2026-11-01T00:00:00Z",
             "findingDetails": details})
     };
-    let (f, _) = parsed(&base("UnusedIAMRole", json!([{"unusedIamRoleDetails": {"lastAccessed": "2026-06-01T10:00:00Z"}}])));
+    let (f, _) = parsed(&base(
+        "UnusedIAMRole",
+        json!([{"unusedIamRoleDetails": {"lastAccessed": "2026-06-01T10:00:00Z"}}]),
+    ));
     let d = f[0].access.as_ref().unwrap();
     assert!(d.is_unused());
     assert_eq!(d.last_accessed, parse_epoch("2026-06-01T10:00:00Z"));
     assert_eq!(f[0].severity.label, SeverityLabel::Low);
-    assert_eq!(f[0].title, "arn:aws:iam::111122223333:role/old-ci: unused IAM role");
+    assert_eq!(
+        f[0].title,
+        "arn:aws:iam::111122223333:role/old-ci: unused IAM role"
+    );
 
-    let mut key = base("UnusedIAMUserAccessKey", json!([{"unusedIamUserAccessKeyDetails": {"accessKeyId": "AKIALIEXAMPLE0000001", "lastAccessed": "2026-05-01T00:00:00Z"}}]));
+    let mut key = base(
+        "UnusedIAMUserAccessKey",
+        json!([{"unusedIamUserAccessKeyDetails": {"accessKeyId": "AKIALIEXAMPLE0000001", "lastAccessed": "2026-05-01T00:00:00Z"}}]),
+    );
     key["resource"] = json!("arn:aws:iam::444455556666:user/li");
     key["resourceType"] = json!("AWS::IAM::User");
     let (f, _) = parsed(&key);
-    let refs: Vec<String> = f[0].entities().iter().map(|e| e.entity.to_string()).collect();
-    assert!(refs.contains(&"key:AKIALIEXAMPLE0000001".to_string()), "{refs:?}");
+    let refs: Vec<String> = f[0]
+        .entities()
+        .iter()
+        .map(|e| e.entity.to_string())
+        .collect();
+    assert!(
+        refs.contains(&"key:AKIALIEXAMPLE0000001".to_string()),
+        "{refs:?}"
+    );
     assert!(refs.contains(&"principal:arn:aws:iam::444455556666:user/li".to_string()));
 
-    let (f, _) = parsed(&base("UnusedPermission", json!([
+    let (f, _) = parsed(&base(
+        "UnusedPermission",
+        json!([
         {"unusedPermissionDetails": {"serviceNamespace": "s3", "actions": [{"action": "s3:GetObject", "lastAccessed": "2026-04-01T00:00:00Z"}], "lastAccessed": "2026-04-02T00:00:00Z"}},
-        {"unusedPermissionDetails": {"serviceNamespace": "kms"}}])));
+        {"unusedPermissionDetails": {"serviceNamespace": "kms"}}]),
+    ));
     let d = f[0].access.as_ref().unwrap();
     assert_eq!(d.unused_services.get("s3").unwrap(), &["s3:GetObject"]);
     assert!(d.unused_services.get("kms").unwrap().is_empty());
     assert_eq!(d.details.len(), 2);
 
-    let (f, _) = parsed(&base("UnusedIAMUserPassword", json!([{"unusedIamUserPasswordDetails": {}}])));
+    let (f, _) = parsed(&base(
+        "UnusedIAMUserPassword",
+        json!([{"unusedIamUserPasswordDetails": {}}]),
+    ));
     assert_eq!(f[0].finding_type, "UnusedIAMUserPassword");
 
-    let (f, _) = parsed(&base("InternalAccess", json!([{"internalAccessDetails": {"action": ["sts:AssumeRole"],
-        "principal": {"AWS": "arn:aws:iam::444455556666:role/deployer"}, "accessType": "INTRA_ORG"}}])));
+    let (f, _) = parsed(&base(
+        "InternalAccess",
+        json!([{"internalAccessDetails": {"action": ["sts:AssumeRole"],
+        "principal": {"AWS": "arn:aws:iam::444455556666:role/deployer"}, "accessType": "INTRA_ORG"}}]),
+    ));
     assert_eq!(f[0].severity.label, SeverityLabel::Medium);
     let e = f[0].entities();
-    assert!(e.iter().any(|e| e.entity == EntityRef::Role("arn:aws:iam::444455556666:role/deployer".into()) && e.relation == "internal principal"));
+    assert!(e.iter().any(|e| e.entity
+        == EntityRef::Role("arn:aws:iam::444455556666:role/deployer".into())
+        && e.relation == "internal principal"));
 
     // Public external access, principal `*`, public → High and no principal entity.
-    let (f, _) = parsed(&base("ExternalAccess", json!([{"externalAccessDetails": {"action": ["s3:GetObject"],
-        "principal": {"AWS": "*"}, "isPublic": true, "condition": {}}}])));
+    let (f, _) = parsed(&base(
+        "ExternalAccess",
+        json!([{"externalAccessDetails": {"action": ["s3:GetObject"],
+        "principal": {"AWS": "*"}, "isPublic": true, "condition": {}}}]),
+    ));
     assert_eq!(f[0].severity.label, SeverityLabel::High);
     assert!(f[0].title.ends_with("is public"));
-    assert!(!f[0].entities().iter().any(|e| e.relation == "external principal"));
+    assert!(
+        !f[0]
+            .entities()
+            .iter()
+            .any(|e| e.relation == "external principal")
+    );
 
     // The EventBridge form of an unused-access finding.
     let ev = json!({"detail-type": "Unused Access Finding for IAM entities", "region": "us-east-1", "detail": {
@@ -281,7 +403,10 @@ fn access_analyzer_v2_internal_and_unused_forms() {
         "resourceType": "AWS::IAM::Role", "accountId": "111122223333", "status": "ACTIVE", "createdAt": "2026-11-01T00:00:00Z"}});
     let (f, e) = parsed(&ev);
     assert!(e.is_empty());
-    assert_eq!((f[0].id.as_str(), f[0].region.as_deref()), ("u-1", Some("us-east-1")));
+    assert_eq!(
+        (f[0].id.as_str(), f[0].region.as_deref()),
+        ("u-1", Some("us-east-1"))
+    );
     assert_eq!(f[0].account.as_deref(), Some("111122223333"));
 }
 
@@ -320,9 +445,14 @@ fn guardduty_from_security_hub_asff() {
     let k = f.resource.access_key.as_ref().unwrap();
     assert_eq!(k.access_key_id.as_deref(), Some("ASIASARAADMIN0000001"));
     assert_eq!(k.user_type.as_deref(), Some("AssumedRole"));
-    let Some(FindingAction::ApiCall(c)) = &f.action else { panic!("{:?}", f.action) };
+    let Some(FindingAction::ApiCall(c)) = &f.action else {
+        panic!("{:?}", f.action)
+    };
     assert_eq!(c.api.as_deref(), Some("StopLogging"));
-    assert_eq!(c.remote_ip.as_ref().unwrap().city.as_deref(), Some("Bellevue"));
+    assert_eq!(
+        c.remote_ip.as_ref().unwrap().city.as_deref(),
+        Some("Bellevue")
+    );
     assert_eq!(rfc3339(f.scope().from), "2026-11-05T14:00:00Z");
 }
 
@@ -359,7 +489,18 @@ fn no_input_panics() {
             "Id": "i", "SourceUrl": "https://x#/findings/details/abc", "Types": ["External Access Granted"],
             "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::b", "Details": {"Other": {"External Principal": "*"}}}]}]}),
     ];
-    let replacements = [json!(null), json!(0), json!(-1), json!(1e300), json!(""), json!("x"), json!([]), json!({}), json!(true), json!([null, {}])];
+    let replacements = [
+        json!(null),
+        json!(0),
+        json!(-1),
+        json!(1e300),
+        json!(""),
+        json!("x"),
+        json!([]),
+        json!({}),
+        json!(true),
+        json!([null, {}]),
+    ];
     let mut runs = 0;
     for fx in &fixtures {
         let mut paths = Vec::new();

@@ -4,14 +4,14 @@
 use super::*;
 use crate::core::findings::{FindingsParse, parse_document};
 use crate::core::model::{
-    AssumeKind, Assumption, Event, EventId, EventType, Identity, IdentityType, RecordLocator, Store, Sym,
+    AssumeKind, Assumption, Event, EventId, EventType, Identity, IdentityType, RecordLocator,
+    Store, Sym,
 };
 use crate::core::time::{parse_epoch, rfc3339};
 use serde_json::json;
 
 const PROD: &str = "111122223333";
-const SSO_ROLE: &str =
-    "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef";
+const SSO_ROLE: &str = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef";
 
 struct B(Store);
 
@@ -19,7 +19,14 @@ impl B {
     fn s(&mut self, s: &str) -> Sym {
         self.0.strings.intern(s)
     }
-    fn identity(&mut self, kind: IdentityType, key: &str, arn: &str, account: &str, issuer: &str) -> u32 {
+    fn identity(
+        &mut self,
+        kind: IdentityType,
+        key: &str,
+        arn: &str,
+        account: &str,
+        issuer: &str,
+    ) -> u32 {
         let id = Identity {
             kind,
             access_key_id: self.s(key),
@@ -32,7 +39,17 @@ impl B {
         self.0.identities.len() as u32 - 1
     }
     #[allow(clippy::too_many_arguments)]
-    fn event(&mut self, id: &str, time: &str, source: &str, name: &str, who: u32, resource: &str, account: &str, error: &str) -> usize {
+    fn event(
+        &mut self,
+        id: &str,
+        time: &str,
+        source: &str,
+        name: &str,
+        who: u32,
+        resource: &str,
+        account: &str,
+        error: &str,
+    ) -> usize {
         let ev = Event {
             time: parse_epoch(time).unwrap(),
             id: EventId::Other(self.s(id)),
@@ -79,54 +96,239 @@ fn sample_store() -> Store {
     b.0.identities[saml as usize].user_name = b.s("sara");
     let sara = b.identity(IdentityType::AssumedRole, "ASIASARAADMIN0000001",
         "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/sara", PROD, SSO_ROLE);
-    let demo = b.identity(IdentityType::AssumedRole, "ASIADEMOROLE10000001",
-        "arn:aws:sts::111122223333:assumed-role/DemoRole1/sara", PROD, "arn:aws:iam::111122223333:role/DemoRole1");
+    let demo = b.identity(
+        IdentityType::AssumedRole,
+        "ASIADEMOROLE10000001",
+        "arn:aws:sts::111122223333:assumed-role/DemoRole1/sara",
+        PROD,
+        "arn:aws:iam::111122223333:role/DemoRole1",
+    );
     let vendor_acct = b.identity(IdentityType::AwsAccount, "", "", "999988887777", "");
     b.0.identities[vendor_acct as usize].principal_id = b.s("AIDAVENDOREXAMPLE0001");
-    let vendor = b.identity(IdentityType::AssumedRole, "ASIAVENDORAUDIT00001",
-        "arn:aws:sts::111122223333:assumed-role/vendor-audit/audit", PROD, "arn:aws:iam::111122223333:role/vendor-audit");
-    let insider = b.identity(IdentityType::IamUser, "AKIALIEXAMPLE0000001", "arn:aws:iam::111122223333:user/ops", PROD, "");
+    let vendor = b.identity(
+        IdentityType::AssumedRole,
+        "ASIAVENDORAUDIT00001",
+        "arn:aws:sts::111122223333:assumed-role/vendor-audit/audit",
+        PROD,
+        "arn:aws:iam::111122223333:role/vendor-audit",
+    );
+    let insider = b.identity(
+        IdentityType::IamUser,
+        "AKIALIEXAMPLE0000001",
+        "arn:aws:iam::111122223333:user/ops",
+        PROD,
+        "",
+    );
 
-    let e = b.event("ev-saml", "2026-11-05T14:05:12Z", "sts.amazonaws.com", "AssumeRoleWithSAML", saml, SSO_ROLE, PROD, "");
-    b.assume(e, AssumeKind::AssumeRoleWithSaml, SSO_ROLE, "sara", "ASIASARAADMIN0000001");
-    b.event("ev-stop", "2026-11-05T14:12:07Z", "cloudtrail.amazonaws.com", "StopLogging", sara,
-        "arn:aws:cloudtrail:us-east-1:111122223333:trail/demo-trail-2", PROD, "");
-    let e = b.event("ev-demo", "2026-11-05T14:20:31Z", "sts.amazonaws.com", "AssumeRole", sara, "arn:aws:iam::111122223333:role/DemoRole1", PROD, "");
-    b.assume(e, AssumeKind::AssumeRole, "arn:aws:iam::111122223333:role/DemoRole1", "sara", "ASIADEMOROLE10000001");
-    b.event("ev-attach", "2026-11-05T14:33:15Z", "iam.amazonaws.com", "AttachRolePolicy", demo, "vendor-audit", PROD, "");
-    b.event("ev-denied", "2026-11-05T14:38:00Z", "iam.amazonaws.com", "UpdateAssumeRolePolicy", demo, "vendor-audit", PROD, "AccessDenied");
-    b.event("ev-other-acct", "2026-11-05T14:39:00Z", "iam.amazonaws.com", "UpdateAssumeRolePolicy", demo, "vendor-audit", "444455556666", "");
-    b.event("ev-write", "2026-11-05T14:40:09Z", "iam.amazonaws.com", "UpdateAssumeRolePolicy", demo, "vendor-audit", PROD, "");
-    b.event("ev-after", "2026-11-05T18:00:00Z", "iam.amazonaws.com", "UpdateAssumeRolePolicy", demo, "vendor-audit", PROD, "");
+    let e = b.event(
+        "ev-saml",
+        "2026-11-05T14:05:12Z",
+        "sts.amazonaws.com",
+        "AssumeRoleWithSAML",
+        saml,
+        SSO_ROLE,
+        PROD,
+        "",
+    );
+    b.assume(
+        e,
+        AssumeKind::AssumeRoleWithSaml,
+        SSO_ROLE,
+        "sara",
+        "ASIASARAADMIN0000001",
+    );
+    b.event(
+        "ev-stop",
+        "2026-11-05T14:12:07Z",
+        "cloudtrail.amazonaws.com",
+        "StopLogging",
+        sara,
+        "arn:aws:cloudtrail:us-east-1:111122223333:trail/demo-trail-2",
+        PROD,
+        "",
+    );
+    let e = b.event(
+        "ev-demo",
+        "2026-11-05T14:20:31Z",
+        "sts.amazonaws.com",
+        "AssumeRole",
+        sara,
+        "arn:aws:iam::111122223333:role/DemoRole1",
+        PROD,
+        "",
+    );
+    b.assume(
+        e,
+        AssumeKind::AssumeRole,
+        "arn:aws:iam::111122223333:role/DemoRole1",
+        "sara",
+        "ASIADEMOROLE10000001",
+    );
+    b.event(
+        "ev-attach",
+        "2026-11-05T14:33:15Z",
+        "iam.amazonaws.com",
+        "AttachRolePolicy",
+        demo,
+        "vendor-audit",
+        PROD,
+        "",
+    );
+    b.event(
+        "ev-denied",
+        "2026-11-05T14:38:00Z",
+        "iam.amazonaws.com",
+        "UpdateAssumeRolePolicy",
+        demo,
+        "vendor-audit",
+        PROD,
+        "AccessDenied",
+    );
+    b.event(
+        "ev-other-acct",
+        "2026-11-05T14:39:00Z",
+        "iam.amazonaws.com",
+        "UpdateAssumeRolePolicy",
+        demo,
+        "vendor-audit",
+        "444455556666",
+        "",
+    );
+    b.event(
+        "ev-write",
+        "2026-11-05T14:40:09Z",
+        "iam.amazonaws.com",
+        "UpdateAssumeRolePolicy",
+        demo,
+        "vendor-audit",
+        PROD,
+        "",
+    );
+    b.event(
+        "ev-after",
+        "2026-11-05T18:00:00Z",
+        "iam.amazonaws.com",
+        "UpdateAssumeRolePolicy",
+        demo,
+        "vendor-audit",
+        PROD,
+        "",
+    );
     // Before the write: not a use of the granted access.
-    let e = b.event("ev-early", "2026-11-05T14:00:00Z", "sts.amazonaws.com", "AssumeRole", vendor_acct, "arn:aws:iam::111122223333:role/vendor-audit", PROD, "AccessDenied");
-    b.assume(e, AssumeKind::AssumeRole, "arn:aws:iam::111122223333:role/vendor-audit", "audit", "");
+    let e = b.event(
+        "ev-early",
+        "2026-11-05T14:00:00Z",
+        "sts.amazonaws.com",
+        "AssumeRole",
+        vendor_acct,
+        "arn:aws:iam::111122223333:role/vendor-audit",
+        PROD,
+        "AccessDenied",
+    );
+    b.assume(
+        e,
+        AssumeKind::AssumeRole,
+        "arn:aws:iam::111122223333:role/vendor-audit",
+        "audit",
+        "",
+    );
     // An insider assuming the role is not external access.
-    let e = b.event("ev-insider", "2026-11-05T15:00:00Z", "sts.amazonaws.com", "AssumeRole", insider, "arn:aws:iam::111122223333:role/vendor-audit", PROD, "");
-    b.assume(e, AssumeKind::AssumeRole, "arn:aws:iam::111122223333:role/vendor-audit", "ops", "ASIAINSIDER000000001");
-    let e = b.event("ev-vendor", "2026-11-05T16:02:44Z", "sts.amazonaws.com", "AssumeRole", vendor_acct, "arn:aws:iam::111122223333:role/vendor-audit", PROD, "");
-    b.assume(e, AssumeKind::AssumeRole, "arn:aws:iam::111122223333:role/vendor-audit", "audit", "ASIAVENDORAUDIT00001");
-    b.event("ev-v-list", "2026-11-05T16:03:00Z", "s3.amazonaws.com", "ListBuckets", vendor, "", PROD, "");
+    let e = b.event(
+        "ev-insider",
+        "2026-11-05T15:00:00Z",
+        "sts.amazonaws.com",
+        "AssumeRole",
+        insider,
+        "arn:aws:iam::111122223333:role/vendor-audit",
+        PROD,
+        "",
+    );
+    b.assume(
+        e,
+        AssumeKind::AssumeRole,
+        "arn:aws:iam::111122223333:role/vendor-audit",
+        "ops",
+        "ASIAINSIDER000000001",
+    );
+    let e = b.event(
+        "ev-vendor",
+        "2026-11-05T16:02:44Z",
+        "sts.amazonaws.com",
+        "AssumeRole",
+        vendor_acct,
+        "arn:aws:iam::111122223333:role/vendor-audit",
+        PROD,
+        "",
+    );
+    b.assume(
+        e,
+        AssumeKind::AssumeRole,
+        "arn:aws:iam::111122223333:role/vendor-audit",
+        "audit",
+        "ASIAVENDORAUDIT00001",
+    );
+    b.event(
+        "ev-v-list",
+        "2026-11-05T16:03:00Z",
+        "s3.amazonaws.com",
+        "ListBuckets",
+        vendor,
+        "",
+        PROD,
+        "",
+    );
     for i in 0..40 {
-        b.event(&format!("ev-v-get{i}"), "2026-11-05T16:05:00Z", "s3.amazonaws.com", "GetObject", vendor, "prod-customer-data", PROD, "");
+        b.event(
+            &format!("ev-v-get{i}"),
+            "2026-11-05T16:05:00Z",
+            "s3.amazonaws.com",
+            "GetObject",
+            vendor,
+            "prod-customer-data",
+            PROD,
+            "",
+        );
     }
-    b.event("ev-v-roles", "2026-11-05T16:10:00Z", "iam.amazonaws.com", "ListRoles", vendor, "", PROD, "");
-    b.event("ev-li", "2026-11-04T09:00:00Z", "s3.amazonaws.com", "ListBuckets", insider, "", PROD, "");
+    b.event(
+        "ev-v-roles",
+        "2026-11-05T16:10:00Z",
+        "iam.amazonaws.com",
+        "ListRoles",
+        vendor,
+        "",
+        PROD,
+        "",
+    );
+    b.event(
+        "ev-li",
+        "2026-11-04T09:00:00Z",
+        "s3.amazonaws.com",
+        "ListBuckets",
+        insider,
+        "",
+        PROD,
+        "",
+    );
     b.0
 }
 
 fn finding(doc: serde_json::Value) -> crate::core::findings::Finding {
     match parse_document(&doc) {
-        FindingsParse::Parsed { mut findings, errors } if errors.is_empty() && findings.len() == 1 => findings.remove(0),
+        FindingsParse::Parsed {
+            mut findings,
+            errors,
+        } if errors.is_empty() && findings.len() == 1 => findings.remove(0),
         other => panic!("{other:?}"),
     }
 }
 
 fn vendor_finding() -> crate::core::findings::Finding {
-    finding(json!({"finding": {"id": "aa-7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f", "principal": {"AWS": "999988887777"},
+    finding(
+        json!({"finding": {"id": "aa-7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f", "principal": {"AWS": "999988887777"},
         "action": ["sts:AssumeRole"], "resource": "arn:aws:iam::111122223333:role/vendor-audit", "isPublic": false,
         "resourceType": "AWS::IAM::Role", "condition": {}, "createdAt": "2026-11-05T14:41:30Z",
-        "updatedAt": "2026-11-05T14:41:30Z", "status": "ACTIVE", "resourceOwnerAccount": "111122223333"}}))
+        "updatedAt": "2026-11-05T14:41:30Z", "status": "ACTIVE", "resourceOwnerAccount": "111122223333"}}),
+    )
 }
 
 #[test]
@@ -134,18 +336,38 @@ fn access_analyzer_finding_names_the_policy_write_and_its_origin() {
     let store = sample_store();
     let changes = policy_changes(&store, &vendor_finding());
     let ids: Vec<&str> = changes.iter().map(|c| c.event_id.as_str()).collect();
-    assert_eq!(ids, ["ev-denied", "ev-write"], "other account and later writes excluded, AttachRolePolicy is no grant");
+    assert_eq!(
+        ids,
+        ["ev-denied", "ev-write"],
+        "other account and later writes excluded, AttachRolePolicy is no grant"
+    );
     assert!(!changes[0].success);
     assert_eq!(changes[0].error_code.as_deref(), Some("AccessDenied"));
     let w = &changes[1];
     assert!(w.success);
-    assert_eq!((w.event_name.as_str(), rfc3339(w.time).as_str()), ("UpdateAssumeRolePolicy", "2026-11-05T14:40:09Z"));
+    assert_eq!(
+        (w.event_name.as_str(), rfc3339(w.time).as_str()),
+        ("UpdateAssumeRolePolicy", "2026-11-05T14:40:09Z")
+    );
     assert_eq!(w.access_key_id.as_deref(), Some("ASIADEMOROLE10000001"));
     let o = w.origin.as_ref().unwrap();
-    assert_eq!(o.hops.iter().map(|h| h.access_key_id.as_str()).collect::<Vec<_>>(), ["ASIADEMOROLE10000001", "ASIASARAADMIN0000001"]);
+    assert_eq!(
+        o.hops
+            .iter()
+            .map(|h| h.access_key_id.as_str())
+            .collect::<Vec<_>>(),
+        ["ASIADEMOROLE10000001", "ASIASARAADMIN0000001"]
+    );
     assert_eq!(o.hops[1].via, "AssumeRoleWithSAML");
     assert_eq!(o.hops[1].role_arn.as_deref(), Some(SSO_ROLE));
-    assert_eq!((o.principal_type.as_str(), o.user_name.as_deref(), o.complete), ("SAMLUser", Some("sara"), true));
+    assert_eq!(
+        (
+            o.principal_type.as_str(),
+            o.user_name.as_deref(),
+            o.complete
+        ),
+        ("SAMLUser", Some("sara"), true)
+    );
 }
 
 #[test]
@@ -165,19 +387,34 @@ fn access_analyzer_finding_shows_the_outside_account_using_the_access() {
     assert_eq!(u.calls.get("s3:ListBuckets"), Some(&1));
     assert_eq!(u.calls.get("iam:ListRoles"), Some(&1));
     assert_eq!(rfc3339(u.last_seen), "2026-11-05T16:10:00Z");
-    assert!(!u.origin.as_ref().unwrap().complete, "the vendor's own logs are not loaded");
+    assert!(
+        !u.origin.as_ref().unwrap().complete,
+        "the vendor's own logs are not loaded"
+    );
 }
 
 #[test]
 fn guardduty_finding_resolves_to_the_session_and_its_chain() {
     let store = sample_store();
-    let f = finding(serde_json::from_str(include_str!("../../../../tests/data/guardduty-eventbridge.json")).unwrap());
+    let f = finding(
+        serde_json::from_str(include_str!(
+            "../../../../tests/data/guardduty-eventbridge.json"
+        ))
+        .unwrap(),
+    );
     let mut ents = f.entities();
     resolve_entities(&store, &mut ents);
-    assert!(ents.iter().any(|e| e.entity == crate::core::entity::EntityRef::Role(SSO_ROLE.into())), "{ents:?}");
+    assert!(
+        ents.iter()
+            .any(|e| e.entity == crate::core::entity::EntityRef::Role(SSO_ROLE.into())),
+        "{ents:?}"
+    );
     let o = session_origin(&store, "ASIASARAADMIN0000001").unwrap();
     assert_eq!(o.hops.len(), 1);
-    assert_eq!((o.principal_type.as_str(), o.user_name.as_deref()), ("SAMLUser", Some("sara")));
+    assert_eq!(
+        (o.principal_type.as_str(), o.user_name.as_deref()),
+        ("SAMLUser", Some("sara"))
+    );
     assert_eq!(session_origin(&store, "ASIANOTLOADED0000000"), None);
     assert!(policy_changes(&store, &f).is_empty());
     assert!(subsequent_access(&store, &f).is_empty());
@@ -187,22 +424,46 @@ fn guardduty_finding_resolves_to_the_session_and_its_chain() {
 fn unused_access_last_use() {
     let store = sample_store();
     let base = |t: &str, res: &str, details: serde_json::Value| {
-        finding(json!({"id": t, "findingType": t, "resource": res, "resourceType": "AWS::IAM::Role",
-            "resourceOwnerAccount": PROD, "status": "ACTIVE", "findingDetails": details}))
+        finding(
+            json!({"id": t, "findingType": t, "resource": res, "resourceType": "AWS::IAM::Role",
+            "resourceOwnerAccount": PROD, "status": "ACTIVE", "findingDetails": details}),
+        )
     };
-    let f = base("UnusedIAMRole", "arn:aws:iam::111122223333:role/vendor-audit", json!([]));
+    let f = base(
+        "UnusedIAMRole",
+        "arn:aws:iam::111122223333:role/vendor-audit",
+        json!([]),
+    );
     let lu = last_use(&store, &f);
-    let got: Vec<(&str, &str)> = lu.iter().map(|l| (l.what.as_str(), l.event_id.as_str())).collect();
-    assert_eq!(got, [("role assumed", "ev-vendor"), ("role session call", "ev-v-roles")]);
-    let f = base("UnusedIAMUserAccessKey", "arn:aws:iam::111122223333:user/ops",
-        json!([{"unusedIamUserAccessKeyDetails": {"accessKeyId": "AKIALIEXAMPLE0000001"}}]));
+    let got: Vec<(&str, &str)> = lu
+        .iter()
+        .map(|l| (l.what.as_str(), l.event_id.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("role assumed", "ev-vendor"),
+            ("role session call", "ev-v-roles")
+        ]
+    );
+    let f = base(
+        "UnusedIAMUserAccessKey",
+        "arn:aws:iam::111122223333:user/ops",
+        json!([{"unusedIamUserAccessKeyDetails": {"accessKeyId": "AKIALIEXAMPLE0000001"}}]),
+    );
     assert_eq!(last_use(&store, &f)[0].event_id, "ev-insider");
-    let f = base("UnusedPermission", "arn:aws:iam::111122223333:role/vendor-audit",
+    let f = base(
+        "UnusedPermission",
+        "arn:aws:iam::111122223333:role/vendor-audit",
         json!([{"unusedPermissionDetails": {"serviceNamespace": "s3", "actions": [{"action": "s3:ListBuckets"}]}},
-               {"unusedPermissionDetails": {"serviceNamespace": "kms"}}]));
+               {"unusedPermissionDetails": {"serviceNamespace": "kms"}}]),
+    );
     let lu = last_use(&store, &f);
     assert_eq!(lu.len(), 1, "no kms use is loaded");
-    assert_eq!((lu[0].what.as_str(), lu[0].event_id.as_str()), ("service s3", "ev-v-list"));
+    assert_eq!(
+        (lu[0].what.as_str(), lu[0].event_id.as_str()),
+        ("service s3", "ev-v-list")
+    );
     assert!(subsequent_access(&store, &f).is_empty());
 }
 

@@ -3,7 +3,9 @@
 //! other resources: calls on the resource). Unused access: the last use the loaded logs show, so an analyst can
 //! check the analyzer's "unused" against the evidence.
 
-use super::{KeyIndex, ResourceKey, SessionOrigin, caller_account, origin_of, policy_changes, resource_key};
+use super::{
+    KeyIndex, ResourceKey, SessionOrigin, caller_account, origin_of, policy_changes, resource_key,
+};
 use crate::core::findings::{Finding, ser};
 use crate::core::model::{AssumeKind, Event, Store, Sym};
 use hashbrown::HashMap;
@@ -97,7 +99,10 @@ pub fn subsequent_access(store: &Store, f: &Finding) -> Vec<AccessUse> {
         .map(|c| c.time)
         .min()
         .unwrap_or(i64::MIN);
-    let owner = d.owner_account.clone().unwrap_or_else(|| key.account.clone());
+    let owner = d
+        .owner_account
+        .clone()
+        .unwrap_or_else(|| key.account.clone());
     let outsider = |ev: &Event| caller_account(store, ev).is_none_or(|a| a != owner);
     let index = KeyIndex::new(store);
     let mut uses = if key.service == "iam" && key.kind == "role" {
@@ -123,7 +128,10 @@ fn role_sessions(
         let Some(ev) = store.events.get(a.event as usize) else {
             continue;
         };
-        if ev.time < since || a.kind == AssumeKind::GetSessionToken || a.kind == AssumeKind::GetFederationToken {
+        if ev.time < since
+            || a.kind == AssumeKind::GetSessionToken
+            || a.kind == AssumeKind::GetFederationToken
+        {
             continue;
         }
         if !key.matches(store.s(a.role_arn), "") || !outsider(ev) {
@@ -245,7 +253,11 @@ pub fn last_use(store: &Store, f: &Finding) -> Vec<LastUse> {
             ));
         }
         "UnusedIAMUserAccessKey" => {
-            if let Some(k) = d.access_key_id.as_deref().and_then(|k| store.strings.get(k)) {
+            if let Some(k) = d
+                .access_key_id
+                .as_deref()
+                .and_then(|k| store.strings.get(k))
+            {
                 let ev = latest(store, |ev| store.identity(ev).access_key_id == k);
                 out.extend(last_use_of(store, "access key call".into(), ev));
             }
@@ -263,9 +275,9 @@ pub fn last_use(store: &Store, f: &Finding) -> Vec<LastUse> {
                     by_principal(ev)
                         && store.s(ev.event_source).starts_with(&prefix)
                         && (actions.is_empty()
-                            || actions.iter().any(|a| {
-                                a.rsplit(':').next() == Some(store.s(ev.event_name))
-                            }))
+                            || actions
+                                .iter()
+                                .any(|a| a.rsplit(':').next() == Some(store.s(ev.event_name))))
                 });
                 out.extend(last_use_of(store, format!("service {ns}"), ev));
             }
