@@ -1,9 +1,16 @@
 //! The command line: clap definitions and dispatch to headless commands (and, with no subcommand, the TUI).
-//! Every analysis the TUI shows is available here with `--json`.
+//! Every analysis the TUI shows is available here with `--json`; each command's work lives in `cli/<command>.rs`.
 
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
-pub mod findings;
+mod common;
+mod ingest;
+mod trace;
+
+pub use common::InputArgs;
+
+mod findings;
 mod findings_text;
 
 #[derive(Parser, Debug)]
@@ -19,24 +26,35 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Load CloudTrail logs and findings and print what was ingested (counts, time range, errors).
+    Ingest(ingest::Args),
+    /// Who is behind a session: origin, full chain, sessions it started, its calls.
+    Trace(trace::TraceArgs),
+    /// A role's profile: what assumed it, which roles it assumed, sessions involved.
+    Role(trace::RoleArgs),
     /// List GuardDuty and IAM Access Analyzer findings.
     Findings(findings::ListArgs),
     /// One finding: its entities, scope, and the CloudTrail evidence behind it.
     Finding(findings::ShowArgs),
 }
 
-pub fn main() -> std::process::ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Some(Command::Ingest(a)) => ingest::run(a),
+        Some(Command::Trace(a)) => trace::run_trace(a),
+        Some(Command::Role(a)) => trace::run_role(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),
-        None => Ok(()),
+        None => Err(anyhow::anyhow!(
+            "no subcommand given (the terminal UI is not built yet); try --help"
+        )),
     };
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
+            eprintln!("trailhound: {e:#}");
+            ExitCode::from(2)
         }
     }
 }

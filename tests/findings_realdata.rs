@@ -4,9 +4,7 @@
 
 use serde_json::Value;
 use trailhound::core::entity::EntityRef;
-use trailhound::core::findings::{
-    Finding, FindingAction, FindingsParse, Form, SeverityLabel, Source, parse_document,
-};
+use trailhound::core::findings::{Finding, FindingAction, FindingsParse, Form, SeverityLabel, Source, parse_document};
 use trailhound::core::time::{parse_epoch, rfc3339};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/realdata/");
@@ -54,11 +52,7 @@ fn guardduty_cli_get_findings_pascal_case() {
     assert_eq!(f.finding_type, "Recon:IAMUser/UserPermissions");
     let parts = f.type_parts.as_ref().unwrap();
     assert_eq!(
-        (
-            &*parts.threat_purpose,
-            &*parts.resource_type,
-            &*parts.threat_family
-        ),
+        (&*parts.threat_purpose, &*parts.resource_type, &*parts.threat_family),
         ("Recon", "IAMUser", "UserPermissions")
     );
     assert_eq!(f.severity.value, 5.0);
@@ -98,10 +92,7 @@ fn guardduty_cli_get_findings_pascal_case() {
     );
     let ents = f.entities();
     let refs: Vec<String> = ents.iter().map(|e| e.entity.to_string()).collect();
-    assert!(
-        refs.contains(&"session:ASIASZ4SI7REEEXAMPLE".to_string()),
-        "{refs:?}"
-    );
+    assert!(refs.contains(&"session:ASIASZ4SI7REEEXAMPLE".to_string()), "{refs:?}");
     assert!(refs.contains(&"principal:AIDACKCEVSQ6C2EXAMPLE".to_string()));
     assert!(refs.contains(&"principal:arn:aws:iam::111122223333:user/testuser".to_string()));
     assert!(refs.contains(&"account:111122223333".to_string()));
@@ -123,10 +114,7 @@ fn guardduty_list_findings_id_lists_are_not_findings() {
         let (f, errors) = parsed(&v);
         assert!(f.is_empty());
         assert_eq!(errors.len(), 1);
-        assert!(
-            errors[0].1.contains("finding id(s) but no findings"),
-            "{errors:?}"
-        );
+        assert!(errors[0].1.contains("finding id(s) but no findings"), "{errors:?}");
     }
 }
 
@@ -145,29 +133,20 @@ fn panther_guardduty_json_lines() {
     assert_eq!(all.len(), 8);
     let seq = &all[0];
     assert_eq!(seq.id, "8c258d654378414b9bc26f61a93eb816");
-    assert_eq!(
-        seq.finding_type,
-        "AttackSequence:IAM/CompromisedCredentials"
-    );
+    assert_eq!(seq.finding_type, "AttackSequence:IAM/CompromisedCredentials");
     let p = seq.type_parts.as_ref().unwrap();
     assert_eq!(
         (&*p.threat_purpose, &*p.resource_type, &*p.threat_family),
         ("AttackSequence", "IAM", "CompromisedCredentials")
     );
     assert_eq!(seq.severity.label, SeverityLabel::Critical);
-    assert_eq!(
-        seq.resource.resource_type.as_deref(),
-        Some("AttackSequence")
-    );
+    assert_eq!(seq.resource.resource_type.as_deref(), Some("AttackSequence"));
     // Panther's space-separated times with nanoseconds.
     assert_eq!(seq.first_seen, t("2025-02-25T20:40:06Z"));
     assert_eq!(seq.created_at, t("2025-02-25T20:40:06Z"));
     assert!(!seq.sample);
     assert_eq!(all[1].finding_type, "AttackSequence:S3/CompromisedData");
-    assert!(
-        all[1].sample,
-        "additionalInfo.value {{\"sample\":true}} marks a sample"
-    );
+    assert!(all[1].sample, "additionalInfo.value {{\"sample\":true}} marks a sample");
     let labels: Vec<SeverityLabel> = all[2..].iter().map(|f| f.severity.label).collect();
     assert_eq!(
         labels,
@@ -181,10 +160,7 @@ fn panther_guardduty_json_lines() {
         ]
     );
     let pe = &all[2];
-    assert_eq!(
-        pe.finding_type,
-        "PrivilegeEscalation:IAMUser/AdministrativePermissions"
-    );
+    assert_eq!(pe.finding_type, "PrivilegeEscalation:IAMUser/AdministrativePermissions");
     let Some(FindingAction::ApiCall(c)) = &pe.action else {
         panic!()
     };
@@ -192,9 +168,7 @@ fn panther_guardduty_json_lines() {
     assert_eq!(c.caller_type.as_deref(), Some("Domain"));
     assert_eq!(c.domain.as_deref(), Some("cloudformation.amazonaws.com"));
     assert_eq!(
-        c.affected_resources
-            .get("AWS::IAM::Role")
-            .map(String::as_str),
+        c.affected_resources.get("AWS::IAM::Role").map(String::as_str),
         Some("arn:aws:iam::123456789012:role/IAMRole")
     );
     assert!(
@@ -207,9 +181,7 @@ fn panther_guardduty_json_lines() {
 
 #[test]
 fn guardduty_automated_response_sample_events() {
-    let Some(ec2) =
-        doc("amazon-guardduty-automated-response-sample/events/guardduty_ec2_event.json")
-    else {
+    let Some(ec2) = doc("amazon-guardduty-automated-response-sample/events/guardduty_ec2_event.json") else {
         return;
     };
     let (f, e) = parsed(&ec2);
@@ -232,15 +204,8 @@ fn guardduty_automated_response_sample_events() {
     };
     assert_eq!(n.direction.as_deref(), Some("OUTBOUND"));
     assert_eq!((n.remote_port, n.local_port), (Some(22), Some(2000)));
-    assert_eq!(
-        n.remote_ip.as_ref().unwrap().country.as_deref(),
-        Some("United States")
-    );
-    assert_eq!(
-        n.remote_ip.as_ref().unwrap().asn,
-        None,
-        "asn -1 means unknown"
-    );
+    assert_eq!(n.remote_ip.as_ref().unwrap().country.as_deref(), Some("United States"));
+    assert_eq!(n.remote_ip.as_ref().unwrap().asn, None, "asn -1 means unknown");
     assert!(
         f.entities()
             .iter()
@@ -248,9 +213,7 @@ fn guardduty_automated_response_sample_events() {
     );
     assert_eq!(f.first_seen, t("2017-10-31T23:16:23Z"));
 
-    let Some(iam) =
-        doc("amazon-guardduty-automated-response-sample/events/guardduty_iam_event.json")
-    else {
+    let Some(iam) = doc("amazon-guardduty-automated-response-sample/events/guardduty_iam_event.json") else {
         return;
     };
     let (f, _) = parsed(&iam);
@@ -262,22 +225,13 @@ fn guardduty_automated_response_sample_events() {
         panic!()
     };
     assert_eq!(c.error_code.as_deref(), Some("AccessDenied"));
+    assert_eq!(c.remote_ip.as_ref().unwrap().ip.as_deref(), Some("198.51.100.0"));
     assert_eq!(
-        c.remote_ip.as_ref().unwrap().ip.as_deref(),
-        Some("198.51.100.0")
-    );
-    assert_eq!(
-        f.resource
-            .access_key
-            .as_ref()
-            .unwrap()
-            .access_key_id
-            .as_deref(),
+        f.resource.access_key.as_ref().unwrap().access_key_id.as_deref(),
         Some("GeneratedFindingAccessKeyId")
     );
 
-    let Some(s3) = doc("amazon-guardduty-automated-response-sample/events/guardduty_s3_event.json")
-    else {
+    let Some(s3) = doc("amazon-guardduty-automated-response-sample/events/guardduty_s3_event.json") else {
         return;
     };
     let (f, _) = parsed(&s3);
@@ -403,12 +357,10 @@ fn access_analyzer_non_findings_are_said_so() {
     let (f, e) = parsed(&v);
     assert!(f.is_empty());
     assert!(
-        e[0].1
-            .contains("list-analyzers output: 3 analyzer(s), not findings"),
+        e[0].1.contains("list-analyzers output: 3 analyzer(s), not findings"),
         "{e:?}"
     );
-    let Some(v) = doc("aws-cli-examples/accessanalyzer/list-access-preview-findings.output.json")
-    else {
+    let Some(v) = doc("aws-cli-examples/accessanalyzer/list-access-preview-findings.output.json") else {
         return;
     };
     let (f, e) = parsed(&v);
@@ -419,8 +371,7 @@ fn access_analyzer_non_findings_are_said_so() {
 
 #[test]
 fn access_analyzer_eventbridge_events() {
-    let Some(v) = doc("awsdocs/iam-user-guide/doc_source/access-analyzer-eventbridge.events.json")
-    else {
+    let Some(v) = doc("awsdocs/iam-user-guide/doc_source/access-analyzer-eventbridge.events.json") else {
         return;
     };
     let items = v.as_array().unwrap();
@@ -434,21 +385,14 @@ fn access_analyzer_eventbridge_events() {
     }
     assert_eq!(found.len(), 2);
     assert_eq!(skipped.len(), 3);
-    assert!(
-        skipped
-            .iter()
-            .all(|(_, m)| m.contains("Access Preview State Change"))
-    );
+    assert!(skipped.iter().all(|(_, m)| m.contains("Access Preview State Change")));
     let f = &found[0];
     assert_eq!(f.form, Form::AccessAnalyzerEvent);
     assert_eq!(f.id, "22222222-dcba-4444-dcba-333333333333");
     assert_eq!(f.region.as_deref(), Some("us-west-2"));
     let d = f.access.as_ref().unwrap();
     assert_eq!(d.resource_arn.as_deref(), Some("arn:aws:s3:::my-bucket"));
-    assert_eq!(
-        d.principal.get("AWS").map(String::as_str),
-        Some("999988887777")
-    );
+    assert_eq!(d.principal.get("AWS").map(String::as_str), Some("999988887777"));
     assert_eq!(d.actions, ["s3:GetObject"]);
     assert_eq!(
         d.analyzer_arn.as_deref(),
@@ -486,9 +430,7 @@ fn access_analyzer_eventbridge_events() {
 
 #[test]
 fn access_analyzer_security_hub_asff() {
-    let Some(v) =
-        doc("awsdocs/iam-user-guide/doc_source/access-analyzer-securityhub-integration.asff.json")
-    else {
+    let Some(v) = doc("awsdocs/iam-user-guide/doc_source/access-analyzer-securityhub-integration.asff.json") else {
         return;
     };
     let (f, e) = parsed(&v);
@@ -505,10 +447,7 @@ fn access_analyzer_security_hub_asff() {
     let d = f.access.as_ref().unwrap();
     assert_eq!(d.resource_type.as_deref(), Some("AWS::S3::Bucket"));
     assert_eq!(d.resource_arn.as_deref(), Some("arn:aws:s3:::my-bucket"));
-    assert_eq!(
-        d.principal.get("AWS").map(String::as_str),
-        Some("444455556666")
-    );
+    assert_eq!(d.principal.get("AWS").map(String::as_str), Some("444455556666"));
     assert_eq!(d.actions, ["s3:GetObject", "s3:GetObjectVersion"]);
     assert_eq!(d.status.as_deref(), Some("ACTIVE"));
     assert_eq!(f.account.as_deref(), Some("111122223333"));
@@ -524,19 +463,13 @@ fn cloudtrail_files_are_not_findings() {
         "stratus-red-team/docs/detonation-logs/aws.defense-evasion.cloudtrail-stop.json",
     ] {
         let Some(v) = doc(rel) else { return };
-        assert!(
-            matches!(parse_document(&v), FindingsParse::NotFindings),
-            "{rel}"
-        );
+        assert!(matches!(parse_document(&v), FindingsParse::NotFindings), "{rel}");
     }
     let Some(text) = read("panther-analysis/panther_cloudtrail_test_events.jsonl") else {
         return;
     };
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let v: Value = serde_json::from_str(line).unwrap();
-        assert!(
-            matches!(parse_document(&v), FindingsParse::NotFindings),
-            "{line}"
-        );
+        assert!(matches!(parse_document(&v), FindingsParse::NotFindings), "{line}");
     }
 }

@@ -1,44 +1,37 @@
 //! `trailhound findings` (list) and `trailhound finding <ID>` (one finding with its entities, scope and pivots
 //! into CloudTrail). Output: readable text, or `--json` with RFC 3339 UTC times (schemas in README `## Findings`).
-//! Loading goes through [`load`]: an interim reader of finding files until `core::ingest::load` lands.
+//! Inputs are loaded by `core::ingest` (findings and CloudTrail mixed freely); the pivots read the CloudTrail
+//! through `core::graph`.
 
-use crate::core::findings::pivots::{self, AccessUse, LastUse, PolicyChange, SessionOrigin};
-use crate::core::findings::{
-    Finding, FindingEntity, FindingsParse, Severity, SeverityLabel, Source, parse_document,
-};
+use super::common::{InputArgs, load_inputs, print_json, safe};
+use crate::core::findings::pivots::{self, AccessUse, EventOrigin, LastUse, PolicyChange};
+use crate::core::findings::{Finding, FindingEntity, Severity, SeverityLabel, Source, dedup};
+use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::{ScopeJson, rfc3339};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde::Serialize;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct ListArgs {
-    /// Input files or folders (repeatable); content is auto-detected.
-    #[arg(short = 'i', long = "input", required = true)]
-    pub input: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Only findings from this service: guardduty | access-analyzer.
     #[arg(long, value_parser = parse_source)]
     pub source: Option<Source>,
     /// Only findings at or above this severity: a number (e.g. 7) or low | medium | high | critical.
     #[arg(long, value_parser = parse_min_severity)]
     pub min_severity: Option<f64>,
-    /// Machine-readable JSON output.
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct ShowArgs {
-    /// Input files or folders (repeatable): findings and the CloudTrail logs to pivot into.
-    #[arg(short = 'i', long = "input", required = true)]
-    pub input: Vec<PathBuf>,
+    /// Findings and the CloudTrail logs to pivot into.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// The finding id (GuardDuty id or ARN, Access Analyzer id).
     pub id: String,
-    /// Machine-readable JSON output.
-    #[arg(long)]
-    pub json: bool,
 }
 
 fn parse_source(s: &str) -> Result<Source, String> {
@@ -93,7 +86,41 @@ fn row(f: &Finding) -> Row<'_> {
     }
 }
 
-pub fn list(args: ListArgs) -> Result<()> {
+/// Load, report bad files and records on stderr (path, record index, reason), and merge copies of a finding.
+fn load(input: &InputArgs) -> Result<Store> {
+    let mut store = load_inputs(&input.inputs);
+    let r = &store.report;
+    for e in r.errors.iter().take(MAX_REPORTED) {
+        let idx = e.index.map(|i| format!(" [record {i}]")).unwrap_or_default();
+        eprintln!(
+            "{}{idx}: skipped: {}",
+            safe(&e.path.display().to_string()),
+            safe(&e.reason)
+        );
+    }
+    if r.errors_total > MAX_REPORTED as u64 {
+        eprintln!(
+            "… {} more errors (see `trailhound ingest`)",
+            r.errors_total - MAX_REPORTED as u64
+        );
+    }
+    if store.findings.is_empty() && store.events.is_empty() {
+        bail!("nothing loaded from the inputs (no findings, no CloudTrail events)");
+    }
+    if store.findings.is_empty() {
+        eprintln!(
+            "no findings in the inputs ({} CloudTrail events loaded)",
+            store.events.len()
+        );
+    }
+    dedup(&mut store.findings);
+    Ok(store)
+}
+
+/// Errors printed verbatim; the rest are counted.
+const MAX_REPORTED: usize = 50;
+
+pub fn list(args: ListArgs) -> Result<ExitCode> {
     let store = load(&args.input)?;
     let mut rows: Vec<&Finding> = store
         .findings
@@ -105,17 +132,13 @@ pub fn list(args: ListArgs) -> Result<()> {
         b.severity
             .value
             .total_cmp(&a.severity.value)
-            .then(
-                b.last_seen
-                    .or(b.updated_at)
-                    .cmp(&a.last_seen.or(a.updated_at)),
-            )
+            .then(b.last_seen.or(b.updated_at).cmp(&a.last_seen.or(a.updated_at)))
             .then(a.id.cmp(&b.id))
     });
-    if args.json {
+    if args.input.json {
         let out: Vec<Row> = rows.iter().map(|f| row(f)).collect();
-        println!("{}", serde_json::to_string_pretty(&out)?);
-        return Ok(());
+        print_json(&out)?;
+        return Ok(ExitCode::SUCCESS);
     }
     println!(
         "{:<8} {:>4}  {:<15} {:<50} {:<12} {:<20} {:<32} ID",
@@ -128,14 +151,14 @@ pub fn list(args: ListArgs) -> Result<()> {
             format!("{:?}", r.severity.label),
             r.severity.value,
             f.source.as_str(),
-            r.finding_type,
-            r.account.unwrap_or("-"),
+            safe(r.finding_type),
+            safe(r.account.unwrap_or("-")),
             r.last_seen.as_deref().unwrap_or("-"),
-            r.resource.as_deref().unwrap_or("-"),
-            r.id
+            safe(r.resource.as_deref().unwrap_or("-")),
+            safe(r.id)
         );
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `finding <ID> --json`: the finding plus what it points at and, with CloudTrail loaded, the evidence.
@@ -147,7 +170,7 @@ pub(super) struct Detail<'a> {
     pub entities: Vec<FindingEntity>,
     /// GuardDuty with an access key: who was behind that session.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_origin: Option<SessionOrigin>,
+    pub session_origin: Option<EventOrigin>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_changes: Option<Vec<PolicyChange>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,7 +179,7 @@ pub(super) struct Detail<'a> {
     pub last_use: Option<Vec<LastUse>>,
 }
 
-pub fn show(args: ShowArgs) -> Result<()> {
+pub fn show(args: ShowArgs) -> Result<ExitCode> {
     let store = load(&args.input)?;
     let Some(f) = store
         .findings
@@ -165,156 +188,32 @@ pub fn show(args: ShowArgs) -> Result<()> {
     else {
         bail!(
             "no finding with id {:?} among the {} loaded",
-            args.id,
+            safe(&args.id),
             store.findings.len()
         );
     };
+    let graph = SessionGraph::build(&store);
     let mut entities = f.entities();
     pivots::resolve_entities(&store, &mut entities);
-    let key = f
-        .resource
-        .access_key
-        .as_ref()
-        .and_then(|k| k.access_key_id.as_deref());
+    let key = f.resource.access_key.as_ref().and_then(|k| k.access_key_id.as_deref());
     let aa = f.access.as_ref();
     let detail = Detail {
         finding: f,
         scope: scope_json(f),
         entities,
-        session_origin: key.and_then(|k| pivots::session_origin(&store, k)),
+        session_origin: key.and_then(|k| pivots::session_origin(&store, &graph, k)),
         policy_changes: aa
             .filter(|d| !d.is_unused())
-            .map(|_| pivots::policy_changes(&store, f)),
+            .map(|_| pivots::policy_changes(&store, &graph, f)),
         subsequent_access: aa
             .filter(|d| !d.is_unused())
-            .map(|_| pivots::subsequent_access(&store, f)),
-        last_use: aa
-            .filter(|d| d.is_unused())
-            .map(|_| pivots::last_use(&store, f)),
+            .map(|_| pivots::subsequent_access(&store, &graph, f)),
+        last_use: aa.filter(|d| d.is_unused()).map(|_| pivots::last_use(&store, f)),
     };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&detail)?);
+    if args.input.json {
+        print_json(&detail)?;
     } else {
         print!("{}", super::findings_text::render(&detail));
     }
-    Ok(())
-}
-
-/// Interim loader: finding documents from files and folders (JSON, JSON lines, `.gz`), bad entries reported on
-/// stderr and skipped. Replaced by `core::ingest::load` (which also loads CloudTrail) when it lands.
-pub fn load(inputs: &[PathBuf]) -> Result<Store> {
-    let mut files = Vec::new();
-    for p in inputs {
-        if !p.exists() {
-            bail!("{}: no such file or folder", p.display());
-        }
-        collect(p, &mut files)?;
-    }
-    let mut store = Store::default();
-    let mut without = 0usize;
-    for path in files {
-        let text = match read(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("{}: {e:#}", path.display());
-                continue;
-            }
-        };
-        let docs: Vec<(Option<usize>, Result<serde_json::Value, String>)> =
-            match serde_json::from_str::<serde_json::Value>(&text) {
-                Ok(v) => vec![(None, Ok(v))],
-                Err(whole) => {
-                    let lines: Vec<_> = text
-                        .lines()
-                        .enumerate()
-                        .filter(|(_, l)| !l.trim().is_empty())
-                        .map(|(i, l)| (Some(i), serde_json::from_str(l).map_err(|e| e.to_string())))
-                        .collect();
-                    if lines.iter().all(|(_, r)| r.is_err()) {
-                        eprintln!("{}: not JSON ({whole})", path.display());
-                        continue;
-                    }
-                    lines
-                }
-            };
-        let mut found = false;
-        for (line, doc) in docs {
-            let where_ = |i: Option<usize>| match (line, i) {
-                (Some(l), _) => format!("{}:{}", path.display(), l + 1),
-                (None, Some(i)) => format!("{} [{i}]", path.display()),
-                (None, None) => path.display().to_string(),
-            };
-            match doc {
-                Err(e) => eprintln!("{}: bad JSON line skipped ({e})", where_(None)),
-                Ok(v) => match parse_document(&v) {
-                    FindingsParse::NotFindings => {}
-                    FindingsParse::Parsed { findings, errors } => {
-                        found = true;
-                        for (i, e) in errors {
-                            eprintln!("{}: skipped: {e}", where_(i));
-                        }
-                        store.findings.extend(findings);
-                    }
-                },
-            }
-        }
-        without += usize::from(!found);
-    }
-    if without > 0 {
-        eprintln!(
-            "{without} file(s) held no findings (CloudTrail is read by the ingest, not by this interim loader)"
-        );
-    }
-    dedup(&mut store.findings);
-    Ok(store)
-}
-
-/// The same finding read from several forms (list-findings and get-finding, EventBridge and S3 export): keep
-/// the most recently updated copy, first seen on ties.
-fn dedup(findings: &mut Vec<Finding>) {
-    let mut keep: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings.drain(..) {
-        match keep
-            .iter_mut()
-            .find(|k| k.source == f.source && k.id == f.id)
-        {
-            Some(k) if f.updated_at > k.updated_at => *k = f,
-            Some(_) => {}
-            None => keep.push(f),
-        }
-    }
-    *findings = keep;
-}
-
-fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    if p.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
-            .with_context(|| format!("{}", p.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for e in entries {
-            // Symlinked folders are not followed: a loop would never end.
-            if e.is_dir() && !e.is_symlink() {
-                collect(&e, out)?;
-            } else if e.is_file() {
-                out.push(e);
-            }
-        }
-    } else {
-        out.push(p.to_path_buf());
-    }
-    Ok(())
-}
-
-fn read(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path)?;
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut s = String::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..])
-            .read_to_string(&mut s)
-            .context("gzip")?;
-        return Ok(s);
-    }
-    String::from_utf8(bytes).context("not UTF-8")
+    Ok(ExitCode::SUCCESS)
 }

@@ -62,10 +62,7 @@ pub fn parse(v: &Value, form: Form, region_hint: Option<&str>) -> Result<Finding
         }
         if let Some(x) = get(det, "unusedPermissionDetails") {
             let ns = string(x, "serviceNamespace").unwrap_or_default();
-            let actions = array(x, "actions")
-                .iter()
-                .filter_map(|a| string(a, "action"))
-                .collect();
+            let actions = array(x, "actions").iter().filter_map(|a| string(a, "action")).collect();
             d.unused_services.insert(ns, actions);
             let la = time(x, "lastAccessed");
             d.last_accessed = d.last_accessed.max(la);
@@ -145,10 +142,7 @@ fn joined(v: &Value) -> Option<String> {
 
 /// The region field of an ARN (`arn:partition:service:region:account:…`), if it has one.
 fn arn_region(arn: &str) -> Option<String> {
-    arn.split(':')
-        .nth(3)
-        .filter(|r| !r.is_empty())
-        .map(str::to_string)
+    arn.split(':').nth(3).filter(|r| !r.is_empty()).map(str::to_string)
 }
 
 fn title(d: &AccessDetails) -> String {
@@ -175,10 +169,7 @@ fn title(d: &AccessDetails) -> String {
         "ExternalAccess" => format!("{what} allows external access"),
         "InternalAccess" => format!("{what} allows internal access from {}", who()),
         "UnusedIAMRole" => format!("{what}: unused IAM role"),
-        "UnusedIAMUserAccessKey" => format!(
-            "{what}: unused access key {}",
-            d.access_key_id.as_deref().unwrap_or("")
-        ),
+        "UnusedIAMUserAccessKey" => format!("{what}: unused access key {}", d.access_key_id.as_deref().unwrap_or("")),
         "UnusedIAMUserPassword" => format!("{what}: unused console password"),
         "UnusedPermission" => format!("{what}: unused permissions"),
         other => format!("{what}: {other}"),
@@ -192,16 +183,10 @@ pub fn looks_like(v: &Value) -> bool {
         return false;
     }
     let has_id = string(v, "id").is_some() || string(v, "findingId").is_some();
-    let resource = string(v, "resource").is_some()
-        || string(v, "resourceType").is_some_and(|t| t.starts_with("AWS::"));
-    let finding_fields = [
-        "findingType",
-        "isPublic",
-        "resourceOwnerAccount",
-        "findingDetails",
-    ]
-    .iter()
-    .any(|k| get(v, k).is_some())
+    let resource = string(v, "resource").is_some() || string(v, "resourceType").is_some_and(|t| t.starts_with("AWS::"));
+    let finding_fields = ["findingType", "isPublic", "resourceOwnerAccount", "findingDetails"]
+        .iter()
+        .any(|k| get(v, k).is_some())
         || (get(v, "principal").is_some() && get(v, "status").is_some());
     has_id && resource && finding_fields
 }
@@ -223,9 +208,7 @@ pub fn parse_asff(v: &Value) -> Result<Finding, String> {
     let res = array(v, "Resources").first();
     let resource_arn = res.and_then(|r| string(r, "Id"));
     let resource_type = res.and_then(|r| string(r, "Type")).map(|t| cfn_type(&t));
-    let other = res
-        .and_then(|r| get(r, "Details"))
-        .and_then(|d| get(d, "Other"));
+    let other = res.and_then(|r| get(r, "Details")).and_then(|d| get(d, "Other"));
     let types = strings(v, "Types");
     let finding_type = types
         .iter()

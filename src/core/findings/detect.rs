@@ -33,15 +33,9 @@ fn object(doc: &Value, depth: u8) -> FindingsParse {
         return eventbridge(doc, dt, depth);
     }
     // CloudTrail in any of its forms is ingest's business, never a finding.
-    if [
-        "Records",
-        "eventVersion",
-        "eventName",
-        "CloudTrailEvent",
-        "Events",
-    ]
-    .iter()
-    .any(|k| doc.get(*k).is_some())
+    if ["Records", "eventVersion", "eventName", "CloudTrailEvent", "Events"]
+        .iter()
+        .any(|k| doc.get(*k).is_some())
     {
         return FindingsParse::NotFindings;
     }
@@ -103,8 +97,7 @@ fn element(v: &Value) -> Option<Result<super::Finding, String>> {
     }
     if access_analyzer::is_preview(v) {
         return Some(Err(
-            "Access Analyzer access-preview finding (a proposed policy, not the account's state)"
-                .into(),
+            "Access Analyzer access-preview finding (a proposed policy, not the account's state)".into(),
         ));
     }
     if access_analyzer::looks_like(v) {
@@ -138,10 +131,7 @@ fn list(items: &[Value]) -> FindingsParse {
         match element(it) {
             Some(Ok(f)) => findings.push(f),
             Some(Err(e)) => errors.push((Some(i), e)),
-            None => errors.push((
-                Some(i),
-                "not a GuardDuty or Access Analyzer finding".to_string(),
-            )),
+            None => errors.push((Some(i), "not a GuardDuty or Access Analyzer finding".to_string())),
         }
     }
     FindingsParse::Parsed { findings, errors }
@@ -156,10 +146,7 @@ fn top_array(items: &[Value]) -> FindingsParse {
     for (i, it) in items.iter().enumerate() {
         match document(it, 1) {
             FindingsParse::NotFindings => unrecognised.push(i),
-            FindingsParse::Parsed {
-                findings: f,
-                errors: e,
-            } => {
+            FindingsParse::Parsed { findings: f, errors: e } => {
                 recognised = true;
                 findings.extend(f);
                 errors.extend(e.into_iter().map(|(_, msg)| (Some(i), msg)));
@@ -170,10 +157,7 @@ fn top_array(items: &[Value]) -> FindingsParse {
         return FindingsParse::NotFindings;
     }
     for i in unrecognised {
-        errors.push((
-            Some(i),
-            "not a GuardDuty or Access Analyzer finding".to_string(),
-        ));
+        errors.push((Some(i), "not a GuardDuty or Access Analyzer finding".to_string()));
     }
     errors.sort_by_key(|(i, _)| *i);
     FindingsParse::Parsed { findings, errors }
@@ -184,41 +168,41 @@ fn eventbridge(doc: &Value, detail_type: &str, depth: u8) -> FindingsParse {
     let region = doc.get("region").and_then(Value::as_str);
     let need_detail = |r: fn(&Value) -> FindingsParse| match detail {
         Some(d) => r(d),
-        None => skipped(format!(
-            "EventBridge \"{detail_type}\" event without a detail object"
-        )),
+        None => skipped(format!("EventBridge \"{detail_type}\" event without a detail object")),
     };
     match detail_type {
         "GuardDuty Finding" => need_detail(|d| one(guardduty::parse(d))),
-        "Access Analyzer Finding"
-        | "Unused Access Finding for IAM entities"
-        | "Internal Access Finding" => match detail {
-            Some(d) => one(access_analyzer::parse(d, Form::AccessAnalyzerEvent, region).map(|mut f| {
-                // The envelope's `resources` names the analyzer that reported it.
-                if let Some(d) = f.access.as_mut().filter(|d| d.analyzer_arn.is_none()) {
-                    d.analyzer_arn = doc
-                        .get("resources")
-                        .and_then(Value::as_array)
-                        .and_then(|r| r.iter().filter_map(Value::as_str).find(|a| a.contains(":access-analyzer:")))
-                        .map(str::to_string);
-                }
-                f
-            })),
-            None => skipped(format!(
-                "EventBridge \"{detail_type}\" event without a detail object"
-            )),
-        },
+        "Access Analyzer Finding" | "Unused Access Finding for IAM entities" | "Internal Access Finding" => {
+            match detail {
+                Some(d) => one(
+                    access_analyzer::parse(d, Form::AccessAnalyzerEvent, region).map(|mut f| {
+                        // The envelope's `resources` names the analyzer that reported it.
+                        if let Some(d) = f.access.as_mut().filter(|d| d.analyzer_arn.is_none()) {
+                            d.analyzer_arn = doc
+                                .get("resources")
+                                .and_then(Value::as_array)
+                                .and_then(|r| {
+                                    r.iter()
+                                        .filter_map(Value::as_str)
+                                        .find(|a| a.contains(":access-analyzer:"))
+                                })
+                                .map(str::to_string);
+                        }
+                        f
+                    }),
+                ),
+                None => skipped(format!("EventBridge \"{detail_type}\" event without a detail object")),
+            }
+        }
         "Access Preview State Change" => skipped(
-            "Access Analyzer \"Access Preview State Change\" event: about a proposed policy, not a finding"
-                .into(),
+            "Access Analyzer \"Access Preview State Change\" event: about a proposed policy, not a finding".into(),
         ),
-        t if t.starts_with("Security Hub Findings") && depth < 2 => match detail
-            .and_then(|d| d.get("findings"))
-            .and_then(Value::as_array)
-        {
-            Some(items) => list(items),
-            None => skipped(format!("EventBridge \"{t}\" event without detail.findings")),
-        },
+        t if t.starts_with("Security Hub Findings") && depth < 2 => {
+            match detail.and_then(|d| d.get("findings")).and_then(Value::as_array) {
+                Some(items) => list(items),
+                None => skipped(format!("EventBridge \"{t}\" event without detail.findings")),
+            }
+        }
         _ => FindingsParse::NotFindings,
     }
 }

@@ -25,11 +25,7 @@ impl Out {
     }
     fn push_geo(&mut self, entity: EntityRef, relation: &'static str, geo: Option<RemoteIp>) {
         if !self.0.iter().any(|e| e.entity == entity) {
-            self.0.push(FindingEntity {
-                entity,
-                relation,
-                geo,
-            });
+            self.0.push(FindingEntity { entity, relation, geo });
         }
     }
 }
@@ -70,18 +66,12 @@ fn guardduty_entities(f: &Finding, out: &mut Out) {
         }
         if let (Some(name), Some(acct)) = (&k.user_name, &f.account) {
             match k.user_type.as_deref() {
-                Some("AssumedRole") => out.push(
-                    EntityRef::Role(format!("arn:{part}:iam::{acct}:role/{name}")),
-                    "role",
-                ),
+                Some("AssumedRole") => out.push(EntityRef::Role(format!("arn:{part}:iam::{acct}:role/{name}")), "role"),
                 Some("IAMUser") => out.push(
                     EntityRef::Principal(format!("arn:{part}:iam::{acct}:user/{name}")),
                     "iam user",
                 ),
-                Some("Root") => out.push(
-                    EntityRef::Principal(format!("arn:{part}:iam::{acct}:root")),
-                    "root",
-                ),
+                Some("Root") => out.push(EntityRef::Principal(format!("arn:{part}:iam::{acct}:root")), "root"),
                 _ => {}
             }
         }

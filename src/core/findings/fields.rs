@@ -144,14 +144,8 @@ mod tests {
     fn times_in_every_form() {
         let v = json!({"a": "2025-02-25 20:40:06.000000000", "b": "2021-02-26T21:17:50.905000+00:00",
             "c": 1513612691.551, "d": 1492735675000u64, "e": "yesterday", "f": -5});
-        assert_eq!(
-            time(&v, "a"),
-            crate::core::time::parse_epoch("2025-02-25T20:40:06Z")
-        );
-        assert_eq!(
-            time(&v, "b"),
-            crate::core::time::parse_epoch("2021-02-26T21:17:50Z")
-        );
+        assert_eq!(time(&v, "a"), crate::core::time::parse_epoch("2025-02-25T20:40:06Z"));
+        assert_eq!(time(&v, "b"), crate::core::time::parse_epoch("2021-02-26T21:17:50Z"));
         assert_eq!(time(&v, "c"), Some(1_513_612_691));
         assert_eq!(time(&v, "d"), Some(1_492_735_675));
         assert_eq!(time(&v, "e"), None);

@@ -3,13 +3,11 @@
 //! Only `id`, `type` and `severity` are required; every other part may be missing or of the wrong type and is
 //! then left empty (a partial finding is still evidence).
 
-use super::fields::{
-    array, boolean, get, number, path, path_string, string, time, value_number, value_string,
-};
+use super::fields::{array, boolean, get, number, path, path_string, string, time, value_number, value_string};
 use super::{
-    AccessKeyDetails, ApiCallAction, BucketDetails, DnsRequestAction, EksClusterDetails, Finding,
-    FindingAction, FindingResource, Form, InstanceDetails, NetworkConnectionAction, PortProbe,
-    PortProbeAction, RemoteIp, Severity, Source, TypeParts,
+    AccessKeyDetails, ApiCallAction, BucketDetails, DnsRequestAction, EksClusterDetails, Finding, FindingAction,
+    FindingResource, Form, InstanceDetails, NetworkConnectionAction, PortProbe, PortProbeAction, RemoteIp, Severity,
+    Source, TypeParts,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -23,8 +21,7 @@ pub fn parse(v: &Value) -> Result<Finding, String> {
     let finding_type = required_string(v, "type")?;
     let severity = match get(v, "severity") {
         None => return Err(format!("GuardDuty finding {id}: no severity")),
-        Some(s) => value_number(s)
-            .ok_or_else(|| format!("GuardDuty finding {id}: severity {s} is not a number"))?,
+        Some(s) => value_number(s).ok_or_else(|| format!("GuardDuty finding {id}: severity {s} is not a number"))?,
     };
     let service = get(v, "service").filter(|s| s.is_object());
     let svc_time = |k: &str| service.and_then(|s| time(s, k));
@@ -57,9 +54,7 @@ pub fn parse(v: &Value) -> Result<Finding, String> {
         updated_at: time(v, "updatedAt"),
         first_seen: svc_time("eventFirstSeen"),
         last_seen: svc_time("eventLastSeen"),
-        count: service
-            .and_then(|s| number(s, "count"))
-            .map(|c| c.max(0.0) as u64),
+        count: service.and_then(|s| number(s, "count")).map(|c| c.max(0.0) as u64),
         archived: service.and_then(|s| boolean(s, "archived")),
         status: None,
         sample,
@@ -114,10 +109,7 @@ fn resource(r: &Value) -> FindingResource {
         name: string(e, "name"),
         arn: string(e, "arn"),
         vpc_id: string(e, "vpcId"),
-        kubernetes_user: path_string(
-            r,
-            &["kubernetesDetails", "kubernetesUserDetails", "username"],
-        ),
+        kubernetes_user: path_string(r, &["kubernetesDetails", "kubernetesUserDetails", "username"]),
     });
     let arn = buckets
         .iter()
@@ -256,11 +248,7 @@ pub fn remote_ips(action: &FindingAction) -> Vec<&RemoteIp> {
     match action {
         FindingAction::ApiCall(a) => a.remote_ip.iter().collect(),
         FindingAction::NetworkConnection(n) => n.remote_ip.iter().collect(),
-        FindingAction::PortProbe(p) => p
-            .probes
-            .iter()
-            .filter_map(|p| p.remote_ip.as_ref())
-            .collect(),
+        FindingAction::PortProbe(p) => p.probes.iter().filter_map(|p| p.remote_ip.as_ref()).collect(),
         FindingAction::DnsRequest(_) | FindingAction::Other { .. } => Vec::new(),
     }
 }

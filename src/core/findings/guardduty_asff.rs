@@ -52,11 +52,7 @@ pub fn parse(v: &Value) -> Result<Finding, String> {
         ("accountId", string(v, "AwsAccountId")),
         (
             "region",
-            string(v, "Region").or_else(|| {
-                array(v, "Resources")
-                    .first()
-                    .and_then(|r| string(r, "Region"))
-            }),
+            string(v, "Region").or_else(|| array(v, "Resources").first().and_then(|r| string(r, "Region"))),
         ),
         ("createdAt", string(v, "CreatedAt")),
         ("updatedAt", string(v, "UpdatedAt")),
@@ -128,10 +124,7 @@ fn resource(r: Option<&Value>) -> Value {
             }})
         }
         "AwsS3Bucket" => {
-            let name = rid
-                .strip_prefix("arn:aws:s3:::")
-                .unwrap_or(&rid)
-                .to_string();
+            let name = rid.strip_prefix("arn:aws:s3:::").unwrap_or(&rid).to_string();
             json!({"resourceType": "S3Bucket", "s3BucketDetails": [{"arn": rid, "name": name}]})
         }
         _ => json!({"resourceType": rtype}),

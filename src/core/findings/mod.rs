@@ -424,5 +424,26 @@ impl Finding {
     }
 }
 
+/// The same finding read from several forms (list-findings and get-finding, an EventBridge event and the S3
+/// export): keep one per source and id, the most recently updated copy (the first on ties), in input order.
+pub fn dedup(findings: &mut Vec<Finding>) {
+    let mut keep: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut at: std::collections::HashMap<(Source, String), usize> = std::collections::HashMap::new();
+    for f in findings.drain(..) {
+        match at.get(&(f.source, f.id.clone())) {
+            Some(&i) => {
+                if f.updated_at > keep[i].updated_at {
+                    keep[i] = f;
+                }
+            }
+            None => {
+                at.insert((f.source, f.id.clone()), keep.len());
+                keep.push(f);
+            }
+        }
+    }
+    *findings = keep;
+}
+
 #[cfg(test)]
 mod tests;

@@ -40,10 +40,7 @@ fn severity_label_boundaries() {
     assert_eq!(SeverityLabel::High.floor(), 7.0);
     let aa = |t, p, e| Severity::access_analyzer(t, p, e).label;
     assert_eq!(aa("ExternalAccess", Some(true), false), SeverityLabel::High);
-    assert_eq!(
-        aa("ExternalAccess", Some(false), false),
-        SeverityLabel::Medium
-    );
+    assert_eq!(aa("ExternalAccess", Some(false), false), SeverityLabel::Medium);
     assert_eq!(aa("InternalAccess", None, false), SeverityLabel::Medium);
     assert_eq!(aa("UnusedIAMRole", None, false), SeverityLabel::Low);
     assert_eq!(aa("ExternalAccess", Some(true), true), SeverityLabel::Low);
@@ -51,9 +48,7 @@ fn severity_label_boundaries() {
 
 #[test]
 fn type_splitting() {
-    let p =
-        TypeParts::split("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS")
-            .unwrap();
+    let p = TypeParts::split("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS").unwrap();
     assert_eq!(p.threat_purpose, "UnauthorizedAccess");
     assert_eq!(p.resource_type, "IAMUser");
     assert_eq!(p.threat_family, "InstanceCredentialExfiltration");
@@ -61,28 +56,14 @@ fn type_splitting() {
     assert_eq!(p.artifact, None);
     let p = TypeParts::split("Backdoor:EC2/C&CActivity.B!DNS").unwrap();
     assert_eq!(
-        (
-            &*p.threat_family,
-            p.mechanism.as_deref(),
-            p.artifact.as_deref()
-        ),
+        (&*p.threat_family, p.mechanism.as_deref(), p.artifact.as_deref()),
         ("C&CActivity", Some("B"), Some("DNS"))
     );
     let p = TypeParts::split("Trojan:EC2/DNSDataExfiltration!DNS").unwrap();
     assert_eq!((p.mechanism, p.artifact.as_deref()), (None, Some("DNS")));
     let p = TypeParts::split("Stealth:IAMUser/CloudTrailLoggingDisabled").unwrap();
-    assert_eq!(
-        (&*p.threat_family, p.mechanism),
-        ("CloudTrailLoggingDisabled", None)
-    );
-    for bad in [
-        "",
-        "Nope",
-        "Recon:IAMUser",
-        ":IAMUser/X",
-        "Recon:/X",
-        "Recon:IAMUser/",
-    ] {
+    assert_eq!((&*p.threat_family, p.mechanism), ("CloudTrailLoggingDisabled", None));
+    for bad in ["", "Nope", "Recon:IAMUser", ":IAMUser/X", "Recon:/X", "Recon:IAMUser/"] {
         assert_eq!(TypeParts::split(bad), None, "{bad}");
     }
 }
@@ -94,10 +75,7 @@ fn eventbridge_guardduty_envelope() {
     let f = &f[0];
     assert_eq!(f.id, "5ac5b1a1f0e2d3c4b5a6978877665544");
     assert_eq!(f.finding_type, "Stealth:IAMUser/CloudTrailLoggingDisabled");
-    assert_eq!(
-        (f.severity.value, f.severity.label),
-        (2.0, SeverityLabel::Low)
-    );
+    assert_eq!((f.severity.value, f.severity.label), (2.0, SeverityLabel::Low));
     assert_eq!(f.first_seen, parse_epoch("2026-11-05T14:12:07Z"));
     assert_eq!(f.last_seen, parse_epoch("2026-11-05T14:48:53Z"));
     let s = f.scope();
@@ -215,7 +193,8 @@ fn bad_and_partial_findings_are_reported_and_skipped() {
     no_type["type"] = json!("");
     let partial = json!({"id": "p1", "type": "Recon:IAMUser/UserPermissions", "severity": "5.0",
         "arn": "arn:aws:guardduty:us-east-1:1:detector/d/finding/p1", "service": {"action": "garbage"}, "resource": 7});
-    let aa_no_id = json!({"resource": "arn:aws:s3:::b", "resourceType": "AWS::S3::Bucket", "isPublic": true, "status": "ACTIVE"});
+    let aa_no_id =
+        json!({"resource": "arn:aws:s3:::b", "resourceType": "AWS::S3::Bucket", "isPublic": true, "status": "ACTIVE"});
     let doc = json!({"Findings": [good, wrong_id, no_id, bad_sev, no_type, partial, aa_no_id, {"foo": 1}, 7, null]});
     let (f, errors) = parsed(&doc);
     assert_eq!(
@@ -225,33 +204,13 @@ fn bad_and_partial_findings_are_reported_and_skipped() {
     let idx: Vec<Option<usize>> = errors.iter().map(|(i, _)| *i).collect();
     assert_eq!(
         idx,
-        [
-            Some(1),
-            Some(2),
-            Some(3),
-            Some(4),
-            Some(6),
-            Some(7),
-            Some(8),
-            Some(9)
-        ]
+        [Some(1), Some(2), Some(3), Some(4), Some(6), Some(7), Some(8), Some(9)]
     );
-    assert!(
-        errors[0].1.contains("id is not a non-empty string (42)"),
-        "{errors:?}"
-    );
+    assert!(errors[0].1.contains("id is not a non-empty string (42)"), "{errors:?}");
     assert!(errors[1].1.contains("no id"));
-    assert!(
-        errors[2]
-            .1
-            .contains("severity {\"level\":\"high\"} is not a number")
-    );
+    assert!(errors[2].1.contains("severity {\"level\":\"high\"} is not a number"));
     assert!(errors[3].1.contains("type is not a non-empty string"));
-    assert!(
-        errors[5]
-            .1
-            .contains("not a GuardDuty or Access Analyzer finding")
-    );
+    assert!(errors[5].1.contains("not a GuardDuty or Access Analyzer finding"));
     // The partial one keeps what it has.
     let p = &f[1];
     assert_eq!(p.severity.label, SeverityLabel::Medium);
@@ -290,10 +249,7 @@ fn documents_that_are_not_findings() {
         json!({"type": "Recon:IAMUser/X"}),
     ];
     for d in &not {
-        assert!(
-            matches!(parse_document(d), FindingsParse::NotFindings),
-            "{d}"
-        );
+        assert!(matches!(parse_document(d), FindingsParse::NotFindings), "{d}");
     }
     // Finding-service output without findings: recognised, nothing parsed, one reason.
     for (d, why) in [
@@ -303,10 +259,7 @@ fn documents_that_are_not_findings() {
             json!({"detail-type": "Access Preview State Change", "detail": {}}),
             "Access Preview State Change",
         ),
-        (
-            json!({"detail-type": "GuardDuty Finding"}),
-            "without a detail object",
-        ),
+        (json!({"detail-type": "GuardDuty Finding"}), "without a detail object"),
         (json!({"findings": []}), ""),
     ] {
         let (f, e) = parsed(&d);
@@ -331,10 +284,7 @@ fn access_analyzer_v2_internal_and_unused_forms() {
     assert!(d.is_unused());
     assert_eq!(d.last_accessed, parse_epoch("2026-06-01T10:00:00Z"));
     assert_eq!(f[0].severity.label, SeverityLabel::Low);
-    assert_eq!(
-        f[0].title,
-        "arn:aws:iam::111122223333:role/old-ci: unused IAM role"
-    );
+    assert_eq!(f[0].title, "arn:aws:iam::111122223333:role/old-ci: unused IAM role");
 
     let mut key = base(
         "UnusedIAMUserAccessKey",
@@ -343,15 +293,8 @@ fn access_analyzer_v2_internal_and_unused_forms() {
     key["resource"] = json!("arn:aws:iam::444455556666:user/li");
     key["resourceType"] = json!("AWS::IAM::User");
     let (f, _) = parsed(&key);
-    let refs: Vec<String> = f[0]
-        .entities()
-        .iter()
-        .map(|e| e.entity.to_string())
-        .collect();
-    assert!(
-        refs.contains(&"key:AKIALIEXAMPLE0000001".to_string()),
-        "{refs:?}"
-    );
+    let refs: Vec<String> = f[0].entities().iter().map(|e| e.entity.to_string()).collect();
+    assert!(refs.contains(&"key:AKIALIEXAMPLE0000001".to_string()), "{refs:?}");
     assert!(refs.contains(&"principal:arn:aws:iam::444455556666:user/li".to_string()));
 
     let (f, _) = parsed(&base(
@@ -378,9 +321,10 @@ fn access_analyzer_v2_internal_and_unused_forms() {
     ));
     assert_eq!(f[0].severity.label, SeverityLabel::Medium);
     let e = f[0].entities();
-    assert!(e.iter().any(|e| e.entity
-        == EntityRef::Role("arn:aws:iam::444455556666:role/deployer".into())
-        && e.relation == "internal principal"));
+    assert!(e.iter().any(
+        |e| e.entity == EntityRef::Role("arn:aws:iam::444455556666:role/deployer".into())
+            && e.relation == "internal principal"
+    ));
 
     // Public external access, principal `*`, public → High and no principal entity.
     let (f, _) = parsed(&base(
@@ -390,12 +334,7 @@ fn access_analyzer_v2_internal_and_unused_forms() {
     ));
     assert_eq!(f[0].severity.label, SeverityLabel::High);
     assert!(f[0].title.ends_with("is public"));
-    assert!(
-        !f[0]
-            .entities()
-            .iter()
-            .any(|e| e.relation == "external principal")
-    );
+    assert!(!f[0].entities().iter().any(|e| e.relation == "external principal"));
 
     // The EventBridge form of an unused-access finding.
     let ev = json!({"detail-type": "Unused Access Finding for IAM entities", "region": "us-east-1", "detail": {
@@ -403,10 +342,7 @@ fn access_analyzer_v2_internal_and_unused_forms() {
         "resourceType": "AWS::IAM::Role", "accountId": "111122223333", "status": "ACTIVE", "createdAt": "2026-11-01T00:00:00Z"}});
     let (f, e) = parsed(&ev);
     assert!(e.is_empty());
-    assert_eq!(
-        (f[0].id.as_str(), f[0].region.as_deref()),
-        ("u-1", Some("us-east-1"))
-    );
+    assert_eq!((f[0].id.as_str(), f[0].region.as_deref()), ("u-1", Some("us-east-1")));
     assert_eq!(f[0].account.as_deref(), Some("111122223333"));
 }
 
@@ -449,10 +385,7 @@ fn guardduty_from_security_hub_asff() {
         panic!("{:?}", f.action)
     };
     assert_eq!(c.api.as_deref(), Some("StopLogging"));
-    assert_eq!(
-        c.remote_ip.as_ref().unwrap().city.as_deref(),
-        Some("Bellevue")
-    );
+    assert_eq!(c.remote_ip.as_ref().unwrap().city.as_deref(), Some("Bellevue"));
     assert_eq!(rfc3339(f.scope().from), "2026-11-05T14:00:00Z");
 }
 

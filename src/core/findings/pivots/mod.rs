@@ -7,12 +7,13 @@ mod origin;
 mod resource;
 mod usage;
 
-pub use origin::{KeyIndex, OriginHop, SessionOrigin, origin_of};
+pub use origin::{EventOrigin, event_origin, session_origin};
 pub use resource::{ResourceKey, is_policy_write};
 pub use usage::{AccessUse, LastUse, last_use, subsequent_access};
 
 use super::{Finding, FindingEntity, ser};
 use crate::core::entity::EntityRef;
+use crate::core::graph::SessionGraph;
 use crate::core::model::{Event, Store};
 use serde::Serialize;
 
@@ -35,26 +36,21 @@ pub struct PolicyChange {
     pub user_agent: Option<String>,
     pub success: bool,
     pub error_code: Option<String>,
-    /// Who was behind the signing session, through the assumption chain. Filled from the exact-key walk in
-    /// `origin` today; `core::graph`'s origin replaces it when that lands.
-    pub origin: Option<SessionOrigin>,
+    /// Who was behind the signing session, through the assumption chain (`None`: no signer in the record).
+    pub origin: Option<EventOrigin>,
 }
 
 /// The account an event's caller belongs to (`userIdentity.accountId`, else from its ARN).
 pub(crate) fn caller_account(store: &Store, ev: &Event) -> Option<String> {
     let id = store.identities.get(ev.identity as usize)?;
-    store
-        .strings
-        .opt(id.account_id)
-        .map(str::to_string)
-        .or_else(|| {
-            store
-                .strings
-                .opt(id.arn)
-                .and_then(|a| a.split(':').nth(4))
-                .filter(|a| !a.is_empty())
-                .map(str::to_string)
-        })
+    store.strings.opt(id.account_id).map(str::to_string).or_else(|| {
+        store
+            .strings
+            .opt(id.arn)
+            .and_then(|a| a.split(':').nth(4))
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+    })
 }
 
 /// The resource of an Access Analyzer finding, as a matchable key.
@@ -75,13 +71,12 @@ fn cutoff(f: &Finding) -> i64 {
 
 /// The policy writes on an Access Analyzer finding's resource up to the finding's time, oldest first, with
 /// failures kept (a denied attempt is evidence). Empty for GuardDuty findings and resources without an ARN.
-pub fn policy_changes(store: &Store, f: &Finding) -> Vec<PolicyChange> {
+pub fn policy_changes(store: &Store, graph: &SessionGraph, f: &Finding) -> Vec<PolicyChange> {
     let Some(key) = resource_key(f) else {
         return Vec::new();
     };
     let until = cutoff(f);
     let source = key.event_source();
-    let index = KeyIndex::new(store);
     let mut out = Vec::new();
     for (i, ev) in store.events.iter().enumerate() {
         if ev.time > until || ev.resource.is_none() {
@@ -98,13 +93,13 @@ pub fn policy_changes(store: &Store, f: &Finding) -> Vec<PolicyChange> {
         if !key.matches(store.s(ev.resource), store.s(ev.recipient_account)) {
             continue;
         }
-        out.push(change(store, &index, i, ev));
+        out.push(change(store, graph, i, ev));
     }
     out.sort_by_key(|c| (c.time, c.event));
     out
 }
 
-fn change(store: &Store, index: &KeyIndex, i: usize, ev: &Event) -> PolicyChange {
+fn change(store: &Store, graph: &SessionGraph, i: usize, ev: &Event) -> PolicyChange {
     let id = store.identity(ev);
     let opt = |s| store.strings.opt(s).map(str::to_string);
     PolicyChange {
@@ -121,7 +116,7 @@ fn change(store: &Store, index: &KeyIndex, i: usize, ev: &Event) -> PolicyChange
         user_agent: opt(ev.user_agent),
         success: !ev.failed(),
         error_code: opt(ev.error_code),
-        origin: Some(origin_of(store, index, id)),
+        origin: event_origin(store, graph, i),
     }
 }
 
@@ -147,14 +142,3 @@ pub fn resolve_entities(store: &Store, entities: &mut [FindingEntity]) {
         }
     }
 }
-
-/// The origin of the session that signed with `access_key_id` (a GuardDuty finding's key), through the chain of
-/// assumptions; `None` when no loaded event was signed with it.
-pub fn session_origin(store: &Store, access_key_id: &str) -> Option<SessionOrigin> {
-    let sym = store.strings.get(access_key_id).filter(|s| s.is_some())?;
-    let identity = store.identities.iter().find(|i| i.access_key_id == sym)?;
-    Some(origin_of(store, &KeyIndex::new(store), identity))
-}
-
-#[cfg(test)]
-mod tests;

@@ -61,9 +61,7 @@ impl ResourceKey {
                     o.service == self.service
                         && o.kind == self.kind
                         && self.same_name(&o.name)
-                        && (self.account.is_empty()
-                            || o.account.is_empty()
-                            || o.account == self.account)
+                        && (self.account.is_empty() || o.account.is_empty() || o.account == self.account)
                 }
                 None => false,
             };
@@ -74,8 +72,7 @@ impl ResourceKey {
             let (name, acct) = (segs.next().unwrap_or(""), segs.next().unwrap_or(""));
             return self.service == "sqs" && name == self.name && acct == self.account;
         }
-        let account_ok =
-            self.account.is_empty() || log_account.is_empty() || log_account == self.account;
+        let account_ok = self.account.is_empty() || log_account.is_empty() || log_account == self.account;
         self.same_name(text) && account_ok
     }
 
@@ -114,10 +111,7 @@ fn split_resource(service: &str, res: &str) -> (String, String) {
     }
     // role/path/name, key/<id>, repository/name, file-system/fs-…, snapshot/snap-…, table/name
     match res.split_once('/') {
-        Some((kind, rest)) => (
-            kind.to_string(),
-            rest.rsplit('/').next().unwrap_or(rest).to_string(),
-        ),
+        Some((kind, rest)) => (kind.to_string(), rest.rsplit('/').next().unwrap_or(rest).to_string()),
         None => match res.split_once(':') {
             Some((kind, rest)) => (kind.to_string(), rest.to_string()),
             None => (String::new(), res.to_string()),
@@ -188,13 +182,9 @@ mod tests {
         let q = ResourceKey::from_arn("arn:aws:sqs:us-east-1:111122223333:jobs").unwrap();
         assert!(q.matches("https://sqs.us-east-1.amazonaws.com/111122223333/jobs", ""));
         assert!(!q.matches("https://sqs.us-east-1.amazonaws.com/444455556666/jobs", ""));
-        let s = ResourceKey::from_arn(
-            "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-pass-AbCdEf",
-        )
-        .unwrap();
+        let s = ResourceKey::from_arn("arn:aws:secretsmanager:us-east-1:111122223333:secret:db-pass-AbCdEf").unwrap();
         assert!(s.matches("db-pass", "111122223333"));
-        let f = ResourceKey::from_arn("arn:aws:lambda:us-east-1:111122223333:function:orders:prod")
-            .unwrap();
+        let f = ResourceKey::from_arn("arn:aws:lambda:us-east-1:111122223333:function:orders:prod").unwrap();
         assert!(f.matches("orders", "111122223333"));
         assert_eq!(ResourceKey::from_arn("not an arn"), None);
         assert_eq!(ResourceKey::from_arn("arn:aws:iam::1:role/"), None);

@@ -3,10 +3,9 @@
 //! other resources: calls on the resource). Unused access: the last use the loaded logs show, so an analyst can
 //! check the analyzer's "unused" against the evidence.
 
-use super::{
-    KeyIndex, ResourceKey, SessionOrigin, caller_account, origin_of, policy_changes, resource_key,
-};
+use super::{EventOrigin, ResourceKey, caller_account, event_origin, policy_changes, resource_key};
 use crate::core::findings::{Finding, ser};
+use crate::core::graph::SessionGraph;
 use crate::core::model::{AssumeKind, Event, Store, Sym};
 use hashbrown::HashMap;
 use serde::Serialize;
@@ -34,8 +33,8 @@ pub struct AccessUse {
     pub calls: BTreeMap<String, u64>,
     pub total_calls: u64,
     pub failed_calls: u64,
-    /// Who was behind the caller, as far as the loaded logs show.
-    pub origin: Option<SessionOrigin>,
+    /// Who was behind the caller (for a role: the caller of the AssumeRole), as far as the loaded logs show.
+    pub origin: Option<EventOrigin>,
 }
 
 fn api_label(store: &Store, ev: &Event) -> String {
@@ -50,7 +49,8 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
     }
 }
 
-fn new_use(store: &Store, ev: &Event, index: &KeyIndex) -> AccessUse {
+fn new_use(store: &Store, graph: &SessionGraph, i: usize) -> AccessUse {
+    let ev = &store.events[i];
     let id = store.identity(ev);
     AccessUse {
         access_key_id: store.strings.opt(id.access_key_id).map(str::to_string),
@@ -70,7 +70,7 @@ fn new_use(store: &Store, ev: &Event, index: &KeyIndex) -> AccessUse {
         calls: BTreeMap::new(),
         total_calls: 0,
         failed_calls: 0,
-        origin: Some(origin_of(store, index, id)),
+        origin: event_origin(store, graph, i),
     }
 }
 
@@ -86,77 +86,79 @@ fn count(store: &Store, u: &mut AccessUse, ev: &Event) {
 
 /// Later use of an external or internal access finding's access, by callers outside the resource's account,
 /// from the first successful policy write on (from the start of the logs when no write is loaded).
-pub fn subsequent_access(store: &Store, f: &Finding) -> Vec<AccessUse> {
+pub fn subsequent_access(store: &Store, graph: &SessionGraph, f: &Finding) -> Vec<AccessUse> {
     let (Some(d), Some(key)) = (f.access.as_ref(), resource_key(f)) else {
         return Vec::new();
     };
     if d.is_unused() {
         return Vec::new();
     }
-    let since = policy_changes(store, f)
+    let since = policy_changes(store, graph, f)
         .iter()
         .filter(|c| c.success)
         .map(|c| c.time)
         .min()
         .unwrap_or(i64::MIN);
-    let owner = d
-        .owner_account
-        .clone()
-        .unwrap_or_else(|| key.account.clone());
+    let owner = d.owner_account.clone().unwrap_or_else(|| key.account.clone());
     let outsider = |ev: &Event| caller_account(store, ev).is_none_or(|a| a != owner);
-    let index = KeyIndex::new(store);
     let mut uses = if key.service == "iam" && key.kind == "role" {
-        role_sessions(store, &key, since, &outsider, &index)
+        role_sessions(store, graph, &key, since, &outsider)
     } else {
-        resource_calls(store, &key, since, &outsider, &index)
+        resource_calls(store, graph, &key, since, &outsider)
     };
     uses.sort_by(|a, b| (a.first_seen, &a.access_key_id).cmp(&(b.first_seen, &b.access_key_id)));
     uses
 }
 
-/// Assumptions of the role by outsiders, and what each resulting session did.
+/// Assumptions of the role by outsiders, and what each resulting session did (its calls as the session graph
+/// attributes them, so principal/time links count too).
 fn role_sessions(
     store: &Store,
+    graph: &SessionGraph,
     key: &ResourceKey,
     since: i64,
     outsider: &dyn Fn(&Event) -> bool,
-    index: &KeyIndex,
 ) -> Vec<AccessUse> {
     let mut by_key: HashMap<Sym, AccessUse> = HashMap::new();
     let mut no_key = Vec::new();
     for a in &store.assumptions {
-        let Some(ev) = store.events.get(a.event as usize) else {
+        let i = a.event as usize;
+        let Some(ev) = store.events.get(i) else {
             continue;
         };
-        if ev.time < since
-            || a.kind == AssumeKind::GetSessionToken
-            || a.kind == AssumeKind::GetFederationToken
-        {
+        if ev.time < since || matches!(a.kind, AssumeKind::GetSessionToken | AssumeKind::GetFederationToken) {
             continue;
         }
         if !key.matches(store.s(a.role_arn), "") || !outsider(ev) {
             continue;
         }
-        let mut u = new_use(store, ev, index);
+        // Both accounts' copies of one cross-account assumption name the same new key: keep one.
+        if a.new_access_key.is_some() && by_key.contains_key(&a.new_access_key) {
+            continue;
+        }
+        let mut u = new_use(store, graph, i);
         u.assume_event_id = Some(store.event_id_string(ev));
         u.session_name = store.strings.opt(a.session_name).map(str::to_string);
         push_unique(&mut u.source_ips, store.s(ev.source_ip));
         push_unique(&mut u.user_agents, store.s(ev.user_agent));
         // The session's key, not the caller's: what the access was used for is signed with it.
         u.access_key_id = store.strings.opt(a.new_access_key).map(str::to_string);
-        if a.new_access_key.is_some() && !ev.failed() {
-            by_key.entry(a.new_access_key).or_insert(u);
-        } else {
-            // A denied or credential-less assumption: evidence of an attempt, no session to follow.
-            u.failed_calls += ev.failed() as u64;
-            no_key.push(u);
-        }
-    }
-    if !by_key.is_empty() {
-        for ev in &store.events {
-            let k = store.identity(ev).access_key_id;
-            if let Some(u) = by_key.get_mut(&k) {
-                count(store, u, ev);
+        let session = u.access_key_id.as_deref().and_then(|k| graph.session_by_key(store, k));
+        match session {
+            Some(s) if !ev.failed() => {
+                // The session's own origin: with the caller's account loaded too, the graph names the person.
+                u.origin = Some(super::origin::session_origin_of(store, graph, s));
+                for &e in &graph.session(s).events {
+                    if let Some(call) = store.events.get(e as usize) {
+                        count(store, &mut u, call);
+                    }
+                }
+                by_key.insert(a.new_access_key, u);
+            }
+            _ => {
+                // A denied or credential-less assumption: evidence of an attempt, no session to follow.
+                u.failed_calls += ev.failed() as u64;
+                no_key.push(u);
             }
         }
     }
@@ -166,13 +168,13 @@ fn role_sessions(
 /// Calls on the resource itself by outsiders, one entry per key (or principal).
 fn resource_calls(
     store: &Store,
+    graph: &SessionGraph,
     key: &ResourceKey,
     since: i64,
     outsider: &dyn Fn(&Event) -> bool,
-    index: &KeyIndex,
 ) -> Vec<AccessUse> {
     let mut groups: HashMap<(Sym, Sym), AccessUse> = HashMap::new();
-    for ev in &store.events {
+    for (i, ev) in store.events.iter().enumerate() {
         if ev.time < since || ev.resource.is_none() || !outsider(ev) {
             continue;
         }
@@ -182,7 +184,7 @@ fn resource_calls(
         let id = store.identity(ev);
         let u = groups
             .entry((id.access_key_id, id.principal_id))
-            .or_insert_with(|| new_use(store, ev, index));
+            .or_insert_with(|| new_use(store, graph, i));
         count(store, u, ev);
     }
     groups.into_values().collect()
@@ -253,19 +255,13 @@ pub fn last_use(store: &Store, f: &Finding) -> Vec<LastUse> {
             ));
         }
         "UnusedIAMUserAccessKey" => {
-            if let Some(k) = d
-                .access_key_id
-                .as_deref()
-                .and_then(|k| store.strings.get(k))
-            {
+            if let Some(k) = d.access_key_id.as_deref().and_then(|k| store.strings.get(k)) {
                 let ev = latest(store, |ev| store.identity(ev).access_key_id == k);
                 out.extend(last_use_of(store, "access key call".into(), ev));
             }
         }
         "UnusedIAMUserPassword" => {
-            let ev = latest(store, |ev| {
-                store.s(ev.event_name) == "ConsoleLogin" && by_principal(ev)
-            });
+            let ev = latest(store, |ev| store.s(ev.event_name) == "ConsoleLogin" && by_principal(ev));
             out.extend(last_use_of(store, "console sign-in".into(), ev));
         }
         "UnusedPermission" => {
