@@ -222,3 +222,32 @@ fn sample_case_pivots() {
     assert_eq!(rfc3339(v.first_seen), "2026-11-05T16:02:44Z");
     assert!(v.calls.get("s3:GetObject").is_some_and(|&n| n >= 40));
 }
+
+#[test]
+fn subsequent_access_follows_the_findings_own_principals() {
+    let (store, graph) = case();
+    let mut f = finding(&store, "aa-7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f").clone();
+    let keys = |f: &Finding| -> Vec<String> {
+        subsequent_access(&store, &graph, f)
+            .into_iter()
+            .filter_map(|u| u.access_key_id)
+            .collect()
+    };
+    // Granted to another account: the vendor's use is not this finding's access.
+    f.access
+        .as_mut()
+        .unwrap()
+        .principal
+        .insert("AWS".into(), "arn:aws:iam::444455556666:root".into());
+    assert!(keys(&f).is_empty());
+    // Public: anyone outside the owner account, still not the insider.
+    f.access.as_mut().unwrap().principal.insert("AWS".into(), "*".into());
+    assert_eq!(keys(&f), ["ASIAVENDORAUDIT00001"]);
+    // Internal access granted to the owner account itself: the insider's session.
+    f.access
+        .as_mut()
+        .unwrap()
+        .principal
+        .insert("AWS".into(), "111122223333".into());
+    assert_eq!(keys(&f), ["ASIAOPSCHECK00000001"]);
+}

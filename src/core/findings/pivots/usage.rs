@@ -100,7 +100,15 @@ pub fn subsequent_access(store: &Store, graph: &SessionGraph, f: &Finding) -> Ve
         .min()
         .unwrap_or(i64::MIN);
     let owner = d.owner_account.clone().unwrap_or_else(|| key.account.clone());
-    let outsider = |ev: &Event| caller_account(store, ev).is_none_or(|a| a != owner);
+    let granted = granted_accounts(d);
+    // The finding's own principals when it names accounts; otherwise (public, federated, no principal given)
+    // anyone outside the resource's account. A caller whose account the logs do not give is kept: unknown is not
+    // the owner.
+    let outsider = |ev: &Event| match caller_account(store, ev) {
+        None => true,
+        Some(a) if !granted.is_empty() => granted.contains(&a),
+        Some(a) => a != owner,
+    };
     let mut uses = if key.service == "iam" && key.kind == "role" {
         role_sessions(store, graph, &key, since, &outsider)
     } else {
@@ -108,6 +116,24 @@ pub fn subsequent_access(store: &Store, graph: &SessionGraph, f: &Finding) -> Ve
     };
     uses.sort_by(|a, b| (a.first_seen, &a.access_key_id).cmp(&(b.first_seen, &b.access_key_id)));
     uses
+}
+
+/// The accounts an access finding's `AWS` principals name (`123456789012`, `arn:aws:iam::123456789012:root`,
+/// role or user ARNs); empty for `*` or non-AWS principals.
+fn granted_accounts(d: &crate::core::findings::AccessDetails) -> Vec<String> {
+    let mut out = Vec::new();
+    for v in d.principal.get("AWS").into_iter().flat_map(|v| v.split(',')) {
+        let v = v.trim();
+        let acct = if v.starts_with("arn:") {
+            v.split(':').nth(4).unwrap_or("")
+        } else {
+            v
+        };
+        if acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit()) && !out.iter().any(|a| a == acct) {
+            out.push(acct.to_string());
+        }
+    }
+    out
 }
 
 /// Assumptions of the role by outsiders, and what each resulting session did (its calls as the session graph
