@@ -11,6 +11,9 @@ mod trace;
 
 pub use common::InputArgs;
 
+mod findings;
+mod findings_text;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "trailhound",
@@ -32,6 +35,10 @@ pub enum Command {
     Trace(trace::TraceArgs),
     /// A role's profile: what assumed it, which roles it assumed, sessions involved.
     Role(trace::RoleArgs),
+    /// List GuardDuty and IAM Access Analyzer findings.
+    Findings(findings::ListArgs),
+    /// One finding: its entities, scope, and the CloudTrail evidence behind it.
+    Finding(findings::ShowArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -41,6 +48,8 @@ pub fn main() -> ExitCode {
         Some(Command::Ingest(a)) => ingest::run(a),
         Some(Command::Trace(a)) => trace::run_trace(a),
         Some(Command::Role(a)) => trace::run_role(a),
+        Some(Command::Findings(a)) => findings::list(a),
+        Some(Command::Finding(a)) => findings::show(a),
         None => Err(anyhow::anyhow!(
             "no subcommand given (the terminal UI is not built yet); try --help"
         )),
