@@ -166,11 +166,12 @@ pub fn json_text(json: String) -> String {
     out
 }
 
-/// Percent-encode a URL path segment or query value (everything but RFC 3986 unreserved characters).
+/// Percent-encode an id for a URL fragment or query value: everything but RFC 3986 unreserved characters and
+/// `:` `@` (legal in both, and part of Detective's role session ids) is encoded, so `/ ? # & =` cannot split it.
 pub fn url_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b'@') {
             out.push(b as char);
         } else {
             let _ = write!(out, "%{b:02X}");
