@@ -122,6 +122,15 @@ pub fn build(
         }
     }
 
+    // Sections tell the story in order: by first evidence, entities without evidence last.
+    accs.sort_by(|a, b| {
+        (a.facts.first.is_none(), a.facts.first, &a.entity).cmp(&(
+            b.facts.first.is_none(),
+            b.facts.first,
+            &b.entity,
+        ))
+    });
+
     let starred: BTreeSet<&EntityRef> = snap.stars.iter().map(|s| &s.entity).collect();
     let mut timeline: BTreeMap<usize, EvidenceEvent> = BTreeMap::new();
     let mut place_cache: HashMap<Sym, Option<String>> = HashMap::new();
@@ -223,7 +232,11 @@ fn learn(store: &Store, ev: &crate::core::model::Event, how: Match, acc: &mut Ac
         Match::Touches => {}
     }
     if let Some(i) = id {
-        acc.principals.insert(if i.arn.is_some() { i.arn } else { i.principal_id });
+        acc.principals.insert(if i.arn.is_some() {
+            i.arn
+        } else {
+            i.principal_id
+        });
     }
     acc.keys.remove(&Sym::NONE);
     acc.principals.remove(&Sym::NONE);
@@ -258,13 +271,26 @@ fn section(
         starred: starred.contains(e),
         verdict: history.last().cloned(),
         verdict_history: history,
-        tags: snap.tags.iter().filter(|t| &t.entity == e).map(|t| t.tag.clone()).collect(),
-        notes: snap.notes.iter().filter(|n| &n.entity == e).map(NoteEntry::from).collect(),
+        tags: snap
+            .tags
+            .iter()
+            .filter(|t| &t.entity == e)
+            .map(|t| t.tag.clone())
+            .collect(),
+        notes: snap
+            .notes
+            .iter()
+            .filter(|n| &n.entity == e)
+            .map(NoteEntry::from)
+            .collect(),
         details: details(store, acc, &facts),
         detective_url: detective::entity_url(e, &facts, snap.scope),
         chain: enrich.chain(store, e),
         highlights: enrich.highlights(store, e, snap.scope),
-        evidence: idxs.iter().filter_map(|i| timeline.get(i).cloned()).collect(),
+        evidence: idxs
+            .iter()
+            .filter_map(|i| timeline.get(i).cloned())
+            .collect(),
         evidence_total: acc.total,
     }
 }
@@ -281,7 +307,10 @@ fn details(store: &Store, acc: &Acc, f: &Facts) -> Vec<Detail> {
             put("access key", k.clone());
             put("principal id", f.principal_id.clone().unwrap_or_default());
         }
-        EntityRef::Identity { role_arn, session_name } => {
+        EntityRef::Identity {
+            role_arn,
+            session_name,
+        } => {
             put("role", role_arn.clone());
             put("session name", session_name.clone());
             put("sessions (access keys)", acc.keys.len().to_string());
@@ -293,7 +322,10 @@ fn details(store: &Store, acc: &Acc, f: &Facts) -> Vec<Detail> {
         }
         EntityRef::Finding(id) => {
             let loaded = store.findings.iter().any(|x| &x.id == id);
-            put("finding loaded", if loaded { "yes" } else { "no" }.to_string());
+            put(
+                "finding loaded",
+                if loaded { "yes" } else { "no" }.to_string(),
+            );
         }
         _ => {
             if let Some(t) = f.identity_type {
@@ -303,7 +335,10 @@ fn details(store: &Store, acc: &Acc, f: &Facts) -> Vec<Detail> {
     }
     if matches!(
         acc.entity,
-        EntityRef::Ip(_) | EntityRef::Account(_) | EntityRef::UserAgent(_) | EntityRef::AccessKey(_)
+        EntityRef::Ip(_)
+            | EntityRef::Account(_)
+            | EntityRef::UserAgent(_)
+            | EntityRef::AccessKey(_)
     ) {
         put("distinct callers", acc.principals.len().to_string());
     }

@@ -47,7 +47,8 @@ const MD_SPECIAL: &[char] = &[
     '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '<', '>', '#', '!', '|', '~', '&', '$',
 ];
 
-fn md_line(line: &str, out: &mut String) {
+/// `block`: the line starts a Markdown block line, where `1.` would open an ordered list.
+fn md_line(line: &str, block: bool, out: &mut String) {
     let line = visible(line);
     // Block markers only matter at the start of a line: list items (`-`, `+`, `1.`), setext underlines (`=`).
     let lead = line.len() - line.trim_start().len();
@@ -55,7 +56,7 @@ fn md_line(line: &str, out: &mut String) {
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     for (i, c) in line.char_indices() {
         let at_start = i == lead;
-        let list_dot = digits > 0 && i == lead + digits && c == '.';
+        let list_dot = block && digits > 0 && i == lead + digits && c == '.';
         if MD_SPECIAL.contains(&c) || (at_start && matches!(c, '-' | '+' | '=')) || list_dot {
             out.push('\\');
         }
@@ -71,7 +72,7 @@ pub fn markdown(s: &str) -> String {
         if i > 0 {
             out.push_str(" ⏎ ");
         }
-        md_line(line, &mut out);
+        md_line(line, false, &mut out);
     }
     out
 }
@@ -83,7 +84,7 @@ pub fn markdown_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8 * all.len());
     for (i, line) in all.iter().enumerate() {
         out.push_str("> ");
-        md_line(line, &mut out);
+        md_line(line, true, &mut out);
         if i + 1 < all.len() {
             out.push_str("\\\n");
         }
@@ -96,7 +97,7 @@ pub fn markdown_quote(s: &str) -> String {
 const MERMAID_MAX_CHARS: usize = 120;
 
 /// Text for inside a double-quoted Mermaid label (`n1["…"]`, `-->|"…"|`): quotes and angle brackets as Mermaid
-/// entity codes, `#` too (it starts one), backticks dropped (they switch to Markdown strings), line breaks
+/// entity codes, `#` too (it starts one), `|` as well, backticks dropped (they switch to Markdown strings), line breaks
 /// spaced out, long text cut with `…`.
 pub fn mermaid_label(s: &str) -> String {
     let mut out = String::new();
@@ -117,6 +118,8 @@ pub fn mermaid_label(s: &str) -> String {
                 '<' => out.push_str("#lt;"),
                 '>' => out.push_str("#gt;"),
                 '&' => out.push_str("#amp;"),
+                // Ends an edge label (`-->|"…"|`) in some Mermaid versions even inside quotes.
+                '|' => out.push_str("#124;"),
                 '`' => {}
                 c => out.push(c),
             }
@@ -148,16 +151,18 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
-/// Make serialised JSON safe to view: serde_json already escapes C0 controls, but writes DEL, C1 controls and
+/// Make serialised JSON (compact or pretty) safe to view: serde_json already escapes C0 controls in strings, but writes DEL, C1 controls and
 /// bidi/format characters raw. They can only occur inside JSON strings, where `\uXXXX` is an exact escape, so
 /// the data is unchanged for any JSON reader.
 pub fn json_text(json: String) -> String {
-    if !json.chars().any(is_hazard) {
+    // Raw `\n`, `\r`, `\t` can only be layout between tokens (serde_json escapes them inside strings).
+    let hazard = |c: char| is_hazard(c) && !matches!(c, '\n' | '\r' | '\t');
+    if !json.chars().any(hazard) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if is_hazard(c) {
+        if hazard(c) {
             let _ = write!(out, "\\u{:04x}", c as u32);
         } else {
             out.push(c);

@@ -22,7 +22,11 @@ pub enum Match {
 pub enum Matcher {
     Nothing,
     Key(Sym),
-    Identity { role: Sym, session: Sym, suffix: String },
+    Identity {
+        role: Sym,
+        session: Sym,
+        suffix: String,
+    },
     Role(Sym),
     Principal(Sym),
     Ip(Sym),
@@ -34,7 +38,8 @@ pub enum Matcher {
 impl Matcher {
     pub fn new(store: &Store, entity: &EntityRef) -> Matcher {
         let sym = |s: &str| store.strings.get(s).filter(|s| s.is_some());
-        let or_nothing = |s: Option<Sym>, f: fn(Sym) -> Matcher| s.map(f).unwrap_or(Matcher::Nothing);
+        let or_nothing =
+            |s: Option<Sym>, f: fn(Sym) -> Matcher| s.map(f).unwrap_or(Matcher::Nothing);
         match entity {
             EntityRef::Session(k) | EntityRef::AccessKey(k) => or_nothing(sym(k), Matcher::Key),
             EntityRef::Identity {

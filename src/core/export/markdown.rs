@@ -150,7 +150,13 @@ fn entity(o: &mut String, e: &EntitySection) {
     if e.verdict_history.len() > 1 {
         o.push_str("#### Verdict history\n\n");
         for v in &e.verdict_history {
-            let _ = writeln!(o, "- {} {} by {}", rfc3339(v.at.0), v.verdict, md(&v.author));
+            let _ = writeln!(
+                o,
+                "- {} {} by {}",
+                rfc3339(v.at.0),
+                v.verdict,
+                md(&v.author)
+            );
         }
         o.push('\n');
     }
@@ -190,7 +196,9 @@ fn chain(o: &mut String, chain: Option<&Chain>) {
 fn highlights(o: &mut String, h: Option<&[Highlight]>) {
     o.push_str("#### New behaviour\n\n");
     match h {
-        None => o.push_str("_Not computed for this report (behaviour analytics not available)._\n\n"),
+        None => {
+            o.push_str("_Not computed for this report (behaviour analytics not available)._\n\n")
+        }
         Some([]) => o.push_str("_Nothing new in scope compared with the baseline._\n\n"),
         Some(list) => {
             for x in list {

@@ -36,7 +36,8 @@ impl Format {
 
 /// The report as pretty JSON (`"version": 1`), hazard characters escaped (see [`escape::json_text`]).
 pub fn json(report: &Report) -> String {
-    let text = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let text =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     escape::json_text(text) + "\n"
 }
 

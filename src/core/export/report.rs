@@ -33,7 +33,7 @@ pub struct Report {
     pub findings: Vec<FindingSummary>,
     /// Notes on the case as a whole.
     pub case_notes: Vec<NoteEntry>,
-    /// Every starred, noted, tagged or judged entity, in [`crate::core::entity::EntityRef`] order.
+    /// Every starred, noted, tagged or judged entity, by first evidence time (entities without evidence last).
     pub entities: Vec<EntitySection>,
     /// The evidence timeline: the union of the entities' evidence events, by time.
     pub timeline: Vec<EvidenceEvent>,

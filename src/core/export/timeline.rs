@@ -6,8 +6,20 @@ use super::report::{EvidenceEvent, Report};
 use crate::core::time::rfc3339;
 
 const COLUMNS: [&str; 14] = [
-    "time", "event_id", "account", "region", "principal", "session", "api", "result", "source_ip",
-    "place", "user_agent", "resource", "starred", "entities",
+    "time",
+    "event_id",
+    "account",
+    "region",
+    "principal",
+    "session",
+    "api",
+    "result",
+    "source_ip",
+    "place",
+    "user_agent",
+    "resource",
+    "starred",
+    "entities",
 ];
 
 fn cells(e: &EvidenceEvent) -> [String; 14] {
@@ -49,8 +61,16 @@ pub fn jsonl(report: &Report) -> String {
             "{} {} by {} from {}",
             e.api,
             e.result,
-            if e.principal.is_empty() { "(unknown caller)" } else { &e.principal },
-            if e.source_ip.is_empty() { "(no IP)" } else { &e.source_ip },
+            if e.principal.is_empty() {
+                "(unknown caller)"
+            } else {
+                &e.principal
+            },
+            if e.source_ip.is_empty() {
+                "(no IP)"
+            } else {
+                &e.source_ip
+            },
         );
         let mut obj = serde_json::json!({
             "message": message,

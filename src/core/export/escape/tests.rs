@@ -40,7 +40,9 @@ fn markdown_cannot_inject() {
     // Headings, lists and emphasis at the start of a line are neutralised.
     assert_eq!(markdown("# title"), "\\# title");
     assert_eq!(markdown("- item"), "\\- item");
-    assert_eq!(markdown("1. item"), "1\\. item");
+    // Inline text never opens a list; quoted blocks escape the marker.
+    assert_eq!(markdown("198.51.100.23"), "198.51.100.23");
+    assert_eq!(markdown_quote("1. item"), "> 1\\. item\n");
     assert_eq!(markdown("a-b 1.2.3.4"), "a-b 1.2.3.4");
     assert_eq!(
         markdown("*bold* _it_ `code`"),
@@ -113,6 +115,14 @@ fn json_text_escapes_what_serde_leaves_raw_and_round_trips() {
         assert_eq!(back["v"], hostile, "data must be unchanged");
     }
     assert!(json_text(serde_json::to_string("x\u{202e}").unwrap()).contains("\\u202e"));
+    // Pretty layout stays layout.
+    let pretty = serde_json::to_string_pretty(&serde_json::json!({"a": ["b\u{202e}\n"]})).unwrap();
+    let safe = json_text(pretty.clone());
+    assert_eq!(safe, pretty.replace('\u{202e}', "\\u202e"));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&safe).unwrap()["a"][0],
+        "b\u{202e}\n"
+    );
 }
 
 #[test]
