@@ -102,7 +102,8 @@ pub fn sample_store() -> Store {
         },
     ];
     // (time, uuid tail, source, name, identity, ip, ua, error, resource, assumption)
-    let rows: Vec<(&str, u32, &str, &str, u32, &str, &str, &str, &str, u32)> = vec![
+    type Row<'a> = (&'a str, u32, &'a str, &'a str, u32, &'a str, &'a str, &'a str, &'a str, u32);
+    let rows: Vec<Row> = vec![
         (
             "2026-11-05T14:05:12Z",
             1,
@@ -504,7 +505,7 @@ fn hostile_strings_in_every_format() {
         .iter()
         .find(|e| e.user_agent == HOSTILE)
         .expect("hostile event is evidence");
-    assert!(hostile_row.starred == false && hostile_row.entities.contains(&ua.to_string()));
+    assert!(!hostile_row.starred && hostile_row.entities.contains(&ua.to_string()));
 
     let md = render(&r, Format::Markdown);
     assert_clean(&md, "markdown");
