@@ -102,7 +102,18 @@ pub fn sample_store() -> Store {
         },
     ];
     // (time, uuid tail, source, name, identity, ip, ua, error, resource, assumption)
-    type Row<'a> = (&'a str, u32, &'a str, &'a str, u32, &'a str, &'a str, &'a str, &'a str, u32);
+    type Row<'a> = (
+        &'a str,
+        u32,
+        &'a str,
+        &'a str,
+        u32,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        u32,
+    );
     let rows: Vec<Row> = vec![
         (
             "2026-11-05T14:05:12Z",
