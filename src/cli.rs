@@ -1,11 +1,17 @@
 //! The command line: clap definitions and dispatch to headless commands (and, with no subcommand, the TUI).
-//! Every analysis the TUI shows is available here with `--json`.
-
-mod case;
-mod export;
-mod note;
+//! Every analysis the TUI shows is available here with `--json`; each command's work lives in `cli/<command>.rs`.
 
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod case;
+mod common;
+mod export;
+mod ingest;
+mod note;
+mod trace;
+
+pub use common::InputArgs;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -20,6 +26,12 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Load CloudTrail logs and findings and print what was ingested (counts, time range, errors).
+    Ingest(ingest::Args),
+    /// Who is behind a session: origin, full chain, sessions it started, its calls.
+    Trace(trace::TraceArgs),
+    /// A role's profile: what assumed it, which roles it assumed, sessions involved.
+    Role(trace::RoleArgs),
     /// Create and inspect investigation cases
     #[command(subcommand)]
     Case(case::CaseCommand),
@@ -40,24 +52,30 @@ pub enum Command {
     Export(export::ExportArgs),
 }
 
-pub fn main() -> std::process::ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
     let result = match cli.command {
-        Some(Command::Case(c)) => case::run(c),
-        Some(Command::Note(c)) => note::run(c),
-        Some(Command::Star(a)) => note::star(a, true),
-        Some(Command::Unstar(a)) => note::star(a, false),
-        Some(Command::Tag(a)) => note::tag(a, true),
-        Some(Command::Untag(a)) => note::tag(a, false),
-        Some(Command::Verdict(a)) => note::verdict(a),
-        Some(Command::Export(a)) => export::run(a),
-        None => Ok(()),
+        Some(Command::Ingest(a)) => ingest::run(a),
+        Some(Command::Trace(a)) => trace::run_trace(a),
+        Some(Command::Role(a)) => trace::run_role(a),
+        Some(Command::Case(c)) => done(case::run(c)),
+        Some(Command::Note(c)) => done(note::run(c)),
+        Some(Command::Star(a)) => done(note::star(a, true)),
+        Some(Command::Unstar(a)) => done(note::star(a, false)),
+        Some(Command::Tag(a)) => done(note::tag(a, true)),
+        Some(Command::Untag(a)) => done(note::tag(a, false)),
+        Some(Command::Verdict(a)) => done(note::verdict(a)),
+        Some(Command::Export(a)) => done(export::run(a)),
+        None => Err(anyhow::anyhow!(
+            "no subcommand given (the terminal UI is not built yet); try --help"
+        )),
     };
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("trailhound: {e:#}");
-            std::process::ExitCode::FAILURE
+            ExitCode::from(2)
         }
     }
 }

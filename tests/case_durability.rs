@@ -85,18 +85,11 @@ fn acknowledged_writes_survive_sigkill() {
         }
         let have = stored(&dir);
         let lost: Vec<_> = acked.difference(&have).collect();
-        assert!(
-            lost.is_empty(),
-            "round {round}: acknowledged notes lost: {lost:?}"
-        );
+        assert!(lost.is_empty(), "round {round}: acknowledged notes lost: {lost:?}");
     }
     assert!(kills >= 100, "only {kills} kills");
     // The test must be able to fail: the writers must actually have acknowledged plenty of writes.
-    assert!(
-        acked.len() >= 200,
-        "only {} acknowledged writes",
-        acked.len()
-    );
+    assert!(acked.len() >= 200, "only {} acknowledged writes", acked.len());
     eprintln!(
         "{kills} kills, {} acknowledged writes, {} stored",
         acked.len(),
@@ -108,9 +101,5 @@ fn acknowledged_writes_survive_sigkill() {
         .arg(&dir)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

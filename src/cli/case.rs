@@ -88,11 +88,7 @@ fn path_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
 
 pub fn run(cmd: CaseCommand) -> Result<()> {
     match cmd {
-        CaseCommand::New {
-            case,
-            inputs,
-            scope,
-        } => {
+        CaseCommand::New { case, inputs, scope } => {
             let scope = scope
                 .map(|s| Scope::parse(&s))
                 .transpose()
@@ -121,9 +117,7 @@ pub fn run(cmd: CaseCommand) -> Result<()> {
             c.set_scope(scope)?;
             Ok(())
         }
-        CaseCommand::StressWrite { case, start, count } => {
-            stress_write(&case.open()?, start, count)
-        }
+        CaseCommand::StressWrite { case, start, count } => stress_write(&case.open()?, start, count),
     }
 }
 
@@ -174,11 +168,7 @@ fn show(c: &Case, json: bool) -> Result<()> {
         verdicts.len()
     );
     for v in &verdicts {
-        println!(
-            "  {:<10} {}",
-            v.verdict.as_str(),
-            vis(&v.entity.to_string())
-        );
+        println!("  {:<10} {}", v.verdict.as_str(), vis(&v.entity.to_string()));
     }
     Ok(())
 }

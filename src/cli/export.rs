@@ -3,7 +3,9 @@
 
 use super::case::CaseDir;
 use crate::core::case::Input;
-use crate::core::export::{self, CaseSnapshot, Format, NoEnrichment, ReportOptions};
+use crate::core::export::{self, Analyses, CaseSnapshot, Format, ReportOptions};
+use crate::core::geo::GeoDb;
+use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -23,39 +25,52 @@ pub struct ExportArgs {
     /// Write here instead of stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Folder with MaxMind City/ASN databases (default: $TRAILHOUND_GEOIP, then the usual places)
+    #[arg(long, value_name = "DIR")]
+    geoip: Option<PathBuf>,
     /// Evidence events listed per entity (the total is always reported)
     #[arg(long, default_value_t = 1000)]
     max_events: usize,
 }
 
-/// Load the events and findings the report draws evidence from.
-///
-/// The CloudTrail loader (`core::ingest`) is not in this build yet, so no events are loaded and the report says
-/// so in its data summary; wire `ingest::load` here when it lands.
+/// Load the events and findings the report draws evidence from; say what could not be loaded.
 fn load(inputs: &[Input]) -> (Store, Option<String>) {
-    let paths = inputs
+    let paths: Vec<PathBuf> = inputs
         .iter()
-        .filter(|i| matches!(i, Input::Path { .. }))
-        .count();
-    let warning = (!inputs.is_empty()).then(|| {
-        format!(
-            "{} recorded inputs ({paths} paths) were not loaded: this build cannot read CloudTrail yet, \
-             so the report has the case's marks but no evidence events",
-            inputs.len()
-        )
-    });
-    (Store::default(), warning)
+        .filter_map(|i| match i {
+            Input::Path { path } => Some(path.clone()),
+            Input::Fetch { .. } => None,
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    if paths.len() < inputs.len() {
+        warnings.push(format!(
+            "{} fetch inputs are not re-fetched by export (export the fetched files' folder with -i)",
+            inputs.len() - paths.len()
+        ));
+    }
+    if inputs.is_empty() {
+        warnings.push("the case records no inputs: no events were loaded".to_string());
+    }
+    let store = if paths.is_empty() {
+        Store::default()
+    } else {
+        super::common::load_inputs(&paths)
+    };
+    if store.report.errors_total > 0 {
+        warnings.push(format!(
+            "{} bad files or records were skipped (`trailhound ingest -i …` lists them)",
+            store.report.errors_total
+        ));
+    }
+    (store, (!warnings.is_empty()).then(|| warnings.join("; ")))
 }
 
 pub fn run(a: ExportArgs) -> Result<()> {
     let case = a.case.open()?;
     let mut snap = CaseSnapshot::read(&case)?;
     if !a.inputs.is_empty() {
-        snap.inputs = a
-            .inputs
-            .iter()
-            .map(|p| Input::Path { path: p.clone() })
-            .collect();
+        snap.inputs = a.inputs.iter().map(|p| Input::Path { path: p.clone() }).collect();
     }
     let (store, warning) = load(&snap.inputs);
     if let Some(w) = &warning {
@@ -70,7 +85,13 @@ pub fn run(a: ExportArgs) -> Result<()> {
         generated: now,
         data_warning: warning,
     };
-    let report = export::build(&snap, &store, &NoEnrichment, &opts);
+    let graph = SessionGraph::build(&store);
+    let geo = GeoDb::discover(a.geoip.as_deref());
+    let analyses = Analyses {
+        graph: Some(&graph),
+        geo: Some(&geo),
+    };
+    let report = export::build(&snap, &store, &analyses, &opts);
     let text = export::render(&report, a.format);
     match &a.output {
         None => {
@@ -103,11 +124,7 @@ fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
 fn tempfile_in(dir: &std::path::Path) -> Result<(PathBuf, std::fs::File)> {
     for n in 0..100u32 {
         let p = dir.join(format!(".trailhound-export-{}-{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&p)
-        {
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&p) {
             Ok(f) => return Ok((p, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => {

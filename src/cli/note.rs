@@ -168,10 +168,7 @@ fn print_note(n: &Note) {
         head.push_str("  [deleted]");
     }
     if let Some(c) = n.conflict_with {
-        head.push_str(&format!(
-            "  [edit conflict with rev {c}: see `note history {}`]",
-            n.id
-        ));
+        head.push_str(&format!("  [edit conflict with rev {c}: see `note history {}`]", n.id));
     }
     println!("{head}");
     for line in n.text.lines() {

@@ -6,6 +6,8 @@ pub mod case;
 pub mod entity;
 pub mod export;
 pub mod findings;
+pub mod geo;
+pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod time;

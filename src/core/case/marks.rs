@@ -24,9 +24,7 @@ impl Case {
 
     /// Remove the star. `Ok(false)` if it was not starred.
     pub fn unstar(&self, entity: &EntityRef) -> Result<bool> {
-        self.write(|c| {
-            Ok(c.execute("DELETE FROM stars WHERE entity = ?1", [entity.to_string()])? == 1)
-        })
+        self.write(|c| Ok(c.execute("DELETE FROM stars WHERE entity = ?1", [entity.to_string()])? == 1))
     }
 
     pub fn is_starred(&self, entity: &EntityRef) -> Result<bool> {
@@ -41,10 +39,7 @@ impl Case {
 
     /// All stars, oldest first.
     pub fn stars(&self) -> Result<Vec<Star>> {
-        let rows = self.rows3(
-            "SELECT entity, author, at FROM stars ORDER BY at, rowid",
-            [],
-        )?;
+        let rows = self.rows3("SELECT entity, author, at FROM stars ORDER BY at, rowid", [])?;
         rows.into_iter()
             .map(|(e, author, at)| {
                 Ok(Star {
@@ -152,10 +147,7 @@ impl Case {
         self.verdict_records(rows)
     }
 
-    fn verdict_records(
-        &self,
-        rows: Vec<(String, String, String, i64)>,
-    ) -> Result<Vec<VerdictRecord>> {
+    fn verdict_records(&self, rows: Vec<(String, String, String, i64)>) -> Result<Vec<VerdictRecord>> {
         rows.into_iter()
             .map(|(e, v, author, at)| {
                 Ok(VerdictRecord {
@@ -175,11 +167,7 @@ impl Case {
             .map_err(|e| self.db(e))
     }
 
-    fn rows4<P: rusqlite::Params>(
-        &self,
-        sql: &str,
-        p: P,
-    ) -> Result<Vec<(String, String, String, i64)>> {
+    fn rows4<P: rusqlite::Params>(&self, sql: &str, p: P) -> Result<Vec<(String, String, String, i64)>> {
         let mut st = self.conn.prepare(sql).map_err(|e| self.db(e))?;
         st.query_map(p, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())

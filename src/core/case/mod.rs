@@ -33,15 +33,9 @@ pub enum CaseError {
     #[error("{path}: a case already exists here")]
     Exists { path: String },
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("{path}: {source}")]
-    Db {
-        path: String,
-        source: rusqlite::Error,
-    },
+    Db { path: String, source: rusqlite::Error },
     #[error("{path}: {msg}")]
     Corrupt { path: String, msg: String },
     #[error("{0}")]
@@ -71,13 +65,8 @@ pub fn default_author() -> String {
 /// The default case directory: `<user data dir>/trailhound/cases/default` (XDG on Linux).
 pub fn default_dir() -> std::result::Result<PathBuf, String> {
     use etcetera::BaseStrategy;
-    let base = etcetera::choose_base_strategy()
-        .map_err(|e| format!("cannot find the user's data directory: {e}"))?;
-    Ok(base
-        .data_dir()
-        .join("trailhound")
-        .join("cases")
-        .join("default"))
+    let base = etcetera::choose_base_strategy().map_err(|e| format!("cannot find the user's data directory: {e}"))?;
+    Ok(base.data_dir().join("trailhound").join("cases").join("default"))
 }
 
 impl Case {
@@ -223,9 +212,7 @@ impl Case {
     /// transaction that reads first and then writes can fail with SQLITE_BUSY without waiting when another
     /// process committed in between, which `busy_timeout` cannot fix.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.db(e))?;
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.db(e))?;
         match f(&self.conn).map_err(|e| self.with_path(e)) {
             Ok(v) => {
                 if let Err(e) = self.conn.execute_batch("COMMIT") {
@@ -259,10 +246,7 @@ impl Case {
 
     pub fn set_scope(&self, scope: Option<Scope>) -> Result<()> {
         self.write(|c| {
-            c.execute(
-                "DELETE FROM meta WHERE key IN ('scope_from', 'scope_to')",
-                [],
-            )?;
+            c.execute("DELETE FROM meta WHERE key IN ('scope_from', 'scope_to')", [])?;
             if let Some(s) = scope {
                 c.execute(
                     "INSERT INTO meta (key, value) VALUES ('scope_from', ?1), ('scope_to', ?2)",
@@ -303,10 +287,7 @@ impl Case {
 
     /// Record more inputs (already recorded ones are kept once).
     pub fn add_inputs(&self, inputs: &[Input]) -> Result<()> {
-        let rows = inputs
-            .iter()
-            .map(|i| self.input_row(i))
-            .collect::<Result<Vec<_>>>()?;
+        let rows = inputs.iter().map(|i| self.input_row(i)).collect::<Result<Vec<_>>>()?;
         let now = self.now();
         self.write(|c| {
             for (kind, value) in &rows {
@@ -327,13 +308,10 @@ impl Case {
                     source,
                 })?;
                 let case_abs = std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone());
-                let stored = abs
-                    .strip_prefix(&case_abs)
-                    .map(Path::to_path_buf)
-                    .unwrap_or(abs);
-                let text = stored.to_str().ok_or_else(|| {
-                    CaseError::Invalid(format!("{}: path is not valid UTF-8", path.display()))
-                })?;
+                let stored = abs.strip_prefix(&case_abs).map(Path::to_path_buf).unwrap_or(abs);
+                let text = stored
+                    .to_str()
+                    .ok_or_else(|| CaseError::Invalid(format!("{}: path is not valid UTF-8", path.display())))?;
                 Ok(("path", text.to_string()))
             }
             Input::Fetch { params } => Ok(("fetch", params.to_string())),

@@ -10,9 +10,7 @@ use std::path::PathBuf;
 pub type NoteId = i64;
 
 /// An analyst's judgement of an entity.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     #[default]
@@ -43,9 +41,7 @@ impl Verdict {
         Verdict::ALL
             .into_iter()
             .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                format!("verdict {s:?}: expected one of unknown, benign, suspicious, malicious")
-            })
+            .ok_or_else(|| format!("verdict {s:?}: expected one of unknown, benign, suspicious, malicious"))
     }
 }
 

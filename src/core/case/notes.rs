@@ -8,8 +8,7 @@ use super::{Case, CaseError, Note, NoteFilter, NoteId, Result, Revision, Revisio
 use crate::core::entity::EntityRef;
 use rusqlite::{Connection, OptionalExtension, params};
 
-const NOTE_COLUMNS: &str =
-    "n.id, n.entity, n.author, n.created_at, r.rev, r.kind, r.text, r.author, r.at";
+const NOTE_COLUMNS: &str = "n.id, n.entity, n.author, n.created_at, r.rev, r.kind, r.text, r.author, r.at";
 
 /// Join of each note with its newest revision.
 const NOTE_FROM: &str = "FROM notes n JOIN note_revisions r ON r.note_id = n.id
@@ -61,9 +60,8 @@ fn head(c: &Connection, id: NoteId) -> Result<(u32, String, String)> {
 
 impl Case {
     fn note_from_row(&self, row: Row) -> Result<Note> {
-        let kind = RevisionKind::parse(&row.kind).ok_or_else(|| {
-            self.corrupt(format!("note {}: revision kind {:?}", row.id, row.kind))
-        })?;
+        let kind = RevisionKind::parse(&row.kind)
+            .ok_or_else(|| self.corrupt(format!("note {}: revision kind {:?}", row.id, row.kind)))?;
         Ok(Note {
             id: row.id,
             entity: self.entity(&row.entity)?,

@@ -96,18 +96,13 @@ pub fn migrate(conn: &Connection) -> Result<(), MigrateError> {
         conn.execute_batch(sql)?;
     }
     conn.execute("DELETE FROM schema_version", [])?;
-    conn.execute(
-        "INSERT INTO schema_version (version) VALUES (?1)",
-        [CURRENT],
-    )?;
+    conn.execute("INSERT INTO schema_version (version) VALUES (?1)", [CURRENT])?;
     Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
-    #[error(
-        "the case was written by a newer trailhound (schema version {0}, this build knows {CURRENT})"
-    )]
+    #[error("the case was written by a newer trailhound (schema version {0}, this build knows {CURRENT})")]
     Newer(u32),
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),

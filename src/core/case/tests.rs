@@ -21,26 +21,17 @@ fn create_open_round_trip() {
     let case = Case::create(
         &dir,
         &[
-            Input::Path {
-                path: inside.clone(),
-            },
-            Input::Path {
-                path: outside.clone(),
-            },
+            Input::Path { path: inside.clone() },
+            Input::Path { path: outside.clone() },
         ],
     )
     .unwrap();
     case.add_inputs(&[
-        Input::Path {
-            path: outside.clone(),
-        },
-        Input::Fetch {
-            params: fetch.clone(),
-        },
+        Input::Path { path: outside.clone() },
+        Input::Fetch { params: fetch.clone() },
     ])
     .unwrap();
-    let scope =
-        crate::core::time::Scope::parse("2026-11-05T14:00:00Z..2026-11-05T15:00:00Z").unwrap();
+    let scope = crate::core::time::Scope::parse("2026-11-05T14:00:00Z..2026-11-05T15:00:00Z").unwrap();
     case.set_scope(Some(scope)).unwrap();
     case.set_ui_state(r#"{"view":"session","key":"ASIASARAADMIN0000001"}"#)
         .unwrap();
@@ -50,9 +41,7 @@ fn create_open_round_trip() {
     // The path inside the case dir is stored relative, so the folder can move.
     let raw: String = Connection::open(dir.join(DB_FILE))
         .unwrap()
-        .query_row("SELECT value FROM inputs ORDER BY id LIMIT 1", [], |r| {
-            r.get(0)
-        })
+        .query_row("SELECT value FROM inputs ORDER BY id LIMIT 1", [], |r| r.get(0))
         .unwrap();
     assert_eq!(raw, "logs");
 
@@ -61,9 +50,7 @@ fn create_open_round_trip() {
     assert_eq!(
         case.inputs().unwrap(),
         vec![
-            Input::Path {
-                path: dir.join("logs")
-            },
+            Input::Path { path: dir.join("logs") },
             Input::Path {
                 path: std::path::absolute(&outside).unwrap()
             },
@@ -85,15 +72,9 @@ fn create_open_round_trip() {
 #[test]
 fn open_and_create_refuse_the_wrong_state() {
     let tmp = tempfile::tempdir().unwrap();
-    assert!(matches!(
-        Case::open(tmp.path()),
-        Err(CaseError::NotFound { .. })
-    ));
+    assert!(matches!(Case::open(tmp.path()), Err(CaseError::NotFound { .. })));
     Case::create(tmp.path(), &[]).unwrap();
-    assert!(matches!(
-        Case::create(tmp.path(), &[]),
-        Err(CaseError::Exists { .. })
-    ));
+    assert!(matches!(Case::create(tmp.path(), &[]), Err(CaseError::Exists { .. })));
     Case::open_or_create(tmp.path()).unwrap();
     let other = tmp.path().join("fresh");
     Case::open_or_create(&other).unwrap();
@@ -118,16 +99,12 @@ fn notes_keep_every_revision() {
     let mut case = Case::create(tmp.path(), &[]).unwrap();
     case.set_author("sara-analyst");
     case.set_fixed_time(Some(1_793_887_927));
-    let a = case
-        .add_note(&sara(), "Signed in from Bellevue.\nKnown IP.")
-        .unwrap();
+    let a = case.add_note(&sara(), "Signed in from Bellevue.\nKnown IP.").unwrap();
     let b = case.add_note(&demo(), "Chained into DemoRole1").unwrap();
     let c = case.add_note(&EntityRef::Case, "Case opened").unwrap();
     assert!(case.add_note(&sara(), "  \n ").is_err());
 
-    let n = case
-        .edit_note(a, "Signed in from Bellevue (known).")
-        .unwrap();
+    let n = case.edit_note(a, "Signed in from Bellevue (known).").unwrap();
     assert_eq!((n.rev, n.conflict_with, n.deleted), (2, None, false));
     assert_eq!(n.text, "Signed in from Bellevue (known).");
     assert_eq!(n.author, "sara-analyst");
@@ -140,16 +117,9 @@ fn notes_keep_every_revision() {
     assert_eq!((hist[1].kind, hist[1].base), (RevisionKind::Edit, Some(1)));
 
     // Stale base: both texts are kept and the note says so.
-    let n = case
-        .edit_note_from(a, 1, "Written from an old copy")
-        .unwrap();
+    let n = case.edit_note_from(a, 1, "Written from an old copy").unwrap();
     assert_eq!((n.rev, n.conflict_with), (3, Some(2)));
-    let texts: Vec<_> = case
-        .note_history(a)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.text)
-        .collect();
+    let texts: Vec<_> = case.note_history(a).unwrap().into_iter().map(|r| r.text).collect();
     assert!(texts.contains(&"Signed in from Bellevue (known).".to_string()));
     assert!(texts.contains(&"Written from an old copy".to_string()));
     // An edit on top of the newest revision resolves it.
@@ -194,11 +164,7 @@ fn stars_tags_and_verdicts() {
     assert!(case.unstar(&ev).unwrap());
     assert!(!case.unstar(&ev).unwrap());
     assert_eq!(
-        case.stars()
-            .unwrap()
-            .into_iter()
-            .map(|s| s.entity)
-            .collect::<Vec<_>>(),
+        case.stars().unwrap().into_iter().map(|s| s.entity).collect::<Vec<_>>(),
         vec![sara()]
     );
 
@@ -215,10 +181,7 @@ fn stars_tags_and_verdicts() {
     case.set_verdict(&sara(), Verdict::Suspicious).unwrap();
     case.set_verdict(&demo(), Verdict::Malicious).unwrap();
     case.set_verdict(&sara(), Verdict::Benign).unwrap();
-    assert_eq!(
-        case.verdict(&sara()).unwrap().unwrap().verdict,
-        Verdict::Benign
-    );
+    assert_eq!(case.verdict(&sara()).unwrap().unwrap().verdict, Verdict::Benign);
     assert_eq!(
         case.verdict_history(&sara())
             .unwrap()
@@ -233,10 +196,7 @@ fn stars_tags_and_verdicts() {
         .into_iter()
         .map(|v| (v.entity, v.verdict))
         .collect();
-    assert_eq!(
-        current,
-        vec![(sara(), Verdict::Benign), (demo(), Verdict::Malicious)]
-    );
+    assert_eq!(current, vec![(sara(), Verdict::Benign), (demo(), Verdict::Malicious)]);
     assert_eq!(Verdict::parse("MALICIOUS"), Ok(Verdict::Malicious));
     assert!(Verdict::parse("evil").is_err());
 }
@@ -263,10 +223,7 @@ fn concurrent_writers_lose_nothing() {
             })
         })
         .collect();
-    let mut ids: Vec<NoteId> = handles
-        .into_iter()
-        .flat_map(|h| h.join().unwrap())
-        .collect();
+    let mut ids: Vec<NoteId> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 2 * per);
@@ -288,12 +245,7 @@ fn concurrent_edits_of_one_note_keep_both() {
         .into_iter()
         .map(|text| {
             let dir = tmp.path().to_path_buf();
-            std::thread::spawn(move || {
-                Case::open(&dir)
-                    .unwrap()
-                    .edit_note_from(id, base, text)
-                    .unwrap()
-            })
+            std::thread::spawn(move || Case::open(&dir).unwrap().edit_note_from(id, base, text).unwrap())
         })
         .collect();
     for h in handles {
@@ -303,11 +255,7 @@ fn concurrent_edits_of_one_note_keep_both() {
     let kinds: Vec<_> = hist.iter().map(|r| r.kind).collect();
     assert_eq!(
         kinds,
-        vec![
-            RevisionKind::Create,
-            RevisionKind::Edit,
-            RevisionKind::Conflict
-        ]
+        vec![RevisionKind::Create, RevisionKind::Edit, RevisionKind::Conflict]
     );
     let texts: Vec<_> = hist.iter().map(|r| r.text.as_str()).collect();
     assert!(texts.contains(&"from A") && texts.contains(&"from B"));

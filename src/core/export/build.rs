@@ -17,12 +17,7 @@ pub trait Enrichment {
         None
     }
     /// New-behaviour highlights for `entity` in `scope` (behaviour analytics).
-    fn highlights(
-        &self,
-        _store: &Store,
-        _entity: &EntityRef,
-        _scope: Option<Scope>,
-    ) -> Option<Vec<Highlight>> {
+    fn highlights(&self, _store: &Store, _entity: &EntityRef, _scope: Option<Scope>) -> Option<Vec<Highlight>> {
         None
     }
     /// `City, Region, Country (ASN org)` for an IP (geolocation).
@@ -73,12 +68,7 @@ fn input_text(i: &Input) -> String {
     }
 }
 
-pub fn build(
-    snap: &CaseSnapshot,
-    store: &Store,
-    enrich: &dyn Enrichment,
-    opts: &ReportOptions,
-) -> Report {
+pub fn build(snap: &CaseSnapshot, store: &Store, enrich: &dyn Enrichment, opts: &ReportOptions) -> Report {
     // Entities worth a section: anything the analyst marked. Notes on the case itself go to `case_notes`.
     let mut set = BTreeSet::new();
     set.extend(snap.stars.iter().map(|s| s.entity.clone()));
@@ -124,11 +114,7 @@ pub fn build(
 
     // Sections tell the story in order: by first evidence, entities without evidence last.
     accs.sort_by(|a, b| {
-        (a.facts.first.is_none(), a.facts.first, &a.entity).cmp(&(
-            b.facts.first.is_none(),
-            b.facts.first,
-            &b.entity,
-        ))
+        (a.facts.first.is_none(), a.facts.first, &a.entity).cmp(&(b.facts.first.is_none(), b.facts.first, &b.entity))
     });
 
     let starred: BTreeSet<&EntityRef> = snap.stars.iter().map(|s| &s.entity).collect();
@@ -232,11 +218,8 @@ fn learn(store: &Store, ev: &crate::core::model::Event, how: Match, acc: &mut Ac
         Match::Touches => {}
     }
     if let Some(i) = id {
-        acc.principals.insert(if i.arn.is_some() {
-            i.arn
-        } else {
-            i.principal_id
-        });
+        acc.principals
+            .insert(if i.arn.is_some() { i.arn } else { i.principal_id });
     }
     acc.keys.remove(&Sym::NONE);
     acc.principals.remove(&Sym::NONE);
@@ -287,10 +270,7 @@ fn section(
         detective_url: detective::entity_url(e, &facts, snap.scope),
         chain: enrich.chain(store, e),
         highlights: enrich.highlights(store, e, snap.scope),
-        evidence: idxs
-            .iter()
-            .filter_map(|i| timeline.get(i).cloned())
-            .collect(),
+        evidence: idxs.iter().filter_map(|i| timeline.get(i).cloned()).collect(),
         evidence_total: acc.total,
     }
 }
@@ -307,10 +287,7 @@ fn details(store: &Store, acc: &Acc, f: &Facts) -> Vec<Detail> {
             put("access key", k.clone());
             put("principal id", f.principal_id.clone().unwrap_or_default());
         }
-        EntityRef::Identity {
-            role_arn,
-            session_name,
-        } => {
+        EntityRef::Identity { role_arn, session_name } => {
             put("role", role_arn.clone());
             put("session name", session_name.clone());
             put("sessions (access keys)", acc.keys.len().to_string());
@@ -322,10 +299,7 @@ fn details(store: &Store, acc: &Acc, f: &Facts) -> Vec<Detail> {
         }
         EntityRef::Finding(id) => {
             let loaded = store.findings.iter().any(|x| &x.id == id);
-            put(
-                "finding loaded",
-                if loaded { "yes" } else { "no" }.to_string(),
-            );
+            put("finding loaded", if loaded { "yes" } else { "no" }.to_string());
         }
         _ => {
             if let Some(t) = f.identity_type {
@@ -335,10 +309,7 @@ fn details(store: &Store, acc: &Acc, f: &Facts) -> Vec<Detail> {
     }
     if matches!(
         acc.entity,
-        EntityRef::Ip(_)
-            | EntityRef::Account(_)
-            | EntityRef::UserAgent(_)
-            | EntityRef::AccessKey(_)
+        EntityRef::Ip(_) | EntityRef::Account(_) | EntityRef::UserAgent(_) | EntityRef::AccessKey(_)
     ) {
         put("distinct callers", acc.principals.len().to_string());
     }

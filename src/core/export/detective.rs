@@ -27,10 +27,7 @@ pub struct Facts {
 
 /// GuardDuty finding ids are 32 lowercase hex characters; Access Analyzer ids are UUID-like, so are not linked.
 pub fn is_guardduty_id(id: &str) -> bool {
-    id.len() == 32
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 pub fn finding_url(id: &str, region: &str) -> Option<String> {

@@ -142,8 +142,7 @@ pub fn csv_cell(s: &str) -> String {
         cell.push('\'');
     }
     cell.push_str(&v);
-    let needs_quotes =
-        cell.contains([',', '"', ';']) || cell.starts_with(' ') || cell.ends_with(' ');
+    let needs_quotes = cell.contains([',', '"', ';']) || cell.starts_with(' ') || cell.ends_with(' ');
     if needs_quotes {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {

@@ -22,11 +22,7 @@ pub enum Match {
 pub enum Matcher {
     Nothing,
     Key(Sym),
-    Identity {
-        role: Sym,
-        session: Sym,
-        suffix: String,
-    },
+    Identity { role: Sym, session: Sym, suffix: String },
     Role(Sym),
     Principal(Sym),
     Ip(Sym),
@@ -38,14 +34,10 @@ pub enum Matcher {
 impl Matcher {
     pub fn new(store: &Store, entity: &EntityRef) -> Matcher {
         let sym = |s: &str| store.strings.get(s).filter(|s| s.is_some());
-        let or_nothing =
-            |s: Option<Sym>, f: fn(Sym) -> Matcher| s.map(f).unwrap_or(Matcher::Nothing);
+        let or_nothing = |s: Option<Sym>, f: fn(Sym) -> Matcher| s.map(f).unwrap_or(Matcher::Nothing);
         match entity {
             EntityRef::Session(k) | EntityRef::AccessKey(k) => or_nothing(sym(k), Matcher::Key),
-            EntityRef::Identity {
-                role_arn,
-                session_name,
-            } => match (sym(role_arn), sym(session_name)) {
+            EntityRef::Identity { role_arn, session_name } => match (sym(role_arn), sym(session_name)) {
                 (Some(role), session) => Matcher::Identity {
                     role,
                     // A name never interned can match no assumption (not even one with no name).
@@ -79,14 +71,9 @@ impl Matcher {
                     None
                 }
             }
-            Matcher::Identity {
-                role,
-                session,
-                suffix,
-            } => {
-                let made = id.is_some_and(|i| {
-                    i.issuer_arn == *role && store.s(i.principal_id).ends_with(suffix.as_str())
-                });
+            Matcher::Identity { role, session, suffix } => {
+                let made =
+                    id.is_some_and(|i| i.issuer_arn == *role && store.s(i.principal_id).ends_with(suffix.as_str()));
                 if made {
                     Some(Match::Made)
                 } else if asm.is_some_and(|a| a.role_arn == *role && a.session_name == *session) {
@@ -108,9 +95,9 @@ impl Matcher {
                 .is_some_and(|i| i.arn == *p || i.principal_id == *p)
                 .then_some(Match::Made),
             Matcher::Ip(a) => (ev.source_ip == *a).then_some(Match::Touches),
-            Matcher::Account(a) => (ev.recipient_account == *a
-                || id.is_some_and(|i| i.account_id == *a))
-            .then_some(Match::Touches),
+            Matcher::Account(a) => {
+                (ev.recipient_account == *a || id.is_some_and(|i| i.account_id == *a)).then_some(Match::Touches)
+            }
             Matcher::UserAgent(u) => (ev.user_agent == *u).then_some(Match::Touches),
             Matcher::Event(i) => (*i == Some(idx)).then_some(Match::Made),
         }

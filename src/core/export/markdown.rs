@@ -80,13 +80,7 @@ fn findings(o: &mut String, r: &Report) {
 
 fn notes(o: &mut String, notes: &[NoteEntry]) {
     for n in notes {
-        let _ = write!(
-            o,
-            "**Note {}** by {}, {}",
-            n.id,
-            md(&n.author),
-            rfc3339(n.created.0)
-        );
+        let _ = write!(o, "**Note {}** by {}, {}", n.id, md(&n.author), rfc3339(n.created.0));
         if n.rev > 1 {
             let _ = write!(
                 o,
@@ -150,13 +144,7 @@ fn entity(o: &mut String, e: &EntitySection) {
     if e.verdict_history.len() > 1 {
         o.push_str("#### Verdict history\n\n");
         for v in &e.verdict_history {
-            let _ = writeln!(
-                o,
-                "- {} {} by {}",
-                rfc3339(v.at.0),
-                v.verdict,
-                md(&v.author)
-            );
+            let _ = writeln!(o, "- {} {} by {}", rfc3339(v.at.0), v.verdict, md(&v.author));
         }
         o.push('\n');
     }
@@ -182,13 +170,7 @@ fn chain(o: &mut String, chain: Option<&Chain>) {
             continue;
         }
         let label = format!("{} ({})", e.label, e.rule);
-        let _ = writeln!(
-            o,
-            "  n{} -->|\"{}\"| n{}",
-            e.from,
-            escape::mermaid_label(&label),
-            e.to
-        );
+        let _ = writeln!(o, "  n{} -->|\"{}\"| n{}", e.from, escape::mermaid_label(&label), e.to);
     }
     o.push_str("```\n\n");
 }
@@ -196,19 +178,11 @@ fn chain(o: &mut String, chain: Option<&Chain>) {
 fn highlights(o: &mut String, h: Option<&[Highlight]>) {
     o.push_str("#### New behaviour\n\n");
     match h {
-        None => {
-            o.push_str("_Not computed for this report (behaviour analytics not available)._\n\n")
-        }
+        None => o.push_str("_Not computed for this report (behaviour analytics not available)._\n\n"),
         Some([]) => o.push_str("_Nothing new in scope compared with the baseline._\n\n"),
         Some(list) => {
             for x in list {
-                let _ = writeln!(
-                    o,
-                    "- **{}:** {} — {}",
-                    md(&x.category),
-                    md(&x.value),
-                    md(&x.detail)
-                );
+                let _ = writeln!(o, "- **{}:** {} — {}", md(&x.category), md(&x.value), md(&x.detail));
             }
             o.push('\n');
         }

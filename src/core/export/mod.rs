@@ -4,6 +4,7 @@
 
 mod build;
 pub mod detective;
+pub mod enrich;
 pub mod escape;
 mod evidence;
 pub mod markdown;
@@ -11,6 +12,7 @@ pub mod report;
 pub mod timeline;
 
 pub use build::{Enrichment, NoEnrichment, ReportOptions, build};
+pub use enrich::Analyses;
 pub use report::{CaseSnapshot, Report};
 
 /// Output formats of `trailhound export`.
@@ -36,8 +38,7 @@ impl Format {
 
 /// The report as pretty JSON (`"version": 1`), hazard characters escaped (see [`escape::json_text`]).
 pub fn json(report: &Report) -> String {
-    let text =
-        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let text = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     escape::json_text(text) + "\n"
 }
 

@@ -26,9 +26,7 @@ pub fn sample_store() -> Store {
         kind: IdentityType::SamlUser,
         principal_id: s("SAMLPROVIDERID:sara"),
         user_name: s("sara"),
-        identity_provider: s(
-            "arn:aws:iam::111122223333:saml-provider/AWSSSO_1a2b3c4d5e6f7a8b_DO_NOT_DELETE",
-        ),
+        identity_provider: s("arn:aws:iam::111122223333:saml-provider/AWSSSO_1a2b3c4d5e6f7a8b_DO_NOT_DELETE"),
         creation_date: i64::MIN,
         ..Default::default()
     };
@@ -36,9 +34,7 @@ pub fn sample_store() -> Store {
     let admin = Identity {
         kind: IdentityType::AssumedRole,
         principal_id: s("AROAADMINSSOEXAMPLE01:sara"),
-        arn: s(
-            "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/sara",
-        ),
+        arn: s("arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/sara"),
         account_id: s("111122223333"),
         access_key_id: s("ASIASARAADMIN0000001"),
         issuer_type: s("Role"),
@@ -84,9 +80,7 @@ pub fn sample_store() -> Store {
             assumed_role_arn: s(
                 "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/sara",
             ),
-            provider: s(
-                "arn:aws:iam::111122223333:saml-provider/AWSSSO_1a2b3c4d5e6f7a8b_DO_NOT_DELETE",
-            ),
+            provider: s("arn:aws:iam::111122223333:saml-provider/AWSSSO_1a2b3c4d5e6f7a8b_DO_NOT_DELETE"),
         },
         Assumption {
             event: 2,
@@ -214,28 +208,24 @@ pub fn sample_store() -> Store {
     ];
     let events = rows
         .into_iter()
-        .map(
-            |(time, n, svc, name, identity, ip, ua, err, res, assumption)| Event {
-                time: t(time),
-                id: EventId::Uuid(
-                    parse_uuid(&format!("a0ed971f-389f-406a-9fcf-{n:012x}")).unwrap(),
-                ),
-                shared_event_id: Sym::NONE,
-                event_source: s(&format!("{svc}.amazonaws.com")),
-                event_name: s(name),
-                region: s("us-east-1"),
-                recipient_account: s("111122223333"),
-                source_ip: s(ip),
-                user_agent: s(ua),
-                error_code: s(err),
-                resource: s(res),
-                identity,
-                assumption,
-                event_type: EventType::AwsApiCall,
-                flags: 0,
-                locator: RecordLocator::default(),
-            },
-        )
+        .map(|(time, n, svc, name, identity, ip, ua, err, res, assumption)| Event {
+            time: t(time),
+            id: EventId::Uuid(parse_uuid(&format!("a0ed971f-389f-406a-9fcf-{n:012x}")).unwrap()),
+            shared_event_id: Sym::NONE,
+            event_source: s(&format!("{svc}.amazonaws.com")),
+            event_name: s(name),
+            region: s("us-east-1"),
+            recipient_account: s("111122223333"),
+            source_ip: s(ip),
+            user_agent: s(ua),
+            error_code: s(err),
+            resource: s(res),
+            identity,
+            assumption,
+            event_type: EventType::AwsApiCall,
+            flags: 0,
+            locator: RecordLocator::default(),
+        })
         .collect();
     st.identities = vec![saml, admin, demo, hostile];
     st.assumptions = assumptions;
@@ -277,10 +267,8 @@ fn sample_case(dir: &std::path::Path) -> Case {
     .unwrap();
     case.star(&admin).unwrap();
     case.star(&demo).unwrap();
-    case.star(&EntityRef::Event(
-        "a0ed971f-389f-406a-9fcf-000000000006".into(),
-    ))
-    .unwrap();
+    case.star(&EntityRef::Event("a0ed971f-389f-406a-9fcf-000000000006".into()))
+        .unwrap();
     case.tag(&demo, "persistence").unwrap();
     case.set_verdict(&demo, Verdict::Suspicious).unwrap();
     case.set_verdict(&demo, Verdict::Malicious).unwrap();
@@ -339,12 +327,7 @@ impl Enrichment for TestChains {
             ],
         })
     }
-    fn highlights(
-        &self,
-        _s: &Store,
-        e: &EntityRef,
-        _sc: Option<Scope>,
-    ) -> Option<Vec<report::Highlight>> {
+    fn highlights(&self, _s: &Store, e: &EntityRef, _sc: Option<Scope>) -> Option<Vec<report::Highlight>> {
         (e == &session("ASIADEMOROLE10000001")).then(|| {
             vec![report::Highlight {
                 category: "new API call".into(),
@@ -363,12 +346,7 @@ fn sara_sessions_evidence_and_links() {
     let tmp = tempfile::tempdir().unwrap();
     let case = sample_case(tmp.path());
     let store = sample_store();
-    let r = build(
-        &snapshot(&case),
-        &store,
-        &TestChains,
-        &ReportOptions::default(),
-    );
+    let r = build(&snapshot(&case), &store, &TestChains, &ReportOptions::default());
     let names: Vec<&str> = r.entities.iter().map(|e| e.entity.as_str()).collect();
     assert_eq!(
         names,
@@ -383,11 +361,7 @@ fn sara_sessions_evidence_and_links() {
     // The SAML assumption that created it, and the calls it signed; DemoRole1's calls are not hers.
     assert_eq!(
         apis,
-        [
-            "sts:AssumeRoleWithSAML",
-            "cloudtrail:StopLogging",
-            "sts:AssumeRole"
-        ]
+        ["sts:AssumeRoleWithSAML", "cloudtrail:StopLogging", "sts:AssumeRole"]
     );
     assert_eq!(
         admin.detective_url.as_deref(),
@@ -423,17 +397,10 @@ fn sara_sessions_evidence_and_links() {
     );
     assert_eq!(demo.evidence[1].place.as_deref(), Some("Bellevue, WA, US"));
     // The AssumeRole is evidence for both sessions, listed once in the timeline.
-    let hop = r
-        .timeline
-        .iter()
-        .find(|e| e.api == "sts:AssumeRole")
-        .unwrap();
+    let hop = r.timeline.iter().find(|e| e.api == "sts:AssumeRole").unwrap();
     assert_eq!(
         hop.entities,
-        [
-            "session:ASIASARAADMIN0000001",
-            "session:ASIADEMOROLE10000001"
-        ]
+        ["session:ASIASARAADMIN0000001", "session:ASIADEMOROLE10000001"]
     );
     assert_eq!(r.timeline.len(), 6);
     assert!(r.timeline.windows(2).all(|w| w[0].time <= w[1].time));
@@ -449,10 +416,7 @@ fn sara_sessions_evidence_and_links() {
         },
     );
     assert_eq!(
-        (
-            capped.entities[1].evidence.len(),
-            capped.entities[1].evidence_total
-        ),
+        (capped.entities[1].evidence.len(), capped.entities[1].evidence_total),
         (2, 4)
     );
     assert!(capped.entities[1].chain.is_none());
@@ -502,15 +466,9 @@ fn hostile_strings_in_every_format() {
     case.tag(&ua, HOSTILE.lines().next().unwrap()).unwrap();
     case.add_note(&ua, HOSTILE).unwrap();
     let big = format!("{}{}", HOSTILE, "A".repeat(1 << 20));
-    case.add_note(&session("ASIASARAADMIN0000001"), &big)
-        .unwrap();
+    case.add_note(&session("ASIASARAADMIN0000001"), &big).unwrap();
     let store = sample_store();
-    let r = build(
-        &snapshot(&case),
-        &store,
-        &TestChains,
-        &ReportOptions::default(),
-    );
+    let r = build(&snapshot(&case), &store, &TestChains, &ReportOptions::default());
     let hostile_row = r
         .timeline
         .iter()
@@ -545,10 +503,7 @@ fn hostile_strings_in_every_format() {
         assert_eq!(l.matches('"').count(), 2, "{l}");
         assert!(!l.contains('`') && !l.contains('<'), "{l}");
         let label_pipes = l.matches('|').count();
-        assert!(
-            label_pipes == 0 || (l.contains("-->|\"") && label_pipes == 2),
-            "{l}"
-        );
+        assert!(label_pipes == 0 || (l.contains("-->|\"") && label_pipes == 2), "{l}");
     }
     // Table rows never break: every evidence table line has the same cell count.
     for l in md.lines().filter(|l| l.starts_with("| 2026-")) {
@@ -565,13 +520,8 @@ fn hostile_strings_in_every_format() {
         .unwrap()
         .iter()
         .flat_map(|e| e["notes"].as_array().unwrap().clone());
-    let texts: Vec<String> = notes
-        .map(|n| n["text"].as_str().unwrap().to_string())
-        .collect();
-    assert!(
-        texts.contains(&HOSTILE.to_string()),
-        "JSON keeps analyst text exactly"
-    );
+    let texts: Vec<String> = notes.map(|n| n["text"].as_str().unwrap().to_string()).collect();
+    assert!(texts.contains(&HOSTILE.to_string()), "JSON keeps analyst text exactly");
     assert!(texts.contains(&big));
 
     let csv = render(&r, Format::Csv);
@@ -598,9 +548,9 @@ fn hostile_strings_in_every_format() {
         assert!(crate::core::time::parse_epoch(v["datetime"].as_str().unwrap()).is_some());
     }
     assert!(
-        lines.iter().any(
-            |l| serde_json::from_str::<serde_json::Value>(l).unwrap()["user_agent"] == HOSTILE
-        ),
+        lines
+            .iter()
+            .any(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["user_agent"] == HOSTILE),
         "JSON lines keep log values exactly"
     );
     let _ = ANSI;

@@ -18,8 +18,7 @@ fn visible_makes_every_hazard_readable() {
     assert_eq!(visible("nul\0"), "nul\\u{0}");
     assert_eq!(visible("c1\u{9b}"), "c1\\u{9b}");
     for c in [
-        '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{2066}', '\u{2067}', '\u{2068}',
-        '\u{2069}',
+        '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
     ] {
         assert!(is_hazard(c));
     }
@@ -44,10 +43,7 @@ fn markdown_cannot_inject() {
     assert_eq!(markdown("198.51.100.23"), "198.51.100.23");
     assert_eq!(markdown_quote("1. item"), "> 1\\. item\n");
     assert_eq!(markdown("a-b 1.2.3.4"), "a-b 1.2.3.4");
-    assert_eq!(
-        markdown("*bold* _it_ `code`"),
-        "\\*bold\\* \\_it\\_ \\`code\\`"
-    );
+    assert_eq!(markdown("*bold* _it_ `code`"), "\\*bold\\* \\_it\\_ \\`code\\`");
     assert_eq!(markdown("back\\slash"), "back\\\\slash");
     let ansi = markdown(ANSI);
     no_hazards(&ansi);
@@ -137,11 +133,7 @@ fn url_components_are_percent_encoded() {
 
 #[test]
 fn megabyte_strings_do_not_blow_up() {
-    let big = format!(
-        "{}\u{202e}{}",
-        "=|<>\"`\n".repeat(150_000),
-        "x".repeat(1 << 20)
-    );
+    let big = format!("{}\u{202e}{}", "=|<>\"`\n".repeat(150_000), "x".repeat(1 << 20));
     for out in [markdown(&big), markdown_quote(&big), csv_cell(&big)] {
         no_hazards(&out.replace('\n', ""));
         assert!(out.len() >= big.len());
