@@ -21,7 +21,15 @@ fn role_name(arn: &str) -> &str {
 fn session_node(store: &Store, g: &SessionGraph, s: SessionId) -> ChainNode {
     let x = g.session(s);
     let key = store.s(x.access_key);
-    let name = match (store.strings.opt(x.role_arn), store.strings.opt(x.session_name)) {
+    // AssumeRoleWithSAML names no session; the assumed role id `AROA…:<name>` does.
+    let session_name = store.strings.opt(x.session_name).or_else(|| {
+        store
+            .s(x.principal_id)
+            .split_once(':')
+            .map(|(_, n)| n)
+            .filter(|n| !n.is_empty())
+    });
+    let name = match (store.strings.opt(x.role_arn), session_name) {
         (Some(r), Some(n)) => format!("{} / {n}", role_name(r)),
         (Some(r), None) => role_name(r).to_string(),
         (None, Some(n)) => n.to_string(),
