@@ -234,4 +234,3 @@ pub fn sample_store() -> Store {
 pub fn session(k: &str) -> EntityRef {
     EntityRef::Session(k.to_string())
 }
-
