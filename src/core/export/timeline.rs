@@ -37,7 +37,8 @@ fn cells(e: &EvidenceEvent) -> [String; 14] {
         e.user_agent.clone(),
         e.resource.clone(),
         e.starred.to_string(),
-        e.entities.join(" "),
+        // Entity values can hold spaces (user agents); " | " never occurs in ARNs, keys, ids or IPs.
+        e.entities.join(" | "),
     ]
 }
 
@@ -52,8 +53,8 @@ pub fn csv(report: &Report) -> String {
     out
 }
 
-/// One JSON object per line. Timesketch needs `message`, `datetime` (ISO 8601) and `timestamp_desc`; every
-/// other key becomes a searchable attribute.
+/// One JSON object per line. Timesketch needs `message`, `datetime` (ISO 8601) and `timestamp_desc`
+/// (`timestamp`, epoch microseconds, is optional); every other key becomes a searchable attribute.
 pub fn jsonl(report: &Report) -> String {
     let mut out = String::new();
     for e in &report.timeline {
@@ -76,6 +77,7 @@ pub fn jsonl(report: &Report) -> String {
             "message": message,
             "datetime": rfc3339(e.time.0),
             "timestamp_desc": "Event Time",
+            "timestamp": e.time.0.saturating_mul(1_000_000),
             "data_type": "aws:cloudtrail:event",
         });
         for (k, v) in COLUMNS.iter().zip(cells(e)) {
