@@ -147,6 +147,11 @@ impl Case {
             author: default_author(),
             fixed_now: None,
         };
+        // Only take the write lock when the schema needs work, so opening never waits on another writer.
+        let version = schema::version(&case.conn).map_err(|e| case.db(e))?;
+        if version == schema::CURRENT {
+            return Ok(case);
+        }
         case.write(|c| {
             schema::migrate(c).map_err(|e| match e {
                 schema::MigrateError::Sql(e) => case.db(e),
