@@ -206,9 +206,20 @@ fn golden_exports() {
     store
         .events
         .retain(|e| store.strings.resolve(e.source_ip) != "203.0.113.77");
-    store.findings.push(crate::core::findings::Finding {
-        id: "5ac5b1a1f0e2d3c4b5a6978877665544".into(),
+    let gd = serde_json::json!({
+        "id": "5ac5b1a1f0e2d3c4b5a6978877665544", "schemaVersion": "2.0", "accountId": "111122223333",
+        "region": "us-east-1", "type": "Stealth:IAMUser/CloudTrailLoggingDisabled", "severity": 2.0,
+        "title": "AWS CloudTrail trail demo-trail-2 was disabled.", "createdAt": "2026-11-05T14:20:00.000Z",
+        "updatedAt": "2026-11-05T14:50:00.000Z",
+        "resource": {"resourceType": "AccessKey", "accessKeyDetails": {"accessKeyId": "ASIASARAADMIN0000001",
+            "principalId": "AROAADMINSSOEXAMPLE01:sara", "userType": "AssumedRole"}},
+        "service": {"serviceName": "guardduty", "eventFirstSeen": "2026-11-05T14:12:07.000Z",
+            "eventLastSeen": "2026-11-05T14:48:53.000Z", "count": 1, "archived": false}
     });
+    match crate::core::findings::parse_document(&gd) {
+        crate::core::findings::FindingsParse::Parsed { findings, .. } => store.findings.extend(findings),
+        crate::core::findings::FindingsParse::NotFindings => panic!("fixture is a GuardDuty finding"),
+    }
     let opts = ReportOptions {
         generated: Some(t("2026-11-06T10:00:00Z")),
         ..Default::default()
