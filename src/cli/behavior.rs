@@ -20,9 +20,13 @@ pub struct ProfileArgs {
     /// identity:<role arn>#<session>, session:ASIA…, role:…, principal:…, account:…, ip:…, ua:…, or a bare access
     /// key, principal id (AROA…:name), role ARN, account id or IP.
     pub profile: String,
-    /// Scope FROM..TO (RFC 3339); default: the whole hour of the profile's last activity.
+    /// Scope FROM..TO (RFC 3339); default: the finding's scope with --finding, else the whole hour of the
+    /// profile's last activity.
     #[arg(long, value_parser = Scope::parse)]
     pub scope: Option<Scope>,
+    /// Take the scope from a loaded finding (its first..last seen, widened to whole hours).
+    #[arg(long, conflicts_with = "scope")]
+    pub finding: Option<String>,
     /// Days of baseline before the scope.
     #[arg(long, default_value_t = 45)]
     pub baseline_days: u32,
@@ -69,16 +73,26 @@ fn load(p: &ProfileArgs) -> Loaded {
     let store = load_inputs(&p.input.inputs);
     let graph = SessionGraph::build(&store);
     let ix = BehaviorIndex::build(&store, &graph);
-    let geo = GeoDb::discover(p.geoip.as_deref());
+    let mut geo = GeoDb::discover(p.geoip.as_deref());
+    behavior::add_finding_locations(&mut geo, behavior::finding_locations(&store.findings));
     Loaded { store, graph, ix, geo }
 }
 
 fn prepare<'a>(p: &ProfileArgs, l: &'a Loaded) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
     let profile = Profile::parse(&p.profile, &l.store, &l.graph).map_err(|e| anyhow!(safe(&e)))?;
     let sel = behavior::select(&profile, &l.store, &l.graph, &l.ix).map_err(|e| anyhow!(safe(&e)))?;
-    let scope = match p.scope {
-        Some(s) => s,
-        None => behavior::default_scope(&sel, &l.ix).ok_or_else(|| anyhow!("the profile has no events"))?,
+    let scope = match (p.scope, &p.finding) {
+        (Some(s), _) => s,
+        (None, Some(id)) => {
+            let f = l
+                .store
+                .findings
+                .iter()
+                .find(|f| f.id == *id || f.arn.as_deref() == Some(id.as_str()));
+            f.ok_or_else(|| anyhow!("no loaded finding has id {:?}", safe(id)))?
+                .scope()
+        }
+        (None, None) => behavior::default_scope(&sel, &l.ix).ok_or_else(|| anyhow!("the profile has no events"))?,
     };
     Ok((sel, scope))
 }

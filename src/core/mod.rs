@@ -3,7 +3,9 @@
 //! enforces it).
 
 pub mod behavior;
+pub mod case;
 pub mod entity;
+pub mod export;
 pub mod findings;
 pub mod geo;
 pub mod graph;

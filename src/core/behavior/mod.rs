@@ -8,6 +8,7 @@
 
 mod baseline;
 mod drilldown;
+mod findinggeo;
 mod increase;
 mod index;
 mod newbehavior;
@@ -17,6 +18,7 @@ mod volume;
 
 pub use baseline::{Baseline, BaselineJson, BehaviorConfig};
 pub use drilldown::{DrillNode, DrillSort, Drilldowns, filter_tree, sort_tree};
+pub use findinggeo::{FindingLocation, add_finding_locations, finding_locations};
 pub use increase::IncreaseRow;
 pub use index::{BehaviorIndex, OriginKey, Row};
 pub use newbehavior::{ApiRow, AsoRow, GeoRow, UaRow, UnplacedRow};
@@ -24,8 +26,8 @@ pub use profile::{Profile, ProfileJson, Selection, select};
 pub use travel::{TravelPoint, TravelRow};
 pub use volume::{Bucket, Series, auto_bucket, chart_range, parse_bucket};
 
+use crate::core::geo::GeoDb;
 use crate::core::geo::travel::TravelRule;
-use crate::core::geo::{AsInfo, GeoDb, Place};
 use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::{Scope, ScopeJson};
@@ -161,49 +163,4 @@ pub fn volume(
 pub fn default_scope(sel: &Selection, ix: &BehaviorIndex) -> Option<Scope> {
     let last = sel.last_time(ix)?;
     Some(Scope::from_observed(last, last))
-}
-
-/// One remote address a finding located (GuardDuty `RemoteIpDetails`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct FindingLocation {
-    pub ip: String,
-    pub city: Option<String>,
-    pub region: Option<String>,
-    pub country: Option<String>,
-    pub country_code: Option<String>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    /// `Organization.Asn` as GuardDuty writes it (a decimal string).
-    pub asn: Option<String>,
-    pub asn_org: Option<String>,
-}
-
-/// Feed the geolocation GuardDuty embedded in findings into the `GeoDb` (used where the databases do not know
-/// the address). A place needs both coordinates; an AS needs a numeric ASN. Call once after loading, before any
-/// behaviour query.
-pub fn add_finding_locations(geo: &mut GeoDb, locations: impl IntoIterator<Item = FindingLocation>) {
-    for l in locations {
-        let place = match (l.lat, l.lon) {
-            (Some(lat), Some(lon)) => Some(Place {
-                city: l.city,
-                region: l.region,
-                country: l.country,
-                country_code: l.country_code,
-                lat,
-                lon,
-            }),
-            _ => None,
-        };
-        let asn = l
-            .asn
-            .as_deref()
-            .and_then(|a| a.trim().trim_start_matches("AS").parse::<u32>().ok())
-            .map(|asn| AsInfo {
-                asn,
-                org: l.asn_org.unwrap_or_default(),
-            });
-        if place.is_some() || asn.is_some() {
-            geo.add_override(&l.ip, place, asn);
-        }
-    }
 }
