@@ -70,7 +70,17 @@ fn behavior_json_has_the_documented_fields() {
     // A shorter baseline that still covers enough history, and custom thresholds, change the numbers coherently.
     let v = json(&run(
         &[
-            "behavior", "-i", SPIKE, IDENTITY, "--scope", SCOPE, "--baseline-days", "20", "--min-count", "50", "--json",
+            "behavior",
+            "-i",
+            SPIKE,
+            IDENTITY,
+            "--scope",
+            SCOPE,
+            "--baseline-days",
+            "20",
+            "--min-count",
+            "50",
+            "--json",
         ],
         geo.path(),
     ));
@@ -82,26 +92,47 @@ fn behavior_json_has_the_documented_fields() {
 fn volume_json_and_tables() {
     let geo = demo_geoip();
     let v = json(&run(
-        &["volume", "-i", SPIKE, IDENTITY, "--scope", SCOPE, "--bucket", "30m", "--json"],
+        &[
+            "volume", "-i", SPIKE, IDENTITY, "--scope", SCOPE, "--bucket", "30m", "--json",
+        ],
         geo.path(),
     ));
     assert_eq!(v["bucket_seconds"], 1800);
     let buckets = v["buckets"].as_array().unwrap();
     assert_eq!(buckets.len(), 10);
     assert_eq!(buckets.iter().filter(|b| b["in_scope"] == true).count(), 2);
-    for key in ["baseline_per_bucket", "by_ip", "by_api", "by_access_key", "by_resource", "scope"] {
+    for key in [
+        "baseline_per_bucket",
+        "by_ip",
+        "by_api",
+        "by_access_key",
+        "by_resource",
+        "scope",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["by_ip"][0]["key"], "203.0.113.77");
     assert_eq!(v["by_api"][0]["children"][0]["key"], "GetObject");
 
     let out = run(
-        &["volume", "-i", SPIKE, IDENTITY, "--scope", SCOPE, "--filter", "ListUsers"],
+        &[
+            "volume",
+            "-i",
+            SPIKE,
+            IDENTITY,
+            "--scope",
+            SCOPE,
+            "--filter",
+            "ListUsers",
+        ],
         geo.path(),
     );
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("iam:ListUsers") && !text.contains("s3:GetObject"), "{text}");
+    assert!(
+        text.contains("iam:ListUsers") && !text.contains("s3:GetObject"),
+        "{text}"
+    );
 
     let out = run(&["behavior", "-i", SPIKE, IDENTITY, "--scope", SCOPE], geo.path());
     assert!(out.status.success());
@@ -174,7 +205,11 @@ fn finding_geolocation_places_its_address_without_databases() {
         empty.path(),
     ));
     assert_eq!(v["scope"]["from"], "2026-11-05T14:00:00Z");
-    assert!(v["geolocation"].as_str().unwrap().contains("located by findings"), "{}", v["geolocation"]);
+    assert!(
+        v["geolocation"].as_str().unwrap().contains("located by findings"),
+        "{}",
+        v["geolocation"]
+    );
     let g = &v["new_geolocations"][0];
     assert_eq!(g["city"], "Frankfurt am Main");
     assert_eq!(g["source"], "finding");

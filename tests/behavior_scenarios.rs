@@ -369,3 +369,68 @@ fn profiles_parse_and_select() {
     assert!(sel("ip:192.0.2.99").is_err());
     assert!(sel("session:ASIANOTLOADED0000001").is_err());
 }
+
+#[test]
+fn hostile_records_do_not_panic_or_change_the_answer() {
+    // sara's spike case plus records with absurd times, addresses that are not addresses, escape sequences and
+    // huge strings, signed with sara's incident key and by nobody.
+    let dir = tempfile::tempdir().unwrap();
+    let key = "ASIASARA000000000039";
+    let ident = serde_json::json!({"type": "AssumedRole", "principalId": "AROAADMINSSOEXAMPLE01:sara",
+        "arn": "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/sara",
+        "accountId": "111122223333", "accessKeyId": key});
+    let mut recs = Vec::new();
+    for (n, (t, ip, ua)) in [
+        ("0001-01-01T00:00:00Z", "035.249.253.232", "\u{1b}[31mevil\u{202e}"),
+        ("9999-12-31T23:59:59Z", "::ffff:10.0.0.1", ""),
+        ("1970-01-01T00:00:00Z", "AWS Internal", "x"),
+        ("2026-11-05T14:30:00Z", "not an ip", &"A".repeat(100_000)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        recs.push(
+            serde_json::json!({"eventVersion": "1.09", "userIdentity": ident, "eventTime": t,
+            "eventSource": "s3.amazonaws.com", "eventName": "GetObject", "awsRegion": "us-east-1",
+            "sourceIPAddress": ip, "userAgent": ua, "eventID": format!("00000000-0000-4000-8000-00000000000{n}"),
+            "eventType": "AwsApiCall", "recipientAccountId": "111122223333"}),
+        );
+        recs.push(serde_json::json!({"eventTime": t, "eventSource": "", "eventName": "",
+            "sourceIPAddress": ip, "eventID": format!("00000000-0000-4000-8000-00000000010{n}")}));
+    }
+    let path = dir.path().join("hostile.json");
+    std::fs::write(
+        &path,
+        serde_json::to_vec(&serde_json::json!({"Records": recs})).unwrap(),
+    )
+    .unwrap();
+    let store = load_paths(&[data("spike.json.gz"), path]);
+    let graph = SessionGraph::build(&store);
+    let ix = BehaviorIndex::build(&store, &graph);
+    let c = Case { store, graph, ix };
+    let (_dir, geo) = geo();
+    let r = report(&c, &geo, &format!("identity:{SSO_ROLE}#sara"));
+    // The extra GetObject inside the scope comes from an invalid address: counted, never placed.
+    assert_eq!(r.increased_volume[0].scope_count, 41);
+    assert_eq!(r.new_geolocations.len(), 1);
+    assert!(r.unplaced_sources.iter().any(|u| u.label == "invalid"));
+    assert_eq!(r.impossible_travel.len(), 1);
+    // Extreme scopes and every profile kind of the loaded data run without panicking.
+    let everything = Scope::new(i64::MIN, i64::MAX);
+    for text in [
+        format!("identity:{SSO_ROLE}#sara"),
+        "account:111122223333".into(),
+        "ip:035.249.253.232".into(),
+        "ip:not an ip".into(),
+        "principal:sara".into(),
+        format!("ua:{}", "A".repeat(100_000)),
+    ] {
+        let p = Profile::parse(&text, &c.store, &c.graph).unwrap();
+        let sel = behavior::select(&p, &c.store, &c.graph, &c.ix).unwrap();
+        for scope in [scope(), everything, Scope::new(-62_135_596_800, 253_402_300_799)] {
+            let _ = behavior::behavior(&sel, &c.store, &c.graph, &c.ix, &geo, scope, &BehaviorConfig::default());
+            let _ = behavior::volume(&sel, &c.store, &c.ix, &geo, scope, &BehaviorConfig::default(), None);
+            let _ = behavior::volume(&sel, &c.store, &c.ix, &geo, scope, &BehaviorConfig::default(), Some(1));
+        }
+    }
+}

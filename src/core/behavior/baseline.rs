@@ -66,7 +66,7 @@ impl Baseline {
     pub fn compute(sel: &Selection, ix: &BehaviorIndex, scope: Scope, cfg: &BehaviorConfig) -> Baseline {
         let from = scope.from.saturating_sub(cfg.baseline_days as i64 * 86_400);
         let first = sel.first_time(ix).filter(|&t| t < scope.from);
-        let days_of_history = first.map_or(0, |t| (scope.from - t) / 86_400);
+        let days_of_history = first.map_or(0, |t| scope.from.saturating_sub(t) / 86_400);
         Baseline {
             window: Scope::new(from, scope.from),
             effective_from: first.map_or(scope.from, |t| t.max(from)),
@@ -92,8 +92,8 @@ impl Baseline {
     /// Number of scope-length windows in the effective baseline (at least 1).
     pub fn windows(&self, scope: Scope) -> u64 {
         let w = scope.seconds().max(1);
-        let span = (self.window.to - self.effective_from).max(0);
-        ((span + w - 1) / w).max(1) as u64
+        let span = self.window.to.saturating_sub(self.effective_from).max(0);
+        (span as u64).div_ceil(w as u64).max(1)
     }
 }
 
@@ -213,7 +213,7 @@ impl Tally {
                 t.ips.add(r.ip, r, in_scope);
                 t.uas.add(r.ua, r, in_scope);
                 if !in_scope && let Some(e) = run.get_mut(api as usize) {
-                    let win = (scope.from - 1 - r.time).div_euclid(w);
+                    let win = scope.from.saturating_sub(1).saturating_sub(r.time).div_euclid(w);
                     if e.0 != win {
                         if e.1 > 0 {
                             *per_window.entry((api, e.0)).or_default() += e.1;

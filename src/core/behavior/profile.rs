@@ -384,3 +384,91 @@ pub fn select<'a>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixed_and_bare_forms_without_data() {
+        let store = Store::default();
+        let graph = SessionGraph::build(&store);
+        let p = |s: &str| Profile::parse(s, &store, &graph);
+        assert_eq!(
+            p("identity:arn:aws:iam::111122223333:role/DemoRole1#sara"),
+            Ok(Profile::SessionIdentity {
+                role_arn: "arn:aws:iam::111122223333:role/DemoRole1".into(),
+                session_name: "sara".into()
+            })
+        );
+        assert_eq!(
+            p("key:AKIALIEXAMPLE0000001"),
+            Ok(Profile::Session {
+                access_key: "AKIALIEXAMPLE0000001".into()
+            })
+        );
+        assert_eq!(
+            p("AKIALIEXAMPLE0000001"),
+            Ok(Profile::Session {
+                access_key: "AKIALIEXAMPLE0000001".into()
+            })
+        );
+        assert_eq!(
+            p("arn:aws:iam::111122223333:role/DemoRole1"),
+            Ok(Profile::Role {
+                arn: "arn:aws:iam::111122223333:role/DemoRole1".into()
+            })
+        );
+        assert_eq!(p("user:li"), Ok(Profile::Origin { principal: "li".into() }));
+        assert_eq!(
+            p(" 2001:db8::1 "),
+            Ok(Profile::Ip {
+                addr: "2001:db8::1".into()
+            })
+        );
+        for bad in [
+            "",
+            "event:x",
+            "case",
+            "identity:no-hash",
+            "AROAX:unknown",
+            "ASIA\u{202e}X",
+            "1111222233334",
+        ] {
+            assert!(p(bad).is_err(), "{bad:?}");
+        }
+        // Every profile names its entity, and the entity parses back to the same profile.
+        for s in [
+            "identity:arn:aws:iam::1:role/R#n",
+            "session:ASIAX",
+            "role:R",
+            "principal:P",
+            "account:1",
+            "ip:1.2.3.4",
+            "ua:curl/8",
+        ] {
+            let prof = p(s).unwrap();
+            assert_eq!(Profile::from_entity(prof.entity()), Ok(prof.clone()), "{s}");
+            assert_eq!(prof.entity().to_string(), s);
+        }
+    }
+
+    #[test]
+    fn selecting_in_an_empty_store_is_an_error_not_a_panic() {
+        let store = Store::default();
+        let graph = SessionGraph::build(&store);
+        let ix = BehaviorIndex::build(&store, &graph);
+        for s in [
+            "identity:arn:aws:iam::1:role/R#n",
+            "session:ASIAX",
+            "role:R",
+            "principal:P",
+            "account:1",
+            "ip:1.2.3.4",
+            "ua:curl/8",
+        ] {
+            let prof = Profile::parse(s, &store, &graph).unwrap();
+            assert!(select(&prof, &store, &graph, &ix).is_err(), "{s}");
+        }
+    }
+}

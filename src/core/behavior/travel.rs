@@ -159,7 +159,7 @@ pub fn impossible_travel(
                 start: point(prev, a),
                 end: point(i, b),
                 distance_km: (km * 10.0).round() / 10.0,
-                hours_between: ((r.time - p.time) as f64 / 3600.0 * 100.0).round() / 100.0,
+                hours_between: (r.time.saturating_sub(p.time) as f64 / 3600.0 * 100.0).round() / 100.0,
                 speed_kmh: kmh.round(),
                 occurrences: 1,
             });

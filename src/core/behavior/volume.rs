@@ -69,12 +69,12 @@ pub fn chart_range(scope: Scope) -> Scope {
 
 /// The automatic bucket for a range.
 pub fn auto_bucket(range: Scope) -> i64 {
-    let span = range.seconds().max(1);
+    let span = range.seconds().max(1) as u64;
     LADDER
         .iter()
         .copied()
-        .find(|b| (span + b - 1) / b <= TARGET_BUCKETS)
-        .unwrap_or_else(|| (span + TARGET_BUCKETS - 1) / TARGET_BUCKETS)
+        .find(|&b| span.div_ceil(b as u64) <= TARGET_BUCKETS as u64)
+        .unwrap_or_else(|| span.div_ceil(TARGET_BUCKETS as u64) as i64)
 }
 
 pub fn series(
@@ -87,7 +87,7 @@ pub fn series(
     let range = chart_range(scope);
     let b = bucket.unwrap_or_else(|| auto_bucket(range)).max(1);
     let from = range.from.div_euclid(b).saturating_mul(b);
-    let n = (range.to.saturating_sub(from) + b - 1) / b;
+    let n = range.to.saturating_sub(from).saturating_add(b - 1) / b;
     if n > MAX_BUCKETS {
         return Err(format!(
             "bucket of {b} s gives {n} buckets over {}..{} (at most {MAX_BUCKETS}); choose a larger --bucket",
@@ -98,19 +98,19 @@ pub fn series(
     let to = from.saturating_add(n.saturating_mul(b));
     let mut buckets: Vec<Bucket> = (0..n)
         .map(|k| {
-            let start = from + k * b;
+            let start = from.saturating_add(k * b);
             Bucket {
                 start: rfc3339(start),
                 success: 0,
                 failure: 0,
-                in_scope: start < scope.to && start + b > scope.from,
+                in_scope: start < scope.to && start.saturating_add(b) > scope.from,
             }
         })
         .collect();
     for part in sel.window(ix.index_at(from), ix.index_at(to)) {
         for &i in part {
             let Some(r) = ix.rows.get(i as usize) else { continue };
-            let Some(bk) = buckets.get_mut(((r.time - from) / b) as usize) else {
+            let Some(bk) = buckets.get_mut((r.time.saturating_sub(from) / b) as usize) else {
                 continue;
             };
             if r.failed() {
@@ -128,7 +128,7 @@ pub fn series(
             .filter(|&&i| ix.rows.get(i as usize).is_some_and(|r| r.failed()))
             .count() as u64;
     }
-    let intervals = (base.window.to - base.effective_from) as f64 / b as f64;
+    let intervals = base.window.to.saturating_sub(base.effective_from) as f64 / b as f64;
     let per = |x: u64| {
         if intervals > 0.0 {
             ((x as f64 / intervals) * 100.0).round() / 100.0
@@ -144,4 +144,38 @@ pub fn series(
         baseline_per_bucket: per(total),
         baseline_failure_per_bucket: per(failed),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_text() {
+        assert_eq!(parse_bucket("1h"), Ok(3600));
+        assert_eq!(parse_bucket("30m"), Ok(1800));
+        assert_eq!(parse_bucket("90"), Ok(90));
+        assert_eq!(parse_bucket("2d"), Ok(172_800));
+        assert_eq!(parse_bucket("1w"), Ok(604_800));
+        for bad in ["", "h", "0m", "-1h", "1y", "99999999999999999999h", "1.5h"] {
+            assert!(parse_bucket(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn automatic_bucket_gives_30_to_60_buckets_for_common_scopes() {
+        for (scope_secs, want) in [(3600, 300), (6 * 3600, 1800), (86_400, 7200), (7 * 86_400, 86_400)] {
+            let r = chart_range(Scope::new(1_793_887_200, 1_793_887_200 + scope_secs));
+            let b = auto_bucket(r);
+            assert_eq!(b, want, "scope {scope_secs}");
+            let n = (r.seconds() as u64).div_ceil(b as u64);
+            assert!((30..=60).contains(&n), "scope {scope_secs}: {n} buckets");
+        }
+        // Beyond the ladder: sized to 60 buckets.
+        let r = Scope::new(0, 400 * 86_400 * 5);
+        assert!((r.seconds() as u64).div_ceil(auto_bucket(r) as u64) <= 60);
+        // Degenerate and extreme scopes do not panic or overflow.
+        assert_eq!(auto_bucket(Scope::new(5, 5)), 60);
+        let _ = chart_range(Scope::new(i64::MIN, i64::MAX));
+    }
 }
