@@ -205,8 +205,7 @@ impl Tally {
         let mut run: Vec<(i64, u64)> = vec![(i64::MIN, 0); ix.apis.len()];
         let mut running: Vec<u32> = Vec::new();
         for part in sel.window(lo, hi) {
-            for &i in part {
-                let Some(r) = ix.rows.get(i as usize) else { continue };
+            part.for_each(ix, |i, r| {
                 let in_scope = i >= mid;
                 let api = r.api_id();
                 t.apis.add(api, r, in_scope);
@@ -224,7 +223,7 @@ impl Tally {
                     }
                     e.1 += 1;
                 }
-            }
+            });
             for api in running.drain(..) {
                 if let Some(e) = run.get_mut(api as usize) {
                     *per_window.entry((api, e.0)).or_default() += e.1;

@@ -174,7 +174,7 @@ pub fn drilldowns(sel: &Selection, store: &Store, ix: &BehaviorIndex, geo: &GeoD
     };
     let mut ips: Vec<Sym> = Vec::new();
     for part in sel.window(lo, hi) {
-        for &i in part {
+        for &i in part.events {
             let (Some(e), Some(r)) = (store.events.get(i as usize), ix.rows.get(i as usize)) else {
                 continue;
             };

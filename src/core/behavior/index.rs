@@ -64,6 +64,11 @@ pub struct BehaviorIndex {
     pub session_origin: Vec<OriginKey>,
     /// Sessions whose chain leads to each origin (parallel to `graph.origins`).
     pub origin_sessions: Vec<Vec<SessionId>>,
+    /// Rows of every session's events copied in session order (`session_rows[session_off[s]..session_off[s+1]]`
+    /// is parallel to `graph.sessions[s].events`): a role's sessions interleave in time, and scanning them through
+    /// `rows` would be one cache miss per event.
+    pub session_rows: Vec<Row>,
+    pub session_off: Vec<usize>,
     /// The first origin with the same principal id (itself when it has none): one principal can appear as several
     /// graph origins (e.g. a SAML user's sign-in records and the Identity Center user that started sessions), and
     /// the travel rule must see one traveller.
@@ -98,6 +103,8 @@ impl BehaviorIndex {
             session_origin: Vec::with_capacity(graph.sessions.len()),
             origin_sessions: vec![Vec::new(); graph.origins.len()],
             origin_canon: Vec::with_capacity(graph.origins.len()),
+            session_rows: Vec::new(),
+            session_off: Vec::with_capacity(graph.sessions.len() + 1),
         };
         let mut first_with: HashMap<Sym, OriginId> = HashMap::new();
         for (o, x) in graph.origins.iter().enumerate() {
@@ -148,6 +155,15 @@ impl BehaviorIndex {
                 ua,
             });
         }
+        ix.session_off.push(0);
+        for sess in &graph.sessions {
+            ix.session_rows.extend(
+                sess.events
+                    .iter()
+                    .map(|&i| ix.rows.get(i as usize).copied().unwrap_or_default()),
+            );
+            ix.session_off.push(ix.session_rows.len());
+        }
         ix.by_ip = by_ip;
         ix.by_ua = by_ua;
         for (i, id) in graph.identities.iter().enumerate() {
@@ -171,6 +187,13 @@ impl BehaviorIndex {
 
     pub fn canon(&self, o: OriginId) -> OriginId {
         self.origin_canon.get(o as usize).copied().unwrap_or(o)
+    }
+
+    /// The session-ordered rows of a session (parallel to its event list).
+    pub fn rows_of_session(&self, s: SessionId) -> Option<&[Row]> {
+        let a = *self.session_off.get(s as usize)?;
+        let b = *self.session_off.get(s as usize + 1)?;
+        self.session_rows.get(a..b)
     }
 
     pub fn ip_id(&self, sym: Sym) -> Option<u32> {

@@ -22,7 +22,7 @@ pub use findinggeo::{FindingLocation, add_finding_locations, finding_locations};
 pub use increase::IncreaseRow;
 pub use index::{BehaviorIndex, OriginKey, Row};
 pub use newbehavior::{ApiRow, AsoRow, GeoRow, UaRow, UnplacedRow};
-pub use profile::{Profile, ProfileJson, Selection, select};
+pub use profile::{Part, Profile, ProfileJson, Selection, select};
 pub use travel::{TravelPoint, TravelRow};
 pub use volume::{Bucket, Series, auto_bucket, chart_range, parse_bucket};
 

@@ -6,7 +6,7 @@
 //! account, long-term key). Nothing is copied, so selecting is O(sessions). A name that matches several distinct
 //! things (a role name in two accounts, two users called `admin`) is an error listing them, never a silent merge.
 
-use super::index::BehaviorIndex;
+use super::index::{BehaviorIndex, Row};
 use crate::core::entity::EntityRef;
 use crate::core::geo::parse_ip;
 use crate::core::graph::{Found, SessionGraph, SessionId};
@@ -160,10 +160,58 @@ fn identity_of_sessions(store: &Store, graph: &SessionGraph, v: &[SessionId], te
     }
 }
 
-/// A profile's events: time-ordered slices of indices into `store.events`, disjoint from each other.
+/// A time-ordered slice of a profile's event indices, with the matching rows when they are stored contiguously
+/// (sessions), else read through `BehaviorIndex::rows`.
+#[derive(Clone, Copy)]
+pub struct Part<'a> {
+    pub events: &'a [u32],
+    pub rows: Option<&'a [Row]>,
+}
+
+impl<'a> Part<'a> {
+    fn list(events: &'a [u32]) -> Part<'a> {
+        Part { events, rows: None }
+    }
+    fn session(graph: &'a SessionGraph, ix: &'a BehaviorIndex, s: SessionId) -> Part<'a> {
+        let events = graph.session(s).events.as_slice();
+        let rows = ix.rows_of_session(s).filter(|r| r.len() == events.len());
+        Part { events, rows }
+    }
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+    /// Narrowed to the event-index range `[lo, hi)`.
+    pub fn window(&self, lo: u32, hi: u32) -> Part<'a> {
+        let a = self.events.partition_point(|&i| i < lo);
+        let b = self.events.partition_point(|&i| i < hi).max(a);
+        Part {
+            events: &self.events[a..b],
+            rows: self.rows.and_then(|r| r.get(a..b)),
+        }
+    }
+    /// Every (event index, row), in time order.
+    #[inline]
+    pub fn for_each(&self, ix: &BehaviorIndex, mut f: impl FnMut(u32, &Row)) {
+        match self.rows {
+            Some(rows) => self.events.iter().zip(rows).for_each(|(&i, r)| f(i, r)),
+            None => {
+                for &i in self.events {
+                    if let Some(r) = ix.rows.get(i as usize) {
+                        f(i, r);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A profile's events: time-ordered parts, disjoint from each other.
 pub struct Selection<'a> {
     pub profile: Profile,
-    pub parts: Vec<&'a [u32]>,
+    pub parts: Vec<Part<'a>>,
     /// Sessions involved (empty for IP, user-agent, account and long-term-key profiles).
     pub sessions: Vec<SessionId>,
     /// One line for people: what was selected.
@@ -181,9 +229,9 @@ pub struct ProfileJson {
     pub events_total: usize,
 }
 
-impl Selection<'_> {
+impl<'a> Selection<'a> {
     pub fn events_total(&self) -> usize {
-        self.parts.iter().map(|p| p.len()).sum()
+        self.parts.iter().map(Part::len).sum()
     }
     pub fn json(&self) -> ProfileJson {
         ProfileJson {
@@ -198,7 +246,7 @@ impl Selection<'_> {
     pub fn first_time(&self, ix: &BehaviorIndex) -> Option<i64> {
         self.parts
             .iter()
-            .filter_map(|p| p.first())
+            .filter_map(|p| p.events.first())
             .min()
             .and_then(|&i| ix.rows.get(i as usize))
             .map(|r| r.time)
@@ -206,18 +254,14 @@ impl Selection<'_> {
     pub fn last_time(&self, ix: &BehaviorIndex) -> Option<i64> {
         self.parts
             .iter()
-            .filter_map(|p| p.last())
+            .filter_map(|p| p.events.last())
             .max()
             .and_then(|&i| ix.rows.get(i as usize))
             .map(|r| r.time)
     }
     /// Each part narrowed to the event-index range `[lo, hi)` (from [`BehaviorIndex::index_at`]).
-    pub fn window(&self, lo: u32, hi: u32) -> impl Iterator<Item = &[u32]> {
-        self.parts.iter().map(move |p| {
-            let a = p.partition_point(|&i| i < lo);
-            let b = p.partition_point(|&i| i < hi).max(a);
-            &p[a..b]
-        })
+    pub fn window(&self, lo: u32, hi: u32) -> impl Iterator<Item = Part<'a>> + '_ {
+        self.parts.iter().map(move |p| p.window(lo, hi))
     }
 }
 
@@ -238,7 +282,7 @@ pub fn select<'a>(
 ) -> Result<Selection<'a>, String> {
     let sessions_sel = |sessions: Vec<SessionId>, description: String| Selection {
         profile: profile.clone(),
-        parts: sessions.iter().map(|&s| graph.session(s).events.as_slice()).collect(),
+        parts: sessions.iter().map(|&s| Part::session(graph, ix, s)).collect(),
         sessions,
         description,
     };
@@ -246,7 +290,7 @@ pub fn select<'a>(
         let list = list.ok_or_else(|| nothing(profile))?;
         Ok(Selection {
             profile: profile.clone(),
-            parts: vec![list.as_slice()],
+            parts: vec![Part::list(list)],
             sessions: Vec::new(),
             description,
         })
@@ -345,14 +389,14 @@ pub fn select<'a>(
             if origins.is_empty() {
                 return Err(nothing(profile));
             }
-            let mut parts: Vec<&'a [u32]> = Vec::new();
+            let mut parts: Vec<Part<'a>> = Vec::new();
             let mut sessions = Vec::new();
             for &o in &origins {
                 if let Some(ev) = graph.origin_events.get(o as usize) {
-                    parts.push(ev.as_slice());
+                    parts.push(Part::list(ev));
                 }
                 for &s in ix.origin_sessions.get(o as usize).into_iter().flatten() {
-                    parts.push(graph.session(s).events.as_slice());
+                    parts.push(Part::session(graph, ix, s));
                     sessions.push(s);
                 }
             }

@@ -102,10 +102,9 @@ pub fn impossible_travel(
     let mut places: HashMap<u32, Option<Place>> = HashMap::new();
     let mut seq: Vec<(OriginKey, u32)> = Vec::new();
     for part in sel.window(lo, hi) {
-        for &i in part {
-            let Some(r) = ix.rows.get(i as usize) else { continue };
+        part.for_each(ix, |i, r| {
             if r.ip == 0 {
-                continue;
+                return;
             }
             let placed = places
                 .entry(r.ip)
@@ -114,7 +113,7 @@ pub fn impossible_travel(
             if placed && let Some(k) = ix.origin_of_event(graph, i) {
                 seq.push((k, i));
             }
-        }
+        });
     }
     seq.sort_unstable();
     let mut rows: Vec<TravelRow> = Vec::new();

@@ -108,25 +108,20 @@ pub fn series(
         })
         .collect();
     for part in sel.window(ix.index_at(from), ix.index_at(to)) {
-        for &i in part {
-            let Some(r) = ix.rows.get(i as usize) else { continue };
-            let Some(bk) = buckets.get_mut((r.time.saturating_sub(from) / b) as usize) else {
-                continue;
-            };
-            if r.failed() {
-                bk.failure += 1;
-            } else {
-                bk.success += 1;
+        part.for_each(ix, |_, r| {
+            if let Some(bk) = buckets.get_mut((r.time.saturating_sub(from) / b) as usize) {
+                if r.failed() {
+                    bk.failure += 1;
+                } else {
+                    bk.success += 1;
+                }
             }
-        }
+        });
     }
     let (mut total, mut failed) = (0u64, 0u64);
     for part in sel.window(ix.index_at(base.effective_from), ix.index_at(base.window.to)) {
         total += part.len() as u64;
-        failed += part
-            .iter()
-            .filter(|&&i| ix.rows.get(i as usize).is_some_and(|r| r.failed()))
-            .count() as u64;
+        part.for_each(ix, |_, r| failed += r.failed() as u64);
     }
     let intervals = base.window.to.saturating_sub(base.effective_from) as f64 / b as f64;
     let per = |x: u64| {
