@@ -140,7 +140,8 @@ impl Sparse {
             touched: Vec::new(),
         }
     }
-    fn get(&mut self, id: u32) -> &mut Acc {
+    /// The accumulator of `id` and its position in `touched`.
+    fn get(&mut self, id: u32) -> (usize, &mut Acc) {
         let i = id as usize;
         if i >= self.slot.len() {
             self.slot.resize(i + 1, 0);
@@ -150,10 +151,10 @@ impl Sparse {
             self.slot[i] = self.touched.len() as u32;
         }
         let at = self.slot[i] as usize - 1;
-        &mut self.touched[at].1
+        (at, &mut self.touched[at].1)
     }
-    fn add(&mut self, id: u32, r: &Row, in_scope: bool) {
-        let a = self.get(id);
+    fn add(&mut self, id: u32, r: &Row, in_scope: bool) -> usize {
+        let (at, a) = self.get(id);
         if in_scope {
             if r.failed() {
                 a.scope_fail += 1;
@@ -166,6 +167,7 @@ impl Sparse {
         }
         a.first = a.first.min(r.time);
         a.last = a.last.max(r.time);
+        at
     }
 }
 
@@ -178,12 +180,114 @@ pub struct WindowStats {
     pub max: u64,
 }
 
+/// Largest windows × APIs matrix counted densely; beyond it (very short scopes) a hash map.
+const DENSE_CELLS: usize = 1 << 22;
+
+/// Calls per (API, window). Window `k` is `[scope.from - (k+1)·w, scope.from - k·w)`. Parts are time-ordered, so
+/// each API keeps a *run* (its current window's bounds and count) and only a window change costs a division and a
+/// write; a part's open runs are flushed when it ends.
+struct WindowCounter {
+    from: i64,
+    w: i64,
+    n_win: usize,
+    /// `[local API][window]` when `n_win · APIs` stays under [`DENSE_CELLS`].
+    dense: Vec<u32>,
+    dense_ok: bool,
+    map: HashMap<(usize, i64), u64>,
+    /// Per local API: (window, its start, its end, calls so far).
+    run: Vec<(i64, i64, i64, u64)>,
+    running: Vec<usize>,
+}
+
+impl WindowCounter {
+    fn new(scope: Scope, n_win: u64, apis: usize) -> WindowCounter {
+        let n_win = n_win as usize;
+        WindowCounter {
+            from: scope.from,
+            w: scope.seconds().max(1),
+            n_win,
+            dense: Vec::new(),
+            dense_ok: n_win.saturating_mul(apis.min(256)) <= DENSE_CELLS,
+            map: HashMap::new(),
+            run: Vec::new(),
+            running: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, local: usize, t: i64) {
+        if local >= self.run.len() {
+            self.run.resize(local + 1, (0, i64::MAX, i64::MIN, 0));
+        }
+        let e = &mut self.run[local];
+        if t >= e.1 && t < e.2 {
+            e.3 += 1;
+            return;
+        }
+        let old = *e;
+        let k = self.from.saturating_sub(1).saturating_sub(t).div_euclid(self.w);
+        let start = self.from.saturating_sub(k.saturating_add(1).saturating_mul(self.w));
+        *e = (k, start, start.saturating_add(self.w), 1);
+        if old.3 > 0 {
+            self.flush(local, old.0, old.3);
+        } else {
+            self.running.push(local);
+        }
+    }
+
+    fn flush(&mut self, local: usize, k: i64, n: u64) {
+        if self.dense_ok && k >= 0 && (k as usize) < self.n_win {
+            let need = (local + 1) * self.n_win;
+            if self.dense.len() < need {
+                self.dense.resize(need, 0);
+            }
+            let cell = &mut self.dense[local * self.n_win + k as usize];
+            *cell = cell.saturating_add(n.min(u32::MAX as u64) as u32);
+        } else {
+            *self.map.entry((local, k)).or_default() += n;
+        }
+    }
+
+    fn end_part(&mut self) {
+        let running = std::mem::take(&mut self.running);
+        for &local in &running {
+            let e = self.run[local];
+            self.flush(local, e.0, e.3);
+            self.run[local] = (0, i64::MAX, i64::MIN, 0);
+        }
+        self.running = running;
+        self.running.clear();
+    }
+
+    /// Window statistics per local API.
+    fn stats(self, apis: usize) -> Vec<WindowStats> {
+        let mut out = vec![WindowStats::default(); apis];
+        if self.n_win > 0 {
+            for (local, row) in self.dense.chunks(self.n_win).enumerate() {
+                if let Some(s) = out.get_mut(local) {
+                    for &c in row.iter().filter(|&&c| c > 0) {
+                        s.active += 1;
+                        s.max = s.max.max(c as u64);
+                    }
+                }
+            }
+        }
+        for ((local, _), n) in self.map {
+            if let Some(s) = out.get_mut(local) {
+                s.active += 1;
+                s.max = s.max.max(n);
+            }
+        }
+        out
+    }
+}
+
 /// Everything counted in one pass over `[baseline start, scope end)`.
 pub struct Tally {
     pub apis: Sparse,
     pub ips: Sparse,
     pub uas: Sparse,
-    /// Dense API id → window statistics.
+    /// Dense API id → window statistics (APIs called in the baseline).
     pub windows: HashMap<u32, WindowStats>,
 }
 
@@ -198,43 +302,25 @@ impl Tally {
             uas: Sparse::new(ix.uas.len()),
             windows: HashMap::new(),
         };
-        let w = scope.seconds().max(1);
-        // Calls per (API, window), flushed when a part's run of one API moves to another window: parts are
-        // time-ordered, so this costs one hash update per run rather than per event.
-        let mut per_window: HashMap<(u32, i64), u64> = HashMap::new();
-        let mut run: Vec<(i64, u64)> = vec![(i64::MIN, 0); ix.apis.len()];
-        let mut running: Vec<u32> = Vec::new();
+        let mut wc = WindowCounter::new(scope, base.windows(scope), ix.apis.len());
         for part in sel.window(lo, hi) {
             part.for_each(ix, |i, r| {
                 let in_scope = i >= mid;
-                let api = r.api_id();
-                t.apis.add(api, r, in_scope);
+                let local = t.apis.add(r.api_id(), r, in_scope);
                 t.ips.add(r.ip, r, in_scope);
                 t.uas.add(r.ua, r, in_scope);
-                if !in_scope && let Some(e) = run.get_mut(api as usize) {
-                    let win = scope.from.saturating_sub(1).saturating_sub(r.time).div_euclid(w);
-                    if e.0 != win {
-                        if e.1 > 0 {
-                            *per_window.entry((api, e.0)).or_default() += e.1;
-                        } else {
-                            running.push(api);
-                        }
-                        *e = (win, 0);
-                    }
-                    e.1 += 1;
+                if !in_scope {
+                    wc.add(local, r.time);
                 }
             });
-            for api in running.drain(..) {
-                if let Some(e) = run.get_mut(api as usize) {
-                    *per_window.entry((api, e.0)).or_default() += e.1;
-                    *e = (i64::MIN, 0);
-                }
-            }
+            wc.end_part();
         }
-        for ((api, _), n) in per_window {
-            let s = t.windows.entry(api).or_default();
-            s.active += 1;
-            s.max = s.max.max(n);
+        for (local, s) in wc.stats(t.apis.touched.len()).into_iter().enumerate() {
+            if s.active > 0
+                && let Some(&(api, _)) = t.apis.touched.get(local)
+            {
+                t.windows.insert(api, s);
+            }
         }
         t
     }
