@@ -3,6 +3,8 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod demo;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "trailhound",
@@ -15,9 +17,22 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// Write the deterministic sample case (CloudTrail tree, digests, findings) to a folder.
+    Demo(demo::DemoArgs),
+}
 
 pub fn main() -> std::process::ExitCode {
-    let _cli = Cli::parse();
-    std::process::ExitCode::SUCCESS
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Command::Demo(args)) => demo::run(args),
+        None => Ok(()),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
