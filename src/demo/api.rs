@@ -162,13 +162,17 @@ fn bucket_for(actor: Actor, rng: &mut Rng) -> &'static str {
         Actor::Instance(_) => "web-app-assets-444455556666",
         Actor::Lambda => "orders-archive-444455556666",
         Actor::Deployer | Actor::Gha => "deploy-artifacts-777788889999",
-        _ => *rng
-            .pick(&[
+        _ => {
+            const BUCKETS: [&str; 3] = [
                 "prod-customer-data",
                 "prod-reports",
                 "web-app-assets-444455556666",
-            ])
-            .unwrap_or(&"prod-reports"),
+            ];
+            BUCKETS
+                .get(rng.below(3) as usize)
+                .copied()
+                .unwrap_or("prod-reports")
+        }
     }
 }
 

@@ -321,7 +321,9 @@ fn ci(p: &mut Planner, budget: usize) {
             }
             let run_id = 6_000_000_000 + p.rng.below(900_000_000);
             let ip = ids::runner_ip(p.rng.next_u64());
-            let t = day * 86_400 + p.rng.range(15 * 3600, 26 * 3600);
+            // Deploys follow the US working day (15:00–02:00 UTC); none spill past the last day of data.
+            let latest = if day == ids::incident_day() { 23 } else { 26 };
+            let t = day * 86_400 + p.rng.range(15 * 3600, latest * 3600);
             let gha = p.assume(NewSession {
                 actor: Actor::Gha,
                 role: &GHA_DEPLOY,
