@@ -1,9 +1,15 @@
 //! The command line: clap definitions and dispatch to headless commands (and, with no subcommand, the TUI).
-//! Every analysis the TUI shows is available here with `--json`.
+//! Every analysis the TUI shows is available here with `--json`; each command's work lives in `cli/<command>.rs`.
 
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
-pub mod demo;
+mod common;
+mod demo;
+mod ingest;
+mod trace;
+
+pub use common::InputArgs;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -20,19 +26,30 @@ pub struct Cli {
 pub enum Command {
     /// Write the deterministic sample case (CloudTrail tree, digests, findings) to a folder.
     Demo(demo::DemoArgs),
+    /// Load CloudTrail logs and findings and print what was ingested (counts, time range, errors).
+    Ingest(ingest::Args),
+    /// Who is behind a session: origin, full chain, sessions it started, its calls.
+    Trace(trace::TraceArgs),
+    /// A role's profile: what assumed it, which roles it assumed, sessions involved.
+    Role(trace::RoleArgs),
 }
 
-pub fn main() -> std::process::ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
-        Some(Command::Demo(args)) => demo::run(args),
-        None => Ok(()),
+    let result = match cli.command {
+        Some(Command::Demo(a)) => demo::run(&a).map(|()| ExitCode::SUCCESS),
+        Some(Command::Ingest(a)) => ingest::run(a),
+        Some(Command::Trace(a)) => trace::run_trace(a),
+        Some(Command::Role(a)) => trace::run_role(a),
+        None => Err(anyhow::anyhow!(
+            "no subcommand given (the terminal UI is not built yet); try --help"
+        )),
     };
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
+            eprintln!("trailhound: {e:#}");
+            ExitCode::from(2)
         }
     }
 }

@@ -29,11 +29,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
         .into_iter()
         .map(|p| {
-            let rel = p
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
             (rel, std::fs::read(&p).unwrap())
         })
         .collect()
@@ -41,9 +37,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .unwrap();
+    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out).unwrap();
     out
 }
 
@@ -56,9 +50,7 @@ fn records(dir: &Path) -> Vec<Value> {
         }
         assert!(rel.ends_with(".json.gz"), "unexpected file {rel}");
         let v: Value = serde_json::from_slice(&gunzip(&bytes)).unwrap();
-        let recs = v["Records"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{rel}: no Records"));
+        let recs = v["Records"].as_array().unwrap_or_else(|| panic!("{rel}: no Records"));
         all.extend(recs.iter().cloned());
     }
     all
@@ -100,10 +92,7 @@ fn committed_sample_is_exactly_what_the_generator_writes() {
         "samples/case files differ from the generator: {differing:?}"
     );
     let size: usize = a.values().map(Vec::len).sum();
-    assert!(
-        size <= 3_000_000,
-        "the sample grew to {size} bytes (limit 3 MB)"
-    );
+    assert!(size <= 3_000_000, "the sample grew to {size} bytes (limit 3 MB)");
 }
 
 #[test]
@@ -142,20 +131,12 @@ fn refuses_to_mix_with_an_earlier_tree_unless_forced() {
 }
 
 fn sample() -> Vec<Value> {
-    records(Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/samples/case"
-    )))
+    records(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case")))
 }
 
 fn one<'a>(recs: &'a [Value], what: &str, pred: impl Fn(&Value) -> bool) -> &'a Value {
     let found: Vec<_> = recs.iter().filter(|r| pred(r)).collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "expected exactly one {what}, found {}",
-        found.len()
-    );
+    assert_eq!(found.len(), 1, "expected exactly one {what}, found {}", found.len());
     found[0]
 }
 
@@ -182,22 +163,14 @@ fn scenario_facts_are_in_the_sample() {
     );
     assert_eq!(s(saml, &["requestParameters", "roleSessionName"]), "sara");
     assert_eq!(
-        s(
-            saml,
-            &["responseElements", "assumedRoleUser", "assumedRoleId"]
-        ),
+        s(saml, &["responseElements", "assumedRoleUser", "assumedRoleId"]),
         "AROAADMINSSOEXAMPLE01:sara"
     );
 
-    let stop = one(&recs, "StopLogging", |r| {
-        s(r, &["eventName"]) == "StopLogging"
-    });
+    let stop = one(&recs, "StopLogging", |r| s(r, &["eventName"]) == "StopLogging");
     assert_eq!(s(stop, &["eventTime"]), "2026-11-05T14:12:07Z");
     assert_eq!(key(stop), "ASIASARAADMIN0000001");
-    assert_eq!(
-        s(stop, &["userIdentity", "principalId"]),
-        "AROAADMINSSOEXAMPLE01:sara"
-    );
+    assert_eq!(s(stop, &["userIdentity", "principalId"]), "AROAADMINSSOEXAMPLE01:sara");
     assert_eq!(
         s(stop, &["requestParameters", "name"]),
         "arn:aws:cloudtrail:us-east-1:111122223333:trail/demo-trail-2"
@@ -215,30 +188,18 @@ fn scenario_facts_are_in_the_sample() {
         "arn:aws:iam::111122223333:role/DemoRole1"
     );
     assert_eq!(
-        s(
-            hop,
-            &["responseElements", "assumedRoleUser", "assumedRoleId"]
-        ),
+        s(hop, &["responseElements", "assumedRoleUser", "assumedRoleId"]),
         "AROADEMOROLE1EXAMPLE:sara"
     );
     assert!(hop["requestParameters"].get("sourceIdentity").is_none());
 
-    let by_demo: Vec<_> = recs
-        .iter()
-        .filter(|r| key(r) == "ASIADEMOROLE10000001")
-        .collect();
+    let by_demo: Vec<_> = recs.iter().filter(|r| key(r) == "ASIADEMOROLE10000001").collect();
     let names: Vec<_> = by_demo
         .iter()
         .map(|r| (s(r, &["eventTime"]), s(r, &["eventName"])))
         .collect();
-    assert!(
-        names.contains(&("2026-11-05T14:25:40Z", "RunInstances")),
-        "{names:?}"
-    );
-    let run = by_demo
-        .iter()
-        .find(|r| s(r, &["eventName"]) == "RunInstances")
-        .unwrap();
+    assert!(names.contains(&("2026-11-05T14:25:40Z", "RunInstances")), "{names:?}");
+    let run = by_demo.iter().find(|r| s(r, &["eventName"]) == "RunInstances").unwrap();
     assert_eq!(s(run, &["requestParameters", "instanceType"]), "t3.xlarge");
     let attach: Vec<_> = by_demo
         .iter()
@@ -261,10 +222,7 @@ fn scenario_facts_are_in_the_sample() {
         .find(|r| s(r, &["eventTime"]) == "2026-11-05T14:33:15Z")
         .unwrap();
     assert!(allowed.get("errorCode").is_none());
-    assert_eq!(
-        s(allowed, &["requestParameters", "roleName"]),
-        "vendor-audit"
-    );
+    assert_eq!(s(allowed, &["requestParameters", "roleName"]), "vendor-audit");
     assert_eq!(
         s(allowed, &["requestParameters", "policyArn"]),
         "arn:aws:iam::aws:policy/ReadOnlyAccess"
@@ -274,29 +232,18 @@ fn scenario_facts_are_in_the_sample() {
         .find(|r| s(r, &["eventName"]) == "UpdateAssumeRolePolicy")
         .unwrap();
     assert_eq!(s(trust, &["eventTime"]), "2026-11-05T14:40:09Z");
-    assert!(
-        s(trust, &["requestParameters", "policyDocument"])
-            .contains("arn:aws:iam::999988887777:root")
-    );
+    assert!(s(trust, &["requestParameters", "policyDocument"]).contains("arn:aws:iam::999988887777:root"));
     assert!(names.contains(&("2026-11-05T14:48:53Z", "DescribeInstances")));
 
     // The vendor's assumption exists once, only in the role owner's logs, caller shown as AWSAccount.
-    let vendor = one(&recs, "vendor assumption", |r| {
-        new_key(r) == "ASIAVENDORAUDIT00001"
-    });
+    let vendor = one(&recs, "vendor assumption", |r| new_key(r) == "ASIAVENDORAUDIT00001");
     assert_eq!(s(vendor, &["eventTime"]), "2026-11-05T16:02:44Z");
     assert_eq!(s(vendor, &["userIdentity", "type"]), "AWSAccount");
     assert_eq!(s(vendor, &["userIdentity", "accountId"]), "999988887777");
-    assert_eq!(
-        s(vendor, &["userIdentity", "principalId"]),
-        "AIDAVENDOREXAMPLE0001"
-    );
+    assert_eq!(s(vendor, &["userIdentity", "principalId"]), "AIDAVENDOREXAMPLE0001");
     assert_eq!(s(vendor, &["recipientAccountId"]), "111122223333");
     assert_eq!(s(vendor, &["sourceIPAddress"]), "203.0.113.77");
-    let vendor_calls: Vec<_> = recs
-        .iter()
-        .filter(|r| key(r) == "ASIAVENDORAUDIT00001")
-        .collect();
+    let vendor_calls: Vec<_> = recs.iter().filter(|r| key(r) == "ASIAVENDORAUDIT00001").collect();
     let gets = vendor_calls
         .iter()
         .filter(|r| s(r, &["eventName"]) == "GetObject")
@@ -330,8 +277,7 @@ fn sara_demo_role_baseline_only_describes_instances() {
     let demo_sara: Vec<_> = recs
         .iter()
         .filter(|r| {
-            s(r, &["userIdentity", "principalId"]) == "AROADEMOROLE1EXAMPLE:sara"
-                && s(r, &["eventTime"]) < "2026-11-05"
+            s(r, &["userIdentity", "principalId"]) == "AROADEMOROLE1EXAMPLE:sara" && s(r, &["eventTime"]) < "2026-11-05"
         })
         .collect();
     assert!(
@@ -339,15 +285,8 @@ fn sara_demo_role_baseline_only_describes_instances() {
         "sara should hop into DemoRole1 about twice a week, found {} calls",
         demo_sara.len()
     );
-    assert!(
-        demo_sara
-            .iter()
-            .all(|r| s(r, &["eventName"]) == "DescribeInstances")
-    );
-    let days: HashSet<_> = demo_sara
-        .iter()
-        .map(|r| &s(r, &["eventTime"])[..10])
-        .collect();
+    assert!(demo_sara.iter().all(|r| s(r, &["eventName"]) == "DescribeInstances"));
+    let days: HashSet<_> = demo_sara.iter().map(|r| &s(r, &["eventTime"])[..10]).collect();
     assert!(days.len() >= 8);
 }
 
@@ -421,12 +360,7 @@ fn assert_keys_link(recs: &[Value]) {
             .iter()
             .map(|r| r["sharedEventID"].as_str().unwrap_or(s(r, &["eventID"])))
             .collect();
-        assert_eq!(
-            actions.len(),
-            1,
-            "key {k} issued by {} assumptions",
-            actions.len()
-        );
+        assert_eq!(actions.len(), 1, "key {k} issued by {} assumptions", actions.len());
     }
     let mut used = 0;
     for r in recs {
@@ -442,8 +376,7 @@ fn assert_keys_link(recs: &[Value]) {
         used += 1;
         let a = issued
             .get(k)
-            .unwrap_or_else(|| panic!("key {k} used by {} but never issued", s(r, &["eventName"])))
-            [0];
+            .unwrap_or_else(|| panic!("key {k} used by {} but never issued", s(r, &["eventName"])))[0];
         assert_eq!(
             s(ui, &["sessionContext", "attributes", "creationDate"]),
             s(a, &["eventTime"]),
@@ -500,10 +433,7 @@ fn records_are_complete_and_varied() {
         }
         assert!(r["readOnly"].is_boolean() && r["managementEvent"].is_boolean());
         assert_eq!(s(r, &["eventVersion"]), "1.09");
-        assert!(
-            ids.insert(s(r, &["eventID"]).to_string()),
-            "duplicate eventID"
-        );
+        assert!(ids.insert(s(r, &["eventID"]).to_string()), "duplicate eventID");
         let id = s(r, &["eventID"]);
         assert!(
             id.len() == 36
@@ -518,9 +448,7 @@ fn records_are_complete_and_varied() {
                 "failed call with responseElements: {r}"
             );
         }
-        if s(r, &["eventSource"]) == "sts.amazonaws.com"
-            && s(r, &["eventName"]).starts_with("AssumeRole")
-        {
+        if s(r, &["eventSource"]) == "sts.amazonaws.com" && s(r, &["eventName"]).starts_with("AssumeRole") {
             assert!(r["resources"].is_array());
         }
     }
@@ -534,10 +462,7 @@ fn records_are_complete_and_varied() {
         .iter()
         .filter(|r| s(r, &["eventName"]) == "AssumeRole" && s(r, &["errorCode"]) == "AccessDenied")
         .count();
-    assert!(
-        (3..=20).contains(&denied),
-        "failed AssumeRole attempts: {denied}"
-    );
+    assert!((3..=20).contains(&denied), "failed AssumeRole attempts: {denied}");
     let count = |name: &str| recs.iter().filter(|r| s(r, &["eventName"]) == name).count();
     for name in [
         "ConsoleLogin",
@@ -549,15 +474,9 @@ fn records_are_complete_and_varied() {
     ] {
         assert!(count(name) > 0, "no {name} records");
     }
-    assert!(
-        recs.iter()
-            .any(|r| s(r, &["eventType"]) == "AwsServiceEvent")
-    );
-    assert!(
-        recs.iter()
-            .any(|r| s(r, &["userIdentity", "type"]) == "AWSService"
-                && s(r, &["userIdentity", "invokedBy"]) == "ec2.amazonaws.com")
-    );
+    assert!(recs.iter().any(|r| s(r, &["eventType"]) == "AwsServiceEvent"));
+    assert!(recs.iter().any(|r| s(r, &["userIdentity", "type"]) == "AWSService"
+        && s(r, &["userIdentity", "invokedBy"]) == "ec2.amazonaws.com"));
     let li = recs
         .iter()
         .filter(|r| s(r, &["userIdentity", "accessKeyId"]) == "AKIALIEXAMPLE0000001")
@@ -565,28 +484,17 @@ fn records_are_complete_and_varied() {
     assert!(li > 10);
     let regions: HashSet<_> = recs.iter().map(|r| s(r, &["awsRegion"])).collect();
     assert_eq!(regions.len(), 3);
-    let ro = recs
-        .iter()
-        .filter(|r| r["readOnly"] == Value::Bool(true))
-        .count();
+    let ro = recs.iter().filter(|r| r["readOnly"] == Value::Bool(true)).count();
     assert!(ro > recs.len() / 5 && ro < recs.len() * 4 / 5);
 }
 
 #[test]
 fn findings_and_digests_parse() {
     let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case"));
-    let gd: Value =
-        serde_json::from_slice(&std::fs::read(root.join("findings/guardduty.json")).unwrap())
-            .unwrap();
+    let gd: Value = serde_json::from_slice(&std::fs::read(root.join("findings/guardduty.json")).unwrap()).unwrap();
     let f = gd["findings"].as_array().unwrap();
-    let stop = f
-        .iter()
-        .find(|x| s(x, &["id"]) == demo::STOP_LOGGING_FINDING)
-        .unwrap();
-    assert_eq!(
-        s(stop, &["type"]),
-        "Stealth:IAMUser/CloudTrailLoggingDisabled"
-    );
+    let stop = f.iter().find(|x| s(x, &["id"]) == demo::STOP_LOGGING_FINDING).unwrap();
+    assert_eq!(s(stop, &["type"]), "Stealth:IAMUser/CloudTrailLoggingDisabled");
     assert_eq!(stop["severity"].as_f64(), Some(2.0));
     assert_eq!(
         s(stop, &["resource", "accessKeyDetails", "accessKeyId"]),
@@ -596,14 +504,8 @@ fn findings_and_digests_parse() {
         s(stop, &["resource", "accessKeyDetails", "principalId"]),
         "AROAADMINSSOEXAMPLE01:sara"
     );
-    assert_eq!(
-        s(stop, &["service", "eventFirstSeen"]),
-        "2026-11-05T14:12:07.000Z"
-    );
-    assert_eq!(
-        s(stop, &["service", "eventLastSeen"]),
-        "2026-11-05T14:48:53.000Z"
-    );
+    assert_eq!(s(stop, &["service", "eventFirstSeen"]), "2026-11-05T14:12:07.000Z");
+    assert_eq!(s(stop, &["service", "eventLastSeen"]), "2026-11-05T14:48:53.000Z");
     assert_eq!(
         s(
             stop,
@@ -617,24 +519,14 @@ fn findings_and_digests_parse() {
         ),
         "198.51.100.23"
     );
-    assert!(
-        f.iter()
-            .any(|x| s(x, &["type"]) == "Recon:IAMUser/MaliciousIPCaller")
-    );
+    assert!(f.iter().any(|x| s(x, &["type"]) == "Recon:IAMUser/MaliciousIPCaller"));
     assert!(f.len() >= 4);
 
     let aa: Value =
-        serde_json::from_slice(&std::fs::read(root.join("findings/access-analyzer.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&std::fs::read(root.join("findings/access-analyzer.json")).unwrap()).unwrap();
     let a = aa["findings"].as_array().unwrap();
-    let vendor = a
-        .iter()
-        .find(|x| s(x, &["id"]) == demo::VENDOR_AA_FINDING)
-        .unwrap();
-    assert_eq!(
-        s(vendor, &["resource"]),
-        "arn:aws:iam::111122223333:role/vendor-audit"
-    );
+    let vendor = a.iter().find(|x| s(x, &["id"]) == demo::VENDOR_AA_FINDING).unwrap();
+    assert_eq!(s(vendor, &["resource"]), "arn:aws:iam::111122223333:role/vendor-audit");
     assert_eq!(s(vendor, &["principal", "AWS"]), "999988887777");
     assert_eq!(s(vendor, &["status"]), "ACTIVE");
     assert_eq!(s(vendor, &["createdAt"]), "2026-11-05T14:41:30Z");
@@ -647,15 +539,9 @@ fn findings_and_digests_parse() {
     assert!(digests.len() >= 3);
     for (rel, bytes) in digests {
         let d: Value = serde_json::from_slice(&gunzip(&bytes)).unwrap();
-        assert!(
-            d["digestStartTime"].is_string() && d["logFiles"].is_array(),
-            "{rel}"
-        );
+        assert!(d["digestStartTime"].is_string() && d["logFiles"].is_array(), "{rel}");
         for lf in d["logFiles"].as_array().unwrap() {
-            assert!(
-                root.join(s(lf, &["s3Object"])).is_file(),
-                "{rel} lists a missing file"
-            );
+            assert!(root.join(s(lf, &["s3Object"])).is_file(), "{rel} lists a missing file");
         }
     }
 }

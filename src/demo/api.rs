@@ -40,9 +40,7 @@ impl Api {
     pub fn source(self) -> &'static str {
         use Api::*;
         match self {
-            DescribeInstances | RunInstances | DescribeSecurityGroups | DescribeVolumes => {
-                "ec2.amazonaws.com"
-            }
+            DescribeInstances | RunInstances | DescribeSecurityGroups | DescribeVolumes => "ec2.amazonaws.com",
             ListBuckets | GetObject | PutObject => "s3.amazonaws.com",
             DescribeTrails | LookupEvents | StopLogging => "cloudtrail.amazonaws.com",
             GetCallerIdentity => "sts.amazonaws.com",
@@ -50,9 +48,7 @@ impl Api {
             FilterLogEvents => "logs.amazonaws.com",
             GetParameter => "ssm.amazonaws.com",
             Decrypt => "kms.amazonaws.com",
-            DescribeStacks | CreateChangeSet | ExecuteChangeSet | DescribeStackEvents => {
-                "cloudformation.amazonaws.com"
-            }
+            DescribeStacks | CreateChangeSet | ExecuteChangeSet | DescribeStackEvents => "cloudformation.amazonaws.com",
             UpdateFunctionCode | GetFunction | ListFunctions => "lambda.amazonaws.com",
         }
     }
@@ -163,15 +159,8 @@ fn bucket_for(actor: Actor, rng: &mut Rng) -> &'static str {
         Actor::Lambda => "orders-archive-444455556666",
         Actor::Deployer | Actor::Gha => "deploy-artifacts-777788889999",
         _ => {
-            const BUCKETS: [&str; 3] = [
-                "prod-customer-data",
-                "prod-reports",
-                "web-app-assets-444455556666",
-            ];
-            BUCKETS
-                .get(rng.below(3) as usize)
-                .copied()
-                .unwrap_or("prod-reports")
+            const BUCKETS: [&str; 3] = ["prod-customer-data", "prod-reports", "web-app-assets-444455556666"];
+            BUCKETS.get(rng.below(3) as usize).copied().unwrap_or("prod-reports")
         }
     }
 }
@@ -254,17 +243,11 @@ pub fn payload(api: Api, variant: u8, s: &Session, region: &str, t: i64, rng: &m
         ),
         Api::AttachRolePolicy => {
             let (role, policy) = if variant == 0 {
-                (
-                    DEMO_ROLE1.name,
-                    "arn:aws:iam::aws:policy/AdministratorAccess",
-                )
+                (DEMO_ROLE1.name, "arn:aws:iam::aws:policy/AdministratorAccess")
             } else {
                 (VENDOR_AUDIT.name, "arn:aws:iam::aws:policy/ReadOnlyAccess")
             };
-            none(
-                json!({"roleName": role, "policyArn": policy}),
-                format!("role {role}"),
-            )
+            none(json!({"roleName": role, "policyArn": policy}), format!("role {role}"))
         }
         Api::UpdateAssumeRolePolicy => {
             let doc = format!(

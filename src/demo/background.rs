@@ -51,18 +51,9 @@ fn days() -> std::ops::RangeInclusive<i64> {
 
 /// Call `day_fn(planner, day, day_budget)` for every day with the budget split by day weight; a day's unused
 /// budget rolls over to the next.
-fn spread(
-    p: &mut Planner,
-    budget: usize,
-    weekend: f64,
-    mut day_fn: impl FnMut(&mut Planner, i64, usize),
-) {
+fn spread(p: &mut Planner, budget: usize, weekend: f64, mut day_fn: impl FnMut(&mut Planner, i64, usize)) {
     let weight = |d: i64| {
-        if ids::is_business_day(d) {
-            1.0
-        } else {
-            weekend
-        }
+        if ids::is_business_day(d) { 1.0 } else { weekend }
     };
     let total: f64 = days().map(weight).sum();
     let start = p.count();
@@ -109,8 +100,7 @@ fn people(p: &mut Planner, budget: usize) {
                     (Actor::Engineer(n), name, ids::engineer_ip(n))
                 }
             };
-            let t =
-                day * 86_400 + p.rng.range(8 * 3600, 11 * 3600) - ids::pacific_offset(day) * 3600;
+            let t = day * 86_400 + p.rng.range(8 * 3600, 11 * 3600) - ids::pacific_offset(day) * 3600;
             let role = if p.rng.chance(0.5) {
                 &ids::RO_SSO_PROD
             } else {
@@ -162,8 +152,7 @@ fn li(p: &mut Planner, budget: usize) {
     let mut denied_once = false;
     spread(p, budget, 0.05, |p, day, b| {
         let end = p.count() + b;
-        let mut t =
-            day * 86_400 + p.rng.range(9 * 3600, 11 * 3600) - ids::pacific_offset(day) * 3600;
+        let mut t = day * 86_400 + p.rng.range(9 * 3600, 11 * 3600) - ids::pacific_offset(day) * 3600;
         if b >= 8 && p.rng.chance(0.4) {
             let dev = ids::account_index(ids::DEV);
             p.push(t, dev, ids::US_EAST_1, What::ConsoleLogin { s: user });
@@ -204,9 +193,7 @@ fn li(p: &mut Planner, budget: usize) {
                 p.call(sw, t, api);
             }
         }
-        let calls = end
-            .saturating_sub(p.count())
-            .min(p.rng.range(5, 30) as usize);
+        let calls = end.saturating_sub(p.count()).min(p.rng.range(5, 30) as usize);
         for _ in 0..calls {
             t += p.rng.range(30, 1800);
             let api = [

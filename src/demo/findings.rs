@@ -18,16 +18,7 @@ fn ms(t: i64, millis: u32) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn remote_ip(
-    ip: &str,
-    city: &str,
-    country: &str,
-    code: &str,
-    lat: f64,
-    lon: f64,
-    asn: &str,
-    org: &str,
-) -> Value {
+fn remote_ip(ip: &str, city: &str, country: &str, code: &str, lat: f64, lon: f64, asn: &str, org: &str) -> Value {
     json!({
         "ipAddressV4": ip,
         "city": {"cityName": city},
@@ -37,15 +28,7 @@ fn remote_ip(
     })
 }
 
-fn envelope(
-    account: &str,
-    region: &str,
-    id: &str,
-    ty: &str,
-    severity: f64,
-    title: &str,
-    description: String,
-) -> Value {
+fn envelope(account: &str, region: &str, id: &str, ty: &str, severity: f64, title: &str, description: String) -> Value {
     json!({
         "accountId": account,
         "arn": format!("arn:aws:guardduty:{region}:{account}:detector/{DETECTOR}/finding/{id}"),
@@ -119,8 +102,8 @@ pub fn guardduty(p: &Planner) -> Value {
         "count": 1,
     });
 
-    let (first, last) = observed(p, ids::VENDOR_KEY)
-        .unwrap_or((at(2026, 11, 5, 16, 3, 15), at(2026, 11, 5, 16, 16, 0)));
+    let (first, last) =
+        observed(p, ids::VENDOR_KEY).unwrap_or((at(2026, 11, 5, 16, 3, 15), at(2026, 11, 5, 16, 16, 0)));
     let mut recon = envelope(
         ids::PROD,
         "us-east-1",
@@ -169,8 +152,7 @@ pub fn guardduty(p: &Planner) -> Value {
         "Policy:IAMUser/RootCredentialUsage",
         2.0,
         "API GetAccountSummary was invoked using root credentials.",
-        "API GetAccountSummary was invoked using root credentials from IP address 198.51.100.45."
-            .into(),
+        "API GetAccountSummary was invoked using root credentials from IP address 198.51.100.45.".into(),
     );
     root["createdAt"] = json!(ms(at(2026, 10, 2, 17, 41, 12), 220));
     root["updatedAt"] = json!(ms(at(2026, 10, 2, 17, 41, 12), 220));
@@ -182,7 +164,7 @@ pub fn guardduty(p: &Planner) -> Value {
             "api": "GetAccountSummary",
             "serviceName": "iam.amazonaws.com",
             "callerType": "Remote IP",
-            "remoteIpDetails": remote_ip(ids::LI_IP, "Seattle", "United States", "US", 47.61, -122.33, "64501", "Example Residential ISP"),
+            "remoteIpDetails": remote_ip(ids::LI_IP, "Seattle", "United States", "US", 47.61, -122.33, "64504", "Example Metro Fiber"),
             "affectedResources": {},
         }},
         "resourceRole": "TARGET",

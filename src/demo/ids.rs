@@ -21,8 +21,7 @@ pub fn account_index(account: &str) -> u8 {
 
 pub const TRAIL_BUCKET: &str = "aws-cloudtrail-logs-o-demo1234567";
 pub const DEMO_TRAIL_2: &str = "arn:aws:cloudtrail:us-east-1:111122223333:trail/demo-trail-2";
-pub const SSO_PROVIDER: &str =
-    "arn:aws:iam::111122223333:saml-provider/AWSSSO_1a2b3c4d5e6f7a8b_DO_NOT_DELETE";
+pub const SSO_PROVIDER: &str = "arn:aws:iam::111122223333:saml-provider/AWSSSO_1a2b3c4d5e6f7a8b_DO_NOT_DELETE";
 pub const SSO_NAME_QUALIFIER: &str = "c2FyYWRlbW9pZGNlbnRlcg0K1a2b3c4=";
 pub const IDC_STORE: &str = "d-9067230c03";
 pub const GH_SUBJECT: &str = "repo:example/shop:ref:refs/heads/main";
@@ -38,16 +37,10 @@ pub struct RoleDef {
 
 impl RoleDef {
     pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:iam::{}:role{}{}",
-            self.account, self.path, self.name
-        )
+        format!("arn:aws:iam::{}:role{}{}", self.account, self.path, self.name)
     }
     pub fn session_arn(&self, session: &str) -> String {
-        format!(
-            "arn:aws:sts::{}:assumed-role/{}/{}",
-            self.account, self.name, session
-        )
+        format!("arn:aws:sts::{}:assumed-role/{}/{}", self.account, self.name, session)
     }
 }
 
@@ -169,18 +162,18 @@ pub fn instance_ip(n: u16) -> String {
 
 // User agents.
 pub const UA_CLI: &str = "aws-cli/2.15.30 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off";
-pub const UA_CLI_ALEX: &str =
-    "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0-1016-aws exe/x86_64.ubuntu.22 prompt/off";
+pub const UA_CLI_ALEX: &str = "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0-1016-aws exe/x86_64.ubuntu.22 prompt/off";
 pub const UA_BROWSER: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0.0.0 Safari/537.36";
-pub const UA_BROWSER_LI: &str =
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:119.0) Gecko/20100101 Firefox/119.0";
+pub const UA_BROWSER_LI: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:119.0) Gecko/20100101 Firefox/119.0";
 pub const UA_INTERNAL: &str = "AWS Internal";
 pub const UA_SIGNIN: &str = "signin.amazonaws.com";
 pub const UA_PYTHON_REQUESTS: &str = "python-requests/2.31.0";
 pub const UA_BOTO3: &str = "Boto3/1.34.51 md/Botocore#1.34.51 ua/2.0 os/linux#6.1.77 md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.51";
 pub const UA_JAVA_SDK: &str = "aws-sdk-java/2.25.11 Linux/6.1.79-99.164.amzn2023.x86_64 OpenJDK_64-Bit_Server_VM/17.0.10+7-LTS Java/17.0.10 vendor/Amazon.com_Inc. md/internal exec-env/AWS_ECS_EC2 io/sync http/Apache cfg/retry-mode/legacy";
-pub const UA_LAMBDA: &str = "aws-sdk-nodejs/3.515.0 linux/v20.11.1 exec-env/AWS_Lambda_nodejs20.x lang/js md/nodejs#20.11.1 api/s3#3.515.0";
-pub const UA_GHA: &str = "aws-sdk-nodejs/3.515.0 linux/v20.11.1 configure-aws-credentials-for-github-actions lang/js md/nodejs#20.11.1";
+pub const UA_LAMBDA: &str =
+    "aws-sdk-nodejs/3.515.0 linux/v20.11.1 exec-env/AWS_Lambda_nodejs20.x lang/js md/nodejs#20.11.1 api/s3#3.515.0";
+pub const UA_GHA: &str =
+    "aws-sdk-nodejs/3.515.0 linux/v20.11.1 configure-aws-credentials-for-github-actions lang/js md/nodejs#20.11.1";
 pub const UA_GHA_DEPLOY: &str = "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0-1016-azure exe/x86_64.ubuntu.22 prompt/off command/cloudformation.deploy";
 
 /// Epoch seconds of a UTC civil time.
@@ -202,9 +195,5 @@ pub fn is_business_day(day: i64) -> bool {
 }
 /// UTC offset of the US Pacific coast in hours (daylight time ends 2026-11-01).
 pub fn pacific_offset(day: i64) -> i64 {
-    if day < days_from_civil(2026, 11, 1) {
-        -7
-    } else {
-        -8
-    }
+    if day < days_from_civil(2026, 11, 1) { -7 } else { -8 }
 }

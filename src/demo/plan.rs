@@ -258,14 +258,7 @@ impl Planner {
     }
 
     /// A long-term IAM user "session" (no assumption record).
-    pub fn long_term(
-        &mut self,
-        actor: Actor,
-        name: &str,
-        key: &str,
-        ip: &str,
-        ua: &'static str,
-    ) -> u32 {
+    pub fn long_term(&mut self, actor: Actor, name: &str, key: &str, ip: &str, ua: &'static str) -> u32 {
         let idx = self.sessions.len() as u32;
         let token = self.rng.next_u64();
         self.sessions.push(Session {
@@ -304,14 +297,7 @@ impl Planner {
             .map(|x| (ids::account_index(x.account()), x.region))
             .unwrap_or((0, 0));
         // IAM and the global STS endpoint log in us-east-1.
-        (
-            account,
-            if api.is_global() {
-                ids::US_EAST_1
-            } else {
-                region
-            },
-        )
+        (account, if api.is_global() { ids::US_EAST_1 } else { region })
     }
 
     /// A call signed by session `s`, failing at the background error rate.
@@ -323,17 +309,7 @@ impl Planner {
     /// A call with a fixed variant and outcome (the story's records).
     pub fn call_exact(&mut self, s: u32, t: i64, api: Api, variant: u8, fail: bool) {
         let (account, region) = self.session_place(s, api);
-        self.push(
-            t,
-            account,
-            region,
-            What::Call {
-                s,
-                api,
-                variant,
-                fail,
-            },
-        );
+        self.push(t, account, region, What::Call { s, api, variant, fail });
     }
 
     /// A call in an explicit region (sessions that work in several regions).

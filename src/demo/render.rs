@@ -7,23 +7,15 @@ use super::api::{self, Api};
 use super::clock;
 use super::ids::{self, ACCOUNTS, REGIONS};
 use super::plan::{Actor, Caller, ServiceKind, Session, Side, Spec, What};
-use super::record::{
-    Attributes, Record, Resource, SessionContext, SessionIssuer, UserIdentity, tls,
-};
+use super::record::{Attributes, Record, Resource, SessionContext, SessionIssuer, UserIdentity, tls};
 use super::rng::{B64, Rng};
 
 fn base(spec: &Spec, rng: &mut Rng) -> Record {
-    let account = ACCOUNTS
-        .get(spec.account as usize)
-        .copied()
-        .unwrap_or(ids::PROD);
+    let account = ACCOUNTS.get(spec.account as usize).copied().unwrap_or(ids::PROD);
     Record {
         event_version: "1.09",
         event_time: clock::iso(spec.time),
-        aws_region: REGIONS
-            .get(spec.region as usize)
-            .copied()
-            .unwrap_or("us-east-1"),
+        aws_region: REGIONS.get(spec.region as usize).copied().unwrap_or("us-east-1"),
         request_id: Some(rng.uuid()),
         event_id: rng.uuid(),
         event_type: "AwsApiCall",
@@ -108,8 +100,7 @@ pub fn render(spec: &Spec, sessions: &[Session], rng: &mut Rng) -> Option<Record
                 session_arn(s),
                 role.arn()
             ));
-            r.request_parameters =
-                json!({"roleArn": role.arn(), "roleSessionName": s.name, "durationSeconds": 3600});
+            r.request_parameters = json!({"roleArn": role.arn(), "roleSessionName": s.name, "durationSeconds": 3600});
             r.read_only = true;
             r.resources = Some(vec![Resource {
                 account_id: Some(role.account),
@@ -119,12 +110,7 @@ pub fn render(spec: &Spec, sessions: &[Session], rng: &mut Rng) -> Option<Record
             r.tls_details = tls("sts.amazonaws.com".into());
             r
         }
-        What::Call {
-            s,
-            api,
-            variant,
-            fail,
-        } => call(spec, get(s)?, api, variant, fail, rng),
+        What::Call { s, api, variant, fail } => call(spec, get(s)?, api, variant, fail, rng),
         What::SignIn { s, step } => sign_in(spec, get(s)?, step, rng),
         What::ConsoleLogin { s } => {
             let s = get(s)?;
@@ -332,8 +318,7 @@ fn call(spec: &Spec, s: &Session, api: Api, variant: u8, fail: bool, rng: &mut R
     r.user_agent = match s.actor {
         // sara's admin session mixes CLI and console use; her DemoRole1 hops are always the CLI.
         Actor::Sara if s.role.is_some_and(|ro| ro.name != ids::DEMO_ROLE1.name) => {
-            [ids::UA_CLI, ids::UA_CLI, ids::UA_BROWSER, ids::UA_INTERNAL][rng.below(4) as usize]
-                .into()
+            [ids::UA_CLI, ids::UA_CLI, ids::UA_BROWSER, ids::UA_INTERNAL][rng.below(4) as usize].into()
         }
         _ => s.ua.into(),
     };
@@ -348,10 +333,7 @@ fn call(spec: &Spec, s: &Session, api: Api, variant: u8, fail: bool, rng: &mut R
     } else {
         r.response_elements = p.response;
     }
-    let bucket = p.request["bucketName"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let bucket = p.request["bucketName"].as_str().unwrap_or_default().to_string();
     r.request_parameters = p.request;
     r.read_only = api.read_only();
     if api.is_data_event() {
@@ -402,11 +384,7 @@ fn sign_in(spec: &Spec, s: &Session, step: u8, rng: &mut Rng) -> Record {
     let user_id = format!("{}.{}", ids::IDC_STORE, Rng::new(ids_hash(&s.name)).uuid());
     r.user_identity = UserIdentity {
         kind: Some("Unknown"),
-        principal_id: Some(if step == 3 {
-            user_id
-        } else {
-            account.to_string()
-        }),
+        principal_id: Some(if step == 3 { user_id } else { account.to_string() }),
         arn: (step < 3).then(String::new),
         account_id: Some(account),
         access_key_id: (step < 3).then(String::new),
@@ -481,7 +459,8 @@ fn service(spec: &Spec, kind: ServiceKind, rng: &mut Rng) -> Record {
             if matches!(kind, ServiceKind::TrailBucketAcl) {
                 r.event_name = "GetBucketAcl";
                 r.read_only = true;
-                r.request_parameters = json!({"bucketName": bucket, "Host": format!("{bucket}.s3.amazonaws.com"), "acl": ""});
+                r.request_parameters =
+                    json!({"bucketName": bucket, "Host": format!("{bucket}.s3.amazonaws.com"), "acl": ""});
                 r.resources = Some(vec![bucket_res]);
             } else {
                 let region = r.aws_region;

@@ -39,12 +39,7 @@ fn sara_signs_in(p: &mut Planner, t: i64, ip: &str, key: Option<&'static str>) -
 pub fn sign_in_steps(p: &mut Planner, s: u32, t: i64) {
     let account = ids::account_index(ids::PROD);
     for (step, before) in [(0u8, 52), (1, 41), (2, 41), (3, 6)] {
-        p.push(
-            t - before,
-            account,
-            ids::US_EAST_1,
-            What::SignIn { s, step },
-        );
+        p.push(t - before, account, ids::US_EAST_1, What::SignIn { s, step });
     }
 }
 
@@ -97,33 +92,10 @@ pub fn sara_baseline(p: &mut Planner) {
 /// 2026-11-05: StopLogging, the hop into DemoRole1, the denied and allowed policy writes, the trust change.
 pub fn incident(p: &mut Planner) {
     let home = ids::SARA_HOME_IPS[0];
-    let admin = sara_signs_in(
-        p,
-        at(2026, 11, 5, 14, 5, 12),
-        home,
-        Some(ids::SARA_INCIDENT_KEY),
-    );
-    p.call_exact(
-        admin,
-        at(2026, 11, 5, 14, 5, 40),
-        Api::GetCallerIdentity,
-        0,
-        false,
-    );
-    p.call_exact(
-        admin,
-        at(2026, 11, 5, 14, 9, 55),
-        Api::DescribeTrails,
-        0,
-        false,
-    );
-    p.call_exact(
-        admin,
-        at(2026, 11, 5, 14, 12, 7),
-        Api::StopLogging,
-        0,
-        false,
-    );
+    let admin = sara_signs_in(p, at(2026, 11, 5, 14, 5, 12), home, Some(ids::SARA_INCIDENT_KEY));
+    p.call_exact(admin, at(2026, 11, 5, 14, 5, 40), Api::GetCallerIdentity, 0, false);
+    p.call_exact(admin, at(2026, 11, 5, 14, 9, 55), Api::DescribeTrails, 0, false);
+    p.call_exact(admin, at(2026, 11, 5, 14, 12, 7), Api::StopLogging, 0, false);
     let demo = p.assume(NewSession {
         actor: Actor::Sara,
         role: &DEMO_ROLE1,
@@ -137,48 +109,12 @@ pub fn incident(p: &mut Planner) {
         source_identity: None,
         key: Some(ids::DEMO_ROLE1_INCIDENT_KEY),
     });
-    p.call_exact(
-        demo,
-        at(2026, 11, 5, 14, 22, 4),
-        Api::DescribeInstances,
-        0,
-        false,
-    );
-    p.call_exact(
-        demo,
-        at(2026, 11, 5, 14, 25, 40),
-        Api::RunInstances,
-        0,
-        false,
-    );
-    p.call_exact(
-        demo,
-        at(2026, 11, 5, 14, 31, 2),
-        Api::AttachRolePolicy,
-        0,
-        true,
-    );
-    p.call_exact(
-        demo,
-        at(2026, 11, 5, 14, 33, 15),
-        Api::AttachRolePolicy,
-        1,
-        false,
-    );
-    p.call_exact(
-        demo,
-        at(2026, 11, 5, 14, 40, 9),
-        Api::UpdateAssumeRolePolicy,
-        0,
-        false,
-    );
-    p.call_exact(
-        demo,
-        at(2026, 11, 5, 14, 48, 53),
-        Api::DescribeInstances,
-        0,
-        false,
-    );
+    p.call_exact(demo, at(2026, 11, 5, 14, 22, 4), Api::DescribeInstances, 0, false);
+    p.call_exact(demo, at(2026, 11, 5, 14, 25, 40), Api::RunInstances, 0, false);
+    p.call_exact(demo, at(2026, 11, 5, 14, 31, 2), Api::AttachRolePolicy, 0, true);
+    p.call_exact(demo, at(2026, 11, 5, 14, 33, 15), Api::AttachRolePolicy, 1, false);
+    p.call_exact(demo, at(2026, 11, 5, 14, 40, 9), Api::UpdateAssumeRolePolicy, 0, false);
+    p.call_exact(demo, at(2026, 11, 5, 14, 48, 53), Api::DescribeInstances, 0, false);
 }
 
 /// 16:02:44 the vendor account assumes vendor-audit (logged only in 111122223333) and reads customer data.

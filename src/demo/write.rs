@@ -59,12 +59,7 @@ pub fn layout(p: &Planner, seed: u64) -> Vec<LogFile> {
             .get(order[start] as usize)
             .map(|s| (s.account, s.region, bucket(s)));
         let mut end = start;
-        while end < order.len()
-            && specs
-                .get(order[end] as usize)
-                .map(|s| (s.account, s.region, bucket(s)))
-                == k0
-        {
+        while end < order.len() && specs.get(order[end] as usize).map(|s| (s.account, s.region, bucket(s))) == k0 {
             end += 1;
         }
         let Some((account, region, hour)) = k0 else {
@@ -123,13 +118,7 @@ fn write_gz(path: &Path, body: &[u8], level: Compression) -> Result<u64, DemoErr
 }
 
 /// Render and write every log file in parallel. Returns the compressed bytes written.
-pub fn write_logs(
-    out: &Path,
-    p: &Planner,
-    files: &[LogFile],
-    seed: u64,
-    level: Compression,
-) -> Result<u64, DemoError> {
+pub fn write_logs(out: &Path, p: &Planner, files: &[LogFile], seed: u64, level: Compression) -> Result<u64, DemoError> {
     let sizes: Result<Vec<u64>, DemoError> = files
         .par_iter()
         .map_init(Vec::new, |buf, f| {
