@@ -28,18 +28,21 @@ const READ_APIS: [Api; 12] = [
 /// Plan exactly `budget` more records.
 pub fn plan(p: &mut Planner, budget: usize) {
     let end = p.count() + budget;
-    let shares: [(f64, Plan); 6] = [
-        (0.16, people),
-        (0.06, li),
-        (0.28, instances),
-        (0.12, lambda),
-        (0.16, ci),
-        (0.10, config),
+    let share = |f: f64| (budget as f64 * f) as usize;
+    // Actors with natural limits first (one li, people per day); EC2 instances scale without bound, so they take
+    // whatever those left unused, and the single-record filler makes the total exact.
+    let shares: [(usize, Plan); 5] = [
+        (share(0.16), people),
+        (share(0.06), li),
+        (share(0.12), lambda),
+        (share(0.16), ci),
+        (share(0.10), config),
     ];
-    for (share, f) in shares {
-        let b = (budget as f64 * share) as usize;
+    for (b, f) in shares {
         f(p, b);
     }
+    let filler_share = share(0.12);
+    instances(p, end.saturating_sub(p.count() + filler_share));
     filler(p, end.saturating_sub(p.count()));
 }
 
@@ -83,7 +86,8 @@ fn region(p: &mut Planner) -> u8 {
 fn people(p: &mut Planner, budget: usize) {
     spread(p, budget, 0.1, |p, day, b| {
         let end = p.count() + b;
-        let n_people = (b / 45).clamp(1, 400);
+        let n_people = (b / 30).clamp(1, 400);
+        let per_person = (b / n_people).saturating_sub(6).max(4) as i64;
         for i in 0..n_people {
             let left = end.saturating_sub(p.count());
             if left < 7 {
@@ -134,10 +138,12 @@ fn people(p: &mut Planner, budget: usize) {
                 );
             }
             let left = end.saturating_sub(p.count());
-            let calls = (p.rng.range(8, 40) as usize).min(left);
+            let calls = (p.rng.range(per_person * 3 / 4, per_person * 5 / 4 + 1) as usize).min(left);
+            // Keep every call inside the 8-hour session.
+            let gap = (25_200 / calls.max(1) as i64).clamp(60, 900);
             let mut ct = t;
             for _ in 0..calls {
-                ct += p.rng.range(20, 900);
+                ct += p.rng.range(20, gap);
                 let api = READ_APIS[p.rng.below(READ_APIS.len() as u64) as usize];
                 let r = region(p);
                 p.call_in(s, ct, api, r);

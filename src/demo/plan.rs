@@ -170,7 +170,7 @@ impl Planner {
             rng: Rng::derive(seed, &[0x504c_414e]),
             sessions: Vec::new(),
             specs: Vec::new(),
-            error_rate: 0.035,
+            error_rate: 0.04,
         }
     }
 
