@@ -14,8 +14,11 @@ pub mod ids;
 pub mod plan;
 mod record;
 mod render;
+mod render_signin;
+mod render_sts;
 pub mod rng;
 mod story;
+mod workloads;
 mod write;
 
 use std::path::{Path, PathBuf};
