@@ -33,11 +33,11 @@ pub struct LogFile {
     seed: u64,
 }
 
-/// Hours one log file covers: one hour from about a million records up, longer (up to a day) for small trees so
-/// that files hold ~150 records on average; tiny files would triple the committed sample's gzip size.
+/// Hours one log file covers, chosen so files hold ~250 records on average: 1 h from ~2 M records up, 2 h at 1 M
+/// (a few thousand files), up to a day for small trees (tiny files would triple the committed sample's gzip size).
 pub fn file_hours(events: usize) -> i64 {
     // ~53 days × 24 h × ~5 account/region pairs in use.
-    let wanted = (53 * 24 * 5 * 150 / events.max(1)) as i64;
+    let wanted = (53 * 24 * 5 * 250usize).div_ceil(events.max(1)) as i64;
     [1, 2, 3, 4, 6, 8, 12, 24]
         .into_iter()
         .find(|&w| w >= wanted)
