@@ -4,12 +4,19 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod case;
 mod common;
 mod demo;
+mod export;
+mod fetch;
 mod ingest;
+mod note;
 mod trace;
 
 pub use common::InputArgs;
+
+mod findings;
+mod findings_text;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -26,21 +33,57 @@ pub struct Cli {
 pub enum Command {
     /// Write the deterministic sample case (CloudTrail tree, digests, findings) to a folder.
     Demo(demo::DemoArgs),
+    /// Fetch CloudTrail events, GuardDuty and Access Analyzer findings from AWS into a case.
+    Fetch(fetch::FetchArgs),
     /// Load CloudTrail logs and findings and print what was ingested (counts, time range, errors).
     Ingest(ingest::Args),
     /// Who is behind a session: origin, full chain, sessions it started, its calls.
     Trace(trace::TraceArgs),
     /// A role's profile: what assumed it, which roles it assumed, sessions involved.
     Role(trace::RoleArgs),
+    /// List GuardDuty and IAM Access Analyzer findings.
+    Findings(findings::ListArgs),
+    /// One finding: its entities, scope, and the CloudTrail evidence behind it.
+    Finding(findings::ShowArgs),
+    /// Create and inspect investigation cases
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+    /// Add, list, edit and delete investigation notes
+    #[command(subcommand)]
+    Note(note::NoteCommand),
+    /// Star an entity or event as evidence
+    Star(note::MarkArgs),
+    /// Remove a star
+    Unstar(note::MarkArgs),
+    /// Label an entity with a tag
+    Tag(note::TagArgs),
+    /// Remove a tag
+    Untag(note::TagArgs),
+    /// Record a verdict on an entity: unknown, benign, suspicious, malicious
+    Verdict(note::VerdictArgs),
+    /// Write the case report: Markdown, JSON, or the evidence timeline as CSV / JSON lines
+    Export(export::ExportArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
     let result = match cli.command {
-        Some(Command::Demo(a)) => demo::run(&a).map(|()| ExitCode::SUCCESS),
+        Some(Command::Demo(a)) => done(demo::run(&a)),
+        Some(Command::Fetch(a)) => Ok(fetch::run(a)),
         Some(Command::Ingest(a)) => ingest::run(a),
         Some(Command::Trace(a)) => trace::run_trace(a),
         Some(Command::Role(a)) => trace::run_role(a),
+        Some(Command::Findings(a)) => findings::list(a),
+        Some(Command::Finding(a)) => findings::show(a),
+        Some(Command::Case(c)) => done(case::run(c)),
+        Some(Command::Note(c)) => done(note::run(c)),
+        Some(Command::Star(a)) => done(note::star(a, true)),
+        Some(Command::Unstar(a)) => done(note::star(a, false)),
+        Some(Command::Tag(a)) => done(note::tag(a, true)),
+        Some(Command::Untag(a)) => done(note::tag(a, false)),
+        Some(Command::Verdict(a)) => done(note::verdict(a)),
+        Some(Command::Export(a)) => done(export::run(a)),
         None => Err(anyhow::anyhow!(
             "no subcommand given (the terminal UI is not built yet); try --help"
         )),
