@@ -9,7 +9,7 @@
 use super::index::{BehaviorIndex, Row};
 use crate::core::entity::EntityRef;
 use crate::core::geo::parse_ip;
-use crate::core::graph::{Found, SessionGraph, SessionId};
+use crate::core::graph::{Found, OriginKind, SessionGraph, SessionId};
 use crate::core::model::{Store, Sym};
 use serde::Serialize;
 
@@ -208,10 +208,26 @@ impl<'a> Part<'a> {
     }
 }
 
+/// Several graph origins with one name are one person when they are all Identity Center / SAML users of one
+/// account: an Identity Center user name is unique in its identity store, and CloudTrail names her with a
+/// different id in sign-in records, SAML assumptions and identity-enhanced sessions. Anything else is ambiguous.
+fn one_identity_store_user(graph: &SessionGraph, origins: &[u32]) -> bool {
+    let person = |o: &u32| {
+        let x = graph.origin(*o);
+        matches!(x.kind, OriginKind::IdentityCenterUser | OriginKind::SamlUser).then_some(x.account)
+    };
+    let Some(Some(account)) = origins.first().map(person) else {
+        return false;
+    };
+    account.is_some() && origins.iter().all(|o| person(o) == Some(account))
+}
+
 /// A profile's events: time-ordered parts, disjoint from each other.
 pub struct Selection<'a> {
     pub profile: Profile,
     pub parts: Vec<Part<'a>>,
+    /// All events are one traveller (an origin profile: one principal however many graph origins name it).
+    pub one_traveller: bool,
     /// Sessions involved (empty for IP, user-agent, account and long-term-key profiles).
     pub sessions: Vec<SessionId>,
     /// One line for people: what was selected.
@@ -285,6 +301,7 @@ pub fn select<'a>(
         parts: sessions.iter().map(|&s| Part::session(graph, ix, s)).collect(),
         sessions,
         description,
+        one_traveller: false,
     };
     let list_sel = |list: Option<&'a Vec<u32>>, description: String| -> Result<Selection<'a>, String> {
         let list = list.ok_or_else(|| nothing(profile))?;
@@ -293,6 +310,7 @@ pub fn select<'a>(
             parts: vec![Part::list(list)],
             sessions: Vec::new(),
             description,
+            one_traveller: false,
         })
     };
     match profile {
@@ -374,7 +392,7 @@ pub fn select<'a>(
                 let mut people: Vec<u32> = origins.iter().map(|&o| ix.canon(o)).collect();
                 people.sort_unstable();
                 people.dedup();
-                if people.len() > 1 {
+                if people.len() > 1 && !one_identity_store_user(graph, &origins) {
                     let list: Vec<String> = origins
                         .iter()
                         .map(|&o| graph.origin_view(store, o).description)
@@ -410,6 +428,7 @@ pub fn select<'a>(
                 parts,
                 sessions,
                 description: desc,
+                one_traveller: true,
             })
         }
         Profile::Account { id } => {

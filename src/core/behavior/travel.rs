@@ -101,6 +101,15 @@ pub fn impossible_travel(
     // Place of each address, looked up once.
     let mut places: HashMap<u32, Option<Place>> = HashMap::new();
     let mut seq: Vec<(OriginKey, u32)> = Vec::new();
+    // An origin profile is one traveller even when the graph names the principal with several origins.
+    let one = if sel.one_traveller {
+        sel.parts
+            .iter()
+            .flat_map(|p| p.events.first())
+            .find_map(|&i| ix.origin_of_event(graph, i))
+    } else {
+        None
+    };
     for part in sel.window(lo, hi) {
         part.for_each(ix, |i, r| {
             if r.ip == 0 {
@@ -111,7 +120,7 @@ pub fn impossible_travel(
                 .or_insert_with(|| geo.lookup(store.s(ix.ips[r.ip as usize])).place)
                 .is_some();
             if placed && let Some(k) = ix.origin_of_event(graph, i) {
-                seq.push((k, i));
+                seq.push((one.unwrap_or(k), i));
             }
         });
     }
