@@ -53,7 +53,7 @@ impl Writer {
     #[allow(clippy::too_many_arguments)]
     fn call(&mut self, t: i64, acct: &str, ident: &str, src: &str, name: &str, ip: &str, ua: &str, extra: &str) {
         self.n += 1;
-        let err = if self.n % 97 == 0 {
+        let err = if self.n.is_multiple_of(97) {
             r#","errorCode":"AccessDenied""#
         } else {
             ""

@@ -8,6 +8,7 @@
 //! - `ratio` = scope calls / (`typical_rate` + 1) — the +1 keeps rare APIs from exploding the ratio;
 //! - flagged when scope calls ≥ `min_count` (10), ratio ≥ `ratio_threshold` (5) **and** scope calls exceed the
 //!   busiest baseline window (`baseline_max`): more than ever seen in one window before.
+//!
 //! APIs never called in the baseline are new API calls, not increased ones.
 
 use super::baseline::{Baseline, BehaviorConfig, Tally};

@@ -119,9 +119,12 @@ pub struct Places {
     pub known_asos: Vec<AsoRow>,
 }
 
+/// A place: its label and coordinates in hundredths of a degree.
+type PlaceKey = (String, i64, i64);
+
 pub fn places(t: &Tally, store: &Store, ix: &BehaviorIndex, geo: &GeoDb) -> Places {
     // Key: place label plus rounded coordinates, so two cities of one name stay apart.
-    let mut placed: BTreeMap<(String, i64, i64), (Acc, IpInfo, Vec<String>)> = BTreeMap::new();
+    let mut placed: BTreeMap<PlaceKey, (Acc, IpInfo, Vec<String>)> = BTreeMap::new();
     let mut unplaced: BTreeMap<String, (Acc, Vec<String>)> = BTreeMap::new();
     let mut asos: BTreeMap<u32, (Acc, String, Vec<String>)> = BTreeMap::new();
     for (ip, acc) in &t.ips.touched {
