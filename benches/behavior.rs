@@ -316,8 +316,11 @@ fn main() {
         "identity:arn:aws:iam::444455556666:role/web-app-role#i-0a1b2c3d4e5f60001".to_string(),
         format!("role:{SSO_RO}"),
         format!("role:{WEB}"),
+        "identity:arn:aws:iam::111122223333:role/DemoRole1#sara".to_string(),
         "ip:198.51.100.0".to_string(),
+        "ip:198.51.100.23".to_string(),
         "ip:10.0.1.10".to_string(),
+        "ip:10.0.1.15".to_string(),
         "account:444455556666".to_string(),
     ];
     let mut worst = Duration::ZERO;

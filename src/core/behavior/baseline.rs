@@ -7,7 +7,7 @@
 //! that appeared ten days into the baseline is not diluted by thirty-five days of silence.
 
 use super::index::{BehaviorIndex, Row};
-use super::profile::Selection;
+use super::select::Selection;
 use crate::core::geo::travel::TravelRule;
 use crate::core::time::{Scope, rfc3339};
 use hashbrown::HashMap;

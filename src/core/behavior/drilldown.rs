@@ -9,7 +9,7 @@
 
 use super::index::BehaviorIndex;
 use super::newbehavior::service_of;
-use super::profile::Selection;
+use super::select::Selection;
 use super::travel::place_label;
 use crate::core::geo::GeoDb;
 use crate::core::model::{Store, Sym};

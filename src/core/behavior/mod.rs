@@ -13,6 +13,7 @@ mod increase;
 mod index;
 mod newbehavior;
 mod profile;
+mod select;
 mod travel;
 mod volume;
 
@@ -22,7 +23,8 @@ pub use findinggeo::{FindingLocation, add_finding_locations, finding_locations};
 pub use increase::IncreaseRow;
 pub use index::{BehaviorIndex, OriginKey, Row};
 pub use newbehavior::{ApiRow, AsoRow, GeoRow, UaRow, UnplacedRow};
-pub use profile::{Part, Profile, ProfileJson, Selection, select};
+pub use profile::Profile;
+pub use select::{Part, ProfileJson, Selection, select};
 pub use travel::{TravelPoint, TravelRow};
 pub use volume::{Bucket, Series, auto_bucket, chart_range, parse_bucket};
 

@@ -9,7 +9,7 @@
 //! time the rule needs to cover half the Earth's circumference, beyond which no pair can fire.
 
 use super::index::{BehaviorIndex, OriginKey};
-use super::profile::Selection;
+use super::select::Selection;
 use crate::core::geo::travel::{TravelRule, is_impossible};
 use crate::core::geo::{GeoDb, Place};
 use crate::core::graph::SessionGraph;

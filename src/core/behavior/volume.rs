@@ -6,7 +6,7 @@
 
 use super::baseline::Baseline;
 use super::index::BehaviorIndex;
-use super::profile::Selection;
+use super::select::Selection;
 use crate::core::time::{Scope, rfc3339};
 use serde::Serialize;
 
