@@ -73,7 +73,7 @@ fn load(p: &ProfileArgs) -> Loaded {
     let store = load_inputs(&p.input.inputs);
     let graph = SessionGraph::build(&store);
     let ix = BehaviorIndex::build(&store, &graph);
-    let mut geo = GeoDb::discover(p.geoip.as_deref());
+    let mut geo = GeoDb::discover_for_inputs(p.geoip.as_deref(), &p.input.inputs);
     behavior::add_finding_locations(&mut geo, behavior::finding_locations(&store.findings));
     Loaded { store, graph, ix, geo }
 }
