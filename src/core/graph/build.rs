@@ -196,9 +196,19 @@ impl<'s> Builder<'s> {
             // Same key issued twice: two copies of one call that lack a sharedEventID.
             return self.second_copy(e, a);
         }
-        let Some(caller) = self.caller(ev, Some(a)) else {
-            // No identity at all: still a session, with an unknown creator.
-            return self.unowned_assumption(a);
+        // No identity at all (a redacted record): the session exists, its creator is unknown.
+        let caller = match self.caller(ev, Some(a)) {
+            Some(c) => c,
+            None => Caller::Origin(self.origin(Origin {
+                kind: super::OriginKind::Unknown,
+                name: Sym::NONE,
+                arn: Sym::NONE,
+                account: ev.recipient_account,
+                principal_id: Sym::NONE,
+                acting_for: Sym::NONE,
+                provider: Sym::NONE,
+                logs_loaded: true,
+            })),
         };
         let (kind, role_arn, session_name, principal_id, arn) = self.session_fields(a, ev);
         let account = match super::origin::arn_account(store.s(role_arn)) {
@@ -310,55 +320,6 @@ impl<'s> Builder<'s> {
                 a.assumed_role_arn,
             ),
         }
-    }
-
-    fn unowned_assumption(&mut self, a: &Assumption) {
-        // An assumption record without a caller identity (redacted): the session exists, its creator is unknown.
-        let ev = &self.store.events[a.event as usize];
-        let origin = self.origin(Origin {
-            kind: super::OriginKind::Unknown,
-            name: Sym::NONE,
-            arn: Sym::NONE,
-            account: ev.recipient_account,
-            principal_id: Sym::NONE,
-            acting_for: Sym::NONE,
-            provider: Sym::NONE,
-            logs_loaded: true,
-        });
-        let _ = origin;
-        let saved = self.g.edges.len();
-        // Reuse the normal path with an Unknown origin as caller.
-        let (kind, role_arn, session_name, principal_id, arn) = self.session_fields(a, ev);
-        let sid = self.new_session(Session {
-            kind,
-            access_key: a.new_access_key,
-            role_arn,
-            account: ev.recipient_account,
-            session_name,
-            principal_id,
-            arn,
-            source_identity: a.source_identity,
-            mfa: Mfa::Unknown,
-            created_by: Some(saved as EdgeId),
-            events: Vec::new(),
-            first_seen: ev.time,
-            last_seen: ev.time,
-            identity: 0,
-            event_link: a.new_access_key.is_some().then_some(Link::AccessKey),
-            node: NodeIndex::new(0),
-        });
-        self.g.edges.push(Edge {
-            caller: Caller::Origin(origin),
-            session: sid,
-            event: a.event,
-            other_copy: None,
-            time: ev.time,
-            link: a.new_access_key.is_some().then_some(Link::AccessKey),
-            source_identity_break: false,
-        });
-        let from = self.origin_nodes[origin as usize];
-        let to = self.g.sessions[sid as usize].node;
-        self.g.graph.add_edge(from, to, Rel::Assumed(saved as EdgeId));
     }
 
     /// The other account's copy of an assumption that already has its edge.
