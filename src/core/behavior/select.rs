@@ -6,7 +6,7 @@
 
 use super::index::{BehaviorIndex, Row};
 use super::profile::Profile;
-use crate::core::graph::{OriginKind, SessionGraph, SessionId};
+use crate::core::graph::{SessionGraph, SessionId};
 use crate::core::model::{Store, Sym};
 use serde::Serialize;
 
@@ -56,20 +56,6 @@ impl<'a> Part<'a> {
             }
         }
     }
-}
-
-/// Several graph origins with one name are one person when they are all Identity Center / SAML users of one
-/// account: an Identity Center user name is unique in its identity store, and CloudTrail names her with a
-/// different id in sign-in records, SAML assumptions and identity-enhanced sessions. Anything else is ambiguous.
-fn one_identity_store_user(graph: &SessionGraph, origins: &[u32]) -> bool {
-    let person = |o: &u32| {
-        let x = graph.origin(*o);
-        matches!(x.kind, OriginKind::IdentityCenterUser | OriginKind::SamlUser).then_some(x.account)
-    };
-    let Some(Some(account)) = origins.first().map(person) else {
-        return false;
-    };
-    account.is_some() && origins.iter().all(|o| person(o) == Some(account))
 }
 
 /// A profile's events: time-ordered parts, disjoint from each other.
@@ -242,7 +228,9 @@ pub fn select<'a>(
                 let mut people: Vec<u32> = origins.iter().map(|&o| ix.canon(o)).collect();
                 people.sort_unstable();
                 people.dedup();
-                if people.len() > 1 && !one_identity_store_user(graph, &origins) {
+                // One person per origin: the graph already joins an Identity Center user's record forms; two
+                // origins sharing a name (another SAML provider, an IAM user) are different principals.
+                if people.len() > 1 {
                     let list: Vec<String> = origins
                         .iter()
                         .map(|&o| graph.origin_view(store, o).description)
