@@ -170,6 +170,16 @@ fn panther_events_odd_records_are_reported_not_fatal() {
     // only share an eventID with a different record are kept.
     assert_eq!(r.duplicates, 117);
     assert_eq!(store.events.len(), 303);
+    // The resource of a snapshot-sharing call is the snapshot ARN Access Analyzer would name.
+    let share = store
+        .events
+        .iter()
+        .find(|e| store.s(e.event_name) == "ModifyDBSnapshotAttribute")
+        .unwrap();
+    assert_eq!(
+        store.s(share.resource),
+        "arn:aws:rds:us-west-2:123456789012:snapshot:exfiltration"
+    );
 }
 
 #[test]

@@ -600,6 +600,20 @@ fn resource_of(r: &RawRecord, source: &str, account: &str) -> Option<String> {
             format!("arn:aws:iam::{account}:role/{n}")
         });
     }
+    // RDS snapshots: the ARN form Access Analyzer names them by (ids alone are only unique per account/region).
+    let region = r.aws_region.as_deref().unwrap_or("");
+    for (id, kind) in [
+        (&rp.db_snapshot_identifier, "snapshot"),
+        (&rp.db_cluster_snapshot_identifier, "cluster-snapshot"),
+    ] {
+        if let Some(id) = id.as_deref() {
+            return Some(if id.starts_with("arn:") || account.is_empty() || region.is_empty() {
+                id.to_string()
+            } else {
+                format!("arn:aws:rds:{region}:{account}:{kind}:{id}")
+            });
+        }
+    }
     for v in [
         &rp.resource_arn,
         &rp.topic_arn,

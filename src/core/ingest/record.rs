@@ -169,6 +169,10 @@ pub struct RequestParameters<'a> {
     pub user_name: LStr<'a>,
     #[serde(borrow, default)]
     pub policy_arn: LStr<'a>,
+    #[serde(borrow, default, rename = "dBSnapshotIdentifier")]
+    pub db_snapshot_identifier: LStr<'a>,
+    #[serde(borrow, default, rename = "dBClusterSnapshotIdentifier")]
+    pub db_cluster_snapshot_identifier: LStr<'a>,
 }
 
 #[derive(Deserialize, Default)]
