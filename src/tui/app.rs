@@ -1,0 +1,163 @@
+//! Application state: the loaded store, the view stack, the shared scope, the input mode and the status line.
+//!
+//! State only; `update` changes it, `render` draws it. Nothing here does I/O.
+
+use super::action::Action;
+use super::keymap::Keymap;
+use super::line_edit::LineEdit;
+use super::spec::ViewSpec;
+use super::theme::Slot;
+use super::widgets::table::TableState;
+use crate::core::model::Store;
+use crate::core::time::Scope;
+use ratatui::layout::Rect;
+
+/// One entry of the pivot stack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    pub spec: ViewSpec,
+    pub tab: usize,
+    pub table: TableState,
+    /// Vertical scroll of text views (event detail, notes, help).
+    pub scroll: u16,
+}
+
+impl Frame {
+    pub fn new(spec: ViewSpec) -> Frame {
+        Frame { spec, tab: 0, table: TableState::default(), scroll: 0 }
+    }
+}
+
+/// What keys currently go to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Filter(LineEdit),
+    Command(LineEdit),
+    ScopeInput(LineEdit),
+    Help { scroll: u16 },
+}
+
+/// Which scope preset is active (shown on the scope bar).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// Everything loaded (no finding opened yet).
+    AllData,
+    /// The opened finding's window (whole hours, Detective's rule).
+    Finding,
+    /// The finding window widened or narrowed by this many hours on each side.
+    Adjusted(i64),
+    Day,
+    Week,
+    Custom,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScopeState {
+    pub scope: Scope,
+    pub kind: ScopeKind,
+    /// The window of the last finding opened (what `scope_reset` returns to).
+    pub finding: Option<Scope>,
+}
+
+impl Default for ScopeState {
+    fn default() -> Self {
+        ScopeState { scope: Scope::ALL, kind: ScopeKind::AllData, finding: None }
+    }
+}
+
+/// Background load progress, as ingest reports it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub files_done: u64,
+    pub files_total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+impl Progress {
+    pub fn ratio(&self) -> f64 {
+        if self.bytes_total > 0 {
+            (self.bytes_done as f64 / self.bytes_total as f64).clamp(0.0, 1.0)
+        } else if self.files_total > 0 {
+            (self.files_done as f64 / self.files_total as f64).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The raw record of one event, once the background reader has fetched it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawRecord {
+    pub event: usize,
+    pub text: Result<String, String>,
+}
+
+/// Screen regions the last draw used, for mouse hits (written by `render`, read by `update`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HitAreas {
+    pub table: Rect,
+    pub tabs: Rect,
+}
+
+pub struct App {
+    pub store: Store,
+    /// What was loaded (paths as given), for the title and status.
+    pub sources: Vec<String>,
+    pub stack: Vec<Frame>,
+    pub scope: ScopeState,
+    pub mode: Mode,
+    /// Set while the background load runs.
+    pub loading: Option<Progress>,
+    pub status: Option<(Slot, String)>,
+    pub keymap: Keymap,
+    pub raw: Option<RawRecord>,
+    pub hits: HitAreas,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(keymap: Keymap) -> App {
+        App {
+            store: Store::default(),
+            sources: Vec::new(),
+            stack: vec![Frame::new(ViewSpec::Findings)],
+            scope: ScopeState::default(),
+            mode: Mode::Normal,
+            loading: None,
+            status: None,
+            keymap,
+            raw: None,
+            hits: HitAreas::default(),
+            quit: false,
+        }
+    }
+
+    pub fn top(&self) -> &Frame {
+        // The stack is never empty: `Back` on the root does nothing.
+        self.stack.last().expect("view stack never empty")
+    }
+
+    pub fn top_mut(&mut self) -> &mut Frame {
+        self.stack.last_mut().expect("view stack never empty")
+    }
+
+    pub fn spec(&self) -> &ViewSpec {
+        &self.top().spec
+    }
+
+    /// The label of the current tab, if the view has tabs.
+    pub fn tab_name(&self) -> Option<&'static str> {
+        self.spec().tabs().get(self.top().tab).copied()
+    }
+
+    pub fn set_status(&mut self, slot: Slot, msg: impl Into<String>) {
+        self.status = Some((slot, msg.into()));
+    }
+
+    /// For tests and hints: the first key bound to `action`.
+    pub fn key_hint(&self, action: Action) -> String {
+        self.keymap.keys_of(action).split('/').next().unwrap_or("").to_string()
+    }
+}
