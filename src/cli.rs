@@ -1,7 +1,13 @@
 //! The command line: clap definitions and dispatch to headless commands (and, with no subcommand, the TUI).
-//! Every analysis the TUI shows is available here with `--json`.
+//! Every analysis the TUI shows is available here with `--json`; each command's work lives in `cli/<command>.rs`.
 
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod common;
+mod ingest;
+
+pub use common::InputArgs;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -15,9 +21,24 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// Load CloudTrail logs and findings and print what was ingested (counts, time range, errors).
+    Ingest(ingest::Args),
+}
 
-pub fn main() -> std::process::ExitCode {
-    let _cli = Cli::parse();
-    std::process::ExitCode::SUCCESS
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Ingest(a)) => ingest::run(a),
+        None => Err(anyhow::anyhow!(
+            "no subcommand given (the terminal UI is not built yet); try --help"
+        )),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("trailhound: {e:#}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -17,10 +17,7 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn core_never_imports_terminal_crates() {
     let mut files = Vec::new();
-    rust_files(
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/core")),
-        &mut files,
-    );
+    rust_files(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/core")), &mut files);
     assert!(files.len() >= 3, "expected core sources, found {files:?}");
     let mut offenders = Vec::new();
     for f in files {
@@ -43,22 +40,11 @@ fn core_never_imports_terminal_crates() {
 #[test]
 fn every_module_says_what_it_owns() {
     let mut files = Vec::new();
-    rust_files(
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
-        &mut files,
-    );
+    rust_files(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut files);
     let missing: Vec<_> = files
         .iter()
-        .filter(|f| {
-            !std::fs::read_to_string(f)
-                .unwrap()
-                .trim_start()
-                .starts_with("//!")
-        })
+        .filter(|f| !std::fs::read_to_string(f).unwrap().trim_start().starts_with("//!"))
         .map(|f| f.display().to_string())
         .collect();
-    assert!(
-        missing.is_empty(),
-        "modules without a //! paragraph: {missing:?}"
-    );
+    assert!(missing.is_empty(), "modules without a //! paragraph: {missing:?}");
 }

@@ -5,9 +5,7 @@
 
 use std::fmt;
 
-#[derive(
-    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub enum EntityRef {
     /// The case as a whole.
@@ -63,9 +61,9 @@ impl EntityRef {
             "finding" => EntityRef::Finding(v),
             "session" => EntityRef::Session(v),
             "identity" => {
-                let (role_arn, session_name) = value.rsplit_once('#').ok_or_else(|| {
-                    format!("entity {s:?}: expected identity:<role arn>#<session name>")
-                })?;
+                let (role_arn, session_name) = value
+                    .rsplit_once('#')
+                    .ok_or_else(|| format!("entity {s:?}: expected identity:<role arn>#<session name>"))?;
                 EntityRef::Identity {
                     role_arn: role_arn.to_string(),
                     session_name: session_name.to_string(),
@@ -87,10 +85,7 @@ impl fmt::Display for EntityRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EntityRef::Case => write!(f, "case"),
-            EntityRef::Identity {
-                role_arn,
-                session_name,
-            } => write!(f, "identity:{role_arn}#{session_name}"),
+            EntityRef::Identity { role_arn, session_name } => write!(f, "identity:{role_arn}#{session_name}"),
             EntityRef::Finding(v)
             | EntityRef::Session(v)
             | EntityRef::Role(v)

@@ -9,7 +9,7 @@
 //! This module owns the data layout only; it does not parse, link or analyse.
 
 use hashbrown::HashTable;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 /// An interned string. `Sym::NONE` (0) means absent or null.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,11 +29,16 @@ impl Sym {
 /// Hand-written on hashbrown's `HashTable` rather than a crate (lasso is unmaintained, string-interner is
 /// single-threaded and stores strings in its own buffer kinds) because it is twenty lines and sits on the ingest
 /// hot path.
-#[derive(Default)]
 pub struct Interner {
     strings: Vec<Box<str>>,
     table: HashTable<u32>,
     hasher: foldhash::fast::FixedState,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner::new()
+    }
 }
 
 impl Interner {
@@ -48,9 +53,7 @@ impl Interner {
     }
 
     fn hash(&self, s: &str) -> u64 {
-        let mut h = self.hasher.build_hasher();
-        s.hash(&mut h);
-        h.finish()
+        self.hasher.hash_one(s)
     }
 
     /// Intern `s`; the empty string is [`Sym::NONE`].
@@ -67,11 +70,8 @@ impl Interner {
         self.strings.push(s.into());
         let strings = &self.strings;
         let hasher = &self.hasher;
-        self.table.insert_unique(hash, id, |&id| {
-            let mut h = hasher.build_hasher();
-            strings[id as usize].hash(&mut h);
-            h.finish()
-        });
+        self.table
+            .insert_unique(hash, id, |&id| hasher.hash_one(&*strings[id as usize]));
         Sym(id)
     }
 
@@ -92,15 +92,16 @@ impl Interner {
 
     /// `None` for [`Sym::NONE`], the string otherwise.
     pub fn opt(&self, sym: Sym) -> Option<&str> {
-        if sym.is_none() {
-            None
-        } else {
-            Some(self.resolve(sym))
-        }
+        if sym.is_none() { None } else { Some(self.resolve(sym)) }
     }
 
     pub fn len(&self) -> usize {
         self.strings.len()
+    }
+
+    /// Every interned string with its symbol, in symbol order (starting with `Sym::NONE` = "").
+    pub fn iter(&self) -> impl Iterator<Item = (Sym, &str)> {
+        self.strings.iter().enumerate().map(|(i, s)| (Sym(i as u32), &**s))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -381,7 +382,8 @@ pub struct Assumption {
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     pub path: std::path::PathBuf,
-    pub format: crate::core::ingest::Format,
+    /// `None` when the file could not be read or held nothing recognisable.
+    pub format: Option<crate::core::ingest::Format>,
     pub gzip: bool,
 }
 

@@ -8,13 +8,7 @@ use serde::Serialize;
 /// Parse an ISO 8601 / RFC 3339 timestamp into epoch seconds (fractions dropped). `None` if unparseable.
 pub fn parse_epoch(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() == 20
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b[10] == b'T'
-        && b[13] == b':'
-        && b[16] == b':'
-        && b[19] == b'Z'
+    if b.len() == 20 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':' && b[19] == b'Z'
     {
         let num = |r: std::ops::Range<usize>| -> Option<i64> {
             let mut v = 0i64;
@@ -42,10 +36,7 @@ fn slow_parse(s: &str) -> Option<i64> {
     }
     // A civil time without offset (some exports drop the `Z`): read it as UTC.
     if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
-        return jiff::tz::TimeZone::UTC
-            .to_timestamp(dt)
-            .ok()
-            .map(|t| t.as_second());
+        return jiff::tz::TimeZone::UTC.to_timestamp(dt).ok().map(|t| t.as_second());
     }
     None
 }
@@ -83,10 +74,7 @@ impl Scope {
     };
 
     pub fn new(from: i64, to: i64) -> Scope {
-        Scope {
-            from,
-            to: to.max(from),
-        }
+        Scope { from, to: to.max(from) }
     }
     pub fn contains(&self, t: i64) -> bool {
         t >= self.from && t < self.to
@@ -109,10 +97,8 @@ impl Scope {
         let (a, b) = s
             .split_once("..")
             .ok_or_else(|| format!("scope {s:?}: expected FROM..TO"))?;
-        let from = parse_epoch(a.trim())
-            .ok_or_else(|| format!("scope start {a:?} is not an RFC 3339 time"))?;
-        let to = parse_epoch(b.trim())
-            .ok_or_else(|| format!("scope end {b:?} is not an RFC 3339 time"))?;
+        let from = parse_epoch(a.trim()).ok_or_else(|| format!("scope start {a:?} is not an RFC 3339 time"))?;
+        let to = parse_epoch(b.trim()).ok_or_else(|| format!("scope end {b:?} is not an RFC 3339 time"))?;
         if to <= from {
             return Err(format!("scope {s:?}: end is not after start"));
         }
@@ -145,10 +131,7 @@ mod tests {
         assert_eq!(parse_epoch("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_epoch("2026-11-05T14:12:07Z"), Some(1_793_887_927));
         assert_eq!(parse_epoch("2026-11-05T14:12:07.123Z"), Some(1_793_887_927));
-        assert_eq!(
-            parse_epoch("2026-11-05T16:12:07+02:00"),
-            Some(1_793_887_927)
-        );
+        assert_eq!(parse_epoch("2026-11-05T16:12:07+02:00"), Some(1_793_887_927));
         assert_eq!(parse_epoch("2026-11-05T14:12:07"), Some(1_793_887_927));
         assert_eq!(parse_epoch("2026-13-05T14:12:07Z"), None);
         assert_eq!(parse_epoch("garbage"), None);

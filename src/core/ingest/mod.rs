@@ -1,18 +1,157 @@
-//! CloudTrail ingest: files and folders in, a [`crate::core::model::Store`] out.
+//! CloudTrail (and findings) ingest: files and folders in, a [`Store`] out.
+//!
+//! Files are found (`discover`), read and decompressed and parsed on rayon workers (`read`, `parse`), and merged
+//! in input order on one thread into the global interner and tables (`merge`), so the result is deterministic
+//! however the workers were scheduled. Bad files and records are reported with path, index and reason, never
+//! fatal. Progress goes through a callback that the CLI and the TUI both use.
+
+mod discover;
+mod merge;
+pub mod parse;
+mod raw;
+mod read;
+pub mod record;
+mod summary;
+
+pub use discover::discover;
+pub use raw::raw_record;
+pub use summary::{Summary, summarize};
+
+use crate::core::model::Store;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 /// The shape a file's content was recognised as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
+    /// `{"Records":[…]}` as CloudTrail delivers to S3.
     S3Records,
+    /// A bare JSON array of records (or envelopes, or findings).
     Array,
     JsonLines,
+    /// `aws cloudtrail lookup-events` output.
     LookupEvents,
+    /// One EventBridge "AWS API Call via CloudTrail" envelope.
     EventBridge,
     SingleRecord,
     Findings,
 }
 
-/// Counts and errors of one load.
+/// A bad file or record: reported, counted and skipped.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct IngestError {
+    pub path: PathBuf,
+    /// 0-based record index within the file (array element, JSON line number, `Records` index); none for
+    /// whole-file problems.
+    pub index: Option<u64>,
+    pub reason: String,
+}
+
+/// A file skipped on purpose (digest file, JSON that is neither CloudTrail nor findings, empty).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SkippedFile {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// Counts and problems of one load.
 #[derive(Clone, Debug, Default)]
-pub struct IngestReport {}
+pub struct IngestReport {
+    pub files_total: u64,
+    pub files_read: u64,
+    pub bytes_read: u64,
+    /// Records recognised as CloudTrail (good or bad).
+    pub records_seen: u64,
+    /// Records parsed into events (before de-duplication).
+    pub records: u64,
+    /// Records dropped because their eventID was already loaded.
+    pub duplicates: u64,
+    pub findings: u64,
+    pub errors: Vec<IngestError>,
+    /// Errors beyond the first [`MAX_ERRORS_KEPT`] are only counted here.
+    pub errors_total: u64,
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// Errors kept verbatim per load; the rest are counted.
+pub const MAX_ERRORS_KEPT: usize = 10_000;
+
+/// Progress of a load, reported after each file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub files_done: u64,
+    pub files_total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+/// Options of a load.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Largest decompressed file read whole (a hostile gzip bomb stops here).
+    pub max_file_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_file_bytes: 2 << 30,
+        }
+    }
+}
+
+/// Load every CloudTrail record and finding under `inputs` (files or folders, any mix).
+pub fn load(inputs: &[PathBuf], opts: &LoadOptions, progress: &(dyn Fn(Progress) + Sync)) -> Store {
+    let mut report = IngestReport::default();
+    let files = discover(inputs, &mut report);
+    load_files(files, report, opts, progress)
+}
+
+/// Load a known list of files (already discovered).
+pub fn load_files(
+    files: Vec<(PathBuf, u64)>,
+    mut report: IngestReport,
+    opts: &LoadOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Store {
+    report.files_total = files.len() as u64;
+    let bytes_total: u64 = files.iter().map(|f| f.1).sum();
+    let mut merger = merge::Merger::new(report);
+    let (tx, rx) = mpsc::sync_channel::<(usize, read::FileResult)>(64);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            files.par_iter().enumerate().for_each_with(tx, |tx, (i, (path, _))| {
+                let r = read::read_and_parse(path, i as u32, opts);
+                let _ = tx.send((i, r));
+            });
+        });
+        // Merge in input order so symbol ids, event order and reports are deterministic.
+        let mut pending = std::collections::BTreeMap::new();
+        let mut next = 0usize;
+        let mut done = Progress {
+            files_total: files.len() as u64,
+            bytes_total,
+            ..Default::default()
+        };
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&next) {
+                let (path, size) = &files[next];
+                merger.add_file(path, r);
+                done.files_done += 1;
+                done.bytes_done += size;
+                progress(done);
+                next += 1;
+            }
+        }
+    });
+    merger.finish()
+}
+
+/// Convenience for tests and small tools: load without progress.
+pub fn load_paths<P: AsRef<Path>>(inputs: &[P]) -> Store {
+    let inputs: Vec<PathBuf> = inputs.iter().map(|p| p.as_ref().to_path_buf()).collect();
+    load(&inputs, &LoadOptions::default(), &|_| {})
+}

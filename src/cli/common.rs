@@ -1,0 +1,64 @@
+//! What every headless command shares: the `-i/--input` and `--json` options, loading with a progress line on
+//! a terminal, and printing JSON.
+
+use crate::core::ingest::{LoadOptions, Progress, load};
+use crate::core::model::Store;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Input file or folder (repeatable): CloudTrail S3 trees, .json/.json.gz/.jsonl, lookup-events output,
+    /// EventBridge envelopes, GuardDuty and Access Analyzer findings. Content decides the format.
+    #[arg(short = 'i', long = "input", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Machine-readable JSON on stdout (times in RFC 3339 UTC).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Load the inputs, drawing a progress line on stderr when it is a terminal.
+pub fn load_inputs(inputs: &[PathBuf]) -> Store {
+    let tty = std::io::stderr().is_terminal();
+    let progress = move |p: Progress| {
+        if tty {
+            let pct = (p.bytes_done * 100).checked_div(p.bytes_total).unwrap_or(100);
+            let mut err = std::io::stderr().lock();
+            let _ = write!(
+                err,
+                "\rloading {}/{} files, {pct}% of {} MB ",
+                p.files_done,
+                p.files_total,
+                p.bytes_total >> 20
+            );
+            if p.files_done == p.files_total {
+                let _ = writeln!(err);
+            }
+        }
+    };
+    load(inputs, &LoadOptions::default(), &progress)
+}
+
+/// Print a serialisable value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Make a string from logs safe to print on a terminal: control characters, escape sequences and bidi
+/// overrides become visible `\u{…}` escapes.
+pub fn safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

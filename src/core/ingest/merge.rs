@@ -1,0 +1,168 @@
+//! Merging per-file batches into the global [`Store`]: symbol remapping, identity de-duplication, eventID
+//! de-duplication, and the final sort by time. Runs on one thread, in input order (deterministic).
+
+use super::parse::Batch;
+use super::read::FileResult;
+use super::{IngestError, IngestReport, MAX_ERRORS_KEPT, SkippedFile};
+use crate::core::model::{Assumption, Event, EventId, Identity, SourceFile, Store, Sym};
+use hashbrown::{HashMap, HashSet};
+use std::path::Path;
+
+pub struct Merger {
+    store: Store,
+    report: IngestReport,
+    seen_ids: HashSet<EventId>,
+    identities: HashMap<Identity, u32>,
+}
+
+impl Merger {
+    pub fn new(report: IngestReport) -> Merger {
+        Merger {
+            store: Store::default(),
+            report,
+            seen_ids: HashSet::new(),
+            identities: HashMap::new(),
+        }
+    }
+
+    fn error(&mut self, e: IngestError) {
+        self.report.errors_total += 1;
+        if self.report.errors.len() < MAX_ERRORS_KEPT {
+            self.report.errors.push(e);
+        }
+    }
+
+    pub fn add_file(&mut self, path: &Path, r: FileResult) {
+        match r {
+            FileResult::Failed(reason) => {
+                self.store.files.push(SourceFile {
+                    path: path.to_path_buf(),
+                    format: None,
+                    gzip: false,
+                });
+                self.error(IngestError {
+                    path: path.to_path_buf(),
+                    index: None,
+                    reason,
+                });
+            }
+            FileResult::Parsed { outcome, gzip } => {
+                let outcome = *outcome;
+                self.report.files_read += 1;
+                self.report.bytes_read += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                self.store.files.push(SourceFile {
+                    path: path.to_path_buf(),
+                    format: outcome.format,
+                    gzip,
+                });
+                self.report.records_seen += outcome.records_seen;
+                if let Some(reason) = outcome.skipped {
+                    self.report.skipped.push(SkippedFile {
+                        path: path.to_path_buf(),
+                        reason,
+                    });
+                }
+                for e in outcome.errors {
+                    self.error(e);
+                }
+                self.report.findings += outcome.findings.len() as u64;
+                self.store.findings.extend(outcome.findings);
+                self.add_batch(outcome.batch);
+            }
+        }
+    }
+
+    fn add_batch(&mut self, b: Batch) {
+        let strings = &mut self.store.strings;
+        let map: Vec<Sym> = b.strings.iter().map(|(_, s)| strings.intern(s)).collect();
+        let m = |s: Sym| map[s.0 as usize];
+        let ids: Vec<u32> = b
+            .identities
+            .iter()
+            .map(|i| {
+                let g = Identity {
+                    principal_id: m(i.principal_id),
+                    arn: m(i.arn),
+                    account_id: m(i.account_id),
+                    access_key_id: m(i.access_key_id),
+                    user_name: m(i.user_name),
+                    invoked_by: m(i.invoked_by),
+                    identity_provider: m(i.identity_provider),
+                    issuer_type: m(i.issuer_type),
+                    issuer_principal_id: m(i.issuer_principal_id),
+                    issuer_arn: m(i.issuer_arn),
+                    issuer_account_id: m(i.issuer_account_id),
+                    issuer_user_name: m(i.issuer_user_name),
+                    source_identity: m(i.source_identity),
+                    on_behalf_of: m(i.on_behalf_of),
+                    credential_id: m(i.credential_id),
+                    ..i.clone()
+                };
+                let next = self.store.identities.len() as u32;
+                *self.identities.entry(g.clone()).or_insert_with(|| {
+                    self.store.identities.push(g);
+                    next
+                })
+            })
+            .collect();
+        self.report.records += b.events.len() as u64;
+        for ev in b.events {
+            let id = match ev.id {
+                EventId::Other(s) => EventId::Other(m(s)),
+                other => other,
+            };
+            if !matches!(id, EventId::Missing(_)) && !self.seen_ids.insert(id) {
+                self.report.duplicates += 1;
+                continue;
+            }
+            let assumption = match ev.assumption_index() {
+                Some(a) => {
+                    let a = &b.assumptions[a];
+                    self.store.assumptions.push(Assumption {
+                        event: u32::MAX,
+                        role_arn: m(a.role_arn),
+                        session_name: m(a.session_name),
+                        source_identity: m(a.source_identity),
+                        new_access_key: m(a.new_access_key),
+                        assumed_role_id: m(a.assumed_role_id),
+                        assumed_role_arn: m(a.assumed_role_arn),
+                        provider: m(a.provider),
+                        ..a.clone()
+                    });
+                    (self.store.assumptions.len() - 1) as u32
+                }
+                None => Event::NO_ASSUMPTION,
+            };
+            self.store.events.push(Event {
+                id,
+                shared_event_id: m(ev.shared_event_id),
+                event_source: m(ev.event_source),
+                event_name: m(ev.event_name),
+                region: m(ev.region),
+                recipient_account: m(ev.recipient_account),
+                source_ip: m(ev.source_ip),
+                user_agent: m(ev.user_agent),
+                error_code: m(ev.error_code),
+                resource: m(ev.resource),
+                identity: ids[ev.identity as usize],
+                assumption,
+                ..ev
+            });
+        }
+    }
+
+    pub fn finish(mut self) -> Store {
+        // Stable: equal times keep input order (file order, then record order).
+        self.store.events.sort_by_key(|e| e.time);
+        for (i, e) in self.store.events.iter().enumerate() {
+            if let Some(a) = e.assumption_index() {
+                self.store.assumptions[a].event = i as u32;
+            }
+        }
+        self.store.events.shrink_to_fit();
+        self.store.identities.shrink_to_fit();
+        self.store.assumptions.shrink_to_fit();
+        self.store.report = self.report;
+        self.store
+    }
+}

@@ -1,0 +1,102 @@
+//! The ingest summary (`trailhound ingest`): counts by account, region, identity type and event source, the
+//! time range, and what went wrong.
+
+use super::{IngestError, SkippedFile};
+use crate::core::model::Store;
+use crate::core::time::rfc3339;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+#[derive(Serialize, Debug)]
+pub struct Summary {
+    pub files: u64,
+    pub bytes: u64,
+    /// CloudTrail records parsed (before de-duplication).
+    pub records: u64,
+    /// Records dropped because their eventID was already loaded.
+    pub duplicates: u64,
+    /// Events kept.
+    pub events: u64,
+    /// Events after merging the per-account copies of one action (same `sharedEventID`).
+    pub actions: u64,
+    pub findings: u64,
+    pub by_account: BTreeMap<String, u64>,
+    pub by_region: BTreeMap<String, u64>,
+    pub by_identity_type: BTreeMap<String, u64>,
+    pub by_event_source: BTreeMap<String, u64>,
+    pub time_range: Option<TimeRange>,
+    pub errors_total: u64,
+    pub errors: Vec<IngestError>,
+    pub skipped: Vec<SkippedFile>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct TimeRange {
+    pub from: String,
+    pub to: String,
+}
+
+pub fn summarize(store: &Store) -> Summary {
+    let r = &store.report;
+    let mut by_account = BTreeMap::new();
+    let mut by_region = BTreeMap::new();
+    let mut by_type = BTreeMap::new();
+    let mut by_source = BTreeMap::new();
+    let mut shared = HashSet::new();
+    let mut actions = 0u64;
+    let name = |s| {
+        let v = store.s(s);
+        if v.is_empty() {
+            "(none)".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    // Count by symbol first, resolve names once.
+    let mut acc = BTreeMap::<u32, u64>::new();
+    let mut reg = BTreeMap::<u32, u64>::new();
+    let mut src = BTreeMap::<u32, u64>::new();
+    for e in &store.events {
+        *acc.entry(e.recipient_account.0).or_default() += 1;
+        *reg.entry(e.region.0).or_default() += 1;
+        *src.entry(e.event_source.0).or_default() += 1;
+        *by_type
+            .entry(store.identity(e).kind.as_str().to_string())
+            .or_insert(0u64) += 1;
+        if e.shared_event_id.is_none() || shared.insert(e.shared_event_id) {
+            actions += 1;
+        }
+    }
+    for (k, v) in acc {
+        by_account.insert(name(crate::core::model::Sym(k)), v);
+    }
+    for (k, v) in reg {
+        by_region.insert(name(crate::core::model::Sym(k)), v);
+    }
+    for (k, v) in src {
+        by_source.insert(name(crate::core::model::Sym(k)), v);
+    }
+    Summary {
+        files: r.files_read,
+        bytes: r.bytes_read,
+        records: r.records,
+        duplicates: r.duplicates,
+        events: store.events.len() as u64,
+        actions,
+        findings: store.findings.len() as u64,
+        by_account,
+        by_region,
+        by_identity_type: by_type,
+        by_event_source: by_source,
+        time_range: match (store.events.first(), store.events.last()) {
+            (Some(a), Some(b)) => Some(TimeRange {
+                from: rfc3339(a.time),
+                to: rfc3339(b.time),
+            }),
+            _ => None,
+        },
+        errors_total: r.errors_total,
+        errors: r.errors.clone(),
+        skipped: r.skipped.clone(),
+    }
+}
