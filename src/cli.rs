@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod common;
 mod ingest;
+mod tui;
 
 pub use common::InputArgs;
 
@@ -18,6 +19,8 @@ pub use common::InputArgs;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub tui: tui::TuiArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -30,9 +33,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Ingest(a)) => ingest::run(a),
-        None => Err(anyhow::anyhow!(
-            "no subcommand given (the terminal UI is not built yet); try --help"
-        )),
+        None => tui::run(cli.tui),
     };
     match result {
         Ok(code) => code,

@@ -24,7 +24,12 @@ pub struct Frame {
 
 impl Frame {
     pub fn new(spec: ViewSpec) -> Frame {
-        Frame { spec, tab: 0, table: TableState::default(), scroll: 0 }
+        Frame {
+            spec,
+            tab: 0,
+            table: TableState::default(),
+            scroll: 0,
+        }
     }
 }
 
@@ -62,27 +67,10 @@ pub struct ScopeState {
 
 impl Default for ScopeState {
     fn default() -> Self {
-        ScopeState { scope: Scope::ALL, kind: ScopeKind::AllData, finding: None }
-    }
-}
-
-/// Background load progress, as ingest reports it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Progress {
-    pub files_done: u64,
-    pub files_total: u64,
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-}
-
-impl Progress {
-    pub fn ratio(&self) -> f64 {
-        if self.bytes_total > 0 {
-            (self.bytes_done as f64 / self.bytes_total as f64).clamp(0.0, 1.0)
-        } else if self.files_total > 0 {
-            (self.files_done as f64 / self.files_total as f64).clamp(0.0, 1.0)
-        } else {
-            0.0
+        ScopeState {
+            scope: Scope::ALL,
+            kind: ScopeKind::AllData,
+            finding: None,
         }
     }
 }
@@ -102,14 +90,14 @@ pub struct HitAreas {
 }
 
 pub struct App {
-    pub store: Store,
+    pub store: std::sync::Arc<Store>,
     /// What was loaded (paths as given), for the title and status.
     pub sources: Vec<String>,
     pub stack: Vec<Frame>,
     pub scope: ScopeState,
     pub mode: Mode,
     /// Set while the background load runs.
-    pub loading: Option<Progress>,
+    pub loading: Option<crate::core::ingest::Progress>,
     pub status: Option<(Slot, String)>,
     pub keymap: Keymap,
     pub raw: Option<RawRecord>,
@@ -120,7 +108,7 @@ pub struct App {
 impl App {
     pub fn new(keymap: Keymap) -> App {
         App {
-            store: Store::default(),
+            store: Default::default(),
             sources: Vec::new(),
             stack: vec![Frame::new(ViewSpec::Findings)],
             scope: ScopeState::default(),

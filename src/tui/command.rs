@@ -9,8 +9,9 @@ use crate::core::model::Store;
 use std::collections::BTreeSet;
 
 /// The command words, in the order completion offers them.
-pub const COMMANDS: &[&str] =
-    &["session", "key", "role", "user", "ip", "account", "finding", "event", "scope", "notes", "findings", "quit"];
+pub const COMMANDS: &[&str] = &[
+    "session", "key", "role", "user", "ip", "account", "finding", "event", "scope", "notes", "findings", "quit",
+];
 
 pub fn run(app: &mut App, text: &str) -> Vec<Command> {
     let text = text.trim().trim_start_matches(':');
@@ -99,7 +100,11 @@ pub fn complete(store: &Store, text: &str) -> String {
     let t = text.trim_start_matches(':');
     match t.split_once(' ') {
         None => {
-            let m: Vec<String> = COMMANDS.iter().filter(|c| c.starts_with(t)).map(|c| c.to_string()).collect();
+            let m: Vec<String> = COMMANDS
+                .iter()
+                .filter(|c| c.starts_with(t))
+                .map(|c| c.to_string())
+                .collect();
             match m.len() {
                 0 => text.to_string(),
                 1 => format!("{} ", m[0]),
@@ -107,10 +112,14 @@ pub fn complete(store: &Store, text: &str) -> String {
             }
         }
         Some((word, arg)) => {
-            let Some(cmd) = resolve_word(word) else { return text.to_string() };
+            let Some(cmd) = resolve_word(word) else {
+                return text.to_string();
+            };
             let m: Vec<String> = candidates(store, cmd)
                 .into_iter()
-                .filter(|c| c.starts_with(arg) || (cmd == "role" && c.rsplit('/').next().is_some_and(|n| n.starts_with(arg))))
+                .filter(|c| {
+                    c.starts_with(arg) || (cmd == "role" && c.rsplit('/').next().is_some_and(|n| n.starts_with(arg)))
+                })
                 .collect();
             match m.len() {
                 0 => text.to_string(),
@@ -210,6 +219,9 @@ mod tests {
         assert_eq!(resolve_word("q"), Some("quit"));
         assert_eq!(resolve_word("f"), None, "ambiguous: finding/findings");
         assert_eq!(resolve_word("zz"), None);
-        assert_eq!(common_prefix(&["ASIAB1".into(), "ASIAB2".into(), "ASIAC".into()]), "ASIA");
+        assert_eq!(
+            common_prefix(&["ASIAB1".into(), "ASIAB2".into(), "ASIAC".into()]),
+            "ASIA"
+        );
     }
 }

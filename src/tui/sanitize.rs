@@ -18,7 +18,7 @@ pub const CONTROL_MARK: char = '\u{FFFD}';
 /// Marker for an invisible formatting character (bidi override/isolate, zero-width, tag characters).
 pub const FORMAT_MARK: char = '\u{25CA}';
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Class {
     Keep,
     Space,
@@ -31,9 +31,7 @@ fn classify(c: char) -> Class {
         '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => Class::Space,
         '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => Class::Control,
         // bidi embeddings/overrides/isolates, marks, Arabic letter mark
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
-            Class::Format
-        }
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => Class::Format,
         // zero-width space/joiners, word joiner, invisible operators, BOM, interlinear annotation, tags
         '\u{200B}'..='\u{200D}'
         | '\u{2060}'..='\u{2064}'

@@ -158,7 +158,11 @@ fn walk(
     f: &mut dyn FnMut(&str, &toml::Table) -> Result<(), String>,
 ) -> Result<(), String> {
     for (k, v) in table {
-        let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let name = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         let toml::Value::Table(t) = v else {
             return Err(format!("theme slot {name:?}: expected a table like {{ fg = \"red\" }}"));
         };
@@ -209,7 +213,8 @@ mod tests {
             for slot in Slot::ALL {
                 let leaf = slot.name().rsplit('.').next().unwrap_or_default();
                 assert!(
-                    text.lines().any(|l| l.trim_start().starts_with('#') && l.contains(slot.name())),
+                    text.lines()
+                        .any(|l| l.trim_start().starts_with('#') && l.contains(slot.name())),
                     "theme {name}: slot {} has no comment naming it ({leaf})",
                     slot.name()
                 );

@@ -97,9 +97,7 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
             app.quit = true;
             out.push(Command::Quit);
         }
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
-            if text_view =>
-        {
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom if text_view => {
             let f = app.top_mut();
             f.scroll = match a {
                 Action::Up => f.scroll.saturating_sub(1),
@@ -138,7 +136,11 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
             let n = app.spec().tabs().len();
             if n > 0 {
                 let f = app.top_mut();
-                f.tab = if a == Action::NextTab { (f.tab + 1) % n } else { (f.tab + n - 1) % n };
+                f.tab = if a == Action::NextTab {
+                    (f.tab + 1) % n
+                } else {
+                    (f.tab + n - 1) % n
+                };
                 f.table = Default::default();
                 f.scroll = 0;
             }
@@ -167,9 +169,17 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
                     ScopeKind::Adjusted(h) => h,
                     _ => 0,
                 };
-                let h = if a == Action::ScopeWiden { cur + 1 } else { (cur - 1).max(0) };
+                let h = if a == Action::ScopeWiden {
+                    cur + 1
+                } else {
+                    (cur - 1).max(0)
+                };
                 let s = Scope::new(base.from - h * 3600, base.to + h * 3600);
-                let kind = if h == 0 { ScopeKind::Finding } else { ScopeKind::Adjusted(h) };
+                let kind = if h == 0 {
+                    ScopeKind::Finding
+                } else {
+                    ScopeKind::Adjusted(h)
+                };
                 set_scope(app, s, kind);
             }
         }
@@ -187,7 +197,11 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
             let init = if s == Scope::ALL {
                 String::new()
             } else {
-                format!("{}..{}", crate::core::time::rfc3339(s.from), crate::core::time::rfc3339(s.to))
+                format!(
+                    "{}..{}",
+                    crate::core::time::rfc3339(s.from),
+                    crate::core::time::rfc3339(s.to)
+                )
             };
             app.mode = Mode::ScopeInput(LineEdit::with(&init));
         }
@@ -254,7 +268,11 @@ fn scope_end(app: &App) -> i64 {
     if s.to != i64::MAX {
         return s.to;
     }
-    app.store.events.last().map(|e| (e.time.div_euclid(3600) + 1) * 3600).unwrap_or(0)
+    app.store
+        .events
+        .last()
+        .map(|e| (e.time.div_euclid(3600) + 1) * 3600)
+        .unwrap_or(0)
 }
 
 fn click(app: &mut App, column: u16, row: u16, out: &mut Vec<Command>) {
@@ -292,7 +310,14 @@ pub fn refresh(app: &mut App) {
     let key = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (app.spec(), app.top().tab, app.scope.scope, app.store.events.len(), app.store.findings.len()).hash(&mut h);
+        (
+            app.spec(),
+            app.top().tab,
+            app.scope.scope,
+            app.store.events.len(),
+            app.store.findings.len(),
+        )
+            .hash(&mut h);
         h.finish()
     };
     let mut table = std::mem::take(&mut app.top_mut().table);

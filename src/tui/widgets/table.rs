@@ -10,7 +10,6 @@ use crate::tui::spec::ViewSpec;
 use crate::tui::theme::{Slot, Theme};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table};
 use std::borrow::Cow;
@@ -76,8 +75,7 @@ impl TableState {
         let ncols = src.columns().len();
         let mut order: Vec<u32> = (0..src.len().min(u32::MAX as usize) as u32)
             .filter(|&r| {
-                needle.is_empty()
-                    || (0..ncols).any(|c| src.cell(r as usize, c).to_lowercase().contains(&needle))
+                needle.is_empty() || (0..ncols).any(|c| src.cell(r as usize, c).to_lowercase().contains(&needle))
             })
             .collect();
         if let Some((c, desc)) = self.sort {
@@ -174,18 +172,21 @@ pub fn render(
     }))
     .style(theme.style(Slot::Header));
     let end = (state.offset + body).min(state.order.len());
-    let rows = state.order[state.offset.min(end)..end].iter().enumerate().map(|(i, &r)| {
-        let r = r as usize;
-        let row = Row::new((0..cols.len()).map(|c| {
-            let style = src.style(r, c).map(|s| theme.style(s)).unwrap_or_default();
-            Cell::from(Span::styled(src.cell(r, c).into_owned(), style))
-        }));
-        if state.offset + i == state.selected && focused {
-            row.style(theme.style(Slot::Selection))
-        } else {
-            row
-        }
-    });
+    let rows = state.order[state.offset.min(end)..end]
+        .iter()
+        .enumerate()
+        .map(|(i, &r)| {
+            let r = r as usize;
+            let row = Row::new((0..cols.len()).map(|c| {
+                let style = src.style(r, c).map(|s| theme.style(s)).unwrap_or_default();
+                Cell::from(Span::styled(src.cell(r, c).into_owned(), style))
+            }));
+            if state.offset + i == state.selected && focused {
+                row.style(theme.style(Slot::Selection))
+            } else {
+                row
+            }
+        });
     let mut title_line = vec![Span::styled(format!(" {title} "), theme.style(Slot::Title))];
     title_line.push(Span::styled(
         format!("{}/{} ", state.order.len(), src.len()),
@@ -208,7 +209,11 @@ pub fn render(
         .column_spacing(1);
     f.render_widget(table, area);
     if state.order.is_empty() && area.height > 3 {
-        let msg = if src.is_empty() { "(nothing in scope)" } else { "(no row matches the filter)" };
+        let msg = if src.is_empty() {
+            "(nothing in scope)"
+        } else {
+            "(no row matches the filter)"
+        };
         let inner = Rect::new(area.x + 2, area.y + 2, area.width.saturating_sub(4), 1);
         f.render_widget(Line::styled(msg, theme.style(Slot::TextDim)), inner);
     }
@@ -229,7 +234,12 @@ pub struct StaticRow {
 
 impl StaticRow {
     pub fn new(cells: Vec<String>) -> StaticRow {
-        StaticRow { cells, styles: Vec::new(), target: None, numbers: Vec::new() }
+        StaticRow {
+            cells,
+            styles: Vec::new(),
+            target: None,
+            numbers: Vec::new(),
+        }
     }
     pub fn target(mut self, t: Option<ViewSpec>) -> StaticRow {
         self.target = t;
@@ -259,7 +269,12 @@ impl TableSource for StaticRows {
         self.rows.len()
     }
     fn cell(&self, row: usize, col: usize) -> Cow<'_, str> {
-        Cow::Borrowed(self.rows.get(row).and_then(|r| r.cells.get(col)).map_or("", |s| s.as_str()))
+        Cow::Borrowed(
+            self.rows
+                .get(row)
+                .and_then(|r| r.cells.get(col))
+                .map_or("", |s| s.as_str()),
+        )
     }
     fn style(&self, row: usize, col: usize) -> Option<Slot> {
         self.rows.get(row).and_then(|r| r.styles.get(col).copied().flatten())
@@ -270,11 +285,6 @@ impl TableSource for StaticRows {
     fn number(&self, row: usize, col: usize) -> Option<f64> {
         self.rows.get(row).and_then(|r| r.numbers.get(col).copied().flatten())
     }
-}
-
-/// Style for plain text cells that must still be sanitised by the caller.
-pub fn plain() -> Style {
-    Style::default()
 }
 
 #[cfg(test)]
@@ -295,7 +305,10 @@ mod tests {
     #[test]
     fn filter_is_case_insensitive_over_all_columns() {
         let s = src();
-        let mut t = TableState { filter: "GAM".into(), ..Default::default() };
+        let mut t = TableState {
+            filter: "GAM".into(),
+            ..Default::default()
+        };
         t.refresh(&s, 1);
         assert_eq!(t.order, vec![2]);
         t.filter = "10".into();
@@ -306,8 +319,10 @@ mod tests {
     #[test]
     fn numeric_columns_sort_as_numbers_and_reverse() {
         let s = src();
-        let mut t = TableState::default();
-        t.sort = Some((1, false));
+        let mut t = TableState {
+            sort: Some((1, false)),
+            ..Default::default()
+        };
         t.refresh(&s, 1);
         assert_eq!(t.order, vec![1, 0, 2], "9 < 10 < 100, not text order");
         t.sort_reverse();

@@ -1,0 +1,142 @@
+//! One module per view. Each turns (store, spec, scope) into a view model and draws it; `source` gives the
+//! focused table so `update` can filter, sort and pivot without knowing which view is on top.
+
+pub mod event;
+pub mod events;
+pub mod findings;
+pub mod profile;
+pub mod related;
+pub mod select;
+pub mod volume;
+
+use super::app::App;
+use super::spec::ViewSpec;
+use super::theme::{Slot, Theme};
+use super::widgets::table::{self, TableSource};
+use crate::core::model::Store;
+use crate::core::time::Scope;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+/// Views that scroll text instead of moving a table selection.
+pub fn is_text_view(spec: &ViewSpec) -> bool {
+    matches!(spec, ViewSpec::Event(_) | ViewSpec::Notes | ViewSpec::Chain(_))
+}
+
+/// The window Detective would open for finding `id`.
+pub fn finding_scope(store: &Store, id: &str) -> Option<Scope> {
+    findings::scope(store, id)
+}
+
+/// The focused table of the top view.
+pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
+    let store = &app.store;
+    let scope = app.scope.scope;
+    match app.spec() {
+        ViewSpec::Findings => Some(Box::new(findings::FindingRows::new(store))),
+        ViewSpec::Finding(id) => Some(Box::new(findings::entities(store, id))),
+        spec @ (ViewSpec::Session(_)
+        | ViewSpec::Role(_)
+        | ViewSpec::Principal(_)
+        | ViewSpec::AccessKey(_)
+        | ViewSpec::Ip(_)
+        | ViewSpec::Account(_)
+        | ViewSpec::UserAgent(_)) => profile::source(store, spec, app.tab_name().unwrap_or(""), scope),
+        ViewSpec::Chain(_) | ViewSpec::Event(_) | ViewSpec::Notes => None,
+    }
+}
+
+/// Draw the body of the top view into `area`.
+pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+    app.hits.table = Rect::default();
+    app.hits.tabs = Rect::default();
+    let spec = app.spec().clone();
+    match &spec {
+        ViewSpec::Findings => {
+            let [counts, rest] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(area);
+            findings::render_counts(f, counts, &app.store, theme);
+            draw_table(f, rest, app, theme, "Findings (GuardDuty + IAM Access Analyzer)");
+        }
+        ViewSpec::Finding(id) => {
+            let lines = findings::details(&app.store, id, theme);
+            let h = (lines.len() as u16 + 2).min(area.height / 2);
+            let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(area);
+            panel(f, top, lines, theme, "Finding");
+            draw_table(f, rest, app, theme, "Entities (Enter: open with the finding's scope)");
+        }
+        ViewSpec::Event(i) => event::render(f, area, app, *i, theme),
+        ViewSpec::Chain(key) => not_available(f, area, theme, &format!("Chain graph of {key}"), "core::graph"),
+        ViewSpec::Notes => not_available(f, area, theme, "Notes", "core::case"),
+        spec => {
+            let tabs = spec.tabs();
+            let [tabs_area, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+            render_tabs(f, tabs_area, tabs, app.top().tab, theme);
+            app.hits.tabs = tabs_area;
+            let tab = app.tab_name().unwrap_or("Overview");
+            match tab {
+                "Overview" => {
+                    let lines = profile::details(&app.store, spec, app.scope.scope, theme);
+                    let h = profile::details_height(lines.len(), body);
+                    let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(body);
+                    panel(f, top, lines, theme, &spec.crumb());
+                    draw_table(f, rest, app, theme, "Related entities in scope (Enter: pivot)");
+                }
+                "API volume" => {
+                    let [chart, rest] = Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(body);
+                    let items = select::events(&app.store, spec, app.scope.scope);
+                    volume::render(f, chart, &app.store, &items, app.scope.scope, theme);
+                    draw_table(f, rest, app, theme, "API calls in scope");
+                }
+                "Events" => draw_table(f, body, app, theme, "Events in scope (Enter: raw record)"),
+                _ => not_available(f, body, theme, "New behaviour", "core behaviour analytics"),
+            }
+        }
+    }
+}
+
+fn draw_table(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme, title: &str) {
+    let mut state = std::mem::take(&mut app.top_mut().table);
+    if let Some(src) = source(app) {
+        table::render(f, area, src.as_ref(), &mut state, theme, title, true);
+    }
+    app.top_mut().table = state;
+    app.hits.table = area;
+}
+
+pub fn panel(f: &mut Frame, area: Rect, lines: Vec<Line<'static>>, theme: &Theme, title: &str) {
+    let block = Block::bordered()
+        .border_style(theme.style(Slot::Border))
+        .title(Span::styled(
+            format!(" {} ", crate::tui::sanitize::clean_max(title, 80)),
+            theme.style(Slot::Title),
+        ));
+    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+}
+
+fn render_tabs(f: &mut Frame, area: Rect, tabs: &[&str], active: usize, theme: &Theme) {
+    let mut spans = Vec::new();
+    for (i, t) in tabs.iter().enumerate() {
+        let style = if i == active {
+            theme.style(Slot::TabActive)
+        } else {
+            theme.style(Slot::TextDim)
+        };
+        spans.push(Span::styled(format!(" {t} "), style));
+        spans.push(Span::styled("│", theme.style(Slot::Border)));
+    }
+    f.render_widget(Line::from(spans), area);
+}
+
+/// A view whose core query has not landed yet: said plainly, never faked.
+fn not_available(f: &mut Frame, area: Rect, theme: &Theme, title: &str, what: &str) {
+    let lines = vec![
+        Line::from(""),
+        Line::styled(
+            format!("  {title}: not available yet ({what} is not built into this version)."),
+            theme.style(Slot::StatusWarning),
+        ),
+    ];
+    panel(f, area, lines, theme, title);
+}

@@ -1,0 +1,82 @@
+//! The API-volume chart: successful and failed calls per interval over the scope.
+
+use crate::core::model::Store;
+use crate::core::time::{Scope, rfc3339};
+use crate::tui::theme::{Slot, Theme};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::symbols::Marker;
+use ratatui::text::Span;
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
+
+/// Counts per bucket: (bucket start, succeeded, failed). `buckets` ≥ 1.
+pub fn buckets(store: &Store, items: &[u32], scope: Scope, buckets: usize) -> Vec<(i64, u64, u64)> {
+    let (from, to) = match (items.first(), items.last()) {
+        _ if scope.from != i64::MIN && scope.to != i64::MAX => (scope.from, scope.to),
+        (Some(&a), Some(&b)) => {
+            let t = |i: u32| store.events.get(i as usize).map(|e| e.time).unwrap_or(0);
+            (t(a), t(b) + 1)
+        }
+        _ => return Vec::new(),
+    };
+    let n = buckets.max(1) as i64;
+    let width = ((to - from) / n).max(1);
+    let mut out: Vec<(i64, u64, u64)> = (0..n).map(|i| (from + i * width, 0, 0)).collect();
+    for &i in items {
+        let Some(e) = store.events.get(i as usize) else {
+            continue;
+        };
+        let b = ((e.time - from) / width).clamp(0, n - 1) as usize;
+        if let Some(slot) = out.get_mut(b) {
+            if e.failed() {
+                slot.2 += 1;
+            } else {
+                slot.1 += 1;
+            }
+        }
+    }
+    out
+}
+
+pub fn render(f: &mut Frame, area: Rect, store: &Store, items: &[u32], scope: Scope, theme: &Theme) {
+    let n = area.width.saturating_sub(10).max(1) as usize;
+    let b = buckets(store, items, scope, n);
+    let ok: Vec<(f64, f64)> = b.iter().enumerate().map(|(i, x)| (i as f64, x.1 as f64)).collect();
+    let bad: Vec<(f64, f64)> = b.iter().enumerate().map(|(i, x)| (i as f64, x.2 as f64)).collect();
+    let max = b.iter().map(|x| x.1.max(x.2)).max().unwrap_or(0).max(1) as f64;
+    let (first, last) = (b.first().map(|x| x.0), b.last().map(|x| x.0));
+    let label = |t: Option<i64>| Span::styled(t.map(rfc3339).unwrap_or_default(), theme.style(Slot::TextDim));
+    let chart = Chart::new(vec![
+        Dataset::default()
+            .name("succeeded")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.style(Slot::ChartSuccess))
+            .data(&ok),
+        Dataset::default()
+            .name("failed")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.style(Slot::ChartFailure))
+            .data(&bad),
+    ])
+    .block(
+        Block::bordered()
+            .border_style(theme.style(Slot::Border))
+            .title(Span::styled(
+                " API call volume in scope (per interval) ",
+                theme.style(Slot::Title),
+            )),
+    )
+    .x_axis(
+        Axis::default()
+            .bounds([0.0, (b.len().max(2) - 1) as f64])
+            .labels(vec![label(first), label(last)]),
+    )
+    .y_axis(
+        Axis::default()
+            .bounds([0.0, max])
+            .labels(vec![Span::raw("0"), Span::raw(format!("{}", max as u64))]),
+    );
+    f.render_widget(chart, area);
+}

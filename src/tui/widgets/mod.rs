@@ -1,0 +1,3 @@
+//! Reusable widgets: the one generic table every list uses.
+
+pub mod table;
