@@ -102,6 +102,8 @@ pub struct App {
     pub keymap: Keymap,
     pub raw: Option<RawRecord>,
     pub hits: HitAreas,
+    /// Candidates the last Tab in the command line left open (shown above the command line).
+    pub completions: Vec<String>,
     pub quit: bool,
 }
 
@@ -118,6 +120,7 @@ impl App {
             keymap,
             raw: None,
             hits: HitAreas::default(),
+            completions: Vec::new(),
             quit: false,
         }
     }

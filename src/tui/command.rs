@@ -97,6 +97,32 @@ fn resolve_role(store: &Store, arg: &str) -> String {
 /// Complete the command line: the command word first, then its argument from loaded values. With one match it
 /// is filled in; with several, the longest common prefix.
 pub fn complete(store: &Store, text: &str) -> String {
+    complete_with_options(store, text).0
+}
+
+/// Like [`complete`], also returning the candidates that still match (for the hint line; at most 50).
+pub fn complete_with_options(store: &Store, text: &str) -> (String, Vec<String>) {
+    let done = complete_inner(store, text);
+    let t = done.trim_start_matches(':');
+    let options = match t.split_once(' ') {
+        None => COMMANDS
+            .iter()
+            .filter(|c| c.starts_with(t))
+            .map(|c| c.to_string())
+            .collect(),
+        Some((word, arg)) => match resolve_word(word) {
+            Some(cmd) => candidates(store, cmd)
+                .into_iter()
+                .filter(|c| c.starts_with(arg))
+                .collect(),
+            None => Vec::new(),
+        },
+    };
+    let options: Vec<String> = options.into_iter().take(50).collect();
+    (done, if options.len() > 1 { options } else { Vec::new() })
+}
+
+fn complete_inner(store: &Store, text: &str) -> String {
     let t = text.trim_start_matches(':');
     match t.split_once(' ') {
         None => {

@@ -39,6 +39,9 @@ pub fn draw(f: &mut Frame, app: &mut App, theme: &Theme) {
     if let Some(p) = app.loading {
         loading(f, body, &p, theme);
     }
+    if !app.completions.is_empty() {
+        completions(f, body, app, theme);
+    }
     if let Mode::Help { scroll } = app.mode {
         help(f, body, app, scroll, theme);
     }
@@ -209,4 +212,28 @@ fn help(f: &mut Frame, body: Rect, app: &App, scroll: u16, theme: &Theme) {
         .border_style(theme.style(Slot::BorderFocused))
         .title(Span::styled(" Keys (any key closes) ", theme.style(Slot::Title)));
     f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}
+
+/// The open completion candidates, in a box at the bottom of the body.
+fn completions(f: &mut Frame, body: Rect, app: &App, theme: &Theme) {
+    let n = app.completions.len().min(10) as u16;
+    let h = (n + 2).min(body.height);
+    let area = Rect::new(body.x, body.bottom().saturating_sub(h), body.width.min(90), h);
+    f.render_widget(Clear, area);
+    let mut lines: Vec<Line> = app
+        .completions
+        .iter()
+        .take(10)
+        .map(|c| Line::styled(format!(" {}", clean_max(c, 120)), theme.style(Slot::TextAccent)))
+        .collect();
+    if app.completions.len() > 10 {
+        lines.push(Line::styled(
+            format!(" … {} more", app.completions.len() - 10),
+            theme.style(Slot::TextDim),
+        ));
+    }
+    let block = Block::bordered()
+        .border_style(theme.style(Slot::Border))
+        .title(Span::styled(" Completions ", theme.style(Slot::Title)));
+    f.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -17,7 +17,7 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::path::PathBuf;
@@ -128,7 +128,17 @@ async fn event_loop(
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
     start_load(app, &opts, tx.clone());
-    let mut events = EventStream::new();
+    // Terminal events are read by their own task and forwarded, so the loop can drain them without polling the
+    // stream with a no-op waker (which would leave crossterm's reader thread holding a waker nobody listens to).
+    let (etx, mut erx) = mpsc::unbounded_channel::<std::io::Result<Event>>();
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(ev) = events.next().await {
+            if etx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
     #[cfg(unix)]
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     loop {
@@ -139,7 +149,7 @@ async fn event_loop(
         #[cfg(not(unix))]
         let sigterm = std::future::pending::<Option<()>>();
         tokio::select! {
-            ev = events.next() => match ev {
+            ev = erx.recv() => match ev {
                 Some(Ok(ev)) => commands.extend(on_terminal_event(app, ev)),
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
@@ -149,8 +159,8 @@ async fn event_loop(
             _ = tokio::signal::ctrl_c() => break,
         }
         // Drain whatever else is already pending, then draw once.
-        while let Some(Some(Ok(ev))) = events.next().now_or_never() {
-            commands.extend(on_terminal_event(app, ev));
+        while let Ok(ev) = erx.try_recv() {
+            commands.extend(on_terminal_event(app, ev?));
         }
         while let Ok(job) = rx.try_recv() {
             apply(app, job);

@@ -44,8 +44,9 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
             Input::Char(c) => edit.push(c),
             Input::Backspace => edit.backspace(),
             Input::Complete => {
-                let done = command::complete(&app.store, &edit.text);
+                let (done, options) = command::complete_with_options(&app.store, &edit.text);
                 edit.text = done;
+                app.completions = options;
             }
             Input::Submit => {
                 let text = std::mem::take(&mut edit.text);
@@ -84,6 +85,9 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
         (Mode::Normal, Input::ScrollUp) => out.extend(action(app, Action::Up)),
         (Mode::Normal, Input::ScrollDown) => out.extend(action(app, Action::Down)),
         (Mode::Normal, _) => {}
+    }
+    if !matches!(app.mode, Mode::Command(_)) {
+        app.completions.clear();
     }
     refresh(app);
     out
