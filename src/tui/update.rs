@@ -251,7 +251,11 @@ pub fn push(app: &mut App, spec: ViewSpec) -> Vec<Command> {
         out.push(Command::ReadRaw(i));
     }
     if app.spec() != &spec {
-        app.stack.push(Frame::new(spec));
+        let mut frame = Frame::new(spec);
+        if let ViewSpec::Chain(k) = &frame.spec {
+            frame.table.selected = views::chain::build(&app.store, k).focus;
+        }
+        app.stack.push(frame);
     }
     out
 }

@@ -16,10 +16,10 @@ pub struct EventRows<'a> {
 
 const COLUMNS: &[Column] = &[
     col("Time (UTC)", Length(20)),
-    col("API", Length(34)),
-    col("Caller", Fill(2)),
-    col("IP", Length(16)),
-    col("Result", Length(14)),
+    col("API", Fill(2)),
+    col("Caller", Fill(3)),
+    col("IP", Length(15)),
+    col("Result", Length(16)),
     col("Resource", Fill(2)),
 ];
 

@@ -1,6 +1,7 @@
 //! One module per view. Each turns (store, spec, scope) into a view model and draws it; `source` gives the
 //! focused table so `update` can filter, sort and pivot without knowing which view is on top.
 
+pub mod chain;
 pub mod event;
 pub mod events;
 pub mod findings;
@@ -22,7 +23,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 /// Views that scroll text instead of moving a table selection.
 pub fn is_text_view(spec: &ViewSpec) -> bool {
-    matches!(spec, ViewSpec::Event(_) | ViewSpec::Notes | ViewSpec::Chain(_))
+    matches!(spec, ViewSpec::Event(_) | ViewSpec::Notes)
 }
 
 /// The window Detective would open for finding `id`.
@@ -44,7 +45,8 @@ pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
         | ViewSpec::Ip(_)
         | ViewSpec::Account(_)
         | ViewSpec::UserAgent(_)) => profile::source(store, spec, app.tab_name().unwrap_or(""), scope),
-        ViewSpec::Chain(_) | ViewSpec::Event(_) | ViewSpec::Notes => None,
+        ViewSpec::Chain(key) => Some(Box::new(chain::rows(&chain::build(store, key)))),
+        ViewSpec::Event(_) | ViewSpec::Notes => None,
     }
 }
 
@@ -67,7 +69,22 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             draw_table(f, rest, app, theme, "Entities (Enter: open with the finding's scope)");
         }
         ViewSpec::Event(i) => event::render(f, area, app, *i, theme),
-        ViewSpec::Chain(key) => not_available(f, area, theme, &format!("Chain graph of {key}"), "core::graph"),
+        ViewSpec::Chain(key) => {
+            let model = chain::build(&app.store, key);
+            let [legend, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+            f.render_widget(
+                Line::from(vec![
+                    Span::styled(" links: ", theme.style(Slot::TextDim)),
+                    Span::styled("── exact access key", theme.style(Slot::EdgeStrong)),
+                    Span::styled("  ── principal + time", theme.style(Slot::EdgeMedium)),
+                    Span::styled("  ┄┄ name + time (weak)", theme.style(Slot::EdgeWeak)),
+                    Span::styled("   j/k select · Enter opens", theme.style(Slot::TextDim)),
+                ]),
+                legend,
+            );
+            let sel = app.top().table.selected;
+            crate::tui::widgets::tree::render(f, rest, &model.nodes, sel, theme);
+        }
         ViewSpec::Notes => not_available(f, area, theme, "Notes", "core::case"),
         spec => {
             let tabs = spec.tabs();
