@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod common;
 mod ingest;
+mod trace;
 mod tui;
 
 pub use common::InputArgs;
@@ -27,12 +28,18 @@ pub struct Cli {
 pub enum Command {
     /// Load CloudTrail logs and findings and print what was ingested (counts, time range, errors).
     Ingest(ingest::Args),
+    /// Who is behind a session: origin, full chain, sessions it started, its calls.
+    Trace(trace::TraceArgs),
+    /// A role's profile: what assumed it, which roles it assumed, sessions involved.
+    Role(trace::RoleArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Ingest(a)) => ingest::run(a),
+        Some(Command::Trace(a)) => trace::run_trace(a),
+        Some(Command::Role(a)) => trace::run_role(a),
         None => tui::run(cli.tui),
     };
     match result {

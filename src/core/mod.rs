@@ -4,6 +4,8 @@
 
 pub mod entity;
 pub mod findings;
+pub mod geo;
+pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod time;

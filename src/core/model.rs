@@ -206,6 +206,8 @@ pub struct Identity {
     pub on_behalf_of: Sym,
     /// `credentialId` (Identity Center), kept for look-ups.
     pub credential_id: Sym,
+    /// The session name: the part of `principalId` after `:` for role and federated sessions.
+    pub session_name: Sym,
 }
 
 /// Index of an [`Identity`] in [`Store::identities`].

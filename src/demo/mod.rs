@@ -1,1 +1,2 @@
 //! Deterministic generator of realistic CloudTrail trees and findings (sample case, tests, benchmarks).
+pub mod geoip;

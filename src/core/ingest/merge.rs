@@ -11,7 +11,9 @@ use std::path::Path;
 pub struct Merger {
     store: Store,
     report: IngestReport,
-    seen_ids: HashSet<EventId>,
+    /// A record delivered twice has the same eventID, time, name and recipient account. Real CloudTrail ids are
+    /// unique, but documentation examples and test corpora reuse one id for different records; those are kept.
+    seen_ids: HashSet<(EventId, i64, Sym, Sym)>,
     identities: HashMap<Identity, u32>,
 }
 
@@ -96,6 +98,7 @@ impl Merger {
                     source_identity: m(i.source_identity),
                     on_behalf_of: m(i.on_behalf_of),
                     credential_id: m(i.credential_id),
+                    session_name: m(i.session_name),
                     ..i.clone()
                 };
                 let next = self.store.identities.len() as u32;
@@ -111,7 +114,11 @@ impl Merger {
                 EventId::Other(s) => EventId::Other(m(s)),
                 other => other,
             };
-            if !matches!(id, EventId::Missing(_)) && !self.seen_ids.insert(id) {
+            if !matches!(id, EventId::Missing(_))
+                && !self
+                    .seen_ids
+                    .insert((id, ev.time, m(ev.event_name), m(ev.recipient_account)))
+            {
                 self.report.duplicates += 1;
                 continue;
             }

@@ -269,6 +269,7 @@ impl Ctx<'_> {
                 if self.out.format.is_none() && index == 0 {
                     self.out.skipped = Some(format!("not CloudTrail or findings: {what}"));
                 } else {
+                    self.out.records_seen += 1;
                     self.record_error(index, format!("not a CloudTrail record or finding: {what}"));
                 }
             }
@@ -448,6 +449,13 @@ impl Ctx<'_> {
                 source_identity: lstr(s, sc.map(|c| &c.source_identity)),
                 on_behalf_of: lstr(s, ri.on_behalf_of.get().map(|o| &o.user_id)),
                 credential_id: intern_opt(s, ri.credential_id.as_deref()),
+                session_name: match (
+                    ri.kind.as_deref(),
+                    ri.principal_id.as_deref().and_then(|p| p.split_once(':')),
+                ) {
+                    (Some("AssumedRole" | "FederatedUser"), Some((_, name))) => s.intern(name),
+                    _ => Sym::NONE,
+                },
             }
         };
         let idx = b.identities.len() as u32;

@@ -1,0 +1,203 @@
+//! `trailhound trace` and `trailhound role`: the session graph's answers on the command line.
+
+use super::common::{InputArgs, load_inputs, print_json, safe};
+use crate::core::graph::{Found, SessionGraph, Trace};
+use crate::core::model::Store;
+use crate::core::time::Scope;
+use anyhow::{Context, bail};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct TraceArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Access key (ASIA…), principal id (AROA…:name), session ARN, or event id.
+    pub target: String,
+    /// Time window FROM..TO (RFC 3339) for the calls; also narrows ambiguous principal ids.
+    #[arg(long, value_parser = Scope::parse)]
+    pub scope: Option<Scope>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RoleArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Role ARN or role name.
+    pub role: String,
+    #[arg(long, value_parser = Scope::parse)]
+    pub scope: Option<Scope>,
+}
+
+pub fn run_trace(a: TraceArgs) -> anyhow::Result<ExitCode> {
+    let store = load_inputs(&a.input.inputs);
+    let graph = SessionGraph::build(&store);
+    let scope = a.scope.unwrap_or(Scope::ALL);
+    let session = resolve(&store, &graph, &a.target, scope)?;
+    let t = graph.trace(&store, session, scope);
+    if a.input.json {
+        print_json(&t)?;
+    } else {
+        print_trace(&t);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One session for what the analyst typed, or an error that lists the candidates (never a silent pick).
+pub fn resolve(store: &Store, graph: &SessionGraph, target: &str, scope: Scope) -> anyhow::Result<u32> {
+    match graph.find(store, target) {
+        Found::Sessions(v) if v.len() == 1 => Ok(v[0]),
+        Found::Sessions(v) => {
+            let active: Vec<u32> = v
+                .iter()
+                .copied()
+                .filter(|&s| {
+                    let x = graph.session(s);
+                    x.first_seen < scope.to && x.last_seen >= scope.from
+                })
+                .collect();
+            if active.len() == 1 {
+                return Ok(active[0]);
+            }
+            let shown = if active.is_empty() { &v } else { &active };
+            let list: Vec<String> = shown
+                .iter()
+                .take(20)
+                .map(|&s| {
+                    let x = graph.session_view(store, s);
+                    format!(
+                        "  {}  {} .. {}  {}",
+                        x.access_key_id.as_deref().unwrap_or("(no key)"),
+                        x.first_seen,
+                        x.last_seen,
+                        x.role_arn.as_deref().unwrap_or("")
+                    )
+                })
+                .collect();
+            bail!(
+                "{} sessions match {:?}; give an access key or a --scope that selects one:\n{}",
+                shown.len(),
+                safe(target),
+                safe(&list.join("\n"))
+            )
+        }
+        Found::Event(i) => graph.session_of_event(i).with_context(|| {
+            format!(
+                "event {} was not made by a role session (it was signed by a long-term principal)",
+                safe(target)
+            )
+        }),
+        Found::Origin(o) => bail!(
+            "{} is an origin principal ({}), not a session; use `role` or the TUI's origin profile",
+            safe(target),
+            safe(&graph.origin_view(store, o).description)
+        ),
+        Found::Nothing => bail!("nothing in the loaded data matches {:?}", safe(target)),
+    }
+}
+
+fn print_trace(t: &Trace) {
+    let o = |v: &Option<String>| safe(v.as_deref().unwrap_or("-"));
+    let s = &t.session;
+    println!("session         {}", o(&s.access_key_id));
+    println!("role            {}", o(&s.role_arn));
+    println!("account         {}", o(&s.account));
+    println!("session name    {}", o(&s.session_name));
+    println!("role session id {}", o(&s.role_session_id));
+    println!("observed        {} .. {}", s.first_seen, s.last_seen);
+    println!(
+        "mfa             {}",
+        s.mfa.map(|m| if m { "yes" } else { "no" }).unwrap_or("unknown")
+    );
+    println!("source identity {}", o(&s.source_identity));
+    println!(
+        "\nassumed by      {} [{}]",
+        safe(&t.origin.description),
+        t.origin.kind.as_str()
+    );
+    println!("\nchain (outermost first):");
+    for (i, h) in t.chain.iter().enumerate() {
+        println!(
+            "  {}{} {} as {} in {}  at {}  link={}{}",
+            "  ".repeat(i),
+            if i == 0 { "•" } else { "└▶" },
+            o(&h.access_key_id),
+            o(&h.session_name),
+            o(&h.role_arn),
+            h.assumed_at.as_deref().unwrap_or("(before the logs)"),
+            h.link.map(|l| l.as_str()).unwrap_or("-"),
+            if h.source_identity_break {
+                "  [source identity dropped]"
+            } else {
+                ""
+            }
+        );
+    }
+    if !t.children.is_empty() {
+        println!("\nsessions it started:");
+        for h in &t.children {
+            println!(
+                "  {}└▶ {} as {} in {}  at {}  link={}",
+                "  ".repeat(h.depth.unwrap_or(1) as usize - 1),
+                o(&h.access_key_id),
+                o(&h.session_name),
+                o(&h.role_arn),
+                h.assumed_at.as_deref().unwrap_or("-"),
+                h.link.map(|l| l.as_str()).unwrap_or("-")
+            );
+        }
+    }
+    println!("\ncalls:");
+    println!("  {:<32} {:<40} {:>8} {:>8}", "service", "API", "success", "failure");
+    for c in &t.calls {
+        println!(
+            "  {:<32} {:<40} {:>8} {:>8}",
+            safe(&c.event_source),
+            safe(&c.event_name),
+            c.success,
+            c.failure
+        );
+    }
+    for f in &t.flags {
+        println!("\n! {}", safe(f));
+    }
+}
+
+pub fn run_role(a: RoleArgs) -> anyhow::Result<ExitCode> {
+    let store = load_inputs(&a.input.inputs);
+    let graph = SessionGraph::build(&store);
+    let p = graph.role_profile(&store, &a.role, a.scope.unwrap_or(Scope::ALL));
+    if p.role_arns.is_empty() {
+        bail!("no role {:?} in the loaded data", safe(&a.role));
+    }
+    if a.input.json {
+        print_json(&p)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("role: {}", safe(&p.role_arns.join(", ")));
+    for (title, rows) in [("assumed by", &p.assumed_by), ("roles it assumed", &p.assumed_roles)] {
+        println!("\n{title}:");
+        for r in rows {
+            println!(
+                "  {:<20} {:<60} {:<14} {} .. {}  x{}",
+                safe(&r.kind),
+                safe(r.arn.as_deref().or(r.name.as_deref()).unwrap_or("-")),
+                safe(r.account.as_deref().unwrap_or("-")),
+                r.first,
+                r.last,
+                r.count
+            );
+        }
+    }
+    println!("\nsessions involved: {}", p.sessions.len());
+    for s in p.sessions.iter().take(200) {
+        println!(
+            "  {:<22} {:<20} {} .. {}  calls {}",
+            safe(s.access_key_id.as_deref().unwrap_or("-")),
+            safe(s.session_name.as_deref().unwrap_or("-")),
+            s.first_seen,
+            s.last_seen,
+            s.calls_total
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,527 @@
+//! Building the [`SessionGraph`] from a [`Store`] in two passes.
+//!
+//! 1. Assumptions, in time order: each successful credential-issuing STS call creates one session and one edge
+//!    from its caller. The two account copies of a cross-account call (same `sharedEventID`) make one edge, and the
+//!    caller's copy (which names the real caller) wins over the role owner's `AWSAccount` copy.
+//! 2. Events: each distinct identity is resolved once — by exact access key, else by principal id + creation
+//!    time against assumptions whose response held no key, else by role + session name + time; an identity that
+//!    matches none (or more than one) candidate becomes an *observed* session whose creation is outside the logs.
+
+use super::origin::origin_of_identity;
+use super::{
+    Caller, Edge, EdgeId, Link, Node, Origin, OriginId, Rel, Session, SessionGraph, SessionId, SessionIdentity,
+    SessionKind, Signer,
+};
+use crate::core::model::{AssumeKind, Assumption, Event, Identity, IdentityType, Mfa, Store, Sym};
+use hashbrown::{HashMap, HashSet};
+use petgraph::graph::{DiGraph, NodeIndex};
+
+/// Seconds between an assumption's eventTime and its session's `creationDate` accepted as "the same moment".
+/// CloudTrail writes both from the same issuance; they differ by clock rounding only.
+pub const CREATION_SLACK_SECS: i64 = 5;
+
+struct Builder<'s> {
+    store: &'s Store,
+    loaded_accounts: HashSet<Sym>,
+    g: SessionGraph,
+    origin_map: HashMap<Origin, OriginId>,
+    key_to_session: HashMap<Sym, SessionId>,
+    shared_to_edge: HashMap<Sym, EdgeId>,
+    /// Sessions whose assumption returned no key, by assumed-role id and by (role, session name).
+    pending_by_principal: HashMap<Sym, Vec<SessionId>>,
+    pending_by_name: HashMap<(Sym, Sym), Vec<SessionId>>,
+    /// Keyless identities resolved to an observed session: (principal id, creation date).
+    keyless: HashMap<(Sym, i64), SessionId>,
+    /// A key already issued to a session of another role: (key, role) → the separate observed session.
+    conflicts: HashMap<(Sym, Sym), SessionId>,
+    identity_map: HashMap<(Sym, Sym), u32>,
+    role_nodes: HashMap<Sym, NodeIndex>,
+    key_nodes: HashMap<Sym, NodeIndex>,
+    origin_nodes: Vec<NodeIndex>,
+}
+
+pub fn build(store: &Store) -> SessionGraph {
+    let loaded_accounts = store.events.iter().map(|e| e.recipient_account).collect();
+    let mut b = Builder {
+        store,
+        loaded_accounts,
+        g: SessionGraph {
+            origins: Vec::new(),
+            sessions: Vec::new(),
+            edges: Vec::new(),
+            identities: Vec::new(),
+            signer: vec![Signer::None; store.events.len()],
+            origin_events: Vec::new(),
+            failed_assumptions: Vec::new(),
+            graph: DiGraph::new(),
+            index: Default::default(),
+        },
+        origin_map: HashMap::new(),
+        key_to_session: HashMap::new(),
+        shared_to_edge: HashMap::new(),
+        pending_by_principal: HashMap::new(),
+        pending_by_name: HashMap::new(),
+        keyless: HashMap::new(),
+        conflicts: HashMap::new(),
+        identity_map: HashMap::new(),
+        role_nodes: HashMap::new(),
+        key_nodes: HashMap::new(),
+        origin_nodes: Vec::new(),
+    };
+    let mut order: Vec<&Assumption> = store.assumptions.iter().collect();
+    order.sort_by_key(|a| a.event);
+    for a in order {
+        b.assumption(a);
+    }
+    b.attach_events();
+    b.finish()
+}
+
+impl<'s> Builder<'s> {
+    fn origin(&mut self, o: Origin) -> OriginId {
+        if let Some(&id) = self.origin_map.get(&o) {
+            return id;
+        }
+        let id = self.g.origins.len() as OriginId;
+        self.origin_map.insert(o.clone(), id);
+        self.g.origins.push(o);
+        self.g.origin_events.push(Vec::new());
+        self.origin_nodes.push(self.g.graph.add_node(super::Node::Origin(id)));
+        id
+    }
+
+    fn role_node(&mut self, role: Sym) -> NodeIndex {
+        *self
+            .role_nodes
+            .entry(role)
+            .or_insert_with(|| self.g.graph.add_node(Node::Role(role)))
+    }
+
+    fn identity_of(&mut self, role: Sym, name: Sym) -> u32 {
+        let next = self.g.identities.len() as u32;
+        *self.identity_map.entry((role, name)).or_insert_with(|| {
+            self.g.identities.push(SessionIdentity {
+                role_arn: role,
+                session_name: name,
+                sessions: Vec::new(),
+            });
+            next
+        })
+    }
+
+    /// Add a session; `index_key` registers its key for exact linking (false for a conflicting reused key).
+    fn new_session_keyed(&mut self, mut s: Session, index_key: bool) -> SessionId {
+        let id = self.g.sessions.len() as SessionId;
+        s.identity = self.identity_of(if s.role_arn.is_some() { s.role_arn } else { s.arn }, s.session_name);
+        self.g.identities[s.identity as usize].sessions.push(id);
+        s.node = self.g.graph.add_node(Node::Session(id));
+        if s.role_arn.is_some() {
+            let r = self.role_node(s.role_arn);
+            self.g.graph.add_edge(s.node, r, Rel::SessionOf);
+        }
+        if index_key && s.access_key.is_some() {
+            self.key_to_session.insert(s.access_key, id);
+        }
+        self.g.sessions.push(s);
+        id
+    }
+
+    fn new_session(&mut self, s: Session) -> SessionId {
+        self.new_session_keyed(s, true)
+    }
+
+    /// Who called: a session (temporary credentials, resolved by key or observed) or an origin.
+    fn caller(&mut self, ev: &Event, a: Option<&Assumption>) -> Option<Caller> {
+        let id = self.store.identity(ev);
+        if let Some(o) = origin_of_identity(self.store, &self.loaded_accounts, id, ev, a) {
+            let oid = self.origin(o);
+            if id.kind == IdentityType::IamUser && id.access_key_id.is_some() {
+                self.owns_key(oid, id.access_key_id);
+            }
+            return Some(Caller::Origin(oid));
+        }
+        match id.kind {
+            IdentityType::AssumedRole | IdentityType::FederatedUser => {
+                Some(Caller::Session(self.session_for_identity(ev.identity, id)))
+            }
+            _ => None,
+        }
+    }
+
+    fn owns_key(&mut self, origin: OriginId, key: Sym) {
+        // Only long-term keys are nodes of their own; an IAM user's temporary keys are sessions.
+        if !self.store.s(key).starts_with("AKIA") || self.key_nodes.contains_key(&key) {
+            return;
+        }
+        let n = self.g.graph.add_node(Node::AccessKey(key));
+        self.key_nodes.insert(key, n);
+        self.g
+            .graph
+            .add_edge(self.origin_nodes[origin as usize], n, Rel::OwnsKey);
+    }
+
+    fn assumption(&mut self, a: &Assumption) {
+        let store = self.store;
+        let ev = &store.events[a.event as usize];
+        if ev.failed() {
+            self.g.failed_assumptions.push(a.event);
+            return;
+        }
+        // The other account's copy of a cross-account call already made the edge.
+        if ev.shared_event_id.is_some()
+            && let Some(&e) = self.shared_to_edge.get(&ev.shared_event_id)
+        {
+            return self.second_copy(e, a);
+        }
+        if a.new_access_key.is_some()
+            && let Some(&s) = self.key_to_session.get(&a.new_access_key)
+            && let Some(e) = self.g.sessions[s as usize].created_by
+        {
+            // Same key issued twice: two copies of one call that lack a sharedEventID.
+            return self.second_copy(e, a);
+        }
+        let Some(caller) = self.caller(ev, Some(a)) else {
+            // No identity at all: still a session, with an unknown creator.
+            return self.unowned_assumption(a);
+        };
+        let (kind, role_arn, session_name, principal_id, arn) = self.session_fields(a, ev);
+        let account = match super::origin::arn_account(store.s(role_arn)) {
+            Some(acct) => store.strings.get(acct).unwrap_or(ev.recipient_account),
+            None => ev.recipient_account,
+        };
+        let edge_id = self.g.edges.len() as EdgeId;
+        let sid = self.new_session(Session {
+            kind,
+            access_key: a.new_access_key,
+            role_arn,
+            account,
+            session_name,
+            principal_id,
+            arn,
+            source_identity: a.source_identity,
+            mfa: Mfa::Unknown,
+            created_by: Some(edge_id),
+            events: Vec::new(),
+            first_seen: ev.time,
+            last_seen: ev.time,
+            identity: 0,
+            event_link: Link::AccessKey,
+            node: NodeIndex::new(0),
+        });
+        if a.new_access_key.is_none() {
+            self.pending_by_principal
+                .entry(a.assumed_role_id)
+                .or_default()
+                .push(sid);
+            self.pending_by_name
+                .entry((role_arn, session_name))
+                .or_default()
+                .push(sid);
+        }
+        self.g.edges.push(Edge {
+            caller,
+            session: sid,
+            event: a.event,
+            other_copy: None,
+            time: ev.time,
+            link: Link::AccessKey,
+            source_identity_break: false,
+        });
+        if ev.shared_event_id.is_some() {
+            self.shared_to_edge.insert(ev.shared_event_id, edge_id);
+        }
+        let from = self.caller_node(caller);
+        let to = self.g.sessions[sid as usize].node;
+        self.g.graph.add_edge(from, to, Rel::Assumed(edge_id));
+    }
+
+    fn caller_node(&self, c: Caller) -> NodeIndex {
+        match c {
+            Caller::Session(s) => self.g.sessions[s as usize].node,
+            Caller::Origin(o) => self.origin_nodes[o as usize],
+        }
+    }
+
+    /// (kind, role, session name, principal id, arn) of the session an assumption creates.
+    fn session_fields(&self, a: &Assumption, ev: &Event) -> (SessionKind, Sym, Sym, Sym, Sym) {
+        let id = self.store.identity(ev);
+        match a.kind {
+            AssumeKind::GetFederationToken => (
+                SessionKind::Federated,
+                Sym::NONE,
+                a.session_name,
+                a.assumed_role_id,
+                a.assumed_role_arn,
+            ),
+            AssumeKind::GetSessionToken => (SessionKind::SessionToken, Sym::NONE, Sym::NONE, id.principal_id, id.arn),
+            _ => (
+                SessionKind::Role,
+                a.role_arn,
+                a.session_name,
+                a.assumed_role_id,
+                a.assumed_role_arn,
+            ),
+        }
+    }
+
+    fn unowned_assumption(&mut self, a: &Assumption) {
+        // An assumption record without a caller identity (redacted): the session exists, its creator is unknown.
+        let ev = &self.store.events[a.event as usize];
+        let origin = self.origin(Origin {
+            kind: super::OriginKind::Unknown,
+            name: Sym::NONE,
+            arn: Sym::NONE,
+            account: ev.recipient_account,
+            principal_id: Sym::NONE,
+            acting_for: Sym::NONE,
+            provider: Sym::NONE,
+            logs_loaded: true,
+        });
+        let _ = origin;
+        let saved = self.g.edges.len();
+        // Reuse the normal path with an Unknown origin as caller.
+        let (kind, role_arn, session_name, principal_id, arn) = self.session_fields(a, ev);
+        let sid = self.new_session(Session {
+            kind,
+            access_key: a.new_access_key,
+            role_arn,
+            account: ev.recipient_account,
+            session_name,
+            principal_id,
+            arn,
+            source_identity: a.source_identity,
+            mfa: Mfa::Unknown,
+            created_by: Some(saved as EdgeId),
+            events: Vec::new(),
+            first_seen: ev.time,
+            last_seen: ev.time,
+            identity: 0,
+            event_link: Link::AccessKey,
+            node: NodeIndex::new(0),
+        });
+        self.g.edges.push(Edge {
+            caller: Caller::Origin(origin),
+            session: sid,
+            event: a.event,
+            other_copy: None,
+            time: ev.time,
+            link: Link::AccessKey,
+            source_identity_break: false,
+        });
+        let from = self.origin_nodes[origin as usize];
+        let to = self.g.sessions[sid as usize].node;
+        self.g.graph.add_edge(from, to, Rel::Assumed(saved as EdgeId));
+    }
+
+    /// The other account's copy of an assumption that already has its edge.
+    fn second_copy(&mut self, e: EdgeId, a: &Assumption) {
+        let store = self.store;
+        let ev = &store.events[a.event as usize];
+        let edge = &self.g.edges[e as usize];
+        let kept_is_owner_copy = store.identity(&store.events[edge.event as usize]).kind == IdentityType::AwsAccount;
+        let this_is_owner_copy = store.identity(ev).kind == IdentityType::AwsAccount;
+        if kept_is_owner_copy
+            && !this_is_owner_copy
+            && let Some(caller) = self.caller(ev, Some(a))
+        {
+            // The caller's own copy names the real caller: it replaces "account X, principal Y".
+            let edge = &mut self.g.edges[e as usize];
+            edge.other_copy = Some(edge.event);
+            edge.event = a.event;
+            edge.caller = caller;
+            let to = self.g.sessions[edge.session as usize].node;
+            if let Some(old) = self
+                .g
+                .graph
+                .edges_directed(to, petgraph::Direction::Incoming)
+                .find_map(|er| {
+                    matches!(er.weight(), Rel::Assumed(x) if *x == e).then(|| petgraph::visit::EdgeRef::id(&er))
+                })
+            {
+                self.g.graph.remove_edge(old);
+            }
+            let from = self.caller_node(caller);
+            self.g.graph.add_edge(from, to, Rel::Assumed(e));
+        } else {
+            self.g.edges[e as usize].other_copy = Some(a.event);
+        }
+        // Either copy may carry the key (one may have been redacted).
+        let sid = self.g.edges[e as usize].session;
+        if self.g.sessions[sid as usize].access_key.is_none() && a.new_access_key.is_some() {
+            self.g.sessions[sid as usize].access_key = a.new_access_key;
+            self.key_to_session.insert(a.new_access_key, sid);
+        }
+    }
+
+    /// The session behind a temporary-credential identity: exact key, else principal+time, else name+time, else
+    /// an observed session (created outside the loaded logs).
+    fn session_for_identity(&mut self, identity_index: u32, id: &Identity) -> SessionId {
+        let _ = identity_index;
+        if id.access_key_id.is_some()
+            && let Some(&s) = self.key_to_session.get(&id.access_key_id)
+        {
+            let role = self.g.sessions[s as usize].role_arn;
+            if role.is_none() || id.issuer_arn.is_none() || role == id.issuer_arn {
+                return s;
+            }
+            // The key says one session, the identity another role: the data contradicts itself (real keys are
+            // unique). Attributing by key alone would name the wrong role; keep them apart.
+            if let Some(&c) = self.conflicts.get(&(id.access_key_id, id.issuer_arn)) {
+                return c;
+            }
+            let c = self.observed_session(id, false);
+            self.conflicts.insert((id.access_key_id, id.issuer_arn), c);
+            return c;
+        }
+        if let Some((s, link)) = self.match_pending(id) {
+            let sess = &mut self.g.sessions[s as usize];
+            if id.access_key_id.is_some() && sess.access_key.is_none() {
+                sess.access_key = id.access_key_id;
+                self.key_to_session.insert(id.access_key_id, s);
+            }
+            sess.event_link = sess.event_link.max(link);
+            if let Some(e) = sess.created_by {
+                let edge = &mut self.g.edges[e as usize];
+                edge.link = edge.link.max(link);
+            }
+            if id.access_key_id.is_none() {
+                self.keyless.insert((id.principal_id, id.creation_date), s);
+            }
+            return s;
+        }
+        if id.access_key_id.is_none()
+            && let Some(&s) = self.keyless.get(&(id.principal_id, id.creation_date))
+        {
+            return s;
+        }
+        self.observed_session(id, true)
+    }
+
+    fn match_pending(&mut self, id: &Identity) -> Option<(SessionId, Link)> {
+        let near = |s: &Session| {
+            id.creation_date != i64::MIN && (id.creation_date - s.first_seen).abs() <= CREATION_SLACK_SECS
+        };
+        let pick = |cands: Option<&Vec<SessionId>>, g: &SessionGraph| -> Option<SessionId> {
+            let found: Vec<SessionId> = cands?
+                .iter()
+                .copied()
+                .filter(|&s| near(&g.sessions[s as usize]))
+                .collect();
+            // Two candidates is a guess; a guess is not an attribution.
+            (found.len() == 1).then(|| found[0])
+        };
+        if id.principal_id.is_some()
+            && let Some(s) = pick(self.pending_by_principal.get(&id.principal_id), &self.g)
+        {
+            return Some((s, Link::PrincipalTime));
+        }
+        if id.session_name.is_none() {
+            return None;
+        }
+        pick(self.pending_by_name.get(&(id.issuer_arn, id.session_name)), &self.g).map(|s| (s, Link::NameTime))
+    }
+
+    /// A session known only from its calls. `index_key`: false for a conflicting key that must not shadow the
+    /// session it was issued to.
+    fn observed_session(&mut self, id: &Identity, index_key: bool) -> SessionId {
+        let name = id.session_name;
+        let kind = if id.kind == IdentityType::FederatedUser {
+            SessionKind::Federated
+        } else {
+            SessionKind::Role
+        };
+        let role_arn = if kind == SessionKind::Role {
+            id.issuer_arn
+        } else {
+            Sym::NONE
+        };
+        let s = self.new_session_keyed(
+            Session {
+                kind,
+                access_key: id.access_key_id,
+                role_arn,
+                account: if id.issuer_account_id.is_some() {
+                    id.issuer_account_id
+                } else {
+                    id.account_id
+                },
+                session_name: name,
+                principal_id: id.principal_id,
+                arn: id.arn,
+                source_identity: id.source_identity,
+                mfa: Mfa::Unknown,
+                created_by: None,
+                events: Vec::new(),
+                first_seen: i64::MAX,
+                last_seen: i64::MIN,
+                identity: 0,
+                event_link: Link::AccessKey,
+                node: NodeIndex::new(0),
+            },
+            index_key,
+        );
+        if id.access_key_id.is_none() {
+            self.keyless.insert((id.principal_id, id.creation_date), s);
+        }
+        s
+    }
+
+    fn attach_events(&mut self) {
+        let store = self.store;
+        let mut by_identity: Vec<Option<Signer>> = vec![None; store.identities.len()];
+        for (i, ev) in store.events.iter().enumerate() {
+            let signer = match by_identity[ev.identity as usize] {
+                Some(s) => s,
+                None => {
+                    let s = match self.caller(ev, None) {
+                        Some(Caller::Session(s)) => Signer::Session(s),
+                        Some(Caller::Origin(o)) => Signer::Origin(o),
+                        None => Signer::None,
+                    };
+                    // Identity-level caching is exact: the signer depends only on the identity block.
+                    by_identity[ev.identity as usize] = Some(s);
+                    s
+                }
+            };
+            self.g.signer[i] = signer;
+            match signer {
+                Signer::Session(s) => {
+                    let sess = &mut self.g.sessions[s as usize];
+                    sess.events.push(i as u32);
+                    sess.first_seen = sess.first_seen.min(ev.time);
+                    sess.last_seen = sess.last_seen.max(ev.time);
+                    let id = store.identity(ev);
+                    if sess.mfa != Mfa::Yes && id.mfa != Mfa::Unknown {
+                        sess.mfa = id.mfa;
+                    }
+                    if sess.source_identity.is_none() {
+                        sess.source_identity = id.source_identity;
+                    }
+                }
+                Signer::Origin(o) => self.g.origin_events[o as usize].push(i as u32),
+                Signer::None => {}
+            }
+        }
+    }
+
+    fn finish(mut self) -> SessionGraph {
+        for s in &mut self.g.sessions {
+            if s.first_seen > s.last_seen {
+                // Created (or observed) with no activity at all: both ends are the creation time, or unknown (0).
+                let t = if s.first_seen == i64::MAX { 0 } else { s.first_seen };
+                s.first_seen = t;
+                s.last_seen = t;
+            }
+        }
+        for e in 0..self.g.edges.len() {
+            let edge = &self.g.edges[e];
+            if let Caller::Session(p) = edge.caller {
+                let parent = self.g.sessions[p as usize].source_identity;
+                let child = self.g.sessions[edge.session as usize].source_identity;
+                self.g.edges[e].source_identity_break = parent.is_some() && parent != child;
+            }
+        }
+        self.g.index = super::lookup::Index::build(&self.g, self.store);
+        self.g
+    }
+}

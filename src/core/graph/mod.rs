@@ -1,0 +1,240 @@
+//! The role-session graph: who is really behind every call, through every chain of assumptions and account.
+//!
+//! Built once from a [`Store`] (`build`), it holds origins (the people, services and outside accounts that start
+//! chains), role sessions (one per assumption, keyed by the temporary access key), long-term access keys, and the
+//! assumption edges between them, each recording the event that made it and *how it was linked*
+//! ([`Link`], DOMAIN.md §3). Every event is attached to the session or origin that signed it. A petgraph
+//! `DiGraph` mirrors the topology for traversals (chains, descendants, the chain-graph view); the vectors here are
+//! the fast indexes that queries (`query`, `lookup`) read.
+//!
+//! Rule of the house: an edge exists only where the logs establish it. What cannot be established is
+//! [`OriginKind::Unknown`] or an outside account "whose logs are not loaded" — never a guessed person.
+
+mod build;
+mod lookup;
+mod origin;
+mod query;
+
+pub use lookup::Found;
+pub use query::{Call, ChainHop, OriginView, RoleProfile, RoleUse, SessionView, Trace};
+
+use crate::core::model::{Mfa, Store, Sym};
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Serialize;
+
+/// How an event, or a session, was tied to the assumption that created it (strongest first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Link {
+    /// The session's calls carry exactly the access key the assumption returned.
+    AccessKey,
+    /// No key in the assumption's response; the calls' principal id equals its assumed-role id and their session
+    /// creation date is within seconds of it.
+    PrincipalTime,
+    /// Only role ARN + session name + time agree. Weak: session names are chosen by the caller and repeat.
+    NameTime,
+}
+
+impl Link {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Link::AccessKey => "access-key",
+            Link::PrincipalTime => "principal-time",
+            Link::NameTime => "name-time",
+        }
+    }
+    /// Strong links are facts; weak ones are shown as such.
+    pub fn is_weak(self) -> bool {
+        self == Link::NameTime
+    }
+}
+
+/// What started a chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OriginKind {
+    IamUser,
+    Root,
+    SamlUser,
+    WebIdentityUser,
+    IdentityCenterUser,
+    FederatedUser,
+    AwsService,
+    AwsAccount,
+    Unknown,
+}
+
+impl OriginKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OriginKind::IamUser => "iam-user",
+            OriginKind::Root => "root",
+            OriginKind::SamlUser => "saml-user",
+            OriginKind::WebIdentityUser => "web-identity-user",
+            OriginKind::IdentityCenterUser => "identity-center-user",
+            OriginKind::FederatedUser => "federated-user",
+            OriginKind::AwsService => "aws-service",
+            OriginKind::AwsAccount => "aws-account",
+            OriginKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// A principal that starts chains: a person, a service acting for a resource, an outside account.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub kind: OriginKind,
+    /// Display name: user name, service (`ec2.amazonaws.com`), account id, or what is known.
+    pub name: Sym,
+    pub arn: Sym,
+    pub account: Sym,
+    pub principal_id: Sym,
+    /// For services: the instance, function or task the service acted for (the session name it chose).
+    pub acting_for: Sym,
+    /// Identity provider (SAML provider ARN, OIDC issuer) when known.
+    pub provider: Sym,
+    /// False for outside accounts whose own CloudTrail is not loaded (the caller is only "account X, principal Y").
+    pub logs_loaded: bool,
+}
+
+/// Index into [`SessionGraph::origins`].
+pub type OriginId = u32;
+/// Index into [`SessionGraph::sessions`].
+pub type SessionId = u32;
+/// Index into [`SessionGraph::edges`].
+pub type EdgeId = u32;
+
+/// What kind of temporary credentials a session holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SessionKind {
+    /// AssumeRole / AssumeRoleWithSAML / AssumeRoleWithWebIdentity.
+    Role,
+    /// GetFederationToken.
+    Federated,
+    /// GetSessionToken (an IAM user's temporary key).
+    SessionToken,
+}
+
+/// One role session: one assumption (or, when its assumption is not in the logs, one observed temporary key).
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub kind: SessionKind,
+    /// The temporary access key; `NONE` only for an assumption whose response held no credentials and whose calls
+    /// were never seen.
+    pub access_key: Sym,
+    pub role_arn: Sym,
+    pub account: Sym,
+    pub session_name: Sym,
+    /// `AROA…:session` (Detective's role session id), or the federated user id.
+    pub principal_id: Sym,
+    /// `arn:aws:sts::…:assumed-role/Role/session`.
+    pub arn: Sym,
+    pub source_identity: Sym,
+    pub mfa: Mfa,
+    /// The assumption edge that created it; `None` when it was created outside the loaded logs.
+    pub created_by: Option<EdgeId>,
+    /// Events signed by this session, in time order.
+    pub events: Vec<u32>,
+    /// First and last time the session was observed (creation or any call), epoch seconds.
+    pub first_seen: i64,
+    pub last_seen: i64,
+    /// Its session identity (role + session name), the behavioural unit.
+    pub identity: u32,
+    /// The weakest link that tied one of its events to it.
+    pub event_link: Link,
+    pub node: NodeIndex,
+}
+
+/// Who called an assumption.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Caller {
+    Session(SessionId),
+    Origin(OriginId),
+}
+
+/// An assumption: `caller` obtained credentials for `session` (which belongs to a role).
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub caller: Caller,
+    pub session: SessionId,
+    /// The assumption event (the caller account's copy when both were loaded).
+    pub event: u32,
+    /// The other account's copy of the same action (same `sharedEventID`), when loaded.
+    pub other_copy: Option<u32>,
+    pub time: i64,
+    /// How the session's calls were tied to this assumption.
+    pub link: Link,
+    /// The caller's source identity was set and the new session's is missing or different.
+    pub source_identity_break: bool,
+}
+
+/// Role + session name: "sara in AdministratorAccess" across all her assumptions.
+#[derive(Clone, Debug)]
+pub struct SessionIdentity {
+    pub role_arn: Sym,
+    pub session_name: Sym,
+    pub sessions: Vec<SessionId>,
+}
+
+/// Who signed an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signer {
+    Session(SessionId),
+    Origin(OriginId),
+    /// No usable identity (e.g. service events without a principal).
+    None,
+}
+
+/// A node of the petgraph mirror.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Node {
+    Origin(OriginId),
+    Session(SessionId),
+    Role(Sym),
+    /// A long-term access key (AKIA…) and the origin it belongs to.
+    AccessKey(Sym),
+}
+
+/// Relations in the petgraph mirror.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rel {
+    /// caller → session, with the edge id.
+    Assumed(EdgeId),
+    /// session → role.
+    SessionOf,
+    /// origin → its long-term key.
+    OwnsKey,
+}
+
+/// The built graph.
+pub struct SessionGraph {
+    pub origins: Vec<Origin>,
+    pub sessions: Vec<Session>,
+    pub edges: Vec<Edge>,
+    pub identities: Vec<SessionIdentity>,
+    /// Signer of every event (parallel to `store.events`).
+    pub signer: Vec<Signer>,
+    /// Events signed directly by each origin (IAM user calls, console sign-ins, service events…).
+    pub origin_events: Vec<Vec<u32>>,
+    /// Failed assumption attempts (no session created): evidence of denied pivots.
+    pub failed_assumptions: Vec<u32>,
+    pub graph: DiGraph<Node, Rel>,
+    index: lookup::Index,
+}
+
+impl SessionGraph {
+    pub fn build(store: &Store) -> SessionGraph {
+        build::build(store)
+    }
+
+    pub fn session(&self, id: SessionId) -> &Session {
+        &self.sessions[id as usize]
+    }
+    pub fn origin(&self, id: OriginId) -> &Origin {
+        &self.origins[id as usize]
+    }
+    pub fn edge(&self, id: EdgeId) -> &Edge {
+        &self.edges[id as usize]
+    }
+}

@@ -1,0 +1,446 @@
+//! Queries over the session graph, shaped for the CLI's JSON and the TUI's views: trace a session (origin, chain,
+//! sessions it started, its calls in a scope) and a role's profile (Detective's "resource interaction").
+
+use super::{Caller, EdgeId, Link, OriginId, OriginKind, SessionGraph, SessionId, SessionKind};
+use crate::core::model::{Mfa, Store, Sym};
+use crate::core::time::{Scope, rfc3339};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Deepest chain followed; real chains are a handful of hops, corrupt data must not loop or blow the stack.
+pub const MAX_CHAIN_DEPTH: usize = 256;
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct SessionView {
+    pub access_key_id: Option<String>,
+    pub principal_id: Option<String>,
+    /// Detective's role session id `roleId:sessionName` (not unique over time).
+    pub role_session_id: Option<String>,
+    pub role_arn: Option<String>,
+    pub account: Option<String>,
+    pub session_name: Option<String>,
+    pub arn: Option<String>,
+    pub kind: SessionKind,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub mfa: Option<bool>,
+    pub source_identity: Option<String>,
+    /// How this session's calls were tied to its assumption; `None` when the assumption is not in the logs.
+    pub link: Option<Link>,
+    pub calls_total: u64,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct OriginView {
+    pub kind: OriginKind,
+    pub name: Option<String>,
+    pub arn: Option<String>,
+    pub account: Option<String>,
+    pub principal_id: Option<String>,
+    /// For services: the instance / function / task the service acted for.
+    pub acting_for: Option<String>,
+    pub provider: Option<String>,
+    pub logs_loaded: bool,
+    /// One honest sentence for people: what is known and what is not.
+    pub description: String,
+}
+
+/// One assumption hop in a chain (outermost first), or one session started by the traced session.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct ChainHop {
+    pub role_arn: Option<String>,
+    pub account: Option<String>,
+    pub session_name: Option<String>,
+    pub access_key_id: Option<String>,
+    /// When the assumption happened; `None` when the session was created outside the loaded logs.
+    pub assumed_at: Option<String>,
+    pub event_id: Option<String>,
+    pub link: Option<Link>,
+    pub source_identity: Option<String>,
+    /// The caller had a source identity and this session's is missing or different.
+    pub source_identity_break: bool,
+    /// Both accounts' copies of this cross-account assumption are loaded.
+    pub cross_account_copies: bool,
+    /// For children: depth below the traced session (1 = started by it) and the key that started it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_access_key_id: Option<String>,
+    #[serde(skip)]
+    pub session: SessionId,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub event_source: String,
+    pub event_name: String,
+    pub success: u64,
+    pub failure: u64,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Trace {
+    pub session: SessionView,
+    pub origin: OriginView,
+    pub chain: Vec<ChainHop>,
+    pub children: Vec<ChainHop>,
+    pub calls: Vec<Call>,
+    /// Warnings worth an analyst's eye (source identity dropped, weak links, cycles).
+    pub flags: Vec<String>,
+}
+
+/// Something that assumed a role, or a role that was assumed (Detective's resource interaction rows).
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct RoleUse {
+    /// `role`, or an origin kind (`iam-user`, `aws-service`, `aws-account`, …).
+    pub kind: String,
+    pub name: Option<String>,
+    pub arn: Option<String>,
+    pub account: Option<String>,
+    pub first: String,
+    pub last: String,
+    pub count: u64,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct RoleProfile {
+    pub role_arns: Vec<String>,
+    pub assumed_by: Vec<RoleUse>,
+    pub assumed_roles: Vec<RoleUse>,
+    pub sessions: Vec<SessionView>,
+}
+
+fn opt(store: &Store, s: Sym) -> Option<String> {
+    store.strings.opt(s).map(str::to_string)
+}
+
+impl SessionGraph {
+    pub fn session_view(&self, store: &Store, s: SessionId) -> SessionView {
+        let x = self.session(s);
+        SessionView {
+            access_key_id: opt(store, x.access_key),
+            principal_id: opt(store, x.principal_id),
+            role_session_id: (x.kind == SessionKind::Role)
+                .then(|| opt(store, x.principal_id))
+                .flatten(),
+            role_arn: opt(store, x.role_arn),
+            account: opt(store, x.account),
+            session_name: opt(store, x.session_name),
+            arn: opt(store, x.arn),
+            kind: x.kind,
+            first_seen: rfc3339(x.first_seen),
+            last_seen: rfc3339(x.last_seen),
+            mfa: match x.mfa {
+                Mfa::Yes => Some(true),
+                Mfa::No => Some(false),
+                Mfa::Unknown => None,
+            },
+            source_identity: opt(store, x.source_identity),
+            link: x.created_by.map(|_| x.event_link),
+            calls_total: x.events.len() as u64,
+        }
+    }
+
+    pub fn origin_view(&self, store: &Store, o: OriginId) -> OriginView {
+        let x = self.origin(o);
+        let name = opt(store, x.name);
+        let acct = opt(store, x.account);
+        let description = match x.kind {
+            OriginKind::AwsAccount if !x.logs_loaded => format!(
+                "caller in account {} (principal {}), logs not loaded",
+                acct.as_deref().unwrap_or("?"),
+                store.strings.opt(x.principal_id).unwrap_or("unknown")
+            ),
+            OriginKind::AwsAccount => format!(
+                "caller in account {} (principal {}); its copy of the call was not found",
+                acct.as_deref().unwrap_or("?"),
+                store.strings.opt(x.principal_id).unwrap_or("unknown")
+            ),
+            OriginKind::AwsService => format!(
+                "AWS service {} acting for {}",
+                name.as_deref().unwrap_or("?"),
+                store.strings.opt(x.acting_for).unwrap_or("an unnamed resource")
+            ),
+            OriginKind::Unknown => "unknown: the assumption record names no caller".to_string(),
+            k => format!("{} {}", k.as_str(), name.as_deref().unwrap_or("(unnamed)")),
+        };
+        OriginView {
+            kind: x.kind,
+            name,
+            arn: opt(store, x.arn),
+            account: acct,
+            principal_id: opt(store, x.principal_id),
+            acting_for: opt(store, x.acting_for),
+            provider: opt(store, x.provider),
+            logs_loaded: x.logs_loaded,
+            description,
+        }
+    }
+
+    /// The unknown origin of a session whose creation is outside the loaded logs.
+    fn unknown_origin(&self, store: &Store, s: SessionId) -> OriginView {
+        let x = self.session(s);
+        OriginView {
+            kind: OriginKind::Unknown,
+            name: None,
+            arn: None,
+            account: opt(store, x.account),
+            principal_id: None,
+            acting_for: None,
+            provider: None,
+            logs_loaded: false,
+            description: format!(
+                "unknown: session {} was created outside the loaded logs (no assumption returned its key)",
+                store
+                    .strings
+                    .opt(x.access_key)
+                    .or(store.strings.opt(x.principal_id))
+                    .unwrap_or("?")
+            ),
+        }
+    }
+
+    /// Sessions from the outermost known one down to `s`, and what is above the outermost.
+    pub fn chain_of(&self, s: SessionId) -> (Vec<SessionId>, Option<OriginId>, bool) {
+        let mut path = vec![s];
+        let mut cur = s;
+        let mut looped = false;
+        loop {
+            let Some(e) = self.session(cur).created_by else {
+                return finish(path, None, looped);
+            };
+            match self.edge(e).caller {
+                Caller::Origin(o) => return finish(path, Some(o), looped),
+                Caller::Session(p) => {
+                    if path.contains(&p) || path.len() >= MAX_CHAIN_DEPTH {
+                        looped = true;
+                        return finish(path, None, looped);
+                    }
+                    path.push(p);
+                    cur = p;
+                }
+            }
+        }
+        fn finish(mut p: Vec<SessionId>, o: Option<OriginId>, l: bool) -> (Vec<SessionId>, Option<OriginId>, bool) {
+            p.reverse();
+            (p, o, l)
+        }
+    }
+
+    /// Who really is behind a session: the origin at the top of its chain.
+    pub fn origin_of(&self, store: &Store, s: SessionId) -> OriginView {
+        let (path, origin, _) = self.chain_of(s);
+        match origin {
+            Some(o) => self.origin_view(store, o),
+            None => self.unknown_origin(store, path[0]),
+        }
+    }
+
+    fn hop(&self, store: &Store, s: SessionId, edge: Option<EdgeId>) -> ChainHop {
+        let x = self.session(s);
+        let e = edge.map(|e| self.edge(e));
+        ChainHop {
+            role_arn: opt(store, x.role_arn),
+            account: opt(store, x.account),
+            session_name: opt(store, x.session_name),
+            access_key_id: opt(store, x.access_key),
+            assumed_at: e.map(|e| rfc3339(e.time)),
+            event_id: e
+                .map(|e| store.event_id_string(&store.events[e.event as usize]))
+                .filter(|s| !s.is_empty()),
+            link: e.map(|e| e.link),
+            source_identity: opt(store, x.source_identity),
+            source_identity_break: e.is_some_and(|e| e.source_identity_break),
+            cross_account_copies: e.is_some_and(|e| e.other_copy.is_some()),
+            depth: None,
+            parent_access_key_id: None,
+            session: s,
+        }
+    }
+
+    /// Every session started by `s`, depth first, with depth and the parent's key.
+    pub fn descendants(&self, store: &Store, s: SessionId) -> Vec<ChainHop> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::from([s]);
+        let mut stack: Vec<(EdgeId, u32)> = self.session_children(s).iter().rev().map(|&e| (e, 1)).collect();
+        while let Some((e, depth)) = stack.pop() {
+            let edge = self.edge(e);
+            if !seen.insert(edge.session) || depth as usize > MAX_CHAIN_DEPTH {
+                continue;
+            }
+            let mut hop = self.hop(store, edge.session, Some(e));
+            hop.depth = Some(depth);
+            if let Caller::Session(p) = edge.caller {
+                hop.parent_access_key_id = opt(store, self.session(p).access_key);
+            }
+            out.push(hop);
+            stack.extend(
+                self.session_children(edge.session)
+                    .iter()
+                    .rev()
+                    .map(|&c| (c, depth + 1)),
+            );
+        }
+        out
+    }
+
+    /// Calls a session made in `scope`, grouped by service and API, with success and failure counts.
+    pub fn calls(&self, store: &Store, s: SessionId, scope: Scope) -> Vec<Call> {
+        let evs = &self.session(s).events;
+        let lo = evs.partition_point(|&i| store.events[i as usize].time < scope.from);
+        let hi = evs.partition_point(|&i| store.events[i as usize].time < scope.to);
+        let mut m: BTreeMap<(Sym, Sym), (u64, u64)> = BTreeMap::new();
+        for &i in &evs[lo..hi.max(lo)] {
+            let e = &store.events[i as usize];
+            let c = m.entry((e.event_source, e.event_name)).or_default();
+            if e.failed() {
+                c.1 += 1;
+            } else {
+                c.0 += 1;
+            }
+        }
+        let mut out: Vec<Call> = m
+            .into_iter()
+            .map(|((src, name), (ok, bad))| Call {
+                event_source: store.s(src).to_string(),
+                event_name: store.s(name).to_string(),
+                success: ok,
+                failure: bad,
+            })
+            .collect();
+        out.sort_by(|a, b| (a.event_source.as_str(), a.event_name.as_str()).cmp(&(&b.event_source, &b.event_name)));
+        out
+    }
+
+    pub fn trace(&self, store: &Store, s: SessionId, scope: Scope) -> Trace {
+        let (path, origin, looped) = self.chain_of(s);
+        let chain: Vec<ChainHop> = path
+            .iter()
+            .map(|&p| self.hop(store, p, self.session(p).created_by))
+            .collect();
+        let mut flags = Vec::new();
+        if looped {
+            flags.push("the chain loops back on itself (corrupt or replayed records); stopped at the repeat".into());
+        }
+        for h in &chain {
+            if h.source_identity_break {
+                flags.push(format!(
+                    "source identity dropped or changed at {}",
+                    h.access_key_id.as_deref().unwrap_or("a session without key")
+                ));
+            }
+            if h.link == Some(Link::NameTime) {
+                flags.push(format!(
+                    "weak link (role + session name + time only) at {}",
+                    h.session_name.as_deref().unwrap_or("?")
+                ));
+            }
+        }
+        Trace {
+            session: self.session_view(store, s),
+            origin: match origin {
+                Some(o) => self.origin_view(store, o),
+                None => self.unknown_origin(store, path[0]),
+            },
+            chain,
+            children: self.descendants(store, s),
+            calls: self.calls(store, s, scope),
+            flags,
+        }
+    }
+
+    /// Detective's resource interaction for a role (by ARN or name) within `scope`.
+    pub fn role_profile(&self, store: &Store, role: &str, scope: Scope) -> RoleProfile {
+        let arns = self.role_arns(store, role);
+        let sessions = self.sessions_of_role(store, role);
+        let mut by: BTreeMap<(String, String), RoleUse> = BTreeMap::new();
+        let mut assumed: BTreeMap<(String, String), RoleUse> = BTreeMap::new();
+        let add = |m: &mut BTreeMap<(String, String), RoleUse>, u: RoleUse, t: i64| {
+            let key = (u.kind.clone(), u.arn.clone().or(u.name.clone()).unwrap_or_default());
+            let e = m.entry(key).or_insert(RoleUse {
+                count: 0,
+                first: rfc3339(t),
+                last: rfc3339(t),
+                ..u
+            });
+            e.count += 1;
+            let ts = rfc3339(t);
+            if ts < e.first {
+                e.first = ts.clone();
+            }
+            if ts > e.last {
+                e.last = ts;
+            }
+        };
+        for &s in &sessions {
+            let x = self.session(s);
+            if let Some(e) = x.created_by.map(|e| self.edge(e))
+                && scope.contains(e.time)
+            {
+                let u = match e.caller {
+                    Caller::Session(p) => {
+                        let p = self.session(p);
+                        RoleUse {
+                            kind: "role".into(),
+                            name: store
+                                .strings
+                                .opt(p.role_arn)
+                                .map(|a| a.rsplit('/').next().unwrap_or(a).to_string()),
+                            arn: opt(store, p.role_arn),
+                            account: opt(store, p.account),
+                            first: String::new(),
+                            last: String::new(),
+                            count: 0,
+                        }
+                    }
+                    Caller::Origin(o) => {
+                        let v = self.origin_view(store, o);
+                        RoleUse {
+                            kind: v.kind.as_str().into(),
+                            name: v.name.or(v.principal_id),
+                            arn: v.arn,
+                            account: v.account,
+                            first: String::new(),
+                            last: String::new(),
+                            count: 0,
+                        }
+                    }
+                };
+                add(&mut by, u, e.time);
+            }
+            for &c in self.session_children(s) {
+                let e = self.edge(c);
+                if !scope.contains(e.time) {
+                    continue;
+                }
+                let child = self.session(e.session);
+                let u = RoleUse {
+                    kind: "role".into(),
+                    name: store
+                        .strings
+                        .opt(child.role_arn)
+                        .map(|a| a.rsplit('/').next().unwrap_or(a).to_string()),
+                    arn: opt(store, child.role_arn),
+                    account: opt(store, child.account),
+                    first: String::new(),
+                    last: String::new(),
+                    count: 0,
+                };
+                add(&mut assumed, u, e.time);
+            }
+        }
+        RoleProfile {
+            role_arns: arns.iter().map(|&a| store.s(a).to_string()).collect(),
+            assumed_by: by.into_values().collect(),
+            assumed_roles: assumed.into_values().collect(),
+            sessions: sessions
+                .iter()
+                .filter(|&&s| {
+                    let x = self.session(s);
+                    x.first_seen < scope.to && x.last_seen >= scope.from
+                })
+                .map(|&s| self.session_view(store, s))
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Ingest formats and hostile input: every form CloudTrail reaches users in, and every kind of broken file,
+//! each reported with path, index and reason while the rest of the load goes on.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use trailhound::core::ingest::{Format, load_paths, raw_record, summarize};
+
+fn record(id: &str, name: &str, time: &str, key: &str) -> String {
+    format!(
+        r#"{{"eventVersion":"1.09","userIdentity":{{"type":"AssumedRole","principalId":"AROAEXAMPLE:sara","arn":"arn:aws:sts::111122223333:assumed-role/R/sara","accountId":"111122223333","accessKeyId":"{key}","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::111122223333:role/R","accountId":"111122223333","userName":"R"}},"attributes":{{"creationDate":"2026-11-05T14:05:12Z","mfaAuthenticated":"true"}}}}}},"eventTime":"{time}","eventSource":"ec2.amazonaws.com","eventName":"{name}","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","userAgent":"aws-cli/2.15.30","requestParameters":null,"responseElements":null,"requestID":"r-{id}","eventID":"{id}","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}}"#
+    )
+}
+
+fn uuid(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+fn gz(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn s3(records: &[String]) -> String {
+    format!(r#"{{"Records":[{}]}}"#, records.join(","))
+}
+
+#[test]
+fn every_delivery_form_is_recognised_by_content() {
+    let d = tempfile::tempdir().unwrap();
+    let t = "2026-11-05T14:10:00Z";
+    let r = |n| record(&uuid(n), "DescribeInstances", t, "ASIAEXAMPLE000000001");
+    // S3 object, gzip, with a misleading extension: content decides.
+    write(
+        d.path(),
+        "a/111122223333_CloudTrail_us-east-1_x.json",
+        &gz(s3(&[r(1), r(2)]).as_bytes()),
+    );
+    write(d.path(), "b/array.json", format!("[{},{}]", r(3), r(4)).as_bytes());
+    write(d.path(), "c/lines.jsonl", format!("{}\n\n{}\n", r(5), r(6)).as_bytes());
+    let lookup = serde_json::json!({"Events":[{"EventId": uuid(7), "CloudTrailEvent": r(7)}], "NextToken": null});
+    write(d.path(), "d/lookup.json", lookup.to_string().as_bytes());
+    let eb = format!(
+        r#"{{"version":"0","id":"x","detail-type":"AWS API Call via CloudTrail","source":"aws.ec2","account":"111122223333","time":"{t}","region":"us-east-1","resources":[],"detail":{}}}"#,
+        r(8)
+    );
+    write(d.path(), "e/eventbridge.json", eb.as_bytes());
+    let two = format!(
+        "{}\n{}\n",
+        eb.replace(&uuid(8), &uuid(9)),
+        eb.replace(&uuid(8), &uuid(11))
+    );
+    write(d.path(), "f/eb-lines.ndjson.gz", &gz(two.as_bytes()));
+    write(d.path(), "g/single.json", format!("\u{feff}{}", r(10)).as_bytes());
+    let store = load_paths(&[d.path()]);
+    assert_eq!(store.report.errors, vec![]);
+    assert_eq!(store.events.len(), 11);
+    let formats: Vec<_> = store.files.iter().map(|f| f.format.unwrap()).collect();
+    assert_eq!(
+        formats,
+        vec![
+            Format::S3Records,
+            Format::Array,
+            Format::JsonLines,
+            Format::LookupEvents,
+            Format::EventBridge,
+            Format::JsonLines,
+            Format::SingleRecord
+        ]
+    );
+    // Every record can be read back for the detail view, whatever its container.
+    for i in 0..store.events.len() {
+        let raw = raw_record(&store, i).unwrap();
+        assert!(raw.contains(&store.event_id_string(&store.events[i])), "{raw}");
+    }
+}
+
+#[test]
+fn bad_files_and_records_are_reported_and_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let t = "2026-11-05T14:10:00Z";
+    let good = record(&uuid(1), "RunInstances", t, "ASIAEXAMPLE000000001");
+    write(d.path(), "1-good.json", s3(std::slice::from_ref(&good)).as_bytes());
+    // Truncated gzip.
+    let full = gz(s3(&[record(&uuid(2), "X", t, "ASIAEXAMPLE000000001")]).as_bytes());
+    write(d.path(), "2-truncated.json.gz", &full[..full.len() / 2]);
+    // Invalid JSON.
+    write(d.path(), "3-invalid.json", br#"{"Records":[{"eventName": "#);
+    // A record of the wrong shape and a record with a field of the wrong type, between good ones.
+    let wrong_type = record(&uuid(4), "GetObject", t, "ASIAEXAMPLE000000001")
+        .replace(r#""userAgent":"aws-cli/2.15.30""#, r#""userAgent":12"#);
+    let recs = [
+        record(&uuid(3), "A", t, "K"),
+        "[1,2,3]".to_string(),
+        wrong_type,
+        record(&uuid(5), "B", t, "K"),
+    ];
+    write(d.path(), "4-mixed.json", s3(&recs).as_bytes());
+    // A JSON line that is broken, among good lines.
+    let lines = format!(
+        "{}\n{{\"eventName\": oops\n{}\n",
+        record(&uuid(6), "C", t, "K"),
+        record(&uuid(7), "D", t, "K")
+    );
+    write(d.path(), "5-lines.jsonl", lines.as_bytes());
+    // Bad time.
+    write(
+        d.path(),
+        "6-time.json",
+        record(&uuid(8), "E", "yesterday", "K").as_bytes(),
+    );
+    // Not UTF-8, binary garbage.
+    write(d.path(), "7-binary.json", &[0xff, 0xfe, 0x00, 0x01, 0x02]);
+    let store = load_paths(&[d.path()]);
+    let r = &store.report;
+    let names: Vec<&str> = store.events.iter().map(|e| store.s(e.event_name)).collect();
+    assert_eq!(names, vec!["RunInstances", "A", "B", "C", "D"]);
+    let found = |file: &str, index: Option<u64>, needle: &str| {
+        r.errors
+            .iter()
+            .any(|e| e.path.ends_with(file) && e.index == index && e.reason.contains(needle))
+    };
+    assert!(found("2-truncated.json.gz", None, "gzip"), "{:#?}", r.errors);
+    assert!(found("3-invalid.json", None, "invalid JSON"), "{:#?}", r.errors);
+    assert!(found("4-mixed.json", Some(1), "malformed record"), "{:#?}", r.errors);
+    assert!(
+        found("4-mixed.json", Some(2), "userAgent") || found("4-mixed.json", Some(2), "invalid type"),
+        "{:#?}",
+        r.errors
+    );
+    assert!(found("5-lines.jsonl", Some(1), "invalid JSON"), "{:#?}", r.errors);
+    assert!(found("6-time.json", Some(0), "not a timestamp"), "{:#?}", r.errors);
+    assert!(found("7-binary.json", None, "UTF-8"), "{:#?}", r.errors);
+    assert_eq!(r.errors_total, 7);
+}
+
+#[test]
+fn duplicates_are_dropped_and_cross_account_copies_are_one_action() {
+    let d = tempfile::tempdir().unwrap();
+    let t = "2026-11-05T14:10:00Z";
+    let a = record(&uuid(1), "DescribeInstances", t, "K1");
+    let b = record(&uuid(2), "DescribeInstances", t, "K1");
+    // The same S3 object in two overlapping downloads.
+    write(d.path(), "x/one.json", s3(&[a.clone(), b.clone()]).as_bytes());
+    write(d.path(), "y/one-copy.json", s3(&[b.clone()]).as_bytes());
+    // Two copies of one cross-account AssumeRole: distinct eventIDs, same sharedEventID, two recipients.
+    let c1 = record(&uuid(3), "AssumeRole", t, "K1")
+        .replace(r#""eventCategory""#, r#""sharedEventID":"s-1","eventCategory""#);
+    let c2 = c1.replace(&uuid(3), &uuid(4)).replace(
+        r#""recipientAccountId":"111122223333""#,
+        r#""recipientAccountId":"444455556666""#,
+    );
+    write(d.path(), "z/cross.json", s3(&[c1, c2]).as_bytes());
+    let store = load_paths(&[d.path()]);
+    let s = summarize(&store);
+    assert_eq!((s.records, s.duplicates, s.events, s.actions), (5, 1, 4, 3));
+    assert_eq!(s.by_account.get("444455556666"), Some(&1));
+}
+
+#[test]
+fn digests_and_foreign_json_are_skipped_with_a_reason_and_folders_ignore_other_files() {
+    let d = tempfile::tempdir().unwrap();
+    let digest = r#"{"awsAccountId":"111122223333","digestStartTime":"2026-11-05T13:00:00Z","digestEndTime":"2026-11-05T14:00:00Z","digestS3Bucket":"b","digestS3Object":"o","logFiles":[]}"#;
+    write(
+        d.path(),
+        "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/05/d.json.gz",
+        &gz(digest.as_bytes()),
+    );
+    write(d.path(), "trail-status.json", br#"{"IsLogging": true}"#);
+    write(d.path(), "notes.txt", b"not data");
+    write(d.path(), "geo.mmdb", &[0u8; 64]);
+    write(d.path(), "empty.json", b"   \n");
+    let store = load_paths(&[d.path()]);
+    let r = &store.report;
+    assert_eq!(r.files_read, 3, "txt and mmdb files in folders are not inputs");
+    assert_eq!(r.errors_total, 0);
+    let reasons: Vec<&str> = r.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert!(reasons.iter().any(|s| s.contains("digest")), "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .any(|s| s.contains("not CloudTrail or findings") && s.contains("IsLogging")),
+        "{reasons:?}"
+    );
+    assert!(reasons.iter().any(|s| s.contains("empty")), "{reasons:?}");
+}
+
+#[test]
+fn hostile_field_values_are_kept_verbatim_and_do_not_break_parsing() {
+    let d = tempfile::tempdir().unwrap();
+    let t = "2026-11-05T14:10:00Z";
+    let huge = "A".repeat(4 << 20);
+    let evil = r#"\u001b]0;pwned\u0007\u001b[2J\u202egnp.exe"#;
+    let r1 = record(&uuid(1), "GetObject", t, "K").replace("aws-cli/2.15.30", evil);
+    let r2 = record(&uuid(2), "GetObject", t, "K").replace("aws-cli/2.15.30", &huge);
+    let deep = format!(r#"{{"Records":[{}]}}"#, "[".repeat(10_000) + &"]".repeat(10_000));
+    write(d.path(), "evil.json", s3(&[r1, r2]).as_bytes());
+    write(d.path(), "deep.json", deep.as_bytes());
+    let store = load_paths(&[d.path()]);
+    assert_eq!(store.events.len(), 2);
+    // The store keeps what the log said; display code sanitises. The escape survived intact.
+    assert_eq!(
+        store.s(store.events[0].user_agent),
+        "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}gnp.exe"
+    );
+    assert_eq!(store.s(store.events[1].user_agent).len(), 4 << 20);
+    assert!(store.report.errors.iter().any(|e| e.path.ends_with("deep.json")));
+}
