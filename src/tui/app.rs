@@ -8,6 +8,7 @@ use super::line_edit::LineEdit;
 use super::spec::ViewSpec;
 use super::theme::Slot;
 use super::widgets::table::TableState;
+use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::Scope;
 use ratatui::layout::Rect;
@@ -91,6 +92,8 @@ pub struct HitAreas {
 
 pub struct App {
     pub store: std::sync::Arc<Store>,
+    /// The session graph, built with the store in the background.
+    pub graph: std::sync::Arc<SessionGraph>,
     /// What was loaded (paths as given), for the title and status.
     pub sources: Vec<String>,
     pub stack: Vec<Frame>,
@@ -111,6 +114,7 @@ impl App {
     pub fn new(keymap: Keymap) -> App {
         App {
             store: Default::default(),
+            graph: std::sync::Arc::new(SessionGraph::build(&Store::default())),
             sources: Vec::new(),
             stack: vec![Frame::new(ViewSpec::Findings)],
             scope: ScopeState::default(),
@@ -123,6 +127,15 @@ impl App {
             completions: Vec::new(),
             quit: false,
         }
+    }
+
+    /// An app over an already loaded store (headless tests, benchmarks): builds the graph here.
+    pub fn with_store(keymap: Keymap, store: Store) -> App {
+        let mut app = App::new(keymap);
+        app.graph = std::sync::Arc::new(SessionGraph::build(&store));
+        app.store = std::sync::Arc::new(store);
+        super::update::refresh(&mut app);
+        app
     }
 
     pub fn top(&self) -> &Frame {

@@ -41,7 +41,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
         "session" => ViewSpec::Session(arg.to_string()),
         "key" if arg.starts_with("ASIA") => ViewSpec::Session(arg.to_string()),
         "key" => ViewSpec::AccessKey(arg.to_string()),
-        "role" => ViewSpec::Role(resolve_role(&app.store, arg)),
+        "role" => ViewSpec::Role(resolve_role(&app.store, &app.graph, arg)),
         "user" => ViewSpec::Principal(arg.to_string()),
         "ip" => ViewSpec::Ip(arg.to_string()),
         "account" => ViewSpec::Account(arg.to_string()),
@@ -83,14 +83,16 @@ fn resolve_word(word: &str) -> Option<&'static str> {
     }
 }
 
-/// `:role DemoRole1` finds the role ARN ending in `/DemoRole1`; a full ARN is taken as given.
-fn resolve_role(store: &Store, arg: &str) -> String {
+/// `:role DemoRole1` finds the role ARN named `DemoRole1` (the first, when several accounts have one); a full
+/// ARN is taken as given.
+fn resolve_role(store: &Store, graph: &crate::core::graph::SessionGraph, arg: &str) -> String {
     if arg.starts_with("arn:") {
         return arg.to_string();
     }
-    candidates(store, "role")
-        .into_iter()
-        .find(|arn| arn.rsplit('/').next() == Some(arg))
+    graph
+        .role_arns(store, arg)
+        .first()
+        .map(|&s| store.s(s).to_string())
         .unwrap_or_else(|| arg.to_string())
 }
 

@@ -10,6 +10,7 @@ use super::app::{App, RawRecord};
 use super::keymap::Keymap;
 use super::theme::{Slot, Theme};
 use super::update::{self, Command};
+use crate::core::graph::SessionGraph;
 use crate::core::ingest::{self, Progress};
 use crate::core::model::Store;
 use crossterm::event::{
@@ -36,7 +37,7 @@ pub struct Options {
 /// Results of background work.
 pub enum Job {
     Progress(Progress),
-    Loaded(Box<Store>),
+    Loaded(Box<Store>, Box<SessionGraph>),
     Raw(RawRecord),
 }
 
@@ -48,8 +49,9 @@ pub fn apply(app: &mut App, job: Job) {
                 app.loading = Some(p);
             }
         }
-        Job::Loaded(store) => {
+        Job::Loaded(store, graph) => {
             app.store = Arc::new(*store);
+            app.graph = Arc::new(*graph);
             app.loading = None;
             let r = &app.store.report;
             let errors = r.errors_total;
@@ -238,7 +240,8 @@ fn start_load(app: &mut App, opts: &Options, tx: mpsc::UnboundedSender<Job>) {
         let store = ingest::load(&inputs, &ingest::LoadOptions::default(), &move |p| {
             let _ = ptx.send(Job::Progress(p));
         });
-        let _ = tx.send(Job::Loaded(Box::new(store)));
+        let graph = SessionGraph::build(&store);
+        let _ = tx.send(Job::Loaded(Box::new(store), Box::new(graph)));
     });
 }
 

@@ -253,7 +253,7 @@ pub fn push(app: &mut App, spec: ViewSpec) -> Vec<Command> {
     if app.spec() != &spec {
         let mut frame = Frame::new(spec);
         if let ViewSpec::Chain(k) = &frame.spec {
-            frame.table.selected = views::chain::build(&app.store, k).focus;
+            frame.table.selected = views::chain::build(&app.store, &app.graph, k).focus;
         }
         app.stack.push(frame);
     }

@@ -44,8 +44,8 @@ pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
         | ViewSpec::AccessKey(_)
         | ViewSpec::Ip(_)
         | ViewSpec::Account(_)
-        | ViewSpec::UserAgent(_)) => profile::source(store, spec, app.tab_name().unwrap_or(""), scope),
-        ViewSpec::Chain(key) => Some(Box::new(chain::rows(&chain::build(store, key)))),
+        | ViewSpec::UserAgent(_)) => profile::source(store, &app.graph, spec, app.tab_name().unwrap_or(""), scope),
+        ViewSpec::Chain(key) => Some(Box::new(chain::rows(&chain::build(store, &app.graph, key)))),
         ViewSpec::Event(_) | ViewSpec::Notes => None,
     }
 }
@@ -70,7 +70,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         }
         ViewSpec::Event(i) => event::render(f, area, app, *i, theme),
         ViewSpec::Chain(key) => {
-            let model = chain::build(&app.store, key);
+            let model = chain::build(&app.store, &app.graph, key);
             let [legend, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
             f.render_widget(
                 Line::from(vec![
@@ -94,15 +94,22 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             let tab = app.tab_name().unwrap_or("Overview");
             match tab {
                 "Overview" => {
-                    let lines = profile::details(&app.store, spec, app.scope.scope, theme);
+                    let lines = profile::details(&app.store, &app.graph, spec, app.scope.scope, theme);
                     let h = profile::details_height(lines.len(), body);
                     let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(body);
                     panel(f, top, lines, theme, &spec.crumb());
-                    draw_table(f, rest, app, theme, "Related entities in scope (Enter: pivot)");
+                    let title = match spec {
+                        ViewSpec::Session(_) => {
+                            "Chain from the origin, and the sessions it started (Enter: pivot, c: graph)"
+                        }
+                        ViewSpec::Role(_) => "Resource interaction in scope (Enter: pivot)",
+                        _ => "Related entities in scope (Enter: pivot)",
+                    };
+                    draw_table(f, rest, app, theme, title);
                 }
                 "API volume" => {
                     let [chart, rest] = Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(body);
-                    let items = select::events(&app.store, spec, app.scope.scope);
+                    let items = select::events(&app.store, &app.graph, spec, app.scope.scope);
                     volume::render(f, chart, &app.store, &items, app.scope.scope, theme);
                     draw_table(f, rest, app, theme, "API calls in scope");
                 }

@@ -1,36 +1,195 @@
 //! Profile views (role session, role, origin principal, access key, IP, account, user agent): a details panel
-//! and tabs (Overview with related entities, New behaviour, API volume, Events) over the scoped events.
+//! and tabs (Overview, New behaviour, API volume, Events) over the scoped events.
 //!
 //! ```text
-//! ┌ Overview │ New behaviour │ API volume │ Events ┐
-//! │ details (key: value, links)                    │
-//! ├ related entities / API table / event table ────┤
+//!  Overview │ New behaviour │ API volume │ Events │
+//! ┌ details (key: value) ──────────────────────────┐
+//! └────────────────────────────────────────────────┘
+//! ┌ chain + started sessions / related entities ───┐
 //! ```
 
+use super::chain::link_label;
 use super::{events::EventRows, related, select};
-use crate::core::model::{IdentityType, Store};
+use crate::core::graph::SessionGraph;
+use crate::core::model::Store;
 use crate::core::time::{Scope, rfc3339};
 use crate::tui::sanitize::clean;
 use crate::tui::spec::ViewSpec;
 use crate::tui::theme::{Slot, Theme};
-use crate::tui::widgets::table::TableSource;
+use crate::tui::widgets::table::{StaticRow, StaticRows, TableSource, col};
+use ratatui::layout::Constraint::{Fill, Length};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 /// The table of the current tab (`None` for tabs without one).
-pub fn source<'a>(store: &'a Store, spec: &ViewSpec, tab: &str, scope: Scope) -> Option<Box<dyn TableSource + 'a>> {
-    let items = select::events(store, spec, scope);
-    Some(match tab {
-        "Overview" => Box::new(related::related(store, &items, spec)),
-        "API volume" => Box::new(related::api_counts(store, &items)),
-        "Events" => Box::new(EventRows { store, items }),
+pub fn source<'a>(
+    store: &'a Store,
+    graph: &SessionGraph,
+    spec: &ViewSpec,
+    tab: &str,
+    scope: Scope,
+) -> Option<Box<dyn TableSource + 'a>> {
+    let items = select::events(store, graph, spec, scope);
+    Some(match (tab, spec) {
+        ("Overview", ViewSpec::Session(k)) => Box::new(session_chain(store, graph, k)),
+        ("Overview", ViewSpec::Role(arn)) => Box::new(role_rows(store, graph, arn, scope, &items, spec)),
+        ("Overview", _) => Box::new(related::related(store, &items, spec)),
+        ("API volume", _) => Box::new(related::api_counts(store, &items)),
+        ("Events", _) => Box::new(EventRows { store, items }),
         _ => return None,
     })
 }
 
+/// The session's chain from its origin, itself, and the sessions it started, each with its link confidence.
+fn session_chain(store: &Store, graph: &SessionGraph, key: &str) -> StaticRows {
+    let columns = vec![
+        col("Relation", Length(14)),
+        col("Session / principal", Fill(3)),
+        col("Key", Length(21)),
+        col("Assumed at (UTC)", Length(20)),
+        col("Link", Length(22)),
+    ];
+    let Some(s) = graph.session_by_key(store, key) else {
+        return StaticRows {
+            columns,
+            rows: Vec::new(),
+        };
+    };
+    let t = graph.trace(store, s, Scope::new(0, 0));
+    let mut rows = Vec::new();
+    let o = &t.origin;
+    let (_, slot, _) = link_label(None);
+    let origin_slot = if o.logs_loaded { Slot::Text } else { slot };
+    let origin_target = super::chain::origin_node(o).1;
+    rows.push(
+        StaticRow::new(vec![
+            "origin".into(),
+            clean(&o.description).into_owned(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ])
+        .style(1, origin_slot)
+        .target(origin_target),
+    );
+    let hop_row = |rel: String, h: &crate::core::graph::ChainHop, here: bool| {
+        let (label, lslot, _) = link_label(h.link);
+        let role = h.role_arn.as_deref().unwrap_or("?");
+        let name = format!("{} / {}", role, h.session_name.as_deref().unwrap_or("?"));
+        StaticRow::new(vec![
+            rel,
+            clean(&name).into_owned(),
+            clean(h.access_key_id.as_deref().unwrap_or("")).into_owned(),
+            h.assumed_at.clone().unwrap_or_default(),
+            label.to_string(),
+        ])
+        .style(0, if here { Slot::BehaviorNew } else { Slot::TextDim })
+        .style(4, lslot)
+        .target(h.access_key_id.clone().map(ViewSpec::Session))
+    };
+    let n = t.chain.len();
+    for (i, h) in t.chain.iter().enumerate() {
+        let rel = if i + 1 == n {
+            "▶ this session".to_string()
+        } else {
+            format!("hop {}", i + 1)
+        };
+        rows.push(hop_row(rel, h, i + 1 == n));
+    }
+    for h in &t.children {
+        rows.push(hop_row(format!("started (+{})", h.depth.unwrap_or(1)), h, false));
+    }
+    StaticRows { columns, rows }
+}
+
+/// Role profile (Detective's resource interaction): who assumed it, what it assumed, its sessions in scope.
+fn role_rows(
+    store: &Store,
+    graph: &SessionGraph,
+    arn: &str,
+    scope: Scope,
+    items: &[u32],
+    spec: &ViewSpec,
+) -> StaticRows {
+    let p = graph.role_profile(store, arn, scope);
+    let mut rows = Vec::new();
+    for (rel, uses) in [("assumed by", &p.assumed_by), ("assumed role", &p.assumed_roles)] {
+        for u in uses {
+            let who = u.arn.clone().or(u.name.clone()).unwrap_or_default();
+            let target = match (u.kind.as_str(), &u.arn) {
+                ("role", Some(a)) => Some(ViewSpec::Role(a.clone())),
+                ("aws-account", _) => u.account.clone().map(ViewSpec::Account),
+                (_, Some(a)) => Some(ViewSpec::Principal(a.clone())),
+                _ => None,
+            };
+            rows.push(
+                StaticRow::new(vec![
+                    rel.into(),
+                    clean(&format!("{} {who}", u.kind)).into_owned(),
+                    u.count.to_string(),
+                    u.first.clone(),
+                    u.last.clone(),
+                ])
+                .number(2, u.count as f64)
+                .style(0, Slot::TextDim)
+                .style(
+                    1,
+                    if u.kind == "aws-account" {
+                        Slot::PrincipalExternal
+                    } else {
+                        Slot::TextAccent
+                    },
+                )
+                .target(target),
+            );
+        }
+    }
+    for sv in &p.sessions {
+        rows.push(
+            StaticRow::new(vec![
+                "session".into(),
+                clean(&format!(
+                    "{} ({})",
+                    sv.session_name.as_deref().unwrap_or("?"),
+                    sv.access_key_id.as_deref().unwrap_or("no key")
+                ))
+                .into_owned(),
+                sv.calls_total.to_string(),
+                sv.first_seen.clone(),
+                sv.last_seen.clone(),
+            ])
+            .number(2, sv.calls_total as f64)
+            .style(0, Slot::TextDim)
+            .target(sv.access_key_id.clone().map(ViewSpec::Session)),
+        );
+    }
+    // The entities its events touched (IPs, user agents…) follow.
+    rows.extend(related::related(store, items, spec).rows.into_iter().map(|mut r| {
+        r.cells.remove(3);
+        r.numbers.truncate(3);
+        r
+    }));
+    StaticRows {
+        columns: vec![
+            col("Relation", Length(16)),
+            col("Entity", Fill(3)),
+            col("Count", Length(7)),
+            col("First (UTC)", Length(20)),
+            col("Last (UTC)", Length(20)),
+        ],
+        rows,
+    }
+}
+
 /// `label: value` lines of the details panel.
-pub fn details(store: &Store, spec: &ViewSpec, scope: Scope, theme: &Theme) -> Vec<Line<'static>> {
-    let items = select::events(store, spec, scope);
+pub fn details(
+    store: &Store,
+    graph: &SessionGraph,
+    spec: &ViewSpec,
+    scope: Scope,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let items = select::events(store, graph, spec, scope);
     let mut lines = Vec::new();
     let kv = |k: &str, v: String, slot: Slot| {
         Line::from(vec![
@@ -39,102 +198,93 @@ pub fn details(store: &Store, spec: &ViewSpec, scope: Scope, theme: &Theme) -> V
         ])
     };
     if let ViewSpec::Session(key) = spec {
-        session_details(store, key, theme, &mut lines, &kv);
+        session_details(store, graph, key, &mut lines, &kv);
     }
-    let first = items
-        .first()
-        .and_then(|&i| store.events.get(i as usize))
-        .map(|e| e.time);
-    let last = items.last().and_then(|&i| store.events.get(i as usize)).map(|e| e.time);
     let failed = items
         .iter()
         .filter(|&&i| store.events.get(i as usize).is_some_and(|e| e.failed()))
         .count();
     lines.push(kv(
-        "events in scope",
+        "calls in scope",
         format!("{} ({} failed)", items.len(), failed),
         if failed > 0 { Slot::StatusWarning } else { Slot::Text },
     ));
-    if let (Some(a), Some(b)) = (first, last) {
-        lines.push(kv("observed", format!("{} → {}", rfc3339(a), rfc3339(b)), Slot::Text));
+    let t = |i: Option<&u32>| i.and_then(|&i| store.events.get(i as usize)).map(|e| e.time);
+    if let (Some(a), Some(b)) = (t(items.first()), t(items.last())) {
+        lines.push(kv("calls seen", format!("{} → {}", rfc3339(a), rfc3339(b)), Slot::Text));
     }
     lines
 }
 
 fn session_details(
     store: &Store,
+    graph: &SessionGraph,
     key: &str,
-    theme: &Theme,
     lines: &mut Vec<Line<'static>>,
     kv: &dyn Fn(&str, String, Slot) -> Line<'static>,
 ) {
-    let Some(ksym) = store.strings.get(key).filter(|s| s.is_some()) else {
+    let Some(s) = graph.session_by_key(store, key) else {
         lines.push(kv(
             "session",
-            format!("{key}: no event in the loaded logs names this key"),
+            format!("{key}: no session with this key in the loaded logs"),
             Slot::PrincipalUnknown,
         ));
         return;
     };
-    let created = store.assumptions.iter().find(|a| a.new_access_key == ksym);
-    let Some(a) = created else {
-        lines.push(kv(
-            "created by",
-            "the assumption that issued this key is not in the loaded logs".into(),
-            Slot::PrincipalUnknown,
-        ));
-        return;
-    };
-    lines.push(kv("role", store.s(a.role_arn).to_string(), Slot::TextAccent));
-    lines.push(kv("session name", store.s(a.session_name).to_string(), Slot::Text));
-    let Some(ev) = store.events.get(a.event as usize) else {
-        return;
-    };
-    let caller = store.identity(ev);
-    lines.push(kv(
-        "assumed at",
-        format!("{} via {}", rfc3339(ev.time), a.kind.as_str()),
-        Slot::Text,
-    ));
-    let (who, slot) = match caller.kind {
-        IdentityType::AssumedRole => (
-            format!("{} (key {})", store.s(caller.arn), store.s(caller.access_key_id)),
-            Slot::TextAccent,
-        ),
-        IdentityType::AwsAccount => {
-            // Only say "not loaded" when no loaded event was recorded in that account.
-            let loaded = store.events.iter().any(|e| e.recipient_account == caller.account_id);
-            let note = if loaded {
-                "its logs are loaded"
-            } else {
-                "logs of that account not loaded"
-            };
-            (
-                format!(
-                    "account {}, principal {} — {note}",
-                    store.s(caller.account_id),
-                    store.s(caller.principal_id)
-                ),
-                Slot::PrincipalExternal,
+    let t = graph.trace(store, s, Scope::new(0, 0));
+    let v = &t.session;
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "(none)".into());
+    lines.push(kv("role", opt(&v.role_arn), Slot::TextAccent));
+    lines.push(kv("session name", opt(&v.session_name), Slot::Text));
+    lines.push(kv("account", opt(&v.account), Slot::Text));
+    lines.push(kv("role session id", opt(&v.role_session_id), Slot::Text));
+    let by = match t.chain.len() {
+        0 | 1 => t.origin.description.clone(),
+        n => {
+            let p = &t.chain[n - 2];
+            format!(
+                "session {} / {} ({})",
+                p.role_arn
+                    .as_deref()
+                    .map(|a| a.rsplit('/').next().unwrap_or(a))
+                    .unwrap_or("?"),
+                p.session_name.as_deref().unwrap_or("?"),
+                p.access_key_id.as_deref().unwrap_or("no key")
             )
         }
-        IdentityType::AwsService => (format!("service {}", store.s(caller.invoked_by)), Slot::Text),
-        _ if caller.arn.is_some() => (store.s(caller.arn).to_string(), Slot::TextAccent),
-        _ => (format!("{} {}", caller.kind.as_str(), store.s(a.provider)), Slot::Text),
     };
-    lines.push(kv("assumed by", who, slot));
-    lines.push(kv("source IP", store.s(ev.source_ip).to_string(), Slot::TextAccent));
-    let si = if a.source_identity.is_some() {
-        store.s(a.source_identity).to_string()
+    let by_slot = if t.origin.logs_loaded || t.chain.len() > 1 {
+        Slot::TextAccent
     } else {
-        "(none)".into()
+        Slot::PrincipalUnknown
     };
-    lines.push(kv("source identity", si, Slot::Text));
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:>16}: ", "link"), theme.style(Slot::TextDim)),
-        Span::styled("exact access key", theme.style(Slot::EdgeStrong)),
-        Span::styled(" (events below signed with this key)", theme.style(Slot::TextDim)),
-    ]));
+    lines.push(kv("assumed by", by, by_slot));
+    lines.push(kv(
+        "origin",
+        t.origin.description.clone(),
+        if t.origin.logs_loaded {
+            Slot::Text
+        } else {
+            Slot::PrincipalUnknown
+        },
+    ));
+    lines.push(kv(
+        "observed",
+        format!("{} → {}", v.first_seen, v.last_seen),
+        Slot::Text,
+    ));
+    let mfa = match v.mfa {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "unknown",
+    };
+    lines.push(kv("MFA", mfa.into(), Slot::Text));
+    lines.push(kv("source identity", opt(&v.source_identity), Slot::Text));
+    let (label, slot, _) = link_label(v.link);
+    lines.push(kv("link", label.into(), slot));
+    for f in &t.flags {
+        lines.push(kv("flag", f.clone(), Slot::StatusWarning));
+    }
 }
 
 /// Height the details panel needs for `n` lines (plus borders), capped so the table keeps most of the screen.

@@ -3,6 +3,7 @@
 //!
 //! These are selections, not analyses: the session graph, baselines and new-behaviour live in `core`.
 
+use crate::core::graph::SessionGraph;
 use crate::core::model::{Event, IdentityType, Store, Sym};
 use crate::core::time::Scope;
 use crate::tui::spec::ViewSpec;
@@ -96,8 +97,18 @@ impl Matcher {
     }
 }
 
-/// Indices of the events of `spec` inside `scope`, in time order.
-pub fn events(store: &Store, spec: &ViewSpec, scope: Scope) -> Vec<u32> {
+/// Indices of the events of `spec` inside `scope`, in time order. A role session's events are the ones the
+/// session graph attached to it (every link rule), not only those carrying its key.
+pub fn events(store: &Store, graph: &SessionGraph, spec: &ViewSpec, scope: Scope) -> Vec<u32> {
+    if let ViewSpec::Session(k) = spec
+        && let Some(s) = graph.session_by_key(store, k)
+    {
+        let evs = &graph.session(s).events;
+        let t = |i: &u32| store.events.get(*i as usize).map_or(i64::MAX, |e| e.time);
+        let lo = evs.partition_point(|i| t(i) < scope.from);
+        let hi = evs.partition_point(|i| t(i) < scope.to);
+        return evs[lo..hi.max(lo)].to_vec();
+    }
     let Some(m) = Matcher::for_spec(store, spec) else {
         return Vec::new();
     };
