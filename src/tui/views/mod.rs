@@ -19,7 +19,7 @@ use crate::core::time::Scope;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 /// Views that scroll text instead of moving a table selection.
 pub fn is_text_view(spec: &ViewSpec) -> bool {
@@ -136,7 +136,7 @@ pub fn panel(f: &mut Frame, area: Rect, lines: Vec<Line<'static>>, theme: &Theme
             format!(" {} ", crate::tui::sanitize::clean_max(title, 80)),
             theme.style(Slot::Title),
         ));
-    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 fn render_tabs(f: &mut Frame, area: Rect, tabs: &[&str], active: usize, theme: &Theme) {

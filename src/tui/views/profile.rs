@@ -75,6 +75,7 @@ fn session_chain(store: &Store, graph: &SessionGraph, key: &str) -> StaticRows {
     let hop_row = |rel: String, h: &crate::core::graph::ChainHop, here: bool| {
         let (label, lslot, _) = link_label(h.link);
         let role = h.role_arn.as_deref().unwrap_or("?");
+        let role = role.rsplit('/').next().unwrap_or(role);
         let name = format!("{} / {}", role, h.session_name.as_deref().unwrap_or("?"));
         StaticRow::new(vec![
             rel,
