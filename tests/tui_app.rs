@@ -1,0 +1,150 @@
+//! Headless app tests: drive the UI with actions on the sample case and assert state (the investigation path of
+//! samples/SCENARIO.md: session → chain → DemoRole1 session → new behaviour → the denied call's raw record).
+
+mod tui;
+
+use trailhound::core::time::parse_epoch;
+use trailhound::tui::action::Action;
+use trailhound::tui::app::ScopeKind;
+use trailhound::tui::spec::ViewSpec;
+use tui::*;
+
+const ADMIN_KEY: &str = "ASIASARAADMIN0000001";
+const DEMO_KEY: &str = "ASIADEMOROLE10000001";
+
+#[test]
+fn session_to_chain_to_demorole1_new_behaviour_and_raw_record() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, "scope 2026-11-05T14:00:00Z..2026-11-05T15:00:00Z");
+    assert_eq!(app.scope.kind, ScopeKind::Custom);
+    command(&mut app, &format!("session {ADMIN_KEY}"));
+    assert_eq!(app.spec(), &ViewSpec::Session(ADMIN_KEY.into()));
+    // Overview: origin sara (Identity Center), this session, DemoRole1 started below it by exact key.
+    select_row(&mut app, "origin");
+    let s = screen(&mut app);
+    assert!(s.contains("identity-center-user sara"), "{s}");
+    select_row(&mut app, DEMO_KEY);
+    assert!(s.contains("exact access key"), "{s}");
+    // `c` opens the chain of the selected session row; on "this session" that is the admin session.
+    select_row(&mut app, "this session");
+    act(&mut app, Action::Chain);
+    assert_eq!(app.spec(), &ViewSpec::Chain(ADMIN_KEY.into()));
+    assert_eq!(
+        app.top().table.selected,
+        1,
+        "the chain opens on the session it was asked for"
+    );
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Enter);
+    assert_eq!(app.spec(), &ViewSpec::Session(DEMO_KEY.into()));
+    assert_eq!(
+        app.stack.len(),
+        4,
+        "findings › admin session › chain › DemoRole1 session"
+    );
+    assert_eq!(
+        (app.scope.scope.from, app.scope.scope.to),
+        (
+            parse_epoch("2026-11-05T14:00:00Z").unwrap(),
+            parse_epoch("2026-11-05T15:00:00Z").unwrap()
+        ),
+        "the scope is kept while pivoting"
+    );
+
+    act(&mut app, Action::NextTab);
+    assert_eq!(app.tab_name(), Some("New behaviour"));
+    act(&mut app, Action::NextTab);
+    act(&mut app, Action::NextTab);
+    assert_eq!(app.tab_name(), Some("Events"));
+    // DemoRole1/sara in scope: DescribeInstances, RunInstances, AttachRolePolicy (denied), AttachRolePolicy,
+    // UpdateAssumeRolePolicy, DescribeInstances.
+    assert_eq!(app.top().table.order.len(), 6);
+    filter(&mut app, "AccessDenied");
+    assert_eq!(app.top().table.order.len(), 1);
+    act(&mut app, Action::Enter);
+    assert!(matches!(app.spec(), ViewSpec::Event(_)));
+    let raw = app
+        .raw
+        .as_ref()
+        .expect("raw record read")
+        .text
+        .as_ref()
+        .expect("readable");
+    assert!(
+        raw.contains("\"AttachRolePolicy\"") && raw.contains("AccessDenied"),
+        "{raw}"
+    );
+    let s = screen(&mut app);
+    assert!(s.contains("\"errorCode\": \"AccessDenied\""), "{s}");
+
+    act(&mut app, Action::Back);
+    assert_eq!(app.spec(), &ViewSpec::Session(DEMO_KEY.into()));
+    assert_eq!(
+        app.top().table.filter,
+        "AccessDenied",
+        "going back keeps the filter of the view below"
+    );
+    act(&mut app, Action::Back);
+    assert!(app.top().table.filter.is_empty(), "Esc clears the filter first");
+    act(&mut app, Action::Back);
+    assert_eq!(app.spec(), &ViewSpec::Chain(ADMIN_KEY.into()));
+    act(&mut app, Action::Home);
+    assert_eq!(app.stack.len(), 1);
+}
+
+#[test]
+fn outside_account_origin_is_named_honestly() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, "session ASIAVENDORAUDIT00001");
+    let s = screen(&mut app);
+    assert!(s.contains("999988887777") && s.contains("logs not loaded"), "{s}");
+    assert!(
+        !s.contains("sara"),
+        "the vendor's session must not be attributed to sara:\n{s}"
+    );
+}
+
+#[test]
+fn command_line_completes_and_resolves_role_names() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    act(&mut app, Action::Command);
+    for c in "session ASIADEMO".chars() {
+        trailhound::tui::update::update(&mut app, trailhound::tui::action::Input::Char(c));
+    }
+    trailhound::tui::update::update(&mut app, trailhound::tui::action::Input::Complete);
+    assert_eq!(
+        app.mode,
+        trailhound::tui::app::Mode::Command(trailhound::tui::line_edit::LineEdit::with(&format!(
+            "session {DEMO_KEY}"
+        )))
+    );
+    trailhound::tui::update::update(&mut app, trailhound::tui::action::Input::Cancel);
+    command(&mut app, "role DemoRole1");
+    assert_eq!(
+        app.spec(),
+        &ViewSpec::Role("arn:aws:iam::111122223333:role/DemoRole1".into())
+    );
+    command(&mut app, "nonsense x");
+    assert!(app.status.as_ref().is_some_and(|s| s.1.contains("unknown command")));
+}
+
+#[test]
+fn scope_presets_move_the_window() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, "scope 2026-11-05T14:00:00Z..2026-11-05T15:00:00Z");
+    act(&mut app, Action::Scope24h);
+    assert_eq!(app.scope.scope.seconds(), 86_400);
+    assert_eq!(app.scope.scope.to, parse_epoch("2026-11-05T15:00:00Z").unwrap());
+    act(&mut app, Action::Scope7d);
+    assert_eq!(app.scope.scope.seconds(), 7 * 86_400);
+    act(&mut app, Action::ScopeReset);
+    assert_eq!(
+        app.scope.kind,
+        ScopeKind::AllData,
+        "no finding opened: reset goes to everything loaded"
+    );
+}
