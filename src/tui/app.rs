@@ -94,6 +94,8 @@ pub struct App {
     pub store: std::sync::Arc<Store>,
     /// The session graph, built with the store in the background.
     pub graph: std::sync::Arc<SessionGraph>,
+    /// Geolocation databases (empty when none were found: lookups then only classify).
+    pub geo: std::sync::Arc<crate::core::geo::GeoDb>,
     /// What was loaded (paths as given), for the title and status.
     pub sources: Vec<String>,
     pub stack: Vec<Frame>,
@@ -115,6 +117,7 @@ impl App {
         App {
             store: Default::default(),
             graph: std::sync::Arc::new(SessionGraph::build(&Store::default())),
+            geo: Default::default(),
             sources: Vec::new(),
             stack: vec![Frame::new(ViewSpec::Findings)],
             scope: ScopeState::default(),

@@ -10,6 +10,7 @@ use super::app::{App, RawRecord};
 use super::keymap::Keymap;
 use super::theme::{Slot, Theme};
 use super::update::{self, Command};
+use crate::core::geo::GeoDb;
 use crate::core::graph::SessionGraph;
 use crate::core::ingest::{self, Progress};
 use crate::core::model::Store;
@@ -37,7 +38,7 @@ pub struct Options {
 /// Results of background work.
 pub enum Job {
     Progress(Progress),
-    Loaded(Box<Store>, Box<SessionGraph>),
+    Loaded(Box<Store>, Box<SessionGraph>, Box<GeoDb>),
     Raw(RawRecord),
 }
 
@@ -49,7 +50,8 @@ pub fn apply(app: &mut App, job: Job) {
                 app.loading = Some(p);
             }
         }
-        Job::Loaded(store, graph) => {
+        Job::Loaded(store, graph, geo) => {
+            app.geo = Arc::new(*geo);
             app.store = Arc::new(*store);
             app.graph = Arc::new(*graph);
             app.loading = None;
@@ -235,13 +237,15 @@ fn start_load(app: &mut App, opts: &Options, tx: mpsc::UnboundedSender<Job>) {
     }
     app.loading = Some(Progress::default());
     let inputs = opts.inputs.clone();
+    let geoip = opts.geoip.clone();
     tokio::task::spawn_blocking(move || {
         let ptx = tx.clone();
         let store = ingest::load(&inputs, &ingest::LoadOptions::default(), &move |p| {
             let _ = ptx.send(Job::Progress(p));
         });
         let graph = SessionGraph::build(&store);
-        let _ = tx.send(Job::Loaded(Box::new(store), Box::new(graph)));
+        let geo = GeoDb::discover(geoip.as_deref());
+        let _ = tx.send(Job::Loaded(Box::new(store), Box::new(graph), Box::new(geo)));
     });
 }
 

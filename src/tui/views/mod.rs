@@ -5,6 +5,7 @@ pub mod chain;
 pub mod event;
 pub mod events;
 pub mod findings;
+pub mod map;
 pub mod profile;
 pub mod related;
 pub mod select;
@@ -94,7 +95,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             let tab = app.tab_name().unwrap_or("Overview");
             match tab {
                 "Overview" => {
-                    let lines = profile::details(&app.store, &app.graph, spec, app.scope.scope, theme);
+                    let lines = profile::details(&app.store, &app.graph, &app.geo, spec, app.scope.scope, theme);
                     let h = profile::details_height(lines.len(), body);
                     let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(body);
                     panel(f, top, lines, theme, &spec.crumb());
@@ -114,7 +115,39 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     draw_table(f, rest, app, theme, "API calls in scope");
                 }
                 "Events" => draw_table(f, body, app, theme, "Events in scope (Enter: raw record)"),
-                _ => not_available(f, body, theme, "New behaviour", "core behaviour analytics"),
+                _ => {
+                    let items = select::events(&app.store, &app.graph, spec, app.scope.scope);
+                    let (rows, unplaced) = map::places(&app.store, &app.geo, &items);
+                    let [m, list] = Layout::vertical([Constraint::Percentage(60), Constraint::Fill(1)]).areas(body);
+                    map::render(f, m, &rows, theme);
+                    let mut lines: Vec<Line> = rows
+                        .iter()
+                        .map(|r| {
+                            Line::from(vec![
+                                Span::styled(
+                                    format!(" ● {:<36}", crate::tui::sanitize::clean_max(&r.label, 36)),
+                                    theme.style(Slot::BehaviorKnown),
+                                ),
+                                Span::styled(format!("{:>7} calls  ", r.calls), theme.style(Slot::Text)),
+                                Span::styled(
+                                    crate::tui::sanitize::clean_max(&r.ips.join(", "), 60).into_owned(),
+                                    theme.style(Slot::TextAccent),
+                                ),
+                            ])
+                        })
+                        .collect();
+                    for (class, n) in &unplaced {
+                        lines.push(Line::styled(
+                            format!("   {class:<36}{n:>7} calls (no location)"),
+                            theme.style(Slot::TextDim),
+                        ));
+                    }
+                    lines.push(Line::styled(
+                        "   New API calls, increased volume, new ASOs and user agents: not available yet (core behaviour analytics).",
+                        theme.style(Slot::StatusWarning),
+                    ));
+                    panel(f, list, lines, theme, "Places in scope");
+                }
             }
         }
     }

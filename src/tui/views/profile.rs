@@ -186,6 +186,7 @@ fn role_rows(
 pub fn details(
     store: &Store,
     graph: &SessionGraph,
+    geo: &crate::core::geo::GeoDb,
     spec: &ViewSpec,
     scope: Scope,
     theme: &Theme,
@@ -200,6 +201,33 @@ pub fn details(
     };
     if let ViewSpec::Session(key) = spec {
         session_details(store, graph, key, &mut lines, &kv);
+    }
+    if let ViewSpec::Ip(addr) = spec {
+        let info = geo.lookup(addr);
+        lines.push(kv("address", info.class.label(), Slot::Text));
+        let place = info.place.map(|p| {
+            let name = [p.city, p.region, p.country]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("{name} ({:.2}, {:.2})", p.lat, p.lon)
+        });
+        let why = if geo.has_city() {
+            "unknown (no City database entry)"
+        } else {
+            "unknown (no City database loaded; --geoip DIR)"
+        };
+        lines.push(kv("location", place.unwrap_or_else(|| why.into()), Slot::Text));
+        let asn = info.asn.map(|a| format!("AS{} {}", a.asn, a.org));
+        lines.push(kv(
+            "AS organisation",
+            asn.unwrap_or_else(|| "unknown".into()),
+            Slot::Text,
+        ));
+    }
+    if let ViewSpec::UserAgent(ua) = spec {
+        lines.push(kv("family", crate::core::geo::useragent::family(ua), Slot::Text));
     }
     let failed = items
         .iter()
