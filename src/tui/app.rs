@@ -163,8 +163,11 @@ impl App {
         self.status = Some((slot, msg.into()));
     }
 
-    /// For tests and hints: the first key bound to `action`.
+    /// For hints: the first key bound to `action`.
     pub fn key_hint(&self, action: Action) -> String {
-        self.keymap.keys_of(action).split('/').next().unwrap_or("").to_string()
+        let e = self.keymap.entries().iter().find(|e| e.action == action);
+        e.and_then(|e| e.keys.first())
+            .map(|k| k.to_string())
+            .unwrap_or_default()
     }
 }

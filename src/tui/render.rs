@@ -47,16 +47,33 @@ pub fn draw(f: &mut Frame, app: &mut App, theme: &Theme) {
     }
 }
 
+/// The pivot stack; when it does not fit, the oldest crumbs after the root give way to `…`.
 fn breadcrumbs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let crumbs: Vec<String> = app
+        .stack
+        .iter()
+        .map(|fr| clean_max(&fr.spec.crumb(), 60).into_owned())
+        .collect();
+    let width = |c: &[String]| c.iter().map(|s| s.chars().count() + 3).sum::<usize>() + 16;
+    let mut skip = 0;
+    while crumbs.len() > 2 + skip && width(&crumbs[1 + skip..]) + crumbs[0].len() > area.width as usize {
+        skip += 1;
+    }
     let mut spans = vec![Span::styled(" trailhound", theme.style(Slot::Title))];
-    for (i, fr) in app.stack.iter().enumerate() {
+    for (i, c) in crumbs.iter().enumerate() {
+        if i > 0 && i <= skip {
+            if i == 1 {
+                spans.push(Span::styled(" › …", theme.style(Slot::TextDim)));
+            }
+            continue;
+        }
         spans.push(Span::styled(" › ", theme.style(Slot::TextDim)));
-        let style = if i + 1 == app.stack.len() {
+        let style = if i + 1 == crumbs.len() {
             theme.style(Slot::Title)
         } else {
             theme.style(Slot::Breadcrumb)
         };
-        spans.push(Span::styled(clean_max(&fr.spec.crumb(), 60).into_owned(), style));
+        spans.push(Span::styled(c.clone(), style));
     }
     f.render_widget(Line::from(spans), area);
 }
@@ -192,7 +209,7 @@ fn loading(f: &mut Frame, body: Rect, p: &crate::core::ingest::Progress, theme: 
 /// The help popup, generated from the keymap entries (the same data key handling uses).
 fn help(f: &mut Frame, body: Rect, app: &App, scroll: u16, theme: &Theme) {
     let entries = app.keymap.entries();
-    let area = centered(body, 76, entries.len() as u16 + 4);
+    let area = centered(body, 92, entries.len() as u16 + 4);
     f.render_widget(Clear, area);
     let mut lines: Vec<Line> = entries
         .iter()

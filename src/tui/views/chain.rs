@@ -46,7 +46,7 @@ pub fn origin_node(o: &OriginView) -> (TreeNode, Option<ViewSpec>) {
         .or(o.account.clone())
         .unwrap_or_else(|| o.kind.as_str().to_string());
     let mut lines = vec![(
-        format!("{} · account {}", o.kind.as_str(), o.account.as_deref().unwrap_or("?")),
+        format!("account {}", o.account.as_deref().unwrap_or("?")),
         Slot::TextDim,
     )];
     lines.push((
@@ -80,13 +80,10 @@ fn hop_node(h: &ChainHop, depth: usize, focus: bool) -> TreeNode {
         Slot::TextAccent,
     )];
     lines.push((
-        format!(
-            "account {} · {}",
-            h.account.as_deref().unwrap_or("?"),
-            h.assumed_at.as_deref().unwrap_or("")
-        ),
+        format!("account {}", h.account.as_deref().unwrap_or("?")),
         Slot::TextDim,
     ));
+    lines.push((h.assumed_at.clone().unwrap_or_default(), Slot::TextDim));
     if h.source_identity_break {
         lines.push(("source identity dropped/changed here".into(), Slot::StatusWarning));
     }

@@ -44,7 +44,11 @@ pub fn render(f: &mut Frame, area: Rect, store: &Store, items: &[u32], scope: Sc
     let ok: Vec<(f64, f64)> = b.iter().enumerate().map(|(i, x)| (i as f64, x.1 as f64)).collect();
     let bad: Vec<(f64, f64)> = b.iter().enumerate().map(|(i, x)| (i as f64, x.2 as f64)).collect();
     let max = b.iter().map(|x| x.1.max(x.2)).max().unwrap_or(0).max(1) as f64;
-    let (first, last) = (b.first().map(|x| x.0), b.last().map(|x| x.0));
+    let step = match (b.first(), b.get(1)) {
+        (Some(a), Some(c)) => c.0 - a.0,
+        _ => 0,
+    };
+    let (first, last) = (b.first().map(|x| x.0), b.last().map(|x| x.0 + step));
     let label = |t: Option<i64>| Span::styled(t.map(rfc3339).unwrap_or_default(), theme.style(Slot::TextDim));
     let chart = Chart::new(vec![
         Dataset::default()

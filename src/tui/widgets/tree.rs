@@ -27,8 +27,8 @@ pub struct TreeNode {
     pub edge: Option<(String, Slot, bool)>,
 }
 
-pub const BOX_W: u16 = 40;
-pub const GAP: u16 = 5;
+pub const BOX_W: u16 = 36;
+pub const GAP: u16 = 4;
 
 /// Top-left cell of every node's box, in tree coordinates (before scrolling): the first child sits level with
 /// its parent, later children below the parent's whole subtree.
@@ -134,7 +134,7 @@ pub fn render(f: &mut Frame, area: Rect, nodes: &[TreeNode], selected: usize, th
             lines.push(Line::styled(clean_max(text, 120).into_owned(), theme.style(*slot)));
         }
         let block = Block::bordered().border_style(theme.style(border)).title(Span::styled(
-            format!(" {} ", clean_max(&n.title, 34)),
+            format!(" {} ", clean_max(&n.title, BOX_W as usize - 6)),
             theme.style(n.title_slot),
         ));
         f.render_widget(ratatui::widgets::Clear, r);
