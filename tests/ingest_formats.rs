@@ -149,7 +149,7 @@ fn duplicates_are_dropped_and_cross_account_copies_are_one_action() {
     let b = record(&uuid(2), "DescribeInstances", t, "K1");
     // The same S3 object in two overlapping downloads.
     write(d.path(), "x/one.json", s3(&[a.clone(), b.clone()]).as_bytes());
-    write(d.path(), "y/one-copy.json", s3(&[b.clone()]).as_bytes());
+    write(d.path(), "y/one-copy.json", s3(std::slice::from_ref(&b)).as_bytes());
     // Two copies of one cross-account AssumeRole: distinct eventIDs, same sharedEventID, two recipients.
     let c1 = record(&uuid(3), "AssumeRole", t, "K1")
         .replace(r#""eventCategory""#, r#""sharedEventID":"s-1","eventCategory""#);

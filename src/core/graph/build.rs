@@ -32,6 +32,8 @@ struct Builder<'s> {
     pending_by_name: HashMap<(Sym, Sym), Vec<SessionId>>,
     /// Keyless identities resolved to an observed session: (principal id, creation date).
     keyless: HashMap<(Sym, i64), SessionId>,
+    /// Sessions created by loaded assumptions, by their assumed-role id.
+    by_principal_created: HashMap<Sym, Vec<SessionId>>,
     /// A key already issued to a session of another role: (key, role) → the separate observed session.
     conflicts: HashMap<(Sym, Sym), SessionId>,
     identity_map: HashMap<(Sym, Sym), u32>,
@@ -62,6 +64,7 @@ pub fn build(store: &Store) -> SessionGraph {
         pending_by_principal: HashMap::new(),
         pending_by_name: HashMap::new(),
         keyless: HashMap::new(),
+        by_principal_created: HashMap::new(),
         conflicts: HashMap::new(),
         identity_map: HashMap::new(),
         role_nodes: HashMap::new(),
@@ -205,9 +208,15 @@ impl<'s> Builder<'s> {
             first_seen: ev.time,
             last_seen: ev.time,
             identity: 0,
-            event_link: Link::AccessKey,
+            event_link: a.new_access_key.is_some().then_some(Link::AccessKey),
             node: NodeIndex::new(0),
         });
+        if a.assumed_role_id.is_some() {
+            self.by_principal_created
+                .entry(a.assumed_role_id)
+                .or_default()
+                .push(sid);
+        }
         if a.new_access_key.is_none() {
             self.pending_by_principal
                 .entry(a.assumed_role_id)
@@ -224,7 +233,7 @@ impl<'s> Builder<'s> {
             event: a.event,
             other_copy: None,
             time: ev.time,
-            link: Link::AccessKey,
+            link: a.new_access_key.is_some().then_some(Link::AccessKey),
             source_identity_break: false,
         });
         if ev.shared_event_id.is_some() {
@@ -296,7 +305,7 @@ impl<'s> Builder<'s> {
             first_seen: ev.time,
             last_seen: ev.time,
             identity: 0,
-            event_link: Link::AccessKey,
+            event_link: a.new_access_key.is_some().then_some(Link::AccessKey),
             node: NodeIndex::new(0),
         });
         self.g.edges.push(Edge {
@@ -305,7 +314,7 @@ impl<'s> Builder<'s> {
             event: a.event,
             other_copy: None,
             time: ev.time,
-            link: Link::AccessKey,
+            link: a.new_access_key.is_some().then_some(Link::AccessKey),
             source_identity_break: false,
         });
         let from = self.origin_nodes[origin as usize];
@@ -349,6 +358,8 @@ impl<'s> Builder<'s> {
         let sid = self.g.edges[e as usize].session;
         if self.g.sessions[sid as usize].access_key.is_none() && a.new_access_key.is_some() {
             self.g.sessions[sid as usize].access_key = a.new_access_key;
+            self.g.sessions[sid as usize].event_link = Some(Link::AccessKey);
+            self.g.edges[e as usize].link = Some(Link::AccessKey);
             self.key_to_session.insert(a.new_access_key, sid);
         }
     }
@@ -379,22 +390,53 @@ impl<'s> Builder<'s> {
                 sess.access_key = id.access_key_id;
                 self.key_to_session.insert(id.access_key_id, s);
             }
-            sess.event_link = sess.event_link.max(link);
+            sess.event_link = Some(sess.event_link.map_or(link, |l| l.max(link)));
             if let Some(e) = sess.created_by {
                 let edge = &mut self.g.edges[e as usize];
-                edge.link = edge.link.max(link);
+                edge.link = Some(edge.link.map_or(link, |l| l.max(link)));
             }
             if id.access_key_id.is_none() {
                 self.keyless.insert((id.principal_id, id.creation_date), s);
             }
             return s;
         }
-        if id.access_key_id.is_none()
-            && let Some(&s) = self.keyless.get(&(id.principal_id, id.creation_date))
-        {
-            return s;
+        if id.access_key_id.is_none() {
+            if let Some(&s) = self.keyless.get(&(id.principal_id, id.creation_date)) {
+                return s;
+            }
+            // Console events (SwitchRole, sign-in) carry no key: tie them to the one session created for that
+            // principal at that moment, if exactly one was.
+            if let Some(s) = self.created_at(id) {
+                let sess = &mut self.g.sessions[s as usize];
+                sess.event_link = Some(
+                    sess.event_link
+                        .map_or(Link::PrincipalTime, |l| l.max(Link::PrincipalTime)),
+                );
+                self.keyless.insert((id.principal_id, id.creation_date), s);
+                return s;
+            }
         }
         self.observed_session(id, true)
+    }
+
+    /// The single session created (by a loaded assumption) for this principal id at this creation time.
+    fn created_at(&self, id: &Identity) -> Option<SessionId> {
+        if id.principal_id.is_none() || id.creation_date == i64::MIN {
+            return None;
+        }
+        let found: Vec<SessionId> = self
+            .by_principal_created
+            .get(&id.principal_id)?
+            .iter()
+            .copied()
+            .filter(|&s| {
+                let e = self.g.sessions[s as usize]
+                    .created_by
+                    .map(|e| self.g.edges[e as usize].time);
+                e.is_some_and(|t| (id.creation_date - t).abs() <= CREATION_SLACK_SECS)
+            })
+            .collect();
+        (found.len() == 1).then(|| found[0])
     }
 
     fn match_pending(&mut self, id: &Identity) -> Option<(SessionId, Link)> {
@@ -455,7 +497,7 @@ impl<'s> Builder<'s> {
                 first_seen: i64::MAX,
                 last_seen: i64::MIN,
                 identity: 0,
-                event_link: Link::AccessKey,
+                event_link: None,
                 node: NodeIndex::new(0),
             },
             index_key,
@@ -521,7 +563,7 @@ impl<'s> Builder<'s> {
                 self.g.edges[e].source_identity_break = parent.is_some() && parent != child;
             }
         }
-        self.g.index = super::lookup::Index::build(&self.g, self.store);
+        self.g.index = super::lookup::Index::build(&self.g, self.store, std::mem::take(&mut self.key_to_session));
         self.g
     }
 }

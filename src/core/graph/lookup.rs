@@ -19,17 +19,17 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn build(g: &SessionGraph, store: &Store) -> Index {
+    /// `by_key` is the builder's key → session map: a key belongs to the session it was issued to, never to a
+    /// conflicting session that reused it.
+    pub fn build(g: &SessionGraph, store: &Store, by_key: HashMap<Sym, SessionId>) -> Index {
         let mut ix = Index {
+            by_key,
             session_children: vec![Vec::new(); g.sessions.len()],
             origin_children: vec![Vec::new(); g.origins.len()],
             ..Default::default()
         };
         for (i, s) in g.sessions.iter().enumerate() {
             let i = i as SessionId;
-            if s.access_key.is_some() {
-                ix.by_key.insert(s.access_key, i);
-            }
             if s.principal_id.is_some() {
                 ix.by_principal.entry(s.principal_id).or_default().push(i);
             }

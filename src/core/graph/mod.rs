@@ -141,8 +141,9 @@ pub struct Session {
     pub last_seen: i64,
     /// Its session identity (role + session name), the behavioural unit.
     pub identity: u32,
-    /// The weakest link that tied one of its events to it.
-    pub event_link: Link,
+    /// The weakest link that tied one of its events to it; `None` while nothing ties calls to it (created
+    /// outside the loaded logs, or an assumption whose response named no key and whose calls were not found).
+    pub event_link: Option<Link>,
     pub node: NodeIndex,
 }
 
@@ -163,8 +164,9 @@ pub struct Edge {
     /// The other account's copy of the same action (same `sharedEventID`), when loaded.
     pub other_copy: Option<u32>,
     pub time: i64,
-    /// How the session's calls were tied to this assumption.
-    pub link: Link,
+    /// How the session's calls were tied to this assumption: `AccessKey` when the response returned the key;
+    /// a weaker link when calls were matched by fallback; `None` when nothing ties calls to it.
+    pub link: Option<Link>,
     /// The caller's source identity was set and the new session's is missing or different.
     pub source_identity_break: bool,
 }

@@ -136,7 +136,7 @@ impl SessionGraph {
                 Mfa::Unknown => None,
             },
             source_identity: opt(store, x.source_identity),
-            link: x.created_by.map(|_| x.event_link),
+            link: x.created_by.and(x.event_link),
             calls_total: x.events.len() as u64,
         }
     }
@@ -248,7 +248,7 @@ impl SessionGraph {
             event_id: e
                 .map(|e| store.event_id_string(&store.events[e.event as usize]))
                 .filter(|s| !s.is_empty()),
-            link: e.map(|e| e.link),
+            link: e.and_then(|e| e.link),
             source_identity: opt(store, x.source_identity),
             source_identity_break: e.is_some_and(|e| e.source_identity_break),
             cross_account_copies: e.is_some_and(|e| e.other_copy.is_some()),

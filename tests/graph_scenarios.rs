@@ -1,0 +1,180 @@
+//! Session-graph scenarios as data (`tests/scenarios/*.json`, written by `make.py` from hand-told stories):
+//! real-format records per account, written as an S3 log tree, loaded, and traced; the expected origins, chains,
+//! children, calls and flags are checked field by field.
+
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::Path;
+use trailhound::core::graph::{Found, SessionGraph};
+use trailhound::core::ingest::load_paths;
+use trailhound::core::time::Scope;
+
+fn write_tree(dir: &Path, logs: &serde_json::Map<String, Value>) {
+    for (acct, recs) in logs {
+        let recs = recs.as_array().unwrap();
+        if recs.is_empty() {
+            continue;
+        }
+        let sub = dir.join(format!("AWSLogs/o-test/{acct}/CloudTrail/us-east-1/2026/11/05"));
+        std::fs::create_dir_all(&sub).unwrap();
+        let body = json!({ "Records": recs }).to_string();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(body.as_bytes()).unwrap();
+        std::fs::write(
+            sub.join(format!("{acct}_CloudTrail_us-east-1_20261105T0000Z_test.json.gz")),
+            gz.finish().unwrap(),
+        )
+        .unwrap();
+    }
+}
+
+/// Every key in `want` equals the same key in `got` (recursively for objects; arrays compared element-wise and
+/// by length).
+fn check_subset(path: &str, want: &Value, got: &Value, errs: &mut Vec<String>) {
+    match (want, got) {
+        (Value::Object(w), Value::Object(g)) => {
+            for (k, wv) in w {
+                check_subset(&format!("{path}.{k}"), wv, g.get(k).unwrap_or(&Value::Null), errs);
+            }
+        }
+        (Value::Array(w), Value::Array(g)) => {
+            if w.len() != g.len() {
+                errs.push(format!("{path}: expected {} items, got {}: {g:#?}", w.len(), g.len()));
+                return;
+            }
+            for (i, (wv, gv)) in w.iter().zip(g).enumerate() {
+                check_subset(&format!("{path}[{i}]"), wv, gv, errs);
+            }
+        }
+        _ if want == got => {}
+        _ => errs.push(format!("{path}: expected {want}, got {got}")),
+    }
+}
+
+fn run(name: &str) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scenarios")
+        .join(format!("{name}.json"));
+    let scenario: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), scenario["logs"].as_object().unwrap());
+    let store = load_paths(&[dir.path()]);
+    assert_eq!(store.report.errors, vec![], "{name}: ingest errors");
+    let graph = SessionGraph::build(&store);
+    let mut errs = Vec::new();
+    for (n, exp) in scenario["expect"].as_array().unwrap().iter().enumerate() {
+        let target = exp["target"].as_str().unwrap();
+        let session = match graph.find(&store, target) {
+            Found::Sessions(v) if v.len() == 1 => v[0],
+            other => {
+                errs.push(format!("expect[{n}] {target}: found {other:?}"));
+                continue;
+            }
+        };
+        let trace = serde_json::to_value(graph.trace(&store, session, Scope::ALL)).unwrap();
+        let p = format!("expect[{n}] {target}");
+        if let Some(k) = exp.get("session_key") {
+            check_subset(
+                &format!("{p}.session_key"),
+                k,
+                &trace["session"]["access_key_id"],
+                &mut errs,
+            );
+        }
+        for key in ["origin", "chain", "children"] {
+            if let Some(w) = exp.get(key) {
+                check_subset(&format!("{p}.{key}"), w, &trace[key], &mut errs);
+            }
+        }
+        if let Some(l) = exp.get("session_link") {
+            check_subset(&format!("{p}.session.link"), l, &trace["session"]["link"], &mut errs);
+        }
+        if let Some(calls) = exp.get("calls") {
+            let got: Vec<Value> = trace["calls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| json!([c["event_source"], c["event_name"], c["success"], c["failure"]]))
+                .collect();
+            let mut want: Vec<Value> = calls.as_array().unwrap().clone();
+            want.sort_by_key(|v| v.to_string());
+            let mut got_sorted = got.clone();
+            got_sorted.sort_by_key(|v| v.to_string());
+            if want != got_sorted {
+                errs.push(format!("{p}.calls: expected {want:?}, got {got_sorted:?}"));
+            }
+        }
+        for f in exp
+            .get("flags_contain")
+            .and_then(|f| f.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let needle = f.as_str().unwrap();
+            if !trace["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x.as_str().unwrap().contains(needle))
+            {
+                errs.push(format!("{p}.flags: none contains {needle:?}: {}", trace["flags"]));
+            }
+        }
+    }
+    assert!(errs.is_empty(), "scenario {name}:\n{}", errs.join("\n"));
+}
+
+#[test]
+fn detective_walkthrough() {
+    run("detective_walkthrough");
+}
+
+#[test]
+fn instance_credentials_used_elsewhere_chain_cross_account() {
+    run("instance_credentials_used_elsewhere");
+}
+
+#[test]
+fn ci_chain_into_two_accounts_with_all_logs() {
+    run("ci_chain_both_accounts");
+}
+
+#[test]
+fn ci_chain_with_only_the_target_accounts_logs() {
+    run("ci_chain_target_accounts_only");
+}
+
+#[test]
+fn external_account_assumes_a_role() {
+    run("external_account");
+}
+
+#[test]
+fn three_hop_chain_with_source_identity() {
+    run("three_hops_source_identity");
+}
+
+#[test]
+fn console_switch_role() {
+    run("console_switch_role");
+}
+
+#[test]
+fn null_response_elements_fall_back_to_weaker_links() {
+    run("null_response_elements");
+}
+
+#[test]
+fn every_scenario_file_has_a_test() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let src = std::fs::read_to_string(file!()).unwrap();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        if let Some(stem) = name.strip_suffix(".json") {
+            assert!(
+                src.contains(&format!("run(\"{stem}\")")),
+                "scenario {stem} is not run by any test"
+            );
+        }
+    }
+}
