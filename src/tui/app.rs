@@ -21,6 +21,19 @@ pub struct Frame {
     pub table: TableState,
     /// Vertical scroll of text views (event detail, notes, help).
     pub scroll: u16,
+    /// The view model computed for the current data, scope and tab (see `views::prepare`).
+    pub model: ViewModel,
+}
+
+/// What a view shows, computed once per change (in `update`), so drawing a frame only formats visible rows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ViewModel {
+    /// Which (spec, tab, scope, data) it was computed for.
+    pub key: u64,
+    /// The entity's events in scope (indices into `Store::events`, time order).
+    pub items: Vec<u32>,
+    /// The table rows for tabs whose table is an aggregate (overview, API volume, chain).
+    pub rows: Option<crate::tui::widgets::table::StaticRows>,
 }
 
 impl Frame {
@@ -30,6 +43,7 @@ impl Frame {
             tab: 0,
             table: TableState::default(),
             scroll: 0,
+            model: ViewModel::default(),
         }
     }
 }

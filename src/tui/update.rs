@@ -313,21 +313,10 @@ fn click(app: &mut App, column: u16, row: u16, out: &mut Vec<Command>) {
     }
 }
 
-/// Recompute the focused table's display order for the current data, filter and sort.
+/// Recompute the top view's model and its table's display order for the current data, filter and sort.
 pub fn refresh(app: &mut App) {
-    let key = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (
-            app.spec(),
-            app.top().tab,
-            app.scope.scope,
-            app.store.events.len(),
-            app.store.findings.len(),
-        )
-            .hash(&mut h);
-        h.finish()
-    };
+    views::prepare(app);
+    let key = app.top().model.key;
     let mut table = std::mem::take(&mut app.top_mut().table);
     if let Some(src) = views::source(app) {
         table.refresh(src.as_ref(), key);

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 pub struct EventRows<'a> {
     pub store: &'a Store,
-    pub items: Vec<u32>,
+    pub items: &'a [u32],
 }
 
 const COLUMNS: &[Column] = &[

@@ -11,7 +11,7 @@ pub mod related;
 pub mod select;
 pub mod volume;
 
-use super::app::App;
+use super::app::{App, ViewModel};
 use super::spec::ViewSpec;
 use super::theme::{Slot, Theme};
 use super::widgets::table::{self, TableSource};
@@ -32,22 +32,59 @@ pub fn finding_scope(store: &Store, id: &str) -> Option<Scope> {
     findings::scope(store, id)
 }
 
-/// The focused table of the top view.
+/// Compute the top view's model (its scoped events and aggregate rows) if the spec, tab, scope or data changed.
+/// Called from `update`, never while drawing: a frame only formats the visible rows of what is computed here.
+pub fn prepare(app: &mut App) {
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            app.spec(),
+            app.top().tab,
+            app.scope.scope,
+            app.store.events.len(),
+            app.store.findings.len(),
+        )
+            .hash(&mut h);
+        // The store and graph are replaced wholesale on load: their addresses tell a new load from the old one.
+        (
+            std::sync::Arc::as_ptr(&app.store) as usize,
+            std::sync::Arc::as_ptr(&app.graph) as usize,
+        )
+            .hash(&mut h);
+        h.finish()
+    };
+    if app.top().model.key == key && key != 0 {
+        return;
+    }
+    let (store, graph, scope) = (&app.store, &app.graph, app.scope.scope);
+    let spec = app.spec().clone();
+    let tab = app.tab_name().unwrap_or("");
+    let items = select::events(store, graph, &spec, scope);
+    let rows = match &spec {
+        ViewSpec::Chain(k) => Some(chain::rows(&chain::build(store, graph, k))),
+        ViewSpec::Finding(id) => Some(findings::entities(store, id)),
+        ViewSpec::Findings | ViewSpec::Event(_) | ViewSpec::Notes => None,
+        _ => profile::rows(store, graph, &spec, tab, scope, &items),
+    };
+    app.top_mut().model = ViewModel { key, items, rows };
+}
+
+/// The focused table of the top view (over the model `prepare` computed).
 pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
     let store = &app.store;
-    let scope = app.scope.scope;
+    let model = &app.top().model;
     match app.spec() {
         ViewSpec::Findings => Some(Box::new(findings::FindingRows::new(store))),
-        ViewSpec::Finding(id) => Some(Box::new(findings::entities(store, id))),
-        spec @ (ViewSpec::Session(_)
-        | ViewSpec::Role(_)
-        | ViewSpec::Principal(_)
-        | ViewSpec::AccessKey(_)
-        | ViewSpec::Ip(_)
-        | ViewSpec::Account(_)
-        | ViewSpec::UserAgent(_)) => profile::source(store, &app.graph, spec, app.tab_name().unwrap_or(""), scope),
-        ViewSpec::Chain(key) => Some(Box::new(chain::rows(&chain::build(store, &app.graph, key)))),
         ViewSpec::Event(_) | ViewSpec::Notes => None,
+        _ => match &model.rows {
+            Some(rows) => Some(Box::new(rows)),
+            None if app.tab_name() == Some("Events") => Some(Box::new(events::EventRows {
+                store,
+                items: &model.items,
+            })),
+            None => None,
+        },
     }
 }
 
@@ -95,7 +132,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             let tab = app.tab_name().unwrap_or("Overview");
             match tab {
                 "Overview" => {
-                    let lines = profile::details(&app.store, &app.graph, &app.geo, spec, app.scope.scope, theme);
+                    let lines = profile::details(&app.store, &app.graph, &app.geo, &app.top().model.items, spec, theme);
                     let h = profile::details_height(lines.len(), body);
                     let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(body);
                     panel(f, top, lines, theme, &spec.crumb());
@@ -110,14 +147,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 }
                 "API volume" => {
                     let [chart, rest] = Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(body);
-                    let items = select::events(&app.store, &app.graph, spec, app.scope.scope);
-                    volume::render(f, chart, &app.store, &items, app.scope.scope, theme);
+                    volume::render(f, chart, &app.store, &app.top().model.items, app.scope.scope, theme);
                     draw_table(f, rest, app, theme, "API calls in scope");
                 }
                 "Events" => draw_table(f, body, app, theme, "Events in scope (Enter: raw record)"),
                 _ => {
-                    let items = select::events(&app.store, &app.graph, spec, app.scope.scope);
-                    let (rows, unplaced) = map::places(&app.store, &app.geo, &items);
+                    let (rows, unplaced) = map::places(&app.store, &app.geo, &app.top().model.items);
                     let [m, list] = Layout::vertical([Constraint::Percentage(60), Constraint::Fill(1)]).areas(body);
                     map::render(f, m, &rows, theme);
                     let mut lines: Vec<Line> = rows

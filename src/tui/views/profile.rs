@@ -9,33 +9,33 @@
 //! ```
 
 use super::chain::link_label;
-use super::{events::EventRows, related, select};
+use super::related;
 use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::{Scope, rfc3339};
 use crate::tui::sanitize::clean;
 use crate::tui::spec::ViewSpec;
 use crate::tui::theme::{Slot, Theme};
-use crate::tui::widgets::table::{StaticRow, StaticRows, TableSource, col};
+use crate::tui::widgets::table::{StaticRow, StaticRows, col};
 use ratatui::layout::Constraint::{Fill, Length};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-/// The table of the current tab (`None` for tabs without one).
-pub fn source<'a>(
-    store: &'a Store,
+/// The aggregate table of the current tab, computed from the scoped events (`None`: the tab's table is the
+/// event list itself, or it has none).
+pub fn rows(
+    store: &Store,
     graph: &SessionGraph,
     spec: &ViewSpec,
     tab: &str,
     scope: Scope,
-) -> Option<Box<dyn TableSource + 'a>> {
-    let items = select::events(store, graph, spec, scope);
+    items: &[u32],
+) -> Option<StaticRows> {
     Some(match (tab, spec) {
-        ("Overview", ViewSpec::Session(k)) => Box::new(session_chain(store, graph, k)),
-        ("Overview", ViewSpec::Role(arn)) => Box::new(role_rows(store, graph, arn, scope, &items, spec)),
-        ("Overview", _) => Box::new(related::related(store, &items, spec)),
-        ("API volume", _) => Box::new(related::api_counts(store, &items)),
-        ("Events", _) => Box::new(EventRows { store, items }),
+        ("Overview", ViewSpec::Session(k)) => session_chain(store, graph, k),
+        ("Overview", ViewSpec::Role(arn)) => role_rows(store, graph, arn, scope, items, spec),
+        ("Overview", _) => related::related(store, items, spec),
+        ("API volume", _) => related::api_counts(store, items),
         _ => return None,
     })
 }
@@ -187,11 +187,10 @@ pub fn details(
     store: &Store,
     graph: &SessionGraph,
     geo: &crate::core::geo::GeoDb,
+    items: &[u32],
     spec: &ViewSpec,
-    scope: Scope,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    let items = select::events(store, graph, spec, scope);
     let mut lines = Vec::new();
     let kv = |k: &str, v: String, slot: Slot| {
         Line::from(vec![

@@ -15,6 +15,7 @@ use ratatui::widgets::{Block, Cell, Row, Table};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+#[derive(Clone, Debug, PartialEq)]
 pub struct Column {
     pub title: &'static str,
     pub width: Constraint,
@@ -43,6 +44,28 @@ pub trait TableSource {
     /// A number to sort this cell by, when the column is numeric (counts, severities, times).
     fn number(&self, _row: usize, _col: usize) -> Option<f64> {
         None
+    }
+}
+
+/// A reference to a source is a source (cached models are lent to the table without copying).
+impl<T: TableSource + ?Sized> TableSource for &T {
+    fn columns(&self) -> &[Column] {
+        (**self).columns()
+    }
+    fn len(&self) -> usize {
+        (**self).len()
+    }
+    fn cell(&self, row: usize, col: usize) -> Cow<'_, str> {
+        (**self).cell(row, col)
+    }
+    fn style(&self, row: usize, col: usize) -> Option<Slot> {
+        (**self).style(row, col)
+    }
+    fn target(&self, row: usize) -> Option<ViewSpec> {
+        (**self).target(row)
+    }
+    fn number(&self, row: usize, col: usize) -> Option<f64> {
+        (**self).number(row, col)
     }
 }
 
@@ -220,11 +243,13 @@ pub fn render(
 }
 
 /// A ready-made source over precomputed, already-sanitised rows (small tables: counts, drill-downs, entities).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StaticRows {
     pub columns: Vec<Column>,
     pub rows: Vec<StaticRow>,
 }
 
+#[derive(Clone, Debug, PartialEq)]
 pub struct StaticRow {
     pub cells: Vec<String>,
     pub styles: Vec<Option<Slot>>,
