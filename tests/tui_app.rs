@@ -148,3 +148,20 @@ fn scope_presets_move_the_window() {
         "no finding opened: reset goes to everything loaded"
     );
 }
+
+/// The README's key table is the keymap's (regenerate with `cargo test --test tui_app -- --ignored print_key_table --nocapture`).
+#[test]
+fn readme_key_table_matches_the_keymap() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = trailhound::tui::keymap::markdown_table(&trailhound::tui::keymap::Keymap::default());
+    assert!(readme.contains(&table), "README key table is stale; expected:\n{table}");
+}
+
+#[test]
+#[ignore]
+fn print_key_table() {
+    print!(
+        "{}",
+        trailhound::tui::keymap::markdown_table(&trailhound::tui::keymap::Keymap::default())
+    );
+}

@@ -222,6 +222,16 @@ impl Keymap {
     }
 }
 
+/// The key table as Markdown (README's "Terminal UI" section embeds it; a test keeps them equal).
+pub fn markdown_table(k: &Keymap) -> String {
+    let mut out = String::from("| keys | action |\n|---|---|\n");
+    for e in k.entries() {
+        let keys = e.keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" ");
+        out.push_str(&format!("| {keys} | {} |\n", e.desc.replace('|', "\\|")));
+    }
+    out
+}
+
 fn parse(text: &str, what: &str) -> Result<Vec<Entry>, String> {
     let file: File = toml::from_str(text).map_err(|e| format!("{what}: {e}"))?;
     file.bind

@@ -16,11 +16,11 @@ pub struct EventRows<'a> {
 
 const COLUMNS: &[Column] = &[
     col("Time (UTC)", Length(20)),
-    col("API", Fill(2)),
-    col("Caller", Fill(3)),
+    col("API", Length(30)),
+    col("Caller", Fill(1)),
     col("IP", Length(15)),
-    col("Result", Length(16)),
-    col("Resource", Fill(2)),
+    col("Result", Length(13)),
+    col("Resource", Fill(1)),
 ];
 
 /// `service:Name` as IAM policies write it (`ec2:RunInstances`).
