@@ -5,11 +5,15 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod common;
+mod fetch;
 mod ingest;
 mod trace;
 mod tui;
 
 pub use common::InputArgs;
+
+mod findings;
+mod findings_text;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -26,20 +30,29 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Fetch CloudTrail events, GuardDuty and Access Analyzer findings from AWS into a case.
+    Fetch(fetch::FetchArgs),
     /// Load CloudTrail logs and findings and print what was ingested (counts, time range, errors).
     Ingest(ingest::Args),
     /// Who is behind a session: origin, full chain, sessions it started, its calls.
     Trace(trace::TraceArgs),
     /// A role's profile: what assumed it, which roles it assumed, sessions involved.
     Role(trace::RoleArgs),
+    /// List GuardDuty and IAM Access Analyzer findings.
+    Findings(findings::ListArgs),
+    /// One finding: its entities, scope, and the CloudTrail evidence behind it.
+    Finding(findings::ShowArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Some(Command::Fetch(a)) => Ok(fetch::run(a)),
         Some(Command::Ingest(a)) => ingest::run(a),
         Some(Command::Trace(a)) => trace::run_trace(a),
         Some(Command::Role(a)) => trace::run_role(a),
+        Some(Command::Findings(a)) => findings::list(a),
+        Some(Command::Finding(a)) => findings::show(a),
         None => tui::run(cli.tui),
     };
     match result {

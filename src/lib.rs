@@ -6,6 +6,7 @@
 //! `demo` generates the sample case and benchmark data; `aws` fetches live data with the AWS SDK.
 #![forbid(unsafe_code)]
 
+pub mod aws;
 pub mod cli;
 pub mod core;
 pub mod demo;

@@ -12,13 +12,29 @@ use tui::*;
 const ADMIN_KEY: &str = "ASIASARAADMIN0000001";
 const DEMO_KEY: &str = "ASIADEMOROLE10000001";
 
+const GD_FINDING: &str = "5ac5b1a1f0e2d3c4b5a6978877665544";
+
 #[test]
-fn session_to_chain_to_demorole1_new_behaviour_and_raw_record() {
+fn finding_to_session_to_chain_to_demorole1_new_behaviour_and_raw_record() {
     let Some(case) = sample() else { return };
     let mut app = app_on(&case);
-    command(&mut app, "scope 2026-11-05T14:00:00Z..2026-11-05T15:00:00Z");
-    assert_eq!(app.scope.kind, ScopeKind::Custom);
-    command(&mut app, &format!("session {ADMIN_KEY}"));
+    // The findings list: GuardDuty and Access Analyzer together, highest severity first.
+    assert!(app.store.findings.len() >= 2);
+    filter(&mut app, "CloudTrailLoggingDisabled");
+    assert_eq!(app.top().table.order.len(), 1);
+    act(&mut app, Action::Enter);
+    assert_eq!(app.spec(), &ViewSpec::Finding(GD_FINDING.into()));
+    // Detective's scope: first..last seen 14:12:07..14:48:53, widened to whole hours.
+    assert_eq!(app.scope.kind, ScopeKind::Finding);
+    assert_eq!(
+        (app.scope.scope.from, app.scope.scope.to),
+        (
+            parse_epoch("2026-11-05T14:00:00Z").unwrap(),
+            parse_epoch("2026-11-05T15:00:00Z").unwrap()
+        )
+    );
+    select_row(&mut app, &format!("session:{ADMIN_KEY}"));
+    act(&mut app, Action::Enter);
     assert_eq!(app.spec(), &ViewSpec::Session(ADMIN_KEY.into()));
     // Overview: origin sara (Identity Center), this session, DemoRole1 started below it by exact key.
     select_row(&mut app, "origin");
@@ -40,8 +56,8 @@ fn session_to_chain_to_demorole1_new_behaviour_and_raw_record() {
     assert_eq!(app.spec(), &ViewSpec::Session(DEMO_KEY.into()));
     assert_eq!(
         app.stack.len(),
-        4,
-        "findings › admin session › chain › DemoRole1 session"
+        5,
+        "findings › finding › admin session › chain › DemoRole1 session"
     );
     assert_eq!(
         (app.scope.scope.from, app.scope.scope.to),
@@ -89,8 +105,29 @@ fn session_to_chain_to_demorole1_new_behaviour_and_raw_record() {
     assert!(app.top().table.filter.is_empty(), "Esc clears the filter first");
     act(&mut app, Action::Back);
     assert_eq!(app.spec(), &ViewSpec::Chain(ADMIN_KEY.into()));
+    act(&mut app, Action::ScopeWiden);
+    assert_eq!(app.scope.scope.seconds(), 3 * 3600, "±1 h around the finding window");
+    act(&mut app, Action::ScopeReset);
+    assert_eq!(app.scope.scope.seconds(), 3600);
     act(&mut app, Action::Home);
     assert_eq!(app.stack.len(), 1);
+}
+
+#[test]
+fn access_analyzer_finding_leads_to_the_policy_write_and_its_origin() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, "finding aa-7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f");
+    assert!(matches!(app.spec(), ViewSpec::Finding(_)));
+    let s = screen(&mut app);
+    assert!(s.contains("ExternalAccess") && s.contains("vendor-audit"), "{s}");
+    select_row(&mut app, "UpdateAssumeRolePolicy");
+    act(&mut app, Action::Enter);
+    let raw = app.raw.as_ref().expect("raw record").text.as_ref().expect("readable");
+    assert!(
+        raw.contains("999988887777") && raw.contains("ASIADEMOROLE10000001"),
+        "{raw}"
+    );
 }
 
 #[test]

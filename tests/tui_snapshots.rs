@@ -43,6 +43,10 @@ macro_rules! snap {
 fn snapshots_of_every_view() {
     let Some(mut app) = sample_app() else { return };
     snap!("findings", &mut app);
+    command(&mut app, "finding 5ac5b1a1f0e2d3c4b5a6978877665544");
+    snap!("finding_guardduty", &mut app);
+    command(&mut app, "finding aa-7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f");
+    snap!("finding_access_analyzer", &mut app);
 
     command(&mut app, &format!("session {ADMIN_KEY}"));
     snap!("session_overview", &mut app);

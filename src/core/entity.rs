@@ -27,6 +27,11 @@ pub enum EntityRef {
     Account(String),
     UserAgent(String),
     Event(String),
+    /// An EC2 instance by id (`instance:i-…`), as GuardDuty findings name them.
+    Instance(String),
+    /// Any other AWS resource by ARN (`resource:arn:aws:s3:::bucket`, KMS keys, queues…), e.g. an Access
+    /// Analyzer finding's resource or a GuardDuty finding's bucket.
+    Resource(String),
 }
 
 impl EntityRef {
@@ -43,6 +48,8 @@ impl EntityRef {
             EntityRef::Account(_) => "account",
             EntityRef::UserAgent(_) => "ua",
             EntityRef::Event(_) => "event",
+            EntityRef::Instance(_) => "instance",
+            EntityRef::Resource(_) => "resource",
         }
     }
 
@@ -51,7 +58,7 @@ impl EntityRef {
             return Ok(EntityRef::Case);
         }
         let (kind, value) = s.split_once(':').ok_or_else(|| {
-            format!("entity {s:?}: expected KIND:VALUE (session:, identity:, role:, principal:, key:, finding:, ip:, account:, ua:, event:, or case)")
+            format!("entity {s:?}: expected KIND:VALUE (session:, identity:, role:, principal:, key:, finding:, ip:, account:, ua:, event:, instance:, resource:, or case)")
         })?;
         if value.is_empty() {
             return Err(format!("entity {s:?}: empty value"));
@@ -76,6 +83,8 @@ impl EntityRef {
             "account" => EntityRef::Account(v),
             "ua" => EntityRef::UserAgent(v),
             "event" => EntityRef::Event(v),
+            "instance" => EntityRef::Instance(v),
+            "resource" => EntityRef::Resource(v),
             other => return Err(format!("entity {s:?}: unknown kind {other:?}")),
         })
     }
@@ -94,7 +103,9 @@ impl fmt::Display for EntityRef {
             | EntityRef::Ip(v)
             | EntityRef::Account(v)
             | EntityRef::UserAgent(v)
-            | EntityRef::Event(v) => write!(f, "{}:{v}", self.kind()),
+            | EntityRef::Event(v)
+            | EntityRef::Instance(v)
+            | EntityRef::Resource(v) => write!(f, "{}:{v}", self.kind()),
         }
     }
 }
@@ -126,6 +137,8 @@ mod tests {
             "finding:5ac5b1a1f0e2d3c4b5a6978877665544",
             "ip:2001:db8::1",
             "event:a0ed971f-389f-406a-9fcf-887c5ca6903a",
+            "instance:i-0a1b2c3d4e5f60001",
+            "resource:arn:aws:s3:::prod-customer-data",
         ] {
             assert_eq!(EntityRef::parse(s).unwrap().to_string(), s);
         }

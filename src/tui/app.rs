@@ -133,7 +133,12 @@ impl App {
             graph: std::sync::Arc::new(SessionGraph::build(&Store::default())),
             geo: Default::default(),
             sources: Vec::new(),
-            stack: vec![Frame::new(ViewSpec::Findings)],
+            stack: vec![{
+                // Findings open sorted by severity, highest first (Detective's order).
+                let mut root = Frame::new(ViewSpec::Findings);
+                root.table.sort = Some((0, true));
+                root
+            }],
             scope: ScopeState::default(),
             mode: Mode::Normal,
             loading: None,

@@ -20,6 +20,8 @@ pub enum ViewSpec {
     Ip(String),
     Account(String),
     UserAgent(String),
+    /// A resource (ARN, bucket, instance id) the calls touched.
+    Resource(String),
     /// The chain graph around the session with this key.
     Chain(String),
     /// One event's raw record, by index in `Store::events`.
@@ -44,6 +46,7 @@ impl ViewSpec {
             ViewSpec::Ip(a) => format!("ip {a}"),
             ViewSpec::Account(a) => format!("account {a}"),
             ViewSpec::UserAgent(u) => format!("ua {}", crate::tui::sanitize::clean_max(u, 16)),
+            ViewSpec::Resource(r) => format!("resource {}", short(r)),
             ViewSpec::Chain(k) => format!("chain {k}"),
             ViewSpec::Event(i) => format!("event #{i}"),
             ViewSpec::Notes => "Notes".into(),
@@ -64,6 +67,8 @@ impl ViewSpec {
             EntityRef::Ip(a) => ViewSpec::Ip(a.clone()),
             EntityRef::Account(a) => ViewSpec::Account(a.clone()),
             EntityRef::UserAgent(u) => ViewSpec::UserAgent(u.clone()),
+            EntityRef::Instance(i) => ViewSpec::Resource(i.clone()),
+            EntityRef::Resource(r) => ViewSpec::Resource(r.clone()),
             EntityRef::Event(_) => return None,
         })
     }
@@ -75,7 +80,9 @@ impl ViewSpec {
             ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
                 &["Overview", "New behaviour", "API volume", "Events"]
             }
-            ViewSpec::Ip(_) | ViewSpec::UserAgent(_) | ViewSpec::AccessKey(_) => &["Overview", "Events"],
+            ViewSpec::Ip(_) | ViewSpec::UserAgent(_) | ViewSpec::AccessKey(_) | ViewSpec::Resource(_) => {
+                &["Overview", "Events"]
+            }
             _ => &[],
         }
     }

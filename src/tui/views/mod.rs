@@ -63,7 +63,7 @@ pub fn prepare(app: &mut App) {
     let items = select::events(store, graph, &spec, scope);
     let rows = match &spec {
         ViewSpec::Chain(k) => Some(chain::rows(&chain::build(store, graph, k))),
-        ViewSpec::Finding(id) => Some(findings::entities(store, id)),
+        ViewSpec::Finding(id) => Some(findings::entities(store, graph, id)),
         ViewSpec::Findings | ViewSpec::Event(_) | ViewSpec::Notes => None,
         _ => profile::rows(store, graph, &spec, tab, scope, &items),
     };
@@ -95,7 +95,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let spec = app.spec().clone();
     match &spec {
         ViewSpec::Findings => {
-            let [counts, rest] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(area);
+            let [counts, rest] = Layout::vertical([Constraint::Length(4), Constraint::Fill(1)]).areas(area);
             findings::render_counts(f, counts, &app.store, theme);
             draw_table(f, rest, app, theme, "Findings (GuardDuty + IAM Access Analyzer)");
         }

@@ -27,6 +27,7 @@ enum Field {
     Ip,
     UserAgent,
     RecipientAccount,
+    Resource,
 }
 
 impl Matcher {
@@ -80,6 +81,11 @@ impl Matcher {
                 sym: Some((Field::UserAgent, get(ua).unwrap_or(Sym(u32::MAX)))),
                 any_identity: true,
             },
+            ViewSpec::Resource(r) => Matcher {
+                identities: Vec::new(),
+                sym: Some((Field::Resource, get(r).unwrap_or(Sym(u32::MAX)))),
+                any_identity: true,
+            },
             _ => return None,
         };
         Some(m)
@@ -91,6 +97,7 @@ impl Matcher {
             Some((Field::Ip, s)) => e.source_ip == s,
             Some((Field::UserAgent, s)) => e.user_agent == s,
             Some((Field::RecipientAccount, s)) => e.recipient_account == s,
+            Some((Field::Resource, s)) => e.resource == s,
             None => false,
         };
         by_identity || by_sym

@@ -1,0 +1,302 @@
+//! Live AWS sources: fetch CloudTrail `LookupEvents`, GuardDuty and IAM Access Analyzer findings with the AWS SDK
+//! and store them in the case directory in the same formats users already have on disk, so the investigation
+//! continues offline through the normal ingest path.
+//!
+//! Async code lives here, outside the synchronous `core`. The entry point is [`fetch`], which reports progress
+//! through a callback so the CLI prints it and the TUI can show it in a dialog. Nothing in this module ever
+//! writes or prints a credential, session token or signed header.
+
+mod aa_json;
+mod access_analyzer;
+mod checkpoint;
+mod cloudtrail;
+mod config;
+mod errors;
+mod gd_json;
+mod guardduty;
+mod ratelimit;
+mod write;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use errors::{FetchError, redact};
+pub use ratelimit::LOOKUP_EVENTS_MIN_SPACING;
+
+/// The LookupEvents attributes the API can filter on (one per request; several are fetched as separate queries).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LookupKey {
+    AccessKeyId,
+    Username,
+    EventName,
+    ResourceName,
+}
+
+impl LookupKey {
+    /// Parse the CLI spelling (`access-key`, `AccessKeyId`, `user`, `username`, `event-name`, `resource-name`…).
+    pub fn parse(s: &str) -> Option<Self> {
+        let k: String = s
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match k.as_str() {
+            "accesskey" | "accesskeyid" | "key" => Some(Self::AccessKeyId),
+            "user" | "username" => Some(Self::Username),
+            "event" | "eventname" => Some(Self::EventName),
+            "resource" | "resourcename" => Some(Self::ResourceName),
+            _ => None,
+        }
+    }
+
+    /// The API's `AttributeKey` value.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Self::AccessKeyId => "AccessKeyId",
+            Self::Username => "Username",
+            Self::EventName => "EventName",
+            Self::ResourceName => "ResourceName",
+        }
+    }
+}
+
+/// One LookupEvents filter, e.g. `AccessKeyId = ASIA…`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LookupAttr {
+    pub key: LookupKey,
+    pub value: String,
+}
+
+/// Which services to fetch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Services {
+    pub cloudtrail: bool,
+    pub guardduty: bool,
+    pub access_analyzer: bool,
+}
+
+impl Services {
+    pub const ALL: Services = Services {
+        cloudtrail: true,
+        guardduty: true,
+        access_analyzer: true,
+    };
+}
+
+/// Retry and timeout knobs. The defaults are for real AWS; tests shorten the backoffs to stay fast. The
+/// LookupEvents rate limit is deliberately *not* a knob: it is the service quota.
+#[derive(Clone, Debug)]
+pub struct Tuning {
+    /// Attempts per call inside the SDK's standard retry strategy (throttling, 5xx, transient I/O).
+    pub sdk_max_attempts: u32,
+    /// Base of the SDK's jittered exponential backoff.
+    pub sdk_initial_backoff: Duration,
+    /// Extra rounds of our own once the SDK gave up on a throttling or 5xx error (CloudTrail's
+    /// ThrottlingException is unmodeled, so the SDK cannot know it deserves patience).
+    pub outer_retries: u32,
+    /// Base of our own exponential backoff between those rounds.
+    pub outer_backoff: Duration,
+    /// Per-attempt timeout: a hung connection is retried instead of stalling the fetch.
+    pub attempt_timeout: Duration,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Self {
+            sdk_max_attempts: 3,
+            sdk_initial_backoff: Duration::from_secs(1),
+            outer_retries: 4,
+            outer_backoff: Duration::from_secs(2),
+            attempt_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Credentials handed in directly (tests, embedding). Never serialised; `Debug` hides the secret.
+#[derive(Clone)]
+pub struct StaticCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+}
+
+impl std::fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StaticCredentials(** redacted **)")
+    }
+}
+
+/// What to fetch and where to put it.
+#[derive(Clone, Debug)]
+pub struct FetchRequest {
+    /// Shared-config profile; `None` = the standard chain's choice (`AWS_PROFILE` or `default`).
+    pub profile: Option<String>,
+    /// Regions to query; empty = the region the profile/environment names.
+    pub regions: Vec<String>,
+    /// Time window (epoch seconds, inclusive) for CloudTrail events and GuardDuty `updatedAt`; `None` = the last
+    /// 24 hours, or the window of an interrupted fetch being resumed.
+    pub window: Option<(i64, i64)>,
+    pub services: Services,
+    pub lookup: Vec<LookupAttr>,
+    /// GuardDuty: only findings with severity ≥ this.
+    pub min_severity: Option<f64>,
+    /// Endpoint override (testing, VPC endpoints). Applies to every service client.
+    pub endpoint_url: Option<String>,
+    /// The case directory; output goes under `<case>/fetched/`.
+    pub case_dir: PathBuf,
+    pub tuning: Tuning,
+    /// Bypass the credential chain with these (tests and embedding).
+    pub static_credentials: Option<StaticCredentials>,
+}
+
+impl FetchRequest {
+    /// A request with defaults: all services, the default chain, the last 24 hours.
+    pub fn new(case_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            profile: None,
+            regions: Vec::new(),
+            window: None,
+            services: Services::ALL,
+            lookup: Vec::new(),
+            min_severity: None,
+            endpoint_url: None,
+            case_dir: case_dir.into(),
+            tuning: Tuning::default(),
+            static_credentials: None,
+        }
+    }
+}
+
+/// Which API a progress line or error is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Service {
+    #[serde(rename = "cloudtrail")]
+    CloudTrail,
+    #[serde(rename = "guardduty")]
+    GuardDuty,
+    #[serde(rename = "access-analyzer")]
+    AccessAnalyzer,
+}
+
+impl std::fmt::Display for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::CloudTrail => "cloudtrail",
+            Self::GuardDuty => "guardduty",
+            Self::AccessAnalyzer => "access-analyzer",
+        })
+    }
+}
+
+/// Progress reports, in order, for a CLI line or a TUI dialog.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FetchProgress {
+    /// Credentials resolved; about to query these regions.
+    Started { profile: String, regions: Vec<String> },
+    /// A page arrived: `items` on this page, `total` so far for this query.
+    Page {
+        service: Service,
+        region: String,
+        page: u32,
+        items: usize,
+        total: usize,
+    },
+    /// Waiting before another try (throttling or a server error the SDK gave up on).
+    Retry {
+        service: Service,
+        region: String,
+        reason: String,
+        wait: Duration,
+    },
+    /// Continuing an interrupted CloudTrail query from its checkpoint.
+    Resumed { region: String, page: u32, events: usize },
+    /// Something worth telling that is not an error (e.g. no detector in a region).
+    Note {
+        service: Service,
+        region: String,
+        message: String,
+    },
+    /// A query failed; the fetch continues with the next one.
+    Error {
+        service: Service,
+        region: String,
+        message: String,
+    },
+    /// A file was written.
+    Wrote { path: PathBuf, items: usize },
+}
+
+/// Per service and region: what came back.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Tally {
+    pub pages: u32,
+    /// CloudTrail records, or findings.
+    pub items: usize,
+    /// Records that were not valid JSON and were skipped.
+    pub skipped: usize,
+    pub files: Vec<PathBuf>,
+}
+
+/// One problem met during the fetch (no credential material ever appears in `message`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FetchIssue {
+    pub service: Service,
+    pub region: String,
+    pub message: String,
+}
+
+/// The outcome of [`fetch`]; also written (with the request) to `<case>/fetched/manifest.json`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct FetchSummary {
+    pub cloudtrail: std::collections::BTreeMap<String, Tally>,
+    pub guardduty: std::collections::BTreeMap<String, Tally>,
+    pub access_analyzer: std::collections::BTreeMap<String, Tally>,
+    pub notes: Vec<FetchIssue>,
+    pub errors: Vec<FetchIssue>,
+    /// Why nothing could be fetched at all (no credentials, no region…); `fetch` then returns it as the error.
+    pub fatal: Option<String>,
+    pub manifest: PathBuf,
+}
+
+/// Fetch what `req` asks for into `<case>/fetched/`, reporting progress through `progress`.
+///
+/// Fails only when nothing can be fetched at all (no credentials, no region, unwritable case directory); a
+/// failing service or region is recorded in [`FetchSummary::errors`] and the fetch goes on with the rest.
+pub async fn fetch(
+    req: FetchRequest,
+    progress: impl Fn(FetchProgress) + Send + Sync,
+) -> Result<FetchSummary, FetchError> {
+    let started = jiff::Timestamp::now();
+    let out = write::OutDir::create(&req.case_dir)?;
+    let ctx = match config::Context::load(&req).await {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            let mut summary = FetchSummary {
+                fatal: Some(e.to_string()),
+                ..FetchSummary::default()
+            };
+            write::manifest(&out, &req, None, started, &mut summary)?;
+            return Err(e);
+        }
+    };
+    progress(FetchProgress::Started {
+        profile: ctx.profile.clone(),
+        regions: ctx.regions.clone(),
+    });
+    let mut summary = FetchSummary::default();
+    let window = if req.services.cloudtrail {
+        cloudtrail::fetch_all(&ctx, &req, &out, &progress, &mut summary).await?
+    } else {
+        config::resolve_window(req.window)
+    };
+    for region in &ctx.regions {
+        if req.services.guardduty {
+            guardduty::fetch_region(&ctx, &req, window, region, &out, &progress, &mut summary).await;
+        }
+        if req.services.access_analyzer {
+            access_analyzer::fetch_region(&ctx, region, &out, &progress, &mut summary).await;
+        }
+    }
+    write::manifest(&out, &req, Some((&ctx, window)), started, &mut summary)?;
+    Ok(summary)
+}

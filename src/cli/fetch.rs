@@ -1,0 +1,254 @@
+//! `trailhound fetch`: the command-line face of [`crate::aws::fetch`] — argument parsing, progress lines on
+//! stderr, an optional JSON summary on stdout, and the exit code (non-zero when anything failed).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::aws::{FetchProgress, FetchRequest, LookupAttr, LookupKey, Services, Tuning};
+
+/// Fetch CloudTrail events (LookupEvents), GuardDuty and IAM Access Analyzer findings from AWS into a case.
+#[derive(clap::Args, Debug)]
+pub struct FetchArgs {
+    /// Shared-config profile (default: AWS_PROFILE, else `default`).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Region to query; repeat or comma-separate for several (default: the profile's region).
+    #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Start of the window (RFC 3339 or YYYY-MM-DD, UTC). Default: 24 hours before --to.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// End of the window (RFC 3339 or YYYY-MM-DD, UTC). Default: now.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+    /// Fetch CloudTrail events (with none of the three service flags, all three are fetched).
+    #[arg(long)]
+    pub cloudtrail: bool,
+    /// Fetch GuardDuty findings.
+    #[arg(long)]
+    pub guardduty: bool,
+    /// Fetch IAM Access Analyzer findings.
+    #[arg(long)]
+    pub access_analyzer: bool,
+    /// LookupEvents filter `KEY=VALUE`, KEY one of access-key, user, event-name, resource-name; repeatable
+    /// (each is a separate query; results are merged).
+    #[arg(long = "lookup", value_name = "KEY=VALUE")]
+    pub lookup: Vec<String>,
+    /// GuardDuty: only findings with at least this severity (Low 1, Medium 4, High 7, Critical 9).
+    #[arg(long, value_name = "N")]
+    pub min_severity: Option<f64>,
+    /// Endpoint override for every service (testing, VPC endpoints).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Case directory; output goes to CASE/fetched/.
+    #[arg(long, value_name = "DIR", default_value = "trailhound-fetch")]
+    pub case: PathBuf,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Base backoff in milliseconds for retries (tests shorten it).
+    #[arg(long, hide = true, env = "TRAILHOUND_FETCH_BACKOFF_MS")]
+    pub backoff_ms: Option<u64>,
+}
+
+fn parse_time(s: &str) -> Result<i64, String> {
+    let full = if s.len() == 10 {
+        format!("{s}T00:00:00Z")
+    } else {
+        s.to_string()
+    };
+    crate::core::time::parse_epoch(&full).ok_or_else(|| format!("`{s}` is not an RFC 3339 time or a date"))
+}
+
+fn parse_lookup(s: &str) -> Result<LookupAttr, String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("--lookup `{s}`: expected KEY=VALUE"))?;
+    let key = LookupKey::parse(k)
+        .ok_or_else(|| format!("--lookup `{s}`: KEY must be access-key, user, event-name or resource-name"))?;
+    if v.is_empty() {
+        return Err(format!("--lookup `{s}`: empty value"));
+    }
+    Ok(LookupAttr {
+        key,
+        value: v.to_string(),
+    })
+}
+
+/// Build the library request from the arguments.
+pub fn request(a: &FetchArgs) -> Result<FetchRequest, String> {
+    let mut req = FetchRequest::new(&a.case);
+    req.profile = a.profile.clone();
+    req.regions = a
+        .regions
+        .iter()
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .collect();
+    req.window = match (&a.from, &a.to) {
+        (None, None) => None,
+        (from, to) => {
+            let to = match to {
+                Some(t) => parse_time(t)?,
+                None => jiff::Timestamp::now().as_second(),
+            };
+            let from = match from {
+                Some(f) => parse_time(f)?,
+                None => to - 86_400,
+            };
+            Some((from, to))
+        }
+    };
+    if a.cloudtrail || a.guardduty || a.access_analyzer {
+        req.services = Services {
+            cloudtrail: a.cloudtrail,
+            guardduty: a.guardduty,
+            access_analyzer: a.access_analyzer,
+        };
+    }
+    req.lookup = a.lookup.iter().map(|s| parse_lookup(s)).collect::<Result<_, _>>()?;
+    req.min_severity = a.min_severity;
+    req.endpoint_url = a.endpoint_url.clone();
+    if let Some(ms) = a.backoff_ms {
+        let d = Duration::from_millis(ms);
+        req.tuning = Tuning {
+            sdk_initial_backoff: d,
+            outer_backoff: d,
+            ..Tuning::default()
+        };
+    }
+    Ok(req)
+}
+
+fn print_progress(p: FetchProgress) {
+    match p {
+        FetchProgress::Started { profile, regions } => {
+            eprintln!("fetch: profile {profile}, regions {}", regions.join(", "))
+        }
+        FetchProgress::Page {
+            service,
+            region,
+            page,
+            items,
+            total,
+        } => eprintln!("{service} {region}: page {page}: {items} (total {total})"),
+        FetchProgress::Retry {
+            service,
+            region,
+            reason,
+            wait,
+        } => eprintln!("{service} {region}: {reason}; retrying in {:.1}s", wait.as_secs_f64()),
+        FetchProgress::Resumed { region, page, events } => eprintln!(
+            "cloudtrail {region}: resuming an interrupted fetch at page {page} ({events} events already fetched)"
+        ),
+        FetchProgress::Note {
+            service,
+            region,
+            message,
+        } => eprintln!("{service} {region}: note: {message}"),
+        FetchProgress::Error {
+            service,
+            region,
+            message,
+        } => eprintln!("{service} {region}: error: {message}"),
+        FetchProgress::Wrote { path, items } => eprintln!("wrote {} ({items})", path.display()),
+    }
+}
+
+pub fn run(args: FetchArgs) -> ExitCode {
+    let req = match request(&args) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(crate::aws::fetch(req, print_progress)) {
+        Ok(summary) => {
+            if args.json {
+                match serde_json::to_string_pretty(&summary) {
+                    Ok(s) => println!("{s}"),
+                    Err(e) => eprintln!("error: {e}"),
+                }
+            }
+            eprintln!("manifest: {}", summary.manifest.display());
+            if summary.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("fetch finished with {} error(s)", summary.errors.len());
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser)]
+    struct T {
+        #[command(flatten)]
+        a: FetchArgs,
+    }
+
+    fn req(args: &[&str]) -> Result<FetchRequest, String> {
+        let t = T::try_parse_from(std::iter::once("t").chain(args.iter().copied())).map_err(|e| e.to_string())?;
+        request(&t.a)
+    }
+
+    #[test]
+    fn arguments_become_a_request() {
+        let r = req(&[
+            "--region",
+            "us-east-1,eu-west-1",
+            "--region",
+            "us-west-2",
+            "--from",
+            "2026-11-05",
+            "--to",
+            "2026-11-05T15:00:00Z",
+            "--guardduty",
+            "--lookup",
+            "access-key=ASIASARAADMIN0000001",
+            "--lookup",
+            "event-name=StopLogging",
+        ])
+        .unwrap();
+        assert_eq!(r.regions, ["us-east-1", "eu-west-1", "us-west-2"]);
+        assert_eq!(r.window, Some((1_793_836_800, 1_793_890_800)));
+        assert_eq!(
+            r.services,
+            Services {
+                cloudtrail: false,
+                guardduty: true,
+                access_analyzer: false
+            }
+        );
+        assert_eq!(r.lookup[0].key, LookupKey::AccessKeyId);
+        assert_eq!(r.lookup[1].key, LookupKey::EventName);
+        assert_eq!(r.case_dir, PathBuf::from("trailhound-fetch"));
+    }
+
+    #[test]
+    fn defaults_fetch_everything_and_bad_input_is_refused() {
+        let r = req(&["--to", "2026-11-06"]).unwrap();
+        assert_eq!(r.services, Services::ALL);
+        assert_eq!(r.window, Some((1_793_836_800, 1_793_923_200)));
+        assert!(req(&["--from", "yesterday"]).unwrap_err().contains("not an RFC 3339"));
+        assert!(req(&["--lookup", "user"]).unwrap_err().contains("KEY=VALUE"));
+    }
+}

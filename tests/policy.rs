@@ -1,0 +1,139 @@
+//! The least-privilege IAM policy shipped in `policy/trailhound-readonly.json` must allow every AWS API the fetch
+//! code calls, and nothing else. The calls are found by scanning `src/aws/*.rs` for SDK operation calls on a
+//! client (`client.lookup_events()` …), so a new call without a policy update fails here.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+fn policy() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/trailhound-readonly.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("policy file")).expect("policy is valid JSON")
+}
+
+/// (action pattern) for every Allow statement; panics on anything that is not a plain Allow of actions.
+fn allowed(policy: &Value) -> Vec<String> {
+    assert_eq!(policy["Version"], "2012-10-17");
+    let mut out = Vec::new();
+    for st in policy["Statement"].as_array().expect("Statement list") {
+        assert_eq!(st["Effect"], "Allow", "{st}");
+        assert!(st.get("NotAction").is_none(), "{st}");
+        match &st["Action"] {
+            Value::String(a) => out.push(a.clone()),
+            Value::Array(list) => out.extend(list.iter().map(|a| a.as_str().expect("action string").to_string())),
+            other => panic!("bad Action {other}"),
+        }
+    }
+    out
+}
+
+fn matches(pattern: &str, action: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => action.starts_with(prefix),
+        None => pattern == action,
+    }
+}
+
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// IAM actions of the SDK operations called in `src/aws/*.rs`.
+fn called_actions() -> BTreeSet<String> {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws"));
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text: String = std::fs::read_to_string(&path).unwrap().split_whitespace().collect();
+        let service = if text.contains("ctx.cloudtrail(") {
+            "cloudtrail"
+        } else if text.contains("ctx.guardduty(") {
+            "guardduty"
+        } else if text.contains("ctx.access_analyzer(") {
+            "access-analyzer"
+        } else {
+            continue;
+        };
+        for (pos, _) in text.match_indices("client.") {
+            let rest = &text[pos + "client.".len()..];
+            let ident: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if rest[ident.len()..].starts_with("()") {
+                out.insert(format!("{service}:{}", pascal(&ident)));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn policy_covers_every_api_the_code_calls_and_no_more() {
+    let allowed = allowed(&policy());
+    let called = called_actions();
+    // The scanner must actually find the calls (a scanner that finds nothing would pass vacuously).
+    for known in [
+        "cloudtrail:LookupEvents",
+        "guardduty:ListDetectors",
+        "guardduty:ListFindings",
+        "guardduty:GetFindings",
+        "access-analyzer:ListAnalyzers",
+        "access-analyzer:ListFindingsV2",
+        "access-analyzer:GetFindingV2",
+    ] {
+        assert!(called.contains(known), "scanner missed {known}: {called:?}");
+    }
+    for action in &called {
+        assert!(
+            allowed.iter().any(|p| matches(p, action)),
+            "policy does not allow {action}"
+        );
+    }
+    // Least privilege: read-only, no service-wide wildcards, every grant used by some call.
+    for p in &allowed {
+        let (_, op) = p.split_once(':').expect("service:Action");
+        assert!(
+            op.starts_with("List") || op.starts_with("Get") || op.starts_with("Lookup"),
+            "{p} is not read-only"
+        );
+        assert!(op.len() > 4, "{p} is too broad");
+        assert!(called.iter().any(|a| matches(p, a)), "{p} is granted but never used");
+    }
+}
+
+#[test]
+fn error_messages_name_actions_the_policy_grants() {
+    let allowed = allowed(&policy());
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws"));
+    let mut named = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for prefix in ["\"cloudtrail:", "\"guardduty:", "\"access-analyzer:"] {
+            for (pos, _) in text.match_indices(prefix) {
+                let lit: String = text[pos + 1..].chars().take_while(|c| *c != '"').collect();
+                named += 1;
+                assert!(
+                    allowed.iter().any(|p| matches(p, &lit)),
+                    "{lit} named in an error but not in the policy"
+                );
+            }
+        }
+    }
+    assert!(
+        named >= 7,
+        "expected the IAM action names used for access-denied messages"
+    );
+}
