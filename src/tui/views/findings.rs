@@ -110,9 +110,9 @@ pub fn scope(store: &Store, id: &str) -> Option<Scope> {
 /// writes behind the access, each pivoting to its raw record.
 pub fn entities(store: &Store, graph: &SessionGraph, id: &str) -> StaticRows {
     let columns = vec![
-        col("Relation", Length(26)),
-        col("Entity", Fill(3)),
-        col("Detail", Fill(2)),
+        col("Relation", Length(22)),
+        col("Entity", Fill(1)),
+        col("Detail", Fill(1)),
     ];
     let Some(f) = find(store, id) else {
         return StaticRows {
@@ -292,7 +292,7 @@ pub fn render_counts(f: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         spans.push(Span::styled(format!("{l:?} {n}  "), theme.style(severity_slot(*l))));
     }
     let mut by_type: Vec<_> = types.into_iter().collect();
-    by_type.sort_by(|a, b| b.1.cmp(&a.1));
+    by_type.sort_by_key(|t| std::cmp::Reverse(t.1));
     let types_text = by_type
         .iter()
         .take(4)
