@@ -4,9 +4,12 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod case;
 mod common;
+mod export;
 mod fetch;
 mod ingest;
+mod note;
 mod trace;
 mod tui;
 
@@ -42,10 +45,29 @@ pub enum Command {
     Findings(findings::ListArgs),
     /// One finding: its entities, scope, and the CloudTrail evidence behind it.
     Finding(findings::ShowArgs),
+    /// Create and inspect investigation cases
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+    /// Add, list, edit and delete investigation notes
+    #[command(subcommand)]
+    Note(note::NoteCommand),
+    /// Star an entity or event as evidence
+    Star(note::MarkArgs),
+    /// Remove a star
+    Unstar(note::MarkArgs),
+    /// Label an entity with a tag
+    Tag(note::TagArgs),
+    /// Remove a tag
+    Untag(note::TagArgs),
+    /// Record a verdict on an entity: unknown, benign, suspicious, malicious
+    Verdict(note::VerdictArgs),
+    /// Write the case report: Markdown, JSON, or the evidence timeline as CSV / JSON lines
+    Export(export::ExportArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
     let result = match cli.command {
         Some(Command::Fetch(a)) => Ok(fetch::run(a)),
         Some(Command::Ingest(a)) => ingest::run(a),
@@ -53,6 +75,14 @@ pub fn main() -> ExitCode {
         Some(Command::Role(a)) => trace::run_role(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),
+        Some(Command::Case(c)) => done(case::run(c)),
+        Some(Command::Note(c)) => done(note::run(c)),
+        Some(Command::Star(a)) => done(note::star(a, true)),
+        Some(Command::Unstar(a)) => done(note::star(a, false)),
+        Some(Command::Tag(a)) => done(note::tag(a, true)),
+        Some(Command::Untag(a)) => done(note::tag(a, false)),
+        Some(Command::Verdict(a)) => done(note::verdict(a)),
+        Some(Command::Export(a)) => done(export::run(a)),
         None => tui::run(cli.tui),
     };
     match result {

@@ -2,7 +2,9 @@
 //! Synchronous and deterministic. Nothing in here may import ratatui or crossterm (`tests/architecture.rs`
 //! enforces it).
 
+pub mod case;
 pub mod entity;
+pub mod export;
 pub mod findings;
 pub mod geo;
 pub mod graph;

@@ -1,0 +1,159 @@
+//! The case's vocabulary: notes and their revisions, stars, tags, verdicts and inputs, as the store returns them.
+//!
+//! Plain data with serde derives (the `--json` outputs serialise these directly); no storage logic lives here.
+
+use crate::core::entity::EntityRef;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// A note's id: stable for the life of the case, unique across processes (it is the SQLite row id).
+pub type NoteId = i64;
+
+/// An analyst's judgement of an entity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    #[default]
+    Unknown,
+    Benign,
+    Suspicious,
+    Malicious,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Unknown,
+        Verdict::Benign,
+        Verdict::Suspicious,
+        Verdict::Malicious,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Unknown => "unknown",
+            Verdict::Benign => "benign",
+            Verdict::Suspicious => "suspicious",
+            Verdict::Malicious => "malicious",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Verdict, String> {
+        Verdict::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("verdict {s:?}: expected one of unknown, benign, suspicious, malicious"))
+    }
+}
+
+/// What a note revision did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RevisionKind {
+    /// The first text of the note.
+    Create,
+    /// A new text written on top of the then-current revision.
+    Edit,
+    /// A new text written on top of a revision that was no longer current: another process edited the note in
+    /// between. Both texts are kept; the note is flagged until someone edits it again.
+    Conflict,
+    /// The note was deleted (a tombstone; every earlier text stays in the history).
+    Delete,
+}
+
+impl RevisionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevisionKind::Create => "create",
+            RevisionKind::Edit => "edit",
+            RevisionKind::Conflict => "conflict",
+            RevisionKind::Delete => "delete",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RevisionKind> {
+        Some(match s {
+            "create" => RevisionKind::Create,
+            "edit" => RevisionKind::Edit,
+            "conflict" => RevisionKind::Conflict,
+            "delete" => RevisionKind::Delete,
+            _ => return None,
+        })
+    }
+}
+
+/// One revision of a note. Revisions are numbered 1, 2, … per note and never change once written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Revision {
+    pub rev: u32,
+    /// The revision the writer started from (`None` for the first).
+    pub base: Option<u32>,
+    pub kind: RevisionKind,
+    /// The text after this revision (for a tombstone, the text that was deleted).
+    pub text: String,
+    pub author: String,
+    /// Epoch seconds UTC.
+    pub at: i64,
+}
+
+/// A note as it stands now: its newest revision, plus what the store knows about how it got there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub id: NoteId,
+    pub entity: EntityRef,
+    pub text: String,
+    /// Author and time of the first revision.
+    pub author: String,
+    pub created: i64,
+    /// Author and time of the newest revision.
+    pub updated_by: String,
+    pub updated: i64,
+    /// Newest revision number (pass it back as the base of the next edit).
+    pub rev: u32,
+    pub deleted: bool,
+    /// When the newest revision was written over a stale base: the revision it raced with, whose text is
+    /// kept in the history and should be reconciled by the analyst.
+    pub conflict_with: Option<u32>,
+}
+
+/// Which notes to list.
+#[derive(Clone, Debug, Default)]
+pub struct NoteFilter {
+    pub entity: Option<EntityRef>,
+    pub include_deleted: bool,
+}
+
+/// A starred entity or event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Star {
+    pub entity: EntityRef,
+    pub author: String,
+    pub at: i64,
+}
+
+/// A free-text label on an entity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Tag {
+    pub entity: EntityRef,
+    pub tag: String,
+    pub author: String,
+    pub at: i64,
+}
+
+/// One verdict decision; the current verdict of an entity is its newest record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VerdictRecord {
+    pub entity: EntityRef,
+    pub verdict: Verdict,
+    pub author: String,
+    pub at: i64,
+}
+
+/// Where the case's data comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Input {
+    /// A file or folder. Stored relative to the case directory when inside it (so a case folder can be moved
+    /// with its logs), absolute otherwise; returned resolved.
+    Path { path: PathBuf },
+    /// Parameters of a live fetch (owned by the AWS fetch code; opaque here).
+    Fetch { params: serde_json::Value },
+}

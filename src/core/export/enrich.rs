@@ -1,0 +1,123 @@
+//! The analyses that exist today, plugged into reports: chains from the session graph and places from
+//! geolocation. Behaviour highlights stay "not computed" until behaviour analytics land.
+
+use super::build::Enrichment;
+use super::report::{Chain, ChainEdge, ChainNode};
+use crate::core::entity::EntityRef;
+use crate::core::geo::{GeoDb, IpClass};
+use crate::core::graph::{SessionGraph, SessionId};
+use crate::core::model::Store;
+
+/// Report enrichment from a built session graph and a geolocation database (either may be absent).
+pub struct Analyses<'a> {
+    pub graph: Option<&'a SessionGraph>,
+    pub geo: Option<&'a GeoDb>,
+}
+
+fn role_name(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+fn session_node(store: &Store, g: &SessionGraph, s: SessionId) -> ChainNode {
+    let x = g.session(s);
+    let key = store.s(x.access_key);
+    // AssumeRoleWithSAML names no session; the assumed role id `AROA…:<name>` does.
+    let session_name = store.strings.opt(x.session_name).or_else(|| {
+        store
+            .s(x.principal_id)
+            .split_once(':')
+            .map(|(_, n)| n)
+            .filter(|n| !n.is_empty())
+    });
+    let name = match (store.strings.opt(x.role_arn), session_name) {
+        (Some(r), Some(n)) => format!("{} / {n}", role_name(r)),
+        (Some(r), None) => role_name(r).to_string(),
+        (None, Some(n)) => n.to_string(),
+        (None, None) => "(unnamed session)".to_string(),
+    };
+    let account = store.s(x.account);
+    ChainNode {
+        kind: "session".into(),
+        label: match (key.is_empty(), account.is_empty()) {
+            (false, false) => format!("{name} in {account} ({key})"),
+            (false, true) => format!("{name} ({key})"),
+            (true, false) => format!("{name} in {account}"),
+            (true, true) => name,
+        },
+        entity: (!key.is_empty()).then(|| format!("session:{key}")),
+    }
+}
+
+impl Enrichment for Analyses<'_> {
+    fn chain(&self, store: &Store, entity: &EntityRef) -> Option<Chain> {
+        let g = self.graph?;
+        let key = match entity {
+            EntityRef::Session(k) | EntityRef::AccessKey(k) => k,
+            _ => return None,
+        };
+        let Some(s) = g.session_by_key(store, key) else {
+            return Some(Chain::default());
+        };
+        let (path, _, looped) = g.chain_of(s);
+        let first = *path.first()?;
+        let origin = g.origin_of(store, first);
+        let mut chain = Chain::default();
+        chain.nodes.push(ChainNode {
+            kind: "origin".into(),
+            label: origin.description.clone(),
+            entity: origin.arn.as_ref().map(|a| format!("principal:{a}")),
+        });
+        if looped {
+            chain.nodes.push(ChainNode {
+                kind: "warning".into(),
+                label: "chain cut: cycle or depth limit in the logs".into(),
+                entity: None,
+            });
+        }
+        for &sid in &path {
+            let from = chain.nodes.len() - 1;
+            chain.nodes.push(session_node(store, g, sid));
+            let (label, rule) = match g.session(sid).created_by.map(|e| g.edge(e)) {
+                Some(e) => (
+                    store
+                        .events
+                        .get(e.event as usize)
+                        .map(|ev| store.s(ev.event_name).to_string())
+                        .unwrap_or_default(),
+                    e.link.map(|l| l.as_str()).unwrap_or("unlinked").to_string(),
+                ),
+                None => ("created outside the loaded logs".into(), "unknown".into()),
+            };
+            chain.edges.push(ChainEdge {
+                from,
+                to: chain.nodes.len() - 1,
+                label,
+                rule,
+            });
+        }
+        Some(chain)
+    }
+
+    fn place(&self, ip: &str) -> Option<String> {
+        let info = self.geo?.lookup(ip);
+        match info.class {
+            IpClass::Public => {
+                let place = info.place.map(|p| {
+                    [p.city, p.region, p.country_code.or(p.country)]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                });
+                let org = info.asn.map(|a| format!("AS{} {}", a.asn, a.org));
+                match (place.filter(|p| !p.is_empty()), org) {
+                    (Some(p), Some(o)) => Some(format!("{p} ({o})")),
+                    (Some(p), None) => Some(p),
+                    (None, Some(o)) => Some(o),
+                    (None, None) => None,
+                }
+            }
+            other => Some(other.label()),
+        }
+    }
+}

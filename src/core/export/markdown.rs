@@ -1,0 +1,242 @@
+//! The Markdown report: case summary and scope, findings, case notes, one section per marked entity (details,
+//! Detective link, chain as a Mermaid flowchart, new-behaviour highlights, evidence events, notes, verdicts), and
+//! a verdict summary. Every string from logs or analysts goes through [`escape::markdown`],
+//! [`escape::markdown_quote`] or [`escape::mermaid_label`]; no raw HTML is written.
+
+use super::escape::{self, markdown as md};
+use super::report::*;
+use crate::core::time::rfc3339;
+use std::fmt::Write;
+
+pub fn render(r: &Report) -> String {
+    let mut o = String::new();
+    summary(&mut o, r);
+    findings(&mut o, r);
+    if !r.case_notes.is_empty() {
+        o.push_str("## Case notes\n\n");
+        notes(&mut o, &r.case_notes);
+    }
+    o.push_str("## Entities\n\n");
+    if r.entities.is_empty() {
+        o.push_str("_No starred, noted, tagged or judged entities._\n\n");
+    }
+    for e in &r.entities {
+        entity(&mut o, e);
+    }
+    verdicts(&mut o, r);
+    o
+}
+
+fn summary(o: &mut String, r: &Report) {
+    o.push_str("# Investigation report\n\n| | |\n|---|---|\n");
+    let _ = writeln!(o, "| Case | {} |", md(&r.case.dir));
+    if let Some(t) = r.case.created {
+        let _ = writeln!(o, "| Created | {} |", rfc3339(t.0));
+    }
+    let scope = match &r.case.scope {
+        Some(s) => format!("{} – {}", s.from, s.to),
+        None => "not set (all loaded time)".to_string(),
+    };
+    let _ = writeln!(o, "| Scope | {scope} |");
+    if let Some(t) = r.generated {
+        let _ = writeln!(o, "| Generated | {} |", rfc3339(t.0));
+    }
+    let d = &r.data;
+    let _ = writeln!(
+        o,
+        "| Data | {} events from {} files, {} findings |",
+        d.events, d.files, d.findings
+    );
+    o.push('\n');
+    if let Some(w) = &d.warning {
+        let _ = writeln!(o, "**Warning:** {}\n", md(w));
+    }
+    if !r.case.inputs.is_empty() {
+        o.push_str("Inputs:\n\n");
+        for i in &r.case.inputs {
+            let _ = writeln!(o, "- {}", md(i));
+        }
+        o.push('\n');
+    }
+}
+
+fn findings(o: &mut String, r: &Report) {
+    o.push_str("## Findings\n\n");
+    if r.findings.is_empty() {
+        o.push_str("_No findings loaded._\n\n");
+        return;
+    }
+    o.push_str("| Finding | Detective |\n|---|---|\n");
+    for f in &r.findings {
+        let link = f
+            .detective_url
+            .as_deref()
+            .map(|u| format!("[open]({u})"))
+            .unwrap_or_default();
+        let _ = writeln!(o, "| {} | {link} |", md(&f.id));
+    }
+    o.push('\n');
+}
+
+fn notes(o: &mut String, notes: &[NoteEntry]) {
+    for n in notes {
+        let _ = write!(o, "**Note {}** by {}, {}", n.id, md(&n.author), rfc3339(n.created.0));
+        if n.rev > 1 {
+            let _ = write!(
+                o,
+                " (revision {}, {} by {})",
+                n.rev,
+                rfc3339(n.updated.0),
+                md(&n.updated_by)
+            );
+        }
+        o.push_str("\n\n");
+        if let Some(c) = n.conflict_with {
+            let _ = writeln!(
+                o,
+                "**Edit conflict:** this text was written over an older copy; revision {c} holds the other text \
+                 (`trailhound note list --json` shows both).\n"
+            );
+        }
+        o.push_str(&escape::markdown_quote(&n.text));
+        o.push('\n');
+    }
+}
+
+fn entity(o: &mut String, e: &EntitySection) {
+    let _ = writeln!(o, "### {}\n", md(&e.entity));
+    let mut marks = Vec::new();
+    if let Some(v) = &e.verdict {
+        marks.push(format!(
+            "**Verdict:** {} (by {}, {})",
+            v.verdict,
+            md(&v.author),
+            rfc3339(v.at.0)
+        ));
+    }
+    if e.starred {
+        marks.push("**Starred** as evidence".to_string());
+    }
+    if !e.tags.is_empty() {
+        let tags: Vec<String> = e.tags.iter().map(|t| md(t)).collect();
+        marks.push(format!("**Tags:** {}", tags.join(", ")));
+    }
+    if let Some(u) = &e.detective_url {
+        marks.push(format!("[Open in Amazon Detective]({u})"));
+    }
+    if !marks.is_empty() {
+        let _ = writeln!(o, "{}\n", marks.join(" · "));
+    }
+    if !e.details.is_empty() {
+        o.push_str("| Detail | Value |\n|---|---|\n");
+        for d in &e.details {
+            let _ = writeln!(o, "| {} | {} |", d.label, md(&d.value));
+        }
+        o.push('\n');
+    }
+    chain(o, e.chain.as_ref());
+    highlights(o, e.highlights.as_deref());
+    evidence(o, e);
+    if !e.notes.is_empty() {
+        o.push_str("#### Notes\n\n");
+        notes(o, &e.notes);
+    }
+    if e.verdict_history.len() > 1 {
+        o.push_str("#### Verdict history\n\n");
+        for v in &e.verdict_history {
+            let _ = writeln!(o, "- {} {} by {}", rfc3339(v.at.0), v.verdict, md(&v.author));
+        }
+        o.push('\n');
+    }
+}
+
+fn chain(o: &mut String, chain: Option<&Chain>) {
+    o.push_str("#### Chain\n\n");
+    let Some(c) = chain else {
+        o.push_str("_Not computed for this report (session graph not available)._\n\n");
+        return;
+    };
+    if c.nodes.is_empty() {
+        o.push_str("_No chain: no assumption led to this entity in the loaded data._\n\n");
+        return;
+    }
+    o.push_str("```mermaid\nflowchart LR\n");
+    for (i, n) in c.nodes.iter().enumerate() {
+        let label = format!("{}: {}", n.kind, n.label);
+        let _ = writeln!(o, "  n{i}[\"{}\"]", escape::mermaid_label(&label));
+    }
+    for e in &c.edges {
+        if e.from >= c.nodes.len() || e.to >= c.nodes.len() {
+            continue;
+        }
+        let label = format!("{} ({})", e.label, e.rule);
+        let _ = writeln!(o, "  n{} -->|\"{}\"| n{}", e.from, escape::mermaid_label(&label), e.to);
+    }
+    o.push_str("```\n\n");
+}
+
+fn highlights(o: &mut String, h: Option<&[Highlight]>) {
+    o.push_str("#### New behaviour\n\n");
+    match h {
+        None => o.push_str("_Not computed for this report (behaviour analytics not available)._\n\n"),
+        Some([]) => o.push_str("_Nothing new in scope compared with the baseline._\n\n"),
+        Some(list) => {
+            for x in list {
+                let _ = writeln!(o, "- **{}:** {} — {}", md(&x.category), md(&x.value), md(&x.detail));
+            }
+            o.push('\n');
+        }
+    }
+}
+
+fn evidence(o: &mut String, e: &EntitySection) {
+    let _ = writeln!(
+        o,
+        "#### Evidence events ({} of {})\n",
+        e.evidence.len(),
+        e.evidence_total
+    );
+    if e.evidence.is_empty() {
+        o.push_str("_No loaded events match this entity in scope._\n\n");
+        return;
+    }
+    o.push_str("| Time | Account | Region | Session | API | Result | IP | Place |\n");
+    o.push_str("|---|---|---|---|---|---|---|---|\n");
+    for v in &e.evidence {
+        let star = if v.starred { " ★" } else { "" };
+        let _ = writeln!(
+            o,
+            "| {}{star} | {} | {} | {} | {} | {} | {} | {} |",
+            rfc3339(v.time.0),
+            md(&v.account),
+            md(&v.region),
+            md(&v.session),
+            md(&v.api),
+            md(&v.result),
+            md(&v.source_ip),
+            md(v.place.as_deref().unwrap_or("")),
+        );
+    }
+    o.push('\n');
+}
+
+fn verdicts(o: &mut String, r: &Report) {
+    let judged: Vec<&EntitySection> = r.entities.iter().filter(|e| e.verdict.is_some()).collect();
+    if judged.is_empty() {
+        return;
+    }
+    o.push_str("## Verdicts\n\n| Entity | Verdict | By | At |\n|---|---|---|---|\n");
+    for e in judged {
+        if let Some(v) = &e.verdict {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                md(&e.entity),
+                v.verdict,
+                md(&v.author),
+                rfc3339(v.at.0)
+            );
+        }
+    }
+    o.push('\n');
+}
