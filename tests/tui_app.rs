@@ -202,3 +202,28 @@ fn print_key_table() {
         trailhound::tui::keymap::markdown_table(&trailhound::tui::keymap::Keymap::default())
     );
 }
+
+#[test]
+fn notes_are_written_about_the_current_entity_and_pivot_back() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, &format!("session {DEMO_KEY}"));
+    note(&mut app, "DemoRole1/sara attached policies and trusted 999988887777");
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.1.contains("saved on session:ASIADEMOROLE10000001")),
+        "{:?}",
+        app.status
+    );
+    act(&mut app, Action::Notes);
+    assert_eq!(app.spec(), &ViewSpec::Notes);
+    let s = screen(&mut app);
+    assert!(
+        s.contains("session:ASIADEMOROLE1") && s.contains("attached policies"),
+        "{s}"
+    );
+    select_row(&mut app, "trusted 999988887777");
+    act(&mut app, Action::Enter);
+    assert_eq!(app.spec(), &ViewSpec::Session(DEMO_KEY.into()));
+}

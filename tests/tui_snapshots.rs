@@ -76,6 +76,10 @@ fn snapshots_of_every_view() {
     command(&mut app, "user sara");
     snap!("principal_profile", &mut app);
     command(&mut app, "key ASIADEMOROLE10000001");
+    note(
+        &mut app,
+        "vendor-audit trust policy written by DemoRole1/sara at 14:40:09",
+    );
     command(&mut app, "notes");
     snap!("notes", &mut app);
 

@@ -12,8 +12,9 @@ pub struct TuiArgs {
     /// Directory with MaxMind City/ASN .mmdb files for geolocation.
     #[arg(long)]
     pub geoip: Option<PathBuf>,
-    /// Case file (investigation notes) to open or create.
-    #[arg(long)]
+    /// Case directory for investigation notes (created on the first note; default: the user's default case).
+    /// Without -i, the inputs the case recorded are opened.
+    #[arg(long, value_name = "DIR", env = "TRAILHOUND_CASE")]
     pub case: Option<PathBuf>,
     /// Theme: dark, light, high-contrast or colorblind (your theme.toml in the config dir is applied on top).
     #[arg(long, env = "TRAILHOUND_THEME")]
@@ -23,6 +24,18 @@ pub struct TuiArgs {
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     let mut inputs = args.inputs;
     let mut geoip = args.geoip;
+    // `--case DIR` without -i opens the data the case recorded.
+    if inputs.is_empty()
+        && let Some(dir) = &args.case
+    {
+        let case = crate::core::case::Case::open(dir)?;
+        for input in case.inputs()? {
+            match input {
+                crate::core::case::Input::Path { path } => inputs.push(path),
+                crate::core::case::Input::Fetch { .. } => {}
+            }
+        }
+    }
     if inputs.is_empty() {
         let case = crate::tui::sample_case().ok_or_else(|| {
             anyhow::anyhow!(

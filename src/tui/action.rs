@@ -59,6 +59,8 @@ pub enum Action {
     RawEvent,
     /// Open the investigation notes.
     Notes,
+    /// Write a note about what the current view shows (saved in the case).
+    AddNote,
     /// Go back to the findings list (the root view).
     Home,
 }
@@ -89,6 +91,7 @@ impl Action {
         Action::Chain,
         Action::RawEvent,
         Action::Notes,
+        Action::AddNote,
         Action::Home,
         Action::Help,
         Action::Quit,

@@ -55,7 +55,11 @@ pub enum Mode {
     Filter(LineEdit),
     Command(LineEdit),
     ScopeInput(LineEdit),
-    Help { scroll: u16 },
+    /// Typing a note about this entity.
+    NoteInput(LineEdit, crate::core::entity::EntityRef),
+    Help {
+        scroll: u16,
+    },
 }
 
 /// Which scope preset is active (shown on the scope bar).
@@ -121,6 +125,8 @@ pub struct App {
     pub keymap: Keymap,
     pub raw: Option<RawRecord>,
     pub hits: HitAreas,
+    /// The case's notes as last read (`None`: not read yet).
+    pub notes: Option<Result<Vec<crate::core::case::Note>, String>>,
     /// Candidates the last Tab in the command line left open (shown above the command line).
     pub completions: Vec<String>,
     pub quit: bool,
@@ -147,6 +153,7 @@ impl App {
             raw: None,
             hits: HitAreas::default(),
             completions: Vec::new(),
+            notes: None,
             quit: false,
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod case_io;
 pub mod command;
 pub mod keymap;
 pub mod line_edit;

@@ -137,6 +137,14 @@ fn status_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 theme.style(Slot::TextDim),
             ),
         ]),
+        Mode::NoteInput(e, entity) => Line::from(vec![
+            Span::styled(
+                format!("note on {}: ", clean_max(&entity.to_string(), 50)),
+                theme.style(Slot::TextAccent),
+            ),
+            Span::raw(clean_max(&e.text, 300).into_owned()),
+            Span::styled("█", theme.style(Slot::TextDim)),
+        ]),
         Mode::ScopeInput(e) => Line::from(vec![
             Span::styled("scope FROM..TO: ", theme.style(Slot::TextAccent)),
             Span::raw(clean_max(&e.text, 200).into_owned()),

@@ -40,6 +40,7 @@ pub enum Job {
     Progress(Progress),
     Loaded(Box<Store>, Box<SessionGraph>, Box<GeoDb>),
     Raw(RawRecord),
+    Case(super::case_io::CaseReply),
 }
 
 /// Apply a background result to the app (pure, like `update`).
@@ -79,6 +80,18 @@ pub fn apply(app: &mut App, job: Job) {
             update::refresh(app);
         }
         Job::Raw(r) => app.raw = Some(r),
+        Job::Case(reply) => {
+            if let Some(m) = reply.message {
+                let slot = if reply.notes.is_ok() {
+                    Slot::StatusOk
+                } else {
+                    Slot::StatusError
+                };
+                app.set_status(slot, m);
+            }
+            app.notes = Some(reply.notes);
+            update::refresh(app);
+        }
     }
 }
 
@@ -132,6 +145,12 @@ async fn event_loop(
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
     start_load(app, &opts, tx.clone());
+    let case_tx = {
+        let tx = tx.clone();
+        super::case_io::spawn(super::case_io::case_dir(opts.case.as_deref()), move |r| {
+            let _ = tx.send(Job::Case(r));
+        })
+    };
     // Terminal events are read by their own task and forwarded, so the loop can drain them without polling the
     // stream with a no-op waker (which would leave crossterm's reader thread holding a waker nobody listens to).
     let (etx, mut erx) = mpsc::unbounded_channel::<std::io::Result<Event>>();
@@ -173,6 +192,9 @@ async fn event_loop(
             match c {
                 Command::Quit => return Ok(()),
                 Command::ReadRaw(i) => read_raw(app, i, tx.clone()),
+                Command::Case(req) => {
+                    let _ = case_tx.send(req);
+                }
             }
         }
         if app.quit {
@@ -194,7 +216,10 @@ pub fn to_input(app: &App, ev: Event) -> Option<Input> {
     use super::app::Mode;
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
-            let editing = matches!(app.mode, Mode::Filter(_) | Mode::Command(_) | Mode::ScopeInput(_));
+            let editing = matches!(
+                app.mode,
+                Mode::Filter(_) | Mode::Command(_) | Mode::ScopeInput(_) | Mode::NoteInput(..)
+            );
             if editing {
                 edit_key(&k)
             } else {

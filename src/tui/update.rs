@@ -16,6 +16,8 @@ pub enum Command {
     Quit,
     /// Read the raw record of event `index` again from its file (for the event view).
     ReadRaw(usize),
+    /// Ask the case for its notes, or write one.
+    Case(super::case_io::CaseRequest),
 }
 
 pub fn update(app: &mut App, input: Input) -> Vec<Command> {
@@ -65,6 +67,22 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
                 match Scope::parse(&text) {
                     Ok(s) => set_scope(app, s, ScopeKind::Custom),
                     Err(e) => app.set_status(Slot::StatusError, e),
+                }
+            }
+            Input::Cancel => app.mode = Mode::Normal,
+            _ => {}
+        },
+        (Mode::NoteInput(edit, entity), i) => match i {
+            Input::Char(c) => edit.push(c),
+            Input::Backspace => edit.backspace(),
+            Input::Submit => {
+                let text = std::mem::take(&mut edit.text);
+                let entity = entity.clone();
+                app.mode = Mode::Normal;
+                if text.trim().is_empty() {
+                    app.set_status(Slot::StatusWarning, "empty note not saved");
+                } else {
+                    out.push(Command::Case(super::case_io::CaseRequest::AddNote { entity, text }));
                 }
             }
             Input::Cancel => app.mode = Mode::Normal,
@@ -229,6 +247,10 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
                 out.extend(push(app, ViewSpec::Notes));
             }
         }
+        Action::AddNote => {
+            let entity = super::case_io::entity_of(app.spec(), &app.store);
+            app.mode = Mode::NoteInput(LineEdit::default(), entity);
+        }
         Action::Home => app.stack.truncate(1),
     }
     out
@@ -243,6 +265,9 @@ pub fn push(app: &mut App, spec: ViewSpec) -> Vec<Command> {
     {
         app.scope.finding = Some(s);
         set_scope(app, s, ScopeKind::Finding);
+    }
+    if spec == ViewSpec::Notes {
+        out.push(Command::Case(super::case_io::CaseRequest::ListNotes));
     }
     if let ViewSpec::Event(i) = spec
         && app.raw.as_ref().is_none_or(|r| r.event != i)

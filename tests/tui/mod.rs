@@ -39,11 +39,34 @@ pub fn act(app: &mut App, a: Action) {
     run(app, cmds);
 }
 
+thread_local! {
+    /// A case in a temporary directory per test thread, for notes.
+    static CASE: std::cell::RefCell<Option<(tempfile::TempDir, trailhound::core::case::Case)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 pub fn run(app: &mut App, cmds: Vec<Command>) {
     for c in cmds {
-        if let Command::ReadRaw(i) = c {
-            let text = ingest::raw_record(&app.store, i);
-            apply(app, Job::Raw(RawRecord { event: i, text }));
+        match c {
+            Command::ReadRaw(i) => {
+                let text = ingest::raw_record(&app.store, i);
+                apply(app, Job::Raw(RawRecord { event: i, text }));
+            }
+            Command::Case(req) => {
+                let reply = CASE.with(|c| {
+                    let mut c = c.borrow_mut();
+                    let (_, case) = c.get_or_insert_with(|| {
+                        let dir = tempfile::tempdir().expect("tempdir");
+                        let mut case = trailhound::core::case::Case::open_or_create(dir.path()).expect("case");
+                        case.set_author("analyst");
+                        case.set_fixed_time(Some(1_793_894_400));
+                        (dir, case)
+                    });
+                    trailhound::tui::case_io::execute(case, &req)
+                });
+                apply(app, Job::Case(reply));
+            }
+            Command::Quit => {}
         }
     }
 }
@@ -51,6 +74,16 @@ pub fn run(app: &mut App, cmds: Vec<Command>) {
 /// Type `:text` and Enter.
 pub fn command(app: &mut App, text: &str) {
     act(app, Action::Command);
+    for c in text.chars() {
+        update(app, Input::Char(c));
+    }
+    let cmds = update(app, Input::Submit);
+    run(app, cmds);
+}
+
+/// `a`, type the note, Enter.
+pub fn note(app: &mut App, text: &str) {
+    act(app, Action::AddNote);
     for c in text.chars() {
         update(app, Input::Char(c));
     }

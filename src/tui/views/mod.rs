@@ -6,6 +6,7 @@ pub mod event;
 pub mod events;
 pub mod findings;
 pub mod map;
+pub mod notes;
 pub mod profile;
 pub mod related;
 pub mod select;
@@ -24,7 +25,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 /// Views that scroll text instead of moving a table selection.
 pub fn is_text_view(spec: &ViewSpec) -> bool {
-    matches!(spec, ViewSpec::Event(_) | ViewSpec::Notes)
+    matches!(spec, ViewSpec::Event(_))
 }
 
 /// The window Detective would open for finding `id`.
@@ -64,7 +65,8 @@ pub fn prepare(app: &mut App) {
     let rows = match &spec {
         ViewSpec::Chain(k) => Some(chain::rows(&chain::build(store, graph, k))),
         ViewSpec::Finding(id) => Some(findings::entities(store, graph, id)),
-        ViewSpec::Findings | ViewSpec::Event(_) | ViewSpec::Notes => None,
+        ViewSpec::Notes => Some(notes::rows(app.notes.as_ref())),
+        ViewSpec::Findings | ViewSpec::Event(_) => None,
         _ => profile::rows(store, graph, &spec, tab, scope, &items),
     };
     app.top_mut().model = ViewModel { key, items, rows };
@@ -76,7 +78,7 @@ pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
     let model = &app.top().model;
     match app.spec() {
         ViewSpec::Findings => Some(Box::new(findings::FindingRows::new(store))),
-        ViewSpec::Event(_) | ViewSpec::Notes => None,
+        ViewSpec::Event(_) => None,
         _ => match &model.rows {
             Some(rows) => Some(Box::new(rows)),
             None if app.tab_name() == Some("Events") => Some(Box::new(events::EventRows {
@@ -123,7 +125,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             let sel = app.top().table.selected;
             crate::tui::widgets::tree::render(f, rest, &model.nodes, sel, theme);
         }
-        ViewSpec::Notes => not_available(f, area, theme, "Notes", "core::case"),
+        ViewSpec::Notes => {
+            let title = match &app.notes {
+                None => "Notes (reading the case…)".to_string(),
+                Some(Err(e)) => format!("Notes — case unavailable: {e}"),
+                Some(Ok(_)) => "Notes (a: write a note · Enter: open its entity)".to_string(),
+            };
+            draw_table(f, area, app, theme, &title);
+        }
         spec => {
             let tabs = spec.tabs();
             let [tabs_area, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
@@ -219,16 +228,4 @@ fn render_tabs(f: &mut Frame, area: Rect, tabs: &[&str], active: usize, theme: &
         spans.push(Span::styled("│", theme.style(Slot::Border)));
     }
     f.render_widget(Line::from(spans), area);
-}
-
-/// A view whose core query has not landed yet: said plainly, never faked.
-fn not_available(f: &mut Frame, area: Rect, theme: &Theme, title: &str, what: &str) {
-    let lines = vec![
-        Line::from(""),
-        Line::styled(
-            format!("  {title}: not available yet ({what} is not built into this version)."),
-            theme.style(Slot::StatusWarning),
-        ),
-    ];
-    panel(f, area, lines, theme, title);
 }
