@@ -56,6 +56,10 @@ fn snapshots_of_every_view() {
     snap!("session_new_behaviour", &mut app);
     tab(&mut app, "API volume");
     snap!("session_api_volume", &mut app);
+    act(&mut app, Action::Drill);
+    snap!("session_api_volume_api_ip_key", &mut app);
+    act(&mut app, Action::Drill);
+    snap!("session_api_volume_resource_ip_api", &mut app);
     tab(&mut app, "Events");
     snap!("session_events", &mut app);
     filter(&mut app, "AccessDenied");

@@ -55,6 +55,8 @@ pub enum Action {
     ScopeCustom,
     /// Open the chain graph of the selected or current session.
     Chain,
+    /// API volume tab: show the next drill-down (IP → API → caller, API → IP → key, resource → IP → API).
+    Drill,
     /// Open the raw record of the selected event.
     RawEvent,
     /// Open the investigation notes.
@@ -89,6 +91,7 @@ impl Action {
         Action::Scope7d,
         Action::ScopeCustom,
         Action::Chain,
+        Action::Drill,
         Action::RawEvent,
         Action::Notes,
         Action::AddNote,

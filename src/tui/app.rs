@@ -23,6 +23,8 @@ pub struct Frame {
     pub scroll: u16,
     /// The view model computed for the current data, scope and tab (see `views::prepare`).
     pub model: ViewModel,
+    /// Which drill-down the API volume tab shows.
+    pub drill: usize,
 }
 
 /// What a view shows, computed once per change (in `update`), so drawing a frame only formats visible rows.
@@ -44,6 +46,7 @@ impl Frame {
             table: TableState::default(),
             scroll: 0,
             model: ViewModel::default(),
+            drill: 0,
         }
     }
 }

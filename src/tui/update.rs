@@ -238,6 +238,15 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
                 None => app.set_status(Slot::StatusWarning, "no session selected for the chain graph"),
             }
         }
+        Action::Drill => {
+            if app.tab_name() == Some("API volume") {
+                let f = app.top_mut();
+                f.drill = (f.drill + 1) % views::drill::NAMES.len();
+                f.table = Default::default();
+            } else {
+                app.set_status(Slot::StatusWarning, "drill-downs are on the API volume tab");
+            }
+        }
         Action::RawEvent => match selected_target(app) {
             Some(ViewSpec::Event(i)) => out.extend(push(app, ViewSpec::Event(i))),
             _ => app.set_status(Slot::StatusWarning, "select an event row to see its raw record"),

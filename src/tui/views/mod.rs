@@ -2,6 +2,7 @@
 //! focused table so `update` can filter, sort and pivot without knowing which view is on top.
 
 pub mod chain;
+pub mod drill;
 pub mod event;
 pub mod events;
 pub mod findings;
@@ -39,13 +40,12 @@ pub fn prepare(app: &mut App) {
     let key = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (
-            app.spec(),
-            app.top().tab,
-            app.scope.scope,
-            app.store.events.len(),
-            app.store.findings.len(),
-        )
+        (app.spec(), app.top().tab, app.top().drill, app.scope.scope).hash(&mut h);
+        (app.store.events.len(), app.store.findings.len()).hash(&mut h);
+        // A new read of the case's notes changes the Notes view.
+        app.notes
+            .as_ref()
+            .map(|n| n.as_ref().map(|v| v.len()).map_err(|e| e.len()))
             .hash(&mut h);
         // The store and graph are replaced wholesale on load: their addresses tell a new load from the old one.
         (
@@ -67,6 +67,7 @@ pub fn prepare(app: &mut App) {
         ViewSpec::Finding(id) => Some(findings::entities(store, graph, id)),
         ViewSpec::Notes => Some(notes::rows(app.notes.as_ref())),
         ViewSpec::Findings | ViewSpec::Event(_) => None,
+        _ if tab == "API volume" => Some(drill::rows(store, &items, app.top().drill)),
         _ => profile::rows(store, graph, &spec, tab, scope, &items),
     };
     app.top_mut().model = ViewModel { key, items, rows };
@@ -157,7 +158,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 "API volume" => {
                     let [chart, rest] = Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(body);
                     volume::render(f, chart, &app.store, &app.top().model.items, app.scope.scope, theme);
-                    draw_table(f, rest, app, theme, "API calls in scope");
+                    let title = format!(
+                        "Details for scope time: {} ({} for the next drill-down)",
+                        drill::NAMES[app.top().drill % drill::NAMES.len()],
+                        app.key_hint(crate::tui::action::Action::Drill)
+                    );
+                    draw_table(f, rest, app, theme, &title);
                 }
                 "Events" => draw_table(f, body, app, theme, "Events in scope (Enter: raw record)"),
                 _ => {

@@ -35,7 +35,6 @@ pub fn rows(
         ("Overview", ViewSpec::Session(k)) => session_chain(store, graph, k),
         ("Overview", ViewSpec::Role(arn)) => role_rows(store, graph, arn, scope, items, spec),
         ("Overview", _) => related::related(store, items, spec),
-        ("API volume", _) => related::api_counts(store, items),
         _ => return None,
     })
 }

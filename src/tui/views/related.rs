@@ -1,7 +1,6 @@
 //! View models for profile tables: the entities an entity's events relate to (sessions, roles, principals, IPs,
 //! user agents, accounts, sessions it started) and the per-API counts, computed over the scoped events.
 
-use super::events::api_name;
 use crate::core::model::{IdentityType, Store, Sym};
 use crate::core::time::rfc3339;
 use crate::tui::sanitize::clean;
@@ -127,49 +126,6 @@ pub fn related(store: &Store, events: &[u32], this: &ViewSpec) -> StaticRows {
             col("Entity", Fill(3)),
             col("Calls", Length(7)),
             col("Failed", Length(7)),
-            col("First (UTC)", Length(20)),
-            col("Last (UTC)", Length(20)),
-        ],
-        rows,
-    }
-}
-
-/// Calls per API over `events`: the API-volume tab's table.
-pub fn api_counts(store: &Store, events: &[u32]) -> StaticRows {
-    let mut by: HashMap<(Sym, Sym), Agg> = HashMap::new();
-    for &i in events {
-        let Some(e) = store.events.get(i as usize) else {
-            continue;
-        };
-        by.entry((e.event_source, e.event_name))
-            .or_default()
-            .add(e.time, e.failed());
-    }
-    let mut v: Vec<_> = by.into_iter().collect();
-    v.sort_by(|a, b| b.1.calls.cmp(&a.1.calls).then(a.0.cmp(&b.0)));
-    let rows = v
-        .into_iter()
-        .map(|((src, name), agg)| {
-            let mut r = StaticRow::new(vec![
-                clean(&api_name(store, src, name)).into_owned(),
-                (agg.calls - agg.failed).to_string(),
-                agg.failed.to_string(),
-                rfc3339(agg.first),
-                rfc3339(agg.last),
-            ])
-            .number(1, (agg.calls - agg.failed) as f64)
-            .number(2, agg.failed as f64);
-            if agg.failed > 0 {
-                r = r.style(2, Slot::StatusError);
-            }
-            r
-        })
-        .collect();
-    StaticRows {
-        columns: vec![
-            col("API", Fill(2)),
-            col("Succeeded", Length(10)),
-            col("Failed", Length(8)),
             col("First (UTC)", Length(20)),
             col("Last (UTC)", Length(20)),
         ],
