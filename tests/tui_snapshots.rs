@@ -204,3 +204,18 @@ fn hostile_log_strings_never_reach_the_terminal() {
         assert!(!seen.contains(bad), "{bad:?} reached the screen:\n{seen}");
     }
 }
+
+#[test]
+fn loading_shows_a_progress_gauge_and_the_ui_keeps_answering() {
+    let mut app = App::new(trailhound::tui::keymap::Keymap::default());
+    app.loading = Some(trailhound::core::ingest::Progress {
+        files_done: 3,
+        files_total: 10,
+        bytes_done: 3_000_000,
+        bytes_total: 10_000_000,
+    });
+    let s = screen(&mut app);
+    assert!(s.contains("Loading") && s.contains("3/10 files"), "{s}");
+    act(&mut app, Action::Help);
+    assert!(screen(&mut app).contains("Keys (any key closes)"));
+}

@@ -25,21 +25,22 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
     match (&mut app.mode, input) {
         (_, Input::Resize { .. }) => {}
         (Mode::Filter(edit), i) => {
+            let mut done = false;
             match i {
                 Input::Char(c) => edit.push(c),
                 Input::Backspace => edit.backspace(),
-                Input::Submit => app.mode = Mode::Normal,
+                Input::Submit => done = true,
                 Input::Cancel => {
                     edit.text.clear();
-                    app.mode = Mode::Normal;
+                    done = true;
                 }
                 _ => {}
             }
-            // The filter applies while typing.
-            let text = match &app.mode {
-                Mode::Filter(e) => e.text.clone(),
-                _ => app.top().table.filter.clone(),
-            };
+            // The filter applies while typing; Esc clears it.
+            let text = edit.text.clone();
+            if done {
+                app.mode = Mode::Normal;
+            }
             app.top_mut().table.filter = text;
         }
         (Mode::Command(edit), i) => match i {
@@ -356,4 +357,85 @@ pub fn refresh(app: &mut App) {
         table.refresh(src.as_ref(), key);
     }
     app.top_mut().table = table;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::Keymap;
+
+    fn key(app: &mut App, a: Action) -> Vec<Command> {
+        update(app, Input::Action(a))
+    }
+
+    #[test]
+    fn back_never_empties_the_stack_and_quit_asks_the_runtime_to_stop() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::Back);
+        key(&mut app, Action::Back);
+        assert_eq!(app.stack.len(), 1);
+        key(&mut app, Action::Notes);
+        assert_eq!(app.spec(), &ViewSpec::Notes);
+        assert_eq!(app.stack.len(), 2);
+        key(&mut app, Action::Back);
+        assert_eq!(app.stack.len(), 1);
+        assert_eq!(key(&mut app, Action::Quit), vec![Command::Quit]);
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn help_is_modal_and_any_other_key_closes_it() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::Help);
+        assert_eq!(app.mode, Mode::Help { scroll: 0 });
+        key(&mut app, Action::Down);
+        assert_eq!(app.mode, Mode::Help { scroll: 1 });
+        key(&mut app, Action::Enter);
+        assert_eq!(app.mode, Mode::Normal);
+        assert_eq!(app.stack.len(), 1, "the key that closed help did nothing else");
+    }
+
+    #[test]
+    fn filter_applies_while_typing_and_escape_clears_it() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::Filter);
+        update(&mut app, Input::Char('x'));
+        assert_eq!(app.top().table.filter, "x");
+        update(&mut app, Input::Cancel);
+        assert_eq!(app.top().table.filter, "");
+        assert_eq!(app.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn custom_scope_is_validated() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::ScopeCustom);
+        for c in "2026-11-05T15:00:00Z..2026-11-05T14:00:00Z".chars() {
+            update(&mut app, Input::Char(c));
+        }
+        update(&mut app, Input::Submit);
+        assert_eq!(app.scope.scope, Scope::ALL, "an end before the start is refused");
+        assert!(app.status.as_ref().is_some_and(|s| s.0 == Slot::StatusError));
+        key(&mut app, Action::ScopeWiden);
+        assert!(app.status.as_ref().is_some_and(|s| s.1.contains("open a finding")));
+    }
+
+    #[test]
+    fn empty_notes_are_not_written() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::AddNote);
+        assert!(matches!(
+            app.mode,
+            Mode::NoteInput(_, crate::core::entity::EntityRef::Case)
+        ));
+        update(&mut app, Input::Char(' '));
+        assert!(update(&mut app, Input::Submit).is_empty());
+        key(&mut app, Action::AddNote);
+        update(&mut app, Input::Char('x'));
+        let cmds = update(&mut app, Input::Submit);
+        assert!(matches!(
+            &cmds[..],
+            [Command::Case(super::super::case_io::CaseRequest::AddNote { .. })]
+        ));
+    }
 }

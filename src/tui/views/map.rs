@@ -41,7 +41,7 @@ pub fn places(store: &Store, geo: &GeoDb, items: &[u32]) -> (Vec<PlaceRow>, BTre
     for (ip, n) in by_ip {
         let info = geo.lookup(ip);
         match info.place {
-            Some(p) if p.lat.is_finite() && p.lon.is_finite() => {
+            Some(p) if (-90.0..=90.0).contains(&p.lat) && (-180.0..=180.0).contains(&p.lon) => {
                 let label = [p.city.clone(), p.region.clone(), p.country_code.clone()]
                     .into_iter()
                     .flatten()
