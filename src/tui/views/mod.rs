@@ -148,7 +148,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     panel(f, top, lines, theme, &spec.crumb());
                     let title = match spec {
                         ViewSpec::Session(_) => {
-                            "Chain from the origin, and the sessions it started (Enter: pivot, c: graph)"
+                            "Chain from the origin, sessions it started, findings naming it (Enter: pivot, c: graph)"
                         }
                         ViewSpec::Role(_) => "Resource interaction in scope (Enter: pivot)",
                         _ => "Related entities in scope (Enter: pivot)",

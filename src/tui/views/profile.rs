@@ -46,7 +46,7 @@ fn session_chain(store: &Store, graph: &SessionGraph, key: &str) -> StaticRows {
         col("Session / principal", Fill(3)),
         col("Key", Length(21)),
         col("Assumed at (UTC)", Length(20)),
-        col("Link", Length(22)),
+        col("Link / severity", Length(22)),
     ];
     let Some(s) = graph.session_by_key(store, key) else {
         return StaticRows {
@@ -98,6 +98,25 @@ fn session_chain(store: &Store, graph: &SessionGraph, key: &str) -> StaticRows {
     }
     for h in &t.children {
         rows.push(hop_row(format!("started (+{})", h.depth.unwrap_or(1)), h, false));
+    }
+    // Findings that name this session (by its key, or among their entities).
+    let me = crate::core::entity::EntityRef::Session(key.to_string());
+    for f in &store.findings {
+        let by_key = f.resource.access_key.as_ref().and_then(|k| k.access_key_id.as_deref()) == Some(key);
+        if by_key || f.entities().iter().any(|e| e.entity == me) {
+            rows.push(
+                StaticRow::new(vec![
+                    "finding".into(),
+                    clean(&f.finding_type).into_owned(),
+                    clean(&f.id).into_owned(),
+                    f.first_seen.or(f.created_at).map(rfc3339).unwrap_or_default(),
+                    format!("{:?} {:.1}", f.severity.label, f.severity.value),
+                ])
+                .style(0, Slot::TextDim)
+                .style(4, super::findings::severity_slot(f.severity.label))
+                .target(Some(ViewSpec::Finding(f.id.clone()))),
+            );
+        }
     }
     StaticRows { columns, rows }
 }
