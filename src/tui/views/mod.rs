@@ -146,6 +146,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     let h = profile::details_height(lines.len(), body);
                     let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(body);
                     panel(f, top, lines, theme, &spec.crumb());
+                    // A compact API-volume chart under the details when the screen is tall enough.
+                    let rest = if rest.height >= 18 {
+                        let [chart, table] = Layout::vertical([Constraint::Length(7), Constraint::Fill(1)]).areas(rest);
+                        volume::render(f, chart, &app.store, &app.top().model.items, app.scope.scope, theme);
+                        table
+                    } else {
+                        rest
+                    };
                     let title = match spec {
                         ViewSpec::Session(_) => {
                             "Chain from the origin, sessions it started, findings naming it (Enter: pivot, c: graph)"

@@ -48,8 +48,18 @@ pub fn render(f: &mut Frame, area: Rect, store: &Store, items: &[u32], scope: Sc
         (Some(a), Some(c)) => c.0 - a.0,
         _ => 0,
     };
-    let (first, last) = (b.first().map(|x| x.0), b.last().map(|x| x.0 + step));
-    let label = |t: Option<i64>| Span::styled(t.map(rfc3339).unwrap_or_default(), theme.style(Slot::TextDim));
+    let last = if scope.to != i64::MAX {
+        Some(scope.to)
+    } else {
+        b.last().map(|x| x.0 + step)
+    };
+    let first = b.first().map(|x| x.0);
+    // `11-05 14:00` keeps the axis labels short so the plot gets the width.
+    let short = |t: i64| {
+        let full = rfc3339(t);
+        full.get(5..16).map(|s| s.replace('T', " ")).unwrap_or(full)
+    };
+    let label = |t: Option<i64>| Span::styled(t.map(short).unwrap_or_default(), theme.style(Slot::TextDim));
     let chart = Chart::new(vec![
         Dataset::default()
             .name("succeeded")
@@ -68,7 +78,7 @@ pub fn render(f: &mut Frame, area: Rect, store: &Store, items: &[u32], scope: Sc
         Block::bordered()
             .border_style(theme.style(Slot::Border))
             .title(Span::styled(
-                " API call volume in scope (per interval) ",
+                " API calls in scope: succeeded / failed ",
                 theme.style(Slot::Title),
             )),
     )
