@@ -5,7 +5,7 @@
 
 use super::common::{InputArgs, load_inputs, print_json, safe};
 use crate::core::findings::pivots::{self, AccessUse, EventOrigin, LastUse, PolicyChange};
-use crate::core::findings::{Finding, FindingEntity, Severity, SeverityLabel, Source, dedup};
+use crate::core::findings::{Finding, FindingEntity, Severity, SeverityLabel, Source};
 use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::{ScopeJson, rfc3339};
@@ -88,7 +88,7 @@ fn row(f: &Finding) -> Row<'_> {
 
 /// Load, report bad files and records on stderr (path, record index, reason), and merge copies of a finding.
 fn load(input: &InputArgs) -> Result<Store> {
-    let mut store = load_inputs(&input.inputs);
+    let store = load_inputs(&input.inputs);
     let r = &store.report;
     for e in r.errors.iter().take(MAX_REPORTED) {
         let idx = e.index.map(|i| format!(" [record {i}]")).unwrap_or_default();
@@ -113,7 +113,6 @@ fn load(input: &InputArgs) -> Result<Store> {
             store.events.len()
         );
     }
-    dedup(&mut store.findings);
     Ok(store)
 }
 

@@ -166,6 +166,8 @@ impl Merger {
                 self.store.assumptions[a].event = i as u32;
             }
         }
+        // The same finding often arrives in several forms (list and get output, EventBridge and S3 export).
+        crate::core::findings::dedup(&mut self.store.findings);
         self.store.events.shrink_to_fit();
         self.store.identities.shrink_to_fit();
         self.store.assumptions.shrink_to_fit();
