@@ -16,7 +16,7 @@ pub struct EventRows<'a> {
 
 const COLUMNS: &[Column] = &[
     col("Time (UTC)", Length(20)),
-    col("API", Length(30)),
+    col("API", Length(27)),
     col("Caller", Fill(1)),
     col("IP", Length(15)),
     col("Result", Length(13)),
