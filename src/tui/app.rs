@@ -36,6 +36,9 @@ pub struct ViewModel {
     pub items: Vec<u32>,
     /// The table rows for tabs whose table is an aggregate (overview, API volume, chain).
     pub rows: Option<crate::tui::widgets::table::StaticRows>,
+    /// New behaviour tab: where the calls came from, and the calls without a location by address class.
+    pub places: Vec<crate::tui::views::map::PlaceRow>,
+    pub unplaced: std::collections::BTreeMap<String, u64>,
 }
 
 impl Frame {

@@ -70,7 +70,18 @@ pub fn prepare(app: &mut App) {
         _ if tab == "API volume" => Some(drill::rows(store, &items, app.top().drill)),
         _ => profile::rows(store, graph, &spec, tab, scope, &items),
     };
-    app.top_mut().model = ViewModel { key, items, rows };
+    let (places, unplaced) = if tab == "New behaviour" {
+        map::places(store, &app.geo, &items)
+    } else {
+        Default::default()
+    };
+    app.top_mut().model = ViewModel {
+        key,
+        items,
+        rows,
+        places,
+        unplaced,
+    };
 }
 
 /// The focused table of the top view (over the model `prepare` computed).
@@ -175,9 +186,9 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 }
                 "Events" => draw_table(f, body, app, theme, "Events in scope (Enter: raw record)"),
                 _ => {
-                    let (rows, unplaced) = map::places(&app.store, &app.geo, &app.top().model.items);
+                    let (rows, unplaced) = (&app.top().model.places, &app.top().model.unplaced);
                     let [m, list] = Layout::vertical([Constraint::Percentage(60), Constraint::Fill(1)]).areas(body);
-                    map::render(f, m, &rows, theme);
+                    map::render(f, m, rows, theme);
                     let mut lines: Vec<Line> = rows
                         .iter()
                         .map(|r| {
@@ -194,7 +205,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                             ])
                         })
                         .collect();
-                    for (class, n) in &unplaced {
+                    for (class, n) in unplaced {
                         lines.push(Line::styled(
                             format!("   {class:<36}{n:>7} calls (no location)"),
                             theme.style(Slot::TextDim),
