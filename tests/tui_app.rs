@@ -227,3 +227,35 @@ fn notes_are_written_about_the_current_entity_and_pivot_back() {
     act(&mut app, Action::Enter);
     assert_eq!(app.spec(), &ViewSpec::Session(DEMO_KEY.into()));
 }
+
+#[test]
+fn mouse_selects_then_opens_and_scrolls() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    screen(&mut app); // a draw records where the table is
+    let table = app.hits.table;
+    let row = table.y + 2 + 1; // border, header, second row
+    trailhound::tui::update::update(
+        &mut app,
+        trailhound::tui::action::Input::Click {
+            column: table.x + 3,
+            row,
+        },
+    );
+    assert_eq!(app.top().table.selected, 1);
+    assert_eq!(app.stack.len(), 1);
+    let cmds = trailhound::tui::update::update(
+        &mut app,
+        trailhound::tui::action::Input::Click {
+            column: table.x + 3,
+            row,
+        },
+    );
+    run(&mut app, cmds);
+    assert!(
+        matches!(app.spec(), ViewSpec::Finding(_)),
+        "a click on the selected row opens it"
+    );
+    trailhound::tui::update::update(&mut app, trailhound::tui::action::Input::ScrollDown);
+    assert_eq!(app.top().table.selected, 1);
+}
