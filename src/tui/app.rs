@@ -39,6 +39,10 @@ pub struct ViewModel {
     /// New behaviour tab: where the calls came from, and the calls without a location by address class.
     pub places: Vec<crate::tui::views::map::PlaceRow>,
     pub unplaced: std::collections::BTreeMap<String, u64>,
+    /// How many of `items` failed.
+    pub failed: usize,
+    /// The API-volume chart's buckets: (start, succeeded, failed).
+    pub volume: Vec<(i64, u64, u64)>,
 }
 
 impl Frame {

@@ -75,12 +75,23 @@ pub fn prepare(app: &mut App) {
     } else {
         Default::default()
     };
+    let failed = items
+        .iter()
+        .filter(|&&i| store.events.get(i as usize).is_some_and(|e| e.failed()))
+        .count();
+    let volume = if matches!(tab, "Overview" | "API volume") {
+        volume::buckets(store, &items, scope, volume::RESOLUTION)
+    } else {
+        Vec::new()
+    };
     app.top_mut().model = ViewModel {
         key,
         items,
         rows,
         places,
         unplaced,
+        failed,
+        volume,
     };
 }
 
@@ -153,14 +164,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             let tab = app.tab_name().unwrap_or("Overview");
             match tab {
                 "Overview" => {
-                    let lines = profile::details(&app.store, &app.graph, &app.geo, &app.top().model.items, spec, theme);
+                    let lines = profile::details(&app.store, &app.graph, &app.geo, &app.top().model, spec, theme);
                     let h = profile::details_height(lines.len(), body);
                     let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(body);
                     panel(f, top, lines, theme, &spec.crumb());
                     // A compact API-volume chart under the details when the screen is tall enough.
                     let rest = if rest.height >= 18 {
                         let [chart, table] = Layout::vertical([Constraint::Length(7), Constraint::Fill(1)]).areas(rest);
-                        volume::render(f, chart, &app.store, &app.top().model.items, app.scope.scope, theme);
+                        volume::render(f, chart, &app.top().model.volume, app.scope.scope, theme);
                         table
                     } else {
                         rest
@@ -176,7 +187,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 }
                 "API volume" => {
                     let [chart, rest] = Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(body);
-                    volume::render(f, chart, &app.store, &app.top().model.items, app.scope.scope, theme);
+                    volume::render(f, chart, &app.top().model.volume, app.scope.scope, theme);
                     let title = format!(
                         "Details for scope time: {} ({} for the next drill-down)",
                         drill::NAMES[app.top().drill % drill::NAMES.len()],

@@ -205,7 +205,7 @@ pub fn details(
     store: &Store,
     graph: &SessionGraph,
     geo: &crate::core::geo::GeoDb,
-    items: &[u32],
+    model: &crate::tui::app::ViewModel,
     spec: &ViewSpec,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
@@ -246,10 +246,7 @@ pub fn details(
     if let ViewSpec::UserAgent(ua) = spec {
         lines.push(kv("family", crate::core::geo::useragent::family(ua), Slot::Text));
     }
-    let failed = items
-        .iter()
-        .filter(|&&i| store.events.get(i as usize).is_some_and(|e| e.failed()))
-        .count();
+    let (items, failed) = (&model.items, model.failed);
     lines.push(kv(
         "calls in scope",
         format!("{} ({} failed)", items.len(), failed),

@@ -38,9 +38,12 @@ pub fn buckets(store: &Store, items: &[u32], scope: Scope, buckets: usize) -> Ve
     out
 }
 
-pub fn render(f: &mut Frame, area: Rect, store: &Store, items: &[u32], scope: Scope, theme: &Theme) {
-    let n = area.width.saturating_sub(10).max(1) as usize;
-    let b = buckets(store, items, scope, n);
+/// Buckets the chart is computed at (with the view model, not per frame); braille gives two points per cell, so
+/// this resolution fills a 120-column chart.
+pub const RESOLUTION: usize = 200;
+
+/// Draw precomputed buckets (see [`buckets`]).
+pub fn render(f: &mut Frame, area: Rect, b: &[(i64, u64, u64)], scope: Scope, theme: &Theme) {
     let ok: Vec<(f64, f64)> = b.iter().enumerate().map(|(i, x)| (i as f64, x.1 as f64)).collect();
     let bad: Vec<(f64, f64)> = b.iter().enumerate().map(|(i, x)| (i as f64, x.2 as f64)).collect();
     let max = b.iter().map(|x| x.1.max(x.2)).max().unwrap_or(0).max(1) as f64;
