@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod case;
 mod common;
+mod demo;
 mod export;
 mod fetch;
 mod ingest;
@@ -33,6 +34,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Write the deterministic sample case (CloudTrail tree, digests, findings) to a folder.
+    Demo(demo::DemoArgs),
     /// Fetch CloudTrail events, GuardDuty and Access Analyzer findings from AWS into a case.
     Fetch(fetch::FetchArgs),
     /// Load CloudTrail logs and findings and print what was ingested (counts, time range, errors).
@@ -69,6 +72,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
     let result = match cli.command {
+        Some(Command::Demo(a)) => done(demo::run(&a)),
         Some(Command::Fetch(a)) => Ok(fetch::run(a)),
         Some(Command::Ingest(a)) => ingest::run(a),
         Some(Command::Trace(a)) => trace::run_trace(a),

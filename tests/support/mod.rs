@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod demo_tree;
+
 /// Path to a file or folder in the shared real data. `None` (with a message) when it is missing outside CI;
 /// under `CI=true` a missing dataset fails the test.
 pub fn realdata(rel: &str) -> Option<PathBuf> {
