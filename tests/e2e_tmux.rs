@@ -132,3 +132,45 @@ fn investigation_path_in_a_real_terminal() {
     let p = t.wait_for("EXITED-0");
     assert!(!p.contains("\u{1b}["), "the terminal was restored:\n{p}");
 }
+
+/// SIGTERM restores the terminal and exits cleanly (the runtime listens for it next to the key stream).
+#[test]
+fn sigterm_restores_the_terminal() {
+    let Some(bin) = binary() else {
+        return skip_or_fail("target/release/trailhound is not built");
+    };
+    if Command::new("tmux").arg("-V").output().is_err() {
+        return skip_or_fail("tmux is not installed");
+    }
+    let case = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case"));
+    if !case.join("AWSLogs").is_dir() {
+        return skip_or_fail("the sample case is missing");
+    }
+    let session = format!("trailhound-e2e-term-{}", std::process::id());
+    let t = Tmux {
+        session: session.clone(),
+    };
+    // `exec` in a subshell that reports the pid we will signal (the process this test started).
+    let cmd = format!(
+        "cd {} && sh -c 'echo $$ > /tmp/{session}.pid; exec {}'; echo EXITED-$?; sleep 30",
+        env!("CARGO_MANIFEST_DIR"),
+        bin.display()
+    );
+    Tmux::run(&["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", &cmd]);
+    t.wait_for("loaded 2");
+    let pid_file = format!("/tmp/{session}.pid");
+    let pid = std::fs::read_to_string(&pid_file).expect("pid file").trim().to_string();
+    let _ = std::fs::remove_file(&pid_file);
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    let p = t.wait_for("EXITED-0");
+    assert!(
+        !p.contains("trailhound › Findings"),
+        "the alternate screen was left:\n{p}"
+    );
+}
