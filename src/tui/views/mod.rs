@@ -178,7 +178,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     };
                     let title = match spec {
                         ViewSpec::Session(_) => {
-                            "Chain from the origin, sessions it started, findings naming it (Enter: pivot, c: graph)"
+                            "Chain from the origin, started sessions, role, IPs, user agents, findings (Enter: pivot, c: graph)"
                         }
                         ViewSpec::Role(_) => "Resource interaction in scope (Enter: pivot)",
                         _ => "Related entities in scope (Enter: pivot)",

@@ -32,7 +32,7 @@ pub fn rows(
     items: &[u32],
 ) -> Option<StaticRows> {
     Some(match (tab, spec) {
-        ("Overview", ViewSpec::Session(k)) => session_chain(store, graph, k),
+        ("Overview", ViewSpec::Session(k)) => session_chain(store, graph, k, items, spec),
         ("Overview", ViewSpec::Role(arn)) => role_rows(store, graph, arn, scope, items, spec),
         ("Overview", _) => related::related(store, items, spec),
         _ => return None,
@@ -40,12 +40,12 @@ pub fn rows(
 }
 
 /// The session's chain from its origin, itself, and the sessions it started, each with its link confidence.
-fn session_chain(store: &Store, graph: &SessionGraph, key: &str) -> StaticRows {
+fn session_chain(store: &Store, graph: &SessionGraph, key: &str, items: &[u32], spec: &ViewSpec) -> StaticRows {
     let columns = vec![
         col("Relation", Length(14)),
         col("Session / principal", Fill(3)),
-        col("Key", Length(21)),
-        col("Assumed at (UTC)", Length(20)),
+        col("Key / calls", Length(21)),
+        col("Time (UTC)", Length(20)),
         col("Link / severity", Length(22)),
     ];
     let Some(s) = graph.session_by_key(store, key) else {
@@ -98,6 +98,41 @@ fn session_chain(store: &Store, graph: &SessionGraph, key: &str) -> StaticRows {
     }
     for h in &t.children {
         rows.push(hop_row(format!("started (+{})", h.depth.unwrap_or(1)), h, false));
+    }
+    // The role, and where its calls in scope came from (IPs, user agents): one Enter away.
+    if let Some(role) = &t.session.role_arn {
+        rows.push(
+            StaticRow::new(vec![
+                "role".into(),
+                clean(role).into_owned(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ])
+            .style(0, Slot::TextDim)
+            .style(1, Slot::TextAccent)
+            .target(Some(ViewSpec::Role(role.clone()))),
+        );
+    }
+    for r in related::related(store, items, spec).rows {
+        let rel = r.cells.first().map(String::as_str).unwrap_or("");
+        if matches!(rel, "source IP" | "user agent") {
+            let calls = r.cells.get(2).cloned().unwrap_or_default();
+            let failed = r.cells.get(3).cloned().unwrap_or_default();
+            let first = r.cells.get(4).cloned().unwrap_or_default();
+            rows.push(
+                StaticRow::new(vec![
+                    rel.to_string(),
+                    r.cells.get(1).cloned().unwrap_or_default(),
+                    format!("{calls} calls, {failed} failed"),
+                    first,
+                    String::new(),
+                ])
+                .style(0, Slot::TextDim)
+                .style(1, Slot::TextAccent)
+                .target(r.target),
+            );
+        }
     }
     // Findings that name this session (by its key, or among their entities).
     let me = crate::core::entity::EntityRef::Session(key.to_string());
