@@ -17,7 +17,7 @@ pub struct DemoArgs {
     /// Total CloudTrail records to generate (the scenario plus background scaled to fill).
     #[arg(long, default_value_t = demo::DEFAULT_EVENTS)]
     pub events: usize,
-    /// Replace `OUT/AWSLogs` and `OUT/findings` if they exist.
+    /// Replace `OUT/AWSLogs`, `OUT/findings` and `OUT/geoip` if they exist.
     #[arg(long)]
     pub force: bool,
     /// Print the summary as JSON.

@@ -43,7 +43,7 @@ pub enum DemoError {
     TooFew { asked: usize, min: usize },
     #[error("--events {asked} is above the supported maximum {max}")]
     TooMany { asked: usize, max: usize },
-    #[error("{path} already exists; pass --force to replace the generated AWSLogs/ and findings/ folders")]
+    #[error("{path} already exists; pass --force to replace the generated AWSLogs/, findings/ and geoip/ folders")]
     Exists { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
@@ -87,11 +87,11 @@ pub fn plan(seed: u64, events: usize) -> Result<plan::Planner, DemoError> {
     Ok(p)
 }
 
-/// Write the sample tree to `out`. With `force`, the generated `AWSLogs/` and `findings/` folders are removed
+/// Write the sample tree to `out`. With `force`, the generated `AWSLogs/`, `findings/` and `geoip/` folders are removed
 /// first (nothing else in `out` is touched); without it, their presence is an error, so stale files from an
 /// earlier run can never mix into a new tree.
 pub fn generate(out: &Path, seed: u64, events: usize, force: bool) -> Result<Summary, DemoError> {
-    for sub in ["AWSLogs", "findings"] {
+    for sub in ["AWSLogs", "findings", "geoip"] {
         let path = out.join(sub);
         if path.exists() {
             if !force {
@@ -117,9 +117,9 @@ pub fn generate(out: &Path, seed: u64, events: usize, force: bool) -> Result<Sum
         out.join("findings").join("access-analyzer.json"),
         &findings::access_analyzer(),
     )?;
-    // TODO(geo): the lead wires the demo geolocation databases (`geoip::write_demo_geoip`) here; uncommenting
-    // this changes the tree, so regenerate samples/case in the same commit (the drift test insists):
-    // geoip::write_demo_geoip(&out.join("geoip")).map_err(|source| DemoError::Io { path: out.join("geoip"), source })?;
+    // Geolocation for the documentation ranges the story uses, so the sample shows places without a MaxMind
+    // download (real MaxMind-format files; see samples/SCENARIO.md).
+    geoip::write_demo_geoip(&out.join("geoip")).map_err(|source| DemoError::Io { path: out.join("geoip"), source })?;
     Ok(Summary {
         out: out.to_path_buf(),
         seed,
