@@ -119,7 +119,10 @@ pub fn generate(out: &Path, seed: u64, events: usize, force: bool) -> Result<Sum
     )?;
     // Geolocation for the documentation ranges the story uses, so the sample shows places without a MaxMind
     // download (real MaxMind-format files; see samples/SCENARIO.md).
-    geoip::write_demo_geoip(&out.join("geoip")).map_err(|source| DemoError::Io { path: out.join("geoip"), source })?;
+    geoip::write_demo_geoip(&out.join("geoip")).map_err(|source| DemoError::Io {
+        path: out.join("geoip"),
+        source,
+    })?;
     Ok(Summary {
         out: out.to_path_buf(),
         seed,

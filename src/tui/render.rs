@@ -54,9 +54,13 @@ fn breadcrumbs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .iter()
         .map(|fr| clean_max(&fr.spec.crumb(), 60).into_owned())
         .collect();
-    let width = |c: &[String]| c.iter().map(|s| s.chars().count() + 3).sum::<usize>() + 16;
+    // " trailhound" + " › crumb" per shown crumb + " › …" when some are hidden.
+    let width = |skip: usize| {
+        let shown = crumbs.iter().enumerate().filter(|(i, _)| *i == 0 || *i > skip);
+        11 + shown.map(|(_, c)| c.chars().count() + 3).sum::<usize>() + if skip > 0 { 4 } else { 0 }
+    };
     let mut skip = 0;
-    while crumbs.len() > 2 + skip && width(&crumbs[1 + skip..]) + crumbs[0].len() > area.width as usize {
+    while skip + 2 < crumbs.len() && width(skip) > area.width as usize {
         skip += 1;
     }
     let mut spans = vec![Span::styled(" trailhound", theme.style(Slot::Title))];
@@ -103,7 +107,7 @@ fn scope_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let k = |a| app.key_hint(a);
     let hint = format!(
-        "  [{}] finding [{}/{}] ±1h [{}] 24h [{}] 7d [{}] custom",
+        "  [{}]finding [{}/{}]±1h [{}]24h [{}]7d [{}]custom",
         k(Action::ScopeReset),
         k(Action::ScopeWiden),
         k(Action::ScopeNarrow),
