@@ -48,6 +48,10 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
         }
         inputs.push(case);
     }
+    // A case folder that ships its own databases (`<input>/geoip`, as the sample does) uses them.
+    if geoip.is_none() {
+        geoip = inputs.iter().map(|p| p.join("geoip")).find(|g| g.is_dir());
+    }
     if let Some(name) = &args.theme
         && crate::tui::theme::Theme::builtin(name).is_err()
     {
