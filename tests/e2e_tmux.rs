@@ -99,10 +99,15 @@ fn investigation_path_in_a_real_terminal() {
     assert!(p.contains("trailhound › Findings"), "{p}");
     assert!(p.contains("Scope"), "the scope bar is always visible:\n{p}");
 
-    t.keys(&["0"]);
-    t.literal(":scope 2026-11-05T14:00:00Z..2026-11-05T15:00:00Z");
-    t.keys(&["Enter"]);
-    t.literal(":session ASIASARAADMIN0000001");
+    // The GuardDuty finding, filtered out of the list, opened with its scope (14:00–15:00).
+    t.literal("/CloudTrailLogging");
+    t.keys(&["Enter", "Enter"]);
+    let p = t.wait_for("finding window");
+    assert!(
+        p.contains("Stealth:IAMUser/CloudTrailLoggingDisabled") && p.contains("14:00:00Z → 2026-11-05T15:00:00Z"),
+        "{p}"
+    );
+    // Its first entity is the session; open it.
     t.keys(&["Enter"]);
     let p = t.wait_for("identity-center-user sara");
     assert!(p.contains("DemoRole1 / sara") && p.contains("exact access key"), "{p}");
