@@ -498,3 +498,17 @@ mod tests {
         assert_eq!(parse_uuid("not-a-uuid"), None);
     }
 }
+
+#[cfg(test)]
+mod size_tests {
+    /// The event row is the memory budget's biggest term (README: bytes per event); keep it from growing.
+    #[test]
+    fn event_row_stays_compact() {
+        assert!(
+            std::mem::size_of::<super::Event>() <= 96,
+            "{}",
+            std::mem::size_of::<super::Event>()
+        );
+        assert!(std::mem::size_of::<super::EventId>() <= 32);
+    }
+}

@@ -14,7 +14,8 @@ use crate::core::model::{
 };
 use crate::core::time::parse_epoch;
 use hashbrown::HashMap;
-use serde::Deserialize;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer as _};
 use serde_json::value::RawValue;
 use std::path::Path;
 
@@ -84,12 +85,6 @@ pub fn parse_buffer(path: &Path, file: u32, buf: &[u8]) -> FileOutcome {
 }
 
 #[derive(Deserialize)]
-struct S3Doc<'a> {
-    #[serde(borrow, rename = "Records")]
-    records: Option<Vec<RawRecord<'a>>>,
-}
-
-#[derive(Deserialize)]
 struct S3DocRaw<'a> {
     #[serde(borrow, rename = "Records")]
     records: Vec<&'a RawValue>,
@@ -111,6 +106,57 @@ struct LookupEvent {
 struct Envelope<'a> {
     #[serde(borrow)]
     detail: Option<&'a RawValue>,
+}
+
+/// Visits the top-level object of an S3 delivery file; `true` when it held a `Records` array (streamed).
+struct S3Stream<'c, 'p> {
+    ctx: &'c mut Ctx<'p>,
+}
+
+impl<'de> Visitor<'de> for S3Stream<'_, '_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "Records" && !found {
+                map.next_value_seed(RecordsSeed { ctx: &mut *self.ctx })?;
+                found = true;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The `Records` array: each record handed to the batch as soon as it is parsed.
+struct RecordsSeed<'c, 'p> {
+    ctx: &'c mut Ctx<'p>,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of CloudTrail records")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while let Some(r) = seq.next_element::<RawRecord<'de>>()? {
+            self.ctx.add_record(&r, i);
+            i += 1;
+        }
+        Ok(())
+    }
 }
 
 /// The shape of one top-level JSON value, decided from its keys.
@@ -166,21 +212,33 @@ impl Ctx<'_> {
     }
 
     fn object_or_lines(&mut self, text: &str) {
-        // Fast path: one S3 delivery object parsed in a single pass.
+        // Fast path: one S3 delivery object streamed record by record straight into the batch.
+        let mark = (
+            self.out.batch.events.len(),
+            self.out.batch.assumptions.len(),
+            self.out.errors.len(),
+        );
+        let seen = self.out.records_seen;
         let mut de = serde_json::Deserializer::from_str(text);
-        match S3Doc::deserialize(&mut de).and_then(|d| de.end().map(|_| d)) {
-            Ok(S3Doc { records: Some(records) }) => {
+        let streamed = de
+            .deserialize_map(S3Stream { ctx: self })
+            .and_then(|found| de.end().map(|_| found));
+        match streamed {
+            Ok(true) => {
                 self.set_format(Format::S3Records);
-                for (i, r) in records.iter().enumerate() {
-                    self.add_record(r, i);
-                }
                 return;
             }
-            Ok(S3Doc { records: None }) => {}
-            Err(e) if e.is_syntax() && e.to_string().contains("trailing characters") => {
-                return self.lines(text);
+            Ok(false) => {}
+            Err(e) => {
+                // Undo what the stream added: the slower paths below read the file again record by record.
+                self.out.batch.events.truncate(mark.0);
+                self.out.batch.assumptions.truncate(mark.1);
+                self.out.errors.truncate(mark.2);
+                self.out.records_seen = seen;
+                if e.is_syntax() && e.to_string().contains("trailing characters") {
+                    return self.lines(text);
+                }
             }
-            Err(_) => {}
         }
         // Either not an S3 object, or one with a bad record somewhere: look at it as a value.
         let value: serde_json::Value = match serde_json::from_str(text) {
