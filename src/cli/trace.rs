@@ -59,25 +59,30 @@ pub fn resolve(store: &Store, graph: &SessionGraph, target: &str, scope: Scope) 
                 return Ok(active[0]);
             }
             let shown = if active.is_empty() { &v } else { &active };
-            let list: Vec<String> = shown
+            // Newest first: an analyst with a fresh finding most likely wants a recent session.
+            let mut list: Vec<String> = shown
                 .iter()
+                .rev()
                 .take(20)
                 .map(|&s| {
                     let x = graph.session_view(store, s);
-                    format!(
+                    safe(&format!(
                         "  {}  {} .. {}  {}",
                         x.access_key_id.as_deref().unwrap_or("(no key)"),
                         x.first_seen,
                         x.last_seen,
                         x.role_arn.as_deref().unwrap_or("")
-                    )
+                    ))
                 })
                 .collect();
+            if shown.len() > 20 {
+                list.push(format!("  … and {} older", shown.len() - 20));
+            }
             bail!(
-                "{} sessions match {:?}; give an access key or a --scope that selects one:\n{}",
+                "{} sessions match {:?}; give an access key or a --scope that selects one (newest first):\n{}",
                 shown.len(),
                 safe(target),
-                safe(&list.join("\n"))
+                list.join("\n")
             )
         }
         Found::Event(i) => graph.session_of_event(i).with_context(|| {

@@ -58,7 +58,7 @@ impl Enrichment for Analyses<'_> {
         let Some(s) = g.session_by_key(store, key) else {
             return Some(Chain::default());
         };
-        let (path, _, looped) = g.chain_of(s);
+        let (path, _, stop) = g.chain_of(s);
         let first = *path.first()?;
         let origin = g.origin_of(store, first);
         let mut chain = Chain::default();
@@ -67,7 +67,7 @@ impl Enrichment for Analyses<'_> {
             label: origin.description.clone(),
             entity: origin.arn.as_ref().map(|a| format!("principal:{a}")),
         });
-        if looped {
+        if stop.is_some() {
             chain.nodes.push(ChainNode {
                 kind: "warning".into(),
                 label: "chain cut: cycle or depth limit in the logs".into(),

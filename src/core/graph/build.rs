@@ -193,24 +193,50 @@ impl<'s> Builder<'s> {
             None => ev.recipient_account,
         };
         let edge_id = self.g.edges.len() as EdgeId;
-        let sid = self.new_session(Session {
-            kind,
-            access_key: a.new_access_key,
-            role_arn,
-            account,
-            session_name,
-            principal_id,
-            arn,
-            source_identity: a.source_identity,
-            mfa: Mfa::Unknown,
-            created_by: Some(edge_id),
-            events: Vec::new(),
-            first_seen: ev.time,
-            last_seen: ev.time,
-            identity: 0,
-            event_link: a.new_access_key.is_some().then_some(Link::AccessKey),
-            node: NodeIndex::new(0),
-        });
+        // A key already seen signing an earlier assumption (logged before this one: clock skew between accounts, or
+        // spliced logs) is this session: adopt it rather than split one session in two.
+        let observed = (a.new_access_key.is_some())
+            .then(|| self.key_to_session.get(&a.new_access_key).copied())
+            .flatten();
+        let sid = if let Some(sid) = observed {
+            let sess = &mut self.g.sessions[sid as usize];
+            sess.kind = kind;
+            sess.created_by = Some(edge_id);
+            sess.first_seen = sess.first_seen.min(ev.time);
+            sess.last_seen = sess.last_seen.max(ev.time);
+            sess.event_link = Some(Link::AccessKey);
+            for (field, value) in [
+                (&mut sess.role_arn, role_arn),
+                (&mut sess.session_name, session_name),
+                (&mut sess.principal_id, principal_id),
+                (&mut sess.arn, arn),
+                (&mut sess.source_identity, a.source_identity),
+            ] {
+                if field.is_none() {
+                    *field = value;
+                }
+            }
+            sid
+        } else {
+            self.new_session(Session {
+                kind,
+                access_key: a.new_access_key,
+                role_arn,
+                account,
+                session_name,
+                principal_id,
+                arn,
+                source_identity: a.source_identity,
+                mfa: Mfa::Unknown,
+                created_by: Some(edge_id),
+                events: Vec::new(),
+                first_seen: ev.time,
+                last_seen: ev.time,
+                identity: 0,
+                event_link: a.new_access_key.is_some().then_some(Link::AccessKey),
+                node: NodeIndex::new(0),
+            })
+        };
         if a.assumed_role_id.is_some() {
             self.by_principal_created
                 .entry(a.assumed_role_id)

@@ -16,7 +16,7 @@ mod origin;
 mod query;
 
 pub use lookup::Found;
-pub use query::{Call, ChainHop, OriginView, RoleProfile, RoleUse, SessionView, Trace};
+pub use query::{Call, ChainHop, ChainStop, MAX_CHAIN_DEPTH, OriginView, RoleProfile, RoleUse, SessionView, Trace};
 
 use crate::core::model::{Mfa, Store, Sym};
 use petgraph::graph::{DiGraph, NodeIndex};

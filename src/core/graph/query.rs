@@ -10,6 +10,15 @@ use std::collections::BTreeMap;
 /// Deepest chain followed; real chains are a handful of hops, corrupt data must not loop or blow the stack.
 pub const MAX_CHAIN_DEPTH: usize = 256;
 
+/// Why a chain walk stopped before reaching an origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChainStop {
+    /// A session reappeared: the records form a cycle (corrupt, spliced or replayed logs).
+    Loop,
+    /// More than [`MAX_CHAIN_DEPTH`] hops.
+    TooDeep,
+}
+
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct SessionView {
     pub access_key_id: Option<String>,
@@ -200,31 +209,27 @@ impl SessionGraph {
         }
     }
 
-    /// Sessions from the outermost known one down to `s`, and what is above the outermost.
-    pub fn chain_of(&self, s: SessionId) -> (Vec<SessionId>, Option<OriginId>, bool) {
+    /// Sessions from the outermost known one down to `s`, what is above the outermost, and why the walk stopped
+    /// early if it did.
+    pub fn chain_of(&self, s: SessionId) -> (Vec<SessionId>, Option<OriginId>, Option<ChainStop>) {
         let mut path = vec![s];
         let mut cur = s;
-        let mut looped = false;
-        loop {
+        let stop = loop {
             let Some(e) = self.session(cur).created_by else {
-                return finish(path, None, looped);
+                break (None, None);
             };
             match self.edge(e).caller {
-                Caller::Origin(o) => return finish(path, Some(o), looped),
+                Caller::Origin(o) => break (Some(o), None),
+                Caller::Session(p) if path.contains(&p) => break (None, Some(ChainStop::Loop)),
+                Caller::Session(_) if path.len() >= MAX_CHAIN_DEPTH => break (None, Some(ChainStop::TooDeep)),
                 Caller::Session(p) => {
-                    if path.contains(&p) || path.len() >= MAX_CHAIN_DEPTH {
-                        looped = true;
-                        return finish(path, None, looped);
-                    }
                     path.push(p);
                     cur = p;
                 }
             }
-        }
-        fn finish(mut p: Vec<SessionId>, o: Option<OriginId>, l: bool) -> (Vec<SessionId>, Option<OriginId>, bool) {
-            p.reverse();
-            (p, o, l)
-        }
+        };
+        path.reverse();
+        (path, stop.0, stop.1)
     }
 
     /// Who really is behind a session: the origin at the top of its chain.
@@ -313,14 +318,20 @@ impl SessionGraph {
     }
 
     pub fn trace(&self, store: &Store, s: SessionId, scope: Scope) -> Trace {
-        let (path, origin, looped) = self.chain_of(s);
+        let (path, origin, stop) = self.chain_of(s);
         let chain: Vec<ChainHop> = path
             .iter()
             .map(|&p| self.hop(store, p, self.session(p).created_by))
             .collect();
         let mut flags = Vec::new();
-        if looped {
-            flags.push("the chain loops back on itself (corrupt or replayed records); stopped at the repeat".into());
+        match stop {
+            Some(ChainStop::Loop) => {
+                flags.push("the chain loops back on itself (corrupt or replayed records); stopped at the repeat".into())
+            }
+            Some(ChainStop::TooDeep) => flags.push(format!(
+                "the chain is deeper than {MAX_CHAIN_DEPTH} hops; shown up to that depth"
+            )),
+            None => {}
         }
         for h in &chain {
             if h.source_identity_break {
