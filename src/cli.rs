@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod behavior;
 mod case;
 mod common;
 mod demo;
@@ -44,6 +45,11 @@ pub enum Command {
     Trace(trace::TraceArgs),
     /// A role's profile: what assumed it, which roles it assumed, sessions involved.
     Role(trace::RoleArgs),
+    /// New behaviour of a profile in a scope against its baseline: geolocations, API calls, volume, AS, user agents,
+    /// impossible travel.
+    Behavior(behavior::BehaviorArgs),
+    /// API call volume of a profile around a scope, with the scope's drill-downs (IP, API, access key, resource).
+    Volume(behavior::VolumeArgs),
     /// List GuardDuty and IAM Access Analyzer findings.
     Findings(findings::ListArgs),
     /// One finding: its entities, scope, and the CloudTrail evidence behind it.
@@ -77,6 +83,8 @@ pub fn main() -> ExitCode {
         Some(Command::Ingest(a)) => ingest::run(a),
         Some(Command::Trace(a)) => trace::run_trace(a),
         Some(Command::Role(a)) => trace::run_role(a),
+        Some(Command::Behavior(a)) => behavior::run_behavior(a),
+        Some(Command::Volume(a)) => behavior::run_volume(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),
         Some(Command::Case(c)) => done(case::run(c)),

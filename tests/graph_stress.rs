@@ -186,3 +186,21 @@ fn thousands_of_sessions_of_one_role() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_assumption_record_without_a_caller_makes_a_session_with_an_unknown_creator() {
+    let t0 = 1_790_000_000;
+    let mut rec = assume(1, t0, Value::Null, "Redacted", "ASIAREDACTED00000001");
+    rec.as_object_mut().unwrap().remove("userIdentity");
+    let (store, g) = load(vec![rec]);
+    let s = g.session_by_key(&store, "ASIAREDACTED00000001").unwrap();
+    let t = g.trace(&store, s, Scope::ALL);
+    assert_eq!(t.origin.kind, OriginKind::Unknown);
+    assert!(
+        t.origin.description.contains("names no caller"),
+        "{}",
+        t.origin.description
+    );
+    assert_eq!(t.chain.len(), 1);
+    assert!(t.chain[0].assumed_at.is_some(), "the assumption itself is in the logs");
+}

@@ -86,10 +86,21 @@ pub fn run(a: ExportArgs) -> Result<()> {
         data_warning: warning,
     };
     let graph = SessionGraph::build(&store);
-    let geo = GeoDb::discover(a.geoip.as_deref());
+    let input_dirs: Vec<std::path::PathBuf> = snap
+        .inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Path { path } => Some(path.clone()),
+            Input::Fetch { .. } => None,
+        })
+        .collect();
+    let mut geo = GeoDb::discover_for_inputs(a.geoip.as_deref(), &input_dirs);
+    crate::core::behavior::add_finding_locations(&mut geo, crate::core::behavior::finding_locations(&store.findings));
+    let index = crate::core::behavior::BehaviorIndex::build(&store, &graph);
     let analyses = Analyses {
         graph: Some(&graph),
         geo: Some(&geo),
+        behavior: Some(&index),
     };
     let report = export::build(&snap, &store, &analyses, &opts);
     let text = export::render(&report, a.format);

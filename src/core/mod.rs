@@ -2,6 +2,7 @@
 //! Synchronous and deterministic. Nothing in here may import ratatui or crossterm (`tests/architecture.rs`
 //! enforces it).
 
+pub mod behavior;
 pub mod case;
 pub mod entity;
 pub mod export;

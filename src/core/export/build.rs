@@ -166,14 +166,30 @@ pub fn build(snap: &CaseSnapshot, store: &Store, enrich: &dyn Enrichment, opts: 
             findings: store.findings.len(),
             warning: opts.data_warning.clone(),
         },
-        findings: store
-            .findings
-            .iter()
-            .map(|f| FindingSummary {
-                id: f.id.clone(),
-                detective_url: detective::finding_url(&f.id, "us-east-1"),
-            })
-            .collect(),
+        findings: sorted_findings(
+            store
+                .findings
+                .iter()
+                .map(|f| FindingSummary {
+                    id: f.id.clone(),
+                    source: f.source.as_str().to_string(),
+                    finding_type: f.finding_type.clone(),
+                    severity: f.severity.value,
+                    severity_label: format!("{:?}", f.severity.label),
+                    title: f.title.clone(),
+                    account: f.account.clone(),
+                    region: f.region.clone(),
+                    resource: f.resource_label(),
+                    last_seen: f.last_seen.or(f.updated_at).map(Time),
+                    detective_url: match f.source {
+                        crate::core::findings::Source::GuardDuty => {
+                            detective::finding_url(&f.id, f.region.as_deref().unwrap_or("us-east-1"))
+                        }
+                        crate::core::findings::Source::AccessAnalyzer => None,
+                    },
+                })
+                .collect(),
+        ),
         case_notes: snap
             .notes
             .iter()
@@ -318,4 +334,14 @@ fn details(store: &Store, acc: &Acc, f: &Facts) -> Vec<Detail> {
     put("last seen", f.last.map(rfc3339).unwrap_or_default());
     put("main region", f.region.clone().unwrap_or_default());
     d
+}
+
+/// Most severe first, then most recent.
+fn sorted_findings(mut v: Vec<FindingSummary>) -> Vec<FindingSummary> {
+    v.sort_by(|a, b| {
+        b.severity
+            .total_cmp(&a.severity)
+            .then(b.last_seen.map(|t| t.0).cmp(&a.last_seen.map(|t| t.0)))
+    });
+    v
 }

@@ -1,5 +1,5 @@
-//! The analyses that exist today, plugged into reports: chains from the session graph and places from
-//! geolocation. Behaviour highlights stay "not computed" until behaviour analytics land.
+//! The analyses plugged into reports: chains from the session graph, places from geolocation, and new-behaviour
+//! highlights from behaviour analytics.
 
 use super::build::Enrichment;
 use super::report::{Chain, ChainEdge, ChainNode};
@@ -12,6 +12,8 @@ use crate::core::model::Store;
 pub struct Analyses<'a> {
     pub graph: Option<&'a SessionGraph>,
     pub geo: Option<&'a GeoDb>,
+    /// Behaviour index (needs the graph and geolocation too); highlights are "not computed" without it.
+    pub behavior: Option<&'a crate::core::behavior::BehaviorIndex>,
 }
 
 fn role_name(arn: &str) -> &str {
@@ -49,6 +51,15 @@ fn session_node(store: &Store, g: &SessionGraph, s: SessionId) -> ChainNode {
 }
 
 impl Enrichment for Analyses<'_> {
+    fn highlights(
+        &self,
+        store: &Store,
+        entity: &EntityRef,
+        scope: Option<crate::core::time::Scope>,
+    ) -> Option<Vec<super::report::Highlight>> {
+        super::highlights::highlights(store, self.graph?, self.behavior?, self.geo?, entity, scope)
+    }
+
     fn chain(&self, store: &Store, entity: &EntityRef) -> Option<Chain> {
         let g = self.graph?;
         let key = match entity {

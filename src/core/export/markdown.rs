@@ -66,14 +66,26 @@ fn findings(o: &mut String, r: &Report) {
         o.push_str("_No findings loaded._\n\n");
         return;
     }
-    o.push_str("| Finding | Detective |\n|---|---|\n");
+    o.push_str("| Severity | Type | Title | Resource | Account | Last seen | Finding | Detective |\n");
+    o.push_str("|---|---|---|---|---|---|---|---|\n");
     for f in &r.findings {
         let link = f
             .detective_url
             .as_deref()
             .map(|u| format!("[open]({u})"))
             .unwrap_or_default();
-        let _ = writeln!(o, "| {} | {link} |", md(&f.id));
+        let _ = writeln!(
+            o,
+            "| {} {:.1} | {} | {} | {} | {} | {} | {} | {link} |",
+            md(&f.severity_label),
+            f.severity,
+            md(&f.finding_type),
+            md(&f.title),
+            md(f.resource.as_deref().unwrap_or("")),
+            md(f.account.as_deref().unwrap_or("")),
+            f.last_seen.map(|t| rfc3339(t.0)).unwrap_or_default(),
+            md(&f.id),
+        );
     }
     o.push('\n');
 }

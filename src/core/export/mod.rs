@@ -7,6 +7,7 @@ pub mod detective;
 pub mod enrich;
 pub mod escape;
 mod evidence;
+mod highlights;
 pub mod markdown;
 pub mod report;
 pub mod timeline;

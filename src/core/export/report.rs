@@ -61,7 +61,20 @@ pub struct DataSummary {
 #[derive(Clone, Debug, Serialize)]
 pub struct FindingSummary {
     pub id: String,
-    /// `GuardDuty` when the id has GuardDuty's shape, else `None` (kind not known from the id alone).
+    /// `guardduty` or `access-analyzer`.
+    pub source: String,
+    #[serde(rename = "type")]
+    pub finding_type: String,
+    pub severity: f64,
+    /// Low, Medium, High, Critical.
+    pub severity_label: String,
+    pub title: String,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    /// The resource it is about (access key, instance, bucket, role…).
+    pub resource: Option<String>,
+    pub last_seen: Option<Time>,
+    /// Detective's finding view (GuardDuty findings only; Detective does not show Access Analyzer findings).
     pub detective_url: Option<String>,
 }
 

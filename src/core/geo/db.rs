@@ -88,6 +88,25 @@ impl SearchPath {
         }
         SearchPath { dirs }
     }
+
+    /// The standard order with each input folder's own `geoip/` (a case or sample that ships its databases) after
+    /// the explicit dir and the environment variable: data that came with the logs beats system-wide files.
+    pub fn with_inputs(explicit: Option<&Path>, inputs: &[PathBuf]) -> SearchPath {
+        let mut s = SearchPath::standard(explicit);
+        let at = s
+            .dirs
+            .iter()
+            .take_while(|(_, why)| matches!(*why, "--geoip" | ENV_VAR))
+            .count();
+        let bundled: Vec<(PathBuf, &'static str)> = inputs
+            .iter()
+            .filter(|p| p.is_dir())
+            .map(|p| (p.join("geoip"), "input"))
+            .filter(|(d, _)| d.is_dir())
+            .collect();
+        s.dirs.splice(at..at, bundled);
+        s
+    }
 }
 
 /// City and ASN databases (either may be missing) plus places learned from findings. `Sync`: lookups take
@@ -181,6 +200,11 @@ impl GeoDb {
     /// found, lookups classify only and `describe()` says so.
     pub fn discover(explicit: Option<&Path>) -> GeoDb {
         GeoDb::discover_in(&SearchPath::standard(explicit))
+    }
+
+    /// [`GeoDb::discover`], also looking in each input folder's `geoip/` (see [`SearchPath::with_inputs`]).
+    pub fn discover_for_inputs(explicit: Option<&Path>, inputs: &[PathBuf]) -> GeoDb {
+        GeoDb::discover_in(&SearchPath::with_inputs(explicit, inputs))
     }
 
     /// [`GeoDb::discover`] over an explicit search path (tests, and callers with their own order).

@@ -82,11 +82,24 @@ pub fn build(store: &Store) -> SessionGraph {
 
 impl<'s> Builder<'s> {
     fn origin(&mut self, o: Origin) -> OriginId {
-        if let Some(&id) = self.origin_map.get(&o) {
+        let key = origin_key(&o);
+        if let Some(&id) = self.origin_map.get(&key) {
+            // The same person seen through another record form: keep what the richer records add.
+            let known = &mut self.g.origins[id as usize];
+            for (field, value) in [
+                (&mut known.arn, o.arn),
+                (&mut known.principal_id, o.principal_id),
+                (&mut known.provider, o.provider),
+                (&mut known.account, o.account),
+            ] {
+                if field.is_none() {
+                    *field = value;
+                }
+            }
             return id;
         }
         let id = self.g.origins.len() as OriginId;
-        self.origin_map.insert(o.clone(), id);
+        self.origin_map.insert(key, id);
         self.g.origins.push(o);
         self.g.origin_events.push(Vec::new());
         self.origin_nodes.push(self.g.graph.add_node(super::Node::Origin(id)));
@@ -183,9 +196,19 @@ impl<'s> Builder<'s> {
             // Same key issued twice: two copies of one call that lack a sharedEventID.
             return self.second_copy(e, a);
         }
-        let Some(caller) = self.caller(ev, Some(a)) else {
-            // No identity at all: still a session, with an unknown creator.
-            return self.unowned_assumption(a);
+        // No identity at all (a redacted record): the session exists, its creator is unknown.
+        let caller = match self.caller(ev, Some(a)) {
+            Some(c) => c,
+            None => Caller::Origin(self.origin(Origin {
+                kind: super::OriginKind::Unknown,
+                name: Sym::NONE,
+                arn: Sym::NONE,
+                account: ev.recipient_account,
+                principal_id: Sym::NONE,
+                acting_for: Sym::NONE,
+                provider: Sym::NONE,
+                logs_loaded: true,
+            })),
         };
         let (kind, role_arn, session_name, principal_id, arn) = self.session_fields(a, ev);
         let account = match super::origin::arn_account(store.s(role_arn)) {
@@ -297,55 +320,6 @@ impl<'s> Builder<'s> {
                 a.assumed_role_arn,
             ),
         }
-    }
-
-    fn unowned_assumption(&mut self, a: &Assumption) {
-        // An assumption record without a caller identity (redacted): the session exists, its creator is unknown.
-        let ev = &self.store.events[a.event as usize];
-        let origin = self.origin(Origin {
-            kind: super::OriginKind::Unknown,
-            name: Sym::NONE,
-            arn: Sym::NONE,
-            account: ev.recipient_account,
-            principal_id: Sym::NONE,
-            acting_for: Sym::NONE,
-            provider: Sym::NONE,
-            logs_loaded: true,
-        });
-        let _ = origin;
-        let saved = self.g.edges.len();
-        // Reuse the normal path with an Unknown origin as caller.
-        let (kind, role_arn, session_name, principal_id, arn) = self.session_fields(a, ev);
-        let sid = self.new_session(Session {
-            kind,
-            access_key: a.new_access_key,
-            role_arn,
-            account: ev.recipient_account,
-            session_name,
-            principal_id,
-            arn,
-            source_identity: a.source_identity,
-            mfa: Mfa::Unknown,
-            created_by: Some(saved as EdgeId),
-            events: Vec::new(),
-            first_seen: ev.time,
-            last_seen: ev.time,
-            identity: 0,
-            event_link: a.new_access_key.is_some().then_some(Link::AccessKey),
-            node: NodeIndex::new(0),
-        });
-        self.g.edges.push(Edge {
-            caller: Caller::Origin(origin),
-            session: sid,
-            event: a.event,
-            other_copy: None,
-            time: ev.time,
-            link: a.new_access_key.is_some().then_some(Link::AccessKey),
-            source_identity_break: false,
-        });
-        let from = self.origin_nodes[origin as usize];
-        let to = self.g.sessions[sid as usize].node;
-        self.g.graph.add_edge(from, to, Rel::Assumed(saved as EdgeId));
     }
 
     /// The other account's copy of an assumption that already has its edge.
@@ -537,7 +511,29 @@ impl<'s> Builder<'s> {
     fn attach_events(&mut self) {
         let store = self.store;
         let mut by_identity: Vec<Option<Signer>> = vec![None; store.identities.len()];
+        // An assumption (either account's copy) was made by its edge's caller, resolved with the assumption in view
+        // (the role it asked for tells an Identity Center user from a plain SAML user).
+        // The other account's copy names the same signer but is not a second call: it is not listed twice.
+        let mut edge_caller: HashMap<u32, (Caller, bool)> = HashMap::new();
+        for e in &self.g.edges {
+            edge_caller.insert(e.event, (e.caller, true));
+            if let Some(o) = e.other_copy {
+                edge_caller.insert(o, (e.caller, false));
+            }
+        }
         for (i, ev) in store.events.iter().enumerate() {
+            if let Some(&(c, listed)) = edge_caller.get(&(i as u32)) {
+                let signer = match c {
+                    Caller::Session(s) => Signer::Session(s),
+                    Caller::Origin(o) => Signer::Origin(o),
+                };
+                if listed {
+                    self.attach(i, ev, signer);
+                } else {
+                    self.g.signer[i] = signer;
+                }
+                continue;
+            }
             let signer = match by_identity[ev.identity as usize] {
                 Some(s) => s,
                 None => {
@@ -551,6 +547,13 @@ impl<'s> Builder<'s> {
                     s
                 }
             };
+            self.attach(i, ev, signer);
+        }
+    }
+
+    fn attach(&mut self, i: usize, ev: &Event, signer: Signer) {
+        let store = self.store;
+        {
             self.g.signer[i] = signer;
             match signer {
                 Signer::Session(s) => {
@@ -591,5 +594,29 @@ impl<'s> Builder<'s> {
         }
         self.g.index = super::lookup::Index::build(&self.g, self.store, std::mem::take(&mut self.key_to_session));
         self.g
+    }
+}
+
+/// What identifies an origin. Identity Center users are one person per user name (user names are unique in an
+/// identity store; the sign-in, federation and SAML records name them with different principal ids); SAML and web
+/// identity users per provider and name; everyone else by every field.
+fn origin_key(o: &Origin) -> Origin {
+    let bare = Origin {
+        kind: o.kind,
+        name: o.name,
+        arn: Sym::NONE,
+        account: Sym::NONE,
+        principal_id: Sym::NONE,
+        acting_for: Sym::NONE,
+        provider: Sym::NONE,
+        logs_loaded: true,
+    };
+    match o.kind {
+        super::OriginKind::IdentityCenterUser if o.name.is_some() => bare,
+        super::OriginKind::SamlUser | super::OriginKind::WebIdentityUser if o.name.is_some() => Origin {
+            provider: o.provider,
+            ..bare
+        },
+        _ => o.clone(),
     }
 }

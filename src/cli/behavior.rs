@@ -1,0 +1,309 @@
+//! `trailhound behavior` and `trailhound volume`: new behaviour of a profile against its baseline, and its API call
+//! volume with the scope's drill-downs, as tables or JSON.
+
+use super::common::{InputArgs, load_inputs, print_json, safe};
+use crate::core::behavior::{
+    self, BehaviorConfig, BehaviorIndex, BehaviorReport, DrillNode, DrillSort, Profile, VolumeReport, parse_bucket,
+};
+use crate::core::geo::GeoDb;
+use crate::core::graph::SessionGraph;
+use crate::core::model::Store;
+use crate::core::time::Scope;
+use anyhow::anyhow;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct ProfileArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// identity:<role arn>#<session>, session:ASIA…, role:…, principal:…, account:…, ip:…, ua:…, or a bare access
+    /// key, principal id (AROA…:name), role ARN, account id or IP.
+    pub profile: String,
+    /// Scope FROM..TO (RFC 3339); default: the finding's scope with --finding, else the whole hour of the
+    /// profile's last activity.
+    #[arg(long, value_parser = Scope::parse)]
+    pub scope: Option<Scope>,
+    /// Take the scope from a loaded finding (its first..last seen, widened to whole hours).
+    #[arg(long, conflicts_with = "scope")]
+    pub finding: Option<String>,
+    /// Days of baseline before the scope.
+    #[arg(long, default_value_t = 45)]
+    pub baseline_days: u32,
+    /// Directory with City / ASN .mmdb files (else $TRAILHOUND_GEOIP, the config dir, /usr/share/GeoIP, …).
+    #[arg(long)]
+    pub geoip: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BehaviorArgs {
+    #[command(flatten)]
+    pub p: ProfileArgs,
+    /// Increased volume: fewest calls in the scope.
+    #[arg(long, default_value_t = 10)]
+    pub min_count: u64,
+    /// Increased volume: least ratio of scope calls to (typical calls per active window + 1).
+    #[arg(long, default_value_t = 5.0)]
+    pub ratio: f64,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct VolumeArgs {
+    #[command(flatten)]
+    pub p: ProfileArgs,
+    /// Bucket size (30m, 1h, 1d…); default: chosen for 30–60 buckets.
+    #[arg(long, value_parser = parse_bucket)]
+    pub bucket: Option<i64>,
+    /// Drill-down order: total, success, failure or key.
+    #[arg(long, value_parser = DrillSort::parse, default_value = "total")]
+    pub sort: DrillSort,
+    /// Keep drill-down rows whose key or label contains this text (case-insensitive).
+    #[arg(long)]
+    pub filter: Option<String>,
+}
+
+struct Loaded {
+    store: Store,
+    graph: SessionGraph,
+    ix: BehaviorIndex,
+    geo: GeoDb,
+}
+
+fn load(p: &ProfileArgs) -> Loaded {
+    let store = load_inputs(&p.input.inputs);
+    let graph = SessionGraph::build(&store);
+    let ix = BehaviorIndex::build(&store, &graph);
+    let mut geo = GeoDb::discover_for_inputs(p.geoip.as_deref(), &p.input.inputs);
+    behavior::add_finding_locations(&mut geo, behavior::finding_locations(&store.findings));
+    Loaded { store, graph, ix, geo }
+}
+
+fn prepare<'a>(p: &ProfileArgs, l: &'a Loaded) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
+    let profile = Profile::parse(&p.profile, &l.store, &l.graph).map_err(|e| anyhow!(safe(&e)))?;
+    let sel = behavior::select(&profile, &l.store, &l.graph, &l.ix).map_err(|e| anyhow!(safe(&e)))?;
+    let scope = match (p.scope, &p.finding) {
+        (Some(s), _) => s,
+        (None, Some(id)) => {
+            let f = l
+                .store
+                .findings
+                .iter()
+                .find(|f| f.id == *id || f.arn.as_deref() == Some(id.as_str()));
+            f.ok_or_else(|| anyhow!("no loaded finding has id {:?}", safe(id)))?
+                .scope()
+        }
+        (None, None) => behavior::default_scope(&sel, &l.ix).ok_or_else(|| anyhow!("the profile has no events"))?,
+    };
+    Ok((sel, scope))
+}
+
+pub fn run_behavior(a: BehaviorArgs) -> anyhow::Result<ExitCode> {
+    let l = load(&a.p);
+    let (sel, scope) = prepare(&a.p, &l)?;
+    let cfg = BehaviorConfig {
+        baseline_days: a.p.baseline_days,
+        min_count: a.min_count,
+        ratio_threshold: a.ratio,
+        ..Default::default()
+    };
+    let r = behavior::behavior(&sel, &l.store, &l.graph, &l.ix, &l.geo, scope, &cfg);
+    if a.p.input.json {
+        print_json(&r)?;
+    } else {
+        print_behavior(&r);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_behavior(r: &BehaviorReport) {
+    println!(
+        "profile     {} — {}",
+        safe(&r.profile.entity),
+        safe(&r.profile.description)
+    );
+    println!("scope       {} .. {}", r.scope.from, r.scope.to);
+    let b = &r.baseline;
+    println!(
+        "baseline    {} .. {} ({} days; {} days of history)",
+        b.from, b.to, b.days, b.days_of_history
+    );
+    if let Some(n) = &b.note {
+        println!("            {n}: nothing is called new");
+    }
+    println!("geolocation {}", safe(&r.geolocation));
+    let geo = |title: &str, rows: &[behavior::GeoRow]| {
+        println!("\n{title}:");
+        for g in rows {
+            println!(
+                "  {:<44} {:>8.2},{:>8.2}  scope {:>6}  baseline {:>7}  first {}  {}",
+                safe(&g.label),
+                g.lat,
+                g.lon,
+                g.scope_count,
+                g.baseline_count,
+                g.first_seen,
+                safe(&g.addresses.join(" "))
+            );
+        }
+    };
+    geo("new geolocations", &r.new_geolocations);
+    geo("known geolocations", &r.known_geolocations);
+    println!("\nsources without a place:");
+    for u in &r.unplaced_sources {
+        println!(
+            "  {:<44} scope {:>6}  baseline {:>7}  {}",
+            safe(&u.label),
+            u.scope_count,
+            u.baseline_count,
+            safe(&u.addresses.join(" "))
+        );
+    }
+    println!("\nnew API calls:");
+    for c in &r.new_api_calls {
+        println!(
+            "  {:<48} success {:>5}  failure {:>5}  first {}",
+            safe(&format!("{}:{}", c.service, c.api)),
+            c.scope_success,
+            c.scope_failure,
+            c.first_seen
+        );
+    }
+    println!("\nAPI calls with increased volume:");
+    for c in &r.increased_volume {
+        println!(
+            "  {:<48} scope {:>6}  typical {:>8.2}/window  baseline rate {:>8.2}  max {:>5}  ratio {:>7.2}",
+            safe(&format!("{}:{}", c.service, c.api)),
+            c.scope_count,
+            c.typical_rate,
+            c.baseline_rate,
+            c.baseline_max,
+            c.ratio
+        );
+    }
+    println!("\nnew autonomous systems:");
+    for a in &r.new_asos {
+        println!(
+            "  AS{:<10} {:<40} scope {:>6}  {}",
+            a.asn,
+            safe(&a.org),
+            a.scope_count,
+            safe(&a.addresses.join(" "))
+        );
+    }
+    println!("\nnew user agents:");
+    for u in &r.new_user_agents {
+        println!(
+            "  {:<14} {}  x{}{}",
+            safe(&u.family),
+            safe(&u.user_agent),
+            u.scope_count,
+            if u.family_known { "  (family known)" } else { "" }
+        );
+    }
+    println!(
+        "\nimpossible travel (≥ {} km and > {} km/h):",
+        r.rules.travel.min_distance_km, r.rules.travel.max_speed_kmh
+    );
+    for t in &r.impossible_travel {
+        println!(
+            "  {}  {} {} ({}) → {} {} ({})  {:.0} km in {:.2} h = {:.0} km/h",
+            safe(&t.origin),
+            t.start.time,
+            safe(&t.start.ip),
+            safe(&t.start.place),
+            t.end.time,
+            safe(&t.end.ip),
+            safe(&t.end.place),
+            t.distance_km,
+            t.hours_between,
+            t.speed_kmh
+        );
+    }
+}
+
+pub fn run_volume(a: VolumeArgs) -> anyhow::Result<ExitCode> {
+    let l = load(&a.p);
+    let (sel, scope) = prepare(&a.p, &l)?;
+    let cfg = BehaviorConfig {
+        baseline_days: a.p.baseline_days,
+        ..Default::default()
+    };
+    let mut r = behavior::volume(&sel, &l.store, &l.ix, &l.geo, scope, &cfg, a.bucket).map_err(|e| anyhow!(e))?;
+    for t in [&mut r.by_ip, &mut r.by_api, &mut r.by_access_key, &mut r.by_resource] {
+        if let Some(f) = &a.filter {
+            *t = behavior::filter_tree(std::mem::take(t), f);
+        }
+        behavior::sort_tree(t, a.sort);
+    }
+    if a.p.input.json {
+        print_json(&r)?;
+    } else {
+        print_volume(&r);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_volume(r: &VolumeReport) {
+    println!(
+        "profile  {} — {}",
+        safe(&r.profile.entity),
+        safe(&r.profile.description)
+    );
+    println!(
+        "scope    {} .. {}   bucket {} s",
+        r.scope.from, r.scope.to, r.bucket_seconds
+    );
+    println!(
+        "baseline {:.2} calls per bucket ({:.2} failed){}",
+        r.baseline_per_bucket,
+        r.baseline_failure_per_bucket,
+        r.baseline.note.as_deref().map(|n| format!("; {n}")).unwrap_or_default()
+    );
+    let peak = r
+        .buckets
+        .iter()
+        .map(|b| b.success + b.failure)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    for b in &r.buckets {
+        let bar = |n: u64| ((n * 40).div_ceil(peak)) as usize;
+        println!(
+            "  {} {} {:>6} ok {:>6} failed  {}{}",
+            b.start,
+            if b.in_scope { "▌" } else { " " },
+            b.success,
+            b.failure,
+            "█".repeat(bar(b.success)),
+            "░".repeat(bar(b.failure))
+        );
+    }
+    for (title, tree) in [
+        ("IP → API → caller", &r.by_ip),
+        ("service → API → IP → access key", &r.by_api),
+        ("access key → IP → API", &r.by_access_key),
+        ("resource → IP → API", &r.by_resource),
+    ] {
+        println!("\n{title}:");
+        print_tree(tree, 1);
+    }
+}
+
+fn print_tree(nodes: &[DrillNode], depth: usize) {
+    for n in nodes {
+        let label = n
+            .label
+            .as_deref()
+            .map(|l| format!(" ({})", safe(l)))
+            .unwrap_or_default();
+        println!(
+            "{}{}{}  ok {} failed {}",
+            "  ".repeat(depth),
+            safe(&n.key),
+            label,
+            n.success,
+            n.failure
+        );
+        print_tree(&n.children, depth + 1);
+    }
+}

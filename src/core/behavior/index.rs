@@ -1,0 +1,220 @@
+//! [`BehaviorIndex`]: the per-event numbers and event lists behaviour queries read, built once per load.
+//!
+//! Every query scans a profile's events in a time window, so what a scan touches is packed into one 24-byte
+//! [`Row`] per event (time, dense API / IP / user-agent ids, failure bit) parallel to `store.events`. Dense ids let
+//! the scans count into small arrays instead of hashing strings. Event lists for the profiles the session graph does
+//! not already hold (IP, user agent, recipient account, long-term access key, origin → sessions) are built here.
+//! Lists hold event indices in ascending order, which is time order because the store is sorted by time.
+
+use crate::core::graph::{OriginId, SessionGraph, SessionId, Signer};
+use crate::core::model::{Store, Sym};
+use hashbrown::HashMap;
+
+/// Set on [`Row::api`] when the call failed (`errorCode` present).
+pub const FAILED: u32 = 1 << 31;
+
+/// What a scan needs of one event.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Row {
+    pub time: i64,
+    /// Dense API id ([`BehaviorIndex::api`]) with [`FAILED`] or-ed in.
+    pub api: u32,
+    /// Dense source-address id; 0 = no `sourceIPAddress`.
+    pub ip: u32,
+    /// Dense user-agent id; 0 = no `userAgent`.
+    pub ua: u32,
+}
+
+impl Row {
+    pub fn api_id(&self) -> u32 {
+        self.api & !FAILED
+    }
+    pub fn failed(&self) -> bool {
+        self.api & FAILED != 0
+    }
+}
+
+/// Who is behind a session for the travel rule: its chain's origin, or (when the chain's top is outside the loaded
+/// logs) the outermost known session, which stands for "someone unknown" without being merged with anyone else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OriginKey {
+    Origin(OriginId),
+    UnknownAbove(SessionId),
+}
+
+pub struct BehaviorIndex {
+    pub rows: Vec<Row>,
+    /// Dense API id → (eventSource, eventName).
+    pub apis: Vec<(Sym, Sym)>,
+    /// Dense IP id → `sourceIPAddress` symbol (index 0 is `Sym::NONE`).
+    pub ips: Vec<Sym>,
+    /// Dense user-agent id → `userAgent` symbol (index 0 is `Sym::NONE`).
+    pub uas: Vec<Sym>,
+    ip_ids: HashMap<Sym, u32>,
+    ua_ids: HashMap<Sym, u32>,
+    pub by_ip: Vec<Vec<u32>>,
+    pub by_ua: Vec<Vec<u32>>,
+    pub by_account: HashMap<Sym, Vec<u32>>,
+    /// Events signed with a long-term or otherwise session-less access key (AKIA…, or an ASIA key the graph
+    /// attached to an origin), by key.
+    pub by_key: HashMap<Sym, Vec<u32>>,
+    /// Session identity (role ARN, session name) → index in `graph.identities`.
+    pub identity_ids: HashMap<(Sym, Sym), u32>,
+    /// The origin key of every session (parallel to `graph.sessions`).
+    pub session_origin: Vec<OriginKey>,
+    /// Sessions whose chain leads to each origin (parallel to `graph.origins`).
+    pub origin_sessions: Vec<Vec<SessionId>>,
+    /// Rows of every session's events copied in session order (`session_rows[session_off[s]..session_off[s+1]]`
+    /// is parallel to `graph.sessions[s].events`): a role's sessions interleave in time, and scanning them through
+    /// `rows` would be one cache miss per event.
+    pub session_rows: Vec<Row>,
+    pub session_off: Vec<usize>,
+    /// The first origin with the same principal id (itself when it has none): one principal can appear as several
+    /// graph origins (e.g. a SAML user's sign-in records and the Identity Center user that started sessions), and
+    /// the travel rule must see one traveller.
+    pub origin_canon: Vec<OriginId>,
+}
+
+fn dense(map: &mut HashMap<Sym, u32>, list: &mut Vec<Sym>, sym: Sym) -> u32 {
+    if sym.is_none() {
+        return 0;
+    }
+    *map.entry(sym).or_insert_with(|| {
+        list.push(sym);
+        (list.len() - 1) as u32
+    })
+}
+
+impl BehaviorIndex {
+    pub fn build(store: &Store, graph: &SessionGraph) -> BehaviorIndex {
+        let n = store.events.len();
+        let mut ix = BehaviorIndex {
+            rows: Vec::with_capacity(n),
+            apis: Vec::new(),
+            ips: vec![Sym::NONE],
+            uas: vec![Sym::NONE],
+            ip_ids: HashMap::new(),
+            ua_ids: HashMap::new(),
+            by_ip: Vec::new(),
+            by_ua: Vec::new(),
+            by_account: HashMap::new(),
+            by_key: HashMap::new(),
+            identity_ids: HashMap::new(),
+            session_origin: Vec::with_capacity(graph.sessions.len()),
+            origin_sessions: vec![Vec::new(); graph.origins.len()],
+            origin_canon: Vec::with_capacity(graph.origins.len()),
+            session_rows: Vec::new(),
+            session_off: Vec::with_capacity(graph.sessions.len() + 1),
+        };
+        let mut first_with: HashMap<Sym, OriginId> = HashMap::new();
+        for (o, x) in graph.origins.iter().enumerate() {
+            let o = o as OriginId;
+            let canon = if x.principal_id.is_some() {
+                *first_with.entry(x.principal_id).or_insert(o)
+            } else {
+                o
+            };
+            ix.origin_canon.push(canon);
+        }
+        let mut api_ids: HashMap<(Sym, Sym), u32> = HashMap::new();
+        let mut by_ip: Vec<Vec<u32>> = vec![Vec::new()];
+        let mut by_ua: Vec<Vec<u32>> = vec![Vec::new()];
+        for (i, e) in store.events.iter().enumerate() {
+            let api = *api_ids.entry((e.event_source, e.event_name)).or_insert_with(|| {
+                ix.apis.push((e.event_source, e.event_name));
+                (ix.apis.len() - 1) as u32
+            });
+            let ip = dense(&mut ix.ip_ids, &mut ix.ips, e.source_ip);
+            let ua = dense(&mut ix.ua_ids, &mut ix.uas, e.user_agent);
+            if ip as usize >= by_ip.len() {
+                by_ip.push(Vec::new());
+            }
+            if ua as usize >= by_ua.len() {
+                by_ua.push(Vec::new());
+            }
+            let i = i as u32;
+            if ip != 0 {
+                by_ip[ip as usize].push(i);
+            }
+            if ua != 0 {
+                by_ua[ua as usize].push(i);
+            }
+            if e.recipient_account.is_some() {
+                ix.by_account.entry(e.recipient_account).or_default().push(i);
+            }
+            if !matches!(graph.signer.get(i as usize), Some(Signer::Session(_))) {
+                let key = store.identity(e).access_key_id;
+                if key.is_some() {
+                    ix.by_key.entry(key).or_default().push(i);
+                }
+            }
+            ix.rows.push(Row {
+                time: e.time,
+                api: api | if e.failed() { FAILED } else { 0 },
+                ip,
+                ua,
+            });
+        }
+        ix.session_off.push(0);
+        for sess in &graph.sessions {
+            ix.session_rows.extend(
+                sess.events
+                    .iter()
+                    .map(|&i| ix.rows.get(i as usize).copied().unwrap_or_default()),
+            );
+            ix.session_off.push(ix.session_rows.len());
+        }
+        ix.by_ip = by_ip;
+        ix.by_ua = by_ua;
+        for (i, id) in graph.identities.iter().enumerate() {
+            ix.identity_ids.insert((id.role_arn, id.session_name), i as u32);
+        }
+        for s in 0..graph.sessions.len() as SessionId {
+            let (path, origin, _) = graph.chain_of(s);
+            let key = match origin {
+                Some(o) => {
+                    if let Some(v) = ix.origin_sessions.get_mut(o as usize) {
+                        v.push(s);
+                    }
+                    OriginKey::Origin(ix.canon(o))
+                }
+                None => OriginKey::UnknownAbove(path.first().copied().unwrap_or(s)),
+            };
+            ix.session_origin.push(key);
+        }
+        ix
+    }
+
+    pub fn canon(&self, o: OriginId) -> OriginId {
+        self.origin_canon.get(o as usize).copied().unwrap_or(o)
+    }
+
+    /// The session-ordered rows of a session (parallel to its event list).
+    pub fn rows_of_session(&self, s: SessionId) -> Option<&[Row]> {
+        let a = *self.session_off.get(s as usize)?;
+        let b = *self.session_off.get(s as usize + 1)?;
+        self.session_rows.get(a..b)
+    }
+
+    pub fn ip_id(&self, sym: Sym) -> Option<u32> {
+        self.ip_ids.get(&sym).copied()
+    }
+
+    pub fn ua_id(&self, sym: Sym) -> Option<u32> {
+        self.ua_ids.get(&sym).copied()
+    }
+
+    /// The origin key of whoever signed an event; `None` for events without a usable signer.
+    pub fn origin_of_event(&self, graph: &SessionGraph, event: u32) -> Option<OriginKey> {
+        match graph.signer.get(event as usize)? {
+            Signer::Session(s) => self.session_origin.get(*s as usize).copied(),
+            Signer::Origin(o) => Some(OriginKey::Origin(self.canon(*o))),
+            Signer::None => None,
+        }
+    }
+
+    /// First index in `store.events` at or after `t` (events are sorted by time).
+    pub fn index_at(&self, t: i64) -> u32 {
+        self.rows.partition_point(|r| r.time < t) as u32
+    }
+}

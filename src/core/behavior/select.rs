@@ -1,0 +1,299 @@
+//! Selecting a profile's events: a [`Selection`] of time-ordered [`Part`]s borrowed from the session graph (one per
+//! session, with the session-ordered rows of the [`BehaviorIndex`]) or from the index's per-IP / user-agent /
+//! account / long-term-key lists. Nothing is copied, so selecting is O(sessions). A name that matches several
+//! distinct things (a role name in two accounts, two users called `admin`) is an error listing them, never a
+//! silent merge.
+
+use super::index::{BehaviorIndex, Row};
+use super::profile::Profile;
+use crate::core::graph::{OriginKind, SessionGraph, SessionId};
+use crate::core::model::{Store, Sym};
+use serde::Serialize;
+
+/// A time-ordered slice of a profile's event indices, with the matching rows when they are stored contiguously
+/// (sessions), else read through `BehaviorIndex::rows`.
+#[derive(Clone, Copy)]
+pub struct Part<'a> {
+    pub events: &'a [u32],
+    pub rows: Option<&'a [Row]>,
+}
+
+impl<'a> Part<'a> {
+    fn list(events: &'a [u32]) -> Part<'a> {
+        Part { events, rows: None }
+    }
+    fn session(graph: &'a SessionGraph, ix: &'a BehaviorIndex, s: SessionId) -> Part<'a> {
+        let events = graph.session(s).events.as_slice();
+        let rows = ix.rows_of_session(s).filter(|r| r.len() == events.len());
+        Part { events, rows }
+    }
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+    /// Narrowed to the event-index range `[lo, hi)`.
+    pub fn window(&self, lo: u32, hi: u32) -> Part<'a> {
+        let a = self.events.partition_point(|&i| i < lo);
+        let b = self.events.partition_point(|&i| i < hi).max(a);
+        Part {
+            events: &self.events[a..b],
+            rows: self.rows.and_then(|r| r.get(a..b)),
+        }
+    }
+    /// Every (event index, row), in time order.
+    #[inline]
+    pub fn for_each(&self, ix: &BehaviorIndex, mut f: impl FnMut(u32, &Row)) {
+        match self.rows {
+            Some(rows) => self.events.iter().zip(rows).for_each(|(&i, r)| f(i, r)),
+            None => {
+                for &i in self.events {
+                    if let Some(r) = ix.rows.get(i as usize) {
+                        f(i, r);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Several graph origins with one name are one person when they are all Identity Center / SAML users of one
+/// account: an Identity Center user name is unique in its identity store, and CloudTrail names her with a
+/// different id in sign-in records, SAML assumptions and identity-enhanced sessions. Anything else is ambiguous.
+fn one_identity_store_user(graph: &SessionGraph, origins: &[u32]) -> bool {
+    let person = |o: &u32| {
+        let x = graph.origin(*o);
+        matches!(x.kind, OriginKind::IdentityCenterUser | OriginKind::SamlUser).then_some(x.account)
+    };
+    let Some(Some(account)) = origins.first().map(person) else {
+        return false;
+    };
+    account.is_some() && origins.iter().all(|o| person(o) == Some(account))
+}
+
+/// A profile's events: time-ordered parts, disjoint from each other.
+pub struct Selection<'a> {
+    pub profile: Profile,
+    pub parts: Vec<Part<'a>>,
+    /// All events are one traveller (an origin profile: one principal however many graph origins name it).
+    pub one_traveller: bool,
+    /// Sessions involved (empty for IP, user-agent, account and long-term-key profiles).
+    pub sessions: Vec<SessionId>,
+    /// One line for people: what was selected.
+    pub description: String,
+}
+
+/// The JSON `profile` block.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct ProfileJson {
+    pub kind: &'static str,
+    /// The entity reference (`identity:<role arn>#<session>`, `ip:…`).
+    pub entity: String,
+    pub description: String,
+    pub sessions: usize,
+    pub events_total: usize,
+}
+
+impl<'a> Selection<'a> {
+    pub fn events_total(&self) -> usize {
+        self.parts.iter().map(Part::len).sum()
+    }
+    pub fn json(&self) -> ProfileJson {
+        ProfileJson {
+            kind: self.profile.kind(),
+            entity: self.profile.entity().to_string(),
+            description: self.description.clone(),
+            sessions: self.sessions.len(),
+            events_total: self.events_total(),
+        }
+    }
+    /// Time of the profile's first event, if it has any.
+    pub fn first_time(&self, ix: &BehaviorIndex) -> Option<i64> {
+        self.parts
+            .iter()
+            .filter_map(|p| p.events.first())
+            .min()
+            .and_then(|&i| ix.rows.get(i as usize))
+            .map(|r| r.time)
+    }
+    pub fn last_time(&self, ix: &BehaviorIndex) -> Option<i64> {
+        self.parts
+            .iter()
+            .filter_map(|p| p.events.last())
+            .max()
+            .and_then(|&i| ix.rows.get(i as usize))
+            .map(|r| r.time)
+    }
+    /// Each part narrowed to the event-index range `[lo, hi)` (from [`BehaviorIndex::index_at`]).
+    pub fn window(&self, lo: u32, hi: u32) -> impl Iterator<Item = Part<'a>> + '_ {
+        self.parts.iter().map(move |p| p.window(lo, hi))
+    }
+}
+
+fn sym(store: &Store, s: &str) -> Option<Sym> {
+    store.strings.get(s).filter(|s| s.is_some())
+}
+
+fn nothing(p: &Profile) -> String {
+    format!("nothing in the loaded data matches {}", p.entity())
+}
+
+/// Resolve a profile to its events. Errors name what was not found or what was ambiguous.
+pub fn select<'a>(
+    profile: &Profile,
+    store: &Store,
+    graph: &'a SessionGraph,
+    ix: &'a BehaviorIndex,
+) -> Result<Selection<'a>, String> {
+    let sessions_sel = |sessions: Vec<SessionId>, description: String| Selection {
+        profile: profile.clone(),
+        parts: sessions.iter().map(|&s| Part::session(graph, ix, s)).collect(),
+        sessions,
+        description,
+        one_traveller: false,
+    };
+    let list_sel = |list: Option<&'a Vec<u32>>, description: String| -> Result<Selection<'a>, String> {
+        let list = list.ok_or_else(|| nothing(profile))?;
+        Ok(Selection {
+            profile: profile.clone(),
+            parts: vec![Part::list(list)],
+            sessions: Vec::new(),
+            description,
+            one_traveller: false,
+        })
+    };
+    match profile {
+        Profile::SessionIdentity { role_arn, session_name } => {
+            let name = sym(store, session_name).ok_or_else(|| nothing(profile))?;
+            let arns = graph.role_arns(store, role_arn);
+            let found: Vec<u32> = arns
+                .iter()
+                .filter_map(|&a| ix.identity_ids.get(&(a, name)).copied())
+                .collect();
+            match found.as_slice() {
+                [one] => {
+                    let id = &graph.identities[*one as usize];
+                    let desc = format!(
+                        "session identity {} in {} ({} sessions)",
+                        store.s(id.session_name),
+                        store.s(id.role_arn),
+                        id.sessions.len()
+                    );
+                    Ok(sessions_sel(id.sessions.clone(), desc))
+                }
+                [] => Err(nothing(profile)),
+                many => Err(format!(
+                    "{} names {} roles; give the full role ARN: {}",
+                    profile.entity(),
+                    many.len(),
+                    many.iter()
+                        .map(|&i| store.s(graph.identities[i as usize].role_arn))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+        }
+        Profile::Session { access_key } => {
+            if let Some(s) = graph.session_by_key(store, access_key) {
+                let x = graph.session(s);
+                let desc = format!(
+                    "session {} ({} in {})",
+                    access_key,
+                    store.strings.opt(x.session_name).unwrap_or("?"),
+                    store.strings.opt(x.role_arn).unwrap_or("?")
+                );
+                return Ok(sessions_sel(vec![s], desc));
+            }
+            let key = sym(store, access_key).ok_or_else(|| nothing(profile))?;
+            list_sel(
+                ix.by_key.get(&key),
+                format!("calls signed with access key {access_key}"),
+            )
+        }
+        Profile::Role { arn } => {
+            let arns = graph.role_arns(store, arn);
+            match arns.as_slice() {
+                [one] => {
+                    let sessions = graph.sessions_of_role(store, store.s(*one));
+                    let desc = format!("role {} ({} sessions)", store.s(*one), sessions.len());
+                    Ok(sessions_sel(sessions, desc))
+                }
+                [] => Err(nothing(profile)),
+                many => Err(format!(
+                    "role {arn:?} exists in {} accounts; give the full ARN: {}",
+                    many.len(),
+                    many.iter().map(|&a| store.s(a)).collect::<Vec<_>>().join(", ")
+                )),
+            }
+        }
+        Profile::Origin { principal } => {
+            let want = sym(store, principal).ok_or_else(|| nothing(profile))?;
+            let mut origins: Vec<u32> = (0..graph.origins.len() as u32)
+                .filter(|&o| {
+                    let x = graph.origin(o);
+                    x.principal_id == want || x.arn == want
+                })
+                .collect();
+            if origins.is_empty() {
+                origins = (0..graph.origins.len() as u32)
+                    .filter(|&o| graph.origin(o).name == want)
+                    .collect();
+                let mut people: Vec<u32> = origins.iter().map(|&o| ix.canon(o)).collect();
+                people.sort_unstable();
+                people.dedup();
+                if people.len() > 1 && !one_identity_store_user(graph, &origins) {
+                    let list: Vec<String> = origins
+                        .iter()
+                        .map(|&o| graph.origin_view(store, o).description)
+                        .collect();
+                    return Err(format!(
+                        "{principal:?} names {} principals; give an ARN or principal id: {}",
+                        origins.len(),
+                        list.join("; ")
+                    ));
+                }
+            }
+            if origins.is_empty() {
+                return Err(nothing(profile));
+            }
+            let mut parts: Vec<Part<'a>> = Vec::new();
+            let mut sessions = Vec::new();
+            for &o in &origins {
+                if let Some(ev) = graph.origin_events.get(o as usize) {
+                    parts.push(Part::list(ev));
+                }
+                for &s in ix.origin_sessions.get(o as usize).into_iter().flatten() {
+                    parts.push(Part::session(graph, ix, s));
+                    sessions.push(s);
+                }
+            }
+            let desc = format!(
+                "{} and the {} sessions it started",
+                graph.origin_view(store, origins[0]).description,
+                sessions.len()
+            );
+            Ok(Selection {
+                profile: profile.clone(),
+                parts,
+                sessions,
+                description: desc,
+                one_traveller: true,
+            })
+        }
+        Profile::Account { id } => {
+            let s = sym(store, id).ok_or_else(|| nothing(profile))?;
+            list_sel(ix.by_account.get(&s), format!("everything logged in account {id}"))
+        }
+        Profile::Ip { addr } => {
+            let s = sym(store, addr).ok_or_else(|| nothing(profile))?;
+            let id = ix.ip_id(s).ok_or_else(|| nothing(profile))?;
+            list_sel(ix.by_ip.get(id as usize), format!("calls from {addr}"))
+        }
+        Profile::UserAgent { ua } => {
+            let s = sym(store, ua).ok_or_else(|| nothing(profile))?;
+            let id = ix.ua_id(s).ok_or_else(|| nothing(profile))?;
+            list_sel(ix.by_ua.get(id as usize), format!("calls with user agent {ua}"))
+        }
+    }
+}

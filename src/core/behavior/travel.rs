@@ -1,0 +1,178 @@
+//! Impossible travel: consecutive placed activity of one origin from places too far apart for the time between
+//! them, judged with the geo crate's rule ([`TravelRule`]: at least 500 km apart and faster than 900 km/h).
+//!
+//! Events are grouped by who is really behind them — the origin at the top of each session's chain (so two
+//! sessions of one person are one traveller), or for chains whose top is outside the logs the outermost known
+//! session (never merged with anyone). Within a group, the *last* event at one address is compared with the
+//! *first* event at the next address. Only addresses with a place count; private, AWS-internal and service sources
+//! are not places. A pair is reported when its later event is in the scope. The look-back before the scope is the
+//! time the rule needs to cover half the Earth's circumference, beyond which no pair can fire.
+
+use super::index::{BehaviorIndex, OriginKey};
+use super::select::Selection;
+use crate::core::geo::travel::{TravelRule, is_impossible};
+use crate::core::geo::{GeoDb, Place};
+use crate::core::graph::SessionGraph;
+use crate::core::model::Store;
+use crate::core::time::{Scope, rfc3339};
+use hashbrown::HashMap;
+use serde::Serialize;
+
+/// Half the Earth's circumference, km: the farthest two places can be.
+const HALF_EARTH_KM: f64 = 20_016.0;
+/// Rows kept per profile (hostile or very noisy data must not produce a million rows).
+pub const MAX_TRAVEL_ROWS: usize = 200;
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct TravelPoint {
+    pub time: String,
+    pub ip: String,
+    /// "City, Region, Country".
+    pub place: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Access key (or principal) that made the call.
+    pub caller: String,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct TravelRow {
+    /// Who travelled: the origin's description.
+    pub origin: String,
+    pub start: TravelPoint,
+    pub end: TravelPoint,
+    pub distance_km: f64,
+    pub hours_between: f64,
+    pub speed_kmh: f64,
+    /// How many times the same origin went between these two addresses in the window (only the first is shown).
+    pub occurrences: u64,
+}
+
+/// "City, Region, Country" with whatever parts the database has.
+pub fn place_label(p: &Place) -> String {
+    let parts: Vec<&str> = [p.city.as_deref(), p.region.as_deref(), p.country.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if parts.is_empty() {
+        format!("{:.2}, {:.2}", p.lat, p.lon)
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn caller(store: &Store, event: u32) -> String {
+    let Some(e) = store.events.get(event as usize) else {
+        return String::new();
+    };
+    let id = store.identity(e);
+    [id.access_key_id, id.arn, id.principal_id]
+        .into_iter()
+        .find(|s| s.is_some())
+        .map(|s| store.s(s).to_string())
+        .unwrap_or_default()
+}
+
+fn origin_label(store: &Store, graph: &SessionGraph, k: OriginKey) -> String {
+    match k {
+        OriginKey::Origin(o) => graph.origin_view(store, o).description,
+        OriginKey::UnknownAbove(s) => graph.origin_of(store, s).description,
+    }
+}
+
+pub fn impossible_travel(
+    sel: &Selection,
+    store: &Store,
+    graph: &SessionGraph,
+    ix: &BehaviorIndex,
+    geo: &GeoDb,
+    scope: Scope,
+    rule: &TravelRule,
+) -> Vec<TravelRow> {
+    let lookback = if rule.max_speed_kmh > 0.0 {
+        ((HALF_EARTH_KM / rule.max_speed_kmh) * 3600.0)
+            .ceil()
+            .min(30.0 * 86_400.0) as i64
+    } else {
+        30 * 86_400
+    };
+    let lo = ix.index_at(scope.from.saturating_sub(lookback));
+    let hi = ix.index_at(scope.to);
+    // Place of each address, looked up once.
+    let mut places: HashMap<u32, Option<Place>> = HashMap::new();
+    let mut seq: Vec<(OriginKey, u32)> = Vec::new();
+    // An origin profile is one traveller even when the graph names the principal with several origins.
+    let one = if sel.one_traveller {
+        sel.parts
+            .iter()
+            .flat_map(|p| p.events.first())
+            .find_map(|&i| ix.origin_of_event(graph, i))
+    } else {
+        None
+    };
+    for part in sel.window(lo, hi) {
+        part.for_each(ix, |i, r| {
+            if r.ip == 0 {
+                return;
+            }
+            let placed = places
+                .entry(r.ip)
+                .or_insert_with(|| geo.lookup(store.s(ix.ips[r.ip as usize])).place)
+                .is_some();
+            if placed && let Some(k) = ix.origin_of_event(graph, i) {
+                seq.push((one.unwrap_or(k), i));
+            }
+        });
+    }
+    seq.sort_unstable();
+    let mut rows: Vec<TravelRow> = Vec::new();
+    let mut seen: HashMap<(OriginKey, u32, u32), usize> = HashMap::new();
+    let point = |i: u32, p: &Place| TravelPoint {
+        time: rfc3339(ix.rows[i as usize].time),
+        ip: store.s(ix.ips[ix.rows[i as usize].ip as usize]).to_string(),
+        place: place_label(p),
+        lat: p.lat,
+        lon: p.lon,
+        caller: caller(store, i),
+    };
+    for group in seq.chunk_by(|a, b| a.0 == b.0) {
+        let mut last: Option<u32> = None;
+        for &(k, i) in group {
+            let r = ix.rows[i as usize];
+            let Some(prev) = last else {
+                last = Some(i);
+                continue;
+            };
+            let p = ix.rows[prev as usize];
+            last = Some(i);
+            if p.ip == r.ip || r.time < scope.from {
+                continue;
+            }
+            let (Some(Some(a)), Some(Some(b))) = (places.get(&p.ip), places.get(&r.ip)) else {
+                continue;
+            };
+            let Some((km, kmh)) = is_impossible(rule, (a.lat, a.lon, p.time), (b.lat, b.lon, r.time)) else {
+                continue;
+            };
+            if let Some(&at) = seen.get(&(k, p.ip, r.ip)) {
+                rows[at].occurrences += 1;
+                continue;
+            }
+            if rows.len() >= MAX_TRAVEL_ROWS {
+                continue;
+            }
+            seen.insert((k, p.ip, r.ip), rows.len());
+            rows.push(TravelRow {
+                origin: origin_label(store, graph, k),
+                start: point(prev, a),
+                end: point(i, b),
+                distance_km: (km * 10.0).round() / 10.0,
+                hours_between: (r.time.saturating_sub(p.time) as f64 / 3600.0 * 100.0).round() / 100.0,
+                speed_kmh: kmh.round(),
+                occurrences: 1,
+            });
+        }
+    }
+    rows.sort_by(|a, b| a.end.time.cmp(&b.end.time).then(a.origin.cmp(&b.origin)));
+    rows
+}
