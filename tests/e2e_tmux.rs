@@ -121,8 +121,11 @@ fn investigation_path_in_a_real_terminal() {
     assert!(p.contains("DemoRole1"), "{p}");
 
     t.keys(&["Tab"]);
-    let p = t.wait_for("Where the calls came from");
-    assert!(p.contains("New behaviour"), "{p}");
+    let p = t.wait_for("New behaviour in scope");
+    assert!(
+        p.contains("new API call") && p.contains("iam:UpdateAssumeRolePolicy"),
+        "{p}"
+    );
     t.keys(&["Tab", "Tab"]);
     let p = t.wait_for("Events in scope");
     assert!(

@@ -70,6 +70,25 @@ fn finding_to_session_to_chain_to_demorole1_new_behaviour_and_raw_record() {
 
     act(&mut app, Action::NextTab);
     assert_eq!(app.tab_name(), Some("New behaviour"));
+    // Judged as the session identity DemoRole1/sara against its 45-day baseline (SCENARIO: only
+    // DescribeInstances before): three new API calls, and nothing geographic is new (Bellevue is known).
+    let report = app
+        .top()
+        .model
+        .report
+        .as_ref()
+        .expect("computed")
+        .as_ref()
+        .expect("a behaviour profile");
+    let mut apis: Vec<&str> = report.new_api_calls.iter().map(|a| a.api.as_str()).collect();
+    apis.sort();
+    assert_eq!(apis, ["AttachRolePolicy", "RunInstances", "UpdateAssumeRolePolicy"]);
+    assert!(report.new_geolocations.is_empty(), "{:?}", report.new_geolocations);
+    let s = screen(&mut app);
+    assert!(
+        s.contains("new API call") && s.contains("iam:UpdateAssumeRolePolicy"),
+        "{s}"
+    );
     act(&mut app, Action::NextTab);
     act(&mut app, Action::NextTab);
     assert_eq!(app.tab_name(), Some("Events"));

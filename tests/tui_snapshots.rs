@@ -219,3 +219,25 @@ fn loading_shows_a_progress_gauge_and_the_ui_keeps_answering() {
     act(&mut app, Action::Help);
     assert!(screen(&mut app).contains("Keys (any key closes)"));
 }
+
+#[test]
+fn map_colours_new_places_apart_from_known_ones() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    app.geo = std::sync::Arc::new(GeoDb::discover(Some(&case.join("geoip"))));
+    // 16:00–17:00: the outside account's calls from Frankfurt, new for the whole account.
+    command(&mut app, "scope 2026-11-05T16:00:00Z..2026-11-05T17:00:00Z");
+    command(&mut app, "account 111122223333");
+    tab(&mut app, "New behaviour");
+    let report = app.top().model.report.clone().expect("computed").expect("profile");
+    assert!(
+        report.new_geolocations.iter().any(|g| g.label.contains("Frankfurt")),
+        "{:?}",
+        report.new_geolocations
+    );
+    let theme = Theme::default();
+    let new = theme.style(Slot::BehaviorNew).fg.unwrap();
+    let fgs = fg_of(&mut app, &theme, "●NEW Frankfurt");
+    assert_eq!(fgs, vec![new], "the new place's label is drawn in behavior.new");
+    snap!("account_new_behaviour_vendor_hour", &mut app);
+}

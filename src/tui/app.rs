@@ -36,9 +36,10 @@ pub struct ViewModel {
     pub items: Vec<u32>,
     /// The table rows for tabs whose table is an aggregate (overview, API volume, chain).
     pub rows: Option<crate::tui::widgets::table::StaticRows>,
-    /// New behaviour tab: where the calls came from, and the calls without a location by address class.
-    pub places: Vec<crate::tui::views::map::PlaceRow>,
-    pub unplaced: std::collections::BTreeMap<String, u64>,
+    /// New behaviour tab: `core::behavior`'s report for this profile and scope.
+    pub report: Option<Result<crate::core::behavior::BehaviorReport, String>>,
+    /// API volume tab: the series with its baseline and the drill-downs.
+    pub volume_report: Option<Result<crate::core::behavior::VolumeReport, String>>,
     /// How many of `items` failed.
     pub failed: usize,
     /// The API-volume chart's buckets: (start, succeeded, failed).
@@ -122,6 +123,8 @@ pub struct App {
     pub store: std::sync::Arc<Store>,
     /// The session graph, built with the store in the background.
     pub graph: std::sync::Arc<SessionGraph>,
+    /// Behaviour index (baselines, new behaviour, volume), built with the graph in the background.
+    pub behavior: std::sync::Arc<crate::core::behavior::BehaviorIndex>,
     /// Geolocation databases (empty when none were found: lookups then only classify).
     pub geo: std::sync::Arc<crate::core::geo::GeoDb>,
     /// What was loaded (paths as given), for the title and status.
@@ -148,6 +151,10 @@ impl App {
             store: Default::default(),
             graph: std::sync::Arc::new(SessionGraph::build(&Store::default())),
             geo: Default::default(),
+            behavior: std::sync::Arc::new(crate::core::behavior::BehaviorIndex::build(
+                &Store::default(),
+                &SessionGraph::build(&Store::default()),
+            )),
             sources: Vec::new(),
             stack: vec![{
                 // Findings open sorted by severity, highest first (Detective's order).
@@ -171,7 +178,9 @@ impl App {
     /// An app over an already loaded store (headless tests, benchmarks): builds the graph here.
     pub fn with_store(keymap: Keymap, store: Store) -> App {
         let mut app = App::new(keymap);
-        app.graph = std::sync::Arc::new(SessionGraph::build(&store));
+        let graph = SessionGraph::build(&store);
+        app.behavior = std::sync::Arc::new(crate::core::behavior::BehaviorIndex::build(&store, &graph));
+        app.graph = std::sync::Arc::new(graph);
         app.store = std::sync::Arc::new(store);
         super::update::refresh(&mut app);
         app

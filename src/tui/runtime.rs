@@ -38,7 +38,12 @@ pub struct Options {
 /// Results of background work.
 pub enum Job {
     Progress(Progress),
-    Loaded(Box<Store>, Box<SessionGraph>, Box<GeoDb>),
+    Loaded(
+        Box<Store>,
+        Box<SessionGraph>,
+        Box<GeoDb>,
+        Box<crate::core::behavior::BehaviorIndex>,
+    ),
     Raw(RawRecord),
     Case(super::case_io::CaseReply),
 }
@@ -51,7 +56,8 @@ pub fn apply(app: &mut App, job: Job) {
                 app.loading = Some(p);
             }
         }
-        Job::Loaded(store, graph, geo) => {
+        Job::Loaded(store, graph, geo, behavior) => {
+            app.behavior = Arc::new(*behavior);
             app.geo = Arc::new(*geo);
             app.store = Arc::new(*store);
             app.graph = Arc::new(*graph);
@@ -269,8 +275,19 @@ fn start_load(app: &mut App, opts: &Options, tx: mpsc::UnboundedSender<Job>) {
             let _ = ptx.send(Job::Progress(p));
         });
         let graph = SessionGraph::build(&store);
-        let geo = GeoDb::discover(geoip.as_deref());
-        let _ = tx.send(Job::Loaded(Box::new(store), Box::new(graph), Box::new(geo)));
+        let mut geo = GeoDb::discover(geoip.as_deref());
+        // GuardDuty findings carry their own geolocation for the IPs they name; use it where the databases lack one.
+        crate::core::behavior::add_finding_locations(
+            &mut geo,
+            crate::core::behavior::finding_locations(&store.findings),
+        );
+        let behavior = crate::core::behavior::BehaviorIndex::build(&store, &graph);
+        let _ = tx.send(Job::Loaded(
+            Box::new(store),
+            Box::new(graph),
+            Box::new(geo),
+            Box::new(behavior),
+        ));
     });
 }
 

@@ -242,7 +242,7 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
         Action::Drill => {
             if app.tab_name() == Some("API volume") {
                 let f = app.top_mut();
-                f.drill = (f.drill + 1) % views::drill::NAMES.len();
+                f.drill = (f.drill + 1) % views::behavior::DRILLS.len();
                 f.table = Default::default();
             } else {
                 app.set_status(Slot::StatusWarning, "drill-downs are on the API volume tab");

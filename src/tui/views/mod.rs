@@ -1,8 +1,8 @@
 //! One module per view. Each turns (store, spec, scope) into a view model and draws it; `source` gives the
 //! focused table so `update` can filter, sort and pivot without knowing which view is on top.
 
+pub mod behavior;
 pub mod chain;
-pub mod drill;
 pub mod event;
 pub mod events;
 pub mod findings;
@@ -67,19 +67,30 @@ pub fn prepare(app: &mut App) {
         ViewSpec::Finding(id) => Some(findings::entities(store, graph, id)),
         ViewSpec::Notes => Some(notes::rows(app.notes.as_ref())),
         ViewSpec::Findings | ViewSpec::Event(_) => None,
-        _ if tab == "API volume" => Some(drill::rows(store, &items, app.top().drill)),
+        _ if tab == "API volume" => None,
+        _ if tab == "New behaviour" => None,
         _ => profile::rows(store, graph, &spec, tab, scope, &items),
     };
-    let (places, unplaced) = if tab == "New behaviour" {
-        map::places(store, &app.geo, &items)
-    } else {
-        Default::default()
-    };
+    let (mut rows, mut report, mut volume_report) = (rows, None, None);
+    if tab == "New behaviour" {
+        let r = behavior::report(store, graph, &app.behavior, &app.geo, &spec, scope);
+        rows = Some(r.as_ref().map(behavior::new_rows).unwrap_or_default());
+        report = Some(r);
+    }
+    if tab == "API volume" {
+        let v = behavior::volume(store, graph, &app.behavior, &app.geo, &spec, scope);
+        rows = Some(
+            v.as_ref()
+                .map(|v| behavior::drill_rows(v, app.top().drill))
+                .unwrap_or_default(),
+        );
+        volume_report = Some(v);
+    }
     let failed = items
         .iter()
         .filter(|&&i| store.events.get(i as usize).is_some_and(|e| e.failed()))
         .count();
-    let volume = if matches!(tab, "Overview" | "API volume") {
+    let volume = if tab == "Overview" {
         volume::buckets(store, &items, scope, volume::RESOLUTION)
     } else {
         Vec::new()
@@ -88,8 +99,8 @@ pub fn prepare(app: &mut App) {
         key,
         items,
         rows,
-        places,
-        unplaced,
+        report,
+        volume_report,
         failed,
         volume,
     };
@@ -187,46 +198,45 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                 }
                 "API volume" => {
                     let [chart, rest] = Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(body);
-                    volume::render(f, chart, &app.top().model.volume, app.scope.scope, theme);
-                    let title = format!(
-                        "Details for scope time: {} ({} for the next drill-down)",
-                        drill::NAMES[app.top().drill % drill::NAMES.len()],
-                        app.key_hint(crate::tui::action::Action::Drill)
-                    );
+                    let drill = behavior::DRILLS[app.top().drill % behavior::DRILLS.len()];
+                    let title = match &app.top().model.volume_report {
+                        Some(Ok(v)) => {
+                            volume::render_series(f, chart, v, theme);
+                            format!(
+                                "Details for scope time: {drill} ({} for the next drill-down)",
+                                app.key_hint(crate::tui::action::Action::Drill)
+                            )
+                        }
+                        Some(Err(e)) => format!("API volume unavailable: {e}"),
+                        None => "API volume".to_string(),
+                    };
                     draw_table(f, rest, app, theme, &title);
                 }
                 "Events" => draw_table(f, body, app, theme, "Events in scope (Enter: raw record)"),
                 _ => {
-                    let (rows, unplaced) = (&app.top().model.places, &app.top().model.unplaced);
-                    let [m, list] = Layout::vertical([Constraint::Percentage(60), Constraint::Fill(1)]).areas(body);
-                    map::render(f, m, rows, theme);
-                    let mut lines: Vec<Line> = rows
-                        .iter()
-                        .map(|r| {
-                            Line::from(vec![
-                                Span::styled(
-                                    format!(" ● {:<36}", crate::tui::sanitize::clean_max(&r.label, 36)),
-                                    theme.style(Slot::BehaviorKnown),
-                                ),
-                                Span::styled(format!("{:>7} calls  ", r.calls), theme.style(Slot::Text)),
-                                Span::styled(
-                                    crate::tui::sanitize::clean_max(&r.ips.join(", "), 60).into_owned(),
-                                    theme.style(Slot::TextAccent),
-                                ),
-                            ])
-                        })
-                        .collect();
-                    for (class, n) in unplaced {
-                        lines.push(Line::styled(
-                            format!("   {class:<36}{n:>7} calls (no location)"),
-                            theme.style(Slot::TextDim),
-                        ));
-                    }
-                    lines.push(Line::styled(
-                        "   New API calls, increased volume, new ASOs and user agents: not available yet (core behaviour analytics).",
-                        theme.style(Slot::StatusWarning),
-                    ));
-                    panel(f, list, lines, theme, "Places in scope");
+                    let [m, list] = Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(body);
+                    let title = match &app.top().model.report {
+                        Some(Ok(r)) => {
+                            let (known, new) = behavior::places(r);
+                            let training = if r.baseline.in_training {
+                                " — baseline still in training: nothing is called new"
+                            } else {
+                                ""
+                            };
+                            let title = format!("Places: ● known ● new — {}{training}", r.profile.description);
+                            map::render(f, m, &known, &new, &title, theme);
+                            format!(
+                                "New behaviour in scope vs the {}-day baseline (Enter: pivot)",
+                                r.baseline.days
+                            )
+                        }
+                        Some(Err(e)) => {
+                            map::render(f, m, &[], &[], "Places", theme);
+                            format!("New behaviour unavailable: {e}")
+                        }
+                        None => "New behaviour".to_string(),
+                    };
+                    draw_table(f, list, app, theme, &title);
                 }
             }
         }

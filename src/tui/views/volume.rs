@@ -97,3 +97,103 @@ pub fn render(f: &mut Frame, area: Rect, b: &[(i64, u64, u64)], scope: Scope, th
     );
     f.render_widget(chart, area);
 }
+
+/// The API-volume chart from `core::behavior`: successful and failed calls per bucket over the scope plus
+/// context, the baseline's mean per bucket as a flat line, and the scope's edges as vertical markers.
+pub fn render_series(f: &mut Frame, area: Rect, v: &crate::core::behavior::VolumeReport, theme: &Theme) {
+    let n = v.buckets.len();
+    let ok: Vec<(f64, f64)> = v
+        .buckets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (i as f64, b.success as f64))
+        .collect();
+    let bad: Vec<(f64, f64)> = v
+        .buckets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (i as f64, b.failure as f64))
+        .collect();
+    let max = v
+        .buckets
+        .iter()
+        .map(|b| b.success.max(b.failure) as f64)
+        .fold(v.baseline_per_bucket, f64::max)
+        .max(1.0);
+    let base: Vec<(f64, f64)> = vec![
+        (0.0, v.baseline_per_bucket),
+        ((n.max(2) - 1) as f64, v.baseline_per_bucket),
+    ];
+    let first_in = v.buckets.iter().position(|b| b.in_scope);
+    let last_in = v.buckets.iter().rposition(|b| b.in_scope);
+    let mut edges: Vec<(f64, f64)> = Vec::new();
+    for e in [first_in.map(|i| i as f64), last_in.map(|i| i as f64 + 1.0)]
+        .into_iter()
+        .flatten()
+    {
+        let steps = 12;
+        edges.extend((0..=steps).map(|k| (e, max * k as f64 / steps as f64)));
+    }
+    let short = |s: &str| {
+        s.get(5..16)
+            .map(|x| x.replace('T', " "))
+            .unwrap_or_else(|| s.to_string())
+    };
+    let label = |s: &str| Span::styled(short(s), theme.style(Slot::TextDim));
+    let title = format!(
+        " API calls: succeeded / failed per {} · baseline {:.2}/bucket · ┆ scope ",
+        human(v.bucket_seconds),
+        v.baseline_per_bucket
+    );
+    let chart = Chart::new(vec![
+        Dataset::default()
+            .name("baseline")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.style(Slot::ChartBaseline))
+            .data(&base),
+        Dataset::default()
+            .name("scope")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(theme.style(Slot::TextAccent))
+            .data(&edges),
+        Dataset::default()
+            .name("succeeded")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.style(Slot::ChartSuccess))
+            .data(&ok),
+        Dataset::default()
+            .name("failed")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.style(Slot::ChartFailure))
+            .data(&bad),
+    ])
+    .block(
+        Block::bordered()
+            .border_style(theme.style(Slot::Border))
+            .title(Span::styled(title, theme.style(Slot::Title))),
+    )
+    .x_axis(
+        Axis::default()
+            .bounds([0.0, (n.max(2) - 1) as f64])
+            .labels(vec![label(&v.from), label(&v.to)]),
+    )
+    .y_axis(
+        Axis::default()
+            .bounds([0.0, max])
+            .labels(vec![Span::raw("0"), Span::raw(format!("{}", max.ceil() as u64))]),
+    );
+    f.render_widget(chart, area);
+}
+
+fn human(seconds: i64) -> String {
+    match seconds {
+        s if s % 86_400 == 0 => format!("{} d", s / 86_400),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}
