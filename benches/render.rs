@@ -92,14 +92,32 @@ fn main() {
         }
         command(&mut app, "session ASIADEMOROLE10000001");
         for tab in ["new behaviour", "API volume", "events"] {
+            let t = Instant::now();
             update(&mut app, Input::Action(Action::NextTab));
+            let d = t.elapsed();
+            println!(
+                "{:<34} model {:>8.2} ms (once, in update)",
+                format!("tab {tab}"),
+                d.as_secs_f64() * 1e3
+            );
             measure(&format!("session DemoRole1 {tab}"), &mut app, &mut term, &theme);
         }
         command(&mut app, "account 111122223333");
-        for _ in 0..3 {
+        for (label, tab) in [
+            ("account new behaviour", "new behaviour"),
+            ("account API volume", "API volume"),
+            ("account events (largest table)", "events"),
+        ] {
+            let t = Instant::now();
             update(&mut app, Input::Action(Action::NextTab));
+            let d = t.elapsed();
+            println!(
+                "{:<34} model {:>8.2} ms (once, in update)",
+                format!("account tab {tab}"),
+                d.as_secs_f64() * 1e3
+            );
+            measure(label, &mut app, &mut term, &theme);
         }
-        measure("account events (largest table)", &mut app, &mut term, &theme);
         command(&mut app, "session ASIASARAADMIN0000001");
         update(&mut app, Input::Action(Action::Chain));
         measure("chain graph", &mut app, &mut term, &theme);

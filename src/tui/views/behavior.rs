@@ -201,9 +201,10 @@ pub fn new_rows(r: &BehaviorReport) -> StaticRows {
     }
 }
 
+/// `core::behavior`'s four trees (the caller is its access key, else its principal).
 pub const DRILLS: &[&str] = &[
     "IP → API → caller",
-    "API → IP → access key",
+    "service → API → IP → access key",
     "access key → IP → API",
     "resource → IP → API",
 ];
