@@ -278,3 +278,27 @@ fn mouse_selects_then_opens_and_scrolls() {
     trailhound::tui::update::update(&mut app, trailhound::tui::action::Input::ScrollDown);
     assert_eq!(app.top().table.selected, 1);
 }
+
+/// In the terminal runtime models are computed off the key path: `update` only leaves a request, the view says
+/// it is computing, and a late answer for a view the user already left is dropped.
+#[test]
+fn deferred_models_never_block_update_and_stale_answers_are_dropped() {
+    use trailhound::tui::runtime::{Job, apply};
+    use trailhound::tui::views;
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    app.defer_models = true;
+    command(&mut app, &format!("session {DEMO_KEY}"));
+    assert!(!views::model_ready(&app));
+    assert!(screen(&mut app).contains("computing…"));
+    let req = app.pending_model.take().expect("a request for the runtime");
+    // The user moves on before the answer arrives: it no longer applies.
+    act(&mut app, Action::NextTab);
+    apply(&mut app, Job::Model(Box::new(views::compute(&req))));
+    assert!(!views::model_ready(&app), "a stale model must not be shown");
+    let req = app.pending_model.take().expect("a request for the new tab");
+    apply(&mut app, Job::Model(Box::new(views::compute(&req))));
+    assert!(views::model_ready(&app));
+    assert_eq!(app.tab_name(), Some("New behaviour"));
+    assert!(!app.top().table.order.is_empty(), "the table order follows the model");
+}

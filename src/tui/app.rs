@@ -140,6 +140,11 @@ pub struct App {
     pub hits: HitAreas,
     /// The case's notes as last read (`None`: not read yet).
     pub notes: Option<Result<Vec<crate::core::case::Note>, String>>,
+    /// Compute view models on a background task (the terminal runtime) instead of inside `update`.
+    pub defer_models: bool,
+    /// The model request waiting for the runtime to start it, and the key last requested.
+    pub pending_model: Option<crate::tui::views::ModelRequest>,
+    pub requested_model: Option<u64>,
     /// Candidates the last Tab in the command line left open (shown above the command line).
     pub completions: Vec<String>,
     pub quit: bool,
@@ -170,6 +175,9 @@ impl App {
             raw: None,
             hits: HitAreas::default(),
             completions: Vec::new(),
+            defer_models: false,
+            pending_model: None,
+            requested_model: None,
             notes: None,
             quit: false,
         }

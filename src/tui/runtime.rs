@@ -46,6 +46,8 @@ pub enum Job {
     ),
     Raw(RawRecord),
     Case(super::case_io::CaseReply),
+    /// A view model computed in the background.
+    Model(Box<super::app::ViewModel>),
 }
 
 /// Apply a background result to the app (pure, like `update`).
@@ -86,6 +88,14 @@ pub fn apply(app: &mut App, job: Job) {
             update::refresh(app);
         }
         Job::Raw(r) => app.raw = Some(r),
+        Job::Model(m) => {
+            // Only the model the top view still needs is kept; a stale answer is dropped.
+            if m.key == super::views::model_key(app) {
+                app.top_mut().model = *m;
+                app.requested_model = None;
+                update::refresh(app);
+            }
+        }
         Job::Case(reply) => {
             if let Some(m) = reply.message {
                 let slot = if reply.notes.is_ok() {
@@ -125,6 +135,7 @@ async fn main_loop(opts: Options) -> anyhow::Result<()> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (theme, twarn) = Theme::load(opts.theme.as_deref(), no_color);
     let mut app = App::new(keymap);
+    app.defer_models = true;
     app.sources = opts.inputs.iter().map(|p| p.display().to_string()).collect();
     if let Some(w) = kwarn.or(twarn) {
         app.set_status(Slot::StatusWarning, w);
@@ -193,6 +204,12 @@ async fn event_loop(
         }
         while let Ok(job) = rx.try_recv() {
             apply(app, job);
+        }
+        if let Some(req) = app.pending_model.take() {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.send(Job::Model(Box::new(super::views::compute(&req))));
+            });
         }
         for c in commands {
             match c {

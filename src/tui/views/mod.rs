@@ -17,12 +17,16 @@ use super::app::{App, ViewModel};
 use super::spec::ViewSpec;
 use super::theme::{Slot, Theme};
 use super::widgets::table::{self, TableSource};
+use crate::core::behavior::BehaviorIndex;
+use crate::core::geo::GeoDb;
+use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::Scope;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use std::sync::Arc;
 
 /// Views that scroll text instead of moving a table selection.
 pub fn is_text_view(spec: &ViewSpec) -> bool {
@@ -34,56 +38,104 @@ pub fn finding_scope(store: &Store, id: &str) -> Option<Scope> {
     findings::scope(store, id)
 }
 
-/// Compute the top view's model (its scoped events and aggregate rows) if the spec, tab, scope or data changed.
-/// Called from `update`, never while drawing: a frame only formats the visible rows of what is computed here.
+/// Everything a view model is computed from. Shared data sits behind `Arc`s, so a request can be handed to a
+/// background task as is.
+#[derive(Clone)]
+pub struct ModelRequest {
+    pub key: u64,
+    pub store: Arc<Store>,
+    pub graph: Arc<SessionGraph>,
+    pub behavior: Arc<BehaviorIndex>,
+    pub geo: Arc<GeoDb>,
+    pub notes: Option<Result<Vec<crate::core::case::Note>, String>>,
+    pub spec: ViewSpec,
+    pub tab: &'static str,
+    pub drill: usize,
+    pub scope: Scope,
+}
+
+/// Which (spec, tab, drill, scope, data, notes) the top view's model must be computed for.
+pub fn model_key(app: &App) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (app.spec(), app.top().tab, app.top().drill, app.scope.scope).hash(&mut h);
+    (app.store.events.len(), app.store.findings.len()).hash(&mut h);
+    // A new read of the case's notes changes the Notes view.
+    app.notes
+        .as_ref()
+        .map(|n| n.as_ref().map(|v| v.len()).map_err(|e| e.len()))
+        .hash(&mut h);
+    // The store and graph are replaced wholesale on load: their addresses tell a new load from the old one.
+    (Arc::as_ptr(&app.store) as usize, Arc::as_ptr(&app.graph) as usize).hash(&mut h);
+    // Zero is the key of "no model yet" (`ViewModel::default`).
+    h.finish().max(1)
+}
+
+pub fn request(app: &App) -> ModelRequest {
+    ModelRequest {
+        key: model_key(app),
+        store: Arc::clone(&app.store),
+        graph: Arc::clone(&app.graph),
+        behavior: Arc::clone(&app.behavior),
+        geo: Arc::clone(&app.geo),
+        notes: if app.spec() == &ViewSpec::Notes {
+            app.notes.clone()
+        } else {
+            None
+        },
+        spec: app.spec().clone(),
+        tab: app.tab_name().unwrap_or(""),
+        drill: app.top().drill,
+        scope: app.scope.scope,
+    }
+}
+
+/// Is the top view's model the one its current state needs?
+pub fn model_ready(app: &App) -> bool {
+    app.top().model.key == model_key(app)
+}
+
+/// Make the top view's model current. Synchronous by default (headless tests, benchmarks); with
+/// `app.defer_models` (the terminal runtime) a stale model is cleared and a request left in `app.pending_model`
+/// for a background task, so an expensive profile (an account over weeks) never blocks key handling.
 pub fn prepare(app: &mut App) {
-    let key = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (app.spec(), app.top().tab, app.top().drill, app.scope.scope).hash(&mut h);
-        (app.store.events.len(), app.store.findings.len()).hash(&mut h);
-        // A new read of the case's notes changes the Notes view.
-        app.notes
-            .as_ref()
-            .map(|n| n.as_ref().map(|v| v.len()).map_err(|e| e.len()))
-            .hash(&mut h);
-        // The store and graph are replaced wholesale on load: their addresses tell a new load from the old one.
-        (
-            std::sync::Arc::as_ptr(&app.store) as usize,
-            std::sync::Arc::as_ptr(&app.graph) as usize,
-        )
-            .hash(&mut h);
-        h.finish()
-    };
-    if app.top().model.key == key && key != 0 {
+    let key = model_key(app);
+    if app.top().model.key == key {
         return;
     }
-    let (store, graph, scope) = (&app.store, &app.graph, app.scope.scope);
-    let spec = app.spec().clone();
-    let tab = app.tab_name().unwrap_or("");
-    let items = select::events(store, graph, &spec, scope);
-    let rows = match &spec {
+    if app.defer_models {
+        app.top_mut().model = ViewModel::default();
+        if app.requested_model != Some(key) {
+            app.requested_model = Some(key);
+            app.pending_model = Some(request(app));
+        }
+        return;
+    }
+    let m = compute(&request(app));
+    app.top_mut().model = m;
+}
+
+/// Compute a view model (pure; runs on a background task in the terminal runtime).
+pub fn compute(r: &ModelRequest) -> ViewModel {
+    let (store, graph, scope, spec, tab) = (&*r.store, &*r.graph, r.scope, &r.spec, r.tab);
+    let items = select::events(store, graph, spec, scope);
+    let mut rows = match spec {
         ViewSpec::Chain(k) => Some(chain::rows(&chain::build(store, graph, k))),
         ViewSpec::Finding(id) => Some(findings::entities(store, graph, id)),
-        ViewSpec::Notes => Some(notes::rows(app.notes.as_ref())),
+        ViewSpec::Notes => Some(notes::rows(r.notes.as_ref())),
         ViewSpec::Findings | ViewSpec::Event(_) => None,
-        _ if tab == "API volume" => None,
-        _ if tab == "New behaviour" => None,
-        _ => profile::rows(store, graph, &spec, tab, scope, &items),
+        _ if tab == "API volume" || tab == "New behaviour" => None,
+        _ => profile::rows(store, graph, spec, tab, scope, &items),
     };
-    let (mut rows, mut report, mut volume_report) = (rows, None, None);
+    let (mut report, mut volume_report) = (None, None);
     if tab == "New behaviour" {
-        let r = behavior::report(store, graph, &app.behavior, &app.geo, &spec, scope);
-        rows = Some(r.as_ref().map(behavior::new_rows).unwrap_or_default());
-        report = Some(r);
+        let rep = behavior::report(store, graph, &r.behavior, &r.geo, spec, scope);
+        rows = Some(rep.as_ref().map(behavior::new_rows).unwrap_or_default());
+        report = Some(rep);
     }
     if tab == "API volume" {
-        let v = behavior::volume(store, graph, &app.behavior, &app.geo, &spec, scope);
-        rows = Some(
-            v.as_ref()
-                .map(|v| behavior::drill_rows(v, app.top().drill))
-                .unwrap_or_default(),
-        );
+        let v = behavior::volume(store, graph, &r.behavior, &r.geo, spec, scope);
+        rows = Some(v.as_ref().map(|v| behavior::drill_rows(v, r.drill)).unwrap_or_default());
         volume_report = Some(v);
     }
     let failed = items
@@ -95,15 +147,15 @@ pub fn prepare(app: &mut App) {
     } else {
         Vec::new()
     };
-    app.top_mut().model = ViewModel {
-        key,
+    ViewModel {
+        key: r.key,
         items,
         rows,
         report,
         volume_report,
         failed,
         volume,
-    };
+    }
 }
 
 /// The focused table of the top view (over the model `prepare` computed).
@@ -128,6 +180,11 @@ pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
 pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     app.hits.table = Rect::default();
     app.hits.tabs = Rect::default();
+    if !model_ready(app) {
+        let line = Line::styled("  computing…", theme.style(Slot::TextDim));
+        panel(f, area, vec![Line::from(""), line], theme, &app.spec().crumb());
+        return;
+    }
     let spec = app.spec().clone();
     match &spec {
         ViewSpec::Findings => {
