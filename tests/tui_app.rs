@@ -302,3 +302,29 @@ fn deferred_models_never_block_update_and_stale_answers_are_dropped() {
     assert_eq!(app.tab_name(), Some("New behaviour"));
     assert!(!app.top().table.order.is_empty(), "the table order follows the model");
 }
+
+/// Without a finding the scope is everything loaded; behaviour analytics then get the loaded range in whole
+/// hours, not an unbounded window (which made a nonsense bucket size).
+#[test]
+fn everything_loaded_scope_gives_a_sane_volume_chart() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, &format!("session {DEMO_KEY}"));
+    act(&mut app, Action::NextTab);
+    act(&mut app, Action::NextTab);
+    assert_eq!(app.tab_name(), Some("API volume"));
+    let v = app
+        .top()
+        .model
+        .volume_report
+        .as_ref()
+        .expect("computed")
+        .as_ref()
+        .expect("volume");
+    assert!(
+        v.bucket_seconds > 0 && v.bucket_seconds <= 7 * 86_400,
+        "bucket {} s",
+        v.bucket_seconds
+    );
+    assert!(v.buckets.iter().map(|b| b.success + b.failure).sum::<u64>() > 0);
+}

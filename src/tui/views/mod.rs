@@ -128,13 +128,18 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         _ => profile::rows(store, graph, spec, tab, scope, &items),
     };
     let (mut report, mut volume_report) = (None, None);
+    // Behaviour analytics need a bounded window: "everything loaded" is the loaded range in whole hours.
+    let bscope = match (store.events.first(), store.events.last()) {
+        (Some(a), Some(b)) if scope == Scope::ALL => Scope::from_observed(a.time, b.time),
+        _ => scope,
+    };
     if tab == "New behaviour" {
-        let rep = behavior::report(store, graph, &r.behavior, &r.geo, spec, scope);
+        let rep = behavior::report(store, graph, &r.behavior, &r.geo, spec, bscope);
         rows = Some(rep.as_ref().map(behavior::new_rows).unwrap_or_default());
         report = Some(rep);
     }
     if tab == "API volume" {
-        let v = behavior::volume(store, graph, &r.behavior, &r.geo, spec, scope);
+        let v = behavior::volume(store, graph, &r.behavior, &r.geo, spec, bscope);
         rows = Some(v.as_ref().map(|v| behavior::drill_rows(v, r.drill)).unwrap_or_default());
         volume_report = Some(v);
     }
