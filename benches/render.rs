@@ -84,7 +84,7 @@ fn main() {
         ] {
             let d = pivot(&mut app, cmd);
             println!(
-                "{:<34} model {:>8.2} ms (once, in update)",
+                "{:<34} model {:>8.2} ms (once per change)",
                 format!(":{cmd}"),
                 d.as_secs_f64() * 1e3
             );
@@ -96,7 +96,7 @@ fn main() {
             update(&mut app, Input::Action(Action::NextTab));
             let d = t.elapsed();
             println!(
-                "{:<34} model {:>8.2} ms (once, in update)",
+                "{:<34} model {:>8.2} ms (once per change)",
                 format!("tab {tab}"),
                 d.as_secs_f64() * 1e3
             );
@@ -112,7 +112,7 @@ fn main() {
             update(&mut app, Input::Action(Action::NextTab));
             let d = t.elapsed();
             println!(
-                "{:<34} model {:>8.2} ms (once, in update)",
+                "{:<34} model {:>8.2} ms (once per change)",
                 format!("account tab {tab}"),
                 d.as_secs_f64() * 1e3
             );
