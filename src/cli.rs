@@ -13,6 +13,7 @@ mod fetch;
 mod ingest;
 mod note;
 mod trace;
+mod tui;
 
 pub use common::InputArgs;
 
@@ -28,6 +29,8 @@ mod findings_text;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub tui: tui::TuiArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -92,9 +95,7 @@ pub fn main() -> ExitCode {
         Some(Command::Untag(a)) => done(note::tag(a, false)),
         Some(Command::Verdict(a)) => done(note::verdict(a)),
         Some(Command::Export(a)) => done(export::run(a)),
-        None => Err(anyhow::anyhow!(
-            "no subcommand given (the terminal UI is not built yet); try --help"
-        )),
+        None => tui::run(cli.tui),
     };
     match result {
         Ok(code) => code,

@@ -10,3 +10,4 @@ pub mod aws;
 pub mod cli;
 pub mod core;
 pub mod demo;
+pub mod tui;

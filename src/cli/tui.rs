@@ -1,0 +1,67 @@
+//! No subcommand: open the terminal UI on `-i PATH…`, or on the bundled sample case when no input is given.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Options of the terminal UI (top level, used when no subcommand is given).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct TuiArgs {
+    /// Open the TUI on these files or folders (repeatable); without -i the bundled sample case opens.
+    #[arg(short = 'i', long = "input")]
+    pub inputs: Vec<PathBuf>,
+    /// Directory with MaxMind City/ASN .mmdb files for geolocation.
+    #[arg(long)]
+    pub geoip: Option<PathBuf>,
+    /// Case directory for investigation notes (created on the first note; default: the user's default case).
+    /// Without -i, the inputs the case recorded are opened.
+    #[arg(long, value_name = "DIR", env = "TRAILHOUND_CASE")]
+    pub case: Option<PathBuf>,
+    /// Theme: dark, light, high-contrast or colorblind (your theme.toml in the config dir is applied on top).
+    #[arg(long, env = "TRAILHOUND_THEME")]
+    pub theme: Option<String>,
+}
+
+pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
+    let mut inputs = args.inputs;
+    let mut geoip = args.geoip;
+    // `--case DIR` without -i opens the data the case recorded.
+    if inputs.is_empty()
+        && let Some(dir) = &args.case
+    {
+        let case = crate::core::case::Case::open(dir)?;
+        for input in case.inputs()? {
+            match input {
+                crate::core::case::Input::Path { path } => inputs.push(path),
+                crate::core::case::Input::Fetch { .. } => {}
+            }
+        }
+    }
+    if inputs.is_empty() {
+        let case = crate::tui::sample_case().ok_or_else(|| {
+            anyhow::anyhow!(
+                "no -i given and the bundled sample case (samples/case) was not found; \
+                 generate it with `trailhound demo --out samples/case` or pass -i PATH"
+            )
+        })?;
+        if geoip.is_none() && case.join("geoip").is_dir() {
+            geoip = Some(case.join("geoip"));
+        }
+        inputs.push(case);
+    }
+    // A case folder that ships its own databases (`<input>/geoip`, as the sample does) uses them.
+    if geoip.is_none() {
+        geoip = inputs.iter().map(|p| p.join("geoip")).find(|g| g.is_dir());
+    }
+    if let Some(name) = &args.theme
+        && crate::tui::theme::Theme::builtin(name).is_err()
+    {
+        anyhow::bail!("unknown theme {name:?} (dark, light, high-contrast, colorblind)");
+    }
+    crate::tui::run(crate::tui::Options {
+        inputs,
+        theme: args.theme,
+        geoip,
+        case: args.case,
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,226 @@
+//! Application state: the loaded store, the view stack, the shared scope, the input mode and the status line.
+//!
+//! State only; `update` changes it, `render` draws it. Nothing here does I/O.
+
+use super::action::Action;
+use super::keymap::Keymap;
+use super::line_edit::LineEdit;
+use super::spec::ViewSpec;
+use super::theme::Slot;
+use super::widgets::table::TableState;
+use crate::core::graph::SessionGraph;
+use crate::core::model::Store;
+use crate::core::time::Scope;
+use ratatui::layout::Rect;
+
+/// One entry of the pivot stack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    pub spec: ViewSpec,
+    pub tab: usize,
+    pub table: TableState,
+    /// Vertical scroll of text views (event detail, notes, help).
+    pub scroll: u16,
+    /// The view model computed for the current data, scope and tab (see `views::prepare`).
+    pub model: ViewModel,
+    /// Which drill-down the API volume tab shows.
+    pub drill: usize,
+}
+
+/// What a view shows, computed once per change (in `update`), so drawing a frame only formats visible rows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ViewModel {
+    /// Which (spec, tab, scope, data) it was computed for.
+    pub key: u64,
+    /// The entity's events in scope (indices into `Store::events`, time order).
+    pub items: Vec<u32>,
+    /// The table rows for tabs whose table is an aggregate (overview, API volume, chain).
+    pub rows: Option<crate::tui::widgets::table::StaticRows>,
+    /// New behaviour tab: `core::behavior`'s report for this profile and scope.
+    pub report: Option<Result<crate::core::behavior::BehaviorReport, String>>,
+    /// API volume tab: the series with its baseline and the drill-downs.
+    pub volume_report: Option<Result<crate::core::behavior::VolumeReport, String>>,
+    /// How many of `items` failed.
+    pub failed: usize,
+    /// The API-volume chart's buckets: (start, succeeded, failed).
+    pub volume: Vec<(i64, u64, u64)>,
+}
+
+impl Frame {
+    pub fn new(spec: ViewSpec) -> Frame {
+        Frame {
+            spec,
+            tab: 0,
+            table: TableState::default(),
+            scroll: 0,
+            model: ViewModel::default(),
+            drill: 0,
+        }
+    }
+}
+
+/// What keys currently go to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Filter(LineEdit),
+    Command(LineEdit),
+    ScopeInput(LineEdit),
+    /// Typing a note about this entity.
+    NoteInput(LineEdit, crate::core::entity::EntityRef),
+    Help {
+        scroll: u16,
+    },
+}
+
+/// Which scope preset is active (shown on the scope bar).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// Everything loaded (no finding opened yet).
+    AllData,
+    /// The opened finding's window (whole hours, Detective's rule).
+    Finding,
+    /// The finding window widened or narrowed by this many hours on each side.
+    Adjusted(i64),
+    Day,
+    Week,
+    Custom,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScopeState {
+    pub scope: Scope,
+    pub kind: ScopeKind,
+    /// The window of the last finding opened (what `scope_reset` returns to).
+    pub finding: Option<Scope>,
+}
+
+impl Default for ScopeState {
+    fn default() -> Self {
+        ScopeState {
+            scope: Scope::ALL,
+            kind: ScopeKind::AllData,
+            finding: None,
+        }
+    }
+}
+
+/// The raw record of one event, once the background reader has fetched it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawRecord {
+    pub event: usize,
+    pub text: Result<String, String>,
+}
+
+/// Screen regions the last draw used, for mouse hits (written by `render`, read by `update`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HitAreas {
+    pub table: Rect,
+    pub tabs: Rect,
+}
+
+pub struct App {
+    pub store: std::sync::Arc<Store>,
+    /// The session graph, built with the store in the background.
+    pub graph: std::sync::Arc<SessionGraph>,
+    /// Behaviour index (baselines, new behaviour, volume), built with the graph in the background.
+    pub behavior: std::sync::Arc<crate::core::behavior::BehaviorIndex>,
+    /// Geolocation databases (empty when none were found: lookups then only classify).
+    pub geo: std::sync::Arc<crate::core::geo::GeoDb>,
+    /// What was loaded (paths as given), for the title and status.
+    pub sources: Vec<String>,
+    pub stack: Vec<Frame>,
+    pub scope: ScopeState,
+    pub mode: Mode,
+    /// Set while the background load runs.
+    pub loading: Option<crate::core::ingest::Progress>,
+    pub status: Option<(Slot, String)>,
+    pub keymap: Keymap,
+    pub raw: Option<RawRecord>,
+    pub hits: HitAreas,
+    /// The case's notes as last read (`None`: not read yet).
+    pub notes: Option<Result<Vec<crate::core::case::Note>, String>>,
+    /// Compute view models on a background task (the terminal runtime) instead of inside `update`.
+    pub defer_models: bool,
+    /// The model request waiting for the runtime to start it, and the key last requested.
+    pub pending_model: Option<crate::tui::views::ModelRequest>,
+    pub requested_model: Option<u64>,
+    /// Candidates the last Tab in the command line left open (shown above the command line).
+    pub completions: Vec<String>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(keymap: Keymap) -> App {
+        App {
+            store: Default::default(),
+            graph: std::sync::Arc::new(SessionGraph::build(&Store::default())),
+            geo: Default::default(),
+            behavior: std::sync::Arc::new(crate::core::behavior::BehaviorIndex::build(
+                &Store::default(),
+                &SessionGraph::build(&Store::default()),
+            )),
+            sources: Vec::new(),
+            stack: vec![{
+                // Findings open sorted by severity, highest first (Detective's order).
+                let mut root = Frame::new(ViewSpec::Findings);
+                root.table.sort = Some((0, true));
+                root
+            }],
+            scope: ScopeState::default(),
+            mode: Mode::Normal,
+            loading: None,
+            status: None,
+            keymap,
+            raw: None,
+            hits: HitAreas::default(),
+            completions: Vec::new(),
+            defer_models: false,
+            pending_model: None,
+            requested_model: None,
+            notes: None,
+            quit: false,
+        }
+    }
+
+    /// An app over an already loaded store (headless tests, benchmarks): builds the graph here.
+    pub fn with_store(keymap: Keymap, store: Store) -> App {
+        let mut app = App::new(keymap);
+        let graph = SessionGraph::build(&store);
+        app.behavior = std::sync::Arc::new(crate::core::behavior::BehaviorIndex::build(&store, &graph));
+        app.graph = std::sync::Arc::new(graph);
+        app.store = std::sync::Arc::new(store);
+        super::update::refresh(&mut app);
+        app
+    }
+
+    pub fn top(&self) -> &Frame {
+        // The stack is never empty: `Back` on the root does nothing.
+        self.stack.last().expect("view stack never empty")
+    }
+
+    pub fn top_mut(&mut self) -> &mut Frame {
+        self.stack.last_mut().expect("view stack never empty")
+    }
+
+    pub fn spec(&self) -> &ViewSpec {
+        &self.top().spec
+    }
+
+    /// The label of the current tab, if the view has tabs.
+    pub fn tab_name(&self) -> Option<&'static str> {
+        self.spec().tabs().get(self.top().tab).copied()
+    }
+
+    pub fn set_status(&mut self, slot: Slot, msg: impl Into<String>) {
+        self.status = Some((slot, msg.into()));
+    }
+
+    /// For hints: the first key bound to `action`.
+    pub fn key_hint(&self, action: Action) -> String {
+        let e = self.keymap.entries().iter().find(|e| e.action == action);
+        e.and_then(|e| e.keys.first())
+            .map(|k| k.to_string())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,318 @@
+//! The event loop: tokio + crossterm's `EventStream`. Each turn waits for a terminal event, a background job's
+//! report, or a signal; then drains everything already pending and draws once (yazi's rule), so a burst of
+//! keys or progress reports costs one frame.
+//!
+//! Loading and raw-record reads run on blocking tasks and report through an mpsc channel; key handling never
+//! waits for them. The terminal is restored on exit, on panic (hook), on Ctrl-C and on SIGTERM.
+
+use super::action::Input;
+use super::app::{App, RawRecord};
+use super::keymap::Keymap;
+use super::theme::{Slot, Theme};
+use super::update::{self, Command};
+use crate::core::geo::GeoDb;
+use crate::core::graph::SessionGraph;
+use crate::core::ingest::{self, Progress};
+use crate::core::model::Store;
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyCode, KeyEvent, KeyEventKind, MouseEventKind,
+};
+use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// What the TUI opens.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub inputs: Vec<PathBuf>,
+    pub theme: Option<String>,
+    pub geoip: Option<PathBuf>,
+    pub case: Option<PathBuf>,
+}
+
+/// Results of background work.
+pub enum Job {
+    Progress(Progress),
+    Loaded(
+        Box<Store>,
+        Box<SessionGraph>,
+        Box<GeoDb>,
+        Box<crate::core::behavior::BehaviorIndex>,
+    ),
+    Raw(RawRecord),
+    Case(super::case_io::CaseReply),
+    /// A view model computed in the background.
+    Model(Box<super::app::ViewModel>),
+}
+
+/// Apply a background result to the app (pure, like `update`).
+pub fn apply(app: &mut App, job: Job) {
+    match job {
+        Job::Progress(p) => {
+            if app.loading.is_some() {
+                app.loading = Some(p);
+            }
+        }
+        Job::Loaded(store, graph, geo, behavior) => {
+            app.behavior = Arc::new(*behavior);
+            app.geo = Arc::new(*geo);
+            app.store = Arc::new(*store);
+            app.graph = Arc::new(*graph);
+            app.loading = None;
+            let r = &app.store.report;
+            let errors = r.errors_total;
+            let msg = format!(
+                "loaded {} events and {} findings from {} files{}",
+                app.store.events.len(),
+                app.store.findings.len(),
+                r.files_read,
+                if errors > 0 {
+                    format!(" — {errors} bad records skipped (trailhound ingest lists them)")
+                } else {
+                    String::new()
+                }
+            );
+            app.set_status(
+                if errors > 0 {
+                    Slot::StatusWarning
+                } else {
+                    Slot::StatusOk
+                },
+                msg,
+            );
+            update::refresh(app);
+        }
+        Job::Raw(r) => app.raw = Some(r),
+        Job::Model(m) => {
+            // Only the model the top view still needs is kept; a stale answer is dropped.
+            if m.key == super::views::model_key(app) {
+                app.top_mut().model = *m;
+                app.requested_model = None;
+                update::refresh(app);
+            }
+        }
+        Job::Case(reply) => {
+            if let Some(m) = reply.message {
+                let slot = if reply.notes.is_ok() {
+                    Slot::StatusOk
+                } else {
+                    Slot::StatusError
+                };
+                app.set_status(slot, m);
+            }
+            app.notes = Some(reply.notes);
+            update::refresh(app);
+        }
+    }
+}
+
+/// Run the TUI until the user quits.
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(main_loop(opts))
+}
+
+fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+async fn main_loop(opts: Options) -> anyhow::Result<()> {
+    let (keymap, kwarn) = Keymap::load();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (theme, twarn) = Theme::load(opts.theme.as_deref(), no_color);
+    let mut app = App::new(keymap);
+    app.defer_models = true;
+    app.sources = opts.inputs.iter().map(|p| p.display().to_string()).collect();
+    if let Some(w) = kwarn.or(twarn) {
+        app.set_status(Slot::StatusWarning, w);
+    }
+
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        prev(info);
+    }));
+    enable_raw_mode()?;
+    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let result = event_loop(&mut terminal, &mut app, &theme, opts).await;
+    restore_terminal();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
+    app: &mut App,
+    theme: &Theme,
+    opts: Options,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
+    start_load(app, &opts, tx.clone());
+    let case_tx = {
+        let tx = tx.clone();
+        super::case_io::spawn(super::case_io::case_dir(opts.case.as_deref()), move |r| {
+            let _ = tx.send(Job::Case(r));
+        })
+    };
+    // Terminal events are read by their own task and forwarded, so the loop can drain them without polling the
+    // stream with a no-op waker (which would leave crossterm's reader thread holding a waker nobody listens to).
+    let (etx, mut erx) = mpsc::unbounded_channel::<std::io::Result<Event>>();
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(ev) = events.next().await {
+            if etx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    loop {
+        terminal.draw(|f| super::render::draw(f, app, theme))?;
+        let mut commands = Vec::new();
+        #[cfg(unix)]
+        let sigterm = term.recv();
+        #[cfg(not(unix))]
+        let sigterm = std::future::pending::<Option<()>>();
+        tokio::select! {
+            ev = erx.recv() => match ev {
+                Some(Ok(ev)) => commands.extend(on_terminal_event(app, ev)),
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(job) = rx.recv() => apply(app, job),
+            _ = sigterm => break,
+            _ = tokio::signal::ctrl_c() => break,
+        }
+        // Drain whatever else is already pending, then draw once.
+        while let Ok(ev) = erx.try_recv() {
+            commands.extend(on_terminal_event(app, ev?));
+        }
+        while let Ok(job) = rx.try_recv() {
+            apply(app, job);
+        }
+        if let Some(req) = app.pending_model.take() {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.send(Job::Model(Box::new(super::views::compute(&req))));
+            });
+        }
+        for c in commands {
+            match c {
+                Command::Quit => return Ok(()),
+                Command::ReadRaw(i) => read_raw(app, i, tx.clone()),
+                Command::Case(req) => {
+                    let _ = case_tx.send(req);
+                }
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn on_terminal_event(app: &mut App, ev: Event) -> Vec<Command> {
+    match to_input(app, ev) {
+        Some(input) => update::update(app, input),
+        None => Vec::new(),
+    }
+}
+
+/// Terminal event → input: line editors get raw keys, everything else goes through the keymap.
+pub fn to_input(app: &App, ev: Event) -> Option<Input> {
+    use super::app::Mode;
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            let editing = matches!(
+                app.mode,
+                Mode::Filter(_) | Mode::Command(_) | Mode::ScopeInput(_) | Mode::NoteInput(..)
+            );
+            if editing {
+                edit_key(&k)
+            } else {
+                app.keymap.action(&k).map(Input::Action)
+            }
+        }
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(_) => Some(Input::Click {
+                column: m.column,
+                row: m.row,
+            }),
+            MouseEventKind::ScrollUp => Some(Input::ScrollUp),
+            MouseEventKind::ScrollDown => Some(Input::ScrollDown),
+            _ => None,
+        },
+        Event::Resize(width, height) => Some(Input::Resize { width, height }),
+        _ => None,
+    }
+}
+
+fn edit_key(k: &KeyEvent) -> Option<Input> {
+    use crossterm::event::KeyModifiers;
+    if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
+        return Some(Input::Cancel);
+    }
+    Some(match k.code {
+        KeyCode::Char(c) => Input::Char(c),
+        KeyCode::Backspace => Input::Backspace,
+        KeyCode::Enter => Input::Submit,
+        KeyCode::Esc => Input::Cancel,
+        KeyCode::Tab => Input::Complete,
+        _ => return None,
+    })
+}
+
+fn start_load(app: &mut App, opts: &Options, tx: mpsc::UnboundedSender<Job>) {
+    if opts.inputs.is_empty() {
+        app.set_status(Slot::StatusWarning, "nothing to load: pass -i PATH (files or folders)");
+        return;
+    }
+    app.loading = Some(Progress::default());
+    let inputs = opts.inputs.clone();
+    let geoip = opts.geoip.clone();
+    tokio::task::spawn_blocking(move || {
+        let ptx = tx.clone();
+        let store = ingest::load(&inputs, &ingest::LoadOptions::default(), &move |p| {
+            let _ = ptx.send(Job::Progress(p));
+        });
+        let graph = SessionGraph::build(&store);
+        let mut geo = GeoDb::discover(geoip.as_deref());
+        // GuardDuty findings carry their own geolocation for the IPs they name; use it where the databases lack one.
+        crate::core::behavior::add_finding_locations(
+            &mut geo,
+            crate::core::behavior::finding_locations(&store.findings),
+        );
+        let behavior = crate::core::behavior::BehaviorIndex::build(&store, &graph);
+        let _ = tx.send(Job::Loaded(
+            Box::new(store),
+            Box::new(graph),
+            Box::new(geo),
+            Box::new(behavior),
+        ));
+    });
+}
+
+/// Raw records are re-read from disk on a blocking task that shares the store read-only.
+fn read_raw(app: &App, index: usize, tx: mpsc::UnboundedSender<Job>) {
+    let store = Arc::clone(&app.store);
+    tokio::task::spawn_blocking(move || {
+        let text = ingest::raw_record(&store, index);
+        let _ = tx.send(Job::Raw(RawRecord { event: index, text }));
+    });
+}

@@ -1,0 +1,89 @@
+//! View specs: what a pivot names. The view stack is a stack of these; each view is rebuilt from its spec plus
+//! the shared scope, so going back needs no retained widget state beyond the selection.
+
+use crate::core::entity::EntityRef;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ViewSpec {
+    /// The root: every GuardDuty and Access Analyzer finding.
+    Findings,
+    /// One finding by id.
+    Finding(String),
+    /// One role session (one assumption), by its temporary access key.
+    Session(String),
+    /// A role by ARN.
+    Role(String),
+    /// An origin principal (IAM user, federated user, service, external account principal) by ARN or id.
+    Principal(String),
+    /// A long-term or temporary access key that is not (known to be) a role session.
+    AccessKey(String),
+    Ip(String),
+    Account(String),
+    UserAgent(String),
+    /// A resource (ARN, bucket, instance id) the calls touched.
+    Resource(String),
+    /// The chain graph around the session with this key.
+    Chain(String),
+    /// One event's raw record, by index in `Store::events`.
+    Event(usize),
+    /// The case's investigation notes.
+    Notes,
+}
+
+impl ViewSpec {
+    /// The short label the breadcrumbs show.
+    pub fn crumb(&self) -> String {
+        fn short(s: &str) -> &str {
+            s.rsplit(['/', ':']).find(|p| !p.is_empty()).unwrap_or(s)
+        }
+        match self {
+            ViewSpec::Findings => "Findings".into(),
+            ViewSpec::Finding(id) => format!("finding {}", crate::tui::sanitize::clean_max(id, 12)),
+            ViewSpec::Session(k) => format!("session {k}"),
+            ViewSpec::Role(a) => format!("role {}", short(a)),
+            ViewSpec::Principal(p) => format!("principal {}", short(p)),
+            ViewSpec::AccessKey(k) => format!("key {k}"),
+            ViewSpec::Ip(a) => format!("ip {a}"),
+            ViewSpec::Account(a) => format!("account {a}"),
+            ViewSpec::UserAgent(u) => format!("ua {}", crate::tui::sanitize::clean_max(u, 16)),
+            ViewSpec::Resource(r) => format!("resource {}", short(r)),
+            ViewSpec::Chain(k) => format!("chain {k}"),
+            ViewSpec::Event(i) => format!("event #{i}"),
+            ViewSpec::Notes => "Notes".into(),
+        }
+    }
+
+    /// The view for an entity reference (from the command line, a finding's entities, or a note).
+    pub fn from_entity(e: &EntityRef) -> Option<ViewSpec> {
+        Some(match e {
+            EntityRef::Case => ViewSpec::Notes,
+            EntityRef::Finding(id) => ViewSpec::Finding(id.clone()),
+            EntityRef::Session(k) => ViewSpec::Session(k.clone()),
+            EntityRef::Identity { role_arn, .. } => ViewSpec::Role(role_arn.clone()),
+            EntityRef::Role(a) => ViewSpec::Role(a.clone()),
+            EntityRef::Principal(p) => ViewSpec::Principal(p.clone()),
+            EntityRef::AccessKey(k) if k.starts_with("ASIA") => ViewSpec::Session(k.clone()),
+            EntityRef::AccessKey(k) => ViewSpec::AccessKey(k.clone()),
+            EntityRef::Ip(a) => ViewSpec::Ip(a.clone()),
+            EntityRef::Account(a) => ViewSpec::Account(a.clone()),
+            EntityRef::UserAgent(u) => ViewSpec::UserAgent(u.clone()),
+            EntityRef::Instance(i) => ViewSpec::Resource(i.clone()),
+            EntityRef::Resource(r) => ViewSpec::Resource(r.clone()),
+            EntityRef::Event(_) => return None,
+        })
+    }
+
+    /// Tabs this view has (empty: no tab bar).
+    pub fn tabs(&self) -> &'static [&'static str] {
+        match self {
+            ViewSpec::Session(_) => &["Overview", "New behaviour", "API volume", "Events"],
+            ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
+                &["Overview", "New behaviour", "API volume", "Events"]
+            }
+            ViewSpec::Ip(_) | ViewSpec::UserAgent(_) | ViewSpec::AccessKey(_) | ViewSpec::Resource(_) => {
+                &["Overview", "Events"]
+            }
+            _ => &[],
+        }
+    }
+}

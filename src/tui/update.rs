@@ -1,0 +1,441 @@
+//! `update`: the only place state changes. Pure: takes the app and one input, returns the commands (I/O) the
+//! runtime must start. Headless tests drive the whole UI through it.
+
+use super::action::{Action, Input};
+use super::app::{App, Frame, Mode, ScopeKind};
+use super::command;
+use super::line_edit::LineEdit;
+use super::spec::ViewSpec;
+use super::theme::Slot;
+use super::views;
+use crate::core::time::Scope;
+
+/// Work for the runtime: everything that touches files or the network.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    /// Read the raw record of event `index` again from its file (for the event view).
+    ReadRaw(usize),
+    /// Ask the case for its notes, or write one.
+    Case(super::case_io::CaseRequest),
+}
+
+pub fn update(app: &mut App, input: Input) -> Vec<Command> {
+    let mut out = Vec::new();
+    match (&mut app.mode, input) {
+        (_, Input::Resize { .. }) => {}
+        (Mode::Filter(edit), i) => {
+            let mut done = false;
+            match i {
+                Input::Char(c) => edit.push(c),
+                Input::Backspace => edit.backspace(),
+                Input::Submit => done = true,
+                Input::Cancel => {
+                    edit.text.clear();
+                    done = true;
+                }
+                _ => {}
+            }
+            // The filter applies while typing; Esc clears it.
+            let text = edit.text.clone();
+            if done {
+                app.mode = Mode::Normal;
+            }
+            app.top_mut().table.filter = text;
+        }
+        (Mode::Command(edit), i) => match i {
+            Input::Char(c) => edit.push(c),
+            Input::Backspace => edit.backspace(),
+            Input::Complete => {
+                let (done, options) = command::complete_with_options(&app.store, &edit.text);
+                edit.text = done;
+                app.completions = options;
+            }
+            Input::Submit => {
+                let text = std::mem::take(&mut edit.text);
+                app.mode = Mode::Normal;
+                out.extend(command::run(app, &text));
+            }
+            Input::Cancel => app.mode = Mode::Normal,
+            _ => {}
+        },
+        (Mode::ScopeInput(edit), i) => match i {
+            Input::Char(c) => edit.push(c),
+            Input::Backspace => edit.backspace(),
+            Input::Submit => {
+                let text = std::mem::take(&mut edit.text);
+                app.mode = Mode::Normal;
+                match Scope::parse(&text) {
+                    Ok(s) => set_scope(app, s, ScopeKind::Custom),
+                    Err(e) => app.set_status(Slot::StatusError, e),
+                }
+            }
+            Input::Cancel => app.mode = Mode::Normal,
+            _ => {}
+        },
+        (Mode::NoteInput(edit, entity), i) => match i {
+            Input::Char(c) => edit.push(c),
+            Input::Backspace => edit.backspace(),
+            Input::Submit => {
+                let text = std::mem::take(&mut edit.text);
+                let entity = entity.clone();
+                app.mode = Mode::Normal;
+                if text.trim().is_empty() {
+                    app.set_status(Slot::StatusWarning, "empty note not saved");
+                } else {
+                    out.push(Command::Case(super::case_io::CaseRequest::AddNote { entity, text }));
+                }
+            }
+            Input::Cancel => app.mode = Mode::Normal,
+            _ => {}
+        },
+        (Mode::Help { scroll }, Input::Action(a)) => match a {
+            Action::Down => *scroll = scroll.saturating_add(1),
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::Quit => {
+                app.quit = true;
+                out.push(Command::Quit);
+            }
+            _ => app.mode = Mode::Normal,
+        },
+        (Mode::Help { .. }, _) => app.mode = Mode::Normal,
+        (Mode::Normal, Input::Action(a)) => out.extend(action(app, a)),
+        (Mode::Normal, Input::Click { column, row }) => click(app, column, row, &mut out),
+        (Mode::Normal, Input::ScrollUp) => out.extend(action(app, Action::Up)),
+        (Mode::Normal, Input::ScrollDown) => out.extend(action(app, Action::Down)),
+        (Mode::Normal, _) => {}
+    }
+    if !matches!(app.mode, Mode::Command(_)) {
+        app.completions.clear();
+    }
+    refresh(app);
+    out
+}
+
+fn action(app: &mut App, a: Action) -> Vec<Command> {
+    let mut out = Vec::new();
+    let text_view = views::is_text_view(app.spec());
+    match a {
+        Action::Quit => {
+            app.quit = true;
+            out.push(Command::Quit);
+        }
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom if text_view => {
+            let f = app.top_mut();
+            f.scroll = match a {
+                Action::Up => f.scroll.saturating_sub(1),
+                Action::Down => f.scroll.saturating_add(1),
+                Action::PageUp => f.scroll.saturating_sub(20),
+                Action::PageDown => f.scroll.saturating_add(20),
+                Action::Top => 0,
+                _ => u16::MAX / 2,
+            };
+        }
+        Action::Up => app.top_mut().table.move_by(-1),
+        Action::Down => app.top_mut().table.move_by(1),
+        Action::PageUp => {
+            let p = app.top().table.page as isize;
+            app.top_mut().table.move_by(-p)
+        }
+        Action::PageDown => {
+            let p = app.top().table.page as isize;
+            app.top_mut().table.move_by(p)
+        }
+        Action::Top => app.top_mut().table.top(),
+        Action::Bottom => app.top_mut().table.bottom(),
+        Action::Enter => {
+            if let Some(spec) = selected_target(app) {
+                out.extend(push(app, spec));
+            }
+        }
+        Action::Back => {
+            if !app.top().table.filter.is_empty() {
+                app.top_mut().table.filter.clear();
+            } else if app.stack.len() > 1 {
+                app.stack.pop();
+            }
+        }
+        Action::NextTab | Action::PrevTab => {
+            let n = app.spec().tabs().len();
+            if n > 0 {
+                let f = app.top_mut();
+                f.tab = if a == Action::NextTab {
+                    (f.tab + 1) % n
+                } else {
+                    (f.tab + n - 1) % n
+                };
+                f.table = Default::default();
+                f.scroll = 0;
+            }
+        }
+        Action::Filter => {
+            let current = app.top().table.filter.clone();
+            app.mode = Mode::Filter(LineEdit::with(&current));
+        }
+        Action::Command => app.mode = Mode::Command(LineEdit::default()),
+        Action::Help => app.mode = Mode::Help { scroll: 0 },
+        Action::SortNext => {
+            let n = views::source(app).map(|s| s.columns().len()).unwrap_or(0);
+            app.top_mut().table.sort_next(n);
+        }
+        Action::SortReverse => app.top_mut().table.sort_reverse(),
+        Action::ScopeReset => match app.scope.finding {
+            Some(s) => set_scope(app, s, ScopeKind::Finding),
+            None => set_scope(app, Scope::ALL, ScopeKind::AllData),
+        },
+        Action::ScopeWiden | Action::ScopeNarrow => {
+            let base = app.scope.finding.unwrap_or(app.scope.scope);
+            if base == Scope::ALL {
+                app.set_status(Slot::StatusWarning, "open a finding or set a scope first");
+            } else {
+                let cur = match app.scope.kind {
+                    ScopeKind::Adjusted(h) => h,
+                    _ => 0,
+                };
+                let h = if a == Action::ScopeWiden {
+                    cur + 1
+                } else {
+                    (cur - 1).max(0)
+                };
+                let s = Scope::new(base.from - h * 3600, base.to + h * 3600);
+                let kind = if h == 0 {
+                    ScopeKind::Finding
+                } else {
+                    ScopeKind::Adjusted(h)
+                };
+                set_scope(app, s, kind);
+            }
+        }
+        Action::Scope24h | Action::Scope7d => {
+            let end = scope_end(app);
+            let (len, kind) = if a == Action::Scope24h {
+                (86_400, ScopeKind::Day)
+            } else {
+                (7 * 86_400, ScopeKind::Week)
+            };
+            set_scope(app, Scope::new(end - len, end), kind);
+        }
+        Action::ScopeCustom => {
+            let s = app.scope.scope;
+            let init = if s == Scope::ALL {
+                String::new()
+            } else {
+                format!(
+                    "{}..{}",
+                    crate::core::time::rfc3339(s.from),
+                    crate::core::time::rfc3339(s.to)
+                )
+            };
+            app.mode = Mode::ScopeInput(LineEdit::with(&init));
+        }
+        Action::Chain => {
+            let key = match (app.spec(), selected_target(app)) {
+                (_, Some(ViewSpec::Session(k))) => Some(k),
+                (ViewSpec::Session(k), _) => Some(k.clone()),
+                _ => None,
+            };
+            match key {
+                Some(k) => out.extend(push(app, ViewSpec::Chain(k))),
+                None => app.set_status(Slot::StatusWarning, "no session selected for the chain graph"),
+            }
+        }
+        Action::Drill => {
+            if app.tab_name() == Some("API volume") {
+                let f = app.top_mut();
+                f.drill = (f.drill + 1) % views::behavior::DRILLS.len();
+                f.table = Default::default();
+            } else {
+                app.set_status(Slot::StatusWarning, "drill-downs are on the API volume tab");
+            }
+        }
+        Action::RawEvent => match selected_target(app) {
+            Some(ViewSpec::Event(i)) => out.extend(push(app, ViewSpec::Event(i))),
+            _ => app.set_status(Slot::StatusWarning, "select an event row to see its raw record"),
+        },
+        Action::Notes => {
+            if app.spec() != &ViewSpec::Notes {
+                out.extend(push(app, ViewSpec::Notes));
+            }
+        }
+        Action::AddNote => {
+            let entity = super::case_io::entity_of(app.spec(), &app.store);
+            app.mode = Mode::NoteInput(LineEdit::default(), entity);
+        }
+        Action::Home => app.stack.truncate(1),
+    }
+    out
+}
+
+/// Open a view on top of the stack. Opening a finding sets the scope to its window (Detective's rule); every
+/// other pivot keeps the scope.
+pub fn push(app: &mut App, spec: ViewSpec) -> Vec<Command> {
+    let mut out = Vec::new();
+    if let ViewSpec::Finding(id) = &spec
+        && let Some(s) = views::finding_scope(&app.store, id)
+    {
+        app.scope.finding = Some(s);
+        set_scope(app, s, ScopeKind::Finding);
+    }
+    if spec == ViewSpec::Notes {
+        out.push(Command::Case(super::case_io::CaseRequest::ListNotes));
+    }
+    if let ViewSpec::Event(i) = spec
+        && app.raw.as_ref().is_none_or(|r| r.event != i)
+    {
+        app.raw = None;
+        out.push(Command::ReadRaw(i));
+    }
+    if app.spec() != &spec {
+        let mut frame = Frame::new(spec);
+        if let ViewSpec::Chain(k) = &frame.spec {
+            frame.table.selected = views::chain::build(&app.store, &app.graph, k).focus;
+        }
+        app.stack.push(frame);
+    }
+    out
+}
+
+fn selected_target(app: &App) -> Option<ViewSpec> {
+    let row = app.top().table.selected_row()?;
+    views::source(app)?.target(row)
+}
+
+fn set_scope(app: &mut App, s: Scope, kind: ScopeKind) {
+    app.scope.scope = s;
+    app.scope.kind = kind;
+}
+
+/// The end the 24 h / 7 d presets count back from: the current scope's end, or the last loaded event.
+fn scope_end(app: &App) -> i64 {
+    let s = app.scope.scope;
+    if s.to != i64::MAX {
+        return s.to;
+    }
+    app.store
+        .events
+        .last()
+        .map(|e| (e.time.div_euclid(3600) + 1) * 3600)
+        .unwrap_or(0)
+}
+
+fn click(app: &mut App, column: u16, row: u16, out: &mut Vec<Command>) {
+    let area = app.hits.table;
+    if let Some(pos) = app.top().table.hit(area, column, row) {
+        if app.top().table.selected == pos {
+            out.extend(action(app, Action::Enter));
+        } else {
+            app.top_mut().table.selected = pos;
+        }
+        return;
+    }
+    let tabs = app.hits.tabs;
+    if tabs.height > 0 && row == tabs.y && column >= tabs.x && column < tabs.right() {
+        // Tabs are drawn as " Name │ Name …"; find which label the column falls in.
+        let mut x = tabs.x;
+        let names = app.spec().tabs();
+        for (i, name) in names.iter().enumerate() {
+            let w = name.chars().count() as u16 + 3;
+            if column < x + w {
+                let f = app.top_mut();
+                if f.tab != i {
+                    f.tab = i;
+                    f.table = Default::default();
+                }
+                return;
+            }
+            x += w;
+        }
+    }
+}
+
+/// Recompute the top view's model and its table's display order for the current data, filter and sort.
+pub fn refresh(app: &mut App) {
+    views::prepare(app);
+    let key = app.top().model.key;
+    let mut table = std::mem::take(&mut app.top_mut().table);
+    if let Some(src) = views::source(app) {
+        table.refresh(src.as_ref(), key);
+    }
+    app.top_mut().table = table;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::Keymap;
+
+    fn key(app: &mut App, a: Action) -> Vec<Command> {
+        update(app, Input::Action(a))
+    }
+
+    #[test]
+    fn back_never_empties_the_stack_and_quit_asks_the_runtime_to_stop() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::Back);
+        key(&mut app, Action::Back);
+        assert_eq!(app.stack.len(), 1);
+        key(&mut app, Action::Notes);
+        assert_eq!(app.spec(), &ViewSpec::Notes);
+        assert_eq!(app.stack.len(), 2);
+        key(&mut app, Action::Back);
+        assert_eq!(app.stack.len(), 1);
+        assert_eq!(key(&mut app, Action::Quit), vec![Command::Quit]);
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn help_is_modal_and_any_other_key_closes_it() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::Help);
+        assert_eq!(app.mode, Mode::Help { scroll: 0 });
+        key(&mut app, Action::Down);
+        assert_eq!(app.mode, Mode::Help { scroll: 1 });
+        key(&mut app, Action::Enter);
+        assert_eq!(app.mode, Mode::Normal);
+        assert_eq!(app.stack.len(), 1, "the key that closed help did nothing else");
+    }
+
+    #[test]
+    fn filter_applies_while_typing_and_escape_clears_it() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::Filter);
+        update(&mut app, Input::Char('x'));
+        assert_eq!(app.top().table.filter, "x");
+        update(&mut app, Input::Cancel);
+        assert_eq!(app.top().table.filter, "");
+        assert_eq!(app.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn custom_scope_is_validated() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::ScopeCustom);
+        for c in "2026-11-05T15:00:00Z..2026-11-05T14:00:00Z".chars() {
+            update(&mut app, Input::Char(c));
+        }
+        update(&mut app, Input::Submit);
+        assert_eq!(app.scope.scope, Scope::ALL, "an end before the start is refused");
+        assert!(app.status.as_ref().is_some_and(|s| s.0 == Slot::StatusError));
+        key(&mut app, Action::ScopeWiden);
+        assert!(app.status.as_ref().is_some_and(|s| s.1.contains("open a finding")));
+    }
+
+    #[test]
+    fn empty_notes_are_not_written() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::AddNote);
+        assert!(matches!(
+            app.mode,
+            Mode::NoteInput(_, crate::core::entity::EntityRef::Case)
+        ));
+        update(&mut app, Input::Char(' '));
+        assert!(update(&mut app, Input::Submit).is_empty());
+        key(&mut app, Action::AddNote);
+        update(&mut app, Input::Char('x'));
+        let cmds = update(&mut app, Input::Submit);
+        assert!(matches!(
+            &cmds[..],
+            [Command::Case(super::super::case_io::CaseRequest::AddNote { .. })]
+        ));
+    }
+}

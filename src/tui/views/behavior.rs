@@ -1,0 +1,260 @@
+//! New behaviour and API volume from `core::behavior`: which profile a view is (a session is judged as its
+//! session identity, role + session name, Detective's behavioural unit), the report turned into map points and
+//! one pivotable table, and the volume series and drill-downs.
+
+use super::map::PlaceRow;
+use crate::core::behavior::{self, BehaviorConfig, BehaviorIndex, BehaviorReport, DrillNode, Profile, VolumeReport};
+use crate::core::geo::GeoDb;
+use crate::core::graph::SessionGraph;
+use crate::core::model::Store;
+use crate::core::time::Scope;
+use crate::tui::sanitize::clean;
+use crate::tui::spec::ViewSpec;
+use crate::tui::theme::Slot;
+use crate::tui::widgets::table::{StaticRow, StaticRows, col};
+use ratatui::layout::Constraint::{Fill, Length};
+
+/// The behaviour profile a view stands for.
+pub fn profile_of(store: &Store, graph: &SessionGraph, spec: &ViewSpec) -> Option<Profile> {
+    Some(match spec {
+        ViewSpec::Session(k) => match graph.session_by_key(store, k) {
+            Some(s) => {
+                let x = graph.session(s);
+                match (store.strings.opt(x.role_arn), store.strings.opt(x.session_name)) {
+                    (Some(r), Some(n)) => Profile::SessionIdentity {
+                        role_arn: r.to_string(),
+                        session_name: n.to_string(),
+                    },
+                    _ => Profile::Session { access_key: k.clone() },
+                }
+            }
+            None => Profile::Session { access_key: k.clone() },
+        },
+        ViewSpec::AccessKey(k) => Profile::Session { access_key: k.clone() },
+        ViewSpec::Role(a) => Profile::Role { arn: a.clone() },
+        ViewSpec::Principal(p) => Profile::Origin { principal: p.clone() },
+        ViewSpec::Account(a) => Profile::Account { id: a.clone() },
+        ViewSpec::Ip(a) => Profile::Ip { addr: a.clone() },
+        ViewSpec::UserAgent(u) => Profile::UserAgent { ua: u.clone() },
+        _ => return None,
+    })
+}
+
+pub fn report(
+    store: &Store,
+    graph: &SessionGraph,
+    ix: &BehaviorIndex,
+    geo: &GeoDb,
+    spec: &ViewSpec,
+    scope: Scope,
+) -> Result<BehaviorReport, String> {
+    let p = profile_of(store, graph, spec).ok_or("not a behaviour profile")?;
+    let sel = behavior::select(&p, store, graph, ix)?;
+    Ok(behavior::behavior(
+        &sel,
+        store,
+        graph,
+        ix,
+        geo,
+        scope,
+        &BehaviorConfig::default(),
+    ))
+}
+
+pub fn volume(
+    store: &Store,
+    graph: &SessionGraph,
+    ix: &BehaviorIndex,
+    geo: &GeoDb,
+    spec: &ViewSpec,
+    scope: Scope,
+) -> Result<VolumeReport, String> {
+    let p = profile_of(store, graph, spec).ok_or("not a behaviour profile")?;
+    let sel = behavior::select(&p, store, graph, ix)?;
+    behavior::volume(&sel, store, ix, geo, scope, &BehaviorConfig::default(), None)
+}
+
+/// Known and new places as map rows.
+pub fn places(r: &BehaviorReport) -> (Vec<PlaceRow>, Vec<PlaceRow>) {
+    let row = |g: &behavior::GeoRow| PlaceRow {
+        label: g.label.clone(),
+        lat: g.lat,
+        lon: g.lon,
+        calls: g.scope_count,
+        ips: g.addresses.clone(),
+    };
+    (
+        r.known_geolocations.iter().map(row).collect(),
+        r.new_geolocations.iter().map(row).collect(),
+    )
+}
+
+/// Everything new in scope, one row each, pivotable: new places, APIs, increased volume, ASOs, user agents,
+/// impossible travel.
+pub fn new_rows(r: &BehaviorReport) -> StaticRows {
+    let mut rows = Vec::new();
+    let mut push = |kind: &str, what: String, detail: String, slot: Slot, target: Option<ViewSpec>| {
+        rows.push(
+            StaticRow::new(vec![
+                kind.to_string(),
+                clean(&what).into_owned(),
+                clean(&detail).into_owned(),
+            ])
+            .style(0, slot)
+            .target(target),
+        );
+    };
+    for g in &r.new_geolocations {
+        let ip = g.addresses.first().cloned();
+        push(
+            "new place",
+            g.label.clone(),
+            format!("{} calls from {}", g.scope_count, g.addresses.join(", ")),
+            Slot::BehaviorNew,
+            ip.map(ViewSpec::Ip),
+        );
+    }
+    for a in &r.new_api_calls {
+        push(
+            "new API call",
+            format!("{}:{}", a.service, a.api),
+            format!(
+                "{} ok, {} failed, first {}",
+                a.scope_success, a.scope_failure, a.first_seen
+            ),
+            Slot::BehaviorNew,
+            None,
+        );
+    }
+    for i in &r.increased_volume {
+        push(
+            "increased volume",
+            format!("{}:{}", i.service, i.api),
+            format!(
+                "{} in scope vs typical {:.1} (max {}) per scope-length window",
+                i.scope_count, i.typical_rate, i.baseline_max
+            ),
+            Slot::BehaviorNew,
+            None,
+        );
+    }
+    for a in &r.new_asos {
+        push(
+            "new AS organisation",
+            format!("AS{} {}", a.asn, a.org),
+            format!("{} calls from {}", a.scope_count, a.addresses.join(", ")),
+            Slot::BehaviorNew,
+            a.addresses.first().cloned().map(ViewSpec::Ip),
+        );
+    }
+    for u in &r.new_user_agents {
+        let note = if u.family_known {
+            " (family seen before: likely an upgrade)"
+        } else {
+            ""
+        };
+        push(
+            "new user agent",
+            u.user_agent.clone(),
+            format!("{} calls, first {}{note}", u.scope_count, u.first_seen),
+            if u.family_known {
+                Slot::BehaviorKnown
+            } else {
+                Slot::BehaviorNew
+            },
+            Some(ViewSpec::UserAgent(u.user_agent.clone())),
+        );
+    }
+    for t in &r.impossible_travel {
+        push(
+            "impossible travel",
+            format!("{} → {}", t.start.place, t.end.place),
+            format!(
+                "{:.0} km in {:.1} h ({:.0} km/h), {} → {}",
+                t.distance_km, t.hours_between, t.speed_kmh, t.start.ip, t.end.ip
+            ),
+            Slot::SeverityHigh,
+            Some(ViewSpec::Ip(t.end.ip.clone())),
+        );
+    }
+    for g in &r.known_geolocations {
+        push(
+            "known place",
+            g.label.clone(),
+            format!("{} calls in scope, {} in baseline", g.scope_count, g.baseline_count),
+            Slot::BehaviorKnown,
+            g.addresses.first().cloned().map(ViewSpec::Ip),
+        );
+    }
+    for u in &r.unplaced_sources {
+        push(
+            "no location",
+            u.label.clone(),
+            format!("{} calls in scope from {}", u.scope_count, u.addresses.join(", ")),
+            Slot::TextDim,
+            None,
+        );
+    }
+    StaticRows {
+        columns: vec![col("Kind", Length(20)), col("What", Fill(2)), col("Detail", Fill(3))],
+        rows,
+    }
+}
+
+/// `core::behavior`'s four trees (the caller is its access key, else its principal).
+pub const DRILLS: &[&str] = &[
+    "IP → API → caller",
+    "service → API → IP → access key",
+    "access key → IP → API",
+    "resource → IP → API",
+];
+
+/// One drill-down tree as indented rows.
+pub fn drill_rows(v: &VolumeReport, which: usize) -> StaticRows {
+    let (name, roots) = match which % DRILLS.len() {
+        0 => (DRILLS[0], &v.by_ip),
+        1 => (DRILLS[1], &v.by_api),
+        2 => (DRILLS[2], &v.by_access_key),
+        _ => (DRILLS[3], &v.by_resource),
+    };
+    let mut rows = Vec::new();
+    fn walk(nodes: &[DrillNode], depth: usize, rows: &mut Vec<StaticRow>) {
+        for n in nodes {
+            let indent = "  ".repeat(depth);
+            let mark = if depth == 0 { "" } else { "└ " };
+            let label = n.label.as_deref().map(|l| format!("  ({l})")).unwrap_or_default();
+            let target = if n.key.parse::<std::net::IpAddr>().is_ok() {
+                Some(ViewSpec::Ip(n.key.clone()))
+            } else if n.key.starts_with("ASIA") {
+                Some(ViewSpec::Session(n.key.clone()))
+            } else if n.key.starts_with("AKIA") {
+                Some(ViewSpec::AccessKey(n.key.clone()))
+            } else {
+                None
+            };
+            let mut r = StaticRow::new(vec![
+                format!("{indent}{mark}{}{}", clean(&n.key), clean(&label)),
+                n.success.to_string(),
+                n.failure.to_string(),
+            ])
+            .style(0, if depth == 0 { Slot::Title } else { Slot::Text })
+            .target(target);
+            if n.failure > 0 {
+                r = r.style(2, Slot::StatusError);
+            }
+            rows.push(r);
+            if depth < 8 {
+                walk(&n.children, depth + 1, rows);
+            }
+        }
+    }
+    walk(roots, 0, &mut rows);
+    StaticRows {
+        columns: vec![
+            col(name, Fill(1)),
+            col("Succeeded", Length(10)),
+            col("Failed", Length(8)),
+        ],
+        rows,
+    }
+}

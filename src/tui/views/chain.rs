@@ -1,0 +1,149 @@
+//! The chain graph: from the origin (the person, service or outside account) through every assumption hop to the
+//! top-most known session, then every session started below it, across accounts — each link labelled with the
+//! rule that made it (`core::graph::Link`), weak links dashed, unknown origins said plainly.
+
+use crate::core::graph::{ChainHop, Link, OriginKind, OriginView, SessionGraph};
+use crate::core::model::Store;
+use crate::tui::spec::ViewSpec;
+use crate::tui::theme::Slot;
+use crate::tui::widgets::table::{StaticRow, StaticRows, col};
+use crate::tui::widgets::tree::TreeNode;
+use ratatui::layout::Constraint::{Fill, Length};
+
+pub struct ChainModel {
+    pub nodes: Vec<TreeNode>,
+    pub targets: Vec<Option<ViewSpec>>,
+    /// Index of the node for the session the view was opened on.
+    pub focus: usize,
+}
+
+/// How a link reads and looks.
+pub fn link_label(link: Option<Link>) -> (&'static str, Slot, bool) {
+    match link {
+        Some(Link::AccessKey) => ("exact access key", Slot::EdgeStrong, false),
+        Some(Link::PrincipalTime) => ("principal + time", Slot::EdgeMedium, false),
+        Some(Link::NameTime) => ("name + time (weak)", Slot::EdgeWeak, true),
+        None => ("creation not in the loaded logs", Slot::PrincipalUnknown, true),
+    }
+}
+
+pub fn origin_node(o: &OriginView) -> (TreeNode, Option<ViewSpec>) {
+    let (slot, target) = match o.kind {
+        OriginKind::Unknown => (Slot::PrincipalUnknown, None),
+        OriginKind::AwsAccount => (Slot::PrincipalExternal, o.account.clone().map(ViewSpec::Account)),
+        _ => (
+            Slot::Title,
+            o.arn
+                .clone()
+                .or(o.principal_id.clone())
+                .or(o.name.clone())
+                .map(ViewSpec::Principal),
+        ),
+    };
+    let title = o
+        .name
+        .clone()
+        .or(o.account.clone())
+        .unwrap_or_else(|| o.kind.as_str().to_string());
+    let mut lines = vec![(
+        format!("account {}", o.account.as_deref().unwrap_or("?")),
+        Slot::TextDim,
+    )];
+    lines.push((
+        o.description.clone(),
+        if o.logs_loaded {
+            Slot::Text
+        } else {
+            Slot::PrincipalUnknown
+        },
+    ));
+    let node = TreeNode {
+        depth: 0,
+        title,
+        title_slot: slot,
+        lines,
+        edge: None,
+    };
+    (node, target)
+}
+
+fn hop_node(h: &ChainHop, depth: usize, focus: bool) -> TreeNode {
+    let role = h.role_arn.as_deref().unwrap_or("?");
+    let title = format!(
+        "{}/{}",
+        role.rsplit('/').next().unwrap_or(role),
+        h.session_name.as_deref().unwrap_or("?")
+    );
+    let (label, slot, weak) = link_label(h.link);
+    let mut lines = vec![(
+        h.access_key_id.clone().unwrap_or_else(|| "(no key)".into()),
+        Slot::TextAccent,
+    )];
+    lines.push((
+        format!("account {}", h.account.as_deref().unwrap_or("?")),
+        Slot::TextDim,
+    ));
+    lines.push((h.assumed_at.clone().unwrap_or_default(), Slot::TextDim));
+    if h.source_identity_break {
+        lines.push(("source identity dropped/changed here".into(), Slot::StatusWarning));
+    }
+    TreeNode {
+        depth,
+        title,
+        title_slot: if focus { Slot::BehaviorNew } else { Slot::Title },
+        lines,
+        edge: Some((label.to_string(), slot, weak)),
+    }
+}
+
+pub fn build(store: &Store, graph: &SessionGraph, key: &str) -> ChainModel {
+    let mut m = ChainModel {
+        nodes: Vec::new(),
+        targets: Vec::new(),
+        focus: 0,
+    };
+    let Some(s) = graph.session_by_key(store, key) else {
+        m.nodes.push(TreeNode {
+            depth: 0,
+            title: key.to_string(),
+            title_slot: Slot::PrincipalUnknown,
+            lines: vec![("no session with this key in the loaded logs".into(), Slot::TextDim)],
+            edge: None,
+        });
+        m.targets.push(None);
+        return m;
+    };
+    // One trace gives the origin, the path from the top-most known session down to this one, and what it started.
+    let t = graph.trace(store, s, crate::core::time::Scope::new(0, 0));
+    let (on, ot) = origin_node(&t.origin);
+    m.nodes.push(on);
+    m.targets.push(ot);
+    let hop_target = |h: &ChainHop| h.access_key_id.clone().map(ViewSpec::Session);
+    for (d, h) in t.chain.iter().enumerate() {
+        let here = h.session == s;
+        if here {
+            m.focus = m.nodes.len();
+        }
+        m.nodes.push(hop_node(h, d + 1, here));
+        m.targets.push(hop_target(h));
+    }
+    let base = t.chain.len();
+    for h in &t.children {
+        m.nodes.push(hop_node(h, base + h.depth.unwrap_or(1) as usize, false));
+        m.targets.push(hop_target(h));
+    }
+    m
+}
+
+/// The chain's nodes as a table source (selection and Enter work like every other list).
+pub fn rows(model: &ChainModel) -> StaticRows {
+    StaticRows {
+        columns: vec![col("Depth", Length(6)), col("Node", Fill(1))],
+        rows: model
+            .nodes
+            .iter()
+            .zip(&model.targets)
+            .map(|(n, t)| StaticRow::new(vec![n.depth.to_string(), n.title.clone()]).target(t.clone()))
+            .collect(),
+    }
+}

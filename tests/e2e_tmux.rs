@@ -1,0 +1,184 @@
+//! End to end: the release binary in a real terminal (tmux), on the bundled sample case, driven with keys along
+//! the investigation path, asserting what the pane shows. Skips (with a message) when the binary or tmux is
+//! missing, unless `CI=true`, where that is a failure (`.ci/run` builds the release binary and installs tmux).
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+fn skip_or_fail(why: &str) {
+    if ci() {
+        panic!("{why} (CI=true)");
+    }
+    eprintln!("skipping the tmux end-to-end test: {why}");
+}
+
+fn binary() -> Option<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut candidates = Vec::new();
+    if let Ok(t) = std::env::var("CARGO_TARGET_DIR") {
+        candidates.push(PathBuf::from(t).join("release/trailhound"));
+    }
+    candidates.push(manifest.join("target/release/trailhound"));
+    candidates.into_iter().find(|p| p.is_file())
+}
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn run(args: &[&str]) -> String {
+        let out = Command::new("tmux").args(args).output().expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            Tmux::run(&["send-keys", "-t", &self.session, k]);
+            sleep(Duration::from_millis(150));
+        }
+    }
+    fn literal(&self, text: &str) {
+        Tmux::run(&["send-keys", "-t", &self.session, "-l", text]);
+        sleep(Duration::from_millis(150));
+    }
+    fn pane(&self) -> String {
+        Tmux::run(&["capture-pane", "-p", "-t", &self.session])
+    }
+    /// Wait until the pane shows `needle` (the UI draws asynchronously); the pane on timeout.
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let p = self.pane();
+            if p.contains(needle) {
+                return p;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("pane never showed {needle:?}:\n{p}");
+            }
+            sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        Tmux::run(&["kill-session", "-t", &self.session]);
+    }
+}
+
+#[test]
+fn investigation_path_in_a_real_terminal() {
+    let Some(bin) = binary() else {
+        return skip_or_fail("target/release/trailhound is not built");
+    };
+    if Command::new("tmux").arg("-V").output().is_err() {
+        return skip_or_fail("tmux is not installed");
+    }
+    let case = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case"));
+    if !case.join("AWSLogs").is_dir() {
+        return skip_or_fail("the sample case is missing");
+    }
+    let session = format!("trailhound-e2e-{}", std::process::id());
+    let t = Tmux {
+        session: session.clone(),
+    };
+    // No -i: the bundled sample case opens. The shell stays after exit so the last pane can be read.
+    let cmd = format!(
+        "cd {} && {} ; echo EXITED-$?; sleep 30",
+        env!("CARGO_MANIFEST_DIR"),
+        bin.display()
+    );
+    Tmux::run(&["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", &cmd]);
+    let p = t.wait_for("loaded 2");
+    assert!(p.contains("trailhound › Findings"), "{p}");
+    assert!(p.contains("Scope"), "the scope bar is always visible:\n{p}");
+
+    // The GuardDuty finding, filtered out of the list, opened with its scope (14:00–15:00).
+    t.literal("/CloudTrailLogging");
+    t.keys(&["Enter", "Enter"]);
+    let p = t.wait_for("finding window");
+    assert!(
+        p.contains("Stealth:IAMUser/CloudTrailLoggingDisabled") && p.contains("14:00:00Z → 2026-11-05T15:00:00Z"),
+        "{p}"
+    );
+    // Its first entity is the session; open it.
+    t.keys(&["Enter"]);
+    let p = t.wait_for("identity-center-user sara");
+    assert!(p.contains("DemoRole1 / sara") && p.contains("exact access key"), "{p}");
+
+    // Select "this session" and open the chain graph; move to DemoRole1 and open it.
+    t.keys(&["j", "c"]);
+    let p = t.wait_for("links:");
+    assert!(p.contains("DemoRole1/sara") && p.contains("───▶"), "{p}");
+    t.keys(&["j", "Enter"]);
+    let p = t.wait_for("session ASIADEMOROLE10000001");
+    assert!(p.contains("DemoRole1"), "{p}");
+
+    t.keys(&["Tab"]);
+    let p = t.wait_for("New behaviour in scope");
+    assert!(
+        p.contains("new API call") && p.contains("iam:UpdateAssumeRolePolicy"),
+        "{p}"
+    );
+    t.keys(&["Tab", "Tab"]);
+    let p = t.wait_for("Events in scope");
+    assert!(
+        p.contains("AccessDenied") && p.contains("iam:UpdateAssumeRolePolicy"),
+        "{p}"
+    );
+
+    t.keys(&["?"]);
+    t.wait_for("Keys (any key closes)");
+    t.keys(&["Escape", "Escape", "Escape", "Escape"]);
+    t.keys(&["q"]);
+    let p = t.wait_for("EXITED-0");
+    assert!(!p.contains("\u{1b}["), "the terminal was restored:\n{p}");
+}
+
+/// SIGTERM restores the terminal and exits cleanly (the runtime listens for it next to the key stream).
+#[test]
+fn sigterm_restores_the_terminal() {
+    let Some(bin) = binary() else {
+        return skip_or_fail("target/release/trailhound is not built");
+    };
+    if Command::new("tmux").arg("-V").output().is_err() {
+        return skip_or_fail("tmux is not installed");
+    }
+    let case = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case"));
+    if !case.join("AWSLogs").is_dir() {
+        return skip_or_fail("the sample case is missing");
+    }
+    let session = format!("trailhound-e2e-term-{}", std::process::id());
+    let t = Tmux {
+        session: session.clone(),
+    };
+    // `exec` in a subshell that reports the pid we will signal (the process this test started).
+    let cmd = format!(
+        "cd {} && sh -c 'echo $$ > /tmp/{session}.pid; exec {}'; echo EXITED-$?; sleep 30",
+        env!("CARGO_MANIFEST_DIR"),
+        bin.display()
+    );
+    Tmux::run(&["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", &cmd]);
+    t.wait_for("loaded 2");
+    let pid_file = format!("/tmp/{session}.pid");
+    let pid = std::fs::read_to_string(&pid_file).expect("pid file").trim().to_string();
+    let _ = std::fs::remove_file(&pid_file);
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    let p = t.wait_for("EXITED-0");
+    assert!(
+        !p.contains("trailhound › Findings"),
+        "the alternate screen was left:\n{p}"
+    );
+}
