@@ -6,6 +6,7 @@
 //! fatal. Progress goes through a callback that the CLI and the TUI both use.
 
 mod discover;
+mod fields;
 mod merge;
 pub mod parse;
 mod raw;
