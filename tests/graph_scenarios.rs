@@ -86,6 +86,11 @@ fn run(name: &str) {
                 check_subset(&format!("{p}.{key}"), w, &trace[key], &mut errs);
             }
         }
+        for (key, field) in [("session_kind", "kind"), ("session_mfa", "mfa")] {
+            if let Some(w) = exp.get(key) {
+                check_subset(&format!("{p}.session.{field}"), w, &trace["session"][field], &mut errs);
+            }
+        }
         if let Some(l) = exp.get("session_link") {
             check_subset(&format!("{p}.session.link"), l, &trace["session"]["link"], &mut errs);
         }
@@ -162,6 +167,11 @@ fn console_switch_role() {
 #[test]
 fn null_response_elements_fall_back_to_weaker_links() {
     run("null_response_elements");
+}
+
+#[test]
+fn an_iam_users_session_token_owns_its_calls() {
+    run("session_token");
 }
 
 #[test]

@@ -386,7 +386,34 @@ def null_response_elements():
     }
 
 
+def session_token():
+    acct = "444455556666"
+    erin = iam_user("erin", acct, "AKIAERINEXAMPLE00001", "AIDAERINEXAMPLE00001")
+    tok = "ASIAERINSESSIONTOK01"
+    recs = [
+        rec("st/get", "2026-11-05T06:00:00Z", acct, erin, "sts.amazonaws.com", "GetSessionToken",
+            req={"durationSeconds": 43200, "serialNumber": f"arn:aws:iam::{acct}:mfa/erin", "tokenCode": "HIDDEN"},
+            resp={"credentials": {"accessKeyId": tok, "sessionToken": "IQoJEXAMPLE", "expiration": "2026-11-05T18:00:00Z"}}),
+    ]
+    # Calls with the temporary key still say IAMUser, with MFA in the session context.
+    signed = dict(iam_user("erin", acct, tok, "AIDAERINEXAMPLE00001"),
+                  sessionContext={"attributes": {"creationDate": "2026-11-05T06:00:00Z", "mfaAuthenticated": "true"}})
+    recs.append(rec("st/call", "2026-11-05T06:05:00Z", acct, signed, "iam.amazonaws.com", "CreateAccessKey",
+                    req={"userName": "erin"}))
+    recs.append(rec("st/own", "2026-11-05T06:06:00Z", acct, erin, "s3.amazonaws.com", "ListBuckets", read_only=True))
+    return {
+        "description": "IAM user erin gets an MFA session token; calls signed with it belong to that session (whose "
+                       "creator is erin), calls with her long-term key to her directly.",
+        "logs": {acct: recs},
+        "expect": [{"target": tok, "origin": {"kind": "iam-user", "name": "erin"},
+                    "chain": [{"access_key_id": tok, "link": "access-key"}],
+                    "session_kind": "session-token", "session_mfa": True,
+                    "calls": [["iam.amazonaws.com", "CreateAccessKey", 1, 0]]}],
+    }
+
+
 SCENARIOS = {
+    "session_token": session_token,
     "detective_walkthrough": detective_walkthrough,
     "instance_credentials_used_elsewhere": instance_credentials_used_elsewhere,
     "ci_chain_both_accounts": lambda: ci_chain(True),

@@ -151,6 +151,13 @@ impl<'s> Builder<'s> {
     /// Who called: a session (temporary credentials, resolved by key or observed) or an origin.
     fn caller(&mut self, ev: &Event, a: Option<&Assumption>) -> Option<Caller> {
         let id = self.store.identity(ev);
+        // An IAM user's temporary key from GetSessionToken: its calls say "IAMUser" but belong to that session.
+        if matches!(id.kind, IdentityType::IamUser | IdentityType::Root)
+            && id.access_key_id.is_some()
+            && let Some(&s) = self.key_to_session.get(&id.access_key_id)
+        {
+            return Some(Caller::Session(s));
+        }
         if let Some(o) = origin_of_identity(self.store, &self.loaded_accounts, id, ev, a) {
             let oid = self.origin(o);
             if id.kind == IdentityType::IamUser && id.access_key_id.is_some() {
