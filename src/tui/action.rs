@@ -65,6 +65,12 @@ pub enum Action {
     AddNote,
     /// Go back to the findings list (the root view).
     Home,
+    /// Notes view: edit the selected note (multi-line editor; Ctrl-S saves, Esc cancels).
+    EditNote,
+    /// Star or unstar the selected event, or the entity the view is about, as evidence.
+    ToggleStar,
+    /// Give the selected event, or the entity the view is about, a verdict (unknown/benign/suspicious/malicious).
+    SetVerdict,
 }
 
 impl Action {
@@ -95,6 +101,9 @@ impl Action {
         Action::RawEvent,
         Action::Notes,
         Action::AddNote,
+        Action::EditNote,
+        Action::ToggleStar,
+        Action::SetVerdict,
         Action::Home,
         Action::Help,
         Action::Quit,
@@ -125,4 +134,6 @@ pub enum Input {
         width: u16,
         height: u16,
     },
+    /// A raw key while the multi-line note editor is open (it needs arrows, Ctrl-S, Esc as they are).
+    Key(crossterm::event::KeyEvent),
 }

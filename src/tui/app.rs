@@ -66,10 +66,15 @@ pub enum Mode {
     Filter(LineEdit),
     Command(LineEdit),
     ScopeInput(LineEdit),
-    /// Typing a note about this entity.
-    NoteInput(LineEdit, crate::core::entity::EntityRef),
     Help {
         scroll: u16,
+    },
+    /// The multi-line note editor (new note or edit).
+    NoteEditor(Box<crate::tui::note_editor::NoteEditor>),
+    /// Choosing a verdict for this entity (`selected` indexes `Verdict::ALL`).
+    VerdictPick {
+        entity: crate::core::entity::EntityRef,
+        selected: usize,
     },
 }
 
@@ -148,6 +153,10 @@ pub struct App {
     /// Candidates the last Tab in the command line left open (shown above the command line).
     pub completions: Vec<String>,
     pub quit: bool,
+    /// The case's stars and verdicts as last read (`None`: not read yet).
+    pub marks: Option<crate::tui::marks::Marks>,
+    /// A saved note's editor, kept until the case acknowledges the write (reopened if it fails).
+    pub note_pending: Option<Box<crate::tui::note_editor::NoteEditor>>,
 }
 
 impl App {
@@ -180,6 +189,8 @@ impl App {
             requested_model: None,
             notes: None,
             quit: false,
+            marks: None,
+            note_pending: None,
         }
     }
 

@@ -3,16 +3,36 @@
 //! and the answers come back as background results. The case is opened (or created) lazily, on the first
 //! request, so starting the TUI writes nothing.
 
-use crate::core::case::{Case, Note, NoteFilter};
+use crate::core::case::{Case, Note, NoteFilter, NoteId, Verdict};
 use crate::core::entity::EntityRef;
+use crate::tui::marks::Marks;
 use crate::tui::spec::ViewSpec;
+use crate::tui::theme::Slot;
 use std::path::{Path, PathBuf};
 
 /// A request to the case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CaseRequest {
     ListNotes,
-    AddNote { entity: EntityRef, text: String },
+    AddNote {
+        entity: EntityRef,
+        text: String,
+    },
+    /// Replace note `id`'s text, starting from revision `base` (what the editor showed).
+    EditNote {
+        id: NoteId,
+        base: u32,
+        text: String,
+    },
+    /// Star (`on`) or unstar an entity.
+    Star {
+        entity: EntityRef,
+        on: bool,
+    },
+    SetVerdict {
+        entity: EntityRef,
+        verdict: Verdict,
+    },
 }
 
 /// The case's answer: the notes as they stand after the request, or what went wrong.
@@ -21,6 +41,12 @@ pub struct CaseReply {
     pub notes: Result<Vec<Note>, String>,
     /// Set after a write: what to tell the user.
     pub message: Option<String>,
+    /// How to show the message: ok, warning (an edit kept as a conflict revision) or error.
+    pub level: Slot,
+    /// The request wrote a note (the editor's kept text can go, or come back if this failed).
+    pub wrote_note: bool,
+    /// Stars and verdicts as they stand after the request (`None` when they could not be read).
+    pub marks: Option<Marks>,
 }
 
 /// The case directory: `--case DIR`, else the user's default case.
@@ -33,21 +59,53 @@ pub fn case_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
 
 /// Run one request (the worker thread calls this; headless tests call it directly).
 pub fn execute(case: &Case, req: &CaseRequest) -> CaseReply {
-    let mut message = None;
-    if let CaseRequest::AddNote { entity, text } = req {
-        match case.add_note(entity, text) {
-            Ok(id) => message = Some(format!("note #{id} saved on {entity}")),
-            Err(e) => {
-                return CaseReply {
-                    notes: Err(e.to_string()),
-                    message: Some(format!("note not saved: {e}")),
-                };
-            }
-        }
-    }
+    let written: Result<Option<(String, bool)>, String> = match req {
+        CaseRequest::ListNotes => Ok(None),
+        CaseRequest::AddNote { entity, text } => case
+            .add_note(entity, text)
+            .map(|id| Some((format!("note #{id} saved on {entity}"), false)))
+            .map_err(|e| format!("note not saved: {e}")),
+        CaseRequest::EditNote { id, base, text } => case
+            .edit_note_from(*id, *base, text)
+            .map(|n| {
+                Some(match n.conflict_with {
+                    Some(_) => (
+                        format!(
+                            "conflict: someone else edited note #{id}; both texts kept (revision {})",
+                            n.rev
+                        ),
+                        true,
+                    ),
+                    None => (format!("note #{id} saved (revision {})", n.rev), false),
+                })
+            })
+            .map_err(|e| format!("note not saved: {e}")),
+        CaseRequest::Star { entity, on: true } => case
+            .star(entity)
+            .map(|_| Some((format!("starred {entity}"), false)))
+            .map_err(|e| format!("star not saved: {e}")),
+        CaseRequest::Star { entity, on: false } => case
+            .unstar(entity)
+            .map(|_| Some((format!("unstarred {entity}"), false)))
+            .map_err(|e| format!("unstar not saved: {e}")),
+        CaseRequest::SetVerdict { entity, verdict } => case
+            .set_verdict(entity, *verdict)
+            .map(|()| Some((format!("verdict {} saved on {entity}", verdict.as_str()), false)))
+            .map_err(|e| format!("verdict not saved: {e}")),
+    };
+    let (message, level) = match written {
+        Ok(Some((m, true))) => (Some(m), Slot::StatusWarning),
+        Ok(Some((m, false))) => (Some(m), Slot::StatusOk),
+        Ok(None) => (None, Slot::StatusOk),
+        Err(e) => (Some(e), Slot::StatusError),
+    };
+    // Read back after a failed write too: the list shows what the case really holds.
     CaseReply {
         notes: case.notes(&NoteFilter::default()).map_err(|e| e.to_string()),
         message,
+        level,
+        wrote_note: matches!(req, CaseRequest::AddNote { .. } | CaseRequest::EditNote { .. }),
+        marks: Marks::read(case).ok(),
     }
 }
 
@@ -70,6 +128,9 @@ pub fn spawn(
                         reply(CaseReply {
                             notes: Err(e.clone()),
                             message: Some(format!("case unavailable: {e}")),
+                            level: Slot::StatusError,
+                            wrote_note: matches!(req, CaseRequest::AddNote { .. } | CaseRequest::EditNote { .. }),
+                            marks: None,
                         });
                         continue;
                     }

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 /// The command words, in the order completion offers them.
 pub const COMMANDS: &[&str] = &[
     "session", "key", "role", "user", "ip", "account", "finding", "event", "scope", "notes", "findings", "quit",
+    "export",
 ];
 
 pub fn run(app: &mut App, text: &str) -> Vec<Command> {
@@ -38,6 +39,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
             return Vec::new();
         }
         "notes" => ViewSpec::Notes,
+        "export" => return super::export_task::command(app, arg),
         "session" => ViewSpec::Session(arg.to_string()),
         "key" if arg.starts_with("ASIA") => ViewSpec::Session(arg.to_string()),
         "key" => ViewSpec::AccessKey(arg.to_string()),

@@ -17,6 +17,11 @@ pub mod update;
 pub mod views;
 pub mod widgets;
 
+pub mod export_task;
+pub mod marks;
+pub mod note_editor;
+pub mod verdict_pick;
+
 pub use runtime::{Options, run};
 
 /// `$XDG_CONFIG_HOME/trailhound` (or the platform's equivalent): user keymap and theme.

@@ -42,6 +42,8 @@ pub fn draw(f: &mut Frame, app: &mut App, theme: &Theme) {
     if !app.completions.is_empty() {
         completions(f, body, app, theme);
     }
+    super::note_editor::render(f, body, app, theme);
+    super::verdict_pick::render(f, body, app, theme);
     if let Mode::Help { scroll } = app.mode {
         help(f, body, app, scroll, theme);
     }
@@ -78,6 +80,9 @@ fn breadcrumbs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.style(Slot::Breadcrumb)
         };
         spans.push(Span::styled(c.clone(), style));
+    }
+    if let Some(strip) = super::marks::current_strip(app) {
+        spans.push(Span::styled(format!("   {strip}"), theme.style(Slot::TextAccent)));
     }
     f.render_widget(Line::from(spans), area);
 }
@@ -140,14 +145,6 @@ fn status_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 "   Tab completes · Enter runs · Esc cancels",
                 theme.style(Slot::TextDim),
             ),
-        ]),
-        Mode::NoteInput(e, entity) => Line::from(vec![
-            Span::styled(
-                format!("note on {}: ", clean_max(&entity.to_string(), 50)),
-                theme.style(Slot::TextAccent),
-            ),
-            Span::raw(clean_max(&e.text, 300).into_owned()),
-            Span::styled("█", theme.style(Slot::TextDim)),
         ]),
         Mode::ScopeInput(e) => Line::from(vec![
             Span::styled("scope FROM..TO: ", theme.style(Slot::TextAccent)),
@@ -234,7 +231,7 @@ fn help(f: &mut Frame, body: Rect, app: &App, scroll: u16, theme: &Theme) {
         })
         .collect();
     lines.push(Line::styled(
-        " Commands: :session :key :role :user :ip :account :finding :event :scope :notes :q",
+        " Commands: :session :key :role :user :ip :account :finding :event :scope :notes :export :q",
         theme.style(Slot::TextDim),
     ));
     let block = Block::bordered()

@@ -48,6 +48,8 @@ pub enum Job {
     Case(super::case_io::CaseReply),
     /// A view model computed in the background.
     Model(Box<super::app::ViewModel>),
+    /// An `:export` finished: the path and the bytes written, or why not.
+    Exported(PathBuf, Result<usize, String>),
 }
 
 /// Apply a background result to the app (pure, like `update`).
@@ -97,17 +99,19 @@ pub fn apply(app: &mut App, job: Job) {
             }
         }
         Job::Case(reply) => {
+            if reply.wrote_note {
+                super::note_editor::acknowledged(app, reply.level == Slot::StatusError);
+            }
             if let Some(m) = reply.message {
-                let slot = if reply.notes.is_ok() {
-                    Slot::StatusOk
-                } else {
-                    Slot::StatusError
-                };
-                app.set_status(slot, m);
+                app.set_status(reply.level, m);
             }
             app.notes = Some(reply.notes);
+            if reply.marks.is_some() {
+                app.marks = reply.marks;
+            }
             update::refresh(app);
         }
+        Job::Exported(path, result) => super::export_task::finished(app, &path, result),
     }
 }
 
@@ -162,12 +166,19 @@ async fn event_loop(
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
     start_load(app, &opts, tx.clone());
+    // An existing case is read at start, so stars, verdicts and note counts show from the first profile opened;
+    // a new case is still only created by the first write.
+    let existing_case =
+        super::case_io::case_dir(opts.case.as_deref()).is_ok_and(|d| d.join(crate::core::case::DB_FILE).is_file());
     let case_tx = {
         let tx = tx.clone();
         super::case_io::spawn(super::case_io::case_dir(opts.case.as_deref()), move |r| {
             let _ = tx.send(Job::Case(r));
         })
     };
+    if existing_case {
+        let _ = case_tx.send(super::case_io::CaseRequest::ListNotes);
+    }
     // Terminal events are read by their own task and forwarded, so the loop can drain them without polling the
     // stream with a no-op waker (which would leave crossterm's reader thread holding a waker nobody listens to).
     let (etx, mut erx) = mpsc::unbounded_channel::<std::io::Result<Event>>();
@@ -218,6 +229,7 @@ async fn event_loop(
                 Command::Case(req) => {
                     let _ = case_tx.send(req);
                 }
+                Command::Export { format, path } => export(app, &opts, format, path, tx.clone()),
             }
         }
         if app.quit {
@@ -239,11 +251,10 @@ pub fn to_input(app: &App, ev: Event) -> Option<Input> {
     use super::app::Mode;
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
-            let editing = matches!(
-                app.mode,
-                Mode::Filter(_) | Mode::Command(_) | Mode::ScopeInput(_) | Mode::NoteInput(..)
-            );
-            if editing {
+            let editing = matches!(app.mode, Mode::Filter(_) | Mode::Command(_) | Mode::ScopeInput(_));
+            if matches!(app.mode, Mode::NoteEditor(_)) {
+                Some(Input::Key(k))
+            } else if editing {
                 edit_key(&k)
             } else {
                 app.keymap.action(&k).map(Input::Action)
@@ -314,5 +325,34 @@ fn read_raw(app: &App, index: usize, tx: mpsc::UnboundedSender<Job>) {
     tokio::task::spawn_blocking(move || {
         let text = ingest::raw_record(&store, index);
         let _ = tx.send(Job::Raw(RawRecord { event: index, text }));
+    });
+}
+
+/// `:export`: a blocking task opens the case (its own connection) and writes the report from the loaded data.
+fn export(
+    app: &App,
+    opts: &Options,
+    format: crate::core::export::Format,
+    path: PathBuf,
+    tx: mpsc::UnboundedSender<Job>,
+) {
+    let (store, graph, geo, behavior) = (
+        Arc::clone(&app.store),
+        Arc::clone(&app.graph),
+        Arc::clone(&app.geo),
+        Arc::clone(&app.behavior),
+    );
+    let dir = super::case_io::case_dir(opts.case.as_deref());
+    tokio::task::spawn_blocking(move || {
+        let data = super::export_task::Loaded {
+            store: &store,
+            graph: &graph,
+            geo: &geo,
+            behavior: &behavior,
+        };
+        let result = dir
+            .and_then(|d| crate::core::case::Case::open_or_create(&d).map_err(|e| e.to_string()))
+            .and_then(|case| super::export_task::export(&case, &data, format, &path));
+        let _ = tx.send(Job::Exported(path, result));
     });
 }

@@ -18,6 +18,11 @@ pub enum Command {
     ReadRaw(usize),
     /// Ask the case for its notes, or write one.
     Case(super::case_io::CaseRequest),
+    /// Write the case's report (`:export`) on a background task.
+    Export {
+        format: crate::core::export::Format,
+        path: std::path::PathBuf,
+    },
 }
 
 pub fn update(app: &mut App, input: Input) -> Vec<Command> {
@@ -73,22 +78,8 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
             Input::Cancel => app.mode = Mode::Normal,
             _ => {}
         },
-        (Mode::NoteInput(edit, entity), i) => match i {
-            Input::Char(c) => edit.push(c),
-            Input::Backspace => edit.backspace(),
-            Input::Submit => {
-                let text = std::mem::take(&mut edit.text);
-                let entity = entity.clone();
-                app.mode = Mode::Normal;
-                if text.trim().is_empty() {
-                    app.set_status(Slot::StatusWarning, "empty note not saved");
-                } else {
-                    out.push(Command::Case(super::case_io::CaseRequest::AddNote { entity, text }));
-                }
-            }
-            Input::Cancel => app.mode = Mode::Normal,
-            _ => {}
-        },
+        (Mode::NoteEditor(_), i) => out.extend(super::note_editor::handle(app, i)),
+        (Mode::VerdictPick { .. }, i) => out.extend(super::verdict_pick::handle(app, i)),
         (Mode::Help { scroll }, Input::Action(a)) => match a {
             Action::Down => *scroll = scroll.saturating_add(1),
             Action::Up => *scroll = scroll.saturating_sub(1),
@@ -257,11 +248,11 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
                 out.extend(push(app, ViewSpec::Notes));
             }
         }
-        Action::AddNote => {
-            let entity = super::case_io::entity_of(app.spec(), &app.store);
-            app.mode = Mode::NoteInput(LineEdit::default(), entity);
-        }
+        Action::AddNote => super::note_editor::open_new(app),
         Action::Home => app.stack.truncate(1),
+        Action::EditNote => super::note_editor::edit_selected(app),
+        Action::ToggleStar => out.extend(super::verdict_pick::toggle_star(app)),
+        Action::SetVerdict => super::verdict_pick::open(app),
     }
     out
 }
@@ -420,22 +411,57 @@ mod tests {
         assert!(app.status.as_ref().is_some_and(|s| s.1.contains("open a finding")));
     }
 
+    fn ctrl(c: char) -> Input {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    fn esc() -> Input {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        Input::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))
+    }
+
     #[test]
-    fn empty_notes_are_not_written() {
+    fn empty_notes_are_not_written_and_typed_text_needs_two_escapes_to_discard() {
         let mut app = App::new(Keymap::default());
         key(&mut app, Action::AddNote);
-        assert!(matches!(
-            app.mode,
-            Mode::NoteInput(_, crate::core::entity::EntityRef::Case)
-        ));
+        assert!(matches!(&app.mode, Mode::NoteEditor(e) if e.target
+            == super::super::note_editor::EditTarget::New(crate::core::entity::EntityRef::Case)));
         update(&mut app, Input::Char(' '));
-        assert!(update(&mut app, Input::Submit).is_empty());
+        assert!(update(&mut app, ctrl('s')).is_empty());
+        assert_eq!(app.mode, Mode::Normal);
         key(&mut app, Action::AddNote);
         update(&mut app, Input::Char('x'));
-        let cmds = update(&mut app, Input::Submit);
-        assert!(matches!(
-            &cmds[..],
-            [Command::Case(super::super::case_io::CaseRequest::AddNote { .. })]
-        ));
+        update(&mut app, esc());
+        assert!(matches!(app.mode, Mode::NoteEditor(_)), "one Esc only asks");
+        update(&mut app, Input::Char('\n'));
+        update(&mut app, Input::Char('y'));
+        let cmds = update(&mut app, ctrl('s'));
+        assert_eq!(
+            cmds,
+            vec![Command::Case(super::super::case_io::CaseRequest::AddNote {
+                entity: crate::core::entity::EntityRef::Case,
+                text: "x\ny".into()
+            })]
+        );
+        key(&mut app, Action::AddNote);
+        update(&mut app, Input::Char('z'));
+        update(&mut app, esc());
+        update(&mut app, esc());
+        assert_eq!(app.mode, Mode::Normal);
+        assert!(app.status.as_ref().is_some_and(|s| s.1 == "note discarded"));
+    }
+
+    #[test]
+    fn control_characters_are_not_typed_into_notes() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::AddNote);
+        for c in ['a', '\u{1b}', '\u{202e}', 'b'] {
+            update(&mut app, Input::Char(c));
+        }
+        match &app.mode {
+            Mode::NoteEditor(e) => assert_eq!(e.text(), "ab"),
+            m => panic!("{m:?}"),
+        }
     }
 }

@@ -66,6 +66,20 @@ pub fn run(app: &mut App, cmds: Vec<Command>) {
                 });
                 apply(app, Job::Case(reply));
             }
+            Command::Export { format, path } => {
+                let result = CASE.with(|c| {
+                    let c = c.borrow();
+                    let (_, case) = c.as_ref().expect("export after a case write in these tests");
+                    let data = trailhound::tui::export_task::Loaded {
+                        store: &app.store,
+                        graph: &app.graph,
+                        geo: &app.geo,
+                        behavior: &app.behavior,
+                    };
+                    trailhound::tui::export_task::export(case, &data, format, &path)
+                });
+                apply(app, Job::Exported(path, result));
+            }
             Command::Quit => {}
         }
     }
@@ -81,14 +95,32 @@ pub fn command(app: &mut App, text: &str) {
     run(app, cmds);
 }
 
-/// `a`, type the note, Enter.
+/// `a`, type the note (`\n` starts a new line), Ctrl-S.
 pub fn note(app: &mut App, text: &str) {
     act(app, Action::AddNote);
+    type_and_save(app, text);
+}
+
+/// Type into the open note editor and press Ctrl-S.
+pub fn type_and_save(app: &mut App, text: &str) {
     for c in text.chars() {
         update(app, Input::Char(c));
     }
-    let cmds = update(app, Input::Submit);
+    let ctrl_s = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('s'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    let cmds = update(app, Input::Key(ctrl_s));
     run(app, cmds);
+}
+
+/// Run `f` against the test thread's case (created on first use).
+pub fn with_case<T>(f: impl FnOnce(&trailhound::core::case::Case) -> T) -> T {
+    CASE.with(|c| {
+        let c = c.borrow();
+        let (_, case) = c.as_ref().expect("the case is created by the first write");
+        f(case)
+    })
 }
 
 /// Type `/text` and Enter.

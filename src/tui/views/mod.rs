@@ -48,6 +48,8 @@ pub struct ModelRequest {
     pub behavior: Arc<BehaviorIndex>,
     pub geo: Arc<GeoDb>,
     pub notes: Option<Result<Vec<crate::core::case::Note>, String>>,
+    /// Stars and verdicts (the Notes view's columns).
+    pub marks: Option<crate::tui::marks::Marks>,
     pub spec: ViewSpec,
     pub tab: &'static str,
     pub drill: usize,
@@ -65,6 +67,11 @@ pub fn model_key(app: &App) -> u64 {
         .as_ref()
         .map(|n| n.as_ref().map(|v| v.len()).map_err(|e| e.len()))
         .hash(&mut h);
+    // An edit keeps the count but changes a revision; a star or verdict changes the Notes view's columns.
+    if let Some(Ok(notes)) = &app.notes {
+        notes.iter().for_each(|n| (n.id, n.rev).hash(&mut h));
+    }
+    app.marks.hash(&mut h);
     // The store and graph are replaced wholesale on load: their addresses tell a new load from the old one.
     (Arc::as_ptr(&app.store) as usize, Arc::as_ptr(&app.graph) as usize).hash(&mut h);
     // Zero is the key of "no model yet" (`ViewModel::default`).
@@ -80,6 +87,11 @@ pub fn request(app: &App) -> ModelRequest {
         geo: Arc::clone(&app.geo),
         notes: if app.spec() == &ViewSpec::Notes {
             app.notes.clone()
+        } else {
+            None
+        },
+        marks: if app.spec() == &ViewSpec::Notes {
+            app.marks.clone()
         } else {
             None
         },
@@ -122,7 +134,7 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
     let mut rows = match spec {
         ViewSpec::Chain(k) => Some(chain::rows(&chain::build(store, graph, k))),
         ViewSpec::Finding(id) => Some(findings::entities(store, graph, id)),
-        ViewSpec::Notes => Some(notes::rows(r.notes.as_ref())),
+        ViewSpec::Notes => Some(notes::rows(r.notes.as_ref(), r.marks.as_ref())),
         ViewSpec::Findings | ViewSpec::Event(_) => None,
         _ if tab == "API volume" || tab == "New behaviour" => None,
         _ => profile::rows(store, graph, spec, tab, scope, &items),
@@ -225,7 +237,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             let title = match &app.notes {
                 None => "Notes (reading the case…)".to_string(),
                 Some(Err(e)) => format!("Notes — case unavailable: {e}"),
-                Some(Ok(_)) => "Notes (a: write a note · Enter: open its entity)".to_string(),
+                Some(Ok(_)) => {
+                    use crate::tui::action::Action;
+                    let k = |a| app.key_hint(a);
+                    format!(
+                        "Notes ({}: write · {}: edit · {}: star · {}: verdict · {}: open its entity)",
+                        k(Action::AddNote),
+                        k(Action::EditNote),
+                        k(Action::ToggleStar),
+                        k(Action::SetVerdict),
+                        k(Action::Enter)
+                    )
+                }
             };
             draw_table(f, area, app, theme, &title);
         }

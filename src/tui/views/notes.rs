@@ -1,14 +1,16 @@
-//! The Notes view: the case's notes (newest revision of each), with the entity each is about to pivot to.
+//! The Notes view: the case's notes (newest revision of each), with the entity each is about to pivot to, and
+//! that entity's star and verdict.
 
 use crate::core::case::Note;
 use crate::core::time::rfc3339;
+use crate::tui::marks::Marks;
 use crate::tui::sanitize::clean;
 use crate::tui::spec::ViewSpec;
 use crate::tui::theme::Slot;
 use crate::tui::widgets::table::{StaticRow, StaticRows, col};
 use ratatui::layout::Constraint::{Fill, Length};
 
-pub fn rows(notes: Option<&Result<Vec<Note>, String>>) -> StaticRows {
+pub fn rows(notes: Option<&Result<Vec<Note>, String>>, marks: Option<&Marks>) -> StaticRows {
     let notes = match notes {
         Some(Ok(n)) => n.as_slice(),
         _ => &[],
@@ -16,7 +18,8 @@ pub fn rows(notes: Option<&Result<Vec<Note>, String>>) -> StaticRows {
     StaticRows {
         columns: vec![
             col("#", Length(4)),
-            col("About", Fill(2)),
+            col("About", Fill(3)),
+            col("Marks", Length(12)),
             col("Author", Length(10)),
             col("Updated (UTC)", Length(20)),
             col("Note", Fill(3)),
@@ -27,19 +30,33 @@ pub fn rows(notes: Option<&Result<Vec<Note>, String>>) -> StaticRows {
                 let mut r = StaticRow::new(vec![
                     n.id.to_string(),
                     clean(&n.entity.to_string()).into_owned(),
+                    mark_cell(marks, &n.entity),
                     clean(&n.updated_by).into_owned(),
                     rfc3339(n.updated),
                     clean(&n.text).into_owned(),
                 ])
                 .number(0, n.id as f64)
                 .style(1, Slot::TextAccent)
-                .style(3, Slot::TextDim)
+                .style(2, Slot::TextAccent)
+                .style(4, Slot::TextDim)
                 .target(ViewSpec::from_entity(&n.entity));
                 if n.conflict_with.is_some() {
-                    r = r.style(4, Slot::StatusWarning);
+                    r = r.style(5, Slot::StatusWarning);
                 }
                 r
             })
             .collect(),
+    }
+}
+
+/// `★ malicious`, `★`, `benign` or empty: the entity's star and verdict.
+fn mark_cell(marks: Option<&Marks>, e: &crate::core::entity::EntityRef) -> String {
+    let star = marks.is_some_and(|m| m.starred(e));
+    let verdict = marks.and_then(|m| m.verdict(e)).map(|v| v.as_str());
+    match (star, verdict) {
+        (true, Some(v)) => format!("★ {v}"),
+        (true, None) => "★".into(),
+        (false, Some(v)) => v.into(),
+        (false, None) => String::new(),
     }
 }

@@ -1,0 +1,107 @@
+//! `:export md|json|csv|jsonl PATH` from the TUI: the same report `trailhound export` writes, built from the
+//! case's notes and marks and the store, graph, geolocation and behaviour index already loaded, on a background
+//! task; the file is replaced atomically (temporary file in the same folder, fsync, rename).
+
+use super::app::App;
+use super::theme::Slot;
+use super::update::Command;
+use crate::core::behavior::BehaviorIndex;
+use crate::core::case::Case;
+use crate::core::export::{self, Analyses, CaseSnapshot, Format, ReportOptions};
+use crate::core::geo::GeoDb;
+use crate::core::graph::SessionGraph;
+use crate::core::model::Store;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Parse `:export FORMAT PATH` into the command the runtime runs.
+pub fn command(app: &mut App, arg: &str) -> Vec<Command> {
+    let (fmt, path) = match arg.split_once(char::is_whitespace) {
+        Some((f, p)) if !p.trim().is_empty() => (f, p.trim()),
+        _ => {
+            app.set_status(
+                Slot::StatusError,
+                ":export needs a format and a path: :export md|json|csv|jsonl PATH",
+            );
+            return Vec::new();
+        }
+    };
+    match Format::parse(fmt) {
+        Ok(format) => {
+            app.set_status(Slot::TextDim, format!("exporting to {path}…"));
+            vec![Command::Export {
+                format,
+                path: PathBuf::from(path),
+            }]
+        }
+        Err(e) => {
+            app.set_status(Slot::StatusError, e);
+            Vec::new()
+        }
+    }
+}
+
+/// What the export reads, shared read-only with the UI.
+pub struct Loaded<'a> {
+    pub store: &'a Store,
+    pub graph: &'a SessionGraph,
+    pub geo: &'a GeoDb,
+    pub behavior: &'a BehaviorIndex,
+}
+
+/// Build, render and write the report; the number of bytes written.
+pub fn export(case: &Case, data: &Loaded, format: Format, path: &Path) -> Result<usize, String> {
+    let snap = CaseSnapshot::read(case).map_err(|e| e.to_string())?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .ok();
+    let opts = ReportOptions {
+        generated: now,
+        ..ReportOptions::default()
+    };
+    let analyses = Analyses {
+        graph: Some(data.graph),
+        geo: Some(data.geo),
+        behavior: Some(data.behavior),
+    };
+    let report = export::build(&snap, data.store, &analyses, &opts);
+    let text = export::render(&report, format);
+    write_atomic(path, text.as_bytes()).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    Ok(text.len())
+}
+
+/// Apply the outcome to the status line.
+pub fn finished(app: &mut App, path: &Path, result: Result<usize, String>) {
+    match result {
+        Ok(n) => app.set_status(Slot::StatusOk, format!("exported {n} bytes to {}", path.display())),
+        Err(e) => app.set_status(Slot::StatusError, format!("export failed: {e}")),
+    }
+}
+
+/// A temporary file next to the target, synced, then renamed over it: a reader never sees half a report.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    for n in 0..100u32 {
+        let tmp = dir.join(format!(".trailhound-tui-export-{}-{n}.tmp", std::process::id()));
+        let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        };
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| std::fs::rename(&tmp, path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        return written;
+    }
+    Err(std::io::Error::other(
+        "cannot create a temporary file next to the target",
+    ))
+}
