@@ -238,3 +238,27 @@ fn a_failed_save_reopens_the_editor_with_the_text() {
         m => panic!("{m:?}"),
     }
 }
+
+#[test]
+fn quitting_right_after_a_save_still_writes_the_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let replies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let r = replies.clone();
+    let worker = trailhound::tui::case_io::spawn(Ok(dir.path().to_path_buf()), move |reply| {
+        r.lock().unwrap().push(reply.message)
+    });
+    for i in 0..20 {
+        worker.send(trailhound::tui::case_io::CaseRequest::AddNote {
+            entity: session(),
+            text: format!("note {i}\nline two"),
+        });
+    }
+    drop(worker);
+    assert_eq!(
+        replies.lock().unwrap().len(),
+        20,
+        "every queued write was answered before the drop returned"
+    );
+    let case = trailhound::core::case::Case::open(dir.path()).unwrap();
+    assert_eq!(case.notes(&NoteFilter::default()).unwrap().len(), 20);
+}

@@ -109,13 +109,34 @@ pub fn execute(case: &Case, req: &CaseRequest) -> CaseReply {
     }
 }
 
+/// The running worker. Dropping it closes the queue and waits for the writes already queued, so quitting right
+/// after Ctrl-S still saves the note.
+pub struct Worker {
+    tx: Option<std::sync::mpsc::Sender<CaseRequest>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Worker {
+    pub fn send(&self, req: CaseRequest) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(req);
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// Start the worker: it opens the case on the first request and answers each through `reply`.
-pub fn spawn(
-    dir: Result<PathBuf, String>,
-    reply: impl Fn(CaseReply) + Send + 'static,
-) -> std::sync::mpsc::Sender<CaseRequest> {
+pub fn spawn(dir: Result<PathBuf, String>, reply: impl Fn(CaseReply) + Send + 'static) -> Worker {
     let (tx, rx) = std::sync::mpsc::channel::<CaseRequest>();
-    std::thread::spawn(move || {
+    let thread = std::thread::spawn(move || {
         let mut case: Option<Case> = None;
         for req in rx {
             if case.is_none() {
@@ -141,7 +162,10 @@ pub fn spawn(
             }
         }
     });
-    tx
+    Worker {
+        tx: Some(tx),
+        thread: Some(thread),
+    }
 }
 
 /// What a note written from a view is about.

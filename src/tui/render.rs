@@ -61,8 +61,11 @@ fn breadcrumbs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let shown = crumbs.iter().enumerate().filter(|(i, _)| *i == 0 || *i > skip);
         11 + shown.map(|(_, c)| c.chars().count() + 3).sum::<usize>() + if skip > 0 { 4 } else { 0 }
     };
+    // The entity's star/verdict/notes strip is kept whole; crumbs give way first.
+    let strip = super::marks::current_strip(app).map(|s| format!("   {s}"));
+    let room = (area.width as usize).saturating_sub(strip.as_ref().map_or(0, |s| s.chars().count()));
     let mut skip = 0;
-    while skip + 2 < crumbs.len() && width(skip) > area.width as usize {
+    while skip + 2 < crumbs.len() && width(skip) > room {
         skip += 1;
     }
     let mut spans = vec![Span::styled(" trailhound", theme.style(Slot::Title))];
@@ -81,8 +84,8 @@ fn breadcrumbs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         };
         spans.push(Span::styled(c.clone(), style));
     }
-    if let Some(strip) = super::marks::current_strip(app) {
-        spans.push(Span::styled(format!("   {strip}"), theme.style(Slot::TextAccent)));
+    if let Some(strip) = strip {
+        spans.push(Span::styled(strip, theme.style(Slot::TextAccent)));
     }
     f.render_widget(Line::from(spans), area);
 }

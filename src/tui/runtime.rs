@@ -177,7 +177,7 @@ async fn event_loop(
         })
     };
     if existing_case {
-        let _ = case_tx.send(super::case_io::CaseRequest::ListNotes);
+        case_tx.send(super::case_io::CaseRequest::ListNotes);
     }
     // Terminal events are read by their own task and forwarded, so the loop can drain them without polling the
     // stream with a no-op waker (which would leave crossterm's reader thread holding a waker nobody listens to).
@@ -227,7 +227,7 @@ async fn event_loop(
                 Command::Quit => return Ok(()),
                 Command::ReadRaw(i) => read_raw(app, i, tx.clone()),
                 Command::Case(req) => {
-                    let _ = case_tx.send(req);
+                    case_tx.send(req);
                 }
                 Command::Export { format, path } => export(app, &opts, format, path, tx.clone()),
             }
