@@ -262,3 +262,30 @@ fn quitting_right_after_a_save_still_writes_the_note() {
     let case = trailhound::core::case::Case::open(dir.path()).unwrap();
     assert_eq!(case.notes(&NoteFilter::default()).unwrap().len(), 20);
 }
+
+#[test]
+fn tags_are_added_and_removed_from_the_command_line() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, &format!("session {DEMO_KEY}"));
+    command(&mut app, "tag persistence");
+    command(&mut app, "tag lateral\u{202e}evil");
+    let tags: Vec<String> = with_case(|c| c.tags(Some(&session())).unwrap().into_iter().map(|t| t.tag).collect());
+    assert_eq!(tags, vec!["persistence".to_string(), "lateral\u{202e}evil".to_string()]);
+    let top = crumbs(&mut app);
+    assert!(top.contains("#persistence"), "{top}");
+    assert!(
+        top.contains("#lateral") && !top.contains('\u{202e}'),
+        "tags are sanitised before drawing: {top:?}"
+    );
+    command(&mut app, "tag -persistence");
+    assert!(!crumbs(&mut app).contains("#persistence"));
+    command(&mut app, "tag -never-there");
+    assert_eq!(
+        app.status.as_ref().map(|s| s.0),
+        Some(trailhound::tui::theme::Slot::StatusWarning)
+    );
+    // `:u` still means `:user`.
+    command(&mut app, "u sara");
+    assert_eq!(app.spec(), &ViewSpec::Principal("sara".into()));
+}

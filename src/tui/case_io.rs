@@ -33,6 +33,12 @@ pub enum CaseRequest {
         entity: EntityRef,
         verdict: Verdict,
     },
+    /// Add (`on`) or remove a tag.
+    Tag {
+        entity: EntityRef,
+        tag: String,
+        on: bool,
+    },
 }
 
 /// The case's answer: the notes as they stand after the request, or what went wrong.
@@ -92,6 +98,20 @@ pub fn execute(case: &Case, req: &CaseRequest) -> CaseReply {
             .set_verdict(entity, *verdict)
             .map(|()| Some((format!("verdict {} saved on {entity}", verdict.as_str()), false)))
             .map_err(|e| format!("verdict not saved: {e}")),
+        CaseRequest::Tag { entity, tag, on: true } => case
+            .tag(entity, tag)
+            .map(|_| Some((format!("tagged {entity} {tag}"), false)))
+            .map_err(|e| format!("tag not saved: {e}")),
+        CaseRequest::Tag { entity, tag, on: false } => case
+            .untag(entity, tag)
+            .map(|had| {
+                Some(if had {
+                    (format!("untagged {entity} {tag}"), false)
+                } else {
+                    (format!("{entity} had no tag {tag}"), true)
+                })
+            })
+            .map_err(|e| format!("untag not saved: {e}")),
     };
     let (message, level) = match written {
         Ok(Some((m, true))) => (Some(m), Slot::StatusWarning),

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 /// The command words, in the order completion offers them.
 pub const COMMANDS: &[&str] = &[
     "session", "key", "role", "user", "ip", "account", "finding", "event", "scope", "notes", "findings", "quit",
-    "export",
+    "export", "tag",
 ];
 
 pub fn run(app: &mut App, text: &str) -> Vec<Command> {
@@ -40,6 +40,13 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
         }
         "notes" => ViewSpec::Notes,
         "export" => return super::export_task::command(app, arg),
+        // `:tag NAME` adds, `:tag -NAME` removes (no `:untag` word: it would make `:u` ambiguous with `:user`).
+        "tag" => {
+            return match arg.strip_prefix('-') {
+                Some(name) => super::marks::tag_command(app, name, false),
+                None => super::marks::tag_command(app, arg, true),
+            };
+        }
         "session" => ViewSpec::Session(arg.to_string()),
         "key" if arg.starts_with("ASIA") => ViewSpec::Session(arg.to_string()),
         "key" => ViewSpec::AccessKey(arg.to_string()),

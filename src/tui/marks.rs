@@ -1,5 +1,6 @@
 //! Stars and verdicts as the TUI knows them (read back from the case after every write), which entity a star or
-//! verdict key applies to, and the one-line "★ malicious · 2 notes" strip shown wherever an entity is profiled.
+//! verdict key applies to, `:tag NAME` / `:tag -NAME`, and the one-line "★ malicious · #tag · 2 notes" strip
+//! shown wherever an entity is profiled.
 
 use super::app::App;
 use super::spec::ViewSpec;
@@ -12,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Marks {
     pub stars: BTreeSet<EntityRef>,
     pub verdicts: BTreeMap<EntityRef, Verdict>,
+    /// Tags per entity, in the order they were added.
+    pub tags: BTreeMap<EntityRef, Vec<String>>,
 }
 
 impl Marks {
@@ -19,6 +22,10 @@ impl Marks {
         Ok(Marks {
             stars: case.stars()?.into_iter().map(|s| s.entity).collect(),
             verdicts: case.verdicts()?.into_iter().map(|v| (v.entity, v.verdict)).collect(),
+            tags: case.tags(None)?.into_iter().fold(BTreeMap::new(), |mut m, t| {
+                m.entry(t.entity).or_insert_with(Vec::new).push(t.tag);
+                m
+            }),
         })
     }
 
@@ -67,6 +74,13 @@ pub fn strip(app: &App, e: &EntityRef) -> Option<String> {
     if let Some(v) = verdict {
         parts.push(v.as_str().to_string());
     }
+    if let Some(tags) = marks.and_then(|m| m.tags.get(e)) {
+        // Tags are analysts' text: sanitised, each capped, so the strip stays one line.
+        parts.extend(
+            tags.iter()
+                .map(|t| format!("#{}", crate::tui::sanitize::clean_max(t, 24))),
+        );
+    }
     match notes {
         0 => {}
         1 => parts.push("1 note".into()),
@@ -93,4 +107,21 @@ pub fn current_strip(app: &App) -> Option<String> {
         EntityRef::Case => None,
         e => strip(app, &e),
     }
+}
+
+/// `:tag NAME` (add) / `:tag -NAME` (remove) on what `*` would star.
+pub fn tag_command(app: &mut App, arg: &str, on: bool) -> Vec<crate::tui::update::Command> {
+    use crate::tui::theme::Slot;
+    let Some(entity) = target(app) else {
+        app.set_status(
+            Slot::StatusWarning,
+            "nothing to tag here: open an entity or select an event row",
+        );
+        return Vec::new();
+    };
+    vec![crate::tui::update::Command::Case(super::case_io::CaseRequest::Tag {
+        entity,
+        tag: arg.to_string(),
+        on,
+    })]
 }

@@ -234,7 +234,7 @@ fn help(f: &mut Frame, body: Rect, app: &App, scroll: u16, theme: &Theme) {
         })
         .collect();
     lines.push(Line::styled(
-        " Commands: :session :key :role :user :ip :account :finding :event :scope :notes :export :q",
+        " Commands: :session :key :role :user :ip :account :finding :event :scope :notes :export :tag :q",
         theme.style(Slot::TextDim),
     ));
     let block = Block::bordered()
