@@ -71,6 +71,8 @@ pub enum Mode {
     Help {
         scroll: u16,
     },
+    /// The `:fetch` dialog has the keys (`fetch_dialog`).
+    Fetch,
 }
 
 /// Which scope preset is active (shown on the scope bar).
@@ -148,6 +150,8 @@ pub struct App {
     /// Candidates the last Tab in the command line left open (shown above the command line).
     pub completions: Vec<String>,
     pub quit: bool,
+    /// The `:fetch` dialog and the fetch job it started.
+    pub fetch: crate::tui::fetch_job::FetchState,
 }
 
 impl App {
@@ -180,6 +184,7 @@ impl App {
             requested_model: None,
             notes: None,
             quit: false,
+            fetch: Default::default(),
         }
     }
 

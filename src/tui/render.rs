@@ -42,6 +42,9 @@ pub fn draw(f: &mut Frame, app: &mut App, theme: &Theme) {
     if !app.completions.is_empty() {
         completions(f, body, app, theme);
     }
+    if app.mode == Mode::Fetch {
+        views::fetch::draw(f, body, app, theme);
+    }
     if let Mode::Help { scroll } = app.mode {
         help(f, body, app, scroll, theme);
     }

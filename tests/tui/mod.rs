@@ -66,7 +66,7 @@ pub fn run(app: &mut App, cmds: Vec<Command>) {
                 });
                 apply(app, Job::Case(reply));
             }
-            Command::Quit => {}
+            Command::Quit | Command::Fetch(_) | Command::Load(_) => {}
         }
     }
 }
