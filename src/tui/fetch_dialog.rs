@@ -210,7 +210,8 @@ impl FetchForm {
             l => parse_lookup(l).map_err(|e| errors.push((Field::Lookup, e))).ok(),
         };
         let endpoint = self.endpoint.trim();
-        if !endpoint.is_empty() && !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+        let url_like = endpoint.starts_with("http://") || endpoint.starts_with("https://");
+        if !endpoint.is_empty() && !url_like {
             errors.push((
                 Field::Endpoint,
                 "an endpoint URL starts with http:// or https://".to_string(),

@@ -18,7 +18,7 @@ pub fn draw(f: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     let [area] = Layout::horizontal([Constraint::Length(104.min(body.width))])
         .flex(Flex::Center)
         .areas(body);
-    let [area] = Layout::vertical([Constraint::Length(36.min(body.height))])
+    let [area] = Layout::vertical([Constraint::Length(30.min(body.height))])
         .flex(Flex::Center)
         .areas(area);
     f.render_widget(Clear, area);
