@@ -322,7 +322,6 @@ async fn the_job_fetches_from_the_fake_endpoint_and_the_app_shows_it_then_loads_
         )]
         .into(),
         aa_page_size: 10,
-        ..Data::default()
     })
     .await;
     fake.fault("LookupEvents:eu-west-1:0", &[Fault::AccessDenied]);
