@@ -106,7 +106,7 @@ fn no_mutation_of_real_records_panics_or_vanishes() {
     let g = SessionGraph::build(&store);
     for s in 0..g.sessions.len() as u32 {
         let _ = g.trace(&store, s, Scope::ALL);
-        let _ = g.role_profile(&store, &store.s(g.session(s).role_arn).to_string(), Scope::ALL);
+        let _ = g.role_profile(&store, store.s(g.session(s).role_arn), Scope::ALL);
     }
     for i in (0..store.events.len()).step_by(97) {
         assert!(raw_record(&store, i).is_ok());
