@@ -438,4 +438,19 @@ fn snapshots_of_the_dialog_idle_running_and_finished_with_an_error() {
     };
     on_event(&mut app, FetchEvent::Done(Ok(Box::new(summary))));
     insta::assert_snapshot!("fetch_dialog_finished_error", screen(&mut app));
+
+    // A long AWS message wraps inside the dialog instead of being cut.
+    let long = format!(
+        "{} END-OF-MESSAGE",
+        "AccessDeniedException: explicit deny in a service control policy. ".repeat(3)
+    );
+    on_event(
+        &mut app,
+        FetchEvent::Progress(FetchProgress::Error {
+            service: Service::GuardDuty,
+            region: "eu-west-1".into(),
+            message: long,
+        }),
+    );
+    assert!(screen(&mut app).contains("END-OF-MESSAGE"));
 }

@@ -41,7 +41,8 @@ pub fn draw(f: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     match app.fetch.job.as_ref() {
         Some(job) => {
             gauge(f, gauge_area, job, theme);
-            f.render_widget(Paragraph::new(job_lines(job, job_area.height, theme)), job_area);
+            let lines = job_lines(job, job_area.width, job_area.height, theme);
+            f.render_widget(Paragraph::new(lines), job_area);
         }
         None => f.render_widget(
             Line::styled(
@@ -117,7 +118,14 @@ fn service_name(s: Service) -> &'static str {
     }
 }
 
-fn job_lines(job: &FetchJob, height: u16, theme: &Theme) -> Vec<Line<'static>> {
+/// `text` cut into rows of at most `width` characters (AWS error messages are long and must be read whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.chunks(width.max(1)).map(|c| c.iter().collect()).collect()
+}
+
+fn job_lines(job: &FetchJob, width: u16, height: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let width = (width as usize).saturating_sub(3);
     let dim = theme.style(Slot::TextDim);
     let mut lines = vec![
         Line::styled(
@@ -160,22 +168,25 @@ fn job_lines(job: &FetchJob, height: u16, theme: &Theme) -> Vec<Line<'static>> {
             style,
         ));
     }
+    let mut messages: Vec<(bool, &str)> = job.messages.iter().map(|(e, m)| (*e, m.as_str())).collect();
     if let Some(Outcome::Failed(e)) = &job.outcome {
-        lines.push(Line::styled(
-            format!(" ✗ {}", clean_max(e, 200)),
-            theme.style(Slot::StatusError),
-        ));
+        messages.push((true, e));
     }
-    // The newest messages that fit under the table.
-    let room = (height as usize).saturating_sub(lines.len());
-    let skip = job.messages.len().saturating_sub(room);
-    for (is_error, m) in job.messages.iter().skip(skip) {
-        let (mark, style) = if *is_error {
+    let mut rows = Vec::new();
+    for (is_error, m) in messages {
+        let (mark, style) = if is_error {
             ("✗", theme.style(Slot::StatusError))
         } else {
             ("·", theme.style(Slot::StatusWarning))
         };
-        lines.push(Line::styled(format!(" {mark} {}", clean_max(m, 200)), style));
+        for (i, part) in wrap(&clean_max(m, 600), width).into_iter().enumerate() {
+            let mark = if i == 0 { mark } else { " " };
+            rows.push(Line::styled(format!(" {mark} {part}"), style));
+        }
     }
+    // The newest rows that fit under the table.
+    let room = (height as usize).saturating_sub(lines.len());
+    let skip = rows.len().saturating_sub(room);
+    lines.extend(rows.into_iter().skip(skip));
     lines
 }
