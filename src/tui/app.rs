@@ -76,6 +76,8 @@ pub enum Mode {
         entity: crate::core::entity::EntityRef,
         selected: usize,
     },
+    /// The `:fetch` dialog has the keys (`fetch_dialog`).
+    Fetch,
 }
 
 /// Which scope preset is active (shown on the scope bar).
@@ -157,6 +159,8 @@ pub struct App {
     pub marks: Option<crate::tui::marks::Marks>,
     /// A saved note's editor, kept until the case acknowledges the write (reopened if it fails).
     pub note_pending: Option<Box<crate::tui::note_editor::NoteEditor>>,
+    /// The `:fetch` dialog and the fetch job it started.
+    pub fetch: crate::tui::fetch_job::FetchState,
 }
 
 impl App {
@@ -191,6 +195,7 @@ impl App {
             quit: false,
             marks: None,
             note_pending: None,
+            fetch: Default::default(),
         }
     }
 

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 /// The command words, in the order completion offers them.
 pub const COMMANDS: &[&str] = &[
     "session", "key", "role", "user", "ip", "account", "finding", "event", "scope", "notes", "findings", "quit",
-    "export", "tag",
+    "export", "tag", "fetch",
 ];
 
 pub fn run(app: &mut App, text: &str) -> Vec<Command> {
@@ -24,7 +24,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
         app.set_status(Slot::StatusError, format!("unknown command :{word} (try Tab)"));
         return Vec::new();
     };
-    let needs_arg = !matches!(cmd, "notes" | "findings" | "quit");
+    let needs_arg = !matches!(cmd, "notes" | "findings" | "quit" | "fetch");
     if needs_arg && arg.is_empty() {
         app.set_status(Slot::StatusError, format!(":{cmd} needs an argument (Tab completes)"));
         return Vec::new();
@@ -36,6 +36,10 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
         }
         "findings" => {
             app.stack.truncate(1);
+            return Vec::new();
+        }
+        "fetch" => {
+            super::fetch_dialog::open(app);
             return Vec::new();
         }
         "notes" => ViewSpec::Notes,
@@ -251,7 +255,8 @@ mod tests {
     fn command_words_complete_and_resolve_by_prefix() {
         let store = Store::default();
         assert_eq!(complete(&store, "se"), "session ");
-        assert_eq!(complete(&store, "f"), "finding");
+        assert_eq!(complete(&store, "fi"), "finding");
+        assert_eq!(resolve_word("fe"), Some("fetch"));
         assert_eq!(resolve_word("ses"), Some("session"));
         assert_eq!(resolve_word("q"), Some("quit"));
         assert_eq!(resolve_word("f"), None, "ambiguous: finding/findings");

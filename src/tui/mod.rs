@@ -6,6 +6,8 @@ pub mod action;
 pub mod app;
 pub mod case_io;
 pub mod command;
+pub mod fetch_dialog;
+pub mod fetch_job;
 pub mod keymap;
 pub mod line_edit;
 pub mod render;

@@ -44,6 +44,9 @@ pub fn draw(f: &mut Frame, app: &mut App, theme: &Theme) {
     }
     super::note_editor::render(f, body, app, theme);
     super::verdict_pick::render(f, body, app, theme);
+    if app.mode == Mode::Fetch {
+        views::fetch::draw(f, body, app, theme);
+    }
     if let Mode::Help { scroll } = app.mode {
         help(f, body, app, scroll, theme);
     }

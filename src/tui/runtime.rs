@@ -50,6 +50,8 @@ pub enum Job {
     Model(Box<super::app::ViewModel>),
     /// An `:export` finished: the path and the bytes written, or why not.
     Exported(PathBuf, Result<usize, String>),
+    /// A report from the `:fetch` job.
+    Fetch(super::fetch_job::FetchEvent),
 }
 
 /// Apply a background result to the app (pure, like `update`).
@@ -112,6 +114,10 @@ pub fn apply(app: &mut App, job: Job) {
             update::refresh(app);
         }
         Job::Exported(path, result) => super::export_task::finished(app, &path, result),
+        Job::Fetch(ev) => {
+            let cmds = super::fetch_job::on_event(app, ev);
+            app.fetch.outbox.extend(cmds);
+        }
     }
 }
 
@@ -140,6 +146,7 @@ async fn main_loop(opts: Options) -> anyhow::Result<()> {
     let (theme, twarn) = Theme::load(opts.theme.as_deref(), no_color);
     let mut app = App::new(keymap);
     app.defer_models = true;
+    app.fetch.open_case = opts.case.clone();
     app.sources = opts.inputs.iter().map(|p| p.display().to_string()).collect();
     if let Some(w) = kwarn.or(twarn) {
         app.set_status(Slot::StatusWarning, w);
@@ -165,11 +172,11 @@ async fn event_loop(
     opts: Options,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
-    start_load(app, &opts, tx.clone());
     // An existing case is read at start, so stars, verdicts and note counts show from the first profile opened;
     // a new case is still only created by the first write.
     let existing_case =
         super::case_io::case_dir(opts.case.as_deref()).is_ok_and(|d| d.join(crate::core::case::DB_FILE).is_file());
+    start_load(app, &opts.inputs, opts.geoip.clone(), tx.clone());
     let case_tx = {
         let tx = tx.clone();
         super::case_io::spawn(super::case_io::case_dir(opts.case.as_deref()), move |r| {
@@ -222,6 +229,7 @@ async fn event_loop(
                 let _ = tx.send(Job::Model(Box::new(super::views::compute(&req))));
             });
         }
+        commands.extend(std::mem::take(&mut app.fetch.outbox));
         for c in commands {
             match c {
                 Command::Quit => return Ok(()),
@@ -230,6 +238,11 @@ async fn event_loop(
                     case_tx.send(req);
                 }
                 Command::Export { format, path } => export(app, &opts, format, path, tx.clone()),
+                Command::Fetch(spec) => start_fetch(spec, tx.clone()),
+                Command::Load(inputs) => {
+                    app.sources = inputs.iter().map(|p| p.display().to_string()).collect();
+                    start_load(app, &inputs, opts.geoip.clone(), tx.clone());
+                }
             }
         }
         if app.quit {
@@ -250,6 +263,9 @@ fn on_terminal_event(app: &mut App, ev: Event) -> Vec<Command> {
 pub fn to_input(app: &App, ev: Event) -> Option<Input> {
     use super::app::Mode;
     match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release && app.mode == Mode::Fetch => {
+            super::fetch_dialog::key_input(&k)
+        }
         Event::Key(k) if k.kind != KeyEventKind::Release => {
             let editing = matches!(app.mode, Mode::Filter(_) | Mode::Command(_) | Mode::ScopeInput(_));
             if matches!(app.mode, Mode::NoteEditor(_)) {
@@ -289,14 +305,20 @@ fn edit_key(k: &KeyEvent) -> Option<Input> {
     })
 }
 
-fn start_load(app: &mut App, opts: &Options, tx: mpsc::UnboundedSender<Job>) {
-    if opts.inputs.is_empty() {
+/// Fetches run on the tokio runtime; their reports come back as `Job::Fetch`.
+fn start_fetch(spec: super::fetch_dialog::FetchSpec, tx: mpsc::UnboundedSender<Job>) {
+    tokio::spawn(super::fetch_job::run_job(spec.request(), move |ev| {
+        let _ = tx.send(Job::Fetch(ev));
+    }));
+}
+
+fn start_load(app: &mut App, inputs: &[PathBuf], geoip: Option<PathBuf>, tx: mpsc::UnboundedSender<Job>) {
+    if inputs.is_empty() {
         app.set_status(Slot::StatusWarning, "nothing to load: pass -i PATH (files or folders)");
         return;
     }
     app.loading = Some(Progress::default());
-    let inputs = opts.inputs.clone();
-    let geoip = opts.geoip.clone();
+    let inputs = inputs.to_vec();
     tokio::task::spawn_blocking(move || {
         let ptx = tx.clone();
         let store = ingest::load(&inputs, &ingest::LoadOptions::default(), &move |p| {

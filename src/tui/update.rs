@@ -23,6 +23,10 @@ pub enum Command {
         format: crate::core::export::Format,
         path: std::path::PathBuf,
     },
+    /// Run a fetch from AWS in the background (`fetch_job::run_job`).
+    Fetch(super::fetch_dialog::FetchSpec),
+    /// Load these inputs again (after a fetch: what was open plus `CASE/fetched/`).
+    Load(Vec<std::path::PathBuf>),
 }
 
 pub fn update(app: &mut App, input: Input) -> Vec<Command> {
@@ -90,6 +94,7 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
             _ => app.mode = Mode::Normal,
         },
         (Mode::Help { .. }, _) => app.mode = Mode::Normal,
+        (Mode::Fetch, i) => out.extend(super::fetch_dialog::handle(app, i)),
         (Mode::Normal, Input::Action(a)) => out.extend(action(app, a)),
         (Mode::Normal, Input::Click { column, row }) => click(app, column, row, &mut out),
         (Mode::Normal, Input::ScrollUp) => out.extend(action(app, Action::Up)),

@@ -80,7 +80,7 @@ pub fn run(app: &mut App, cmds: Vec<Command>) {
                 });
                 apply(app, Job::Exported(path, result));
             }
-            Command::Quit => {}
+            Command::Quit | Command::Fetch(_) | Command::Load(_) => {}
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod behavior;
 pub mod chain;
 pub mod event;
 pub mod events;
+pub mod fetch;
 pub mod findings;
 pub mod map;
 pub mod notes;

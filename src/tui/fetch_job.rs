@@ -1,0 +1,291 @@
+//! The running fetch as the TUI sees it: [`run_job`] drives [`crate::aws::fetch`] on a tokio task and turns its
+//! progress into [`FetchEvent`]s sent through the runtime's channel; [`on_event`] folds them into [`FetchJob`]
+//! (per service and region: pages, items, retries; errors as they come) and, when the fetch ends with files
+//! written, asks for `CASE/fetched/` to be loaded together with what is already open.
+//!
+//! Every message shown comes from the fetch module and passes through its [`crate::aws::redact`] again here, so
+//! no key, secret or signature reaches the screen.
+
+use super::app::{App, Mode};
+use super::fetch_dialog::{FetchForm, FetchSpec};
+use super::theme::Slot;
+use super::update::Command;
+use crate::aws::{FetchProgress, FetchRequest, FetchSummary, Service, redact};
+use std::path::PathBuf;
+
+/// The dialog and job state kept in [`App`] (the job outlives the dialog: closing it does not stop the fetch).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FetchState {
+    /// The form as last edited (`None` until `:fetch` is first used).
+    pub form: Option<FetchForm>,
+    pub job: Option<FetchJob>,
+    /// The case the TUI was opened with (`--case`): the default fetch target.
+    pub open_case: Option<PathBuf>,
+    /// Commands produced by background results (`runtime::apply` cannot return them); the runtime drains this.
+    pub outbox: Vec<Command>,
+}
+
+/// Counters of one (service, region) query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counter {
+    pub pages: u32,
+    /// CloudTrail events, or findings.
+    pub items: usize,
+    pub retries: u32,
+    pub errors: usize,
+}
+
+/// How the job ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Finished(Box<FetchSummary>),
+    /// Nothing could be fetched (no credentials, no region, unwritable folder); the message is redacted.
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FetchJob {
+    pub spec: FetchSpec,
+    /// Resolved by the SDK (`Started`); empty until then.
+    pub profile: String,
+    pub regions: Vec<String>,
+    /// Per (service, region), in first-report order (`Service` has no order, so not a map).
+    pub counters: Vec<((Service, String), Counter)>,
+    /// Errors and notes, redacted, in arrival order (`true` = error).
+    pub messages: Vec<(bool, String)>,
+    /// The query the last report was about, as an index into [`FetchJob::queries`].
+    pub current: Option<usize>,
+    pub outcome: Option<Outcome>,
+}
+
+/// A report from the background job.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FetchEvent {
+    Progress(FetchProgress),
+    Done(Result<Box<FetchSummary>, String>),
+}
+
+impl FetchJob {
+    pub fn new(spec: &FetchSpec) -> FetchJob {
+        FetchJob {
+            spec: spec.clone(),
+            profile: String::new(),
+            regions: spec.regions.clone(),
+            counters: Vec::new(),
+            messages: Vec::new(),
+            current: None,
+            outcome: None,
+        }
+    }
+
+    /// The queries in the order `aws::fetch` runs them: CloudTrail for every region, then GuardDuty and Access
+    /// Analyzer region by region.
+    pub fn queries(&self) -> Vec<(Service, String)> {
+        let s = self.spec.services;
+        let mut q = Vec::new();
+        if s.cloudtrail {
+            q.extend(self.regions.iter().map(|r| (Service::CloudTrail, r.clone())));
+        }
+        for r in &self.regions {
+            if s.guardduty {
+                q.push((Service::GuardDuty, r.clone()));
+            }
+            if s.access_analyzer {
+                q.push((Service::AccessAnalyzer, r.clone()));
+            }
+        }
+        q
+    }
+
+    /// Share of the queries started (1.0 once finished): a page count cannot be known before the last page.
+    pub fn ratio(&self) -> f64 {
+        if self.outcome.is_some() {
+            return 1.0;
+        }
+        let n = self.queries().len();
+        match self.current {
+            Some(i) if n > 0 => i as f64 / n as f64,
+            _ => 0.0,
+        }
+    }
+
+    fn at(&mut self, service: Service, region: &str) -> &mut Counter {
+        if let Some(i) = self.queries().iter().position(|(s, r)| *s == service && r == region) {
+            self.current = Some(self.current.map_or(i, |c| c.max(i)));
+        }
+        let i = match self
+            .counters
+            .iter()
+            .position(|((s, r), _)| *s == service && r == region)
+        {
+            Some(i) => i,
+            None => {
+                self.counters.push(((service, region.to_string()), Counter::default()));
+                self.counters.len() - 1
+            }
+        };
+        &mut self.counters[i].1
+    }
+
+    /// The counters of one query (zero when nothing came back yet).
+    pub fn counter(&self, service: Service, region: &str) -> Counter {
+        self.counters
+            .iter()
+            .find(|((s, r), _)| *s == service && r == region)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default()
+    }
+
+    fn apply(&mut self, p: FetchProgress) {
+        match p {
+            FetchProgress::Started { profile, regions } => {
+                self.profile = profile;
+                self.regions = regions;
+            }
+            FetchProgress::Page {
+                service,
+                region,
+                page,
+                total,
+                ..
+            } => {
+                let c = self.at(service, &region);
+                c.pages = c.pages.max(page);
+                c.items = c.items.max(total);
+            }
+            FetchProgress::Retry {
+                service,
+                region,
+                reason,
+                wait,
+            } => {
+                self.at(service, &region).retries += 1;
+                let m = format!(
+                    "{service} {region}: {}; retrying in {:.1}s",
+                    redact(&reason),
+                    wait.as_secs_f64()
+                );
+                self.messages.push((false, m));
+            }
+            FetchProgress::Resumed { region, page, events } => {
+                let c = self.at(Service::CloudTrail, &region);
+                c.pages = c.pages.max(page);
+                c.items = c.items.max(events);
+                let m = format!("cloudtrail {region}: resumed an interrupted fetch at page {page}");
+                self.messages.push((false, m));
+            }
+            FetchProgress::Note {
+                service,
+                region,
+                message,
+            } => {
+                self.at(service, &region);
+                self.messages
+                    .push((false, format!("{service} {region}: {}", redact(&message))));
+            }
+            FetchProgress::Error {
+                service,
+                region,
+                message,
+            } => {
+                self.at(service, &region).errors += 1;
+                self.messages
+                    .push((true, format!("{service} {region}: {}", redact(&message))));
+            }
+            FetchProgress::Wrote { .. } => {}
+        }
+    }
+
+    /// CloudTrail events and findings fetched so far.
+    pub fn totals(&self) -> (usize, usize) {
+        let mut t = (0, 0);
+        for ((s, _), c) in &self.counters {
+            if *s == Service::CloudTrail {
+                t.0 += c.items;
+            } else {
+                t.1 += c.items;
+            }
+        }
+        t
+    }
+}
+
+/// Fold one report into the app; returns the load command when a fetch ends having written files.
+pub fn on_event(app: &mut App, ev: FetchEvent) -> Vec<Command> {
+    let dialog_open = app.mode == Mode::Fetch;
+    let Some(job) = app.fetch.job.as_mut() else {
+        return Vec::new();
+    };
+    match ev {
+        FetchEvent::Progress(p) => {
+            let line = match &p {
+                FetchProgress::Page {
+                    service,
+                    region,
+                    page,
+                    total,
+                    ..
+                } => Some((
+                    Slot::StatusOk,
+                    format!("fetch: {service} {region} page {page} ({total} so far)"),
+                )),
+                FetchProgress::Error { service, region, .. } => Some((
+                    Slot::StatusError,
+                    format!("fetch: {service} {region} failed (:fetch shows why)"),
+                )),
+                _ => None,
+            };
+            job.apply(p);
+            if let Some((slot, msg)) = line
+                && !dialog_open
+            {
+                app.set_status(slot, msg);
+            }
+            Vec::new()
+        }
+        FetchEvent::Done(Err(e)) => {
+            let e = redact(&e);
+            job.outcome = Some(Outcome::Failed(e.clone()));
+            app.set_status(Slot::StatusError, format!("fetch failed: {e}"));
+            Vec::new()
+        }
+        FetchEvent::Done(Ok(summary)) => {
+            let wrote = [&summary.cloudtrail, &summary.guardduty, &summary.access_analyzer]
+                .iter()
+                .flat_map(|m| m.values())
+                .any(|t| !t.files.is_empty());
+            let errors = summary.errors.len();
+            let fetched = job.spec.case_dir.join("fetched");
+            job.outcome = Some(Outcome::Finished(summary));
+            let (events, findings) = job.totals();
+            let mut msg = format!("fetch finished: {events} events, {findings} findings");
+            if errors > 0 {
+                msg.push_str(&format!(", {errors} error(s)"));
+            }
+            let mut out = Vec::new();
+            if wrote {
+                msg.push_str(&format!(" — loading {}", fetched.display()));
+                let mut inputs: Vec<PathBuf> = app.sources.iter().map(PathBuf::from).collect();
+                if !inputs.contains(&fetched) {
+                    inputs.push(fetched);
+                }
+                out.push(Command::Load(inputs));
+            }
+            let slot = if errors > 0 {
+                Slot::StatusWarning
+            } else {
+                Slot::StatusOk
+            };
+            app.set_status(slot, msg);
+            out
+        }
+    }
+}
+
+/// The background job: run the fetch, reporting every step and the end through `send`.
+pub async fn run_job(req: FetchRequest, send: impl Fn(FetchEvent) + Send + Sync) {
+    let result = crate::aws::fetch(req, |p| send(FetchEvent::Progress(p))).await;
+    send(FetchEvent::Done(
+        result.map(Box::new).map_err(|e| redact(&e.to_string())),
+    ));
+}
