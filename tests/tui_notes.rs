@@ -122,6 +122,19 @@ fn star_and_verdict_show_in_the_strip_and_the_notes_view() {
     );
     let top = crumbs(&mut app);
     assert!(top.contains("★ malicious · 1 note"), "{top}");
+    // Wherever the session appears in a table it is marked: here among the sessions the admin session started.
+    act(&mut app, Action::Home);
+    command(&mut app, "session ASIASARAADMIN0000001");
+    filter(&mut app, "ASIADEMOROLE1");
+    let s = screen(&mut app);
+    assert!(
+        s.lines()
+            .any(|l| l.contains("ASIADEMOROLE10000001") && l.contains("★ mal")),
+        "{s}"
+    );
+    act(&mut app, Action::Back);
+    act(&mut app, Action::Back);
+    command(&mut app, &format!("session {DEMO_KEY}"));
     act(&mut app, Action::Notes);
     let s = screen(&mut app);
     let row = s
@@ -167,6 +180,16 @@ fn star_and_verdict_apply_to_the_selected_event_row() {
         with_case(|c| c.verdict(&event).unwrap().map(|v| v.verdict)),
         Some(Verdict::Suspicious)
     );
+    // The events table marks the row in its Mark column (and only that row).
+    let src = trailhound::tui::views::source(&app).expect("events table");
+    let mark = src.columns().len() - 1;
+    assert_eq!(src.columns()[mark].title, "Mark");
+    let marked: Vec<String> = (0..src.len())
+        .filter(|&r| !src.cell(r, mark).is_empty())
+        .map(|r| src.cell(r, mark).into_owned())
+        .collect();
+    assert_eq!(marked, vec!["★ sus".to_string()]);
+    drop(src);
     // Opening the event shows its strip.
     act(&mut app, Action::Enter);
     assert_eq!(app.spec(), &ViewSpec::Event(i));

@@ -8,6 +8,7 @@ pub mod events;
 pub mod fetch;
 pub mod findings;
 pub mod map;
+pub mod marked;
 pub mod notes;
 pub mod profile;
 pub mod related;
@@ -180,7 +181,7 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
 pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
     let store = &app.store;
     let model = &app.top().model;
-    match app.spec() {
+    let src: Option<Box<dyn TableSource + '_>> = match app.spec() {
         ViewSpec::Findings => Some(Box::new(findings::FindingRows::new(store))),
         ViewSpec::Event(_) => None,
         _ => match &model.rows {
@@ -191,7 +192,8 @@ pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
             })),
             None => None,
         },
-    }
+    };
+    src.map(|s| marked::decorate(app, s))
 }
 
 /// Draw the body of the top view into `area`.
