@@ -125,3 +125,32 @@ pub fn tag_command(app: &mut App, arg: &str, on: bool) -> Vec<crate::tui::update
         on,
     })]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::Keymap;
+
+    #[test]
+    fn strip_reads_star_verdict_tags_then_notes() {
+        let mut app = App::new(Keymap::default());
+        let e = EntityRef::Ip("203.0.113.77".into());
+        assert_eq!(strip(&app, &e), None);
+        let mut m = Marks::default();
+        m.stars.insert(e.clone());
+        app.marks = Some(m.clone());
+        assert_eq!(strip(&app, &e).as_deref(), Some("★"));
+        m.verdicts.insert(e.clone(), Verdict::Malicious);
+        m.tags.insert(e.clone(), vec!["vendor\u{202e}x".into()]);
+        app.marks = Some(m.clone());
+        assert_eq!(strip(&app, &e).as_deref(), Some("★ malicious · #vendor\u{25CA}x"));
+        m.stars.clear();
+        app.marks = Some(m);
+        assert_eq!(strip(&app, &e).as_deref(), Some("malicious · #vendor\u{25CA}x"));
+        assert_eq!(
+            strip(&app, &EntityRef::Ip("198.51.100.23".into())),
+            None,
+            "other entities are unmarked"
+        );
+    }
+}

@@ -213,3 +213,69 @@ pub fn render(f: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     f.render_widget(block, area);
     f.render_widget(&ed.area, inner);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::action::Action;
+    use crate::tui::keymap::Keymap;
+    use crate::tui::update::update;
+
+    fn key(app: &mut App, a: Action) -> Vec<Command> {
+        update(app, Input::Action(a))
+    }
+
+    fn ctrl(c: char) -> Input {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    fn esc() -> Input {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        Input::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn empty_notes_are_not_written_and_typed_text_needs_two_escapes_to_discard() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::AddNote);
+        assert!(matches!(&app.mode, Mode::NoteEditor(e) if e.target
+            == EditTarget::New(crate::core::entity::EntityRef::Case)));
+        update(&mut app, Input::Char(' '));
+        assert!(update(&mut app, ctrl('s')).is_empty());
+        assert_eq!(app.mode, Mode::Normal);
+        key(&mut app, Action::AddNote);
+        update(&mut app, Input::Char('x'));
+        update(&mut app, esc());
+        assert!(matches!(app.mode, Mode::NoteEditor(_)), "one Esc only asks");
+        update(&mut app, Input::Char('\n'));
+        update(&mut app, Input::Char('y'));
+        let cmds = update(&mut app, ctrl('s'));
+        assert_eq!(
+            cmds,
+            vec![Command::Case(CaseRequest::AddNote {
+                entity: crate::core::entity::EntityRef::Case,
+                text: "x\ny".into()
+            })]
+        );
+        key(&mut app, Action::AddNote);
+        update(&mut app, Input::Char('z'));
+        update(&mut app, esc());
+        update(&mut app, esc());
+        assert_eq!(app.mode, Mode::Normal);
+        assert!(app.status.as_ref().is_some_and(|s| s.1 == "note discarded"));
+    }
+
+    #[test]
+    fn control_characters_are_not_typed_into_notes() {
+        let mut app = App::new(Keymap::default());
+        key(&mut app, Action::AddNote);
+        for c in ['a', '\u{1b}', '\u{202e}', 'b'] {
+            update(&mut app, Input::Char(c));
+        }
+        match &app.mode {
+            Mode::NoteEditor(e) => assert_eq!(e.text(), "ab"),
+            m => panic!("{m:?}"),
+        }
+    }
+}
