@@ -39,6 +39,12 @@ pub enum CaseRequest {
         tag: String,
         on: bool,
     },
+    /// Write the report (`:export`) from this loaded data.
+    Export {
+        format: crate::core::export::Format,
+        path: PathBuf,
+        data: crate::tui::export_task::Loaded,
+    },
 }
 
 /// The case's answer: the notes as they stand after the request, or what went wrong.
@@ -112,6 +118,9 @@ pub fn execute(case: &Case, req: &CaseRequest) -> CaseReply {
                 })
             })
             .map_err(|e| format!("untag not saved: {e}")),
+        CaseRequest::Export { format, path, data } => crate::tui::export_task::export(case, data, *format, path)
+            .map(|n| Some((format!("exported {n} bytes to {}", path.display()), false)))
+            .map_err(|e| format!("export failed: {e}")),
     };
     let (message, level) = match written {
         Ok(Some((m, true))) => (Some(m), Slot::StatusWarning),

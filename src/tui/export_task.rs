@@ -1,6 +1,7 @@
 //! `:export md|json|csv|jsonl PATH` from the TUI: the same report `trailhound export` writes, built from the
-//! case's notes and marks and the store, graph, geolocation and behaviour index already loaded, on a background
-//! task; the file is replaced atomically (temporary file in the same folder, fsync, rename).
+//! case's notes and marks and the store, graph, geolocation and behaviour index already loaded. It runs on the
+//! case worker, queued after any write still pending (a note saved just before is in the report); the file is
+//! replaced atomically (temporary file in the same folder, fsync, rename).
 
 use super::app::App;
 use super::theme::Slot;
@@ -13,6 +14,7 @@ use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Parse `:export FORMAT PATH` into the command the runtime runs.
 pub fn command(app: &mut App, arg: &str) -> Vec<Command> {
@@ -41,12 +43,41 @@ pub fn command(app: &mut App, arg: &str) -> Vec<Command> {
     }
 }
 
-/// What the export reads, shared read-only with the UI.
-pub struct Loaded<'a> {
-    pub store: &'a Store,
-    pub graph: &'a SessionGraph,
-    pub geo: &'a GeoDb,
-    pub behavior: &'a BehaviorIndex,
+/// What the export reads: the UI's loaded data, shared read-only. Compared by identity (two requests are equal
+/// when they export the same load), so it can travel inside a [`super::case_io::CaseRequest`].
+#[derive(Clone)]
+pub struct Loaded {
+    pub store: Arc<Store>,
+    pub graph: Arc<SessionGraph>,
+    pub geo: Arc<GeoDb>,
+    pub behavior: Arc<BehaviorIndex>,
+}
+
+impl Loaded {
+    pub fn of(app: &App) -> Loaded {
+        Loaded {
+            store: Arc::clone(&app.store),
+            graph: Arc::clone(&app.graph),
+            geo: Arc::clone(&app.geo),
+            behavior: Arc::clone(&app.behavior),
+        }
+    }
+}
+
+impl PartialEq for Loaded {
+    fn eq(&self, o: &Self) -> bool {
+        Arc::ptr_eq(&self.store, &o.store)
+            && Arc::ptr_eq(&self.graph, &o.graph)
+            && Arc::ptr_eq(&self.geo, &o.geo)
+            && Arc::ptr_eq(&self.behavior, &o.behavior)
+    }
+}
+impl Eq for Loaded {}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Loaded({} events)", self.store.events.len())
+    }
 }
 
 /// Build, render and write the report; the number of bytes written.
@@ -61,22 +92,14 @@ pub fn export(case: &Case, data: &Loaded, format: Format, path: &Path) -> Result
         ..ReportOptions::default()
     };
     let analyses = Analyses {
-        graph: Some(data.graph),
-        geo: Some(data.geo),
-        behavior: Some(data.behavior),
+        graph: Some(&data.graph),
+        geo: Some(&data.geo),
+        behavior: Some(&data.behavior),
     };
-    let report = export::build(&snap, data.store, &analyses, &opts);
+    let report = export::build(&snap, &data.store, &analyses, &opts);
     let text = export::render(&report, format);
     write_atomic(path, text.as_bytes()).map_err(|e| format!("writing {}: {e}", path.display()))?;
     Ok(text.len())
-}
-
-/// Apply the outcome to the status line.
-pub fn finished(app: &mut App, path: &Path, result: Result<usize, String>) {
-    match result {
-        Ok(n) => app.set_status(Slot::StatusOk, format!("exported {n} bytes to {}", path.display())),
-        Err(e) => app.set_status(Slot::StatusError, format!("export failed: {e}")),
-    }
 }
 
 /// A temporary file next to the target, synced, then renamed over it: a reader never sees half a report.

@@ -48,8 +48,6 @@ pub enum Job {
     Case(super::case_io::CaseReply),
     /// A view model computed in the background.
     Model(Box<super::app::ViewModel>),
-    /// An `:export` finished: the path and the bytes written, or why not.
-    Exported(PathBuf, Result<usize, String>),
     /// A report from the `:fetch` job.
     Fetch(super::fetch_job::FetchEvent),
 }
@@ -113,7 +111,6 @@ pub fn apply(app: &mut App, job: Job) {
             }
             update::refresh(app);
         }
-        Job::Exported(path, result) => super::export_task::finished(app, &path, result),
         Job::Fetch(ev) => {
             let cmds = super::fetch_job::on_event(app, ev);
             app.fetch.outbox.extend(cmds);
@@ -237,7 +234,11 @@ async fn event_loop(
                 Command::Case(req) => {
                     case_tx.send(req);
                 }
-                Command::Export { format, path } => export(app, &opts, format, path, tx.clone()),
+                Command::Export { format, path } => case_tx.send(super::case_io::CaseRequest::Export {
+                    format,
+                    path,
+                    data: super::export_task::Loaded::of(app),
+                }),
                 Command::Fetch(spec) => start_fetch(spec, tx.clone()),
                 Command::Load(inputs) => {
                     app.sources = inputs.iter().map(|p| p.display().to_string()).collect();
@@ -347,34 +348,5 @@ fn read_raw(app: &App, index: usize, tx: mpsc::UnboundedSender<Job>) {
     tokio::task::spawn_blocking(move || {
         let text = ingest::raw_record(&store, index);
         let _ = tx.send(Job::Raw(RawRecord { event: index, text }));
-    });
-}
-
-/// `:export`: a blocking task opens the case (its own connection) and writes the report from the loaded data.
-fn export(
-    app: &App,
-    opts: &Options,
-    format: crate::core::export::Format,
-    path: PathBuf,
-    tx: mpsc::UnboundedSender<Job>,
-) {
-    let (store, graph, geo, behavior) = (
-        Arc::clone(&app.store),
-        Arc::clone(&app.graph),
-        Arc::clone(&app.geo),
-        Arc::clone(&app.behavior),
-    );
-    let dir = super::case_io::case_dir(opts.case.as_deref());
-    tokio::task::spawn_blocking(move || {
-        let data = super::export_task::Loaded {
-            store: &store,
-            graph: &graph,
-            geo: &geo,
-            behavior: &behavior,
-        };
-        let result = dir
-            .and_then(|d| crate::core::case::Case::open_or_create(&d).map_err(|e| e.to_string()))
-            .and_then(|case| super::export_task::export(&case, &data, format, &path));
-        let _ = tx.send(Job::Exported(path, result));
     });
 }

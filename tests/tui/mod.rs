@@ -67,18 +67,14 @@ pub fn run(app: &mut App, cmds: Vec<Command>) {
                 apply(app, Job::Case(reply));
             }
             Command::Export { format, path } => {
-                let result = CASE.with(|c| {
+                let data = trailhound::tui::export_task::Loaded::of(app);
+                let req = trailhound::tui::case_io::CaseRequest::Export { format, path, data };
+                let reply = CASE.with(|c| {
                     let c = c.borrow();
                     let (_, case) = c.as_ref().expect("export after a case write in these tests");
-                    let data = trailhound::tui::export_task::Loaded {
-                        store: &app.store,
-                        graph: &app.graph,
-                        geo: &app.geo,
-                        behavior: &app.behavior,
-                    };
-                    trailhound::tui::export_task::export(case, &data, format, &path)
+                    trailhound::tui::case_io::execute(case, &req)
                 });
-                apply(app, Job::Exported(path, result));
+                apply(app, Job::Case(reply));
             }
             Command::Quit | Command::Fetch(_) | Command::Load(_) => {}
         }
