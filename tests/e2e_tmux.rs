@@ -88,10 +88,13 @@ fn investigation_path_in_a_real_terminal() {
     let t = Tmux {
         session: session.clone(),
     };
-    // No -i: the bundled sample case opens. The shell stays after exit so the last pane can be read.
+    // No -i: the bundled sample case opens. The shell stays after exit so the last pane can be read. A fresh data
+    // dir: a default case left by earlier use of this machine would restore its own place instead.
+    let data = tempfile::tempdir().unwrap();
     let cmd = format!(
-        "cd {} && {} ; echo EXITED-$?; sleep 30",
+        "cd {} && XDG_DATA_HOME={} {} ; echo EXITED-$?; sleep 30",
         env!("CARGO_MANIFEST_DIR"),
+        data.path().display(),
         bin.display()
     );
     Tmux::run(&["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", &cmd]);
@@ -181,4 +184,50 @@ fn sigterm_restores_the_terminal() {
         !p.contains("trailhound › Findings"),
         "the alternate screen was left:\n{p}"
     );
+}
+
+#[test]
+fn a_case_reopens_where_the_analyst_left_it() {
+    let Some(bin) = binary() else {
+        return skip_or_fail("target/release/trailhound is not built");
+    };
+    if Command::new("tmux").arg("-V").output().is_err() {
+        return skip_or_fail("tmux is not installed");
+    }
+    let case = tempfile::tempdir().unwrap();
+    let session = format!("trailhound-e2e-reopen-{}", std::process::id());
+    let cmd = format!(
+        "cd {} && for run in 1 2; do {} -i samples/case --case {}; echo EXITED-$run; sleep 2; done; sleep 30",
+        env!("CARGO_MANIFEST_DIR"),
+        bin.display(),
+        case.path().display()
+    );
+    let t = Tmux {
+        session: session.clone(),
+    };
+    Tmux::run(&["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", &cmd]);
+    t.wait_for("loaded 2");
+    // First run: the CloudTrailLoggingDisabled finding, then sara's admin session, its New behaviour tab; quit.
+    t.literal("/CloudTrailLogging");
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for("finding window");
+    t.keys(&["Enter"]);
+    t.wait_for("identity-center-user sara");
+    t.keys(&["Tab"]);
+    t.wait_for("vs the 45-day baseline");
+    t.keys(&["q"]);
+    t.wait_for("EXITED-1");
+    // Second run, same case: back in the same view, tab and scope, with the same breadcrumbs.
+    t.wait_for("loaded 2");
+    let p = t.wait_for("vs the 45-day baseline");
+    assert!(
+        p.contains("Findings › finding 5ac5b1a1f0e2… › session ASIASARAADMIN0000001"),
+        "breadcrumbs restored:\n{p}"
+    );
+    assert!(
+        p.contains("2026-11-05T14:00:00Z → 2026-11-05T15:00:00Z"),
+        "scope restored:\n{p}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("EXITED-2");
 }

@@ -161,6 +161,8 @@ pub struct App {
     pub note_pending: Option<Box<crate::tui::note_editor::NoteEditor>>,
     /// The `:fetch` dialog and the fetch job it started.
     pub fetch: crate::tui::fetch_job::FetchState,
+    /// Where the case was left, applied once the data has loaded (see `ui_state`).
+    pub restore: Option<crate::tui::ui_state::UiState>,
 }
 
 impl App {
@@ -196,6 +198,7 @@ impl App {
             marks: None,
             note_pending: None,
             fetch: Default::default(),
+            restore: None,
         }
     }
 

@@ -39,6 +39,8 @@ pub enum CaseRequest {
         tag: String,
         on: bool,
     },
+    /// Remember where the analyst is (`ui_state` JSON), so the case reopens there.
+    SaveUiState(String),
     /// Write the report (`:export`) from this loaded data.
     Export {
         format: crate::core::export::Format,
@@ -118,6 +120,10 @@ pub fn execute(case: &Case, req: &CaseRequest) -> CaseReply {
                 })
             })
             .map_err(|e| format!("untag not saved: {e}")),
+        CaseRequest::SaveUiState(json) => case
+            .set_ui_state(json)
+            .map(|()| None)
+            .map_err(|e| format!("view state not saved: {e}")),
         CaseRequest::Export { format, path, data } => crate::tui::export_task::export(case, data, *format, path)
             .map(|n| Some((format!("exported {n} bytes to {}", path.display()), false)))
             .map_err(|e| format!("export failed: {e}")),

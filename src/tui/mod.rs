@@ -15,6 +15,7 @@ pub mod runtime;
 pub mod sanitize;
 pub mod spec;
 pub mod theme;
+pub mod ui_state;
 pub mod update;
 pub mod views;
 pub mod widgets;

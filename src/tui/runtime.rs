@@ -87,7 +87,11 @@ pub fn apply(app: &mut App, job: Job) {
                 },
                 msg,
             );
-            update::refresh(app);
+            match app.restore.take() {
+                // Back where the case was left, now that its views have data.
+                Some(state) => super::ui_state::restore(app, &state),
+                None => update::refresh(app),
+            }
         }
         Job::Raw(r) => app.raw = Some(r),
         Job::Model(m) => {
@@ -183,6 +187,15 @@ async fn event_loop(
     if existing_case {
         case_tx.send(super::case_io::CaseRequest::ListNotes);
     }
+    // The view state is saved into the case whenever it changes, once there is a case to save it in (an explicit
+    // --case, or an existing default case); a new default case is not created just for that.
+    let saves_view = opts.case.is_some() || existing_case;
+    let mut saved_view = if existing_case {
+        read_saved_view(opts.case.as_deref())
+    } else {
+        None
+    };
+    app.restore = saved_view.clone();
     // Terminal events are read by their own task and forwarded, so the loop can drain them without polling the
     // stream with a no-op waker (which would leave crossterm's reader thread holding a waker nobody listens to).
     let (etx, mut erx) = mpsc::unbounded_channel::<std::io::Result<Event>>();
@@ -227,6 +240,16 @@ async fn event_loop(
             });
         }
         commands.extend(std::mem::take(&mut app.fetch.outbox));
+        // Saved before commands run, so a quit in the same batch as a pivot still records the pivot.
+        if saves_view && app.loading.is_none() && app.restore.is_none() {
+            let now = super::ui_state::capture(app);
+            if saved_view.as_ref() != Some(&now) {
+                if let Ok(json) = serde_json::to_string(&now) {
+                    case_tx.send(super::case_io::CaseRequest::SaveUiState(json));
+                }
+                saved_view = Some(now);
+            }
+        }
         for c in commands {
             match c {
                 Command::Quit => return Ok(()),
@@ -251,6 +274,13 @@ async fn event_loop(
         }
     }
     Ok(())
+}
+
+/// The view state saved in an existing case (read once at start, before the loop; never in key handling).
+fn read_saved_view(case: Option<&std::path::Path>) -> Option<super::ui_state::UiState> {
+    let dir = super::case_io::case_dir(case).ok()?;
+    let case = crate::core::case::Case::open(&dir).ok()?;
+    super::ui_state::parse(&case.ui_state().ok()??)
 }
 
 fn on_terminal_event(app: &mut App, ev: Event) -> Vec<Command> {
