@@ -47,18 +47,8 @@ pub fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Make a string from logs safe to print on a terminal: control characters, escape sequences and bidi
-/// overrides become visible `\u{…}` escapes.
+/// Make a string from logs safe to print on a terminal: control characters, escape sequences, bidi overrides and
+/// invisible format characters become visible `\u{…}` escapes (the same rule as exports: `escape::visible`).
 pub fn safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control()
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
-        {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::core::export::escape::visible(s).into_owned()
 }
