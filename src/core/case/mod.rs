@@ -313,7 +313,15 @@ impl Case {
                     source,
                 })?;
                 let case_abs = std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone());
-                let stored = abs.strip_prefix(&case_abs).map(Path::to_path_buf).unwrap_or(abs);
+                // Inside the case: relative to it. Beside it (under the case's parent, like a sample investigation
+                // shipped next to its logs): `../…`, so the two move together. Anywhere else: absolute.
+                let stored = match abs.strip_prefix(&case_abs) {
+                    Ok(rel) => rel.to_path_buf(),
+                    Err(_) => match case_abs.parent().and_then(|parent| abs.strip_prefix(parent).ok()) {
+                        Some(rel) if !rel.as_os_str().is_empty() => Path::new("..").join(rel),
+                        _ => abs,
+                    },
+                };
                 let text = stored
                     .to_str()
                     .ok_or_else(|| CaseError::Invalid(format!("{}: path is not valid UTF-8", path.display())))?;

@@ -16,7 +16,11 @@ fn create_open_round_trip() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("c");
     let inside = dir.join("logs");
+    // Beside the case (under its parent): stored `../…` so a case shipped next to its logs moves with them.
     let outside = tmp.path().join("elsewhere/trail.json.gz");
+    // Truly elsewhere: stored absolute.
+    let far = tempfile::tempdir().unwrap();
+    let far_file = far.path().join("other.json");
     let fetch = serde_json::json!({"service": "cloudtrail", "region": "us-east-1"});
     let case = Case::create(
         &dir,
@@ -28,6 +32,7 @@ fn create_open_round_trip() {
     .unwrap();
     case.add_inputs(&[
         Input::Path { path: outside.clone() },
+        Input::Path { path: far_file.clone() },
         Input::Fetch { params: fetch.clone() },
     ])
     .unwrap();
@@ -52,7 +57,10 @@ fn create_open_round_trip() {
         vec![
             Input::Path { path: dir.join("logs") },
             Input::Path {
-                path: std::path::absolute(&outside).unwrap()
+                path: dir.join("../elsewhere/trail.json.gz")
+            },
+            Input::Path {
+                path: std::path::absolute(&far_file).unwrap()
             },
             Input::Fetch { params: fetch },
         ]
