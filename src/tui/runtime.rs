@@ -280,7 +280,12 @@ async fn event_loop(
 fn read_saved_view(case: Option<&std::path::Path>) -> Option<super::ui_state::UiState> {
     let dir = super::case_io::case_dir(case).ok()?;
     let case = crate::core::case::Case::open(&dir).ok()?;
-    super::ui_state::parse(&case.ui_state().ok()??)
+    if let Some(saved) = case.ui_state().ok().flatten().and_then(|j| super::ui_state::parse(&j)) {
+        return Some(saved);
+    }
+    // A case made headless (`case new --scope …`, `case scope`) has a scope but no saved place yet.
+    let scope = case.scope().ok()??;
+    Some(super::ui_state::at_findings(scope))
 }
 
 fn on_terminal_event(app: &mut App, ev: Event) -> Vec<Command> {

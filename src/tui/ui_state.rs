@@ -129,6 +129,24 @@ pub fn capture(app: &App) -> UiState {
     }
 }
 
+/// The findings list in a given scope: where a case with a recorded scope but no saved place opens.
+pub fn at_findings(scope: Scope) -> UiState {
+    UiState {
+        version: VERSION,
+        stack: vec![SavedFrame {
+            view: view_key(&ViewSpec::Findings),
+            tab: 0,
+            selected: 0,
+        }],
+        scope: SavedScope {
+            from: scope.from,
+            to: scope.to,
+            kind: kind_key(ScopeKind::Custom),
+            finding: None,
+        },
+    }
+}
+
 /// Parse a saved state; `None` for anything this version cannot use.
 pub fn parse(json: &str) -> Option<UiState> {
     let s: UiState = serde_json::from_str(json).ok()?;
@@ -193,6 +211,16 @@ mod tests {
             assert_eq!(parse_kind(&kind_key(k)), k);
         }
         assert_eq!(parse("{\"version\": 99, \"stack\": []}"), None);
+        let headless = at_findings(Scope::new(10, 20));
+        assert_eq!(
+            parse(&serde_json::to_string(&headless).unwrap()),
+            Some(headless.clone())
+        );
+        assert_eq!(parse_view(&headless.stack[0].view), Some(ViewSpec::Findings));
+        assert_eq!(
+            (headless.scope.from, headless.scope.to, parse_kind(&headless.scope.kind)),
+            (10, 20, ScopeKind::Custom)
+        );
         assert_eq!(parse("not json"), None);
     }
 }
