@@ -68,24 +68,44 @@ pub fn parse(v: &Value, form: Form, region_hint: Option<&str>) -> Result<Finding
             d.last_accessed = d.last_accessed.max(la);
         }
     }
-    let severity = Severity::access_analyzer(&d.finding_type, d.is_public, d.error.is_some());
     let region = string(v, "region")
         .or_else(|| region_hint.map(str::to_string))
         .or_else(|| d.analyzer_arn.as_deref().and_then(arn_region))
         .or_else(|| d.resource_arn.as_deref().and_then(arn_region));
-    Ok(Finding {
+    Ok(finding(
+        v,
+        id,
+        d,
+        form,
+        region,
+        time(v, "createdAt"),
+        time(v, "updatedAt"),
+    ))
+}
+
+/// The fields every Access Analyzer form fills the same way; callers override what their form says differently.
+fn finding(
+    v: &Value,
+    id: String,
+    d: AccessDetails,
+    form: Form,
+    region: Option<String>,
+    created_at: Option<i64>,
+    updated_at: Option<i64>,
+) -> Finding {
+    Finding {
         source: Source::AccessAnalyzer,
         form,
         arn: None,
         finding_type: d.finding_type.clone(),
         type_parts: None,
-        severity,
+        severity: Severity::access_analyzer(&d.finding_type, d.is_public, d.error.is_some()),
         title: title(&d),
         description: None,
         account: d.owner_account.clone(),
         region,
-        created_at: time(v, "createdAt"),
-        updated_at: time(v, "updatedAt"),
+        created_at,
+        updated_at,
         first_seen: None,
         last_seen: None,
         count: None,
@@ -99,13 +119,12 @@ pub fn parse(v: &Value, form: Form, region_hint: Option<&str>) -> Result<Finding
         },
         action: None,
         user_agent: None,
-        access: Some(d),
         raw: serde_json::to_string_pretty(v).unwrap_or_default(),
+        access: Some(d),
         id,
-    })
+    }
 }
 
-/// `principal`, `action`, `condition`, `isPublic` from one access description (merged: v2 may list several).
 fn merge_access(d: &mut AccessDetails, x: &Value) {
     if let Some(Value::Object(p)) = get(x, "principal") {
         for (k, v) in p {
@@ -244,35 +263,14 @@ pub fn parse_asff(v: &Value) -> Result<Finding, String> {
         .and_then(|r| string(r, "Region"))
         .or_else(|| string(v, "Region"))
         .or_else(|| string(v, "ProductArn").as_deref().and_then(arn_region));
+    let title = string(v, "Title").unwrap_or_else(|| title(&d));
     Ok(Finding {
-        source: Source::AccessAnalyzer,
-        form: Form::Asff,
         arn: Some(asff_id),
-        finding_type: d.finding_type.clone(),
-        type_parts: None,
-        severity: Severity::access_analyzer(&d.finding_type, d.is_public, false),
-        title: string(v, "Title").unwrap_or_else(|| title(&d)),
+        title,
         description: string(v, "Description"),
-        account: d.owner_account.clone(),
-        region,
-        created_at: time(v, "CreatedAt"),
-        updated_at: time(v, "UpdatedAt"),
         first_seen: time(v, "FirstObservedAt"),
         last_seen: time(v, "LastObservedAt"),
-        count: None,
-        archived: d.status.as_deref().map(|s| s == "ARCHIVED"),
-        status: d.status.clone(),
-        sample: false,
-        resource: FindingResource {
-            resource_type: d.resource_type.clone(),
-            arn: d.resource_arn.clone(),
-            ..FindingResource::default()
-        },
-        action: None,
-        user_agent: None,
-        access: Some(d),
-        raw: serde_json::to_string_pretty(v).unwrap_or_default(),
-        id,
+        ..finding(v, id, d, Form::Asff, region, time(v, "CreatedAt"), time(v, "UpdatedAt"))
     })
 }
 
