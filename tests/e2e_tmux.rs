@@ -28,6 +28,23 @@ fn binary() -> Option<PathBuf> {
     candidates.into_iter().find(|p| p.is_file())
 }
 
+/// The release binary, tmux and the sample case, or `None` after skipping (or failing under CI) with the reason.
+fn prerequisites() -> Option<PathBuf> {
+    let Some(bin) = binary() else {
+        skip_or_fail("target/release/trailhound is not built");
+        return None;
+    };
+    if Command::new("tmux").arg("-V").output().is_err() {
+        skip_or_fail("tmux is not installed");
+        return None;
+    }
+    if !PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case/AWSLogs")).is_dir() {
+        skip_or_fail("the sample case is missing");
+        return None;
+    }
+    Some(bin)
+}
+
 struct Tmux {
     session: String,
 }
@@ -74,16 +91,7 @@ impl Drop for Tmux {
 
 #[test]
 fn investigation_path_in_a_real_terminal() {
-    let Some(bin) = binary() else {
-        return skip_or_fail("target/release/trailhound is not built");
-    };
-    if Command::new("tmux").arg("-V").output().is_err() {
-        return skip_or_fail("tmux is not installed");
-    }
-    let case = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case"));
-    if !case.join("AWSLogs").is_dir() {
-        return skip_or_fail("the sample case is missing");
-    }
+    let Some(bin) = prerequisites() else { return };
     let session = format!("trailhound-e2e-{}", std::process::id());
     let t = Tmux {
         session: session.clone(),
@@ -147,16 +155,7 @@ fn investigation_path_in_a_real_terminal() {
 /// SIGTERM restores the terminal and exits cleanly (the runtime listens for it next to the key stream).
 #[test]
 fn sigterm_restores_the_terminal() {
-    let Some(bin) = binary() else {
-        return skip_or_fail("target/release/trailhound is not built");
-    };
-    if Command::new("tmux").arg("-V").output().is_err() {
-        return skip_or_fail("tmux is not installed");
-    }
-    let case = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case"));
-    if !case.join("AWSLogs").is_dir() {
-        return skip_or_fail("the sample case is missing");
-    }
+    let Some(bin) = prerequisites() else { return };
     let session = format!("trailhound-e2e-term-{}", std::process::id());
     let t = Tmux {
         session: session.clone(),
@@ -188,12 +187,7 @@ fn sigterm_restores_the_terminal() {
 
 #[test]
 fn a_case_reopens_where_the_analyst_left_it() {
-    let Some(bin) = binary() else {
-        return skip_or_fail("target/release/trailhound is not built");
-    };
-    if Command::new("tmux").arg("-V").output().is_err() {
-        return skip_or_fail("tmux is not installed");
-    }
+    let Some(bin) = prerequisites() else { return };
     let case = tempfile::tempdir().unwrap();
     let session = format!("trailhound-e2e-reopen-{}", std::process::id());
     let cmd = format!(

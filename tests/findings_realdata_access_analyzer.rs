@@ -2,27 +2,12 @@
 //! list-findings-v2, get-finding, get-finding-v2, EventBridge, Security Hub ASFF); list-analyzers, access-preview
 //! findings and access-preview events are reported as not findings. Fails when the data is missing and `CI=true`.
 
-use serde_json::Value;
-use trailhound::core::findings::{Finding, FindingsParse, Form, SeverityLabel, Source, parse_document};
+use trailhound::core::findings::{Finding, Form, SeverityLabel, Source};
 use trailhound::core::time::{parse_epoch, rfc3339};
 
 mod support;
 
-fn read(rel: &str) -> Option<String> {
-    let path = support::realdata(rel)?;
-    Some(std::fs::read_to_string(path).expect("real data readable"))
-}
-
-fn doc(rel: &str) -> Option<Value> {
-    read(rel).map(|t| serde_json::from_str(&t).expect("real data is valid JSON"))
-}
-
-fn parsed(v: &Value) -> (Vec<Finding>, Vec<(Option<usize>, String)>) {
-    match parse_document(v) {
-        FindingsParse::Parsed { findings, errors } => (findings, errors),
-        FindingsParse::NotFindings => panic!("not recognised as findings: {v}"),
-    }
-}
+use support::findings::{doc, parsed};
 
 fn t(s: &str) -> Option<i64> {
     parse_epoch(s)

@@ -4,26 +4,12 @@
 
 use serde_json::Value;
 use trailhound::core::entity::EntityRef;
-use trailhound::core::findings::{Finding, FindingAction, FindingsParse, SeverityLabel, Source, parse_document};
+use trailhound::core::findings::{FindingAction, FindingsParse, SeverityLabel, Source, parse_document};
 use trailhound::core::time::{parse_epoch, rfc3339};
 
 mod support;
 
-fn read(rel: &str) -> Option<String> {
-    let path = support::realdata(rel)?;
-    Some(std::fs::read_to_string(path).expect("real data readable"))
-}
-
-fn doc(rel: &str) -> Option<Value> {
-    read(rel).map(|t| serde_json::from_str(&t).expect("real data is valid JSON"))
-}
-
-fn parsed(v: &Value) -> (Vec<Finding>, Vec<(Option<usize>, String)>) {
-    match parse_document(v) {
-        FindingsParse::Parsed { findings, errors } => (findings, errors),
-        FindingsParse::NotFindings => panic!("not recognised as findings: {v}"),
-    }
-}
+use support::findings::{doc, parsed, read};
 
 fn t(s: &str) -> Option<i64> {
     parse_epoch(s)
