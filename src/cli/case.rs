@@ -168,7 +168,7 @@ fn show(c: &Case, json: bool) -> Result<()> {
         verdicts.len()
     );
     for v in &verdicts {
-        println!("  {:<10} {}", v.verdict.as_str(), vis(&v.entity.to_string()));
+        println!("  {:<10} {}", v.verdict.to_string(), vis(&v.entity.to_string()));
     }
     Ok(())
 }

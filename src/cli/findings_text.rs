@@ -23,7 +23,7 @@ fn origin_line(o: &EventOrigin) -> String {
             h.access_key_id.as_deref().unwrap_or("no key")
         );
         if let Some(l) = h.link.filter(|l| l.is_weak()) {
-            let _ = write!(s, " (weak link: {})", l.as_str());
+            let _ = write!(s, " (weak link: {})", l);
         }
     }
     s
@@ -32,7 +32,7 @@ fn origin_line(o: &EventOrigin) -> String {
 pub(super) fn render(d: &Detail) -> String {
     let f = d.finding;
     let mut o = String::new();
-    let _ = writeln!(o, "{}  [{}]", f.title, f.source.as_str());
+    let _ = writeln!(o, "{}  [{}]", f.title, f.source);
     let _ = writeln!(o, "  id        {}", f.id);
     let _ = writeln!(o, "  type      {}", f.finding_type);
     let _ = writeln!(o, "  severity  {:.1} {:?}", f.severity.value, f.severity.label);

@@ -10,17 +10,12 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use std::io::Read;
 
-fn entity(s: &str) -> Result<EntityRef, String> {
-    EntityRef::parse(s)
-}
-
 #[derive(Subcommand, Debug)]
 pub enum NoteCommand {
     /// Attach a note to an entity (`session:ASIA…`, `role:<arn>`, `finding:<id>`, `ip:…`, `case`, …)
     Add {
         #[command(flatten)]
         case: CaseDir,
-        #[arg(value_parser = entity)]
         entity: EntityRef,
         /// The text; `-` reads it from stdin
         text: String,
@@ -32,7 +27,7 @@ pub enum NoteCommand {
         #[command(flatten)]
         case: CaseDir,
         /// Only notes on this entity
-        #[arg(long, value_parser = entity)]
+        #[arg(long)]
         entity: Option<EntityRef>,
         /// Include deleted notes
         #[arg(long)]
@@ -73,7 +68,6 @@ pub enum NoteCommand {
 pub struct MarkArgs {
     #[command(flatten)]
     case: CaseDir,
-    #[arg(value_parser = entity)]
     entity: EntityRef,
 }
 
@@ -81,7 +75,6 @@ pub struct MarkArgs {
 pub struct TagArgs {
     #[command(flatten)]
     case: CaseDir,
-    #[arg(value_parser = entity)]
     entity: EntityRef,
     tag: String,
 }
@@ -90,9 +83,8 @@ pub struct TagArgs {
 pub struct VerdictArgs {
     #[command(flatten)]
     case: CaseDir,
-    #[arg(value_parser = entity)]
     entity: EntityRef,
-    #[arg(value_parser = Verdict::parse)]
+    #[arg(value_parser = |s: &str| s.trim().parse::<Verdict>())]
     verdict: Verdict,
 }
 
@@ -258,7 +250,7 @@ pub fn run(cmd: NoteCommand) -> Result<()> {
                 println!(
                     "rev {} ({}, base {}) by {} at {}",
                     r.rev,
-                    r.kind.as_str(),
+                    r.kind.to_string(),
                     r.base.map(|b| b.to_string()).unwrap_or_else(|| "-".into()),
                     visible(&r.author),
                     rfc3339(r.at)

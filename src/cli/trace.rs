@@ -117,7 +117,7 @@ fn print_trace(t: &Trace) {
     println!(
         "\nassumed by      {} [{}]",
         safe(&t.origin.description),
-        t.origin.kind.as_str()
+        t.origin.kind.to_string()
     );
     println!("\nchain (outermost first):");
     for (i, h) in t.chain.iter().enumerate() {
@@ -129,7 +129,7 @@ fn print_trace(t: &Trace) {
             o(&h.session_name),
             o(&h.role_arn),
             h.assumed_at.as_deref().unwrap_or("(before the logs)"),
-            h.link.map(|l| l.as_str()).unwrap_or("-"),
+            h.link.map(<&str>::from).unwrap_or("-"),
             if h.source_identity_break {
                 "  [source identity dropped]"
             } else {
@@ -147,7 +147,7 @@ fn print_trace(t: &Trace) {
                 o(&h.session_name),
                 o(&h.role_arn),
                 h.assumed_at.as_deref().unwrap_or("-"),
-                h.link.map(|l| l.as_str()).unwrap_or("-")
+                h.link.map(<&str>::from).unwrap_or("-")
             );
         }
     }

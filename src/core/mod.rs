@@ -2,6 +2,7 @@
 //! Synchronous and deterministic. Nothing in here may import ratatui or crossterm (`tests/architecture.rs`
 //! enforces it).
 
+pub mod access_key;
 pub mod behavior;
 pub mod case;
 pub mod entity;
@@ -12,3 +13,4 @@ pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod time;
+pub mod vocab;

@@ -8,6 +8,7 @@
 //!
 //! This module owns the data layout only; it does not parse, link or analyse.
 
+use crate::core::vocab::UnknownWord;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
@@ -117,58 +118,55 @@ impl Interner {
 }
 
 /// `userIdentity.type` (DOMAIN.md §2).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+///
+/// `Display`/`FromStr` use CloudTrail's spelling (`IAMUser`, `AWSService`, …); `serde` writes kebab-case for our
+/// own JSON outputs.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(parse_err_ty = UnknownWord, parse_err_fn = unknown_identity_type)]
 pub enum IdentityType {
+    #[strum(serialize = "IAMUser")]
     IamUser,
     Root,
     AssumedRole,
     FederatedUser,
+    #[strum(serialize = "SAMLUser")]
     SamlUser,
     WebIdentityUser,
+    #[strum(serialize = "AWSService")]
     AwsService,
+    #[strum(serialize = "AWSAccount")]
     AwsAccount,
     IdentityCenterUser,
     /// `Unknown` as CloudTrail writes it (e.g. Identity Center sign-in events).
     Unknown,
-    /// No `userIdentity.type` at all, or a value this version does not know.
+    /// No `userIdentity.type` at all, or a value this version does not know (what ingest records when `FromStr`
+    /// fails).
     #[default]
+    #[strum(serialize = "(none)")]
     Missing,
 }
 
-impl IdentityType {
-    pub fn parse(s: &str) -> IdentityType {
-        match s {
-            "IAMUser" => IdentityType::IamUser,
-            "Root" => IdentityType::Root,
-            "AssumedRole" => IdentityType::AssumedRole,
-            "FederatedUser" => IdentityType::FederatedUser,
-            "SAMLUser" => IdentityType::SamlUser,
-            "WebIdentityUser" => IdentityType::WebIdentityUser,
-            "AWSService" => IdentityType::AwsService,
-            "AWSAccount" => IdentityType::AwsAccount,
-            "IdentityCenterUser" => IdentityType::IdentityCenterUser,
-            "Unknown" => IdentityType::Unknown,
-            _ => IdentityType::Missing,
-        }
-    }
-
-    /// The name CloudTrail uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IdentityType::IamUser => "IAMUser",
-            IdentityType::Root => "Root",
-            IdentityType::AssumedRole => "AssumedRole",
-            IdentityType::FederatedUser => "FederatedUser",
-            IdentityType::SamlUser => "SAMLUser",
-            IdentityType::WebIdentityUser => "WebIdentityUser",
-            IdentityType::AwsService => "AWSService",
-            IdentityType::AwsAccount => "AWSAccount",
-            IdentityType::IdentityCenterUser => "IdentityCenterUser",
-            IdentityType::Unknown => "Unknown",
-            IdentityType::Missing => "(none)",
-        }
-    }
+fn unknown_identity_type(s: &str) -> UnknownWord {
+    UnknownWord::new(
+        "userIdentity.type",
+        s,
+        "a CloudTrail identity type (IAMUser, AssumedRole, …)",
+    )
 }
 
 /// Tri-state for `sessionContext.attributes.mfaAuthenticated`.
@@ -214,7 +212,20 @@ pub struct Identity {
 pub type IdentityId = u32;
 
 /// `eventType`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(parse_err_ty = UnknownWord, parse_err_fn = unknown_event_type)]
 pub enum EventType {
     AwsApiCall,
     AwsServiceEvent,
@@ -226,29 +237,12 @@ pub enum EventType {
     Other,
 }
 
-impl EventType {
-    pub fn parse(s: &str) -> EventType {
-        match s {
-            "AwsApiCall" => EventType::AwsApiCall,
-            "AwsServiceEvent" => EventType::AwsServiceEvent,
-            "AwsConsoleAction" => EventType::AwsConsoleAction,
-            "AwsConsoleSignIn" => EventType::AwsConsoleSignIn,
-            "AwsCloudTrailInsight" => EventType::AwsCloudTrailInsight,
-            "AwsVpceEvent" => EventType::AwsVpceEvent,
-            _ => EventType::Other,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::AwsApiCall => "AwsApiCall",
-            EventType::AwsServiceEvent => "AwsServiceEvent",
-            EventType::AwsConsoleAction => "AwsConsoleAction",
-            EventType::AwsConsoleSignIn => "AwsConsoleSignIn",
-            EventType::AwsCloudTrailInsight => "AwsCloudTrailInsight",
-            EventType::AwsVpceEvent => "AwsVpceEvent",
-            EventType::Other => "Other",
-        }
-    }
+fn unknown_event_type(s: &str) -> UnknownWord {
+    UnknownWord::new(
+        "eventType",
+        s,
+        "a CloudTrail event type (AwsApiCall, AwsServiceEvent, …)",
+    )
 }
 
 /// Where a record came from, so the raw text can be read again for the detail view.
@@ -321,9 +315,26 @@ impl Event {
 }
 
 /// Which STS call created (or tried to create) credentials.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+///
+/// `Display`/`FromStr` use the event name CloudTrail records.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(parse_err_ty = UnknownWord, parse_err_fn = unknown_assume_kind)]
 pub enum AssumeKind {
     AssumeRole,
+    #[strum(serialize = "AssumeRoleWithSAML")]
     AssumeRoleWithSaml,
     AssumeRoleWithWebIdentity,
     GetFederationToken,
@@ -332,28 +343,12 @@ pub enum AssumeKind {
     AssumeRoot,
 }
 
-impl AssumeKind {
-    pub fn from_event_name(name: &str) -> Option<AssumeKind> {
-        Some(match name {
-            "AssumeRole" => AssumeKind::AssumeRole,
-            "AssumeRoleWithSAML" => AssumeKind::AssumeRoleWithSaml,
-            "AssumeRoleWithWebIdentity" => AssumeKind::AssumeRoleWithWebIdentity,
-            "GetFederationToken" => AssumeKind::GetFederationToken,
-            "GetSessionToken" => AssumeKind::GetSessionToken,
-            "AssumeRoot" => AssumeKind::AssumeRoot,
-            _ => return None,
-        })
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssumeKind::AssumeRole => "AssumeRole",
-            AssumeKind::AssumeRoleWithSaml => "AssumeRoleWithSAML",
-            AssumeKind::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
-            AssumeKind::GetFederationToken => "GetFederationToken",
-            AssumeKind::GetSessionToken => "GetSessionToken",
-            AssumeKind::AssumeRoot => "AssumeRoot",
-        }
-    }
+fn unknown_assume_kind(s: &str) -> UnknownWord {
+    UnknownWord::new(
+        "event",
+        s,
+        "an STS call that issues credentials (AssumeRole, GetSessionToken, …)",
+    )
 }
 
 /// The assumption fields of an STS credential-issuing event (DOMAIN.md §3).

@@ -104,7 +104,7 @@ pub fn execute(case: &Case, req: &CaseRequest) -> CaseReply {
             .map_err(|e| format!("unstar not saved: {e}")),
         CaseRequest::SetVerdict { entity, verdict } => case
             .set_verdict(entity, *verdict)
-            .map(|()| Some((format!("verdict {} saved on {entity}", verdict.as_str()), false)))
+            .map(|()| Some((format!("verdict {verdict} saved on {entity}"), false)))
             .map_err(|e| format!("verdict not saved: {e}")),
         CaseRequest::Tag { entity, tag, on: true } => case
             .tag(entity, tag)

@@ -52,8 +52,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
             };
         }
         "session" => ViewSpec::Session(arg.to_string()),
-        "key" if arg.starts_with("ASIA") => ViewSpec::Session(arg.to_string()),
-        "key" => ViewSpec::AccessKey(arg.to_string()),
+        "key" => ViewSpec::of_access_key(arg),
         "role" => ViewSpec::Role(resolve_role(&app.store, &app.graph, arg)),
         "user" => ViewSpec::Principal(arg.to_string()),
         "ip" => ViewSpec::Ip(arg.to_string()),

@@ -1,6 +1,7 @@
 //! View specs: what a pivot names. The view stack is a stack of these; each view is rebuilt from its spec plus
 //! the shared scope, so going back needs no retained widget state beyond the selection.
 
+use crate::core::access_key::AccessKeyKind;
 use crate::core::entity::EntityRef;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -62,8 +63,7 @@ impl ViewSpec {
             EntityRef::Identity { role_arn, .. } => ViewSpec::Role(role_arn.clone()),
             EntityRef::Role(a) => ViewSpec::Role(a.clone()),
             EntityRef::Principal(p) => ViewSpec::Principal(p.clone()),
-            EntityRef::AccessKey(k) if k.starts_with("ASIA") => ViewSpec::Session(k.clone()),
-            EntityRef::AccessKey(k) => ViewSpec::AccessKey(k.clone()),
+            EntityRef::AccessKey(k) => ViewSpec::of_access_key(k),
             EntityRef::Ip(a) => ViewSpec::Ip(a.clone()),
             EntityRef::Account(a) => ViewSpec::Account(a.clone()),
             EntityRef::UserAgent(u) => ViewSpec::UserAgent(u.clone()),
@@ -71,6 +71,14 @@ impl ViewSpec {
             EntityRef::Resource(r) => ViewSpec::Resource(r.clone()),
             EntityRef::Event(_) => return None,
         })
+    }
+
+    /// The view for an access key: a temporary (`ASIA…`) key is a role session, any other key a key profile.
+    pub fn of_access_key(key: &str) -> ViewSpec {
+        match AccessKeyKind::of(key) {
+            AccessKeyKind::Temporary => ViewSpec::Session(key.to_string()),
+            AccessKeyKind::LongTerm | AccessKeyKind::Other => ViewSpec::AccessKey(key.to_string()),
+        }
     }
 
     /// Tabs this view has (empty: no tab bar).

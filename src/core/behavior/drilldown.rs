@@ -36,27 +36,24 @@ impl DrillNode {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, strum::Display, strum::EnumString, strum::IntoStaticStr)]
+#[strum(parse_err_ty = crate::core::vocab::UnknownWord, parse_err_fn = unknown_sort)]
 pub enum DrillSort {
     /// Most calls first (default).
     #[default]
+    #[strum(to_string = "total", serialize = "count")]
     Total,
+    #[strum(to_string = "success")]
     Success,
+    #[strum(to_string = "failure", serialize = "failed")]
     Failure,
     /// Alphabetical.
+    #[strum(to_string = "key", serialize = "name")]
     Key,
 }
 
-impl DrillSort {
-    pub fn parse(s: &str) -> Result<DrillSort, String> {
-        match s {
-            "total" | "count" => Ok(DrillSort::Total),
-            "success" => Ok(DrillSort::Success),
-            "failure" | "failed" => Ok(DrillSort::Failure),
-            "key" | "name" => Ok(DrillSort::Key),
-            _ => Err(format!("sort {s:?}: expected total, success, failure or key")),
-        }
-    }
+fn unknown_sort(s: &str) -> crate::core::vocab::UnknownWord {
+    crate::core::vocab::UnknownWord::new("sort", s, "total, success, failure or key")
 }
 
 /// Sort every level of a tree.

@@ -2,7 +2,8 @@
 //! `kind:value` syntax, or a bare access key, principal id, ARN, account id or IP. `select` turns a profile into
 //! its events.
 
-use crate::core::entity::EntityRef;
+use crate::core::access_key::AccessKeyKind;
+use crate::core::entity::{EntityKind, EntityRef};
 use crate::core::geo::parse_ip;
 use crate::core::graph::{Found, SessionGraph, SessionId};
 use crate::core::model::Store;
@@ -93,28 +94,14 @@ impl Profile {
             return Err("empty profile".into());
         }
         if let Some((kind, _)) = text.split_once(':')
-            && matches!(
-                kind,
-                "identity"
-                    | "session"
-                    | "key"
-                    | "role"
-                    | "principal"
-                    | "user"
-                    | "account"
-                    | "ip"
-                    | "ua"
-                    | "finding"
-                    | "event"
-                    | "case"
-            )
+            && kind.parse::<EntityKind>().is_ok()
         {
-            return Profile::from_entity(EntityRef::parse(text)?);
+            return Profile::from_entity(text.parse::<EntityRef>().map_err(|e| e.to_string())?);
         }
         if parse_ip(text).is_some() {
             return Ok(Profile::Ip { addr: text.into() });
         }
-        if (text.starts_with("ASIA") || text.starts_with("AKIA")) && text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if AccessKeyKind::of(text).is_access_key() && text.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Ok(Profile::Session {
                 access_key: text.into(),
             });

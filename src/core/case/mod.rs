@@ -234,7 +234,8 @@ impl Case {
     }
 
     fn entity(&self, text: &str) -> Result<EntityRef> {
-        EntityRef::parse(text).map_err(|e| self.corrupt(format!("stored entity: {e}")))
+        text.parse::<EntityRef>()
+            .map_err(|e| self.corrupt(format!("stored entity: {e}")))
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {

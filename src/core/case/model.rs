@@ -3,6 +3,7 @@
 //! Plain data with serde derives (the `--json` outputs serialise these directly); no storage logic lives here.
 
 use crate::core::entity::EntityRef;
+use crate::core::vocab::UnknownWord;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -10,8 +11,31 @@ use std::path::PathBuf;
 pub type NoteId = i64;
 
 /// An analyst's judgement of an entity.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+///
+/// Parsed case-insensitively (`MALICIOUS`), written in lower case.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(
+    serialize_all = "lowercase",
+    ascii_case_insensitive,
+    parse_err_ty = UnknownWord,
+    parse_err_fn = unknown_verdict
+)]
 pub enum Verdict {
     #[default]
     Unknown,
@@ -27,27 +51,28 @@ impl Verdict {
         Verdict::Suspicious,
         Verdict::Malicious,
     ];
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Unknown => "unknown",
-            Verdict::Benign => "benign",
-            Verdict::Suspicious => "suspicious",
-            Verdict::Malicious => "malicious",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Verdict, String> {
-        Verdict::ALL
-            .into_iter()
-            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("verdict {s:?}: expected one of unknown, benign, suspicious, malicious"))
-    }
+fn unknown_verdict(s: &str) -> UnknownWord {
+    UnknownWord::new("verdict", s, "one of unknown, benign, suspicious, malicious")
 }
 
 /// What a note revision did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase", parse_err_ty = UnknownWord, parse_err_fn = unknown_revision_kind)]
 pub enum RevisionKind {
     /// The first text of the note.
     Create,
@@ -60,24 +85,8 @@ pub enum RevisionKind {
     Delete,
 }
 
-impl RevisionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RevisionKind::Create => "create",
-            RevisionKind::Edit => "edit",
-            RevisionKind::Conflict => "conflict",
-            RevisionKind::Delete => "delete",
-        }
-    }
-    pub fn parse(s: &str) -> Option<RevisionKind> {
-        Some(match s {
-            "create" => RevisionKind::Create,
-            "edit" => RevisionKind::Edit,
-            "conflict" => RevisionKind::Conflict,
-            "delete" => RevisionKind::Delete,
-            _ => return None,
-        })
-    }
+fn unknown_revision_kind(s: &str) -> UnknownWord {
+    UnknownWord::new("revision kind", s, "create, edit, conflict or delete")
 }
 
 /// One revision of a note. Revisions are numbered 1, 2, … per note and never change once written.

@@ -172,7 +172,7 @@ pub fn build(snap: &CaseSnapshot, store: &Store, enrich: &dyn Enrichment, opts: 
                 .iter()
                 .map(|f| FindingSummary {
                     id: f.id.clone(),
-                    source: f.source.as_str().to_string(),
+                    source: f.source.to_string(),
                     finding_type: f.finding_type.clone(),
                     severity: f.severity.value,
                     severity_label: format!("{:?}", f.severity.label),
@@ -266,7 +266,7 @@ fn section(
         .map(|(s, _)| store.s(*s).to_string());
     EntitySection {
         entity: e.to_string(),
-        kind: e.kind(),
+        kind: e.kind().into(),
         starred: starred.contains(e),
         verdict: history.last().cloned(),
         verdict_history: history,
@@ -319,7 +319,7 @@ fn details(store: &Store, acc: &Acc, f: &Facts) -> Vec<Detail> {
         }
         _ => {
             if let Some(t) = f.identity_type {
-                put("identity type", t.as_str().to_string());
+                put("identity type", t.to_string());
             }
         }
     }

@@ -95,7 +95,7 @@ impl Enrichment for Analyses<'_> {
                         .get(e.event as usize)
                         .map(|ev| store.s(ev.event_name).to_string())
                         .unwrap_or_default(),
-                    e.link.map(|l| l.as_str()).unwrap_or("unlinked").to_string(),
+                    e.link.map(|l| l.to_string()).unwrap_or_else(|| "unlinked".into()),
                 ),
                 None => ("created outside the loaded logs".into(), "unknown".into()),
             };

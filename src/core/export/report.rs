@@ -116,7 +116,7 @@ pub struct VerdictEntry {
 impl From<&VerdictRecord> for VerdictEntry {
     fn from(v: &VerdictRecord) -> Self {
         VerdictEntry {
-            verdict: v.verdict.as_str(),
+            verdict: v.verdict.into(),
             author: v.author.clone(),
             at: Time(v.at),
         }

@@ -4,6 +4,7 @@
 //! loaded CloudTrail (a GuardDuty finding names a role without its path).
 
 use super::{Finding, FindingAction, RemoteIp, guardduty};
+use crate::core::access_key::AccessKeyKind;
 use crate::core::entity::EntityRef;
 use serde::Serialize;
 
@@ -55,7 +56,7 @@ fn guardduty_entities(f: &Finding, out: &mut Out) {
     let part = partition(f);
     if let Some(k) = &f.resource.access_key {
         if let Some(key) = &k.access_key_id {
-            if key.starts_with("ASIA") {
+            if AccessKeyKind::of(key) == AccessKeyKind::Temporary {
                 out.push(EntityRef::Session(key.clone()), "access key (role session)");
             } else {
                 out.push(EntityRef::AccessKey(key.clone()), "access key");

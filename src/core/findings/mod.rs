@@ -19,6 +19,7 @@ pub use detect::parse_document;
 pub use entities::FindingEntity;
 
 use crate::core::time::Scope;
+use crate::core::vocab::UnknownWord;
 use serde::Serialize;
 
 /// Result of looking at one JSON document.
@@ -35,28 +36,33 @@ pub enum FindingsParse {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// Parsed case-insensitively, with the short forms `gd` and `aa`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(ascii_case_insensitive, parse_err_ty = UnknownWord, parse_err_fn = unknown_source)]
 pub enum Source {
     #[serde(rename = "guardduty")]
+    #[strum(to_string = "guardduty", serialize = "gd")]
     GuardDuty,
     #[serde(rename = "access-analyzer")]
+    #[strum(to_string = "access-analyzer", serialize = "accessanalyzer", serialize = "aa")]
     AccessAnalyzer,
 }
 
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::GuardDuty => "guardduty",
-            Source::AccessAnalyzer => "access-analyzer",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Source> {
-        match s.to_ascii_lowercase().as_str() {
-            "guardduty" | "gd" => Some(Source::GuardDuty),
-            "access-analyzer" | "accessanalyzer" | "aa" => Some(Source::AccessAnalyzer),
-            _ => None,
-        }
-    }
+fn unknown_source(s: &str) -> UnknownWord {
+    UnknownWord::new("source", s, "guardduty or access-analyzer")
 }
 
 /// The form a finding was read from (shown in the detail view; helps explain missing fields).
@@ -76,7 +82,23 @@ pub enum Form {
 }
 
 /// GuardDuty's severity bands, also used for the Access Analyzer mapping (see [`Severity::access_analyzer`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+///
+/// Written `Low`, `Medium`, …; parsed case-insensitively (`--min-severity high`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(ascii_case_insensitive, parse_err_ty = UnknownWord, parse_err_fn = unknown_severity)]
 pub enum SeverityLabel {
     Low,
     Medium,
@@ -107,15 +129,10 @@ impl SeverityLabel {
             SeverityLabel::Critical => 9.0,
         }
     }
-    pub fn parse(s: &str) -> Option<SeverityLabel> {
-        match s.to_ascii_lowercase().as_str() {
-            "low" => Some(SeverityLabel::Low),
-            "medium" => Some(SeverityLabel::Medium),
-            "high" => Some(SeverityLabel::High),
-            "critical" => Some(SeverityLabel::Critical),
-            _ => None,
-        }
-    }
+}
+
+fn unknown_severity(s: &str) -> UnknownWord {
+    UnknownWord::new("severity", s, "low, medium, high or critical")
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]

@@ -19,12 +19,27 @@ pub use lookup::Found;
 pub use query::{Call, ChainHop, ChainStop, MAX_CHAIN_DEPTH, OriginView, RoleProfile, RoleUse, SessionView, Trace};
 
 use crate::core::model::{Mfa, Store, Sym};
+use crate::core::vocab::UnknownWord;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
 /// How an event, or a session, was tied to the assumption that created it (strongest first).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case", parse_err_ty = UnknownWord, parse_err_fn = unknown_link)]
 pub enum Link {
     /// The session's calls carry exactly the access key the assumption returned.
     AccessKey,
@@ -35,14 +50,11 @@ pub enum Link {
     NameTime,
 }
 
+fn unknown_link(s: &str) -> UnknownWord {
+    UnknownWord::new("link", s, "access-key, principal-time or name-time")
+}
+
 impl Link {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Link::AccessKey => "access-key",
-            Link::PrincipalTime => "principal-time",
-            Link::NameTime => "name-time",
-        }
-    }
     /// Strong links are facts; weak ones are shown as such.
     pub fn is_weak(self) -> bool {
         self == Link::NameTime
@@ -50,8 +62,22 @@ impl Link {
 }
 
 /// What started a chain.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case", parse_err_ty = UnknownWord, parse_err_fn = unknown_origin_kind)]
 pub enum OriginKind {
     IamUser,
     Root,
@@ -64,20 +90,12 @@ pub enum OriginKind {
     Unknown,
 }
 
-impl OriginKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OriginKind::IamUser => "iam-user",
-            OriginKind::Root => "root",
-            OriginKind::SamlUser => "saml-user",
-            OriginKind::WebIdentityUser => "web-identity-user",
-            OriginKind::IdentityCenterUser => "identity-center-user",
-            OriginKind::FederatedUser => "federated-user",
-            OriginKind::AwsService => "aws-service",
-            OriginKind::AwsAccount => "aws-account",
-            OriginKind::Unknown => "unknown",
-        }
-    }
+fn unknown_origin_kind(s: &str) -> UnknownWord {
+    UnknownWord::new(
+        "origin kind",
+        s,
+        "iam-user, root, saml-user, web-identity-user, identity-center-user, federated-user, aws-service, aws-account or unknown",
+    )
 }
 
 /// A principal that starts chains: a person, a service acting for a resource, an outside account.

@@ -171,7 +171,7 @@ impl SessionGraph {
                 store.strings.opt(x.acting_for).unwrap_or("an unnamed resource")
             ),
             OriginKind::Unknown => "unknown: the assumption record names no caller".to_string(),
-            k => format!("{} {}", k.as_str(), name.as_deref().unwrap_or("(unnamed)")),
+            k => format!("{k} {}", name.as_deref().unwrap_or("(unnamed)")),
         };
         OriginView {
             kind: x.kind,
@@ -407,7 +407,7 @@ impl SessionGraph {
                     Caller::Origin(o) => {
                         let v = self.origin_view(store, o);
                         RoleUse {
-                            kind: v.kind.as_str().into(),
+                            kind: v.kind.to_string(),
                             name: v.name.or(v.principal_id),
                             arn: v.arn,
                             account: v.account,

@@ -60,9 +60,7 @@ pub fn summarize(store: &Store) -> Summary {
         *acc.entry(e.recipient_account.0).or_default() += 1;
         *reg.entry(e.region.0).or_default() += 1;
         *src.entry(e.event_source.0).or_default() += 1;
-        *by_type
-            .entry(store.identity(e).kind.as_str().to_string())
-            .or_insert(0u64) += 1;
+        *by_type.entry(store.identity(e).kind.to_string()).or_insert(0u64) += 1;
         if e.shared_event_id.is_none() || shared.insert(e.shared_event_id) {
             actions += 1;
         }

@@ -3,6 +3,7 @@
 //! one pivotable table, and the volume series and drill-downs.
 
 use super::map::PlaceRow;
+use crate::core::access_key::AccessKeyKind;
 use crate::core::behavior::{self, BehaviorConfig, BehaviorIndex, BehaviorReport, DrillNode, Profile, VolumeReport};
 use crate::core::geo::GeoDb;
 use crate::core::graph::SessionGraph;
@@ -225,10 +226,8 @@ pub fn drill_rows(v: &VolumeReport, which: usize) -> StaticRows {
             let label = n.label.as_deref().map(|l| format!("  ({l})")).unwrap_or_default();
             let target = if n.key.parse::<std::net::IpAddr>().is_ok() {
                 Some(ViewSpec::Ip(n.key.clone()))
-            } else if n.key.starts_with("ASIA") {
-                Some(ViewSpec::Session(n.key.clone()))
-            } else if n.key.starts_with("AKIA") {
-                Some(ViewSpec::AccessKey(n.key.clone()))
+            } else if AccessKeyKind::of(&n.key).is_access_key() {
+                Some(ViewSpec::of_access_key(&n.key))
             } else {
                 None
             };

@@ -44,7 +44,7 @@ pub fn origin_node(o: &OriginView) -> (TreeNode, Option<ViewSpec>) {
         .name
         .clone()
         .or(o.account.clone())
-        .unwrap_or_else(|| o.kind.as_str().to_string());
+        .unwrap_or_else(|| o.kind.to_string());
     let mut lines = vec![(
         format!("account {}", o.account.as_deref().unwrap_or("?")),
         Slot::TextDim,

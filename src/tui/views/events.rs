@@ -48,7 +48,7 @@ pub fn caller(store: &Store, e: &Event) -> String {
         _ => {
             let arn = store.s(id.arn);
             if arn.is_empty() {
-                format!("{} {}", id.kind.as_str(), store.s(id.principal_id))
+                format!("{} {}", id.kind, store.s(id.principal_id))
             } else {
                 arn.to_string()
             }

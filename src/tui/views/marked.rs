@@ -39,7 +39,7 @@ pub fn decorate<'a>(app: &'a App, src: Box<dyn TableSource + 'a>) -> Box<dyn Tab
 /// `★ mal`, `★`, `sus`, or empty.
 fn short(marks: &Marks, e: &EntityRef) -> String {
     let star = marks.starred(e);
-    let v = marks.verdict(e).map(|v| v.as_str().get(..3).unwrap_or(""));
+    let v = marks.verdict(e).map(|v| <&str>::from(v).get(..3).unwrap_or(""));
     match (star, v) {
         (true, Some(v)) => format!("★ {v}"),
         (true, None) => "★".into(),

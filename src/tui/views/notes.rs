@@ -52,7 +52,7 @@ pub fn rows(notes: Option<&Result<Vec<Note>, String>>, marks: Option<&Marks>) ->
 /// `★ malicious`, `★`, `benign` or empty: the entity's star and verdict.
 fn mark_cell(marks: Option<&Marks>, e: &crate::core::entity::EntityRef) -> String {
     let star = marks.is_some_and(|m| m.starred(e));
-    let verdict = marks.and_then(|m| m.verdict(e)).map(|v| v.as_str());
+    let verdict = marks.and_then(|m| m.verdict(e)).map(<&str>::from);
     match (star, verdict) {
         (true, Some(v)) => format!("★ {v}"),
         (true, None) => "★".into(),

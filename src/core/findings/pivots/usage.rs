@@ -59,7 +59,7 @@ fn new_use(store: &Store, graph: &SessionGraph, i: usize) -> AccessUse {
             .opt(id.arn)
             .or_else(|| store.strings.opt(id.principal_id))
             .map(str::to_string),
-        principal_type: id.kind.as_str().to_string(),
+        principal_type: id.kind.to_string(),
         account: caller_account(store, ev),
         assume_event_id: None,
         session_name: None,
