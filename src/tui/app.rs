@@ -5,7 +5,7 @@
 use super::action::Action;
 use super::keymap::Keymap;
 use super::line_edit::LineEdit;
-use super::spec::ViewSpec;
+use super::spec::{Tab, ViewSpec};
 use super::theme::Slot;
 use super::widgets::table::TableState;
 use crate::core::graph::SessionGraph;
@@ -226,9 +226,14 @@ impl App {
         &self.top().spec
     }
 
-    /// The label of the current tab, if the view has tabs.
-    pub fn tab_name(&self) -> Option<&'static str> {
+    /// The current tab, if the view has tabs.
+    pub fn tab(&self) -> Option<Tab> {
         self.spec().tabs().get(self.top().tab).copied()
+    }
+
+    /// The label of the current tab (what the tab bar shows).
+    pub fn tab_name(&self) -> Option<&'static str> {
+        self.tab().map(Tab::label)
     }
 
     pub fn set_status(&mut self, slot: Slot, msg: impl Into<String>) {

@@ -82,16 +82,38 @@ impl ViewSpec {
     }
 
     /// Tabs this view has (empty: no tab bar).
-    pub fn tabs(&self) -> &'static [&'static str] {
+    pub fn tabs(&self) -> &'static [Tab] {
+        use Tab::*;
         match self {
-            ViewSpec::Session(_) => &["Overview", "New behaviour", "API volume", "Events"],
-            ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
-                &["Overview", "New behaviour", "API volume", "Events"]
+            ViewSpec::Session(_) | ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
+                &[Overview, NewBehaviour, ApiVolume, Events]
             }
             ViewSpec::Ip(_) | ViewSpec::UserAgent(_) | ViewSpec::AccessKey(_) | ViewSpec::Resource(_) => {
-                &["Overview", "Events"]
+                &[Overview, Events]
             }
             _ => &[],
         }
+    }
+}
+
+/// A tab of a profile view. Views switch on this, never on the label; the label is what the tab bar shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr)]
+pub enum Tab {
+    /// Details, the chain or related entities, a compact volume chart.
+    Overview,
+    /// `core::behavior`'s new behaviour against the baseline, with the map.
+    #[strum(to_string = "New behaviour")]
+    NewBehaviour,
+    /// The volume series with its baseline and the drill-downs.
+    #[strum(to_string = "API volume")]
+    ApiVolume,
+    /// The scoped events.
+    Events,
+}
+
+impl Tab {
+    /// What the tab bar shows.
+    pub fn label(self) -> &'static str {
+        self.into()
     }
 }

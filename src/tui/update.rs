@@ -5,7 +5,7 @@ use super::action::{Action, Input};
 use super::app::{App, Frame, Mode, ScopeKind};
 use super::command;
 use super::line_edit::LineEdit;
-use super::spec::ViewSpec;
+use super::spec::{Tab, ViewSpec};
 use super::theme::Slot;
 use super::views;
 use crate::core::time::Scope;
@@ -236,7 +236,7 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
             }
         }
         Action::Drill => {
-            if app.tab_name() == Some("API volume") {
+            if app.tab() == Some(Tab::ApiVolume) {
                 let f = app.top_mut();
                 f.drill = (f.drill + 1) % views::behavior::DRILLS.len();
                 f.table = Default::default();
@@ -329,8 +329,8 @@ fn click(app: &mut App, column: u16, row: u16, out: &mut Vec<Command>) {
         // Tabs are drawn as " Name │ Name …"; find which label the column falls in.
         let mut x = tabs.x;
         let names = app.spec().tabs();
-        for (i, name) in names.iter().enumerate() {
-            let w = name.chars().count() as u16 + 3;
+        for (i, tab) in names.iter().enumerate() {
+            let w = tab.label().chars().count() as u16 + 3;
             if column < x + w {
                 let f = app.top_mut();
                 if f.tab != i {

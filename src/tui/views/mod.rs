@@ -16,7 +16,7 @@ pub mod select;
 pub mod volume;
 
 use super::app::{App, ViewModel};
-use super::spec::ViewSpec;
+use super::spec::{Tab, ViewSpec};
 use super::theme::{Slot, Theme};
 use super::widgets::table::{self, TableSource};
 use crate::core::behavior::BehaviorIndex;
@@ -53,7 +53,7 @@ pub struct ModelRequest {
     /// Stars and verdicts (the Notes view's columns).
     pub marks: Option<crate::tui::marks::Marks>,
     pub spec: ViewSpec,
-    pub tab: &'static str,
+    pub tab: Option<Tab>,
     pub drill: usize,
     pub scope: Scope,
 }
@@ -98,7 +98,7 @@ pub fn request(app: &App) -> ModelRequest {
             None
         },
         spec: app.spec().clone(),
-        tab: app.tab_name().unwrap_or(""),
+        tab: app.tab(),
         drill: app.top().drill,
         scope: app.scope.scope,
     }
@@ -138,7 +138,7 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         ViewSpec::Finding(id) => Some(findings::entities(store, graph, id)),
         ViewSpec::Notes => Some(notes::rows(r.notes.as_ref(), r.marks.as_ref())),
         ViewSpec::Findings | ViewSpec::Event(_) => None,
-        _ if tab == "API volume" || tab == "New behaviour" => None,
+        _ if matches!(tab, Some(Tab::ApiVolume | Tab::NewBehaviour)) => None,
         _ => profile::rows(store, graph, spec, tab, scope, &items),
     };
     let (mut report, mut volume_report) = (None, None);
@@ -147,12 +147,12 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         (Some(a), Some(b)) if scope == Scope::ALL => Scope::from_observed(a.time, b.time),
         _ => scope,
     };
-    if tab == "New behaviour" {
+    if tab == Some(Tab::NewBehaviour) {
         let rep = behavior::report(store, graph, &r.behavior, &r.geo, spec, bscope);
         rows = Some(rep.as_ref().map(behavior::new_rows).unwrap_or_default());
         report = Some(rep);
     }
-    if tab == "API volume" {
+    if tab == Some(Tab::ApiVolume) {
         let v = behavior::volume(store, graph, &r.behavior, &r.geo, spec, bscope);
         rows = Some(v.as_ref().map(|v| behavior::drill_rows(v, r.drill)).unwrap_or_default());
         volume_report = Some(v);
@@ -161,7 +161,7 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         .iter()
         .filter(|&&i| store.events.get(i as usize).is_some_and(|e| e.failed()))
         .count();
-    let volume = if tab == "Overview" {
+    let volume = if tab == Some(Tab::Overview) {
         volume::buckets(store, &items, scope, volume::RESOLUTION)
     } else {
         Vec::new()
@@ -186,7 +186,7 @@ pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
         ViewSpec::Event(_) => None,
         _ => match &model.rows {
             Some(rows) => Some(Box::new(rows)),
-            None if app.tab_name() == Some("Events") => Some(Box::new(events::EventRows {
+            None if app.tab() == Some(Tab::Events) => Some(Box::new(events::EventRows {
                 store,
                 items: &model.items,
             })),
@@ -260,9 +260,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             let [tabs_area, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
             render_tabs(f, tabs_area, tabs, app.top().tab, theme);
             app.hits.tabs = tabs_area;
-            let tab = app.tab_name().unwrap_or("Overview");
-            match tab {
-                "Overview" => {
+            match app.tab().unwrap_or(Tab::Overview) {
+                Tab::Overview => {
                     let lines = profile::details(&app.store, &app.graph, &app.geo, &app.top().model, spec, theme);
                     let h = profile::details_height(lines.len(), body);
                     let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(body);
@@ -284,7 +283,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     };
                     draw_table(f, rest, app, theme, title);
                 }
-                "API volume" => {
+                Tab::ApiVolume => {
                     let [chart, rest] = Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(body);
                     let drill = behavior::DRILLS[app.top().drill % behavior::DRILLS.len()];
                     let title = match &app.top().model.volume_report {
@@ -300,8 +299,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     };
                     draw_table(f, rest, app, theme, &title);
                 }
-                "Events" => draw_table(f, body, app, theme, "Events in scope (Enter: raw record)"),
-                _ => {
+                Tab::Events => draw_table(f, body, app, theme, "Events in scope (Enter: raw record)"),
+                Tab::NewBehaviour => {
                     let [m, list] = Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(body);
                     let title = match &app.top().model.report {
                         Some(Ok(r)) => {
@@ -350,7 +349,7 @@ pub fn panel(f: &mut Frame, area: Rect, lines: Vec<Line<'static>>, theme: &Theme
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn render_tabs(f: &mut Frame, area: Rect, tabs: &[&str], active: usize, theme: &Theme) {
+fn render_tabs(f: &mut Frame, area: Rect, tabs: &[Tab], active: usize, theme: &Theme) {
     let mut spans = Vec::new();
     for (i, t) in tabs.iter().enumerate() {
         let style = if i == active {

@@ -14,7 +14,7 @@ use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::{Scope, rfc3339};
 use crate::tui::sanitize::clean;
-use crate::tui::spec::ViewSpec;
+use crate::tui::spec::{Tab, ViewSpec};
 use crate::tui::theme::{Slot, Theme};
 use crate::tui::widgets::table::{StaticRow, StaticRows, col};
 use ratatui::layout::Constraint::{Fill, Length};
@@ -27,14 +27,14 @@ pub fn rows(
     store: &Store,
     graph: &SessionGraph,
     spec: &ViewSpec,
-    tab: &str,
+    tab: Option<Tab>,
     scope: Scope,
     items: &[u32],
 ) -> Option<StaticRows> {
     Some(match (tab, spec) {
-        ("Overview", ViewSpec::Session(k)) => session_chain(store, graph, k, items, spec),
-        ("Overview", ViewSpec::Role(arn)) => role_rows(store, graph, arn, scope, items, spec),
-        ("Overview", _) => related::related(store, items, spec),
+        (Some(Tab::Overview), ViewSpec::Session(k)) => session_chain(store, graph, k, items, spec),
+        (Some(Tab::Overview), ViewSpec::Role(arn)) => role_rows(store, graph, arn, scope, items, spec),
+        (Some(Tab::Overview), _) => related::related(store, items, spec),
         _ => return None,
     })
 }
