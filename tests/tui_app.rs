@@ -328,3 +328,74 @@ fn everything_loaded_scope_gives_a_sane_volume_chart() {
     );
     assert!(v.buckets.iter().map(|b| b.success + b.failure).sum::<u64>() > 0);
 }
+
+/// The README's command table is the command vocabulary's (regenerate with
+/// `cargo test --test tui_app -- --ignored print_command_table --nocapture`).
+#[test]
+fn readme_command_table_matches_the_command_words() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = trailhound::tui::command::words::markdown_table();
+    assert!(
+        readme.contains(&table),
+        "README command table is stale; expected:\n{table}"
+    );
+    assert!(readme.contains(trailhound::tui::command::words::PREFIX_RULE));
+    for w in trailhound::tui::command::words::WORDS {
+        assert!(table.contains(&format!("`:{}", w.name)), "{}", w.name);
+    }
+}
+
+#[test]
+#[ignore]
+fn print_command_table() {
+    print!("{}", trailhound::tui::command::words::markdown_table());
+}
+
+/// `:e` is a prefix of `:event` and `:export`: refused, naming both, and nothing runs; a unique prefix runs.
+#[test]
+fn an_ambiguous_command_prefix_is_refused_and_a_unique_one_runs() {
+    let mut app = trailhound::tui::app::App::new(trailhound::tui::keymap::Keymap::default());
+    command(&mut app, "e md /tmp/never-written.md");
+    let status = app.status.clone().map(|s| s.1).unwrap_or_default();
+    assert!(status.contains(":e is ambiguous: :event, :export"), "{status}");
+    assert!(!std::path::Path::new("/tmp/never-written.md").exists());
+    command(&mut app, "no");
+    assert_eq!(app.spec(), &ViewSpec::Notes, ":no is :notes");
+    command(&mut app, "findings");
+    assert_eq!(app.spec(), &ViewSpec::Findings);
+    command(&mut app, "q");
+    assert!(app.quit, ":q is an exact alias of :quit");
+}
+
+/// Completing `:ip` offers the loaded source IPs from the index built with the load (`core::names`), the same
+/// set a scan of the events finds.
+#[test]
+fn ip_completion_comes_from_the_loaded_names() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    let mut scanned: Vec<String> = app
+        .store
+        .events
+        .iter()
+        .map(|e| app.store.s(e.source_ip).to_string())
+        .filter(|s| s.starts_with("198.51.100."))
+        .collect();
+    scanned.sort();
+    scanned.dedup();
+    assert!(
+        scanned.len() > 1,
+        "the sample has several 198.51.100.x callers: {scanned:?}"
+    );
+    let (done, options) = trailhound::tui::command::complete_with_options(&app.names, "ip 198.51.1");
+    assert_eq!(done, "ip 198.51.100.");
+    assert_eq!(options, scanned);
+    act(&mut app, Action::Command);
+    for c in "ip 203.0.113.7".chars() {
+        trailhound::tui::update::update(&mut app, trailhound::tui::action::Input::Char(c));
+    }
+    trailhound::tui::update::update(&mut app, trailhound::tui::action::Input::Complete);
+    assert_eq!(
+        app.mode,
+        trailhound::tui::app::Mode::Command(trailhound::tui::line_edit::LineEdit::with("ip 203.0.113.77"))
+    );
+}

@@ -12,5 +12,6 @@ pub mod geo;
 pub mod graph;
 pub mod ingest;
 pub mod model;
+pub mod names;
 pub mod time;
 pub mod vocab;

@@ -134,6 +134,8 @@ pub struct App {
     pub behavior: std::sync::Arc<crate::core::behavior::BehaviorIndex>,
     /// Geolocation databases (empty when none were found: lookups then only classify).
     pub geo: std::sync::Arc<crate::core::geo::GeoDb>,
+    /// The loaded names per entity kind, indexed with the load: what `:` arguments complete from.
+    pub names: std::sync::Arc<crate::core::names::LoadedNames>,
     /// What was loaded (paths as given), for the title and status.
     pub sources: Vec<String>,
     pub stack: Vec<Frame>,
@@ -171,6 +173,7 @@ impl App {
             store: Default::default(),
             graph: std::sync::Arc::new(SessionGraph::build(&Store::default())),
             geo: Default::default(),
+            names: Default::default(),
             behavior: std::sync::Arc::new(crate::core::behavior::BehaviorIndex::build(
                 &Store::default(),
                 &SessionGraph::build(&Store::default()),
@@ -208,6 +211,7 @@ impl App {
         let graph = SessionGraph::build(&store);
         app.behavior = std::sync::Arc::new(crate::core::behavior::BehaviorIndex::build(&store, &graph));
         app.graph = std::sync::Arc::new(graph);
+        app.names = std::sync::Arc::new(crate::core::names::LoadedNames::build(&store));
         app.store = std::sync::Arc::new(store);
         super::update::refresh(&mut app);
         app

@@ -224,8 +224,6 @@ fn loading(f: &mut Frame, body: Rect, p: &crate::core::ingest::Progress, theme: 
 /// The help popup, generated from the keymap entries (the same data key handling uses).
 fn help(f: &mut Frame, body: Rect, app: &App, scroll: u16, theme: &Theme) {
     let entries = app.keymap.entries();
-    let area = centered(body, 92, entries.len() as u16 + 4);
-    f.render_widget(Clear, area);
     let mut lines: Vec<Line> = entries
         .iter()
         .map(|e| {
@@ -236,10 +234,14 @@ fn help(f: &mut Frame, body: Rect, app: &App, scroll: u16, theme: &Theme) {
             ])
         })
         .collect();
-    lines.push(Line::styled(
-        " Commands: :session :key :role :user :ip :account :finding :event :scope :notes :export :tag :q",
-        theme.style(Slot::TextDim),
-    ));
+    // The command words come from the same table the command line resolves and completes with.
+    lines.extend(
+        super::command::words::help_lines(88)
+            .into_iter()
+            .map(|l| Line::styled(format!(" {l}"), theme.style(Slot::TextDim))),
+    );
+    let area = centered(body, 92, lines.len() as u16 + 2);
+    f.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(theme.style(Slot::BorderFocused))
         .title(Span::styled(" Keys (any key closes) ", theme.style(Slot::Title)));

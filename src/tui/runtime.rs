@@ -43,6 +43,7 @@ pub enum Job {
         Box<SessionGraph>,
         Box<GeoDb>,
         Box<crate::core::behavior::BehaviorIndex>,
+        Box<crate::core::names::LoadedNames>,
     ),
     Raw(RawRecord),
     Case(super::case_io::CaseReply),
@@ -60,8 +61,9 @@ pub fn apply(app: &mut App, job: Job) {
                 app.loading = Some(p);
             }
         }
-        Job::Loaded(store, graph, geo, behavior) => {
+        Job::Loaded(store, graph, geo, behavior, names) => {
             app.behavior = Arc::new(*behavior);
+            app.names = Arc::new(*names);
             app.geo = Arc::new(*geo);
             app.store = Arc::new(*store);
             app.graph = Arc::new(*graph);
@@ -368,11 +370,13 @@ fn start_load(app: &mut App, inputs: &[PathBuf], geoip: Option<PathBuf>, tx: mps
             crate::core::behavior::finding_locations(&store.findings),
         );
         let behavior = crate::core::behavior::BehaviorIndex::build(&store, &graph);
+        let names = crate::core::names::LoadedNames::build(&store);
         let _ = tx.send(Job::Loaded(
             Box::new(store),
             Box::new(graph),
             Box::new(geo),
             Box::new(behavior),
+            Box::new(names),
         ));
     });
 }

@@ -56,7 +56,7 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
             Input::Char(c) => edit.push(c),
             Input::Backspace => edit.backspace(),
             Input::Complete => {
-                let (done, options) = command::complete_with_options(&app.store, &edit.text);
+                let (done, options) = command::complete_with_options(&app.names, &edit.text);
                 edit.text = done;
                 app.completions = options;
             }
