@@ -250,7 +250,7 @@ pub fn run(cmd: NoteCommand) -> Result<()> {
                 println!(
                     "rev {} ({}, base {}) by {} at {}",
                     r.rev,
-                    r.kind.to_string(),
+                    r.kind,
                     r.base.map(|b| b.to_string()).unwrap_or_else(|| "-".into()),
                     visible(&r.author),
                     rfc3339(r.at)

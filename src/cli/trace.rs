@@ -114,11 +114,7 @@ fn print_trace(t: &Trace) {
         s.mfa.map(|m| if m { "yes" } else { "no" }).unwrap_or("unknown")
     );
     println!("source identity {}", o(&s.source_identity));
-    println!(
-        "\nassumed by      {} [{}]",
-        safe(&t.origin.description),
-        t.origin.kind.to_string()
-    );
+    println!("\nassumed by      {} [{}]", safe(&t.origin.description), t.origin.kind);
     println!("\nchain (outermost first):");
     for (i, h) in t.chain.iter().enumerate() {
         println!(

@@ -206,12 +206,12 @@ fn unescape_name(name: &str) -> String {
     while let Some(i) = rest.find('%') {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        if tail.starts_with("%23") {
+        if let Some(after) = tail.strip_prefix("%23") {
             out.push('#');
-            rest = &tail[3..];
-        } else if tail.starts_with("%25") {
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("%25") {
             out.push('%');
-            rest = &tail[3..];
+            rest = after;
         } else {
             out.push('%');
             rest = &tail[1..];
