@@ -80,8 +80,10 @@ pub enum Mode {
     Fetch,
 }
 
-/// Which scope preset is active (shown on the scope bar).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which scope preset is active (shown on the scope bar). Saved in `ui_state` as serde writes it (`"finding"`,
+/// `{"adjusted": 2}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ScopeKind {
     /// Everything loaded (no finding opened yet).
     AllData,

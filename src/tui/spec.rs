@@ -4,7 +4,10 @@
 use crate::core::access_key::AccessKeyKind;
 use crate::core::entity::EntityRef;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// Saved into the case as JSON (`ui_state`), as serde writes it: `"findings"`, `{"session": "ASIA…"}`,
+/// `{"event": 42}`; renaming a variant changes the saved form.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ViewSpec {
     /// The root: every GuardDuty and Access Analyzer finding.
     Findings,
