@@ -49,6 +49,12 @@ pub enum Job {
     Case(super::case_io::CaseReply),
     /// A view model computed in the background.
     Model(Box<super::app::ViewModel>),
+    /// A large table's order computed in the background, for the model `data_key` and the order `key`.
+    Order {
+        data_key: u64,
+        key: u64,
+        order: Vec<u32>,
+    },
     /// A report from the `:fetch` job.
     Fetch(super::fetch_job::FetchEvent),
 }
@@ -99,9 +105,15 @@ pub fn apply(app: &mut App, job: Job) {
         Job::Model(m) => {
             // Only the model the top view still needs is kept; a stale answer is dropped.
             if m.key == super::views::model_key(app) {
-                app.top_mut().model = *m;
+                app.top_mut().model = Arc::new(*m);
                 app.requested_model = None;
                 update::refresh(app);
+            }
+        }
+        Job::Order { data_key, key, order } => {
+            // Kept only if the table still wants it (same rows, filter and sort); a stale answer is dropped.
+            if app.top().model.key == data_key && app.top_mut().table.set_order(data_key, key, order) {
+                app.requested_order = None;
             }
         }
         Job::Case(reply) => {
@@ -239,6 +251,17 @@ async fn event_loop(
             let tx = tx.clone();
             tokio::task::spawn_blocking(move || {
                 let _ = tx.send(Job::Model(Box::new(super::views::compute(&req))));
+            });
+        }
+        if let Some(req) = app.pending_order.take() {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let order = super::views::compute_order(&req);
+                let _ = tx.send(Job::Order {
+                    data_key: req.data_key,
+                    key: req.key,
+                    order,
+                });
             });
         }
         commands.extend(std::mem::take(&mut app.fetch.outbox));
