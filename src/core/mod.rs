@@ -4,6 +4,7 @@
 
 pub mod behavior;
 pub mod case;
+pub mod dataset;
 pub mod entity;
 pub mod export;
 pub mod findings;
