@@ -12,4 +12,5 @@ pub mod geo;
 pub mod graph;
 pub mod ingest;
 pub mod model;
+pub mod provenance;
 pub mod time;
