@@ -65,8 +65,9 @@ fn load(p: &ProfileArgs) -> Dataset {
 }
 
 fn prepare<'a>(p: &ProfileArgs, l: &'a Dataset) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
-    let profile = Profile::parse(&p.profile, l.store(), l.graph()).map_err(|e| anyhow!(safe(&e)))?;
-    let sel = behavior::select(&profile, l.store(), l.graph(), l.behavior()).map_err(|e| anyhow!(safe(&e)))?;
+    let profile = Profile::parse(&p.profile, l.store(), l.graph()).map_err(|e| anyhow!(safe(&e.to_string())))?;
+    let sel =
+        behavior::select(&profile, l.store(), l.graph(), l.behavior()).map_err(|e| anyhow!(safe(&e.to_string())))?;
     let scope = match (p.scope, &p.finding) {
         (Some(s), _) => s,
         (None, Some(id)) => {
@@ -216,8 +217,8 @@ pub fn run_volume(a: VolumeArgs) -> anyhow::Result<ExitCode> {
         baseline_days: a.p.baseline_days,
         ..Default::default()
     };
-    let mut r =
-        behavior::volume(&sel, l.store(), l.behavior(), l.geo(), scope, &cfg, a.bucket).map_err(|e| anyhow!(e))?;
+    let mut r = behavior::volume(&sel, l.store(), l.behavior(), l.geo(), scope, &cfg, a.bucket)
+        .map_err(|e| anyhow!(safe(&e.to_string())))?;
     for t in [&mut r.by_ip, &mut r.by_api, &mut r.by_access_key, &mut r.by_resource] {
         if let Some(f) = &a.filter {
             *t = behavior::filter_tree(std::mem::take(t), f);

@@ -61,4 +61,3 @@ pub struct IngestReport {
 
 /// Errors kept verbatim per load; the rest are counted.
 pub const MAX_ERRORS_KEPT: usize = 10_000;
-

@@ -366,7 +366,7 @@ fn start_load(app: &mut App, inputs: &[PathBuf], geoip: Option<PathBuf>, tx: mps
 fn read_raw(app: &App, index: usize, tx: mpsc::UnboundedSender<Job>) {
     let data = Arc::clone(&app.data);
     tokio::task::spawn_blocking(move || {
-        let text = ingest::raw_record(data.store(), index);
+        let text = ingest::raw_record(data.store(), index).map_err(|e| e.to_string());
         let _ = tx.send(Job::Raw(RawRecord { event: index, text }));
     });
 }

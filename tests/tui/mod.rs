@@ -60,7 +60,7 @@ pub fn run(app: &mut App, cmds: Vec<Command>) {
     for c in cmds {
         match c {
             Command::ReadRaw(i) => {
-                let text = ingest::raw_record(app.data.store(), i);
+                let text = ingest::raw_record(app.data.store(), i).map_err(|e| e.to_string());
                 apply(app, Job::Raw(RawRecord { event: i, text }));
             }
             Command::Case(req) => {

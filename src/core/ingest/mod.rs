@@ -15,7 +15,7 @@ pub mod record;
 mod summary;
 
 pub use discover::discover;
-pub use raw::raw_record;
+pub use raw::{RawError, raw_record};
 pub use summary::{Summary, summarize};
 // The load report is plain data the store carries; ingest fills it in (see `core::provenance`).
 pub use crate::core::provenance::{Format, IngestError, IngestReport, MAX_ERRORS_KEPT, SkippedFile};
