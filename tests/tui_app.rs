@@ -19,7 +19,7 @@ fn finding_to_session_to_chain_to_demorole1_new_behaviour_and_raw_record() {
     let Some(case) = sample() else { return };
     let mut app = app_on(&case);
     // The findings list: GuardDuty and Access Analyzer together, highest severity first.
-    assert!(app.store.findings.len() >= 2);
+    assert!(app.data.store().findings.len() >= 2);
     filter(&mut app, "CloudTrailLoggingDisabled");
     assert_eq!(app.top().table.order.len(), 1);
     act(&mut app, Action::Enter);
@@ -373,11 +373,11 @@ fn an_ambiguous_command_prefix_is_refused_and_a_unique_one_runs() {
 fn ip_completion_comes_from_the_loaded_names() {
     let Some(case) = sample() else { return };
     let mut app = app_on(&case);
-    let mut scanned: Vec<String> = app
-        .store
+    let store = app.data.store();
+    let mut scanned: Vec<String> = store
         .events
         .iter()
-        .map(|e| app.store.s(e.source_ip).to_string())
+        .map(|e| store.s(e.source_ip).to_string())
         .filter(|s| s.starts_with("198.51.100."))
         .collect();
     scanned.sort();
@@ -386,7 +386,7 @@ fn ip_completion_comes_from_the_loaded_names() {
         scanned.len() > 1,
         "the sample has several 198.51.100.x callers: {scanned:?}"
     );
-    let (done, options) = trailhound::tui::command::complete_with_options(&app.names, "ip 198.51.1");
+    let (done, options) = trailhound::tui::command::complete_with_options(app.data.names(), "ip 198.51.1");
     assert_eq!(done, "ip 198.51.100.");
     assert_eq!(options, scanned);
     act(&mut app, Action::Command);

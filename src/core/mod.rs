@@ -5,6 +5,7 @@
 pub mod access_key;
 pub mod behavior;
 pub mod case;
+pub mod dataset;
 pub mod entity;
 pub mod export;
 pub mod findings;
@@ -13,5 +14,6 @@ pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod names;
+pub mod provenance;
 pub mod time;
 pub mod vocab;

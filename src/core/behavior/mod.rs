@@ -6,8 +6,10 @@
 //! [`GeoDb`]. `profile` selects events, `baseline` counts them in one pass, `newbehavior` / `increase` / `travel`
 //! judge, `volume` / `drilldown` describe. Pure and deterministic; nothing here prints or knows the terminal.
 
+mod asked;
 mod baseline;
 mod drilldown;
+mod error;
 mod findinggeo;
 mod increase;
 mod index;
@@ -19,12 +21,13 @@ mod volume;
 
 pub use baseline::{Baseline, BaselineJson, BehaviorConfig};
 pub use drilldown::{DrillNode, DrillSort, Drilldowns, filter_tree, sort_tree};
+pub use error::BehaviorError;
 pub use findinggeo::{FindingLocation, add_finding_locations, finding_locations};
 pub use increase::IncreaseRow;
 pub use index::{BehaviorIndex, OriginKey, Row};
 pub use newbehavior::{ApiRow, AsoRow, GeoRow, UaRow, UnplacedRow};
 pub use profile::Profile;
-pub use select::{Part, ProfileJson, Selection, select};
+pub use select::{Asked, Part, ProfileJson, Selection, select};
 pub use travel::{TravelPoint, TravelRow};
 pub use volume::{Bucket, Series, auto_bucket, chart_range, parse_bucket};
 
@@ -81,7 +84,7 @@ pub fn behavior(
     let training = base.in_training;
     let unless_training = |v: Vec<_>| if training { Vec::new() } else { v };
     let stats = increase::volume_stats(&tally, store, ix, scope, &base);
-    BehaviorReport {
+    let mut report = BehaviorReport {
         profile: sel.json(),
         scope: scope.into(),
         baseline: base.json(cfg),
@@ -109,7 +112,9 @@ pub fn behavior(
             min_history_days: cfg.min_history_days,
             travel: cfg.travel,
         },
-    }
+    };
+    asked::mark(&mut report, sel, store, graph, ix, geo, scope);
+    report
 }
 
 /// `trailhound volume --json`.
@@ -140,7 +145,7 @@ pub fn volume(
     scope: Scope,
     cfg: &BehaviorConfig,
     bucket: Option<i64>,
-) -> Result<VolumeReport, String> {
+) -> Result<VolumeReport, BehaviorError> {
     let base = Baseline::compute(sel, ix, scope, cfg);
     let s = volume::series(sel, ix, scope, &base, bucket)?;
     let d = drilldown::drilldowns(sel, store, ix, geo, scope);

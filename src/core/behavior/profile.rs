@@ -2,8 +2,10 @@
 //! `kind:value` syntax, or a bare access key, principal id, ARN, account id or IP. `select` turns a profile into
 //! its events.
 
+use super::error::BehaviorError;
 use crate::core::access_key::AccessKeyKind;
 use crate::core::entity::{EntityKind, EntityRef};
+use crate::core::findings::Finding;
 use crate::core::geo::parse_ip;
 use crate::core::graph::{Found, SessionGraph, SessionId};
 use crate::core::model::Store;
@@ -67,7 +69,7 @@ impl Profile {
     }
 
     /// From an entity reference; cases, findings and events are not behaviour profiles.
-    pub fn from_entity(e: EntityRef) -> Result<Profile, String> {
+    pub fn from_entity(e: EntityRef) -> Result<Profile, BehaviorError> {
         Ok(match e {
             EntityRef::Identity { role_arn, session_name } => Profile::SessionIdentity { role_arn, session_name },
             EntityRef::Session(k) | EntityRef::AccessKey(k) => Profile::Session { access_key: k },
@@ -76,11 +78,7 @@ impl Profile {
             EntityRef::Account(id) => Profile::Account { id },
             EntityRef::Ip(addr) => Profile::Ip { addr },
             EntityRef::UserAgent(ua) => Profile::UserAgent { ua },
-            other => {
-                return Err(format!(
-                    "{other} is not a behaviour profile (use identity:, session:, role:, principal:, account:, ip: or ua:)"
-                ));
-            }
+            other => return Err(BehaviorError::NotABehaviourProfile(other.to_string())),
         })
     }
 
@@ -88,15 +86,18 @@ impl Profile {
     /// `session:`, `key:`, `role:`, `principal:`, `account:`, `ip:`, `ua:`). Bare forms: an `ASIA…`/`AKIA…` key is a
     /// session, an IP literal an IP, 12 digits an account, a role ARN a role, and a principal id `AROA…:name` or an
     /// assumed-role ARN the session identity it belongs to (looked up in the graph).
-    pub fn parse(text: &str, store: &Store, graph: &SessionGraph) -> Result<Profile, String> {
+    pub fn parse(text: &str, store: &Store, graph: &SessionGraph) -> Result<Profile, BehaviorError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err("empty profile".into());
+            return Err(BehaviorError::EmptyProfile);
         }
         if let Some((kind, _)) = text.split_once(':')
             && kind.parse::<EntityKind>().is_ok()
         {
-            return Profile::from_entity(text.parse::<EntityRef>().map_err(|e| e.to_string())?);
+            return Profile::from_entity(
+                text.parse::<EntityRef>()
+                    .map_err(|e| BehaviorError::Entity(e.to_string()))?,
+            );
         }
         if parse_ip(text).is_some() {
             return Ok(Profile::Ip { addr: text.into() });
@@ -115,14 +116,45 @@ impl Profile {
         match graph.find(store, text) {
             Found::Sessions(v) => identity_of_sessions(store, graph, &v, text),
             Found::Origin(_) => Ok(Profile::Origin { principal: text.into() }),
-            _ => Err(format!(
-                "{text:?} is not a profile: expected identity:<role arn>#<session>, session:, role:, principal:, account:, ip:, ua:, an access key, a principal id or an IP"
-            )),
+            _ => Err(BehaviorError::NotAProfile(text.to_string())),
         }
     }
 }
 
-fn identity_of_sessions(store: &Store, graph: &SessionGraph, v: &[SessionId], text: &str) -> Result<Profile, String> {
+impl Profile {
+    /// The principal a finding names, as a profile: its access key (a session key is then judged as its session
+    /// identity), else its principal id. The first of those the loaded data knows wins; with neither known, the
+    /// error of the access key (or principal id) says why.
+    pub fn of_finding(f: &Finding, store: &Store, graph: &SessionGraph) -> Result<Profile, BehaviorError> {
+        let k = f.resource.access_key.as_ref();
+        // A key the loaded logs never saw would select nothing: fall through to the principal id then.
+        let key = k
+            .and_then(|k| k.access_key_id.as_deref())
+            .filter(|key| store.strings.get(key).is_some_and(|s| s.is_some()));
+        let candidates: Vec<&str> = [key, k.and_then(|k| k.principal_id.as_deref())]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        let mut first_err = None;
+        for c in candidates {
+            match Profile::parse(c, store, graph) {
+                Ok(p) => return Ok(p),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_err.unwrap_or_else(|| BehaviorError::FindingWithoutPrincipal(f.id.clone())))
+    }
+}
+
+fn identity_of_sessions(
+    store: &Store,
+    graph: &SessionGraph,
+    v: &[SessionId],
+    text: &str,
+) -> Result<Profile, BehaviorError> {
     let mut ids: Vec<u32> = v.iter().map(|&s| graph.session(s).identity).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -134,10 +166,10 @@ fn identity_of_sessions(store: &Store, graph: &SessionGraph, v: &[SessionId], te
                 session_name: store.s(id.session_name).into(),
             })
         }
-        _ => Err(format!(
-            "{text:?} matches {} session identities; name one as identity:<role arn>#<session>",
-            ids.len()
-        )),
+        _ => Err(BehaviorError::AmbiguousIdentity {
+            text: text.to_string(),
+            count: ids.len(),
+        }),
     }
 }
 

@@ -64,7 +64,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
                 None => super::marks::tag_command(app, arg, true),
             };
         }
-        CommandWord::Event => match app.store.find_event_id(arg) {
+        CommandWord::Event => match app.data.store().find_event_id(arg) {
             Some(i) => Some(ViewSpec::Event(i)),
             None => {
                 app.set_status(Slot::StatusError, format!("no event with id {arg} is loaded"));
@@ -81,7 +81,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
             }
             return Vec::new();
         }
-        CommandWord::Role => entity_view(EntityKind::Role, &resolve_role(&app.store, &app.graph, arg)),
+        CommandWord::Role => entity_view(EntityKind::Role, &resolve_role(app.data.store(), app.data.graph(), arg)),
         CommandWord::Session
         | CommandWord::Key
         | CommandWord::User

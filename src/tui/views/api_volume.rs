@@ -26,9 +26,9 @@ pub fn volume(
     spec: &ViewSpec,
     scope: Scope,
 ) -> Result<VolumeReport, String> {
-    let p = profile_of(store, graph, spec).ok_or("not a behaviour profile")?;
-    let sel = behavior::select(&p, store, graph, ix)?;
-    behavior::volume(&sel, store, ix, geo, scope, &BehaviorConfig::default(), None)
+    let p = profile_of(spec).ok_or("not a behaviour profile")?;
+    let sel = behavior::select(&p, store, graph, ix).map_err(|e| e.to_string())?;
+    behavior::volume(&sel, store, ix, geo, scope, &BehaviorConfig::default(), None).map_err(|e| e.to_string())
 }
 
 /// `core::behavior`'s four trees (the caller is its access key, else its principal).

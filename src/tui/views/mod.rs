@@ -55,7 +55,7 @@ impl<'a> ViewCtx<'a> {
         &self.app.top().model
     }
     pub fn store(&self) -> &'a Store {
-        &self.app.store
+        self.app.data.store()
     }
     pub fn spec(&self) -> &'a ViewSpec {
         self.app.spec()

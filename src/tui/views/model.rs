@@ -3,9 +3,7 @@
 //! table's filtered, sorted order is computed the same way ([`compute_order`]).
 
 use super::{api_volume, behavior, chain, event, events, finding, findings, marked, notes, profile, select, volume};
-use crate::core::behavior::BehaviorIndex;
-use crate::core::geo::GeoDb;
-use crate::core::graph::SessionGraph;
+use crate::core::dataset::Dataset;
 use crate::core::model::Store;
 use crate::core::time::Scope;
 use crate::tui::app::{App, ViewModel};
@@ -14,15 +12,12 @@ use crate::tui::spec::{Tab, ViewSpec};
 use crate::tui::widgets::table::{self, TableSource};
 use std::sync::Arc;
 
-/// Everything a view model is computed from. Shared data sits behind `Arc`s, so a request can be handed to a
-/// background task as is.
+/// Everything a view model is computed from. The loaded data is shared as `Arc<Dataset>`, so a request can be
+/// handed to a background task as is.
 #[derive(Clone)]
 pub struct ModelRequest {
     pub key: u64,
-    pub store: Arc<Store>,
-    pub graph: Arc<SessionGraph>,
-    pub behavior: Arc<BehaviorIndex>,
-    pub geo: Arc<GeoDb>,
+    pub data: Arc<Dataset>,
     pub notes: Option<Result<Vec<crate::core::case::Note>, String>>,
     /// Stars and verdicts (the Notes view's columns).
     pub marks: Option<Marks>,
@@ -37,7 +32,6 @@ pub fn model_key(app: &App) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (app.spec(), app.top().tab, app.top().drill, app.scope.scope).hash(&mut h);
-    (app.store.events.len(), app.store.findings.len()).hash(&mut h);
     // A new read of the case's notes changes the Notes view.
     app.notes
         .as_ref()
@@ -48,8 +42,8 @@ pub fn model_key(app: &App) -> u64 {
         notes.iter().for_each(|n| (n.id, n.rev).hash(&mut h));
     }
     app.marks.hash(&mut h);
-    // The store and graph are replaced wholesale on load: their addresses tell a new load from the old one.
-    (Arc::as_ptr(&app.store) as usize, Arc::as_ptr(&app.graph) as usize).hash(&mut h);
+    // Data is replaced wholesale on load: its generation tells a new load from the old one.
+    app.data.generation().hash(&mut h);
     // Zero is the key of "no model yet" (`ViewModel::default`).
     h.finish().max(1)
 }
@@ -57,10 +51,7 @@ pub fn model_key(app: &App) -> u64 {
 pub fn request(app: &App) -> ModelRequest {
     ModelRequest {
         key: model_key(app),
-        store: Arc::clone(&app.store),
-        graph: Arc::clone(&app.graph),
-        behavior: Arc::clone(&app.behavior),
-        geo: Arc::clone(&app.geo),
+        data: Arc::clone(&app.data),
         notes: if app.spec() == &ViewSpec::Notes {
             app.notes.clone()
         } else {
@@ -105,7 +96,7 @@ pub fn prepare(app: &mut App) {
 
 /// Compute a view model (pure; runs on a background task in the terminal runtime).
 pub fn compute(r: &ModelRequest) -> ViewModel {
-    let (store, graph, scope, spec, tab) = (&*r.store, &*r.graph, r.scope, &r.spec, r.tab);
+    let (store, graph, scope, spec, tab) = (r.data.store(), r.data.graph(), r.scope, &r.spec, r.tab);
     let items = select::events(store, graph, spec, scope);
     let failed = items
         .iter()
@@ -137,12 +128,12 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         ViewSpec::Notes => m.rows = Some(notes::rows(r.notes.as_ref(), r.marks.as_ref())),
         _ => match tab {
             Some(Tab::NewBehaviour) => {
-                let rep = behavior::report(store, graph, &r.behavior, &r.geo, spec, bscope());
+                let rep = behavior::report(store, graph, r.data.behavior(), r.data.geo(), spec, bscope());
                 m.rows = Some(rep.as_ref().map(behavior::new_rows).unwrap_or_default());
                 m.report = Some(rep);
             }
             Some(Tab::ApiVolume) => {
-                let v = api_volume::volume(store, graph, &r.behavior, &r.geo, spec, bscope());
+                let v = api_volume::volume(store, graph, r.data.behavior(), r.data.geo(), spec, bscope());
                 m.rows = Some(
                     v.as_ref()
                         .map(|v| api_volume::drill_rows(v, r.drill))
@@ -153,7 +144,7 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             Some(Tab::Events) => {}
             Some(Tab::Overview) | None => {
                 m.rows = profile::rows(store, graph, spec, tab, scope, &m.items);
-                m.header = profile::details(store, graph, &r.geo, &m.items, m.failed, spec);
+                m.header = profile::details(store, graph, r.data.geo(), &m.items, m.failed, spec);
                 m.volume = volume::buckets(store, &m.items, scope, volume::RESOLUTION);
             }
         },
@@ -174,7 +165,7 @@ pub struct TableInputs<'a> {
 impl<'a> TableInputs<'a> {
     pub fn of(app: &'a App) -> TableInputs<'a> {
         TableInputs {
-            store: &app.store,
+            store: app.data.store(),
             spec: app.spec(),
             tab: app.tab(),
             model: &app.top().model,
@@ -209,7 +200,7 @@ pub struct OrderRequest {
     /// The model's key and the order's key ([`table::TableState::order_key`]).
     pub data_key: u64,
     pub key: u64,
-    pub store: Arc<Store>,
+    pub data: Arc<Dataset>,
     pub model: Arc<ViewModel>,
     pub spec: ViewSpec,
     pub tab: Option<Tab>,
@@ -224,7 +215,7 @@ impl OrderRequest {
         OrderRequest {
             data_key: f.model.key,
             key: f.table.order_key(f.model.key),
-            store: Arc::clone(&app.store),
+            data: Arc::clone(&app.data),
             model: Arc::clone(&f.model),
             spec: f.spec.clone(),
             tab: app.tab(),
@@ -238,7 +229,7 @@ impl OrderRequest {
 /// The order an [`OrderRequest`] asks for (pure; runs on a background task in the terminal runtime).
 pub fn compute_order(r: &OrderRequest) -> Vec<u32> {
     let inputs = TableInputs {
-        store: &r.store,
+        store: r.data.store(),
         spec: &r.spec,
         tab: r.tab,
         model: &r.model,
