@@ -399,3 +399,182 @@ fn ip_completion_comes_from_the_loaded_names() {
         trailhound::tui::app::Mode::Command(trailhound::tui::line_edit::LineEdit::with("ip 203.0.113.77"))
     );
 }
+
+/// Rendering is pure: `render::frame` takes the app by shared reference, so drawing the same state twice gives
+/// the same screen and leaves every part of the state as it was; what a draw settles (hit areas, the table's
+/// window) is returned, and only `render::draw` stores it, through `update`.
+#[test]
+fn rendering_the_same_state_twice_is_identical_and_changes_nothing() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use trailhound::tui::render;
+    use trailhound::tui::theme::Theme;
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    let theme = Theme::default();
+    let state = |app: &trailhound::tui::app::App| {
+        (
+            trailhound::tui::ui_state::capture(app),
+            app.stack
+                .iter()
+                .map(|f| (f.table.clone(), f.scroll))
+                .collect::<Vec<_>>(),
+            app.hits,
+            std::sync::Arc::as_ptr(&app.top().model),
+        )
+    };
+    let paths: &[&[&str]] = &[
+        &[],
+        &["finding 5ac5b1a1f0e2d3c4b5a6978877665544"],
+        &["session ASIASARAADMIN0000001"],
+        &["session ASIADEMOROLE10000001", "tab", "tab"],
+        &["session ASIADEMOROLE10000001", "tab", "tab", "tab"],
+        &["account 111122223333", "tab"],
+        &["account 111122223333", "tab", "tab", "tab"],
+        &["session ASIASARAADMIN0000001", "chain"],
+        &["notes"],
+    ];
+    let mut windows = 0;
+    for path in paths {
+        app.stack.truncate(1);
+        // Everything loaded (opening a finding narrows the scope to its hour).
+        app.scope = Default::default();
+        for step in *path {
+            match *step {
+                "tab" => act(&mut app, Action::NextTab),
+                "chain" => act(&mut app, Action::Chain),
+                c => command(&mut app, c),
+            }
+        }
+        // Scrolled down past the first page, so the table's window is not the default.
+        for _ in 0..40 {
+            act(&mut app, Action::Down);
+        }
+        let before = state(&app);
+        let draw = |app: &trailhound::tui::app::App| {
+            let mut t = Terminal::new(TestBackend::new(W, H)).unwrap();
+            let mut drawn = None;
+            t.draw(|f| drawn = Some(render::frame(f, app, &theme))).unwrap();
+            (t.backend().buffer().clone(), drawn.unwrap())
+        };
+        let (a, drawn_a) = draw(&app);
+        let (b, drawn_b) = draw(&app);
+        assert_eq!(a, b, "{path:?}: the same state draws the same screen");
+        assert_eq!(drawn_a, drawn_b);
+        assert_eq!(state(&app), before, "{path:?}: drawing changed the state");
+        if app.top().table.order.len() > 40 {
+            let w = drawn_a.table.expect("a table was drawn");
+            assert!(
+                w.offset > 0 && w.page > 0,
+                "{path:?}: the window follows the selection: {w:?}"
+            );
+            assert_ne!(app.top().table.offset, w.offset, "not stored by frame");
+            windows += 1;
+        }
+        // draw = frame + update(Input::Drawn): the settled window and hit areas are stored.
+        screen(&mut app);
+        assert_eq!(app.hits, drawn_a.hits);
+        if let Some(w) = drawn_a.table {
+            assert_eq!((app.top().table.offset, app.top().table.page), (w.offset, w.page));
+        }
+    }
+    assert!(windows > 0, "some view scrolled its table");
+}
+
+/// Filtering and sorting the events table on typed values gives exactly what matching and comparing the
+/// displayed cells would (the rule the filter documents), over every event of the sample's busiest account.
+#[test]
+fn typed_filter_and_sort_agree_with_the_displayed_cells() {
+    use trailhound::tui::widgets::table;
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, "account 111122223333");
+    for _ in 0..3 {
+        act(&mut app, Action::NextTab);
+    }
+    assert_eq!(app.tab_name(), Some("Events"));
+    let src = trailhound::tui::views::source(&app).expect("events table");
+    let n = src.len();
+    assert!(n > 1000, "{n} events");
+    let ncols = src.columns().len();
+    for needle in [
+        "denied",
+        "ACCESS",
+        "14:3",
+        "198.51.",
+        "demorole1/sara",
+        "ok",
+        "iam:",
+        "2026-11-05t14",
+        "z",
+        "Ä",
+        "",
+    ] {
+        let want: Vec<u32> = (0..n as u32)
+            .filter(|&r| (0..ncols).any(|c| src.cell(r as usize, c).to_lowercase().contains(&needle.to_lowercase())))
+            .collect();
+        assert_eq!(table::order(src.as_ref(), needle, None), want, "filter {needle:?}");
+    }
+    for c in 0..ncols {
+        for desc in [false, true] {
+            let mut want: Vec<u32> = (0..n as u32).collect();
+            // By displayed text: the time column sorts as time, and its text (RFC 3339, UTC) sorts the same way.
+            want.sort_by(|&a, &b| {
+                let o = src.cell(a as usize, c).cmp(&src.cell(b as usize, c)).then(a.cmp(&b));
+                if desc { o.reverse() } else { o }
+            });
+            assert_eq!(table::order(src.as_ref(), "", Some((c, desc))), want, "sort {c} {desc}");
+        }
+    }
+}
+
+/// In the terminal a large table's order is computed on the model task: a filter keystroke only leaves a
+/// request (the rows stay listed meanwhile), the answer is taken when it still applies, and a stale one is not.
+#[test]
+fn large_tables_are_ordered_off_the_key_path() {
+    use trailhound::tui::runtime::{Job, apply};
+    use trailhound::tui::views;
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, "account 111122223333");
+    for _ in 0..3 {
+        act(&mut app, Action::NextTab);
+    }
+    let rows = app.top().table.order.len();
+    assert!(rows > views::model::INLINE_ROWS, "{rows} rows");
+    app.defer_models = true;
+    act(&mut app, Action::Filter);
+    trailhound::tui::update::update(&mut app, trailhound::tui::action::Input::Char('d'));
+    let first = app.pending_order.take().expect("an order request for the runtime");
+    assert_eq!(
+        app.top().table.order.len(),
+        rows,
+        "the rows stay listed until the order arrives"
+    );
+    trailhound::tui::update::update(&mut app, trailhound::tui::action::Input::Char('e'));
+    let second = app.pending_order.take().expect("a new request for the new filter");
+    // The answer for "d" arrives after the user typed "de": dropped.
+    let order = views::compute_order(&first);
+    apply(
+        &mut app,
+        Job::Order {
+            data_key: first.data_key,
+            key: first.key,
+            order,
+        },
+    );
+    assert_eq!(app.top().table.order.len(), rows, "a stale order is not shown");
+    let order = views::compute_order(&second);
+    let want = order.clone();
+    apply(
+        &mut app,
+        Job::Order {
+            data_key: second.data_key,
+            key: second.key,
+            order,
+        },
+    );
+    assert_eq!(app.top().table.order, want);
+    assert!(!want.is_empty() && want.len() < rows);
+    assert!(app.pending_order.is_none(), "nothing more to compute");
+}

@@ -509,4 +509,57 @@ mod tests {
         t.refresh(&s, 1);
         assert_eq!(t.selected_row(), None);
     }
+
+    #[test]
+    fn keys_order_empty_then_numbers_then_text_and_descending_reverses_ties_too() {
+        let s = StaticRows {
+            columns: vec![col("n", Constraint::Length(4))],
+            rows: vec![
+                StaticRow::new(vec!["b".into()]),
+                StaticRow::new(vec!["".into()]),
+                StaticRow::new(vec!["2".into()]).number(0, 2.0),
+                StaticRow::new(vec!["a".into()]),
+                StaticRow::new(vec!["10".into()]).number(0, 10.0),
+                StaticRow::new(vec!["b".into()]),
+            ],
+        };
+        assert_eq!(order(&s, "", Some((0, false))), vec![1, 2, 4, 3, 0, 5]);
+        assert_eq!(order(&s, "", Some((0, true))), vec![5, 0, 3, 4, 2, 1]);
+        assert_eq!(order(&s, "", None), vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn needles_ignore_case_beyond_ascii() {
+        let n = Needle::new("ÄRGER");
+        assert!(n.found_in("großer ärger"));
+        assert!(!n.found_in("arger"));
+        assert!(Needle::new("Cloud").found_in("CLOUDTRAIL"));
+        assert!(Needle::new("").found_in(""));
+        assert!(!Needle::new("long needle").found_in("short"));
+        assert!(Needle::new("2026-11-05T14").is_timelike());
+        assert!(!Needle::new("denied").is_timelike());
+    }
+
+    #[test]
+    fn an_order_for_another_filter_is_not_taken() {
+        let s = src();
+        let mut t = TableState {
+            filter: "a".into(),
+            ..Default::default()
+        };
+        let stale = t.order_key(7);
+        t.filter = "al".into();
+        assert!(!t.set_order(7, stale, vec![0]));
+        assert!(!t.is_current(7));
+        t.set_unordered(7, s.len());
+        assert_eq!(t.order, vec![0, 1, 2]);
+        assert!(t.lists(7) && !t.is_current(7));
+        let key = t.order_key(7);
+        assert!(t.set_order(7, key, order(&s, &t.filter, t.sort)));
+        assert_eq!(t.order, vec![1]);
+        assert!(
+            t.is_current(7) && !t.is_current(8),
+            "another model's data needs its own order"
+        );
+    }
 }
