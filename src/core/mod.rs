@@ -11,4 +11,5 @@ pub mod geo;
 pub mod graph;
 pub mod ingest;
 pub mod model;
+pub mod text;
 pub mod time;
