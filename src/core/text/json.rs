@@ -16,6 +16,10 @@ pub struct Inert<F>(pub F);
 
 /// Write `text` with every hazard for which `escape` holds as `\uXXXX` (surrogate pairs beyond the BMP).
 fn write_escaped<W: ?Sized + io::Write>(w: &mut W, text: &str, escape: impl Fn(char) -> bool) -> io::Result<()> {
+    // Most strings are printable ASCII: one pass over the bytes, no per-character lookup.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return w.write_all(text.as_bytes());
+    }
     let mut start = 0;
     for (i, c) in text.char_indices() {
         if super::is_hazard(c) && escape(c) {

@@ -12,7 +12,7 @@
 //! - **Breaks** (tab, line feed, carriage return, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR): a value
 //!   that carries one can print fake rows or fields (`\r` rewrites its own line); writers that keep their own
 //!   line structure split lines first.
-//! - **Invisible** — every character Unicode marks Default_Ignorable_Code_Point (the DerivedCoreProperties list:
+//! - **Invisible** — every character with the Unicode property Default_Ignorable_Code_Point (that is
 //!   U+00AD soft hyphen, U+034F combining grapheme joiner, U+061C Arabic letter mark, U+115F/U+1160, U+3164 and
 //!   U+FFA0 Hangul fillers, U+17B4/U+17B5, U+180B–U+180F Mongolian selectors and vowel separator, U+200B–U+200F
 //!   zero-width characters and left-to-right/right-to-left marks, U+202A–U+202E bidi embeddings and overrides,
