@@ -35,6 +35,9 @@ pub struct GeoRow {
     /// Where the place came from: "mmdb" or "finding".
     pub source: Option<&'static str>,
     pub addresses: Vec<String>,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -45,6 +48,9 @@ pub struct UnplacedRow {
     pub baseline_count: u64,
     pub first_seen: String,
     pub addresses: Vec<String>,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -56,6 +62,9 @@ pub struct ApiRow {
     pub scope_success: u64,
     pub scope_failure: u64,
     pub first_seen: String,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -66,6 +75,9 @@ pub struct AsoRow {
     pub baseline_count: u64,
     pub first_seen: String,
     pub addresses: Vec<String>,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -76,6 +88,9 @@ pub struct UaRow {
     pub family_known: bool,
     pub scope_count: u64,
     pub first_seen: String,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 pub fn service_of(event_source: &str) -> &str {
@@ -176,6 +191,7 @@ pub fn places(t: &Tally, store: &Store, ix: &BehaviorIndex, geo: &GeoDb) -> Plac
         addresses.sort();
         let Some(p) = info.place else { continue };
         let row = GeoRow {
+            asked_session_count: None,
             label,
             city: p.city,
             region: p.region,
@@ -199,6 +215,7 @@ pub fn places(t: &Tally, store: &Store, ix: &BehaviorIndex, geo: &GeoDb) -> Plac
     for (label, (acc, mut addresses)) in unplaced {
         addresses.sort();
         out.unplaced.push(UnplacedRow {
+            asked_session_count: None,
             label,
             scope_count: acc.scope(),
             baseline_count: acc.base,
@@ -209,6 +226,7 @@ pub fn places(t: &Tally, store: &Store, ix: &BehaviorIndex, geo: &GeoDb) -> Plac
     for (asn, (acc, org, mut addresses)) in asos {
         addresses.sort();
         let row = AsoRow {
+            asked_session_count: None,
             asn,
             org,
             scope_count: acc.scope(),
@@ -243,6 +261,7 @@ pub fn new_api_calls(t: &Tally, store: &Store, ix: &BehaviorIndex) -> Vec<ApiRow
             Some((
                 a.first_scope,
                 ApiRow {
+                    asked_session_count: None,
                     event_source: source.to_string(),
                     service: service_of(source).to_string(),
                     api: store.s(name).to_string(),
@@ -277,6 +296,7 @@ pub fn new_user_agents(t: &Tally, store: &Store, ix: &BehaviorIndex) -> Vec<UaRo
             (
                 a.first_scope,
                 UaRow {
+                    asked_session_count: None,
                     user_agent: raw.to_string(),
                     family_known: known_families.contains(&family),
                     family,
