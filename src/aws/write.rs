@@ -225,12 +225,6 @@ pub(crate) fn write_findings(out: &OutDir, rel: &Path, findings: Vec<Value>) -> 
     Ok(n)
 }
 
-fn rfc3339(epoch: i64) -> String {
-    jiff::Timestamp::from_second(epoch)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
-}
-
 /// Append this run to `fetched/manifest.json` (`{"fetches":[…]}`, newest last). Never contains credentials: the
 /// request's static credentials are not part of what is written, and messages are redacted at their source.
 pub(crate) fn manifest(
@@ -253,7 +247,7 @@ pub(crate) fn manifest(
         "requested": {
             "profile": profile,
             "regions": regions,
-            "window": window.map(|(f, t)| serde_json::json!({"from": rfc3339(f), "to": rfc3339(t)})),
+            "window": window.map(|(f, t)| serde_json::json!({"from": crate::core::time::rfc3339(f), "to": crate::core::time::rfc3339(t)})),
             "services": req.services,
             "lookup": req.lookup.iter().map(|a| serde_json::json!({
                 "key": a.key.api_name(), "value": a.value

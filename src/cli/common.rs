@@ -127,16 +127,19 @@ pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>)
     data
 }
 
-/// Print a serialisable value as pretty JSON on stdout.
-pub fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
+/// Print a serialisable value as pretty JSON on stdout, every hazard character in a string as a `\uXXXX` escape
+/// (`core::text::json`): the same data for a JSON reader, inert on a terminal. Every command's `--json` uses this.
+pub fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, v)?;
+    crate::core::text::json::to_writer_pretty(&mut out, v)?;
     writeln!(out)?;
     Ok(())
 }
 
-/// Make a string from logs safe to print on a terminal: control characters, escape sequences, bidi overrides and
-/// invisible format characters become visible `\u{…}` escapes (the same rule as exports: `escape::visible`).
+/// One field of text output from logs, paths or analysts: every hazard (control characters, escape sequences,
+/// line breaks, bidi overrides, invisible format characters; the one table in `core::text`) becomes a visible
+/// `\u{…}` escape, so the field stays on its line and cannot drive the terminal. Apply it to each field before
+/// formatting a line, never to a formatted line (a line break inside a field would already have split it).
 pub fn safe(s: &str) -> String {
-    crate::core::export::escape::visible(s).into_owned()
+    crate::core::text::visible(s).into_owned()
 }
