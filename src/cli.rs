@@ -74,8 +74,26 @@ pub enum Command {
     Export(export::ExportArgs),
 }
 
+/// Parse the command line. clap echoes what the user typed in its errors (a bad value, an unknown argument), and
+/// that may be a pasted log value: errors are rendered as plain text and neutralised (`core::text`) before they
+/// are printed, with clap's exit code. Help and version are printed by clap itself.
+fn parse() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    Cli::try_parse().map_err(|e| {
+        if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+            let _ = e.print();
+        } else {
+            eprint!("{}", crate::core::text::visible_lines(&e.render().to_string()));
+        }
+        ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+    })
+}
+
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
     let result = match cli.command {
         Some(Command::Demo(a)) => done(demo::run(&a)),
@@ -100,7 +118,8 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("trailhound: {e:#}");
+            // Errors quote paths and values from the command line and the data: neutralised line by line.
+            eprintln!("trailhound: {}", crate::core::text::visible_lines(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -15,5 +15,6 @@ pub mod ingest;
 pub mod model;
 pub mod names;
 pub mod provenance;
+pub mod text;
 pub mod time;
 pub mod vocab;
