@@ -11,7 +11,7 @@ use crate::core::model::Store;
 use crate::core::time::Scope;
 use crate::tui::app::Drawn;
 use crate::tui::sanitize::clean;
-use crate::tui::spec::ViewSpec;
+use crate::tui::spec::{Tab, ViewSpec};
 use crate::tui::theme::Slot;
 use crate::tui::widgets::table::{StaticRow, StaticRows, col};
 use ratatui::Frame;
@@ -235,7 +235,7 @@ pub fn render(f: &mut Frame, body: Rect, ctx: &ViewCtx) -> Drawn {
             super::map::render(f, m, &[], &[], "Places", ctx.theme);
             format!("New behaviour unavailable: {e}")
         }
-        None => "New behaviour".to_string(),
+        None => Tab::NewBehaviour.label().to_string(),
     };
     super::draw_table(f, list, ctx, &title)
 }
