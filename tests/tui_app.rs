@@ -564,6 +564,10 @@ fn large_tables_are_ordered_off_the_key_path() {
         },
     );
     assert_eq!(app.top().table.order.len(), rows, "a stale order is not shown");
+    // The answer for "de" arrives while a raw record is open on top: the events table keeps it for the way back.
+    update_input(&mut app, trailhound::tui::action::Input::Submit);
+    act(&mut app, Action::Enter);
+    assert!(matches!(app.spec(), ViewSpec::Event(_)));
     let order = views::compute_order(&second);
     let want = order.clone();
     apply(
@@ -574,7 +578,14 @@ fn large_tables_are_ordered_off_the_key_path() {
             order,
         },
     );
+    act(&mut app, Action::Back);
+    assert_eq!(app.tab_name(), Some("Events"));
     assert_eq!(app.top().table.order, want);
     assert!(!want.is_empty() && want.len() < rows);
     assert!(app.pending_order.is_none(), "nothing more to compute");
+}
+
+fn update_input(app: &mut trailhound::tui::app::App, i: trailhound::tui::action::Input) {
+    let cmds = trailhound::tui::update::update(app, i);
+    run(app, cmds);
 }

@@ -116,9 +116,13 @@ pub fn apply(app: &mut App, job: Job) {
             }
         }
         Job::Order { data_key, key, order } => {
-            // Kept only if the table still wants it (same rows, filter and sort); a stale answer is dropped.
-            if app.top().model.key == data_key && app.top_mut().table.set_order(data_key, key, order) {
+            // Kept by the view it was computed for, wherever it is on the stack now, if its table still wants it
+            // (same rows, filter and sort); a stale answer is dropped. Either way it may be asked for again.
+            if app.requested_order == Some(key) {
                 app.requested_order = None;
+            }
+            if let Some(f) = app.stack.iter_mut().rev().find(|f| f.model.key == data_key) {
+                f.table.set_order(data_key, key, order);
             }
         }
         Job::Case(reply) => {
