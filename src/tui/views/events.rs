@@ -9,11 +9,11 @@ use crate::tui::sanitize::clean;
 use crate::tui::spec::ViewSpec;
 use crate::tui::theme::Slot;
 use crate::tui::widgets::table::{Column, Key, Needle, TableSource, col};
+use hashbrown::HashMap;
 use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
 use ratatui::layout::Rect;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 pub struct EventRows<'a> {
     pub store: &'a Store,
@@ -122,7 +122,8 @@ impl TableSource for EventRows<'_> {
         let store = self.store;
         let mut by_sym: HashMap<Sym, bool> = HashMap::new();
         let mut sym = |s: Sym| *by_sym.entry(s).or_insert_with(|| needle.found_in(&clean(store.s(s))));
-        let mut by_identity: HashMap<u32, bool> = HashMap::new();
+        // Identities are dense indices: a table, not a map (0: not tested yet, 1: no match, 2: match).
+        let mut by_identity = vec![0u8; store.identities.len()];
         let mut by_api: HashMap<(Sym, Sym), bool> = HashMap::new();
         let ok = needle.found_in("ok");
         let timelike = needle.is_timelike();
@@ -135,9 +136,15 @@ impl TableSource for EventRows<'_> {
                     || *by_api
                         .entry((e.event_source, e.event_name))
                         .or_insert_with(|| needle.found_in(&clean(&api_name(store, e.event_source, e.event_name))))
-                    || *by_identity
-                        .entry(e.identity)
-                        .or_insert_with(|| needle.found_in(&clean(&caller(store, e))))
+                    || match by_identity.get_mut(e.identity as usize) {
+                        Some(seen @ 0) => {
+                            let hit = needle.found_in(&clean(&caller(store, e)));
+                            *seen = 1 + hit as u8;
+                            hit
+                        }
+                        Some(seen) => *seen == 2,
+                        None => needle.found_in(&clean(&caller(store, e))),
+                    }
                     || sym(e.source_ip)
                     || if e.failed() { sym(e.error_code) } else { ok }
                     || sym(e.resource)
