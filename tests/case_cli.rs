@@ -357,3 +357,68 @@ fn export_from_loaded_cloudtrail() {
     assert!(place.starts_with("Bellevue, "), "{place}");
     assert!(place.contains("US") && place.contains("AS64501"), "{place}");
 }
+
+/// Without --case, each input set has its own default case: the TUI's (`case_io::case_dir`) and the CLI's
+/// (`--case-of`) are the same folder, notes about one incident stay out of another's, and `case list` finds them.
+#[test]
+fn each_input_set_has_its_own_default_case() {
+    let data = tempfile::tempdir().unwrap();
+    let (incident_a, incident_b) = (data.path().join("incident-a"), data.path().join("incident-b"));
+    std::fs::create_dir_all(&incident_a).unwrap();
+    std::fs::create_dir_all(&incident_b).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(args)
+            .env("XDG_DATA_HOME", home.path())
+            .env("HOME", home.path())
+            .env_remove("TRAILHOUND_CASE")
+            .env("TRAILHOUND_AUTHOR", "ir-oncall")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (a, b) = (incident_a.to_str().unwrap(), incident_b.to_str().unwrap());
+    run(&["case", "new", "--case-of", a, "-i", a]);
+    run(&["case", "new", "--case-of", b, "-i", b]);
+    run(&[
+        "note",
+        "add",
+        "--case-of",
+        a,
+        "account:111122223333",
+        "about incident a",
+    ]);
+    let notes_b = run(&["note", "list", "--case-of", b, "--json"]);
+    assert!(!notes_b.contains("about incident a"), "{notes_b}");
+    let notes_a = run(&["note", "list", "--case-of", a, "--json"]);
+    assert!(notes_a.contains("about incident a"), "{notes_a}");
+
+    let list: serde_json::Value = serde_json::from_str(&run(&["case", "list", "--json"])).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+    let of = |name: &str| {
+        list.iter()
+            .find(|c| c["inputs"][0].as_str().is_some_and(|i| i.ends_with(name)))
+            .unwrap_or_else(|| panic!("no case for {name}: {list:?}"))
+    };
+    assert_eq!(of("incident-a")["notes"], 1);
+    assert_eq!(of("incident-b")["notes"], 0);
+    // The TUI opened on incident-a's folder uses exactly that case: the same name under the same cases folder.
+    let dir = std::path::PathBuf::from(of("incident-a")["dir"].as_str().unwrap());
+    let tui = trailhound::tui::case_io::case_dir(None, std::slice::from_ref(&incident_a)).unwrap();
+    assert_eq!(tui.file_name(), dir.file_name());
+    assert_eq!(
+        dir.file_name().and_then(|n| n.to_str()),
+        Some(trailhound::core::case::input_set_name(&[incident_a]).as_str())
+    );
+    assert_eq!(
+        dir.parent(),
+        Some(home.path().join("trailhound").join("cases").as_path())
+    );
+}

@@ -267,7 +267,7 @@ fn quitting_right_after_a_save_still_writes_the_note() {
     let dir = tempfile::tempdir().unwrap();
     let replies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let r = replies.clone();
-    let worker = trailhound::tui::case_io::spawn(Ok(dir.path().to_path_buf()), move |reply| {
+    let worker = trailhound::tui::case_io::spawn(Ok(dir.path().to_path_buf()), Vec::new(), move |reply| {
         r.lock().unwrap().push(reply.message)
     });
     for i in 0..20 {

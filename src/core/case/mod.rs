@@ -7,11 +7,13 @@
 //! wait instead of failing, and nothing here caches state between calls, so no write is lost or overwritten.
 //! Nothing in this module knows about terminals or report formats.
 
+mod defaults;
 mod marks;
 pub mod model;
 mod notes;
 mod schema;
 
+pub use defaults::{CaseListing, cases_root, default_dir_for, input_set_name, list_in};
 pub use model::*;
 
 use crate::core::entity::EntityRef;
@@ -65,11 +67,9 @@ pub fn default_author() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// The default case directory: `<user data dir>/trailhound/cases/default` (XDG on Linux).
+/// The default case directory when no inputs are known: `<user data dir>/trailhound/cases/default`.
 pub fn default_dir() -> Result<PathBuf> {
-    use etcetera::BaseStrategy;
-    let base = etcetera::choose_base_strategy().map_err(|e| CaseError::NoDataDir(e.to_string()))?;
-    Ok(base.data_dir().join("trailhound").join("cases").join("default"))
+    default_dir_for(&[])
 }
 
 impl Case {
@@ -107,10 +107,16 @@ impl Case {
         Case::connect(dir, false)
     }
 
-    /// Open the case in `dir`, creating an empty one if there is none (the TUI's default case).
+    /// Open the case in `dir`, creating an empty one if there is none.
     pub fn open_or_create(dir: &Path) -> Result<Case> {
+        Case::open_or_create_recording(dir, &[])
+    }
+
+    /// Open the case in `dir`, creating it with `inputs` recorded if there is none (the TUI's default case for its
+    /// input set, so `case list` can say what it is about).
+    pub fn open_or_create_recording(dir: &Path, inputs: &[Input]) -> Result<Case> {
         match Case::open(dir) {
-            Err(CaseError::NotFound { .. }) => match Case::create(dir, &[]) {
+            Err(CaseError::NotFound { .. }) => match Case::create(dir, inputs) {
                 // Another process created it between our two looks.
                 Err(CaseError::Exists { .. }) => Case::open(dir),
                 r => r,
