@@ -1,5 +1,5 @@
 //! The analysis core: everything that is true about the data, independent of how it is shown.
-//! Synchronous and deterministic. Nothing in here may import ratatui or crossterm (`tests/architecture.rs`
+//! Synchronous and deterministic. Nothing in here may import ratatui or crossterm (`tests/core/architecture.rs`
 //! enforces it).
 
 pub mod behavior;

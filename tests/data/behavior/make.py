@@ -2,7 +2,7 @@
 """Writes the behaviour-analytics scenario files (tests/data/behavior/*.json.gz).
 
 Real-format CloudTrail (`{"Records": [...]}`) telling three small stories; the expectations live in
-tests/behavior_scenarios.rs, written from the stories below, never copied from trailhound's output.
+tests/core/behavior_scenarios.rs, written from the stories below, never copied from trailhound's output.
 Addresses are the documentation ranges that `demo::geoip::write_demo_geoip` places: 198.51.100.0/26 Bellevue WA
 (AS64501), 198.51.100.32/27 Seattle, 192.0.2.0/24 Ashburn VA (AS64502), 203.0.113.0/24 Frankfurt DE (AS64503).
 Run: python3 tests/data/behavior/make.py  (deterministic; the JSON files are committed).

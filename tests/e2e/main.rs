@@ -1,0 +1,4 @@
+//! End-to-end tests of the release binary in a real terminal (tmux), in their own binary: they need
+//! `target/release/trailhound` and tmux, and skip (saying why) without them unless `CI=true`.
+
+mod tmux;

@@ -1,0 +1,17 @@
+//! Integration tests of the terminal UI, headless: `harness` drives the app with actions and renders to a
+//! `TestBackend`; the modules assert state, snapshot every view (`snapshots/`) and exercise notes, saved UI state
+//! and the fetch dialog.
+
+#[path = "../support/fake_aws.rs"]
+mod fake_aws;
+#[path = "../support/fetch_data.rs"]
+mod fetch_data;
+mod harness;
+#[path = "../support/mod.rs"]
+mod support;
+
+mod app;
+mod fetch;
+mod notes;
+mod screens;
+mod ui_state;
