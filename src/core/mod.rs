@@ -1,6 +1,6 @@
 //! The analysis core: everything that is true about the data, independent of how it is shown.
-//! Synchronous and deterministic. Nothing in here may import ratatui or crossterm (`tests/core/architecture.rs`
-//! enforces it).
+//! Synchronous and deterministic. Nothing in here may import ratatui, crossterm, tokio, the AWS SDK or the layers
+//! above it (`crate::{tui, cli, aws, demo}`); `tests/core/architecture.rs` enforces it.
 
 pub mod behavior;
 pub mod case;
