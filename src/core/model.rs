@@ -116,7 +116,7 @@ impl Interner {
     }
 }
 
-/// `userIdentity.type` (DOMAIN.md §2).
+/// `userIdentity.type` (`docs/domain.md` §2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum IdentityType {
@@ -356,7 +356,7 @@ impl AssumeKind {
     }
 }
 
-/// The assumption fields of an STS credential-issuing event (DOMAIN.md §3).
+/// The assumption fields of an STS credential-issuing event (`docs/domain.md` §3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assumption {
     /// Index of the event in [`Store::events`] (valid after ingest finished sorting).

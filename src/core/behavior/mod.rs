@@ -1,6 +1,6 @@
 //! Behaviour analytics (Detective's "is this normal for them?" and "what exactly did they do, how much, from
 //! where?"), offline: new behaviour of a profile in a scope against its baseline, API call volume with drill-downs,
-//! and impossible travel.
+//! and impossible travel. Detective's definitions of scope, baseline and new behaviour: `docs/domain.md` §6.
 //!
 //! Inputs are the loaded [`Store`], its [`SessionGraph`], a [`BehaviorIndex`] built once from both, and a
 //! [`GeoDb`]. `profile` selects events, `baseline` counts them in one pass, `newbehavior` / `increase` / `travel`

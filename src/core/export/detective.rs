@@ -1,4 +1,4 @@
-//! Amazon Detective console deep links (DOMAIN.md §6) for report entities.
+//! Amazon Detective console deep links (`docs/domain.md` §6) for report entities.
 //!
 //! Detective names profiles by its own ids: the principal id for roles (`AROA…`) and users (`AIDA…`),
 //! `<role id>:<session name>` for role sessions, the address for IPs, the string for user agents. Those ids come

@@ -1,6 +1,6 @@
 //! Geolocation of source addresses: classification of CloudTrail's `sourceIPAddress` (IP, AWS service name,
 //! `AWS Internal`, private ranges), MaxMind-format City/ASN lookups, GuardDuty-provided overrides, great-circle
-//! distance, the impossible-travel rule and user-agent families.
+//! distance, the impossible-travel rule and user-agent families (what the inputs hold: `docs/domain.md` §7).
 //!
 //! Everything here takes hostile strings and never panics: a value that is not a canonical address is
 //! [`IpClass::Invalid`], not a guess.

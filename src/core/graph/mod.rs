@@ -3,7 +3,7 @@
 //! Built once from a [`Store`] (`build`), it holds origins (the people, services and outside accounts that start
 //! chains), role sessions (one per assumption, keyed by the temporary access key), long-term access keys, and the
 //! assumption edges between them, each recording the event that made it and *how it was linked*
-//! ([`Link`], DOMAIN.md §3). Every event is attached to the session or origin that signed it. A petgraph
+//! ([`Link`], `docs/domain.md` §3). Every event is attached to the session or origin that signed it. A petgraph
 //! `DiGraph` mirrors the topology for traversals (chains, descendants, the chain-graph view); the vectors here are
 //! the fast indexes that queries (`query`, `lookup`) read.
 //!

@@ -119,7 +119,7 @@ fn split_resource(service: &str, res: &str) -> (String, String) {
     }
 }
 
-/// Events that write the resource policies Access Analyzer evaluates (DOMAIN.md §5). Versioned Lambda names
+/// Events that write the resource policies Access Analyzer evaluates (`docs/domain.md` §5). Versioned Lambda names
 /// (`AddPermission20150331v2`) match by prefix.
 pub fn is_policy_write(event_name: &str) -> bool {
     const EXACT: &[&str] = &[
