@@ -1,13 +1,11 @@
 //! `trailhound behavior` and `trailhound volume`: new behaviour of a profile against its baseline, and its API call
 //! volume with the scope's drill-downs, as tables or JSON.
 
-use super::common::{InputArgs, load_inputs, print_json, safe};
+use super::common::{InputArgs, load_dataset, print_json, safe};
 use crate::core::behavior::{
-    self, BehaviorConfig, BehaviorIndex, BehaviorReport, DrillNode, DrillSort, Profile, VolumeReport, parse_bucket,
+    self, BehaviorConfig, BehaviorReport, DrillNode, DrillSort, Profile, VolumeReport, parse_bucket,
 };
-use crate::core::geo::GeoDb;
-use crate::core::graph::SessionGraph;
-use crate::core::model::Store;
+use crate::core::dataset::Dataset;
 use crate::core::time::Scope;
 use anyhow::anyhow;
 use std::path::PathBuf;
@@ -62,37 +60,28 @@ pub struct VolumeArgs {
     pub filter: Option<String>,
 }
 
-struct Loaded {
-    store: Store,
-    graph: SessionGraph,
-    ix: BehaviorIndex,
-    geo: GeoDb,
+fn load(p: &ProfileArgs) -> Dataset {
+    load_dataset(&p.input.inputs, p.geoip.as_deref())
 }
 
-fn load(p: &ProfileArgs) -> Loaded {
-    let store = load_inputs(&p.input.inputs);
-    let graph = SessionGraph::build(&store);
-    let ix = BehaviorIndex::build(&store, &graph);
-    let mut geo = GeoDb::discover_for_inputs(p.geoip.as_deref(), &p.input.inputs);
-    behavior::add_finding_locations(&mut geo, behavior::finding_locations(&store.findings));
-    Loaded { store, graph, ix, geo }
-}
-
-fn prepare<'a>(p: &ProfileArgs, l: &'a Loaded) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
-    let profile = Profile::parse(&p.profile, &l.store, &l.graph).map_err(|e| anyhow!(safe(&e)))?;
-    let sel = behavior::select(&profile, &l.store, &l.graph, &l.ix).map_err(|e| anyhow!(safe(&e)))?;
+fn prepare<'a>(p: &ProfileArgs, l: &'a Dataset) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
+    let profile = Profile::parse(&p.profile, l.store(), l.graph()).map_err(|e| anyhow!(safe(&e.to_string())))?;
+    let sel =
+        behavior::select(&profile, l.store(), l.graph(), l.behavior()).map_err(|e| anyhow!(safe(&e.to_string())))?;
     let scope = match (p.scope, &p.finding) {
         (Some(s), _) => s,
         (None, Some(id)) => {
             let f = l
-                .store
+                .store()
                 .findings
                 .iter()
                 .find(|f| f.id == *id || f.arn.as_deref() == Some(id.as_str()));
             f.ok_or_else(|| anyhow!("no loaded finding has id {:?}", safe(id)))?
                 .scope()
         }
-        (None, None) => behavior::default_scope(&sel, &l.ix).ok_or_else(|| anyhow!("the profile has no events"))?,
+        (None, None) => {
+            behavior::default_scope(&sel, l.behavior()).ok_or_else(|| anyhow!("the profile has no events"))?
+        }
     };
     Ok((sel, scope))
 }
@@ -106,7 +95,7 @@ pub fn run_behavior(a: BehaviorArgs) -> anyhow::Result<ExitCode> {
         ratio_threshold: a.ratio,
         ..Default::default()
     };
-    let r = behavior::behavior(&sel, &l.store, &l.graph, &l.ix, &l.geo, scope, &cfg);
+    let r = behavior::behavior(&sel, l.store(), l.graph(), l.behavior(), l.geo(), scope, &cfg);
     if a.p.input.json {
         print_json(&r)?;
     } else {
@@ -228,7 +217,8 @@ pub fn run_volume(a: VolumeArgs) -> anyhow::Result<ExitCode> {
         baseline_days: a.p.baseline_days,
         ..Default::default()
     };
-    let mut r = behavior::volume(&sel, &l.store, &l.ix, &l.geo, scope, &cfg, a.bucket).map_err(|e| anyhow!(e))?;
+    let mut r = behavior::volume(&sel, l.store(), l.behavior(), l.geo(), scope, &cfg, a.bucket)
+        .map_err(|e| anyhow!(safe(&e.to_string())))?;
     for t in [&mut r.by_ip, &mut r.by_api, &mut r.by_access_key, &mut r.by_resource] {
         if let Some(f) = &a.filter {
             *t = behavior::filter_tree(std::mem::take(t), f);

@@ -21,7 +21,7 @@ impl CaseDir {
     pub fn path(&self) -> Result<PathBuf> {
         match &self.dir {
             Some(d) => Ok(d.clone()),
-            None => case::default_dir().map_err(anyhow::Error::msg),
+            None => case::default_dir().map_err(anyhow::Error::from),
         }
     }
     pub fn open(&self) -> Result<Case> {

@@ -1,10 +1,10 @@
-//! What every headless command shares: the `-i/--input` and `--json` options, loading with a progress line on
-//! a terminal, and printing JSON.
+//! What every headless command shares: the `-i/--input` and `--json` options, loading (through
+//! [`Dataset::load`]) with a progress line on a terminal, and printing JSON.
 
-use crate::core::ingest::{LoadOptions, Progress, load};
-use crate::core::model::Store;
+use crate::core::dataset::{Dataset, DatasetOptions};
+use crate::core::ingest::Progress;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct InputArgs {
@@ -17,8 +17,9 @@ pub struct InputArgs {
     pub json: bool,
 }
 
-/// Load the inputs, drawing a progress line on stderr when it is a terminal.
-pub fn load_inputs(inputs: &[PathBuf]) -> Store {
+/// Load the inputs through the one [`Dataset`] path, drawing a progress line on stderr when it is a terminal.
+/// `geoip` is the user's `--geoip DIR`, if the command has one.
+pub fn load_dataset(inputs: &[PathBuf], geoip: Option<&Path>) -> Dataset {
     let tty = std::io::stderr().is_terminal();
     let progress = move |p: Progress| {
         if tty {
@@ -36,7 +37,11 @@ pub fn load_inputs(inputs: &[PathBuf]) -> Store {
             }
         }
     };
-    load(inputs, &LoadOptions::default(), &progress)
+    let opts = DatasetOptions {
+        geoip: geoip.map(Path::to_path_buf),
+        ..Default::default()
+    };
+    Dataset::load(inputs, &opts, &progress)
 }
 
 /// Print a serialisable value as pretty JSON on stdout.

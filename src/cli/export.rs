@@ -3,10 +3,8 @@
 
 use super::case::CaseDir;
 use crate::core::case::Input;
+use crate::core::dataset::Dataset;
 use crate::core::export::{self, Analyses, CaseSnapshot, Format, ReportOptions};
-use crate::core::geo::GeoDb;
-use crate::core::graph::SessionGraph;
-use crate::core::model::Store;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::Write;
@@ -34,7 +32,7 @@ pub struct ExportArgs {
 }
 
 /// Load the events and findings the report draws evidence from; say what could not be loaded.
-fn load(inputs: &[Input]) -> (Store, Option<String>) {
+fn load(inputs: &[Input], geoip: Option<&std::path::Path>) -> (Dataset, Option<String>) {
     let paths: Vec<PathBuf> = inputs
         .iter()
         .filter_map(|i| match i {
@@ -52,18 +50,14 @@ fn load(inputs: &[Input]) -> (Store, Option<String>) {
     if inputs.is_empty() {
         warnings.push("the case records no inputs: no events were loaded".to_string());
     }
-    let store = if paths.is_empty() {
-        Store::default()
-    } else {
-        super::common::load_inputs(&paths)
-    };
-    if store.report.errors_total > 0 {
+    let data = super::common::load_dataset(&paths, geoip);
+    let errors = data.store().report.errors_total;
+    if errors > 0 {
         warnings.push(format!(
-            "{} bad files or records were skipped (`trailhound ingest -i …` lists them)",
-            store.report.errors_total
+            "{errors} bad files or records were skipped (`trailhound ingest -i …` lists them)"
         ));
     }
-    (store, (!warnings.is_empty()).then(|| warnings.join("; ")))
+    (data, (!warnings.is_empty()).then(|| warnings.join("; ")))
 }
 
 pub fn run(a: ExportArgs) -> Result<()> {
@@ -72,7 +66,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
     if !a.inputs.is_empty() {
         snap.inputs = a.inputs.iter().map(|p| Input::Path { path: p.clone() }).collect();
     }
-    let (store, warning) = load(&snap.inputs);
+    let (data, warning) = load(&snap.inputs, a.geoip.as_deref());
     if let Some(w) = &warning {
         eprintln!("trailhound: warning: {w}");
     }
@@ -85,24 +79,12 @@ pub fn run(a: ExportArgs) -> Result<()> {
         generated: now,
         data_warning: warning,
     };
-    let graph = SessionGraph::build(&store);
-    let input_dirs: Vec<std::path::PathBuf> = snap
-        .inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Path { path } => Some(path.clone()),
-            Input::Fetch { .. } => None,
-        })
-        .collect();
-    let mut geo = GeoDb::discover_for_inputs(a.geoip.as_deref(), &input_dirs);
-    crate::core::behavior::add_finding_locations(&mut geo, crate::core::behavior::finding_locations(&store.findings));
-    let index = crate::core::behavior::BehaviorIndex::build(&store, &graph);
     let analyses = Analyses {
-        graph: Some(&graph),
-        geo: Some(&geo),
-        behavior: Some(&index),
+        graph: Some(data.graph()),
+        geo: Some(data.geo()),
+        behavior: Some(data.behavior()),
     };
-    let report = export::build(&snap, &store, &analyses, &opts);
+    let report = export::build(&snap, data.store(), &analyses, &opts);
     let text = export::render(&report, a.format);
     match &a.output {
         None => {

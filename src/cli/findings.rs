@@ -3,11 +3,10 @@
 //! Inputs are loaded by `core::ingest` (findings and CloudTrail mixed freely); the pivots read the CloudTrail
 //! through `core::graph`.
 
-use super::common::{InputArgs, load_inputs, print_json, safe};
+use super::common::{InputArgs, load_dataset, print_json, safe};
+use crate::core::dataset::Dataset;
 use crate::core::findings::pivots::{self, AccessUse, EventOrigin, LastUse, PolicyChange};
 use crate::core::findings::{Finding, FindingEntity, Severity, SeverityLabel, Source};
-use crate::core::graph::SessionGraph;
-use crate::core::model::Store;
 use crate::core::time::{ScopeJson, rfc3339};
 use anyhow::{Result, bail};
 use serde::Serialize;
@@ -87,8 +86,9 @@ fn row(f: &Finding) -> Row<'_> {
 }
 
 /// Load, report bad files and records on stderr (path, record index, reason), and merge copies of a finding.
-fn load(input: &InputArgs) -> Result<Store> {
-    let store = load_inputs(&input.inputs);
+fn load(input: &InputArgs) -> Result<Dataset> {
+    let data = load_dataset(&input.inputs, None);
+    let store = data.store();
     let r = &store.report;
     for e in r.errors.iter().take(MAX_REPORTED) {
         let idx = e.index.map(|i| format!(" [record {i}]")).unwrap_or_default();
@@ -113,14 +113,15 @@ fn load(input: &InputArgs) -> Result<Store> {
             store.events.len()
         );
     }
-    Ok(store)
+    Ok(data)
 }
 
 /// Errors printed verbatim; the rest are counted.
 const MAX_REPORTED: usize = 50;
 
 pub fn list(args: ListArgs) -> Result<ExitCode> {
-    let store = load(&args.input)?;
+    let data = load(&args.input)?;
+    let store = data.store();
     let mut rows: Vec<&Finding> = store
         .findings
         .iter()
@@ -179,7 +180,8 @@ pub(super) struct Detail<'a> {
 }
 
 pub fn show(args: ShowArgs) -> Result<ExitCode> {
-    let store = load(&args.input)?;
+    let data = load(&args.input)?;
+    let store = data.store();
     let Some(f) = store
         .findings
         .iter()
@@ -191,23 +193,23 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
             store.findings.len()
         );
     };
-    let graph = SessionGraph::build(&store);
+    let graph = data.graph();
     let mut entities = f.entities();
-    pivots::resolve_entities(&store, &mut entities);
+    pivots::resolve_entities(store, &mut entities);
     let key = f.resource.access_key.as_ref().and_then(|k| k.access_key_id.as_deref());
     let aa = f.access.as_ref();
     let detail = Detail {
         finding: f,
         scope: scope_json(f),
         entities,
-        session_origin: key.and_then(|k| pivots::session_origin(&store, &graph, k)),
+        session_origin: key.and_then(|k| pivots::session_origin(store, graph, k)),
         policy_changes: aa
             .filter(|d| !d.is_unused())
-            .map(|_| pivots::policy_changes(&store, &graph, f)),
+            .map(|_| pivots::policy_changes(store, graph, f)),
         subsequent_access: aa
             .filter(|d| !d.is_unused())
-            .map(|_| pivots::subsequent_access(&store, &graph, f)),
-        last_use: aa.filter(|d| d.is_unused()).map(|_| pivots::last_use(&store, f)),
+            .map(|_| pivots::subsequent_access(store, graph, f)),
+        last_use: aa.filter(|d| d.is_unused()).map(|_| pivots::last_use(store, f)),
     };
     if args.input.json {
         print_json(&detail)?;

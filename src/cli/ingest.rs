@@ -1,6 +1,6 @@
 //! `trailhound ingest`: load inputs and print the summary (JSON schema in README).
 
-use super::common::{InputArgs, load_inputs, print_json, safe};
+use super::common::{InputArgs, load_dataset, print_json, safe};
 use crate::core::ingest::summarize;
 use std::process::ExitCode;
 
@@ -11,8 +11,8 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
-    let store = load_inputs(&a.input.inputs);
-    let s = summarize(&store);
+    let data = load_dataset(&a.input.inputs, None);
+    let s = summarize(data.store());
     if a.input.json {
         print_json(&s)?;
     } else {

@@ -1,6 +1,6 @@
 //! `trailhound trace` and `trailhound role`: the session graph's answers on the command line.
 
-use super::common::{InputArgs, load_inputs, print_json, safe};
+use super::common::{InputArgs, load_dataset, print_json, safe};
 use crate::core::graph::{Found, SessionGraph, Trace};
 use crate::core::model::Store;
 use crate::core::time::Scope;
@@ -29,11 +29,11 @@ pub struct RoleArgs {
 }
 
 pub fn run_trace(a: TraceArgs) -> anyhow::Result<ExitCode> {
-    let store = load_inputs(&a.input.inputs);
-    let graph = SessionGraph::build(&store);
+    let data = load_dataset(&a.input.inputs, None);
+    let (store, graph) = (data.store(), data.graph());
     let scope = a.scope.unwrap_or(Scope::ALL);
-    let session = resolve(&store, &graph, &a.target, scope)?;
-    let t = graph.trace(&store, session, scope);
+    let session = resolve(store, graph, &a.target, scope)?;
+    let t = graph.trace(store, session, scope);
     if a.input.json {
         print_json(&t)?;
     } else {
@@ -168,9 +168,10 @@ fn print_trace(t: &Trace) {
 }
 
 pub fn run_role(a: RoleArgs) -> anyhow::Result<ExitCode> {
-    let store = load_inputs(&a.input.inputs);
-    let graph = SessionGraph::build(&store);
-    let p = graph.role_profile(&store, &a.role, a.scope.unwrap_or(Scope::ALL));
+    let data = load_dataset(&a.input.inputs, None);
+    let p = data
+        .graph()
+        .role_profile(data.store(), &a.role, a.scope.unwrap_or(Scope::ALL));
     if p.role_arns.is_empty() {
         bail!("no role {:?} in the loaded data", safe(&a.role));
     }

@@ -23,7 +23,7 @@ pub struct TuiArgs {
 
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     let mut inputs = args.inputs;
-    let mut geoip = args.geoip;
+    let geoip = args.geoip;
     // `--case DIR` without -i opens the data the case recorded.
     if inputs.is_empty()
         && let Some(dir) = &args.case
@@ -43,15 +43,10 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
                  generate it with `trailhound demo --out samples/case` or pass -i PATH"
             )
         })?;
-        if geoip.is_none() && case.join("geoip").is_dir() {
-            geoip = Some(case.join("geoip"));
-        }
         inputs.push(case);
     }
-    // A case folder that ships its own databases (`<input>/geoip`, as the sample does) uses them.
-    if geoip.is_none() {
-        geoip = inputs.iter().map(|p| p.join("geoip")).find(|g| g.is_dir());
-    }
+    // Geolocation databases are found by the one search order of `core::dataset` (`--geoip`, $TRAILHOUND_GEOIP,
+    // an input folder's own `geoip/` as the sample ships, the config dir, the system folders).
     if let Some(name) = &args.theme
         && crate::tui::theme::Theme::builtin(name).is_err()
     {

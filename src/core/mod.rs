@@ -4,6 +4,7 @@
 
 pub mod behavior;
 pub mod case;
+pub mod dataset;
 pub mod entity;
 pub mod export;
 pub mod findings;
@@ -11,4 +12,5 @@ pub mod geo;
 pub mod graph;
 pub mod ingest;
 pub mod model;
+pub mod provenance;
 pub mod time;

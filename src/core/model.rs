@@ -385,7 +385,7 @@ pub struct Assumption {
 pub struct SourceFile {
     pub path: std::path::PathBuf,
     /// `None` when the file could not be read or held nothing recognisable.
-    pub format: Option<crate::core::ingest::Format>,
+    pub format: Option<crate::core::provenance::Format>,
     pub gzip: bool,
 }
 
@@ -398,7 +398,7 @@ pub struct Store {
     pub assumptions: Vec<Assumption>,
     pub files: Vec<SourceFile>,
     pub findings: Vec<crate::core::findings::Finding>,
-    pub report: crate::core::ingest::IngestReport,
+    pub report: crate::core::provenance::IngestReport,
 }
 
 impl Store {

@@ -8,7 +8,7 @@ use super::line_edit::LineEdit;
 use super::spec::ViewSpec;
 use super::theme::Slot;
 use super::widgets::table::TableState;
-use crate::core::graph::SessionGraph;
+use crate::core::dataset::Dataset;
 use crate::core::model::Store;
 use crate::core::time::Scope;
 use ratatui::layout::Rect;
@@ -127,13 +127,9 @@ pub struct HitAreas {
 }
 
 pub struct App {
-    pub store: std::sync::Arc<Store>,
-    /// The session graph, built with the store in the background.
-    pub graph: std::sync::Arc<SessionGraph>,
-    /// Behaviour index (baselines, new behaviour, volume), built with the graph in the background.
-    pub behavior: std::sync::Arc<crate::core::behavior::BehaviorIndex>,
-    /// Geolocation databases (empty when none were found: lookups then only classify).
-    pub geo: std::sync::Arc<crate::core::geo::GeoDb>,
+    /// The loaded data (store, session graph, behaviour index, geolocation), replaced wholesale by each load;
+    /// its generation keys the view-model cache.
+    pub data: std::sync::Arc<Dataset>,
     /// What was loaded (paths as given), for the title and status.
     pub sources: Vec<String>,
     pub stack: Vec<Frame>,
@@ -168,13 +164,7 @@ pub struct App {
 impl App {
     pub fn new(keymap: Keymap) -> App {
         App {
-            store: Default::default(),
-            graph: std::sync::Arc::new(SessionGraph::build(&Store::default())),
-            geo: Default::default(),
-            behavior: std::sync::Arc::new(crate::core::behavior::BehaviorIndex::build(
-                &Store::default(),
-                &SessionGraph::build(&Store::default()),
-            )),
+            data: Default::default(),
             sources: Vec::new(),
             stack: vec![{
                 // Findings open sorted by severity, highest first (Detective's order).
@@ -202,13 +192,17 @@ impl App {
         }
     }
 
-    /// An app over an already loaded store (headless tests, benchmarks): builds the graph here.
+    /// An app over an already loaded store (headless tests, benchmarks): geolocation is searched without input
+    /// folders; use [`App::with_dataset`] to choose it.
     pub fn with_store(keymap: Keymap, store: Store) -> App {
+        App::with_dataset(keymap, Dataset::from_store(store))
+    }
+
+    /// An app over an already loaded dataset (headless tests, benchmarks): builds its derived parts here.
+    pub fn with_dataset(keymap: Keymap, data: Dataset) -> App {
         let mut app = App::new(keymap);
-        let graph = SessionGraph::build(&store);
-        app.behavior = std::sync::Arc::new(crate::core::behavior::BehaviorIndex::build(&store, &graph));
-        app.graph = std::sync::Arc::new(graph);
-        app.store = std::sync::Arc::new(store);
+        data.build_all();
+        app.data = std::sync::Arc::new(data);
         super::update::refresh(&mut app);
         app
     }

@@ -67,7 +67,7 @@ pub struct CaseReply {
 pub fn case_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
     match explicit {
         Some(d) => Ok(d.to_path_buf()),
-        None => crate::core::case::default_dir(),
+        None => crate::core::case::default_dir().map_err(|e| e.to_string()),
     }
 }
 

@@ -54,12 +54,12 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
         "session" => ViewSpec::Session(arg.to_string()),
         "key" if arg.starts_with("ASIA") => ViewSpec::Session(arg.to_string()),
         "key" => ViewSpec::AccessKey(arg.to_string()),
-        "role" => ViewSpec::Role(resolve_role(&app.store, &app.graph, arg)),
+        "role" => ViewSpec::Role(resolve_role(app.data.store(), app.data.graph(), arg)),
         "user" => ViewSpec::Principal(arg.to_string()),
         "ip" => ViewSpec::Ip(arg.to_string()),
         "account" => ViewSpec::Account(arg.to_string()),
         "finding" => ViewSpec::Finding(arg.to_string()),
-        "event" => match app.store.find_event_id(arg) {
+        "event" => match app.data.store().find_event_id(arg) {
             Some(i) => ViewSpec::Event(i),
             None => {
                 app.set_status(Slot::StatusError, format!("no event with id {arg} is loaded"));

@@ -6,12 +6,9 @@
 use super::app::App;
 use super::theme::Slot;
 use super::update::Command;
-use crate::core::behavior::BehaviorIndex;
 use crate::core::case::Case;
+use crate::core::dataset::Dataset;
 use crate::core::export::{self, Analyses, CaseSnapshot, Format, ReportOptions};
-use crate::core::geo::GeoDb;
-use crate::core::graph::SessionGraph;
-use crate::core::model::Store;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -43,40 +40,32 @@ pub fn command(app: &mut App, arg: &str) -> Vec<Command> {
     }
 }
 
-/// What the export reads: the UI's loaded data, shared read-only. Compared by identity (two requests are equal
-/// when they export the same load), so it can travel inside a [`super::case_io::CaseRequest`].
+/// What the export reads: the UI's loaded dataset, shared read-only. Compared by generation (two requests are
+/// equal when they export the same load), so it can travel inside a [`super::case_io::CaseRequest`].
 #[derive(Clone)]
-pub struct Loaded {
-    pub store: Arc<Store>,
-    pub graph: Arc<SessionGraph>,
-    pub geo: Arc<GeoDb>,
-    pub behavior: Arc<BehaviorIndex>,
-}
+pub struct Loaded(pub Arc<Dataset>);
 
 impl Loaded {
     pub fn of(app: &App) -> Loaded {
-        Loaded {
-            store: Arc::clone(&app.store),
-            graph: Arc::clone(&app.graph),
-            geo: Arc::clone(&app.geo),
-            behavior: Arc::clone(&app.behavior),
-        }
+        Loaded(Arc::clone(&app.data))
     }
 }
 
 impl PartialEq for Loaded {
     fn eq(&self, o: &Self) -> bool {
-        Arc::ptr_eq(&self.store, &o.store)
-            && Arc::ptr_eq(&self.graph, &o.graph)
-            && Arc::ptr_eq(&self.geo, &o.geo)
-            && Arc::ptr_eq(&self.behavior, &o.behavior)
+        self.0.generation() == o.0.generation()
     }
 }
 impl Eq for Loaded {}
 
 impl std::fmt::Debug for Loaded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Loaded({} events)", self.store.events.len())
+        write!(
+            f,
+            "Loaded(generation {}, {} events)",
+            self.0.generation(),
+            self.0.store().events.len()
+        )
     }
 }
 
@@ -91,12 +80,13 @@ pub fn export(case: &Case, data: &Loaded, format: Format, path: &Path) -> Result
         generated: now,
         ..ReportOptions::default()
     };
+    let data = &data.0;
     let analyses = Analyses {
-        graph: Some(&data.graph),
-        geo: Some(&data.geo),
-        behavior: Some(&data.behavior),
+        graph: Some(data.graph()),
+        geo: Some(data.geo()),
+        behavior: Some(data.behavior()),
     };
-    let report = export::build(&snap, &data.store, &analyses, &opts);
+    let report = export::build(&snap, data.store(), &analyses, &opts);
     let text = export::render(&report, format);
     write_atomic(path, text.as_bytes()).map_err(|e| format!("writing {}: {e}", path.display()))?;
     Ok(text.len())

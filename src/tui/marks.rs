@@ -52,7 +52,7 @@ pub fn target(app: &App) -> Option<EntityRef> {
         (ViewSpec::Notes | ViewSpec::Findings, Some(s)) => s,
         (s, _) => s.clone(),
     };
-    match super::case_io::entity_of(&spec, &app.store) {
+    match super::case_io::entity_of(&spec, app.data.store()) {
         EntityRef::Case => None,
         e => Some(e),
     }
@@ -103,7 +103,7 @@ pub fn strip(app: &App, e: &EntityRef) -> Option<String> {
 
 /// The strip for the current view's entity (profiles, findings, sessions, events).
 pub fn current_strip(app: &App) -> Option<String> {
-    match super::case_io::entity_of(app.spec(), &app.store) {
+    match super::case_io::entity_of(app.spec(), app.data.store()) {
         EntityRef::Case => None,
         e => strip(app, &e),
     }

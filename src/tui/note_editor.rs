@@ -74,7 +74,7 @@ impl NoteEditor {
 
 /// `a`: a new note about what the current view shows.
 pub fn open_new(app: &mut App) {
-    let entity = super::case_io::entity_of(app.spec(), &app.store);
+    let entity = super::case_io::entity_of(app.spec(), app.data.store());
     app.mode = Mode::NoteEditor(Box::new(NoteEditor::new(EditTarget::New(entity), "")));
 }
 

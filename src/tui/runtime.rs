@@ -10,10 +10,8 @@ use super::app::{App, RawRecord};
 use super::keymap::Keymap;
 use super::theme::{Slot, Theme};
 use super::update::{self, Command};
-use crate::core::geo::GeoDb;
-use crate::core::graph::SessionGraph;
+use crate::core::dataset::{Dataset, DatasetOptions};
 use crate::core::ingest::{self, Progress};
-use crate::core::model::Store;
 use crossterm::event::{
     DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyCode, KeyEvent, KeyEventKind, MouseEventKind,
 };
@@ -38,12 +36,8 @@ pub struct Options {
 /// Results of background work.
 pub enum Job {
     Progress(Progress),
-    Loaded(
-        Box<Store>,
-        Box<SessionGraph>,
-        Box<GeoDb>,
-        Box<crate::core::behavior::BehaviorIndex>,
-    ),
+    /// The dataset the background load built (graph, behaviour index and geolocation included).
+    Loaded(Arc<Dataset>),
     Raw(RawRecord),
     Case(super::case_io::CaseReply),
     /// A view model computed in the background.
@@ -60,18 +54,16 @@ pub fn apply(app: &mut App, job: Job) {
                 app.loading = Some(p);
             }
         }
-        Job::Loaded(store, graph, geo, behavior) => {
-            app.behavior = Arc::new(*behavior);
-            app.geo = Arc::new(*geo);
-            app.store = Arc::new(*store);
-            app.graph = Arc::new(*graph);
+        Job::Loaded(data) => {
+            app.data = data;
             app.loading = None;
-            let r = &app.store.report;
+            let store = app.data.store();
+            let r = &store.report;
             let errors = r.errors_total;
             let msg = format!(
                 "loaded {} events and {} findings from {} files{}",
-                app.store.events.len(),
-                app.store.findings.len(),
+                store.events.len(),
+                store.findings.len(),
                 r.files_read,
                 if errors > 0 {
                     format!(" — {errors} bad records skipped (trailhound ingest lists them)")
@@ -357,31 +349,24 @@ fn start_load(app: &mut App, inputs: &[PathBuf], geoip: Option<PathBuf>, tx: mps
     let inputs = inputs.to_vec();
     tokio::task::spawn_blocking(move || {
         let ptx = tx.clone();
-        let store = ingest::load(&inputs, &ingest::LoadOptions::default(), &move |p| {
+        let opts = DatasetOptions {
+            geoip,
+            ..Default::default()
+        };
+        let data = Dataset::load(&inputs, &opts, &move |p| {
             let _ = ptx.send(Job::Progress(p));
         });
-        let graph = SessionGraph::build(&store);
-        let mut geo = GeoDb::discover(geoip.as_deref());
-        // GuardDuty findings carry their own geolocation for the IPs they name; use it where the databases lack one.
-        crate::core::behavior::add_finding_locations(
-            &mut geo,
-            crate::core::behavior::finding_locations(&store.findings),
-        );
-        let behavior = crate::core::behavior::BehaviorIndex::build(&store, &graph);
-        let _ = tx.send(Job::Loaded(
-            Box::new(store),
-            Box::new(graph),
-            Box::new(geo),
-            Box::new(behavior),
-        ));
+        // The first views need the graph and behaviour index: build them here, off the UI thread.
+        data.build_all();
+        let _ = tx.send(Job::Loaded(Arc::new(data)));
     });
 }
 
 /// Raw records are re-read from disk on a blocking task that shares the store read-only.
 fn read_raw(app: &App, index: usize, tx: mpsc::UnboundedSender<Job>) {
-    let store = Arc::clone(&app.store);
+    let data = Arc::clone(&app.data);
     tokio::task::spawn_blocking(move || {
-        let text = ingest::raw_record(&store, index);
+        let text = ingest::raw_record(data.store(), index).map_err(|e| e.to_string());
         let _ = tx.send(Job::Raw(RawRecord { event: index, text }));
     });
 }

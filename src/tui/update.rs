@@ -56,7 +56,7 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
             Input::Char(c) => edit.push(c),
             Input::Backspace => edit.backspace(),
             Input::Complete => {
-                let (done, options) = command::complete_with_options(&app.store, &edit.text);
+                let (done, options) = command::complete_with_options(app.data.store(), &edit.text);
                 edit.text = done;
                 app.completions = options;
             }
@@ -267,7 +267,7 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
 pub fn push(app: &mut App, spec: ViewSpec) -> Vec<Command> {
     let mut out = Vec::new();
     if let ViewSpec::Finding(id) = &spec
-        && let Some(s) = views::finding_scope(&app.store, id)
+        && let Some(s) = views::finding_scope(app.data.store(), id)
     {
         app.scope.finding = Some(s);
         set_scope(app, s, ScopeKind::Finding);
@@ -284,7 +284,7 @@ pub fn push(app: &mut App, spec: ViewSpec) -> Vec<Command> {
     if app.spec() != &spec {
         let mut frame = Frame::new(spec);
         if let ViewSpec::Chain(k) = &frame.spec {
-            frame.table.selected = views::chain::build(&app.store, &app.graph, k).focus;
+            frame.table.selected = views::chain::build(app.data.store(), app.data.graph(), k).focus;
         }
         app.stack.push(frame);
     }
@@ -307,7 +307,8 @@ fn scope_end(app: &App) -> i64 {
     if s.to != i64::MAX {
         return s.to;
     }
-    app.store
+    app.data
+        .store()
         .events
         .last()
         .map(|e| (e.time.div_euclid(3600) + 1) * 3600)

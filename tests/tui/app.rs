@@ -17,7 +17,7 @@ fn finding_to_session_to_chain_to_demorole1_new_behaviour_and_raw_record() {
     let Some(case) = sample() else { return };
     let mut app = app_on(&case);
     // The findings list: GuardDuty and Access Analyzer together, highest severity first.
-    assert!(app.store.findings.len() >= 2);
+    assert!(app.data.store().findings.len() >= 2);
     filter(&mut app, "CloudTrailLoggingDisabled");
     assert_eq!(app.top().table.order.len(), 1);
     act(&mut app, Action::Enter);

@@ -5,6 +5,7 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
+use trailhound::core::dataset::{Dataset, DatasetOptions};
 use trailhound::core::ingest;
 use trailhound::tui::action::{Action, Input};
 use trailhound::tui::app::{App, RawRecord};
@@ -29,8 +30,18 @@ pub fn sample() -> Option<PathBuf> {
     None
 }
 
+/// An app on `path` without geolocation databases (views do not depend on the machine's GeoIP files).
 pub fn app_on(path: &std::path::Path) -> App {
     App::with_store(Keymap::default(), ingest::load_paths(&[path]))
+}
+
+/// An app on `path` loaded as the terminal UI loads it, with the geolocation databases in `geoip`.
+pub fn app_on_with_geo(path: &std::path::Path, geoip: &std::path::Path) -> App {
+    let opts = DatasetOptions {
+        geoip: Some(geoip.to_path_buf()),
+        ..Default::default()
+    };
+    App::with_dataset(Keymap::default(), Dataset::load(&[path.to_path_buf()], &opts, &|_| {}))
 }
 
 /// Feed one action and run what it asks for (raw record reads) synchronously.
@@ -49,7 +60,7 @@ pub fn run(app: &mut App, cmds: Vec<Command>) {
     for c in cmds {
         match c {
             Command::ReadRaw(i) => {
-                let text = ingest::raw_record(&app.store, i);
+                let text = ingest::raw_record(app.data.store(), i).map_err(|e| e.to_string());
                 apply(app, Job::Raw(RawRecord { event: i, text }));
             }
             Command::Case(req) => {

@@ -162,7 +162,7 @@ fn star_and_verdict_apply_to_the_selected_event_row() {
     else {
         panic!("the events tab's rows open events");
     };
-    let id = app.store.event_id_string(&app.store.events[i]);
+    let id = app.data.store().event_id_string(&app.data.store().events[i]);
     act(&mut app, Action::ToggleStar);
     act(&mut app, Action::SetVerdict);
     act(&mut app, Action::Down);

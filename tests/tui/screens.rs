@@ -4,7 +4,6 @@
 
 use crate::harness::*;
 use ratatui::style::{Color, Modifier};
-use trailhound::core::geo::GeoDb;
 use trailhound::tui::action::{Action, Input};
 use trailhound::tui::app::App;
 use trailhound::tui::theme::{Slot, Theme};
@@ -15,8 +14,7 @@ const DEMO_KEY: &str = "ASIADEMOROLE10000001";
 
 fn sample_app() -> Option<App> {
     let case = sample()?;
-    let mut app = app_on(&case);
-    app.geo = std::sync::Arc::new(GeoDb::discover(Some(&case.join("geoip"))));
+    let mut app = app_on_with_geo(&case, &case.join("geoip"));
     command(&mut app, "scope 2026-11-05T14:00:00Z..2026-11-05T15:00:00Z");
     Some(app)
 }
@@ -221,8 +219,7 @@ fn loading_shows_a_progress_gauge_and_the_ui_keeps_answering() {
 #[test]
 fn map_colours_new_places_apart_from_known_ones() {
     let Some(case) = sample() else { return };
-    let mut app = app_on(&case);
-    app.geo = std::sync::Arc::new(GeoDb::discover(Some(&case.join("geoip"))));
+    let mut app = app_on_with_geo(&case, &case.join("geoip"));
     // 16:00–17:00: the outside account's calls from Frankfurt, new for the whole account.
     command(&mut app, "scope 2026-11-05T16:00:00Z..2026-11-05T17:00:00Z");
     command(&mut app, "account 111122223333");

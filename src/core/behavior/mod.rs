@@ -8,6 +8,7 @@
 
 mod baseline;
 mod drilldown;
+mod error;
 mod findinggeo;
 mod increase;
 mod index;
@@ -19,6 +20,7 @@ mod volume;
 
 pub use baseline::{Baseline, BaselineJson, BehaviorConfig};
 pub use drilldown::{DrillNode, DrillSort, Drilldowns, filter_tree, sort_tree};
+pub use error::BehaviorError;
 pub use findinggeo::{FindingLocation, add_finding_locations, finding_locations};
 pub use increase::IncreaseRow;
 pub use index::{BehaviorIndex, OriginKey, Row};
@@ -140,7 +142,7 @@ pub fn volume(
     scope: Scope,
     cfg: &BehaviorConfig,
     bucket: Option<i64>,
-) -> Result<VolumeReport, String> {
+) -> Result<VolumeReport, BehaviorError> {
     let base = Baseline::compute(sel, ix, scope, cfg);
     let s = volume::series(sel, ix, scope, &base, bucket)?;
     let d = drilldown::drilldowns(sel, store, ix, geo, scope);

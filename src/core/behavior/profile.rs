@@ -2,6 +2,7 @@
 //! `kind:value` syntax, or a bare access key, principal id, ARN, account id or IP. `select` turns a profile into
 //! its events.
 
+use super::error::BehaviorError;
 use crate::core::entity::EntityRef;
 use crate::core::geo::parse_ip;
 use crate::core::graph::{Found, SessionGraph, SessionId};
@@ -66,7 +67,7 @@ impl Profile {
     }
 
     /// From an entity reference; cases, findings and events are not behaviour profiles.
-    pub fn from_entity(e: EntityRef) -> Result<Profile, String> {
+    pub fn from_entity(e: EntityRef) -> Result<Profile, BehaviorError> {
         Ok(match e {
             EntityRef::Identity { role_arn, session_name } => Profile::SessionIdentity { role_arn, session_name },
             EntityRef::Session(k) | EntityRef::AccessKey(k) => Profile::Session { access_key: k },
@@ -75,11 +76,7 @@ impl Profile {
             EntityRef::Account(id) => Profile::Account { id },
             EntityRef::Ip(addr) => Profile::Ip { addr },
             EntityRef::UserAgent(ua) => Profile::UserAgent { ua },
-            other => {
-                return Err(format!(
-                    "{other} is not a behaviour profile (use identity:, session:, role:, principal:, account:, ip: or ua:)"
-                ));
-            }
+            other => return Err(BehaviorError::NotABehaviourProfile(other.to_string())),
         })
     }
 
@@ -87,10 +84,10 @@ impl Profile {
     /// `session:`, `key:`, `role:`, `principal:`, `account:`, `ip:`, `ua:`). Bare forms: an `ASIA…`/`AKIA…` key is a
     /// session, an IP literal an IP, 12 digits an account, a role ARN a role, and a principal id `AROA…:name` or an
     /// assumed-role ARN the session identity it belongs to (looked up in the graph).
-    pub fn parse(text: &str, store: &Store, graph: &SessionGraph) -> Result<Profile, String> {
+    pub fn parse(text: &str, store: &Store, graph: &SessionGraph) -> Result<Profile, BehaviorError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err("empty profile".into());
+            return Err(BehaviorError::EmptyProfile);
         }
         if let Some((kind, _)) = text.split_once(':')
             && matches!(
@@ -109,7 +106,7 @@ impl Profile {
                     | "case"
             )
         {
-            return Profile::from_entity(EntityRef::parse(text)?);
+            return Profile::from_entity(EntityRef::parse(text).map_err(|e| BehaviorError::Entity(e.to_string()))?);
         }
         if parse_ip(text).is_some() {
             return Ok(Profile::Ip { addr: text.into() });
@@ -128,14 +125,17 @@ impl Profile {
         match graph.find(store, text) {
             Found::Sessions(v) => identity_of_sessions(store, graph, &v, text),
             Found::Origin(_) => Ok(Profile::Origin { principal: text.into() }),
-            _ => Err(format!(
-                "{text:?} is not a profile: expected identity:<role arn>#<session>, session:, role:, principal:, account:, ip:, ua:, an access key, a principal id or an IP"
-            )),
+            _ => Err(BehaviorError::NotAProfile(text.to_string())),
         }
     }
 }
 
-fn identity_of_sessions(store: &Store, graph: &SessionGraph, v: &[SessionId], text: &str) -> Result<Profile, String> {
+fn identity_of_sessions(
+    store: &Store,
+    graph: &SessionGraph,
+    v: &[SessionId],
+    text: &str,
+) -> Result<Profile, BehaviorError> {
     let mut ids: Vec<u32> = v.iter().map(|&s| graph.session(s).identity).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -147,10 +147,10 @@ fn identity_of_sessions(store: &Store, graph: &SessionGraph, v: &[SessionId], te
                 session_name: store.s(id.session_name).into(),
             })
         }
-        _ => Err(format!(
-            "{text:?} matches {} session identities; name one as identity:<role arn>#<session>",
-            ids.len()
-        )),
+        _ => Err(BehaviorError::AmbiguousIdentity {
+            text: text.to_string(),
+            count: ids.len(),
+        }),
     }
 }
 

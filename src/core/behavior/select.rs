@@ -4,6 +4,7 @@
 //! distinct things (a role name in two accounts, two users called `admin`) is an error listing them, never a
 //! silent merge.
 
+use super::error::BehaviorError;
 use super::index::{BehaviorIndex, Row};
 use super::profile::Profile;
 use crate::core::graph::{SessionGraph, SessionId};
@@ -121,8 +122,8 @@ fn sym(store: &Store, s: &str) -> Option<Sym> {
     store.strings.get(s).filter(|s| s.is_some())
 }
 
-fn nothing(p: &Profile) -> String {
-    format!("nothing in the loaded data matches {}", p.entity())
+fn nothing(p: &Profile) -> BehaviorError {
+    BehaviorError::NothingMatches(p.entity().to_string())
 }
 
 /// Resolve a profile to its events. Errors name what was not found or what was ambiguous.
@@ -131,7 +132,7 @@ pub fn select<'a>(
     store: &Store,
     graph: &'a SessionGraph,
     ix: &'a BehaviorIndex,
-) -> Result<Selection<'a>, String> {
+) -> Result<Selection<'a>, BehaviorError> {
     let sessions_sel = |sessions: Vec<SessionId>, description: String| Selection {
         profile: profile.clone(),
         parts: sessions.iter().map(|&s| Part::session(graph, ix, s)).collect(),
@@ -139,7 +140,7 @@ pub fn select<'a>(
         description,
         one_traveller: false,
     };
-    let list_sel = |list: Option<&'a Vec<u32>>, description: String| -> Result<Selection<'a>, String> {
+    let list_sel = |list: Option<&'a Vec<u32>>, description: String| -> Result<Selection<'a>, BehaviorError> {
         let list = list.ok_or_else(|| nothing(profile))?;
         Ok(Selection {
             profile: profile.clone(),
@@ -169,15 +170,13 @@ pub fn select<'a>(
                     Ok(sessions_sel(id.sessions.clone(), desc))
                 }
                 [] => Err(nothing(profile)),
-                many => Err(format!(
-                    "{} names {} roles; give the full role ARN: {}",
-                    profile.entity(),
-                    many.len(),
-                    many.iter()
-                        .map(|&i| store.s(graph.identities[i as usize].role_arn))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                many => Err(BehaviorError::AmbiguousIdentityRole {
+                    entity: profile.entity().to_string(),
+                    roles: many
+                        .iter()
+                        .map(|&i| store.s(graph.identities[i as usize].role_arn).to_string())
+                        .collect(),
+                }),
             }
         }
         Profile::Session { access_key } => {
@@ -206,11 +205,10 @@ pub fn select<'a>(
                     Ok(sessions_sel(sessions, desc))
                 }
                 [] => Err(nothing(profile)),
-                many => Err(format!(
-                    "role {arn:?} exists in {} accounts; give the full ARN: {}",
-                    many.len(),
-                    many.iter().map(|&a| store.s(a)).collect::<Vec<_>>().join(", ")
-                )),
+                many => Err(BehaviorError::AmbiguousRole {
+                    role: arn.clone(),
+                    arns: many.iter().map(|&a| store.s(a).to_string()).collect(),
+                }),
             }
         }
         Profile::Origin { principal } => {
@@ -235,11 +233,10 @@ pub fn select<'a>(
                         .iter()
                         .map(|&o| graph.origin_view(store, o).description)
                         .collect();
-                    return Err(format!(
-                        "{principal:?} names {} principals; give an ARN or principal id: {}",
-                        origins.len(),
-                        list.join("; ")
-                    ));
+                    return Err(BehaviorError::AmbiguousPrincipal {
+                        name: principal.clone(),
+                        candidates: list,
+                    });
                 }
             }
             if origins.is_empty() {

@@ -5,6 +5,7 @@
 //! (settable). Buckets are aligned to multiples of their size since the epoch, so they read as clock times.
 
 use super::baseline::Baseline;
+use super::error::BehaviorError;
 use super::index::BehaviorIndex;
 use super::select::Selection;
 use crate::core::time::{Scope, rfc3339};
@@ -42,23 +43,27 @@ pub struct Series {
 }
 
 /// Parse `90s`, `5m`, `1h`, `2d`, `1w` (or plain seconds).
-pub fn parse_bucket(s: &str) -> Result<i64, String> {
+pub fn parse_bucket(s: &str) -> Result<i64, BehaviorError> {
     let s = s.trim();
+    let bad = |reason| BehaviorError::Bucket {
+        text: s.to_string(),
+        reason,
+    };
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let n: i64 = num
         .parse()
-        .map_err(|_| format!("bucket {s:?}: expected a number and a unit (s, m, h, d, w)"))?;
+        .map_err(|_| bad("expected a number and a unit (s, m, h, d, w)"))?;
     let mult = match unit {
         "" | "s" => 1,
         "m" => 60,
         "h" => 3600,
         "d" => 86_400,
         "w" => 604_800,
-        _ => return Err(format!("bucket {s:?}: unit must be s, m, h, d or w")),
+        _ => return Err(bad("unit must be s, m, h, d or w")),
     };
     let secs = n.checked_mul(mult).filter(|&v| v > 0);
-    secs.ok_or_else(|| format!("bucket {s:?}: must be a positive duration"))
+    secs.ok_or_else(|| bad("must be a positive duration"))
 }
 
 /// The charted range for a scope.
@@ -83,17 +88,19 @@ pub fn series(
     scope: Scope,
     base: &Baseline,
     bucket: Option<i64>,
-) -> Result<Series, String> {
+) -> Result<Series, BehaviorError> {
     let range = chart_range(scope);
     let b = bucket.unwrap_or_else(|| auto_bucket(range)).max(1);
     let from = range.from.div_euclid(b).saturating_mul(b);
     let n = range.to.saturating_sub(from).saturating_add(b - 1) / b;
     if n > MAX_BUCKETS {
-        return Err(format!(
-            "bucket of {b} s gives {n} buckets over {}..{} (at most {MAX_BUCKETS}); choose a larger --bucket",
-            rfc3339(range.from),
-            rfc3339(range.to)
-        ));
+        return Err(BehaviorError::TooManyBuckets {
+            bucket: b,
+            count: n,
+            from: rfc3339(range.from),
+            to: rfc3339(range.to),
+            max: MAX_BUCKETS,
+        });
     }
     let to = from.saturating_add(n.saturating_mul(b));
     let mut buckets: Vec<Bucket> = (0..n)

@@ -40,6 +40,9 @@ pub enum CaseError {
     Corrupt { path: String, msg: String },
     #[error("{0}")]
     Invalid(String),
+    /// The platform has no user data directory to hold the default case.
+    #[error("cannot find the user's data directory: {0}")]
+    NoDataDir(String),
 }
 
 pub type Result<T> = std::result::Result<T, CaseError>;
@@ -63,9 +66,9 @@ pub fn default_author() -> String {
 }
 
 /// The default case directory: `<user data dir>/trailhound/cases/default` (XDG on Linux).
-pub fn default_dir() -> std::result::Result<PathBuf, String> {
+pub fn default_dir() -> Result<PathBuf> {
     use etcetera::BaseStrategy;
-    let base = etcetera::choose_base_strategy().map_err(|e| format!("cannot find the user's data directory: {e}"))?;
+    let base = etcetera::choose_base_strategy().map_err(|e| CaseError::NoDataDir(e.to_string()))?;
     Ok(base.data_dir().join("trailhound").join("cases").join("default"))
 }
 

@@ -3,32 +3,42 @@
 //! product); the shapes are summarised in `docs/domain.md` §5. Access Analyzer has no numeric severity:
 //! [`Severity::access_analyzer`] documents ours.
 
+use super::error::FindingError;
 use super::fields::{array, boolean, get, path_string, string, strings, time, value_string};
 use super::{AccessDetails, Finding, FindingResource, Form, Severity, Source};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Parse one Access Analyzer finding object (`form` says where it came from).
-pub fn parse(v: &Value, form: Form, region_hint: Option<&str>) -> Result<Finding, String> {
+pub fn parse(v: &Value, form: Form, region_hint: Option<&str>) -> Result<Finding, FindingError> {
+    const WHAT: &str = "Access Analyzer finding";
     if !v.is_object() {
-        return Err("Access Analyzer finding is not a JSON object".into());
+        return Err(FindingError::NotAnObject { what: WHAT });
     }
     let id = match get(v, "id").or_else(|| get(v, "findingId")) {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         Some(other) => {
-            return Err(format!(
-                "Access Analyzer finding: id is not a non-empty string ({})",
-                super::guardduty::short(other)
-            ));
+            return Err(FindingError::NotAString {
+                what: WHAT,
+                field: "id",
+                found: super::guardduty::short(other),
+            });
         }
-        None => return Err("Access Analyzer finding: no id".into()),
+        None => {
+            return Err(FindingError::MissingField {
+                what: WHAT,
+                field: "id",
+            });
+        }
     };
     let resource_arn = string(v, "resource");
     let resource_type = string(v, "resourceType");
     if resource_arn.is_none() && resource_type.is_none() {
-        return Err(format!(
-            "Access Analyzer finding {id}: neither resource nor resourceType"
-        ));
+        return Err(FindingError::Invalid {
+            what: WHAT,
+            id,
+            problem: "neither resource nor resourceType".into(),
+        });
     }
     let mut d = AccessDetails {
         finding_type: string(v, "findingType").unwrap_or_else(|| "ExternalAccess".into()),
@@ -217,8 +227,11 @@ pub fn is_preview(v: &Value) -> bool {
 }
 
 /// Security Hub ASFF with Access Analyzer as the product.
-pub fn parse_asff(v: &Value) -> Result<Finding, String> {
-    let asff_id = string(v, "Id").ok_or("ASFF finding: no Id")?;
+pub fn parse_asff(v: &Value) -> Result<Finding, FindingError> {
+    let asff_id = string(v, "Id").ok_or(FindingError::MissingField {
+        what: "ASFF finding",
+        field: "Id",
+    })?;
     // The Access Analyzer finding id is the tail of SourceUrl (`…#/findings/details/<id>`); using it lets the same
     // finding read from list-findings and from Security Hub be recognised as one.
     let id = string(v, "SourceUrl")

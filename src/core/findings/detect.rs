@@ -3,6 +3,7 @@
 //! Analyzer or ASFF, decided per element), `{"finding":…}`, EventBridge envelopes, and top-level arrays of any of
 //! these. CloudTrail forms and unrelated JSON are [`FindingsParse::NotFindings`].
 
+use super::error::FindingError;
 use super::fields::{get, string};
 use super::{FindingsParse, Form, access_analyzer, guardduty};
 use serde_json::Value;
@@ -79,7 +80,7 @@ fn v2_or_v1(v: &Value) -> Form {
 }
 
 /// One candidate finding: `None` when it is no finding form at all.
-fn element(v: &Value) -> Option<Result<super::Finding, String>> {
+fn element(v: &Value) -> Option<Result<super::Finding, FindingError>> {
     if is_asff(v) {
         let product = string(v, "ProductArn").unwrap_or_default();
         return Some(if product.contains("access-analyzer") {
@@ -87,18 +88,14 @@ fn element(v: &Value) -> Option<Result<super::Finding, String>> {
         } else if product.contains("guardduty") {
             super::guardduty_asff::parse(v)
         } else {
-            Err(format!(
-                "Security Hub finding from {product}: only GuardDuty and Access Analyzer findings are read"
-            ))
+            Err(FindingError::UnsupportedProduct(product))
         });
     }
     if guardduty::looks_like(v) {
         return Some(guardduty::parse(v));
     }
     if access_analyzer::is_preview(v) {
-        return Some(Err(
-            "Access Analyzer access-preview finding (a proposed policy, not the account's state)".into(),
-        ));
+        return Some(Err(FindingError::AccessPreview));
     }
     if access_analyzer::looks_like(v) {
         return Some(access_analyzer::parse(v, v2_or_v1(v), None));
@@ -113,13 +110,13 @@ fn is_asff(v: &Value) -> bool {
         && v.get("ProductArn").is_some()
 }
 
-fn one(r: Result<super::Finding, String>) -> FindingsParse {
+fn one(r: Result<super::Finding, FindingError>) -> FindingsParse {
     match r {
         Ok(f) => FindingsParse::Parsed {
             findings: vec![f],
             errors: Vec::new(),
         },
-        Err(e) => skipped(e),
+        Err(e) => skipped(e.to_string()),
     }
 }
 
@@ -130,7 +127,7 @@ fn list(items: &[Value]) -> FindingsParse {
     for (i, it) in items.iter().enumerate() {
         match element(it) {
             Some(Ok(f)) => findings.push(f),
-            Some(Err(e)) => errors.push((Some(i), e)),
+            Some(Err(e)) => errors.push((Some(i), e.to_string())),
             None => errors.push((Some(i), "not a GuardDuty or Access Analyzer finding".to_string())),
         }
     }

@@ -4,6 +4,7 @@
 //! Only `id`, `type` and `severity` are required; every other part may be missing or of the wrong type and is
 //! then left empty (a partial finding is still evidence).
 
+use super::error::FindingError;
 use super::fields::{array, boolean, get, number, path, path_string, string, time, value_number, value_string};
 use super::{
     AccessKeyDetails, ApiCallAction, BucketDetails, DnsRequestAction, EksClusterDetails, Finding, FindingAction,
@@ -14,15 +15,26 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Parse one GuardDuty finding object.
-pub fn parse(v: &Value) -> Result<Finding, String> {
+pub fn parse(v: &Value) -> Result<Finding, FindingError> {
+    const WHAT: &str = "GuardDuty finding";
     if !v.is_object() {
-        return Err("GuardDuty finding is not a JSON object".into());
+        return Err(FindingError::NotAnObject { what: WHAT });
     }
     let id = required_string(v, "id")?;
     let finding_type = required_string(v, "type")?;
     let severity = match get(v, "severity") {
-        None => return Err(format!("GuardDuty finding {id}: no severity")),
-        Some(s) => value_number(s).ok_or_else(|| format!("GuardDuty finding {id}: severity {s} is not a number"))?,
+        None => {
+            return Err(FindingError::Invalid {
+                what: WHAT,
+                id,
+                problem: "no severity".into(),
+            });
+        }
+        Some(s) => value_number(s).ok_or_else(|| FindingError::Invalid {
+            what: WHAT,
+            id: id.clone(),
+            problem: format!("severity {s} is not a number"),
+        })?,
     };
     let service = get(v, "service").filter(|s| s.is_object());
     let svc_time = |k: &str| service.and_then(|s| time(s, k));
@@ -69,14 +81,16 @@ pub fn parse(v: &Value) -> Result<Finding, String> {
     })
 }
 
-fn required_string(v: &Value, key: &str) -> Result<String, String> {
+fn required_string(v: &Value, key: &'static str) -> Result<String, FindingError> {
+    const WHAT: &str = "GuardDuty finding";
     match get(v, key) {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-        Some(other) => Err(format!(
-            "GuardDuty finding: {key} is not a non-empty string ({})",
-            short(other)
-        )),
-        None => Err(format!("GuardDuty finding: no {key}")),
+        Some(other) => Err(FindingError::NotAString {
+            what: WHAT,
+            field: key,
+            found: short(other),
+        }),
+        None => Err(FindingError::MissingField { what: WHAT, field: key }),
     }
 }
 

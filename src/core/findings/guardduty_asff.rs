@@ -5,11 +5,15 @@
 //! replaced the type's `/` with `-`).
 
 use super::Finding;
+use super::error::FindingError;
 use super::fields::{array, get, number, string, strings};
 use serde_json::{Map, Value, json};
 
-pub fn parse(v: &Value) -> Result<Finding, String> {
-    let asff_id = string(v, "Id").ok_or("GuardDuty ASFF finding: no Id")?;
+pub fn parse(v: &Value) -> Result<Finding, FindingError> {
+    let asff_id = string(v, "Id").ok_or(FindingError::MissingField {
+        what: "GuardDuty ASFF finding",
+        field: "Id",
+    })?;
     let id = asff_id
         .rsplit_once("/finding/")
         .map(|(_, t)| t.to_string())
@@ -18,10 +22,16 @@ pub fn parse(v: &Value) -> Result<Finding, String> {
         .iter()
         .find_map(|t| native_type(t))
         .or_else(|| string(v, "Title"))
-        .ok_or("GuardDuty ASFF finding: no type in Types")?;
+        .ok_or(FindingError::MissingField {
+            what: "GuardDuty ASFF finding",
+            field: "type in Types",
+        })?;
     let severity = get(v, "Severity")
         .and_then(|s| number(s, "Product").or_else(|| number(s, "Normalized").map(|n| n / 10.0)))
-        .ok_or("GuardDuty ASFF finding: no Severity.Product")?;
+        .ok_or(FindingError::MissingField {
+            what: "GuardDuty ASFF finding",
+            field: "Severity.Product",
+        })?;
     let mut native = Map::new();
     if let Some(Value::Object(pf)) = get(v, "ProductFields") {
         for (k, val) in pf {

@@ -8,6 +8,7 @@ mod access_analyzer;
 mod details;
 mod detect;
 mod entities;
+mod error;
 mod fields;
 mod guardduty;
 mod guardduty_asff;
@@ -17,6 +18,7 @@ pub(crate) mod ser;
 pub use details::*;
 pub use detect::parse_document;
 pub use entities::FindingEntity;
+pub use error::FindingError;
 
 use crate::core::time::Scope;
 use serde::Serialize;

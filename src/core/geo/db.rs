@@ -202,11 +202,6 @@ impl GeoDb {
         GeoDb::discover_in(&SearchPath::standard(explicit))
     }
 
-    /// [`GeoDb::discover`], also looking in each input folder's `geoip/` (see [`SearchPath::with_inputs`]).
-    pub fn discover_for_inputs(explicit: Option<&Path>, inputs: &[PathBuf]) -> GeoDb {
-        GeoDb::discover_in(&SearchPath::with_inputs(explicit, inputs))
-    }
-
     /// [`GeoDb::discover`] over an explicit search path (tests, and callers with their own order).
     pub fn discover_in(search: &SearchPath) -> GeoDb {
         let mut db = GeoDb::empty();

@@ -15,69 +15,15 @@ pub mod record;
 mod summary;
 
 pub use discover::discover;
-pub use raw::raw_record;
+pub use raw::{RawError, raw_record};
 pub use summary::{Summary, summarize};
+// The load report is plain data the store carries; ingest fills it in (see `core::provenance`).
+pub use crate::core::provenance::{Format, IngestError, IngestReport, MAX_ERRORS_KEPT, SkippedFile};
 
 use crate::core::model::Store;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-
-/// The shape a file's content was recognised as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// `{"Records":[…]}` as CloudTrail delivers to S3.
-    S3Records,
-    /// A bare JSON array of records (or envelopes, or findings).
-    Array,
-    JsonLines,
-    /// `aws cloudtrail lookup-events` output.
-    LookupEvents,
-    /// One EventBridge "AWS API Call via CloudTrail" envelope.
-    EventBridge,
-    SingleRecord,
-    Findings,
-}
-
-/// A bad file or record: reported, counted and skipped.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct IngestError {
-    pub path: PathBuf,
-    /// 0-based record index within the file (array element, JSON line number, `Records` index); none for
-    /// whole-file problems.
-    pub index: Option<u64>,
-    pub reason: String,
-}
-
-/// A file skipped on purpose (digest file, JSON that is neither CloudTrail nor findings, empty).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct SkippedFile {
-    pub path: PathBuf,
-    pub reason: String,
-}
-
-/// Counts and problems of one load.
-#[derive(Clone, Debug, Default)]
-pub struct IngestReport {
-    pub files_total: u64,
-    pub files_read: u64,
-    pub bytes_read: u64,
-    /// Records recognised as CloudTrail (good or bad).
-    pub records_seen: u64,
-    /// Records parsed into events (before de-duplication).
-    pub records: u64,
-    /// Records dropped because their eventID was already loaded.
-    pub duplicates: u64,
-    pub findings: u64,
-    pub errors: Vec<IngestError>,
-    /// Errors beyond the first [`MAX_ERRORS_KEPT`] are only counted here.
-    pub errors_total: u64,
-    pub skipped: Vec<SkippedFile>,
-}
-
-/// Errors kept verbatim per load; the rest are counted.
-pub const MAX_ERRORS_KEPT: usize = 10_000;
 
 /// Progress of a load, reported after each file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

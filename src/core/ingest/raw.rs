@@ -7,14 +7,41 @@ use crate::core::model::Store;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+/// Why a record's raw text could not be read again.
+#[derive(Debug, thiserror::Error)]
+pub enum RawError {
+    /// The event index is past the store's events.
+    #[error("no such event")]
+    NoSuchEvent,
+    /// The event names a file the store does not list.
+    #[error("no such file")]
+    NoSuchFile,
+    /// The file could not be read or decompressed (the reader's reason).
+    #[error("{0}")]
+    Read(String),
+    /// The file is no longer valid UTF-8 (it changed since it was loaded).
+    #[error(transparent)]
+    Utf8(#[from] std::str::Utf8Error),
+    /// The file or record is no longer valid JSON (it changed since it was loaded).
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// The record's index is past the file's records (it changed since it was loaded).
+    #[error("record index out of range")]
+    IndexOutOfRange,
+    /// A `lookup-events` entry without its `CloudTrailEvent` text.
+    #[error("lookup-events entry without CloudTrailEvent")]
+    NoCloudTrailEvent,
+    /// The file holds findings or nothing recognisable.
+    #[error("the file holds no CloudTrail records")]
+    NoRecords,
+}
+
 /// The record behind `store.events[event]`, pretty-printed JSON.
-pub fn raw_record(store: &Store, event: usize) -> Result<String, String> {
-    let ev = store.events.get(event).ok_or("no such event")?;
-    let file = store.files.get(ev.locator.file as usize).ok_or("no such file")?;
-    let (buf, _) = read_bytes(&file.path, &super::LoadOptions::default())?;
-    let text = std::str::from_utf8(&buf)
-        .map_err(|e| e.to_string())?
-        .trim_start_matches('\u{feff}');
+pub fn raw_record(store: &Store, event: usize) -> Result<String, RawError> {
+    let ev = store.events.get(event).ok_or(RawError::NoSuchEvent)?;
+    let file = store.files.get(ev.locator.file as usize).ok_or(RawError::NoSuchFile)?;
+    let (buf, _) = read_bytes(&file.path, &super::LoadOptions::default()).map_err(RawError::Read)?;
+    let text = std::str::from_utf8(&buf)?.trim_start_matches('\u{feff}');
     let idx = ev.locator.index as usize;
     let record: String = match file.format {
         Some(Format::S3Records) => {
@@ -23,31 +50,31 @@ pub fn raw_record(store: &Store, event: usize) -> Result<String, String> {
                 #[serde(borrow, rename = "Records")]
                 records: Vec<&'a RawValue>,
             }
-            let d: D = serde_json::from_str(text).map_err(|e| e.to_string())?;
-            d.records.get(idx).ok_or("record index out of range")?.get().to_string()
+            let d: D = serde_json::from_str(text)?;
+            d.records.get(idx).ok_or(RawError::IndexOutOfRange)?.get().to_string()
         }
         Some(Format::Array) => {
-            let d: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| e.to_string())?;
-            element_record(d.get(idx).ok_or("record index out of range")?.get())?
+            let d: Vec<&RawValue> = serde_json::from_str(text)?;
+            element_record(d.get(idx).ok_or(RawError::IndexOutOfRange)?.get())?
         }
-        Some(Format::JsonLines) => element_record(text.split('\n').nth(idx).ok_or("line out of range")?.trim())?,
+        Some(Format::JsonLines) => element_record(text.split('\n').nth(idx).ok_or(RawError::IndexOutOfRange)?.trim())?,
         Some(Format::LookupEvents) => {
-            let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            let v: serde_json::Value = serde_json::from_str(text)?;
             v["Events"][idx]["CloudTrailEvent"]
                 .as_str()
-                .ok_or("lookup-events entry without CloudTrailEvent")?
+                .ok_or(RawError::NoCloudTrailEvent)?
                 .to_string()
         }
         Some(Format::EventBridge) | Some(Format::SingleRecord) => element_record(text.trim())?,
-        Some(Format::Findings) | None => return Err("the file holds no CloudTrail records".into()),
+        Some(Format::Findings) | None => return Err(RawError::NoRecords),
     };
-    let v: serde_json::Value = serde_json::from_str(&record).map_err(|e| e.to_string())?;
-    serde_json::to_string_pretty(&v).map_err(|e| e.to_string())
+    let v: serde_json::Value = serde_json::from_str(&record)?;
+    Ok(serde_json::to_string_pretty(&v)?)
 }
 
 /// An element is either a record or an EventBridge envelope around one.
-fn element_record(text: &str) -> Result<String, String> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+fn element_record(text: &str) -> Result<String, RawError> {
+    let v: serde_json::Value = serde_json::from_str(text)?;
     if v.get("detail-type").is_some()
         && let Some(d) = v.get("detail")
     {

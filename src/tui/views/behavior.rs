@@ -49,7 +49,7 @@ pub fn report(
     scope: Scope,
 ) -> Result<BehaviorReport, String> {
     let p = profile_of(store, graph, spec).ok_or("not a behaviour profile")?;
-    let sel = behavior::select(&p, store, graph, ix)?;
+    let sel = behavior::select(&p, store, graph, ix).map_err(|e| e.to_string())?;
     Ok(behavior::behavior(
         &sel,
         store,
@@ -70,8 +70,8 @@ pub fn volume(
     scope: Scope,
 ) -> Result<VolumeReport, String> {
     let p = profile_of(store, graph, spec).ok_or("not a behaviour profile")?;
-    let sel = behavior::select(&p, store, graph, ix)?;
-    behavior::volume(&sel, store, ix, geo, scope, &BehaviorConfig::default(), None)
+    let sel = behavior::select(&p, store, graph, ix).map_err(|e| e.to_string())?;
+    behavior::volume(&sel, store, ix, geo, scope, &BehaviorConfig::default(), None).map_err(|e| e.to_string())
 }
 
 /// Known and new places as map rows.

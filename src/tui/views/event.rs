@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 pub fn render(f: &mut Frame, area: Rect, app: &mut App, index: usize, theme: &Theme) {
-    let store = &app.store;
+    let store = app.data.store();
     let mut lines: Vec<Line> = Vec::new();
     let title = match store.events.get(index) {
         Some(e) => format!(

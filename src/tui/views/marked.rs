@@ -66,7 +66,7 @@ impl TableSource for Marked<'_> {
             return self.inner.cell(row, col);
         }
         match self.inner.target(row) {
-            Some(spec) => match crate::tui::case_io::entity_of(&spec, &self.app.store) {
+            Some(spec) => match crate::tui::case_io::entity_of(&spec, self.app.data.store()) {
                 EntityRef::Case => Cow::Borrowed(""),
                 e => Cow::Owned(short(self.marks, &e)),
             },

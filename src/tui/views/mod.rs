@@ -19,9 +19,7 @@ use super::app::{App, ViewModel};
 use super::spec::ViewSpec;
 use super::theme::{Slot, Theme};
 use super::widgets::table::{self, TableSource};
-use crate::core::behavior::BehaviorIndex;
-use crate::core::geo::GeoDb;
-use crate::core::graph::SessionGraph;
+use crate::core::dataset::Dataset;
 use crate::core::model::Store;
 use crate::core::time::Scope;
 use ratatui::Frame;
@@ -40,15 +38,12 @@ pub fn finding_scope(store: &Store, id: &str) -> Option<Scope> {
     findings::scope(store, id)
 }
 
-/// Everything a view model is computed from. Shared data sits behind `Arc`s, so a request can be handed to a
-/// background task as is.
+/// Everything a view model is computed from. The loaded data is shared as `Arc<Dataset>`, so a request can be
+/// handed to a background task as is.
 #[derive(Clone)]
 pub struct ModelRequest {
     pub key: u64,
-    pub store: Arc<Store>,
-    pub graph: Arc<SessionGraph>,
-    pub behavior: Arc<BehaviorIndex>,
-    pub geo: Arc<GeoDb>,
+    pub data: Arc<Dataset>,
     pub notes: Option<Result<Vec<crate::core::case::Note>, String>>,
     /// Stars and verdicts (the Notes view's columns).
     pub marks: Option<crate::tui::marks::Marks>,
@@ -63,7 +58,6 @@ pub fn model_key(app: &App) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (app.spec(), app.top().tab, app.top().drill, app.scope.scope).hash(&mut h);
-    (app.store.events.len(), app.store.findings.len()).hash(&mut h);
     // A new read of the case's notes changes the Notes view.
     app.notes
         .as_ref()
@@ -74,8 +68,8 @@ pub fn model_key(app: &App) -> u64 {
         notes.iter().for_each(|n| (n.id, n.rev).hash(&mut h));
     }
     app.marks.hash(&mut h);
-    // The store and graph are replaced wholesale on load: their addresses tell a new load from the old one.
-    (Arc::as_ptr(&app.store) as usize, Arc::as_ptr(&app.graph) as usize).hash(&mut h);
+    // Data is replaced wholesale on load: its generation tells a new load from the old one.
+    app.data.generation().hash(&mut h);
     // Zero is the key of "no model yet" (`ViewModel::default`).
     h.finish().max(1)
 }
@@ -83,10 +77,7 @@ pub fn model_key(app: &App) -> u64 {
 pub fn request(app: &App) -> ModelRequest {
     ModelRequest {
         key: model_key(app),
-        store: Arc::clone(&app.store),
-        graph: Arc::clone(&app.graph),
-        behavior: Arc::clone(&app.behavior),
-        geo: Arc::clone(&app.geo),
+        data: Arc::clone(&app.data),
         notes: if app.spec() == &ViewSpec::Notes {
             app.notes.clone()
         } else {
@@ -131,7 +122,7 @@ pub fn prepare(app: &mut App) {
 
 /// Compute a view model (pure; runs on a background task in the terminal runtime).
 pub fn compute(r: &ModelRequest) -> ViewModel {
-    let (store, graph, scope, spec, tab) = (&*r.store, &*r.graph, r.scope, &r.spec, r.tab);
+    let (store, graph, scope, spec, tab) = (r.data.store(), r.data.graph(), r.scope, &r.spec, r.tab);
     let items = select::events(store, graph, spec, scope);
     let mut rows = match spec {
         ViewSpec::Chain(k) => Some(chain::rows(&chain::build(store, graph, k))),
@@ -148,12 +139,12 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         _ => scope,
     };
     if tab == "New behaviour" {
-        let rep = behavior::report(store, graph, &r.behavior, &r.geo, spec, bscope);
+        let rep = behavior::report(store, graph, r.data.behavior(), r.data.geo(), spec, bscope);
         rows = Some(rep.as_ref().map(behavior::new_rows).unwrap_or_default());
         report = Some(rep);
     }
     if tab == "API volume" {
-        let v = behavior::volume(store, graph, &r.behavior, &r.geo, spec, bscope);
+        let v = behavior::volume(store, graph, r.data.behavior(), r.data.geo(), spec, bscope);
         rows = Some(v.as_ref().map(|v| behavior::drill_rows(v, r.drill)).unwrap_or_default());
         volume_report = Some(v);
     }
@@ -179,7 +170,7 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
 
 /// The focused table of the top view (over the model `prepare` computed).
 pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
-    let store = &app.store;
+    let store = app.data.store();
     let model = &app.top().model;
     let src: Option<Box<dyn TableSource + '_>> = match app.spec() {
         ViewSpec::Findings => Some(Box::new(findings::FindingRows::new(store))),
@@ -209,11 +200,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     match &spec {
         ViewSpec::Findings => {
             let [counts, rest] = Layout::vertical([Constraint::Length(4), Constraint::Fill(1)]).areas(area);
-            findings::render_counts(f, counts, &app.store, theme);
+            findings::render_counts(f, counts, app.data.store(), theme);
             draw_table(f, rest, app, theme, "Findings (GuardDuty + IAM Access Analyzer)");
         }
         ViewSpec::Finding(id) => {
-            let lines = findings::details(&app.store, id, theme);
+            let lines = findings::details(app.data.store(), id, theme);
             let h = (lines.len() as u16 + 2).min(area.height / 2);
             let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(area);
             panel(f, top, lines, theme, "Finding");
@@ -221,7 +212,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         }
         ViewSpec::Event(i) => event::render(f, area, app, *i, theme),
         ViewSpec::Chain(key) => {
-            let model = chain::build(&app.store, &app.graph, key);
+            let model = chain::build(app.data.store(), app.data.graph(), key);
             let [legend, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
             f.render_widget(
                 Line::from(vec![
@@ -263,7 +254,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             let tab = app.tab_name().unwrap_or("Overview");
             match tab {
                 "Overview" => {
-                    let lines = profile::details(&app.store, &app.graph, &app.geo, &app.top().model, spec, theme);
+                    let lines = profile::details(
+                        app.data.store(),
+                        app.data.graph(),
+                        app.data.geo(),
+                        &app.top().model,
+                        spec,
+                        theme,
+                    );
                     let h = profile::details_height(lines.len(), body);
                     let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(body);
                     panel(f, top, lines, theme, &spec.crumb());

@@ -1,0 +1,186 @@
+//! The one way data is loaded: inputs in, a [`Dataset`] out — the event store, and on first use the session
+//! graph, the behaviour index and the geolocation databases built over it.
+//!
+//! Every command and the TUI go through [`Dataset::load`], so they agree on what was loaded, how geolocation
+//! databases are found (one [`SearchPath::with_inputs`] order) and which finding locations supplement them. The
+//! derived parts are built lazily (a `trace` never pays for the behaviour index) and at most once, so a
+//! `Dataset` is shared read-only as `Arc<Dataset>`. Each dataset carries a [`Dataset::generation`], unique in the
+//! process, that caches (the TUI's view models) key on instead of pointer identity.
+//!
+//! This module does not parse, link or analyse: it only decides what is built from what, once.
+
+use crate::core::behavior::{self, BehaviorIndex};
+use crate::core::geo::{GeoDb, SearchPath};
+use crate::core::graph::SessionGraph;
+use crate::core::ingest::{self, LoadOptions, Progress};
+use crate::core::model::Store;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How to load a dataset: where to look for geolocation databases and the ingest limits.
+#[derive(Clone, Debug, Default)]
+pub struct DatasetOptions {
+    /// A folder of MaxMind City/ASN databases named by the user (`--geoip DIR`); searched first.
+    pub geoip: Option<PathBuf>,
+    /// Ingest limits (largest decompressed file).
+    pub load: LoadOptions,
+}
+
+/// Loaded inputs and everything derived from them. Built once, then read-only.
+pub struct Dataset {
+    generation: u64,
+    inputs: Vec<PathBuf>,
+    /// Where geolocation databases are looked for; `None`: none are (data assembled in memory).
+    geo_search: Option<SearchPath>,
+    store: Store,
+    graph: OnceLock<SessionGraph>,
+    behavior: OnceLock<BehaviorIndex>,
+    geo: OnceLock<GeoDb>,
+}
+
+/// The next generation number: 0 is never handed out, so a cache initialised to 0 never matches real data.
+fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Default for Dataset {
+    fn default() -> Self {
+        Dataset::from_store(Store::default())
+    }
+}
+
+impl std::fmt::Debug for Dataset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dataset")
+            .field("generation", &self.generation)
+            .field("inputs", &self.inputs)
+            .field("events", &self.store.events.len())
+            .field("findings", &self.store.findings.len())
+            .finish()
+    }
+}
+
+impl Dataset {
+    /// Load every CloudTrail record and finding under `inputs` (files or folders, any mix), reporting progress
+    /// after each file. Bad files and records are in `store().report`, never fatal.
+    pub fn load(inputs: &[PathBuf], opts: &DatasetOptions, progress: &(dyn Fn(Progress) + Sync)) -> Dataset {
+        let store = ingest::load(inputs, &opts.load, progress);
+        Dataset {
+            inputs: inputs.to_vec(),
+            geo_search: Some(SearchPath::with_inputs(opts.geoip.as_deref(), inputs)),
+            ..Dataset::from_store(store)
+        }
+    }
+
+    /// A dataset over an already built store (tests, benchmarks, data assembled in memory). No geolocation
+    /// databases are searched for (only finding locations are known) unless [`Dataset::with_geo`] supplies them, so
+    /// the result does not depend on the machine's configuration.
+    pub fn from_store(store: Store) -> Dataset {
+        Dataset {
+            generation: next_generation(),
+            inputs: Vec::new(),
+            geo_search: None,
+            store,
+            graph: OnceLock::new(),
+            behavior: OnceLock::new(),
+            geo: OnceLock::new(),
+        }
+    }
+
+    /// Use these geolocation databases instead of searching for them (tests with their own `.mmdb` files).
+    /// Finding locations are added as on the searched path.
+    pub fn with_geo(self, mut geo: GeoDb) -> Dataset {
+        behavior::add_finding_locations(&mut geo, behavior::finding_locations(&self.store.findings));
+        let cell = OnceLock::new();
+        let _ = cell.set(geo);
+        Dataset { geo: cell, ..self }
+    }
+
+    /// Unique in the process for each dataset built; never 0.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The inputs as given (empty for [`Dataset::from_store`]).
+    pub fn inputs(&self) -> &[PathBuf] {
+        &self.inputs
+    }
+
+    /// Events, identities, assumptions, findings and the ingest report.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The session graph (built on first use).
+    pub fn graph(&self) -> &SessionGraph {
+        self.graph.get_or_init(|| SessionGraph::build(&self.store))
+    }
+
+    /// The behaviour index: baselines, new behaviour and volume (built on first use, with the graph).
+    pub fn behavior(&self) -> &BehaviorIndex {
+        self.behavior
+            .get_or_init(|| BehaviorIndex::build(&self.store, self.graph()))
+    }
+
+    /// Geolocation: the databases found on the one search path (`--geoip`, `$TRAILHOUND_GEOIP`, each input
+    /// folder's `geoip/`, the config dir, the system folders), supplemented by the locations GuardDuty findings
+    /// report for the addresses they name. Opened on first use.
+    pub fn geo(&self) -> &GeoDb {
+        self.geo.get_or_init(|| {
+            let mut geo = match &self.geo_search {
+                Some(search) => GeoDb::discover_in(search),
+                None => GeoDb::empty(),
+            };
+            behavior::add_finding_locations(&mut geo, behavior::finding_locations(&self.store.findings));
+            geo
+        })
+    }
+
+    /// Build every derived part now (a background loader does this so the first view does not wait).
+    pub fn build_all(&self) {
+        self.graph();
+        self.behavior();
+        self.geo();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generations_are_unique_and_never_zero() {
+        let a = Dataset::default();
+        let b = Dataset::default();
+        assert_ne!(a.generation(), 0);
+        assert_ne!(a.generation(), b.generation());
+    }
+
+    #[test]
+    fn derived_parts_are_built_once() {
+        let d = Dataset::default();
+        let g1: *const SessionGraph = d.graph();
+        let g2: *const SessionGraph = d.graph();
+        assert_eq!(g1, g2);
+        d.build_all();
+        assert_eq!(g1, d.graph() as *const SessionGraph);
+    }
+
+    #[test]
+    fn geo_comes_from_the_one_search_path() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/case/geoip");
+        let opts = DatasetOptions {
+            geoip: Some(dir.clone()),
+            ..Default::default()
+        };
+        let d = Dataset::load(&[], &opts, &|_| {});
+        let described = d.geo().describe();
+        assert!(described.contains("Demo-City.mmdb"), "{described}");
+        assert!(described.contains("Demo-ASN.mmdb"), "{described}");
+        // Replacing the databases skips the search entirely.
+        let d = Dataset::load(&[], &opts, &|_| {}).with_geo(GeoDb::empty());
+        assert!(!d.geo().describe().contains("Demo-City"));
+    }
+}
