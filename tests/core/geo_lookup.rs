@@ -3,7 +3,7 @@
 //! from findings.
 
 use std::path::Path;
-use trailhound::core::geo::mmdb_writer::{CityRecord, MmdbWriter};
+use trailhound::demo::mmdb_writer::{CityRecord, MmdbWriter};
 use trailhound::core::geo::{AsInfo, GeoDb, IpClass, Place, SearchPath};
 
 fn demo_dir() -> tempfile::TempDir {
@@ -28,7 +28,7 @@ fn write_city(dir: &Path, file: &str, label: &str) {
 
 fn write_asn(dir: &Path, file: &str, asn: u32) {
     let mut w = MmdbWriter::new("GeoLite2-ASN", 6).unwrap();
-    let rec = trailhound::core::geo::mmdb_writer::AsnRecord {
+    let rec = trailhound::demo::mmdb_writer::AsnRecord {
         asn,
         org: format!("AS{asn}"),
     };

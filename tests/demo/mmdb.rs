@@ -3,7 +3,7 @@
 
 use maxminddb::{Reader, geoip2};
 use std::net::IpAddr;
-use trailhound::core::geo::mmdb_writer::{AsnRecord, CityRecord, MmdbWriter, Value, WriteError};
+use trailhound::demo::mmdb_writer::{AsnRecord, CityRecord, MmdbWriter, Value, WriteError};
 
 fn city(name: &str, cc: &str, lat: f64, lon: f64) -> Value {
     CityRecord {

@@ -7,8 +7,6 @@
 
 mod classify;
 mod db;
-mod mmdb_tree;
-pub mod mmdb_writer;
 pub mod travel;
 pub mod useragent;
 

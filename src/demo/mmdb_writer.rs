@@ -1,6 +1,7 @@
 //! Writer for MaxMind DB files (format 2.0): a binary search tree over address bits, a 16-byte separator, a data
-//! section and a metadata map. Used to make small City/ASN databases for tests and the demo case without any
-//! network access; the `maxminddb` crate reading them back is the proof of format.
+//! section and a metadata map. Used to make small City/ASN databases for the demo case and for tests without any
+//! network access; the `maxminddb` crate reading them back is the proof of format. It belongs to the generator,
+//! not the core: the core only reads databases (`core::geo`).
 //!
 //! Written from the published format specification because no maintained Rust crate writes MMDB files. Scope
 //! is deliberately small: no pointers (identical records are stored once and shared by offset instead), records
