@@ -1,6 +1,12 @@
 //! Integration tests of the headless commands: each runs the built `trailhound` binary and checks its output
 //! (JSON, golden snapshots under `snapshots/`), exit codes and what it leaves in a case.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic with a message is how a test fails"
+)]
+
 #[path = "../support/fake_aws.rs"]
 mod fake_aws;
 #[path = "../support/fetch_data.rs"]

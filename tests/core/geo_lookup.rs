@@ -3,8 +3,8 @@
 //! from findings.
 
 use std::path::Path;
-use trailhound::demo::mmdb_writer::{CityRecord, MmdbWriter};
 use trailhound::core::geo::{AsInfo, GeoDb, IpClass, Place, SearchPath};
+use trailhound::demo::mmdb_writer::{CityRecord, MmdbWriter};
 
 fn demo_dir() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();

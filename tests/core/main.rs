@@ -2,6 +2,12 @@
 //! behaviour, findings, geo lookup, the case store, and the architecture rules of `src`. One test binary, so the
 //! crate is linked once for all of them.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic with a message is how a test fails"
+)]
+
 #[path = "../support/mod.rs"]
 mod support;
 

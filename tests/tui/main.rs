@@ -2,6 +2,12 @@
 //! `TestBackend`; the modules assert state, snapshot every view (`snapshots/`) and exercise notes, saved UI state
 //! and the fetch dialog.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic with a message is how a test fails"
+)]
+
 #[path = "../support/fake_aws.rs"]
 mod fake_aws;
 #[path = "../support/fetch_data.rs"]
