@@ -58,14 +58,18 @@ impl Index {
 /// What a free-text look-up found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Found {
+    /// Role sessions: one for an access key, every session of a role or role-session id, possibly several.
     Sessions(Vec<SessionId>),
+    /// An origin principal (user, root, service, outside account).
     Origin(OriginId),
     /// An event and who signed it.
     Event(usize),
+    /// Nothing loaded matches.
     Nothing,
 }
 
 impl SessionGraph {
+    /// The session that temporary key `key` was issued to; `None` for long-term keys and unknown keys.
     pub fn session_by_key(&self, store: &Store, key: &str) -> Option<SessionId> {
         self.index.by_key.get(&store.strings.get(key)?).copied()
     }
@@ -91,10 +95,12 @@ impl SessionGraph {
         self.index.by_role_name.get(name).cloned().unwrap_or_default()
     }
 
+    /// The assumption edges session `s` is the caller of (sessions it started), as [`EdgeId`]s.
     pub fn session_children(&self, s: SessionId) -> &[u32] {
         &self.index.session_children[s as usize]
     }
 
+    /// The assumption edges origin `o` is the caller of, as [`EdgeId`]s.
     pub fn origin_children(&self, o: OriginId) -> &[u32] {
         &self.index.origin_children[o as usize]
     }

@@ -6,6 +6,7 @@
 /// A finding's resource reduced to what events can name it by.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceKey {
+    /// The resource ARN as the finding gives it.
     pub arn: String,
     /// ARN service (`iam`, `s3`, `kms`, `sqs`…).
     pub service: String,
@@ -18,6 +19,7 @@ pub struct ResourceKey {
 }
 
 impl ResourceKey {
+    /// The parts of `arn` that events name the resource by; `None` when it is not an ARN (`arn:partition:service:region:account:resource`).
     pub fn from_arn(arn: &str) -> Option<ResourceKey> {
         let mut parts = arn.splitn(6, ':');
         if parts.next()? != "arn" {
