@@ -29,7 +29,7 @@ pub struct PolicyChange {
     pub event_name: String,
     /// The service host, e.g. `s3.amazonaws.com`.
     pub event_source: String,
-    /// When, RFC 3339 UTC in JSON, epoch seconds here.
+    /// When, epoch seconds (RFC 3339 UTC in JSON).
     #[serde(serialize_with = "ser::time")]
     pub time: i64,
     /// The key that signed the call.

@@ -26,10 +26,10 @@ pub struct AccessUse {
     pub assume_event_id: Option<String>,
     /// The session name, for role sessions.
     pub session_name: Option<String>,
-    /// The first call (or the assumption), RFC 3339 UTC in JSON, epoch seconds here.
+    /// The first call (or the assumption), epoch seconds (RFC 3339 UTC in JSON).
     #[serde(serialize_with = "ser::time")]
     pub first_seen: i64,
-    /// The last call, RFC 3339 UTC in JSON, epoch seconds here.
+    /// The last call, epoch seconds (RFC 3339 UTC in JSON).
     #[serde(serialize_with = "ser::time")]
     pub last_seen: i64,
     /// Distinct `sourceIPAddress` values of the calls, sorted.
@@ -235,7 +235,7 @@ pub struct LastUse {
     pub event_id: String,
     /// The API called, e.g. `AssumeRole`.
     pub event_name: String,
-    /// When, RFC 3339 UTC in JSON, epoch seconds here.
+    /// When, epoch seconds (RFC 3339 UTC in JSON).
     #[serde(serialize_with = "ser::time")]
     pub time: i64,
     /// The key that signed the call.
