@@ -16,8 +16,10 @@ pub struct ProfileArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// identity:<role arn>#<session>, session:ASIA…, role:…, principal:…, account:…, ip:…, ua:…, or a bare access
-    /// key, principal id (AROA…:name), role ARN, account id or IP.
-    pub profile: String,
+    /// key, principal id (AROA…:name), role ARN, account id or IP. A session key is judged as its session identity
+    /// (its own calls marked). Optional with --finding: the finding's principal (access key, else principal id).
+    #[arg(required_unless_present = "finding")]
+    pub profile: Option<String>,
     /// Scope FROM..TO (RFC 3339); default: the finding's scope with --finding, else the whole hour of the
     /// profile's last activity.
     #[arg(long, value_parser = Scope::parse)]
@@ -65,20 +67,26 @@ fn load(p: &ProfileArgs) -> Dataset {
 }
 
 fn prepare<'a>(p: &ProfileArgs, l: &'a Dataset) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
-    let profile = Profile::parse(&p.profile, l.store(), l.graph()).map_err(|e| anyhow!(safe(&e.to_string())))?;
-    let sel =
-        behavior::select(&profile, l.store(), l.graph(), l.behavior()).map_err(|e| anyhow!(safe(&e.to_string())))?;
-    let scope = match (p.scope, &p.finding) {
-        (Some(s), _) => s,
-        (None, Some(id)) => {
-            let f = l
-                .store()
+    let finding = match &p.finding {
+        Some(id) => Some(
+            l.store()
                 .findings
                 .iter()
-                .find(|f| f.id == *id || f.arn.as_deref() == Some(id.as_str()));
-            f.ok_or_else(|| anyhow!("no loaded finding has id {:?}", safe(id)))?
-                .scope()
-        }
+                .find(|f| f.id == *id || f.arn.as_deref() == Some(id.as_str()))
+                .ok_or_else(|| anyhow!("no loaded finding has id {:?}", safe(id)))?,
+        ),
+        None => None,
+    };
+    let err = |e: behavior::BehaviorError| anyhow!(safe(&e.to_string()));
+    let profile = match (&p.profile, finding) {
+        (Some(text), _) => Profile::parse(text, l.store(), l.graph()).map_err(err)?,
+        (None, Some(f)) => Profile::of_finding(f, l.store(), l.graph()).map_err(err)?,
+        (None, None) => anyhow::bail!("give a profile or --finding ID"),
+    };
+    let sel = behavior::select(&profile, l.store(), l.graph(), l.behavior()).map_err(err)?;
+    let scope = match (p.scope, finding) {
+        (Some(s), _) => s,
+        (None, Some(f)) => f.scope(),
         (None, None) => {
             behavior::default_scope(&sel, l.behavior()).ok_or_else(|| anyhow!("the profile has no events"))?
         }
@@ -104,12 +112,23 @@ pub fn run_behavior(a: BehaviorArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A row's share of the asked session's calls, when a session was asked about.
+fn asked(n: Option<u64>) -> String {
+    n.map(|n| format!("  asked {n}")).unwrap_or_default()
+}
+
 fn print_behavior(r: &BehaviorReport) {
     println!(
         "profile     {} — {}",
         safe(&r.profile.entity),
         safe(&r.profile.description)
     );
+    if let Some(a) = &r.profile.asked {
+        println!(
+            "asked       {} (judged as its session identity; \"asked N\": its calls in a row)",
+            safe(a)
+        );
+    }
     println!("scope       {} .. {}", r.scope.from, r.scope.to);
     let b = &r.baseline;
     println!(
@@ -124,14 +143,15 @@ fn print_behavior(r: &BehaviorReport) {
         println!("\n{title}:");
         for g in rows {
             println!(
-                "  {:<44} {:>8.2},{:>8.2}  scope {:>6}  baseline {:>7}  first {}  {}",
+                "  {:<44} {:>8.2},{:>8.2}  scope {:>6}  baseline {:>7}  first {}  {}{}",
                 safe(&g.label),
                 g.lat,
                 g.lon,
                 g.scope_count,
                 g.baseline_count,
                 g.first_seen,
-                safe(&g.addresses.join(" "))
+                safe(&g.addresses.join(" ")),
+                asked(g.asked_session_count)
             );
         }
     };
@@ -150,43 +170,47 @@ fn print_behavior(r: &BehaviorReport) {
     println!("\nnew API calls:");
     for c in &r.new_api_calls {
         println!(
-            "  {:<48} success {:>5}  failure {:>5}  first {}",
+            "  {:<48} success {:>5}  failure {:>5}  first {}{}",
             safe(&format!("{}:{}", c.service, c.api)),
             c.scope_success,
             c.scope_failure,
-            c.first_seen
+            c.first_seen,
+            asked(c.asked_session_count)
         );
     }
     println!("\nAPI calls with increased volume:");
     for c in &r.increased_volume {
         println!(
-            "  {:<48} scope {:>6}  typical {:>8.2}/window  baseline rate {:>8.2}  max {:>5}  ratio {:>7.2}",
+            "  {:<48} scope {:>6}  typical {:>8.2}/window  baseline rate {:>8.2}  max {:>5}  ratio {:>7.2}{}",
             safe(&format!("{}:{}", c.service, c.api)),
             c.scope_count,
             c.typical_rate,
             c.baseline_rate,
             c.baseline_max,
-            c.ratio
+            c.ratio,
+            asked(c.asked_session_count)
         );
     }
     println!("\nnew autonomous systems:");
     for a in &r.new_asos {
         println!(
-            "  AS{:<10} {:<40} scope {:>6}  {}",
+            "  AS{:<10} {:<40} scope {:>6}  {}{}",
             a.asn,
             safe(&a.org),
             a.scope_count,
-            safe(&a.addresses.join(" "))
+            safe(&a.addresses.join(" ")),
+            asked(a.asked_session_count)
         );
     }
     println!("\nnew user agents:");
     for u in &r.new_user_agents {
         println!(
-            "  {:<14} {}  x{}{}",
+            "  {:<14} {}  x{}{}{}",
             safe(&u.family),
             safe(&u.user_agent),
             u.scope_count,
-            if u.family_known { "  (family known)" } else { "" }
+            if u.family_known { "  (family known)" } else { "" },
+            asked(u.asked_session_count)
         );
     }
     println!(
@@ -195,7 +219,7 @@ fn print_behavior(r: &BehaviorReport) {
     );
     for t in &r.impossible_travel {
         println!(
-            "  {}  {} {} ({}) → {} {} ({})  {:.0} km in {:.2} h = {:.0} km/h",
+            "  {}  {} {} ({}) → {} {} ({})  {:.0} km in {:.2} h = {:.0} km/h{}",
             safe(&t.origin),
             t.start.time,
             safe(&t.start.ip),
@@ -205,7 +229,8 @@ fn print_behavior(r: &BehaviorReport) {
             safe(&t.end.place),
             t.distance_km,
             t.hours_between,
-            t.speed_kmh
+            t.speed_kmh,
+            asked(t.asked_session_count)
         );
     }
 }

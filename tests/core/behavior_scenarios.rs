@@ -219,10 +219,11 @@ fn spike_volume_series_and_drilldowns() {
 fn impossible_travel_between_two_sessions_of_one_person_not_between_two_people() {
     let c = load(&data("travel.json.gz"));
     let (_dir, geo) = geo();
-    // The Frankfurt sign-in (14:40:00) is signed by sara the SAML user, so it belongs to her principal profile;
-    // the session identity and the role see her first call with the new session (14:41:00).
+    // The Frankfurt sign-in (14:40:00) is signed by sara the SAML user. Travel is judged per origin over all her
+    // activity, so every profile she touches (her identity, her principal, the role) shows the same pair, ending
+    // with that sign-in.
     for (profile, end) in [
-        (format!("identity:{SSO_ROLE}#sara"), "2026-11-05T14:41:00Z"),
+        (format!("identity:{SSO_ROLE}#sara"), "2026-11-05T14:40:00Z"),
         // The graph keeps sara's sign-in records (SAML user) and the sessions she started (Identity Center user)
         // as two origins with one principal id; by name or by principal id, the profile and the traveller are one.
         (
@@ -230,7 +231,7 @@ fn impossible_travel_between_two_sessions_of_one_person_not_between_two_people()
             "2026-11-05T14:40:00Z",
         ),
         ("principal:sara".to_string(), "2026-11-05T14:40:00Z"),
-        (format!("role:{SSO_ROLE}"), "2026-11-05T14:41:00Z"),
+        (format!("role:{SSO_ROLE}"), "2026-11-05T14:40:00Z"),
     ] {
         let r = report(&c, &geo, &profile);
         assert_eq!(r.impossible_travel.len(), 1, "{profile}: {:?}", r.impossible_travel);
@@ -248,9 +249,13 @@ fn impossible_travel_between_two_sessions_of_one_person_not_between_two_people()
         assert!(t.start.caller.starts_with("ASIASARA"));
         assert_ne!(t.start.caller, t.end.caller);
     }
-    // A single session never travels: each of sara's sessions stayed in one place.
+    // Asked by one session's key, the question is still sara's: the key is judged as her session identity, so
+    // the travel shows, with the asked session's endpoint (the Bellevue call at 14:10) marked.
     let one = report(&c, &geo, "session:ASIASARA000000000039");
-    assert!(one.impossible_travel.is_empty());
+    assert_eq!(one.profile.kind, "identity");
+    assert_eq!(one.profile.asked.as_deref(), Some("session:ASIASARA000000000039"));
+    assert_eq!(one.impossible_travel.len(), 1, "{:?}", one.impossible_travel);
+    assert_eq!(one.impossible_travel[0].asked_session_count, Some(1));
     // Alex in Frankfurt and sara in Bellevue at the same time in one role are two people, not a traveller.
     let alex = report(&c, &geo, &format!("identity:{SSO_ROLE}#alex"));
     assert!(alex.impossible_travel.is_empty());
@@ -433,4 +438,107 @@ fn hostile_records_do_not_panic_or_change_the_answer() {
             let _ = behavior::volume(&sel, &c.store, &c.ix, &geo, scope, &BehaviorConfig::default(), Some(1));
         }
     }
+}
+
+const WEB_IDENTITY: &str = "identity:arn:aws:iam::111122223333:role/web-app-role#i-0a1b2c3d4e5f60001";
+/// The key EC2 issued at 12:00 on the day of the incident (the 143rd six-hour credential since 2026-10-01).
+const WEB_KEY: &str = "ASIAWEBAPP0000000143";
+
+#[test]
+fn an_instance_session_key_is_judged_as_its_session_identity_with_its_calls_marked() {
+    let c = load(&data("instance.json.gz"));
+    let (_dir, geo) = geo();
+    for asked in [WEB_KEY.to_string(), format!("session:{WEB_KEY}")] {
+        let r = report(&c, &geo, &asked);
+        // Judged as web-app-role#i-0a1b…: 143 sessions since 2026-10-01T00:00Z, 35 whole days before the scope.
+        assert_eq!(r.profile.kind, "identity", "{asked}");
+        assert_eq!(r.profile.entity, WEB_IDENTITY);
+        assert_eq!(r.profile.sessions, 143);
+        assert_eq!(r.profile.asked.as_deref(), Some(format!("session:{WEB_KEY}").as_str()));
+        assert!(!r.baseline.in_training, "{:?}", r.baseline);
+        assert_eq!(r.baseline.days_of_history, 35);
+        // Frankfurt, its AS and the AWS CLI are new; all five calls from there are the asked key's.
+        let new: Vec<(&str, Option<u64>)> = r
+            .new_geolocations
+            .iter()
+            .map(|g| (g.label.as_str(), g.asked_session_count))
+            .collect();
+        assert_eq!(new, [("Frankfurt am Main, Hesse, Germany", Some(5))]);
+        let ashburn = r
+            .known_geolocations
+            .iter()
+            .find(|g| g.label.starts_with("Ashburn"))
+            .expect("Ashburn known");
+        // 14:10 ReceiveMessage and 14:11 PutObject by the instance itself.
+        assert_eq!((ashburn.scope_count, ashburn.asked_session_count), (2, Some(2)));
+        let asos: Vec<(u32, Option<u64>)> = r.new_asos.iter().map(|a| (a.asn, a.asked_session_count)).collect();
+        assert_eq!(asos, [(64503, Some(5))]);
+        assert_eq!(r.new_user_agents.len(), 1);
+        assert!(r.new_user_agents[0].user_agent.starts_with("aws-cli/2"));
+        assert_eq!(r.new_user_agents[0].asked_session_count, Some(5));
+        let mut apis: Vec<(&str, u64, Option<u64>)> = r
+            .new_api_calls
+            .iter()
+            .map(|a| (a.api.as_str(), a.scope_success, a.asked_session_count))
+            .collect();
+        apis.sort();
+        assert_eq!(
+            apis,
+            [
+                ("GetCallerIdentity", 1, Some(1)),
+                ("GetObject", 3, Some(3)),
+                ("ListBuckets", 1, Some(1))
+            ]
+        );
+    }
+    // Asked by the principal id, the same identity is judged, and no session is marked.
+    let by_id = report(&c, &geo, "AROAWEBAPPEXAMPLE001:i-0a1b2c3d4e5f60001");
+    assert_eq!(by_id.profile.entity, WEB_IDENTITY);
+    assert_eq!(by_id.profile.asked, None);
+    assert_eq!(by_id.new_geolocations.len(), 1);
+    assert_eq!(by_id.new_geolocations[0].asked_session_count, None);
+    assert_eq!(by_id.new_api_calls.len(), 3);
+}
+
+/// Mia's two sessions on the incident day: ReadOnly in 111122223333 (Bellevue), Admin in 444455556666 (Frankfurt).
+const MIA_RO_KEY: &str = "ASIAMIAX111100000026";
+const MIA_ADMIN_KEY: &str = "ASIAMIAX444400000027";
+const RO_ROLE: &str =
+    "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_ReadOnlyAccess_1111111111111111";
+const ADMIN_ROLE: &str =
+    "arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_2222222222222222";
+
+#[test]
+fn an_identity_center_user_on_two_continents_travels_whichever_session_or_profile_is_asked() {
+    let c = load(&data("continents.json.gz"));
+    let (_dir, geo) = geo();
+    for (profile, asked) in [
+        (MIA_RO_KEY.to_string(), Some(1)),
+        // The Admin session's first call (14:36) is after the pair's end (her 14:35 sign-in record): no endpoint is
+        // that session's own, and the row says so.
+        (MIA_ADMIN_KEY.to_string(), Some(0)),
+        (format!("identity:{RO_ROLE}#mia"), None),
+        (format!("identity:{ADMIN_ROLE}#mia"), None),
+        ("principal:mia".to_string(), None),
+        // The account where she landed, and the Admin role: both profiles the traveller touches.
+        ("account:444455556666".to_string(), None),
+        (format!("role:{ADMIN_ROLE}"), None),
+    ] {
+        let r = report(&c, &geo, &profile);
+        assert_eq!(r.impossible_travel.len(), 1, "{profile}: {:?}", r.impossible_travel);
+        let t = &r.impossible_travel[0];
+        assert!(t.origin.contains("mia"), "{profile}: {}", t.origin);
+        assert_eq!(t.start.place, "Bellevue, Washington, United States", "{profile}");
+        assert_eq!(t.end.place, "Frankfurt am Main, Hesse, Germany", "{profile}");
+        // Last Bellevue call 14:10 (ReadOnly), first Frankfurt activity of hers 14:35 (the Admin sign-in is signed by
+        // the SAML user: her own record) — 25 minutes.
+        assert_eq!(t.start.time, "2026-11-05T14:10:00Z", "{profile}");
+        assert_eq!(t.end.time, "2026-11-05T14:35:00Z", "{profile}");
+        assert_eq!(t.start.caller, MIA_RO_KEY, "{profile}");
+        assert_eq!(t.asked_session_count, asked, "{profile}");
+    }
+    // Noah works from Frankfurt in the same permission set at the same time: he never travels, and his presence
+    // does not make mia travel to Frankfurt on his profile.
+    let noah = report(&c, &geo, &format!("identity:{ADMIN_ROLE}#noah"));
+    assert!(noah.impossible_travel.is_empty(), "{:?}", noah.impossible_travel);
 }

@@ -17,6 +17,7 @@ mod harness;
 mod support;
 
 mod app;
+mod behavior_agreement;
 mod fetch;
 mod notes;
 mod screens;

@@ -26,6 +26,9 @@ pub enum BehaviorError {
         /// How many session identities it matched.
         count: usize,
     },
+    /// A finding that names no principal to judge (Access Analyzer findings are about resources).
+    #[error("finding {0} names no principal (no access key or principal id): give a profile")]
+    FindingWithoutPrincipal(String),
     /// The profile (in entity syntax) matches nothing loaded.
     #[error("nothing in the loaded data matches {0}")]
     NothingMatches(String),

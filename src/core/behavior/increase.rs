@@ -45,6 +45,9 @@ pub struct IncreaseRow {
     pub baseline_max: u64,
     /// scope_count / (typical_rate + 1).
     pub ratio: f64,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 fn round2(x: f64) -> f64 {
@@ -65,6 +68,7 @@ pub fn volume_stats(t: &Tally, store: &Store, ix: &BehaviorIndex, scope: Scope, 
             let typical = a.base as f64 / w.active.max(1) as f64;
             let source = store.s(src);
             Some(IncreaseRow {
+                asked_session_count: None,
                 event_source: source.to_string(),
                 service: service_of(source).to_string(),
                 api: store.s(name).to_string(),

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+mod asked;
 mod baseline;
 mod drilldown;
 mod error;
@@ -28,7 +29,7 @@ pub use increase::IncreaseRow;
 pub use index::{BehaviorIndex, OriginKey, Row};
 pub use newbehavior::{ApiRow, AsoRow, GeoRow, UaRow, UnplacedRow};
 pub use profile::Profile;
-pub use select::{Part, ProfileJson, Selection, select};
+pub use select::{Asked, Part, ProfileJson, Selection, select};
 pub use travel::{TravelPoint, TravelRow};
 pub use volume::{Bucket, Series, auto_bucket, chart_range, parse_bucket};
 
@@ -101,7 +102,7 @@ pub fn behavior(
     let training = base.in_training;
     let unless_training = |v: Vec<_>| if training { Vec::new() } else { v };
     let stats = increase::volume_stats(&tally, store, ix, scope, &base);
-    BehaviorReport {
+    let mut report = BehaviorReport {
         profile: sel.json(),
         scope: scope.into(),
         baseline: base.json(cfg),
@@ -129,7 +130,9 @@ pub fn behavior(
             min_history_days: cfg.min_history_days,
             travel: cfg.travel,
         },
-    }
+    };
+    asked::mark(&mut report, sel, store, graph, ix, geo, scope);
+    report
 }
 
 /// `trailhound volume --json`.

@@ -46,6 +46,9 @@ pub struct GeoRow {
     pub source: Option<&'static str>,
     /// Addresses seen at this place (at most ten).
     pub addresses: Vec<String>,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 /// Calls from a source that has no place (private, AWS-internal, a service name, unknown to the City database).
@@ -61,6 +64,9 @@ pub struct UnplacedRow {
     pub first_seen: String,
     /// The source values seen (at most ten).
     pub addresses: Vec<String>,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 /// One API called in the scope and never in the baseline.
@@ -78,6 +84,9 @@ pub struct ApiRow {
     pub scope_failure: u64,
     /// First call in the scope, RFC 3339 UTC.
     pub first_seen: String,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 /// One autonomous system (network owner) the profile's calls came from.
@@ -95,6 +104,9 @@ pub struct AsoRow {
     pub first_seen: String,
     /// Addresses seen in this AS (at most ten).
     pub addresses: Vec<String>,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 /// One user agent first seen in the scope.
@@ -110,6 +122,9 @@ pub struct UaRow {
     pub scope_count: u64,
     /// First call with it in the scope, RFC 3339 UTC.
     pub first_seen: String,
+    /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 pub fn service_of(event_source: &str) -> &str {
@@ -210,6 +225,7 @@ pub fn places(t: &Tally, store: &Store, ix: &BehaviorIndex, geo: &GeoDb) -> Plac
         addresses.sort();
         let Some(p) = info.place else { continue };
         let row = GeoRow {
+            asked_session_count: None,
             label,
             city: p.city,
             region: p.region,
@@ -233,6 +249,7 @@ pub fn places(t: &Tally, store: &Store, ix: &BehaviorIndex, geo: &GeoDb) -> Plac
     for (label, (acc, mut addresses)) in unplaced {
         addresses.sort();
         out.unplaced.push(UnplacedRow {
+            asked_session_count: None,
             label,
             scope_count: acc.scope(),
             baseline_count: acc.base,
@@ -243,6 +260,7 @@ pub fn places(t: &Tally, store: &Store, ix: &BehaviorIndex, geo: &GeoDb) -> Plac
     for (asn, (acc, org, mut addresses)) in asos {
         addresses.sort();
         let row = AsoRow {
+            asked_session_count: None,
             asn,
             org,
             scope_count: acc.scope(),
@@ -277,6 +295,7 @@ pub fn new_api_calls(t: &Tally, store: &Store, ix: &BehaviorIndex) -> Vec<ApiRow
             Some((
                 a.first_scope,
                 ApiRow {
+                    asked_session_count: None,
                     event_source: source.to_string(),
                     service: service_of(source).to_string(),
                     api: store.s(name).to_string(),
@@ -311,6 +330,7 @@ pub fn new_user_agents(t: &Tally, store: &Store, ix: &BehaviorIndex) -> Vec<UaRo
             (
                 a.first_scope,
                 UaRow {
+                    asked_session_count: None,
                     user_agent: raw.to_string(),
                     family_known: known_families.contains(&family),
                     family,

@@ -4,6 +4,7 @@
 
 use super::error::BehaviorError;
 use crate::core::entity::EntityRef;
+use crate::core::findings::Finding;
 use crate::core::geo::parse_ip;
 use crate::core::graph::{Found, SessionGraph, SessionId};
 use crate::core::model::Store;
@@ -138,6 +139,34 @@ impl Profile {
             Found::Origin(_) => Ok(Profile::Origin { principal: text.into() }),
             _ => Err(BehaviorError::NotAProfile(text.to_string())),
         }
+    }
+}
+
+impl Profile {
+    /// The principal a finding names, as a profile: its access key (a session key is then judged as its session
+    /// identity), else its principal id. The first of those the loaded data knows wins; with neither known, the
+    /// error of the access key (or principal id) says why.
+    pub fn of_finding(f: &Finding, store: &Store, graph: &SessionGraph) -> Result<Profile, BehaviorError> {
+        let k = f.resource.access_key.as_ref();
+        // A key the loaded logs never saw would select nothing: fall through to the principal id then.
+        let key = k
+            .and_then(|k| k.access_key_id.as_deref())
+            .filter(|key| store.strings.get(key).is_some_and(|s| s.is_some()));
+        let candidates: Vec<&str> = [key, k.and_then(|k| k.principal_id.as_deref())]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        let mut first_err = None;
+        for c in candidates {
+            match Profile::parse(c, store, graph) {
+                Ok(p) => return Ok(p),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_err.unwrap_or_else(|| BehaviorError::FindingWithoutPrincipal(f.id.clone())))
     }
 }
 

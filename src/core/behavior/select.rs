@@ -22,10 +22,10 @@ pub struct Part<'a> {
 }
 
 impl<'a> Part<'a> {
-    fn list(events: &'a [u32]) -> Part<'a> {
+    pub(super) fn list(events: &'a [u32]) -> Part<'a> {
         Part { events, rows: None }
     }
-    fn session(graph: &'a SessionGraph, ix: &'a BehaviorIndex, s: SessionId) -> Part<'a> {
+    pub(super) fn session(graph: &'a SessionGraph, ix: &'a BehaviorIndex, s: SessionId) -> Part<'a> {
         let events = graph.session(s).events.as_slice();
         let rows = ix.rows_of_session(s).filter(|r| r.len() == events.len());
         Part { events, rows }
@@ -63,10 +63,22 @@ impl<'a> Part<'a> {
     }
 }
 
+/// The session the analyst asked about when the profile judged is its session identity: its calls are marked in
+/// the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Asked {
+    /// The asked entity (`session:ASIA…`).
+    pub entity: String,
+    /// The asked session.
+    pub session: SessionId,
+}
+
 /// A profile's events: time-ordered parts, disjoint from each other.
 pub struct Selection<'a> {
-    /// What was selected.
+    /// The profile judged (a session key asked about is judged as its session identity).
     pub profile: Profile,
+    /// The session asked about, when it is not the profile judged.
+    pub asked: Option<Asked>,
     /// The events, in disjoint time-ordered parts (one per session for session-based profiles).
     pub parts: Vec<Part<'a>>,
     /// All events are one traveller (an origin profile: one principal however many graph origins name it).
@@ -90,6 +102,10 @@ pub struct ProfileJson {
     pub sessions: usize,
     /// Events selected, in all loaded data.
     pub events_total: usize,
+    /// The session the analyst asked about, when the profile judged is its session identity (baselines are never
+    /// per single session); its calls are marked (`asked_session`) in the report's rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked: Option<String>,
 }
 
 impl<'a> Selection<'a> {
@@ -105,6 +121,7 @@ impl<'a> Selection<'a> {
             description: self.description.clone(),
             sessions: self.sessions.len(),
             events_total: self.events_total(),
+            asked: self.asked.as_ref().map(|a| a.entity.clone()),
         }
     }
     /// Time of the profile's first event, if it has any.
@@ -131,6 +148,36 @@ impl<'a> Selection<'a> {
     }
 }
 
+/// Every session of session identity `id`, judged as the identity.
+fn identity_selection<'a>(
+    store: &Store,
+    graph: &'a SessionGraph,
+    ix: &'a BehaviorIndex,
+    id: u32,
+    asked: Option<Asked>,
+) -> Selection<'a> {
+    let identity = &graph.identities[id as usize];
+    // The asked session is not in the description: `ProfileJson::asked` carries it (and the TUI's map title stays
+    // short enough to read).
+    let description = format!(
+        "session identity {} in {} ({} sessions)",
+        store.s(identity.session_name),
+        store.s(identity.role_arn),
+        identity.sessions.len()
+    );
+    Selection {
+        profile: Profile::SessionIdentity {
+            role_arn: store.s(identity.role_arn).to_string(),
+            session_name: store.s(identity.session_name).to_string(),
+        },
+        asked,
+        parts: identity.sessions.iter().map(|&s| Part::session(graph, ix, s)).collect(),
+        sessions: identity.sessions.clone(),
+        description,
+        one_traveller: false,
+    }
+}
+
 fn sym(store: &Store, s: &str) -> Option<Sym> {
     store.strings.get(s).filter(|s| s.is_some())
 }
@@ -148,6 +195,7 @@ pub fn select<'a>(
 ) -> Result<Selection<'a>, BehaviorError> {
     let sessions_sel = |sessions: Vec<SessionId>, description: String| Selection {
         profile: profile.clone(),
+        asked: None,
         parts: sessions.iter().map(|&s| Part::session(graph, ix, s)).collect(),
         sessions,
         description,
@@ -157,6 +205,7 @@ pub fn select<'a>(
         let list = list.ok_or_else(|| nothing(profile))?;
         Ok(Selection {
             profile: profile.clone(),
+            asked: None,
             parts: vec![Part::list(list)],
             sessions: Vec::new(),
             description,
@@ -172,16 +221,7 @@ pub fn select<'a>(
                 .filter_map(|&a| ix.identity_ids.get(&(a, name)).copied())
                 .collect();
             match found.as_slice() {
-                [one] => {
-                    let id = &graph.identities[*one as usize];
-                    let desc = format!(
-                        "session identity {} in {} ({} sessions)",
-                        store.s(id.session_name),
-                        store.s(id.role_arn),
-                        id.sessions.len()
-                    );
-                    Ok(sessions_sel(id.sessions.clone(), desc))
-                }
+                [one] => Ok(identity_selection(store, graph, ix, *one, None)),
                 [] => Err(nothing(profile)),
                 many => Err(BehaviorError::AmbiguousIdentityRole {
                     entity: profile.entity().to_string(),
@@ -195,6 +235,18 @@ pub fn select<'a>(
         Profile::Session { access_key } => {
             if let Some(s) = graph.session_by_key(store, access_key) {
                 let x = graph.session(s);
+                // Judged as its session identity (Detective's unit): one session has no history of its own.
+                if graph
+                    .identities
+                    .get(x.identity as usize)
+                    .is_some_and(|i| i.session_name.is_some())
+                {
+                    let asked = Asked {
+                        entity: profile.entity().to_string(),
+                        session: s,
+                    };
+                    return Ok(identity_selection(store, graph, ix, x.identity, Some(asked)));
+                }
                 let desc = format!(
                     "session {} ({} in {})",
                     access_key,
@@ -273,6 +325,7 @@ pub fn select<'a>(
             );
             Ok(Selection {
                 profile: profile.clone(),
+                asked: None,
                 parts,
                 sessions,
                 description: desc,

@@ -3,13 +3,16 @@
 //!
 //! Events are grouped by who is really behind them — the origin at the top of each session's chain (so two
 //! sessions of one person are one traveller), or for chains whose top is outside the logs the outermost known
-//! session (never merged with anyone). Within a group, the *last* event at one address is compared with the
-//! *first* event at the next address. Only addresses with a place count; private, AWS-internal and service sources
+//! session (never merged with anyone). Travel is judged per origin, not per profile: every origin that the
+//! profile's events in the scope lead to is judged over *all* its activity (its own calls and every session it
+//! started, in any role or account), so a person's two sessions in two accounts travel whichever of them is asked
+//! about, and the row shows on every profile that origin touches. Within a group, the *last* event at one address
+//! is compared with the *first* event at the next address. Only addresses with a place count; private, AWS-internal and service sources
 //! are not places. A pair is reported when its later event is in the scope. The look-back before the scope is the
 //! time the rule needs to cover half the Earth's circumference, beyond which no pair can fire.
 
 use super::index::{BehaviorIndex, OriginKey};
-use super::select::Selection;
+use super::select::{Part, Selection};
 use crate::core::geo::travel::{TravelRule, is_impossible};
 use crate::core::geo::{GeoDb, Place};
 use crate::core::graph::SessionGraph;
@@ -57,6 +60,9 @@ pub struct TravelRow {
     pub speed_kmh: f64,
     /// How many times the same origin went between these two addresses in the window (only the first is shown).
     pub occurrences: u64,
+    /// Endpoints of this pair made by the asked session, 0–2 (only when a session was asked about).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_session_count: Option<u64>,
 }
 
 /// "City, Region, Country" with whatever parts the database has.
@@ -91,6 +97,62 @@ fn origin_label(store: &Store, graph: &SessionGraph, k: OriginKey) -> String {
     }
 }
 
+/// The events to judge in `[lo, hi)`: all activity of every origin the selection's scope events lead to, plus the
+/// selection's own events whose chain top is outside the logs (those are never merged with anyone).
+fn traveller_parts<'a>(
+    sel: &Selection<'a>,
+    graph: &'a SessionGraph,
+    ix: &'a BehaviorIndex,
+    scope: Scope,
+    lo: u32,
+    hi: u32,
+) -> Vec<Part<'a>> {
+    let (s_lo, s_hi) = (ix.index_at(scope.from), ix.index_at(scope.to));
+    let mut origins: Vec<u32> = Vec::new();
+    for part in sel.window(s_lo, s_hi) {
+        for &i in part.events {
+            if let Some(OriginKey::Origin(o)) = ix.origin_of_event(graph, i) {
+                origins.push(o);
+            }
+        }
+    }
+    origins.sort_unstable();
+    origins.dedup();
+    let mut parts: Vec<Part<'a>> = Vec::new();
+    // Every graph origin that is one of these principals (same canonical origin).
+    for o in (0..ix.origin_canon.len() as u32).filter(|&o| origins.binary_search(&ix.canon(o)).is_ok()) {
+        if let Some(ev) = graph.origin_events.get(o as usize) {
+            parts.push(Part::list(ev).window(lo, hi));
+        }
+        for &s in ix.origin_sessions.get(o as usize).into_iter().flatten() {
+            parts.push(Part::session(graph, ix, s).window(lo, hi));
+        }
+    }
+    // Events of the selection whose traveller is an unknown chain top stay as they are.
+    for part in sel.window(lo, hi) {
+        let unknown: Vec<bool> = part
+            .events
+            .iter()
+            .map(|&i| matches!(ix.origin_of_event(graph, i), Some(OriginKey::UnknownAbove(_))))
+            .collect();
+        if unknown.iter().all(|&u| u) {
+            parts.push(part);
+        } else if unknown.iter().any(|&u| u) {
+            // A mixed list (an IP or account profile): keep the unknown-top events one by one.
+            for (k, &u) in unknown.iter().enumerate() {
+                if u {
+                    parts.push(Part {
+                        events: &part.events[k..k + 1],
+                        rows: part.rows.and_then(|r| r.get(k..k + 1)),
+                    });
+                }
+            }
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
 pub fn impossible_travel(
     sel: &Selection,
     store: &Store,
@@ -121,7 +183,7 @@ pub fn impossible_travel(
     } else {
         None
     };
-    for part in sel.window(lo, hi) {
+    for part in traveller_parts(sel, graph, ix, scope, lo, hi) {
         part.for_each(ix, |i, r| {
             if r.ip == 0 {
                 return;
@@ -174,6 +236,7 @@ pub fn impossible_travel(
             }
             seen.insert((k, p.ip, r.ip), rows.len());
             rows.push(TravelRow {
+                asked_session_count: None,
                 origin: origin_label(store, graph, k),
                 start: point(prev, a),
                 end: point(i, b),

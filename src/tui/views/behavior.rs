@@ -15,21 +15,10 @@ use crate::tui::widgets::table::{StaticRow, StaticRows, col};
 use ratatui::layout::Constraint::{Fill, Length};
 
 /// The behaviour profile a view stands for.
-pub fn profile_of(store: &Store, graph: &SessionGraph, spec: &ViewSpec) -> Option<Profile> {
+pub fn profile_of(spec: &ViewSpec) -> Option<Profile> {
     Some(match spec {
-        ViewSpec::Session(k) => match graph.session_by_key(store, k) {
-            Some(s) => {
-                let x = graph.session(s);
-                match (store.strings.opt(x.role_arn), store.strings.opt(x.session_name)) {
-                    (Some(r), Some(n)) => Profile::SessionIdentity {
-                        role_arn: r.to_string(),
-                        session_name: n.to_string(),
-                    },
-                    _ => Profile::Session { access_key: k.clone() },
-                }
-            }
-            None => Profile::Session { access_key: k.clone() },
-        },
+        // core::behavior judges a session as its session identity and marks the session's own calls.
+        ViewSpec::Session(k) => Profile::Session { access_key: k.clone() },
         ViewSpec::AccessKey(k) => Profile::Session { access_key: k.clone() },
         ViewSpec::Role(a) => Profile::Role { arn: a.clone() },
         ViewSpec::Principal(p) => Profile::Origin { principal: p.clone() },
@@ -48,7 +37,7 @@ pub fn report(
     spec: &ViewSpec,
     scope: Scope,
 ) -> Result<BehaviorReport, String> {
-    let p = profile_of(store, graph, spec).ok_or("not a behaviour profile")?;
+    let p = profile_of(spec).ok_or("not a behaviour profile")?;
     let sel = behavior::select(&p, store, graph, ix).map_err(|e| e.to_string())?;
     Ok(behavior::behavior(
         &sel,
@@ -69,7 +58,7 @@ pub fn volume(
     spec: &ViewSpec,
     scope: Scope,
 ) -> Result<VolumeReport, String> {
-    let p = profile_of(store, graph, spec).ok_or("not a behaviour profile")?;
+    let p = profile_of(spec).ok_or("not a behaviour profile")?;
     let sel = behavior::select(&p, store, graph, ix).map_err(|e| e.to_string())?;
     behavior::volume(&sel, store, ix, geo, scope, &BehaviorConfig::default(), None).map_err(|e| e.to_string())
 }
@@ -91,6 +80,14 @@ pub fn places(r: &BehaviorReport) -> (Vec<PlaceRow>, Vec<PlaceRow>) {
 
 /// Everything new in scope, one row each, pivotable: new places, APIs, increased volume, ASOs, user agents,
 /// impossible travel.
+/// A row's detail led by the asked session's share, when the view is a session judged as its session identity.
+fn with_asked(n: Option<u64>, detail: String) -> String {
+    match n {
+        Some(n) => format!("asked session {n} · {detail}"),
+        None => detail,
+    }
+}
+
 pub fn new_rows(r: &BehaviorReport) -> StaticRows {
     let mut rows = Vec::new();
     let mut push = |kind: &str, what: String, detail: String, slot: Slot, target: Option<ViewSpec>| {
@@ -109,7 +106,10 @@ pub fn new_rows(r: &BehaviorReport) -> StaticRows {
         push(
             "new place",
             g.label.clone(),
-            format!("{} calls from {}", g.scope_count, g.addresses.join(", ")),
+            with_asked(
+                g.asked_session_count,
+                format!("{} calls from {}", g.scope_count, g.addresses.join(", ")),
+            ),
             Slot::BehaviorNew,
             ip.map(ViewSpec::Ip),
         );
@@ -118,9 +118,12 @@ pub fn new_rows(r: &BehaviorReport) -> StaticRows {
         push(
             "new API call",
             format!("{}:{}", a.service, a.api),
-            format!(
-                "{} ok, {} failed, first {}",
-                a.scope_success, a.scope_failure, a.first_seen
+            with_asked(
+                a.asked_session_count,
+                format!(
+                    "{} ok, {} failed, first {}",
+                    a.scope_success, a.scope_failure, a.first_seen
+                ),
             ),
             Slot::BehaviorNew,
             None,
@@ -130,9 +133,12 @@ pub fn new_rows(r: &BehaviorReport) -> StaticRows {
         push(
             "increased volume",
             format!("{}:{}", i.service, i.api),
-            format!(
-                "{} in scope vs typical {:.1} (max {}) per scope-length window",
-                i.scope_count, i.typical_rate, i.baseline_max
+            with_asked(
+                i.asked_session_count,
+                format!(
+                    "{} in scope vs typical {:.1} (max {}) per scope-length window",
+                    i.scope_count, i.typical_rate, i.baseline_max
+                ),
             ),
             Slot::BehaviorNew,
             None,
@@ -142,7 +148,10 @@ pub fn new_rows(r: &BehaviorReport) -> StaticRows {
         push(
             "new AS organisation",
             format!("AS{} {}", a.asn, a.org),
-            format!("{} calls from {}", a.scope_count, a.addresses.join(", ")),
+            with_asked(
+                a.asked_session_count,
+                format!("{} calls from {}", a.scope_count, a.addresses.join(", ")),
+            ),
             Slot::BehaviorNew,
             a.addresses.first().cloned().map(ViewSpec::Ip),
         );
@@ -156,7 +165,10 @@ pub fn new_rows(r: &BehaviorReport) -> StaticRows {
         push(
             "new user agent",
             u.user_agent.clone(),
-            format!("{} calls, first {}{note}", u.scope_count, u.first_seen),
+            with_asked(
+                u.asked_session_count,
+                format!("{} calls, first {}{note}", u.scope_count, u.first_seen),
+            ),
             if u.family_known {
                 Slot::BehaviorKnown
             } else {
@@ -169,9 +181,12 @@ pub fn new_rows(r: &BehaviorReport) -> StaticRows {
         push(
             "impossible travel",
             format!("{} → {}", t.start.place, t.end.place),
-            format!(
-                "{:.0} km in {:.1} h ({:.0} km/h), {} → {}",
-                t.distance_km, t.hours_between, t.speed_kmh, t.start.ip, t.end.ip
+            with_asked(
+                t.asked_session_count,
+                format!(
+                    "{:.0} km in {:.1} h ({:.0} km/h), {} → {}",
+                    t.distance_km, t.hours_between, t.speed_kmh, t.start.ip, t.end.ip
+                ),
             ),
             Slot::SeverityHigh,
             Some(ViewSpec::Ip(t.end.ip.clone())),
@@ -181,7 +196,10 @@ pub fn new_rows(r: &BehaviorReport) -> StaticRows {
         push(
             "known place",
             g.label.clone(),
-            format!("{} calls in scope, {} in baseline", g.scope_count, g.baseline_count),
+            with_asked(
+                g.asked_session_count,
+                format!("{} calls in scope, {} in baseline", g.scope_count, g.baseline_count),
+            ),
             Slot::BehaviorKnown,
             g.addresses.first().cloned().map(ViewSpec::Ip),
         );
@@ -190,7 +208,10 @@ pub fn new_rows(r: &BehaviorReport) -> StaticRows {
         push(
             "no location",
             u.label.clone(),
-            format!("{} calls in scope from {}", u.scope_count, u.addresses.join(", ")),
+            with_asked(
+                u.asked_session_count,
+                format!("{} calls in scope from {}", u.scope_count, u.addresses.join(", ")),
+            ),
             Slot::TextDim,
             None,
         );

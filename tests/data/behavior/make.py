@@ -3,6 +3,9 @@
 
 Real-format CloudTrail (`{"Records": [...]}`) telling three small stories; the expectations live in
 tests/core/behavior_scenarios.rs, written from the stories below, never copied from trailhound's output.
+Two more stories (issue: behaviour judged at the session-identity and origin level): `instance.json.gz`, an EC2
+instance role with weeks of history whose current session key is used from Frankfurt; `continents.json.gz`, an
+Identity Center user whose two sessions in two accounts are on two continents 25 minutes apart.
 Addresses are the documentation ranges that `demo::geoip::write_demo_geoip` places: 198.51.100.0/26 Bellevue WA
 (AS64501), 198.51.100.32/27 Seattle, 192.0.2.0/24 Ashburn VA (AS64502), 203.0.113.0/24 Frankfurt DE (AS64503).
 Run: python3 tests/data/behavior/make.py  (deterministic; the JSON files are committed).
@@ -37,23 +40,23 @@ def saml_user(name):
             "identityProvider": "Zm9vYmFyRXhhbXBsZQ=="}
 
 
-def assumed(key, role_arn, role_id, session, created):
+def assumed(key, role_arn, role_id, session, created, acct=ACCT):
     role_name = role_arn.rsplit("/", 1)[1]
     return {"type": "AssumedRole", "principalId": f"{role_id}:{session}",
-            "arn": f"arn:aws:sts::{ACCT}:assumed-role/{role_name}/{session}", "accountId": ACCT,
+            "arn": f"arn:aws:sts::{acct}:assumed-role/{role_name}/{session}", "accountId": acct,
             "accessKeyId": key,
             "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": role_id, "arn": role_arn,
-                                                 "accountId": ACCT, "userName": role_name},
+                                                 "accountId": acct, "userName": role_name},
                                "attributes": {"creationDate": created, "mfaAuthenticated": "false"}}}
 
 
 def rec(tag, t, ident, source, name, ip, ua=CLI, req=None, resp=None, error=None, read_only=False,
-        resources=None):
+        resources=None, acct=ACCT):
     r = {"eventVersion": "1.09", "userIdentity": ident, "eventTime": t, "eventSource": source,
          "eventName": name, "awsRegion": "us-east-1", "sourceIPAddress": ip, "userAgent": ua,
          "requestParameters": req, "responseElements": resp, "requestID": eid(tag + "/req"),
          "eventID": eid(tag), "readOnly": read_only, "eventType": "AwsApiCall", "managementEvent": True,
-         "recipientAccountId": ACCT, "eventCategory": "Management"}
+         "recipientAccountId": acct, "eventCategory": "Management"}
     if error:
         r["errorCode"] = error
         r["errorMessage"] = "User is not authorized to perform this operation"
@@ -180,7 +183,121 @@ def training():
     write("training.json.gz", "omar: five days of history, then Frankfurt with Boto3", omar.recs)
 
 
+WEB_ROLE = f"arn:aws:iam::{ACCT}:role/web-app-role"
+WEB_ID = "AROAWEBAPPEXAMPLE001"
+INSTANCE = "i-0a1b2c3d4e5f60001"
+SDK = "aws-sdk-go-v2/1.24.0 os/linux lang/go#1.21.5 md/GOOS#linux md/GOARCH#amd64"
+
+
+def instance():
+    """EC2 gives instance i-0a1b… fresh credentials for web-app-role every 6 hours (AssumeRole by the EC2 service,
+    session name = instance id). From 2026-10-01 the instance, always from its address in Ashburn with the Go SDK,
+    reads queue messages and writes objects. On 2026-11-05 at 12:00 the current credentials are issued; the instance
+    goes on as usual, and from 14:20 the same key is used from Frankfurt with the AWS CLI: GetCallerIdentity,
+    ListBuckets, then GetObject from the orders bucket — what GuardDuty's InstanceCredentialExfiltration finding
+    names by that key."""
+    svc = {"type": "AWSService", "invokedBy": "ec2.amazonaws.com"}
+    recs, n = [], 0
+    d, end = dt.datetime(2026, 10, 1), dt.datetime(2026, 11, 5, 12)
+    key = None
+    while d <= end:
+        n += 1
+        key = f"ASIAWEBAPP{n:010d}"
+        t = d.strftime("%Y-%m-%dT%H:%M:%SZ")
+        exp = (d + dt.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        req = {"roleArn": WEB_ROLE, "roleSessionName": INSTANCE, "durationSeconds": 21600}
+        resp = {"credentials": {"accessKeyId": key, "sessionToken": "IQoJb3JpZ2luX2VjEXAMPLETOKEN", "expiration": exp},
+                "assumedRoleUser": {"assumedRoleId": f"{WEB_ID}:{INSTANCE}",
+                                    "arn": f"arn:aws:sts::{ACCT}:assumed-role/web-app-role/{INSTANCE}"}}
+        recs.append(rec(f"web/{n}/assume", t, svc, "sts.amazonaws.com", "AssumeRole", "ec2.amazonaws.com",
+                        ua="ec2.amazonaws.com", req=req, resp=resp))
+        me = assumed(key, WEB_ROLE, WEB_ID, INSTANCE, t)
+        # Two calls an hour for the six hours the credentials are current (the last block stops at 14:00 on the 5th).
+        for h in range(6):
+            at = d + dt.timedelta(hours=h, minutes=10)
+            if at >= dt.datetime(2026, 11, 5, 15):
+                break
+            recs.append(rec(f"web/{n}/{h}/recv", at.strftime("%Y-%m-%dT%H:%M:%SZ"), me, "sqs.amazonaws.com",
+                            "ReceiveMessage", ASHBURN, ua=SDK, read_only=True))
+            recs.append(rec(f"web/{n}/{h}/put", (at + dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ"), me,
+                            "s3.amazonaws.com", "PutObject", ASHBURN, ua=SDK, req={"bucketName": "orders"},
+                            resources=[{"ARN": "arn:aws:s3:::orders", "accountId": ACCT, "type": "AWS::S3::Bucket"}]))
+        d += dt.timedelta(hours=6)
+    # The incident, with the key issued at 12:00 on the 5th.
+    me = assumed(key, WEB_ROLE, WEB_ID, INSTANCE, "2026-11-05T12:00:00Z")
+    recs.append(rec("web/x/gci", "2026-11-05T14:20:00Z", me, "sts.amazonaws.com", "GetCallerIdentity", FRANKFURT,
+                    read_only=True))
+    recs.append(rec("web/x/lb", "2026-11-05T14:21:00Z", me, "s3.amazonaws.com", "ListBuckets", FRANKFURT,
+                    read_only=True))
+    for k in range(3):
+        recs.append(rec(f"web/x/get{k}", f"2026-11-05T14:2{2 + k}:00Z", me, "s3.amazonaws.com", "GetObject", FRANKFURT,
+                        read_only=True, req={"bucketName": "orders"},
+                        resources=[{"ARN": "arn:aws:s3:::orders", "accountId": ACCT, "type": "AWS::S3::Bucket"}]))
+    write("instance.json.gz", f"web-app-role sessions of {INSTANCE} since 2026-10-01; the last key ({key}) used "
+          "from Frankfurt", recs)
+
+
+OTHER = "444455556666"
+RO_ROLE = (f"arn:aws:iam::{ACCT}:role/aws-reserved/sso.amazonaws.com/"
+           "AWSReservedSSO_ReadOnlyAccess_1111111111111111")
+ADMIN_ROLE = (f"arn:aws:iam::{OTHER}:role/aws-reserved/sso.amazonaws.com/"
+              "AWSReservedSSO_AdministratorAccess_2222222222222222")
+
+
+class SsoUser(Person):
+    """An Identity Center user who signs in to permission sets in different accounts (one SAML user, many roles)."""
+
+    def __init__(self, name):
+        super().__init__(name)
+        self.acct = ACCT
+
+    def sign_in_to(self, t, ip, role, role_id, acct):
+        self.role, self.role_id, self.acct = role, role_id, acct
+        self.n += 1
+        key = f"ASIA{self.name.upper()[:4]:X<4}{acct[:4]}{self.n:08d}"
+        tag = f"{self.name}/{self.n}"
+        role_name = role.rsplit("/", 1)[1]
+        resp = {"credentials": {"accessKeyId": key, "sessionToken": "IQoJb3JpZ2luX2VjEXAMPLETOKEN", "expiration": t},
+                "assumedRoleUser": {"assumedRoleId": f"{role_id}:{self.name}",
+                                    "arn": f"arn:aws:sts::{acct}:assumed-role/{role_name}/{self.name}"}}
+        provider = f"arn:aws:iam::{acct}:saml-provider/AWSSSO_1a2b3c4d5e6f7a8b_DO_NOT_DELETE"
+        req = {"roleArn": role, "roleSessionName": self.name, "durationSeconds": 3600, "principalArn": provider}
+        self.recs.append(rec(tag + "/saml", t, saml_user(self.name), "sts.amazonaws.com", "AssumeRoleWithSAML",
+                             ip, ua="aws-internal/3 aws-sdk-java/1.12.716", req=req, resp=resp, acct=acct))
+        self.key, self.created, self.calls = key, t, 0
+        return key
+
+    def call_in(self, t, source, name, ip):
+        self.calls += 1
+        self.recs.append(rec(f"{self.name}/{self.n}/{self.calls}", t,
+                             assumed(self.key, self.role, self.role_id, self.name, self.created, acct=self.acct),
+                             source, name, ip, read_only=True, acct=self.acct))
+
+
+def continents():
+    """Mia (Identity Center) reads in the ReadOnly permission set of 111122223333 from Bellevue at 14:05–14:10, and
+    25 minutes later her Admin permission set in 444455556666 is used from Frankfurt (8 170 km: impossible). Two
+    sessions, two roles, two accounts, one person. Noah, another user, works from Frankfurt in the same Admin
+    permission set at the same time: he travels nowhere and does not make mia travel."""
+    mia, noah = SsoUser("mia"), SsoUser("noah")
+    for d in business_days(dt.date(2026, 10, 1), HISTORY[1]):
+        mia.sign_in_to(ts(d, 16 * 3600), BELLEVUE, RO_ROLE, "AROAREADONLYEXAMPLE1", ACCT)
+        mia.call_in(ts(d, 16 * 3600 + 300), "ec2.amazonaws.com", "DescribeInstances", BELLEVUE)
+        noah.sign_in_to(ts(d, 8 * 3600), FRANKFURT, ADMIN_ROLE, "AROAADMINOTHEREXAMP1", OTHER)
+        noah.call_in(ts(d, 8 * 3600 + 300), "iam.amazonaws.com", "ListRoles", FRANKFURT)
+    mia.sign_in_to(ts(INCIDENT, 14 * 3600 + 300), BELLEVUE, RO_ROLE, "AROAREADONLYEXAMPLE1", ACCT)
+    mia.call_in(ts(INCIDENT, 14 * 3600 + 600), "ec2.amazonaws.com", "DescribeInstances", BELLEVUE)
+    noah.sign_in_to(ts(INCIDENT, 14 * 3600 + 1200), FRANKFURT, ADMIN_ROLE, "AROAADMINOTHEREXAMP1", OTHER)
+    noah.call_in(ts(INCIDENT, 14 * 3600 + 1260), "iam.amazonaws.com", "ListRoles", FRANKFURT)
+    mia.sign_in_to(ts(INCIDENT, 14 * 3600 + 2100), FRANKFURT, ADMIN_ROLE, "AROAADMINOTHEREXAMP1", OTHER)
+    mia.call_in(ts(INCIDENT, 14 * 3600 + 2160), "iam.amazonaws.com", "CreateAccessKey", FRANKFURT)
+    write("continents.json.gz", "mia: ReadOnly in 111122223333 from Bellevue, Admin in 444455556666 from Frankfurt "
+          "25 minutes later; noah in Frankfurt", mia.recs + noah.recs)
+
+
 if __name__ == "__main__":
     spike()
     travel()
     training()
+    instance()
+    continents()
