@@ -3,10 +3,10 @@
 //! (tests/data/behavior/instance.json.gz: an EC2 instance role with weeks of history whose key is used from
 //! Frankfurt; the finding is written here as GuardDuty exports it).
 
+use crate::harness::*;
 use serde_json::Value;
 use std::process::Command;
 use trailhound::tui::action::Action;
-use crate::harness::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_trailhound");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/behavior/instance.json.gz");

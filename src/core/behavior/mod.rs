@@ -6,8 +6,6 @@
 //! [`GeoDb`]. `profile` selects events, `baseline` counts them in one pass, `newbehavior` / `increase` / `travel`
 //! judge, `volume` / `drilldown` describe. Pure and deterministic; nothing here prints or knows the terminal.
 
-#![warn(missing_docs)]
-
 mod asked;
 mod baseline;
 mod drilldown;

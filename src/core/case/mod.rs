@@ -7,8 +7,6 @@
 //! wait instead of failing, and nothing here caches state between calls, so no write is lost or overwritten.
 //! Nothing in this module knows about terminals or report formats.
 
-#![warn(missing_docs)]
-
 mod marks;
 pub mod model;
 mod notes;

@@ -2,8 +2,6 @@
 //! one writer per format (Markdown, JSON, CSV, JSON lines). Every string from logs or analysts passes through
 //! [`escape`] for its target format.
 
-#![warn(missing_docs)]
-
 mod build;
 pub mod detective;
 pub mod enrich;

@@ -4,8 +4,6 @@
 //! `pivots` (from a finding into the CloudTrail evidence in a [`crate::core::model::Store`]).
 //! This module owns the data shape only; it reads no files and knows nothing about the terminal.
 
-#![warn(missing_docs)]
-
 mod access_analyzer;
 mod details;
 mod detect;

@@ -5,8 +5,6 @@
 //! Everything here takes hostile strings and never panics: a value that is not a canonical address is
 //! [`IpClass::Invalid`], not a guess.
 
-#![warn(missing_docs)]
-
 mod classify;
 mod db;
 pub mod travel;

@@ -10,8 +10,6 @@
 //! Rule of the house: an edge exists only where the logs establish it. What cannot be established is
 //! [`OriginKind::Unknown`] or an outside account "whose logs are not loaded" — never a guessed person.
 
-#![warn(missing_docs)]
-
 mod build;
 mod lookup;
 mod origin;
