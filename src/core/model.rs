@@ -367,7 +367,7 @@ pub struct Event {
 
 impl Event {
     /// [`Event::assumption`] of an event that is not a credential-issuing STS call.
-    pub const NO_ASSUMPTION: u32 = u32::MAX;
+    pub(crate) const NO_ASSUMPTION: u32 = u32::MAX;
     /// Whether the call failed (`errorCode` present).
     pub fn failed(&self) -> bool {
         self.error_code.is_some()
@@ -405,7 +405,7 @@ pub enum AssumeKind {
 
 impl AssumeKind {
     /// The kind for an STS `eventName`; `None` for any other event.
-    pub fn from_event_name(name: &str) -> Option<AssumeKind> {
+    pub(crate) fn from_event_name(name: &str) -> Option<AssumeKind> {
         Some(match name {
             "AssumeRole" => AssumeKind::AssumeRole,
             "AssumeRoleWithSAML" => AssumeKind::AssumeRoleWithSaml,
@@ -543,7 +543,7 @@ pub fn parse_uuid(s: &str) -> Option<u128> {
 }
 
 /// The canonical lowercase 8-4-4-4-12 text of a UUID held as 128 bits.
-pub fn format_uuid(u: u128) -> String {
+pub(crate) fn format_uuid(u: u128) -> String {
     let h = format!("{u:032x}");
     format!(
         "{}-{}-{}-{}-{}",

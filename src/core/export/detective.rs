@@ -34,7 +34,7 @@ pub fn is_guardduty_id(id: &str) -> bool {
 }
 
 /// Detective's page for finding `id` in `region`; `None` unless `id` is a GuardDuty finding id.
-pub fn finding_url(id: &str, region: &str) -> Option<String> {
+pub(crate) fn finding_url(id: &str, region: &str) -> Option<String> {
     is_guardduty_id(id).then(|| {
         format!(
             "{CONSOLE}?region={}#findings/GuardDuty/{}",

@@ -20,7 +20,7 @@ pub struct ResourceKey {
 
 impl ResourceKey {
     /// The parts of `arn` that events name the resource by; `None` when it is not an ARN (`arn:partition:service:region:account:resource`).
-    pub fn from_arn(arn: &str) -> Option<ResourceKey> {
+    pub(crate) fn from_arn(arn: &str) -> Option<ResourceKey> {
         let mut parts = arn.splitn(6, ':');
         if parts.next()? != "arn" {
             return None;
