@@ -90,7 +90,7 @@ impl Interner {
             .map(|&id| Sym(id))
     }
 
-    /// The string `sym` names; `""` for [`Sym::NONE`] and for symbols from another interner.
+    /// The string `sym` names; `""` for [`Sym::NONE`] and for a symbol past the end (one from another interner).
     pub fn resolve(&self, sym: Sym) -> &str {
         self.strings.get(sym.0 as usize).map(|s| &**s).unwrap_or("")
     }

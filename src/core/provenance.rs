@@ -52,9 +52,9 @@ pub struct SkippedFile {
 pub struct IngestReport {
     /// Input files found.
     pub files_total: u64,
-    /// Input files read (found minus unreadable).
+    /// Input files read and parsed (found minus unreadable).
     pub files_read: u64,
-    /// Bytes read, after decompression.
+    /// Size of the files read, as stored on disk (compressed size for gzip files).
     pub bytes_read: u64,
     /// Records recognised as CloudTrail (good or bad).
     pub records_seen: u64,

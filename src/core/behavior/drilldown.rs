@@ -164,7 +164,8 @@ impl Drilldowns {
             sort_tree(t, by);
         }
     }
-    /// Keep only the branches in which some key contains `needle` (case-insensitive), with their ancestors.
+    /// Keep the nodes whose key or label contains `needle` (case-insensitive), with their ancestors and everything
+    /// below a match.
     pub fn filter(self, needle: &str) -> Drilldowns {
         Drilldowns {
             by_ip: filter_tree(self.by_ip, needle),

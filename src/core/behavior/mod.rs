@@ -144,7 +144,7 @@ pub struct VolumeReport {
     pub baseline: BaselineJson,
     /// Width of each chart bucket, in seconds.
     pub bucket_seconds: i64,
-    /// Start of the charted range (RFC 3339 UTC); wider than the scope, so the baseline shows around it.
+    /// Start of the charted range (RFC 3339 UTC): the scope with context on each side, aligned to buckets.
     pub from: String,
     /// End of the charted range (RFC 3339 UTC).
     pub to: String,

@@ -92,7 +92,7 @@ pub struct Selection<'a> {
 /// The JSON `profile` block.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct ProfileJson {
-    /// The profile kind (`session`, `identity`, `role`, `principal`, `key`, `ip`, `ua`, `account`).
+    /// The profile kind (`identity`, `session`, `role`, `principal`, `account`, `ip`, `ua`).
     pub kind: &'static str,
     /// The entity reference (`identity:<role arn>#<session>`, `ip:…`).
     pub entity: String,

@@ -34,7 +34,7 @@ pub struct Report {
     pub case: CaseSummary,
     /// How much data was loaded for it.
     pub data: DataSummary,
-    /// Every loaded finding, in the store's order.
+    /// Every loaded finding, most severe first (then most recently seen).
     pub findings: Vec<FindingSummary>,
     /// Notes on the case as a whole.
     pub case_notes: Vec<NoteEntry>,
@@ -222,9 +222,9 @@ pub struct EntitySection {
     pub verdict: Option<VerdictEntry>,
     /// Every verdict recorded, oldest first (the last is `verdict`).
     pub verdict_history: Vec<VerdictEntry>,
-    /// Tags the analyst put on the entity, sorted.
+    /// Tags the analyst put on the entity, in the order the case lists them.
     pub tags: Vec<String>,
-    /// Notes about the entity, oldest first.
+    /// Notes about the entity (deleted ones left out), in the order the case lists them.
     pub notes: Vec<NoteEntry>,
     /// Facts about the entity from the loaded data.
     pub details: Vec<Detail>,
@@ -287,7 +287,7 @@ pub struct CaseSnapshot {
     pub scope: Option<crate::core::time::Scope>,
     /// The inputs recorded in the case.
     pub inputs: Vec<Input>,
-    /// Every note, at its newest revision.
+    /// Every note that is not deleted, at its newest revision.
     pub notes: Vec<Note>,
     /// Every star.
     pub stars: Vec<Star>,

@@ -132,7 +132,7 @@ impl SeverityLabel {
     }
 }
 
-/// A finding's severity: the number and the band it falls in, which always agree (build with [`Severity::new`]).
+/// A finding's severity: the number and the band it falls in (they agree when built with [`Severity::new`]).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Severity {
     /// GuardDuty's number (1.0–10.0), or ours for Access Analyzer (see [`Severity::access_analyzer`]).

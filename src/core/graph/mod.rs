@@ -102,7 +102,7 @@ pub struct Origin {
     pub arn: Sym,
     /// The account the principal belongs to.
     pub account: Sym,
-    /// The principal id (`AIDA…` for users, the account id for root, the provider's subject for web identities).
+    /// The principal id as the logs give it (`AIDA…` for IAM users).
     pub principal_id: Sym,
     /// For services: the instance, function or task the service acted for (the session name it chose).
     pub acting_for: Sym,

@@ -150,11 +150,11 @@ pub struct RoleUse {
     pub arn: Option<String>,
     /// Its account.
     pub account: Option<String>,
-    /// First assumption in the data, RFC 3339 UTC.
+    /// First assumption in scope, RFC 3339 UTC.
     pub first: String,
-    /// Last assumption in the data, RFC 3339 UTC.
+    /// Last assumption in scope, RFC 3339 UTC.
     pub last: String,
-    /// How many assumptions there were.
+    /// How many assumptions there were in scope.
     pub count: u64,
 }
 

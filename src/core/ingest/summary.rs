@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 pub struct Summary {
     /// Input files read.
     pub files: u64,
-    /// Bytes read, after decompression.
+    /// Size of the files read, as stored on disk (compressed size for gzip files).
     pub bytes: u64,
     /// CloudTrail records parsed (before de-duplication).
     pub records: u64,
