@@ -18,7 +18,7 @@ pub const FAILED: u32 = 1 << 31;
 pub struct Row {
     /// When the call was made, epoch seconds.
     pub time: i64,
-    /// Dense API id ([`BehaviorIndex::api`]) with [`FAILED`] or-ed in.
+    /// Dense API id ([`BehaviorIndex::apis`]) with the `FAILED` bit or-ed in.
     pub api: u32,
     /// Dense source-address id; 0 = no `sourceIPAddress`.
     pub ip: u32,

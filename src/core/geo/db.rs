@@ -77,7 +77,7 @@ pub struct SearchPath {
 
 impl SearchPath {
     /// The standard order: explicit dir (`--geoip DIR`), env `TRAILHOUND_GEOIP`, config dir
-    /// (`$XDG_CONFIG_HOME/trailhound/geoip`, else the platform config dir), then [`SYSTEM_DIRS`].
+    /// (`$XDG_CONFIG_HOME/trailhound/geoip`, else the platform config dir), then the system directories (`SYSTEM_DIRS`).
     pub fn standard(explicit: Option<&Path>) -> SearchPath {
         let mut dirs = Vec::new();
         if let Some(d) = explicit {

@@ -92,7 +92,7 @@ impl SessionGraph {
         self.index.by_role_name.get(name).cloned().unwrap_or_default()
     }
 
-    /// The assumption edges session `s` is the caller of (sessions it started), as [`EdgeId`]s.
+    /// The assumption edges session `s` is the caller of (sessions it started), as edge ids (indices into [`SessionGraph::edges`]).
     pub fn session_children(&self, s: SessionId) -> &[u32] {
         &self.index.session_children[s as usize]
     }
