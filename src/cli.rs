@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod behavior;
 mod case;
 mod common;
+mod completions;
 mod demo;
 mod export;
 mod fetch;
@@ -20,10 +21,13 @@ pub use common::InputArgs;
 mod findings;
 mod findings_text;
 
+/// The version with the commit it was built from (`build.rs`).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("TRAILHOUND_COMMIT"), ")");
+
 #[derive(Parser, Debug)]
 #[command(
     name = "trailhound",
-    version,
+    version = VERSION,
     about = "AWS incident response in a terminal: who really did this, what else did they do, is it normal"
 )]
 pub struct Cli {
@@ -72,10 +76,32 @@ pub enum Command {
     Verdict(note::VerdictArgs),
     /// Write the case report: Markdown, JSON, or the evidence timeline as CSV / JSON lines
     Export(export::ExportArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a folder with --out
+    Man(completions::ManArgs),
+}
+
+/// Parse the command line. clap echoes what the user typed in its errors (a bad value, an unknown argument), and
+/// that may be a pasted log value: errors are rendered as plain text and neutralised (`core::text`) before they
+/// are printed, with clap's exit code. Help and version are printed by clap itself.
+fn parse() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    Cli::try_parse().map_err(|e| {
+        if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+            let _ = e.print();
+        } else {
+            eprint!("{}", crate::core::text::visible_lines(&e.render().to_string()));
+        }
+        ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+    })
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
     let result = match cli.command {
         Some(Command::Demo(a)) => done(demo::run(&a)),
@@ -95,12 +121,15 @@ pub fn main() -> ExitCode {
         Some(Command::Untag(a)) => done(note::tag(a, false)),
         Some(Command::Verdict(a)) => done(note::verdict(a)),
         Some(Command::Export(a)) => done(export::run(a)),
+        Some(Command::Completions(a)) => done(completions::completions(&a)),
+        Some(Command::Man(a)) => done(completions::man(&a)),
         None => tui::run(cli.tui),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("trailhound: {e:#}");
+            // Errors quote paths and values from the command line and the data: neutralised line by line.
+            eprintln!("trailhound: {}", crate::core::text::visible_lines(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

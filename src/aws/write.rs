@@ -118,7 +118,9 @@ struct RecordsFile {
     records: Vec<Box<RawValue>>,
 }
 
-/// Path of the day file for `account`/`region`/`epoch`, relative to `fetched/`.
+/// Path of the day file for `account`/`region`/`epoch`, relative to `fetched/`. Stamped 23:59 of its day: a
+/// CloudTrail name's stamp is a delivery time after every record in the file, which the load window's pruning
+/// relies on (`core::ingest::window`); the day's last minute is covered by its early margin.
 pub(crate) fn day_file(account: &str, region: &str, epoch: i64) -> PathBuf {
     let (y, m, d) = jiff::Timestamp::from_second(epoch)
         .map(|t| {
@@ -128,7 +130,7 @@ pub(crate) fn day_file(account: &str, region: &str, epoch: i64) -> PathBuf {
         .unwrap_or((1970, 1, 1));
     PathBuf::from(format!(
         "AWSLogs/{account}/CloudTrail/{region}/{y:04}/{m:02}/{d:02}/\
-         {account}_CloudTrail_{region}_{y:04}{m:02}{d:02}T0000Z_lookup-events.json.gz"
+         {account}_CloudTrail_{region}_{y:04}{m:02}{d:02}T2359Z_lookup-events.json.gz"
     ))
 }
 
@@ -223,12 +225,6 @@ pub(crate) fn write_findings(out: &OutDir, rel: &Path, findings: Vec<Value>) -> 
     Ok(n)
 }
 
-fn rfc3339(epoch: i64) -> String {
-    jiff::Timestamp::from_second(epoch)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
-}
-
 /// Append this run to `fetched/manifest.json` (`{"fetches":[…]}`, newest last). Never contains credentials: the
 /// request's static credentials are not part of what is written, and messages are redacted at their source.
 pub(crate) fn manifest(
@@ -251,7 +247,7 @@ pub(crate) fn manifest(
         "requested": {
             "profile": profile,
             "regions": regions,
-            "window": window.map(|(f, t)| serde_json::json!({"from": rfc3339(f), "to": rfc3339(t)})),
+            "window": window.map(|(f, t)| serde_json::json!({"from": crate::core::time::rfc3339(f), "to": crate::core::time::rfc3339(t)})),
             "services": req.services,
             "lookup": req.lookup.iter().map(|a| serde_json::json!({
                 "key": a.key.api_name(), "value": a.value
@@ -307,7 +303,7 @@ mod tests {
             day_file("111122223333", "us-east-1", t),
             PathBuf::from(
                 "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/05/\
-                 111122223333_CloudTrail_us-east-1_20261105T0000Z_lookup-events.json.gz"
+                 111122223333_CloudTrail_us-east-1_20261105T2359Z_lookup-events.json.gz"
             )
         );
     }

@@ -63,7 +63,7 @@ pub struct VolumeArgs {
 }
 
 fn load(p: &ProfileArgs) -> Dataset {
-    load_dataset(&p.input.inputs, p.geoip.as_deref())
+    load_dataset(&p.input, p.geoip.as_deref())
 }
 
 fn prepare<'a>(p: &ProfileArgs, l: &'a Dataset) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {

@@ -79,7 +79,10 @@ fn path_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
         .iter()
         .map(|p| {
             if !p.exists() {
-                bail!("{}: no such file or folder", p.display());
+                bail!(
+                    "{}: no such file or folder",
+                    super::common::safe(&p.display().to_string())
+                );
             }
             Ok(Input::Path { path: p.clone() })
         })
@@ -98,7 +101,11 @@ pub fn run(cmd: CaseCommand) -> Result<()> {
             if scope.is_some() {
                 c.set_scope(scope)?;
             }
-            println!("created case {} ({} inputs)", dir.display(), inputs.len());
+            println!(
+                "created case {} ({} inputs)",
+                super::common::safe(&dir.display().to_string()),
+                inputs.len()
+            );
             Ok(())
         }
         CaseCommand::Show { case, json } => show(&case.open()?, json),
@@ -141,11 +148,9 @@ fn show(c: &Case, json: bool) -> Result<()> {
                 "entity": v.entity, "verdict": v.verdict, "author": v.author, "at": rfc3339(v.at)
             })).collect::<Vec<_>>(),
         });
-        let text = serde_json::to_string_pretty(&v)?;
-        println!("{}", crate::core::export::escape::json_text(text));
-        return Ok(());
+        return super::common::print_json(&v);
     }
-    let vis = |s: &str| crate::core::export::escape::visible(s).into_owned();
+    let vis = super::common::safe;
     println!("case     {}", vis(&c.dir().display().to_string()));
     if let Some(t) = c.created()? {
         println!("created  {}", rfc3339(t));

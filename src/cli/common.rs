@@ -2,7 +2,7 @@
 //! [`Dataset::load`]) with a progress line on a terminal, and printing JSON.
 
 use crate::core::dataset::{Dataset, DatasetOptions};
-use crate::core::ingest::Progress;
+use crate::core::ingest::{LoadOptions, LoadWindow, Progress};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -15,11 +15,82 @@ pub struct InputArgs {
     /// Machine-readable JSON on stdout (times in RFC 3339 UTC).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub window: WindowArgs,
 }
 
-/// Load the inputs through the one [`Dataset`] path, drawing a progress line on stderr when it is a terminal.
-/// `geoip` is the user's `--geoip DIR`, if the command has one.
-pub fn load_dataset(inputs: &[PathBuf], geoip: Option<&Path>) -> Dataset {
+/// What to load: `--from/--to/--account/--region` (README "Reading only what the question needs").
+#[derive(clap::Args, Debug, Clone)]
+pub struct WindowArgs {
+    /// Load only events at or after this time (RFC 3339, or YYYY-MM-DD for its midnight UTC). CloudTrail S3-layout
+    /// files delivered too early to hold such events are not read.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub from: Option<i64>,
+    /// Load only events before this time (RFC 3339 or YYYY-MM-DD). Files delivered more than --delivery-slack
+    /// hours after it are not read.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub to: Option<i64>,
+    /// Load only events logged in this account (repeatable; prunes `AWSLogs/<account>/` folders).
+    #[arg(long = "account", value_name = "ID")]
+    pub accounts: Vec<String>,
+    /// Load only events of this region (repeatable; prunes `CloudTrail/<region>/` folders).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// How many hours after its events a CloudTrail file may be delivered and still be read with --to.
+    #[arg(long, value_name = "HOURS", default_value_t = 24)]
+    pub delivery_slack: u32,
+}
+
+impl Default for WindowArgs {
+    fn default() -> Self {
+        WindowArgs {
+            from: None,
+            to: None,
+            accounts: Vec::new(),
+            regions: Vec::new(),
+            delivery_slack: 24,
+        }
+    }
+}
+
+impl WindowArgs {
+    /// The core's load window for these options.
+    pub fn window(&self) -> LoadWindow {
+        LoadWindow {
+            from: self.from,
+            to: self.to,
+            accounts: self.accounts.clone(),
+            regions: self.regions.clone(),
+            delivery_slack: i64::from(self.delivery_slack) * 3600,
+        }
+    }
+}
+
+/// An RFC 3339 time, or a date (`YYYY-MM-DD`, its midnight UTC), as epoch seconds.
+pub fn parse_time(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Ok(t.as_second());
+    }
+    match s.parse::<jiff::civil::Date>() {
+        Ok(d) => Ok(
+            crate::core::time::days_from_civil(i64::from(d.year()), i64::from(d.month()), i64::from(d.day())) * 86_400,
+        ),
+        Err(_) => Err(format!(
+            "{s:?}: expected RFC 3339 (2026-11-05T14:00:00Z) or a date (2026-11-05)"
+        )),
+    }
+}
+
+/// Load the `-i` inputs within the load window through the one [`Dataset`] path. `geoip` is the user's
+/// `--geoip DIR`, if the command has one.
+pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> Dataset {
+    load_paths(&args.inputs, &args.window.window(), geoip)
+}
+
+/// Load `inputs` within `window` through the one [`Dataset`] path, drawing a progress line on stderr when it is a
+/// terminal, and saying on stderr how much the window kept out.
+pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>) -> Dataset {
     let tty = std::io::stderr().is_terminal();
     let progress = move |p: Progress| {
         if tty {
@@ -39,21 +110,36 @@ pub fn load_dataset(inputs: &[PathBuf], geoip: Option<&Path>) -> Dataset {
     };
     let opts = DatasetOptions {
         geoip: geoip.map(Path::to_path_buf),
-        ..Default::default()
+        load: LoadOptions {
+            window: window.clone(),
+            ..Default::default()
+        },
     };
-    Dataset::load(inputs, &opts, &progress)
+    let data = Dataset::load(inputs, &opts, &progress);
+    let r = &data.store().report;
+    let pruned = r.files_pruned_by_date + r.files_pruned_by_region + r.files_pruned_by_account;
+    if pruned > 0 || r.records_outside_window > 0 {
+        eprintln!(
+            "load window: {pruned} files not read ({} by date, {} by region, {} by account), {} records outside it",
+            r.files_pruned_by_date, r.files_pruned_by_region, r.files_pruned_by_account, r.records_outside_window
+        );
+    }
+    data
 }
 
-/// Print a serialisable value as pretty JSON on stdout.
-pub fn print_json<T: serde::Serialize>(v: &T) -> anyhow::Result<()> {
+/// Print a serialisable value as pretty JSON on stdout, every hazard character in a string as a `\uXXXX` escape
+/// (`core::text::json`): the same data for a JSON reader, inert on a terminal. Every command's `--json` uses this.
+pub fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, v)?;
+    crate::core::text::json::to_writer_pretty(&mut out, v)?;
     writeln!(out)?;
     Ok(())
 }
 
-/// Make a string from logs safe to print on a terminal: control characters, escape sequences, bidi overrides and
-/// invisible format characters become visible `\u{…}` escapes (the same rule as exports: `escape::visible`).
+/// One field of text output from logs, paths or analysts: every hazard (control characters, escape sequences,
+/// line breaks, bidi overrides, invisible format characters; the one table in `core::text`) becomes a visible
+/// `\u{…}` escape, so the field stays on its line and cannot drive the terminal. Apply it to each field before
+/// formatting a line, never to a formatted line (a line break inside a field would already have split it).
 pub fn safe(s: &str) -> String {
-    crate::core::export::escape::visible(s).into_owned()
+    crate::core::text::visible(s).into_owned()
 }

@@ -29,7 +29,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let summary = demo::generate(&args.out, args.seed, args.events, args.force)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        super::common::print_json(&summary)?;
     } else {
         println!(
             "wrote {} CloudTrail records in {} log files (+{} digests, {:.1} MB gzip) and findings to {} in {:.1} s (seed {})",
@@ -37,7 +37,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
             summary.log_files,
             summary.digest_files,
             summary.compressed_bytes as f64 / 1e6,
-            summary.out.display(),
+            super::common::safe(&summary.out.display().to_string()),
             started.elapsed().as_secs_f64(),
             summary.seed
         );

@@ -29,10 +29,16 @@ pub struct ExportArgs {
     /// Evidence events listed per entity (the total is always reported)
     #[arg(long, default_value_t = 1000)]
     max_events: usize,
+    #[command(flatten)]
+    window: super::common::WindowArgs,
 }
 
 /// Load the events and findings the report draws evidence from; say what could not be loaded.
-fn load(inputs: &[Input], geoip: Option<&std::path::Path>) -> (Dataset, Option<String>) {
+fn load(
+    inputs: &[Input],
+    window: &crate::core::ingest::LoadWindow,
+    geoip: Option<&std::path::Path>,
+) -> (Dataset, Option<String>) {
     let paths: Vec<PathBuf> = inputs
         .iter()
         .filter_map(|i| match i {
@@ -50,7 +56,7 @@ fn load(inputs: &[Input], geoip: Option<&std::path::Path>) -> (Dataset, Option<S
     if inputs.is_empty() {
         warnings.push("the case records no inputs: no events were loaded".to_string());
     }
-    let data = super::common::load_dataset(&paths, geoip);
+    let data = super::common::load_paths(&paths, window, geoip);
     let errors = data.store().report.errors_total;
     if errors > 0 {
         warnings.push(format!(
@@ -66,7 +72,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
     if !a.inputs.is_empty() {
         snap.inputs = a.inputs.iter().map(|p| Input::Path { path: p.clone() }).collect();
     }
-    let (data, warning) = load(&snap.inputs, a.geoip.as_deref());
+    let (data, warning) = load(&snap.inputs, &a.window.window(), a.geoip.as_deref());
     if let Some(w) = &warning {
         eprintln!("trailhound: warning: {w}");
     }

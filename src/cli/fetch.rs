@@ -121,10 +121,15 @@ pub fn request(a: &FetchArgs) -> Result<FetchRequest, String> {
     Ok(req)
 }
 
+/// One line on stderr. Profile names, regions, paths and service messages are quoted in it: neutralised.
+fn say(line: std::fmt::Arguments) {
+    eprintln!("{}", crate::core::text::visible_lines(&line.to_string()));
+}
+
 fn print_progress(p: FetchProgress) {
     match p {
         FetchProgress::Started { profile, regions } => {
-            eprintln!("fetch: profile {profile}, regions {}", regions.join(", "))
+            say(format_args!("fetch: profile {profile}, regions {}", regions.join(", ")))
         }
         FetchProgress::Page {
             service,
@@ -132,27 +137,30 @@ fn print_progress(p: FetchProgress) {
             page,
             items,
             total,
-        } => eprintln!("{service} {region}: page {page}: {items} (total {total})"),
+        } => say(format_args!("{service} {region}: page {page}: {items} (total {total})")),
         FetchProgress::Retry {
             service,
             region,
             reason,
             wait,
-        } => eprintln!("{service} {region}: {reason}; retrying in {:.1}s", wait.as_secs_f64()),
-        FetchProgress::Resumed { region, page, events } => eprintln!(
+        } => say(format_args!(
+            "{service} {region}: {reason}; retrying in {:.1}s",
+            wait.as_secs_f64()
+        )),
+        FetchProgress::Resumed { region, page, events } => say(format_args!(
             "cloudtrail {region}: resuming an interrupted fetch at page {page} ({events} events already fetched)"
-        ),
+        )),
         FetchProgress::Note {
             service,
             region,
             message,
-        } => eprintln!("{service} {region}: note: {message}"),
+        } => say(format_args!("{service} {region}: note: {message}")),
         FetchProgress::Error {
             service,
             region,
             message,
-        } => eprintln!("{service} {region}: error: {message}"),
-        FetchProgress::Wrote { path, items } => eprintln!("wrote {} ({items})", path.display()),
+        } => say(format_args!("{service} {region}: error: {message}")),
+        FetchProgress::Wrote { path, items } => say(format_args!("wrote {} ({items})", path.display())),
     }
 }
 
@@ -160,7 +168,7 @@ pub fn run(args: FetchArgs) -> ExitCode {
     let req = match request(&args) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            say(format_args!("error: {e}"));
             return ExitCode::from(2);
         }
     };
@@ -173,13 +181,12 @@ pub fn run(args: FetchArgs) -> ExitCode {
     };
     match rt.block_on(crate::aws::fetch(req, print_progress)) {
         Ok(summary) => {
-            if args.json {
-                match serde_json::to_string_pretty(&summary) {
-                    Ok(s) => println!("{s}"),
-                    Err(e) => eprintln!("error: {e}"),
-                }
+            if args.json
+                && let Err(e) = super::common::print_json(&summary)
+            {
+                say(format_args!("error: {e}"));
             }
-            eprintln!("manifest: {}", summary.manifest.display());
+            say(format_args!("manifest: {}", summary.manifest.display()));
             if summary.errors.is_empty() {
                 ExitCode::SUCCESS
             } else {
@@ -188,7 +195,7 @@ pub fn run(args: FetchArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            say(format_args!("error: {e}"));
             ExitCode::FAILURE
         }
     }

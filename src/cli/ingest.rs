@@ -11,7 +11,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
-    let data = load_dataset(&a.input.inputs, None);
+    let data = load_dataset(&a.input, None);
     let s = summarize(data.store());
     if a.input.json {
         print_json(&s)?;
@@ -25,6 +25,12 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         println!("findings        {:>12}", s.findings);
         if let Some(t) = &s.time_range {
             println!("time range      {} .. {}", t.from, t.to);
+        }
+        if let Some(w) = &s.window {
+            println!(
+                "load window     {} files not read by date, {} by region, {} by account; {} records outside",
+                w.files_pruned_by_date, w.files_pruned_by_region, w.files_pruned_by_account, w.records_outside_window
+            );
         }
         for (title, map) in [
             ("account", &s.by_account),

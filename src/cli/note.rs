@@ -1,10 +1,12 @@
 //! `trailhound note …`, `star`/`unstar`, `tag`/`untag`, `verdict`: the analyst's marks, headless.
-//! Human output passes analyst text through `escape::visible` so a note cannot drive the terminal.
+//! Human output passes analyst text through `core::text::visible` so a note cannot drive the terminal; JSON goes
+//! through `common::print_json`.
 
 use super::case::CaseDir;
+use super::common::print_json;
 use crate::core::case::{Note, NoteFilter, NoteId, Revision, Verdict};
 use crate::core::entity::EntityRef;
-use crate::core::export::escape::{json_text, visible};
+use crate::core::text::visible;
 use crate::core::time::rfc3339;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
@@ -126,11 +128,6 @@ impl<'a> From<&'a Note> for NoteJson<'a> {
             conflict_with: n.conflict_with,
         }
     }
-}
-
-fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
-    println!("{}", json_text(serde_json::to_string_pretty(v)?));
-    Ok(())
 }
 
 fn text_arg(text: String) -> Result<String> {

@@ -19,6 +19,8 @@ pub struct TuiArgs {
     /// Theme: dark, light, high-contrast or colorblind (your theme.toml in the config dir is applied on top).
     #[arg(long, env = "TRAILHOUND_THEME")]
     pub theme: Option<String>,
+    #[command(flatten)]
+    pub window: super::common::WindowArgs,
 }
 
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
@@ -57,6 +59,7 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
         theme: args.theme,
         geoip,
         case: args.case,
+        window: args.window.window(),
     })?;
     Ok(ExitCode::SUCCESS)
 }

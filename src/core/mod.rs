@@ -16,4 +16,5 @@ pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod provenance;
+pub mod text;
 pub mod time;

@@ -70,6 +70,14 @@ pub struct IngestReport {
     pub errors_total: u64,
     /// Files skipped on purpose.
     pub skipped: Vec<SkippedFile>,
+    /// CloudTrail S3-layout files not read because their delivery time (with the slack) is outside the load window.
+    pub files_pruned_by_date: u64,
+    /// … because they are another region's.
+    pub files_pruned_by_region: u64,
+    /// … because they are another account's.
+    pub files_pruned_by_account: u64,
+    /// Records read but outside the load window (time, account or region), dropped.
+    pub records_outside_window: u64,
 }
 
 /// Errors kept verbatim per load; the rest are counted.

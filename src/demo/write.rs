@@ -73,8 +73,10 @@ pub fn layout(p: &Planner, seed: u64) -> Vec<LogFile> {
             let region_name = REGIONS.get(region as usize).copied().unwrap_or("us-east-1");
             let file_key = format!("{account_id}/{region_name}/{hour}/{c}");
             let file_seed = hash_str(&file_key);
-            // Delivery stamp: a few minutes into the (first) hour, later for each further part.
-            let stamp_t = hour * 3600 + (5 * (c as i64 + 1)).min(59) * 60;
+            // Delivery stamp: a few minutes after the file's time bucket ends, later for each further part. CloudTrail
+            // names a file by when it was delivered, and a file holds only records written before that
+            // (docs/cloudtrail-layout.md); the load window's pruning relies on it.
+            let stamp_t = hour * 3600 + width + (5 * (c as i64 + 1)).min(59) * 60;
             let mut name_rng = Rng::derive(seed, &[file_seed, 0x4e41_4d45]);
             let rel = format!(
                 "AWSLogs/{}/{account_id}/CloudTrail/{region_name}/{}/{account_id}_CloudTrail_{region_name}_{}_{}.json.gz",

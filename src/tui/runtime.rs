@@ -31,6 +31,21 @@ pub struct Options {
     pub theme: Option<String>,
     pub geoip: Option<PathBuf>,
     pub case: Option<PathBuf>,
+    /// Which events to load (`--from/--to/--account/--region`).
+    pub window: crate::core::ingest::LoadWindow,
+}
+
+impl Options {
+    /// How the dataset is loaded: the same options for the first load and for `:fetch` results.
+    fn dataset(&self) -> DatasetOptions {
+        DatasetOptions {
+            geoip: self.geoip.clone(),
+            load: crate::core::ingest::LoadOptions {
+                window: self.window.clone(),
+                ..Default::default()
+            },
+        }
+    }
 }
 
 /// Results of background work.
@@ -169,7 +184,7 @@ async fn event_loop(
     // a new case is still only created by the first write.
     let existing_case =
         super::case_io::case_dir(opts.case.as_deref()).is_ok_and(|d| d.join(crate::core::case::DB_FILE).is_file());
-    start_load(app, &opts.inputs, opts.geoip.clone(), tx.clone());
+    start_load(app, &opts.inputs, opts.dataset(), tx.clone());
     let case_tx = {
         let tx = tx.clone();
         super::case_io::spawn(super::case_io::case_dir(opts.case.as_deref()), move |r| {
@@ -257,7 +272,7 @@ async fn event_loop(
                 Command::Fetch(spec) => start_fetch(spec, tx.clone()),
                 Command::Load(inputs) => {
                     app.sources = inputs.iter().map(|p| p.display().to_string()).collect();
-                    start_load(app, &inputs, opts.geoip.clone(), tx.clone());
+                    start_load(app, &inputs, opts.dataset(), tx.clone());
                 }
             }
         }
@@ -340,7 +355,7 @@ fn start_fetch(spec: super::fetch_dialog::FetchSpec, tx: mpsc::UnboundedSender<J
     }));
 }
 
-fn start_load(app: &mut App, inputs: &[PathBuf], geoip: Option<PathBuf>, tx: mpsc::UnboundedSender<Job>) {
+fn start_load(app: &mut App, inputs: &[PathBuf], opts: DatasetOptions, tx: mpsc::UnboundedSender<Job>) {
     if inputs.is_empty() {
         app.set_status(Slot::StatusWarning, "nothing to load: pass -i PATH (files or folders)");
         return;
@@ -349,10 +364,6 @@ fn start_load(app: &mut App, inputs: &[PathBuf], geoip: Option<PathBuf>, tx: mps
     let inputs = inputs.to_vec();
     tokio::task::spawn_blocking(move || {
         let ptx = tx.clone();
-        let opts = DatasetOptions {
-            geoip,
-            ..Default::default()
-        };
         let data = Dataset::load(&inputs, &opts, &move |p| {
             let _ = ptx.send(Job::Progress(p));
         });

@@ -2,12 +2,13 @@
 //! passes through here before it is drawn.
 //!
 //! Logs are hostile: an attacker controls user agents, session names, request parameters and error messages.
-//! A raw ESC would let them drive the terminal; bidi overrides (U+202A–U+202E, U+2066–U+2069) can make
-//! `evil.exe` read as something else; zero-width characters hide differences between look-alike names. Each such
-//! character is replaced by a visible marker (`�` for controls, `◊` for invisible
-//! formatting) so the analyst sees that something was there. Strings are also capped in length: a 1 MB user
-//! agent must not cost a frame.
+//! Which characters are hazards is decided once for every output, in `core::text` (escape sequences, bidi
+//! overrides, zero-width and other invisible characters, tag characters, line breaks); this module only chooses
+//! how the TUI shows them: a visible marker (`�` for controls, `◊` for invisible formatting) so the analyst sees
+//! that something was there, and a space for line breaks and tabs so a value stays on its row. Strings are also
+//! capped in length: a 1 MB user agent must not cost a frame.
 
+use crate::core::text::{Hazard, hazard};
 use std::borrow::Cow;
 
 /// The longest text drawn for one log value (characters); longer values end with `…`.
@@ -18,27 +19,13 @@ pub const CONTROL_MARK: char = '\u{FFFD}';
 /// Marker for an invisible formatting character (bidi override/isolate, zero-width, tag characters).
 pub const FORMAT_MARK: char = '\u{25CA}';
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Class {
-    Keep,
-    Space,
-    Control,
-    Format,
-}
-
-fn classify(c: char) -> Class {
-    match c {
-        '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => Class::Space,
-        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => Class::Control,
-        // bidi embeddings/overrides/isolates, marks, Arabic letter mark
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => Class::Format,
-        // zero-width space/joiners, word joiner, invisible operators, BOM, interlinear annotation, tags
-        '\u{200B}'..='\u{200D}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{FEFF}'
-        | '\u{FFF9}'..='\u{FFFB}'
-        | '\u{E0000}'..='\u{E007F}' => Class::Format,
-        _ => Class::Keep,
+/// What the TUI draws for `c`.
+fn shown(c: char) -> char {
+    match hazard(c) {
+        None => c,
+        Some(Hazard::Break) => ' ',
+        Some(Hazard::Control) => CONTROL_MARK,
+        Some(Hazard::Invisible) => FORMAT_MARK,
     }
 }
 
@@ -50,7 +37,7 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 
 /// Like [`clean`] with a custom cap (in characters).
 pub fn clean_max(s: &str, max_chars: usize) -> Cow<'_, str> {
-    let needs_work = s.len() > max_chars || s.chars().any(|c| classify(c) != Class::Keep);
+    let needs_work = s.len() > max_chars || crate::core::text::has_hazard(s);
     if !needs_work {
         return Cow::Borrowed(s);
     }
@@ -60,12 +47,7 @@ pub fn clean_max(s: &str, max_chars: usize) -> Cow<'_, str> {
             out.push('…');
             break;
         }
-        out.push(match classify(c) {
-            Class::Keep => c,
-            Class::Space => ' ',
-            Class::Control => CONTROL_MARK,
-            Class::Format => FORMAT_MARK,
-        });
+        out.push(shown(c));
     }
     Cow::Owned(out)
 }
@@ -87,7 +69,7 @@ mod tests {
 
     fn has_no_dangerous(s: &str) {
         for c in s.chars() {
-            assert_eq!(classify(c), Class::Keep, "{c:?} survived in {s:?}");
+            assert_eq!(hazard(c), None, "{c:?} survived in {s:?}");
         }
     }
 

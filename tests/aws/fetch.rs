@@ -158,7 +158,7 @@ async fn cloudtrail_pages_retries_rate_limit_and_verbatim_records() {
             )),
             "{rel} for {account} {day}"
         );
-        assert!(rel.ends_with("T0000Z_lookup-events.json.gz"), "{rel}");
+        assert!(rel.ends_with("T2359Z_lookup-events.json.gz"), "{rel}");
     }
     // Resumable state is gone once everything is written; the manifest says what was asked and what came back.
     assert!(!case.path().join("fetched/.state").exists());

@@ -141,6 +141,59 @@ fn bad_files_and_records_are_reported_and_skipped() {
     assert_eq!(r.errors_total, 7);
 }
 
+/// An impossible `eventTime` is a bad record (path, index, reason), never moved to another day or minute; a
+/// leap second stays in its minute; the last second of year 9999 is a time like any other.
+#[test]
+fn impossible_event_times_are_bad_records_not_shifted() {
+    let d = tempfile::tempdir().unwrap();
+    let times = [
+        "2026-02-31T10:00:00Z",
+        "2026-11-05T14:12:07Z",
+        "2025-02-29T10:00:00Z",
+        "2026-11-05T23:59:60Z",
+        "2026-04-31T10:00:00.5Z",
+        "9999-12-31T23:59:59Z",
+        "2026-11-05T24:00:00Z",
+    ];
+    let recs: Vec<String> = times
+        .iter()
+        .enumerate()
+        .map(|(n, t)| record(&uuid(n as u32 + 1), &format!("E{n}"), t, "ASIAEXAMPLE000000001"))
+        .collect();
+    let p = write(d.path(), "times.json", s3(&recs).as_bytes());
+    let store = load_paths(&[d.path()]);
+    let kept: Vec<(String, String)> = store
+        .events
+        .iter()
+        .map(|e| {
+            (
+                store.s(e.event_name).to_string(),
+                trailhound::core::time::rfc3339(e.time),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("E1".into(), "2026-11-05T14:12:07Z".into()),
+            ("E3".into(), "2026-11-05T23:59:59Z".into()),
+            ("E5".into(), "9999-12-31T23:59:59Z".into()),
+        ]
+    );
+    let bad: Vec<(PathBuf, Option<u64>, bool)> = store
+        .report
+        .errors
+        .iter()
+        .map(|e| (e.path.clone(), e.index, e.reason.contains("is not a timestamp")))
+        .collect();
+    assert_eq!(
+        bad,
+        [0, 2, 4, 6].map(|i| (p.clone(), Some(i), true)),
+        "{:#?}",
+        store.report.errors
+    );
+}
+
 #[test]
 fn duplicates_are_dropped_and_cross_account_copies_are_one_action() {
     let d = tempfile::tempdir().unwrap();

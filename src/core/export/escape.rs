@@ -1,37 +1,11 @@
-//! Escaping for every output target. Log fields and analyst text are hostile: a user agent can carry ANSI
-//! escapes, bidi overrides, Markdown links, HTML, spreadsheet formulas or Mermaid syntax. Each writer passes
-//! every such string through the one function for its target; none of them emit raw control characters,
-//! ANSI escapes or bidi/invisible format characters (they become visible `\u{…}` text, or JSON `\uXXXX`).
+//! Escaping for each export format. Log fields and analyst text are hostile: a user agent can carry ANSI
+//! escapes, bidi overrides, Markdown links, HTML, spreadsheet formulas or Mermaid syntax. Which characters are
+//! hazards is decided once, in `core::text`; each function here shows them as that module's visible `\u{…}`
+//! escapes and adds its own format's escaping on top (Markdown punctuation, CSV quoting and formula triggers,
+//! Mermaid entity codes). JSON goes through `core::text::json`.
 
-use std::borrow::Cow;
+use crate::core::text::visible;
 use std::fmt::Write;
-
-/// Characters never written raw: C0/C1 controls and DEL (terminal escapes), bidi embeddings, overrides and
-/// isolates (Trojan Source), and other invisible format characters that can hide or reorder text.
-pub fn is_hazard(c: char) -> bool {
-    matches!(c,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{61c}' | '\u{180e}'
-        | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
-        | '\u{2060}'..='\u{2069}' | '\u{feff}')
-}
-
-/// Replace every hazard with a visible `\u{…}` escape. Newlines included: callers that keep line structure
-/// split lines first.
-pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_hazard) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_hazard(c) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
 
 /// The lines of a multi-line text (`\n`, `\r\n` or lone `\r`).
 fn lines(s: &str) -> impl Iterator<Item = &str> {
@@ -96,9 +70,47 @@ pub fn markdown_quote(s: &str) -> String {
 /// Longest Mermaid label: Mermaid refuses diagrams over its text limit, so a 1 MB user agent must not get in.
 const MERMAID_MAX_CHARS: usize = 120;
 
-/// Text for inside a double-quoted Mermaid label (`n1["…"]`, `-->|"…"|`): quotes and angle brackets as Mermaid
-/// entity codes, `#` too (it starts one), `|` as well, backticks dropped (they switch to Markdown strings), line breaks
-/// spaced out, long text cut with `…`.
+/// A character Mermaid gives a meaning anywhere in a flowchart's text, and the entity code that shows it instead.
+/// Mermaid reads `#name;` and `#123;` (decimal) as entity codes and the browser decodes them after Mermaid's own
+/// passes, so an entity-coded character can do nothing but be shown. Why each one:
+/// - `"` ends a quoted label; `[` `]` `{` `}` `|` open and close node shapes and edge labels; `;` ends a
+///   statement; `#` starts an entity code; `<` `>` `&` are HTML in HTML labels;
+/// - `%`: `%%` starts a comment and `%%{…}%%` a directive (`init` can restyle the diagram or change its config),
+///   and Mermaid looks for directives in the whole text before it parses, quotes or not;
+/// - `` ` ``: a label quoted as `` "`…`" `` is Markdown;
+/// - `:` not followed by a space: `fa:fa-…` and `u:u-…` are replaced by icons and symbols, and a line holding
+///   `style`/`classDef`, then `:`, non-spaces and `#` loses its last `;` before parsing, which would break an
+///   entity code. A `: ` (our `kind: label`) can do neither, and stays readable;
+/// - `ﬂ` (U+FB02) and `¶` (U+00B6): Mermaid stands entity codes in for `ﬂ°`, `ﬂ°°` and `¶ß` while it parses
+///   and turns those back into `&`, `&#` and `;` afterwards, so text spelling them could forge an entity.
+fn mermaid_entity(c: char, next: Option<char>) -> Option<&'static str> {
+    Some(match c {
+        ':' if next == Some(' ') => return None,
+        '"' => "#quot;",
+        '#' => "#35;",
+        '%' => "#37;",
+        '&' => "#amp;",
+        '<' => "#lt;",
+        '>' => "#gt;",
+        '[' => "#91;",
+        ']' => "#93;",
+        '{' => "#123;",
+        '}' => "#125;",
+        '|' => "#124;",
+        ';' => "#59;",
+        ':' => "#58;",
+        '`' => "#96;",
+        '\u{fb02}' => "#64258;",
+        '\u{b6}' => "#182;",
+        _ => return None,
+    })
+}
+
+/// Text for inside a double-quoted Mermaid flowchart label (`n1["…"]`, `-->|"…"|`): hazards as visible escapes,
+/// every character Mermaid gives a meaning as an entity code ([`mermaid_entity`]), line breaks as spaces, long
+/// text cut with `…`. The result holds no `"`, `%`, backtick, bracket, brace, pipe or line break, and `#` and `;`
+/// only as the ends of entity codes: it cannot leave its label, start a comment or directive, or restyle the
+/// diagram.
 pub fn mermaid_label(s: &str) -> String {
     let mut out = String::new();
     let mut n = 0;
@@ -106,22 +118,17 @@ pub fn mermaid_label(s: &str) -> String {
         if n > 0 {
             out.push(' ');
         }
-        for c in visible(line).chars() {
+        let line = visible(line);
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
             if n >= MERMAID_MAX_CHARS {
                 out.push('…');
                 return out;
             }
             n += 1;
-            match c {
-                '#' => out.push_str("#35;"),
-                '"' => out.push_str("#quot;"),
-                '<' => out.push_str("#lt;"),
-                '>' => out.push_str("#gt;"),
-                '&' => out.push_str("#amp;"),
-                // Ends an edge label (`-->|"…"|`) in some Mermaid versions even inside quotes.
-                '|' => out.push_str("#124;"),
-                '`' => {}
-                c => out.push(c),
+            match mermaid_entity(c, chars.peek().copied()) {
+                Some(e) => out.push_str(e),
+                None => out.push(c),
             }
         }
         n += 1;
@@ -148,26 +155,6 @@ pub fn csv_cell(s: &str) -> String {
     } else {
         cell
     }
-}
-
-/// Make serialised JSON (compact or pretty) safe to view: serde_json already escapes C0 controls in strings, but writes DEL, C1 controls and
-/// bidi/format characters raw. They can only occur inside JSON strings, where `\uXXXX` is an exact escape, so
-/// the data is unchanged for any JSON reader.
-pub fn json_text(json: String) -> String {
-    // Raw `\n`, `\r`, `\t` can only be layout between tokens (serde_json escapes them inside strings).
-    let hazard = |c: char| is_hazard(c) && !matches!(c, '\n' | '\r' | '\t');
-    if !json.chars().any(hazard) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if hazard(c) {
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Percent-encode an id for a URL fragment or query value: everything but RFC 3986 unreserved characters and

@@ -42,10 +42,13 @@ impl Format {
     }
 }
 
-/// The report as pretty JSON (`"version": 1`), hazard characters escaped (see [`escape::json_text`]).
+/// The report as pretty JSON (`"version": 1`), hazard characters escaped (see `core::text::json`).
 pub fn json(report: &Report) -> String {
-    let text = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    escape::json_text(text) + "\n"
+    use crate::core::text::json::to_string_pretty;
+    let text = to_string_pretty(report)
+        .or_else(|e| to_string_pretty(&serde_json::json!({ "error": e.to_string() })))
+        .unwrap_or_default();
+    text + "\n"
 }
 
 /// Render `report` in `format`.

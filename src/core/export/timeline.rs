@@ -1,7 +1,7 @@
 //! The evidence timeline as CSV (one row per event, RFC 4180, formula-safe) and as JSON lines shaped for
 //! Timesketch import (`message`, `datetime`, `timestamp_desc`, plus the fields).
 
-use super::escape::{csv_cell, json_text};
+use super::escape::csv_cell;
 use super::report::{EvidenceEvent, Report};
 use crate::core::time::rfc3339;
 
@@ -87,8 +87,7 @@ pub fn jsonl(report: &Report) -> String {
         }
         obj["starred"] = serde_json::Value::Bool(e.starred);
         obj["entities"] = serde_json::json!(e.entities);
-        let line = serde_json::to_string(&obj).unwrap_or_default();
-        out.push_str(&json_text(line));
+        out.push_str(&crate::core::text::json::to_string(&obj).unwrap_or_default());
         out.push('\n');
     }
     out

@@ -3,6 +3,7 @@
 
 use super::parse::Batch;
 use super::read::FileResult;
+use super::window::LoadWindow;
 use super::{IngestError, IngestReport, MAX_ERRORS_KEPT, SkippedFile};
 use crate::core::model::{Assumption, Event, EventId, Identity, SourceFile, Store, Sym};
 use hashbrown::{HashMap, HashTable};
@@ -18,16 +19,19 @@ pub struct Merger {
     seen: HashTable<u32>,
     hasher: foldhash::fast::FixedState,
     identities: HashMap<Identity, u32>,
+    /// Records outside it are dropped (and counted).
+    window: LoadWindow,
 }
 
 impl Merger {
-    pub fn new(report: IngestReport) -> Merger {
+    pub fn new(report: IngestReport, window: LoadWindow) -> Merger {
         Merger {
             store: Store::default(),
             report,
             seen: HashTable::new(),
             hasher: foldhash::fast::FixedState::with_seed(0x6576_656e_7473),
             identities: HashMap::new(),
+            window,
         }
     }
 
@@ -113,7 +117,18 @@ impl Merger {
             })
             .collect();
         self.report.records += b.events.len() as u64;
+        let everything = self.window.is_everything();
         for ev in b.events {
+            if !everything
+                && !self.window.admits_event(
+                    ev.time,
+                    b.strings.resolve(ev.recipient_account),
+                    b.strings.resolve(ev.region),
+                )
+            {
+                self.report.records_outside_window += 1;
+                continue;
+            }
             let id = match ev.id {
                 EventId::Other(s) => EventId::Other(m(s)),
                 other => other,

@@ -13,10 +13,12 @@ mod raw;
 mod read;
 mod record;
 mod summary;
+pub mod window;
 
-pub use discover::discover;
+pub use discover::{discover, discover_in};
 pub use raw::{RawError, raw_record};
 pub use summary::{Summary, summarize};
+pub use window::LoadWindow;
 // The load report is plain data the store carries; ingest fills it in (see `core::provenance`).
 pub use crate::core::provenance::{Format, IngestError, IngestReport, MAX_ERRORS_KEPT, SkippedFile};
 
@@ -43,12 +45,15 @@ pub struct Progress {
 pub struct LoadOptions {
     /// Largest decompressed file read whole (a hostile gzip bomb stops here).
     pub max_file_bytes: u64,
+    /// Which events to load (default: all); see [`window`].
+    pub window: LoadWindow,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_file_bytes: 2 << 30,
+            window: LoadWindow::default(),
         }
     }
 }
@@ -56,7 +61,7 @@ impl Default for LoadOptions {
 /// Load every CloudTrail record and finding under `inputs` (files or folders, any mix).
 pub fn load(inputs: &[PathBuf], opts: &LoadOptions, progress: &(dyn Fn(Progress) + Sync)) -> Store {
     let mut report = IngestReport::default();
-    let files = discover(inputs, &mut report);
+    let files = discover_in(inputs, &opts.window, &mut report);
     load_files(files, report, opts, progress)
 }
 
@@ -69,7 +74,7 @@ pub fn load_files(
 ) -> Store {
     report.files_total = files.len() as u64;
     let bytes_total: u64 = files.iter().map(|f| f.1).sum();
-    let mut merger = merge::Merger::new(report);
+    let mut merger = merge::Merger::new(report, opts.window.clone());
     let (tx, rx) = mpsc::sync_channel::<(usize, read::FileResult)>(64);
     std::thread::scope(|scope| {
         scope.spawn(|| {

@@ -40,6 +40,22 @@ pub struct Summary {
     pub errors: Vec<IngestError>,
     /// Files skipped on purpose.
     pub skipped: Vec<SkippedFile>,
+    /// What a load window kept out (present only when it kept something out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowSummary>,
+}
+
+/// Files not read and records dropped by a load window (`--from/--to/--account/--region`).
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct WindowSummary {
+    /// S3-layout files delivered outside the window (with the late-delivery slack).
+    pub files_pruned_by_date: u64,
+    /// S3-layout files of other regions.
+    pub files_pruned_by_region: u64,
+    /// S3-layout files of other accounts.
+    pub files_pruned_by_account: u64,
+    /// Records read but outside the window.
+    pub records_outside_window: u64,
 }
 
 #[derive(Serialize, Debug)]
@@ -111,5 +127,16 @@ pub fn summarize(store: &Store) -> Summary {
         errors_total: r.errors_total,
         errors: r.errors.clone(),
         skipped: r.skipped.clone(),
+        window: (r.files_pruned_by_date
+            + r.files_pruned_by_region
+            + r.files_pruned_by_account
+            + r.records_outside_window
+            > 0)
+        .then_some(WindowSummary {
+            files_pruned_by_date: r.files_pruned_by_date,
+            files_pruned_by_region: r.files_pruned_by_region,
+            files_pruned_by_account: r.files_pruned_by_account,
+            records_outside_window: r.records_outside_window,
+        }),
     }
 }

@@ -1,28 +1,13 @@
 //! Hostile-string tests for each escaping target.
 
 use super::*;
+use crate::core::text::is_hazard;
 
 const ANSI: &str = "\u{1b}[31mred\u{1b}[0m\u{1b}]8;;http://evil\u{7}x";
 const BIDI: &str = "admin\u{202e}txt.exe\u{2066}x\u{2069}";
 
 fn no_hazards(s: &str) {
     assert!(!s.chars().any(is_hazard), "hazard left in {s:?}");
-}
-
-#[test]
-fn visible_makes_every_hazard_readable() {
-    assert_eq!(visible("plain"), "plain");
-    assert!(matches!(visible("plain"), Cow::Borrowed(_)));
-    assert_eq!(visible("a\u{1b}[31m"), "a\\u{1b}[31m");
-    assert_eq!(visible("x\u{202e}y"), "x\\u{202e}y");
-    assert_eq!(visible("nul\0"), "nul\\u{0}");
-    assert_eq!(visible("c1\u{9b}"), "c1\\u{9b}");
-    for c in [
-        '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
-    ] {
-        assert!(is_hazard(c));
-    }
-    assert!(!is_hazard('é') && !is_hazard('日') && !is_hazard(' '));
 }
 
 #[test]
@@ -68,17 +53,69 @@ fn markdown_quote_keeps_lines_and_escapes_each() {
 #[test]
 fn mermaid_labels_cannot_break_out() {
     let l = mermaid_label("x\"] --> evil[\"pwn");
-    assert!(!l.contains('"'), "{l}");
-    assert_eq!(l, "x#quot;] --#gt; evil[#quot;pwn");
+    assert_eq!(l, "x#quot;#93; --#gt; evil#91;#quot;pwn");
     assert_eq!(mermaid_label("a<br>b"), "a#lt;br#gt;b");
-    assert_eq!(mermaid_label("```js\ncode```"), "js code");
-    assert_eq!(mermaid_label("#quot;"), "#35;quot;");
-    assert_eq!(mermaid_label("line1\nline2"), "line1 line2");
+    assert_eq!(mermaid_label("```js\ncode```"), "#96;#96;#96;js code#96;#96;#96;");
+    assert_eq!(mermaid_label("#quot;"), "#35;quot#59;");
+    assert_eq!(mermaid_label("line1\nline2\r\nline3"), "line1 line2 line3");
     no_hazards(&mermaid_label(ANSI));
     no_hazards(&mermaid_label(BIDI));
     let long = mermaid_label(&"A".repeat(1 << 20));
     assert_eq!(long.chars().count(), MERMAID_MAX_CHARS + 1);
     assert!(long.ends_with('…'));
+}
+
+/// Hostile session names against what Mermaid gives a meaning (see `mermaid_entity`): a directive, a comment,
+/// label and shape delimiters, statement ends, Markdown strings, icons, forged entity placeholders. Each comes
+/// out as one label of plain text: only letters, digits, spaces, harmless punctuation and whole entity codes.
+#[test]
+fn hostile_mermaid_labels_are_inert() {
+    let cases = [
+        (
+            "%%{init: {'theme':'dark', 'securityLevel':'loose'}}%%",
+            "#37;#37;#123;init: #123;'theme'#58;'dark', 'securityLevel'#58;'loose'#125;#125;#37;#37;",
+        ),
+        ("%% comment", "#37;#37; comment"),
+        ("a\"] --> B[\"b", "a#quot;#93; --#gt; B#91;#quot;b"),
+        (
+            "x\"]; click n0 call alert(1); n9[\"",
+            "x#quot;#93;#59; click n0 call alert(1)#59; n9#91;#quot;",
+        ),
+        ("e|\"| n1 --> n2 |\"f", "e#124;#quot;#124; n1 --#gt; n2 #124;#quot;f"),
+        (
+            "{{hex}} ((c)) [(db)] >flag]",
+            "#123;#123;hex#125;#125; ((c)) #91;(db)#93; #gt;flag#93;",
+        ),
+        ("`**bold**`", "#96;**bold**#96;"),
+        ("fa:fa-car u:u-skull", "fa#58;fa-car u#58;u-skull"),
+        ("kind: value:", "kind: value#58;"),
+        ("style n0 fill:#f00;", "style n0 fill#58;#35;f00#59;"),
+        (
+            "\u{fb02}°°60\u{b6}ß \u{fb02}°lt\u{b6}ß",
+            "#64258;°°60#182;ß #64258;°lt#182;ß",
+        ),
+        ("#9829; &lt; &#60;", "#35;9829#59; #amp;lt#59; #amp;#35;60#59;"),
+        ("a\n%%{init}%%\nb", "a #37;#37;#123;init#125;#37;#37; b"),
+        ("ok-name_1.2@x=y,z+w", "ok-name_1.2@x=y,z+w"),
+    ];
+    for (hostile, want) in cases {
+        let got = mermaid_label(hostile);
+        assert_eq!(got, want, "{hostile:?}");
+        for c in ['"', '%', '`', '[', ']', '{', '}', '|', '<', '>', '&', '\n', '\r'] {
+            assert!(!got.contains(c), "{c:?} in {got:?}");
+        }
+        assert!(
+            got.matches(':').count() == got.matches(": ").count(),
+            "':' before a non-space in {got:?}"
+        );
+        // `#` and `;` only as whole entity codes.
+        let mut rest = got.as_str();
+        while let Some(i) = rest.find(['#', ';']) {
+            let end = rest[i..].find(';').expect("entity ends");
+            assert!(rest[i..].starts_with('#') && rest[i + 1..i + end].chars().all(|c| c.is_ascii_alphanumeric()));
+            rest = &rest[i + end + 1..];
+        }
+    }
 }
 
 #[test]
@@ -102,26 +139,6 @@ fn csv_cells_are_quoted_and_formulas_neutralised() {
 }
 
 #[test]
-fn json_text_escapes_what_serde_leaves_raw_and_round_trips() {
-    for hostile in [ANSI, BIDI, "del\u{7f} c1\u{85} ls\u{2028}", "nul\0"] {
-        let raw = serde_json::to_string(&serde_json::json!({ "v": hostile })).unwrap();
-        let safe = json_text(raw);
-        no_hazards(&safe);
-        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
-        assert_eq!(back["v"], hostile, "data must be unchanged");
-    }
-    assert!(json_text(serde_json::to_string("x\u{202e}").unwrap()).contains("\\u202e"));
-    // Pretty layout stays layout.
-    let pretty = serde_json::to_string_pretty(&serde_json::json!({"a": ["b\u{202e}\n"]})).unwrap();
-    let safe = json_text(pretty.clone());
-    assert_eq!(safe, pretty.replace('\u{202e}', "\\u202e"));
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&safe).unwrap()["a"][0],
-        "b\u{202e}\n"
-    );
-}
-
-#[test]
 fn url_components_are_percent_encoded() {
     assert_eq!(
         url_component("AROAADMINSSOEXAMPLE01:sara"),
@@ -138,6 +155,4 @@ fn megabyte_strings_do_not_blow_up() {
         no_hazards(&out.replace('\n', ""));
         assert!(out.len() >= big.len());
     }
-    let j = json_text(serde_json::to_string(&big).unwrap());
-    no_hazards(&j);
 }

@@ -235,7 +235,7 @@ fn assert_clean(out: &str, what: &str) {
     for (n, line) in out.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         assert!(
-            !line.chars().any(escape::is_hazard),
+            !line.chars().any(crate::core::text::is_hazard),
             "{what} line {n} has a raw hazard: {line:?}"
         );
     }
