@@ -21,3 +21,5 @@ mod export_sample;
 mod fetch;
 mod findings;
 mod golden_sample;
+mod hostile_output;
+mod meta;

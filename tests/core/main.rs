@@ -26,4 +26,5 @@ mod graph_stress;
 mod ingest_formats;
 mod ingest_mutation;
 mod ingest_realdata;
+mod ingest_window;
 mod sample_investigation;
