@@ -251,3 +251,41 @@ fn md_citations_are_found() {
         ]
     );
 }
+
+/// Integration tests join one of the grouped test binaries (`tests/<group>/main.rs`): a file directly under
+/// `tests/` would be linked against the whole crate as a binary of its own, which is what made the test build slow.
+#[test]
+fn integration_tests_live_in_a_group() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests"));
+    let loose: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    assert!(
+        loose.is_empty(),
+        "move these into tests/{{core,demo,aws,cli,tui,e2e}}/ and add a `mod` line to that group's main.rs: {loose:?}"
+    );
+}
+
+/// Every file of a test group is a module of its `main.rs`; an undeclared one would never compile or run.
+#[test]
+fn every_test_file_is_part_of_its_group() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests"));
+    let mut orphans = Vec::new();
+    for group in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
+        let Ok(main) = std::fs::read_to_string(group.join("main.rs")) else {
+            continue;
+        };
+        for file in std::fs::read_dir(&group).unwrap().map(|e| e.unwrap().path()) {
+            let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else {
+                continue;
+            };
+            if file.extension().is_some_and(|e| e == "rs") && stem != "main" && !main.contains(&format!("mod {stem};"))
+            {
+                orphans.push(file.display().to_string());
+            }
+        }
+    }
+    assert!(orphans.is_empty(), "not declared in their group's main.rs: {orphans:?}");
+}
