@@ -5,27 +5,37 @@
 
 use std::fmt;
 
+/// What a note, star, verdict, pivot or export row is about; written `kind:value` (see [`EntityRef::parse`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub enum EntityRef {
     /// The case as a whole.
     Case,
+    /// A GuardDuty or Access Analyzer finding, by id.
     Finding(String),
     /// One role session (one assumption), by its temporary access key.
     Session(String),
     /// A session identity: role ARN + session name (`identity:<role arn>/<session name>` is ambiguous, so the
     /// form is `identity:<role arn>#<session name>`).
     Identity {
+        /// The role assumed.
         role_arn: String,
+        /// The session name used.
         session_name: String,
     },
+    /// A role, by ARN.
     Role(String),
     /// An origin principal (IAM user, SAML/web identity user, service, external account…) by ARN or id.
     Principal(String),
+    /// An access key that is not (known to be) a role session, typically a long-term `AKIA…` key.
     AccessKey(String),
+    /// A source address, as logged.
     Ip(String),
+    /// An AWS account id.
     Account(String),
+    /// A user agent, exactly as logged.
     UserAgent(String),
+    /// One CloudTrail record, by `eventID`.
     Event(String),
     /// An EC2 instance by id (`instance:i-…`), as GuardDuty findings name them.
     Instance(String),
@@ -35,6 +45,7 @@ pub enum EntityRef {
 }
 
 impl EntityRef {
+    /// The kind word written before the `:` (`session`, `identity`, `key`, `ua`, …).
     pub fn kind(&self) -> &'static str {
         match self {
             EntityRef::Case => "case",
@@ -53,6 +64,7 @@ impl EntityRef {
         }
     }
 
+    /// Read `kind:value` (or `case`); the error names the accepted kinds.
     pub fn parse(s: &str) -> Result<EntityRef, String> {
         if s == "case" {
             return Ok(EntityRef::Case);

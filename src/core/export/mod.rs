@@ -19,13 +19,18 @@ pub use report::{CaseSnapshot, Report};
 /// Output formats of `trailhound export`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// A Markdown report for people (`md`).
     Markdown,
+    /// The report model as pretty JSON (`json`).
     Json,
+    /// The evidence timeline as CSV (`csv`).
     Csv,
+    /// The evidence timeline as JSON lines, one event per line (`jsonl`).
     JsonLines,
 }
 
 impl Format {
+    /// The format named on the command line (`md`/`markdown`, `json`, `csv`, `jsonl`/`ndjson`).
     pub fn parse(s: &str) -> Result<Format, String> {
         Ok(match s {
             "md" | "markdown" => Format::Markdown,
