@@ -3,6 +3,12 @@
 //! `TRAILHOUND_BENCH_CASE=DIR cargo bench --bench render`, where DIR was written by
 //! `trailhound demo --out DIR --events 1000000`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark is a measuring tool: a failed setup step ends the run with its message"
+)]
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};

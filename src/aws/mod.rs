@@ -299,3 +299,29 @@ pub async fn fetch(
     write::manifest(&out, &req, Some((&ctx, window)), started, &mut summary)?;
     Ok(summary)
 }
+
+#[cfg(test)]
+mod lookup_key_tests {
+    use super::LookupKey;
+
+    /// The API's spelling is the display; the CLI's loose spellings parse (case, `-` and `_` do not matter).
+    #[test]
+    fn lookup_keys_read_loosely_and_write_the_api_name() {
+        for (key, words) in [
+            (LookupKey::AccessKeyId, &["AccessKeyId", "access-key", "key"][..]),
+            (LookupKey::Username, &["Username", "user"]),
+            (LookupKey::EventName, &["EventName", "event-name"]),
+            (LookupKey::ResourceName, &["ResourceName", "resource_name"]),
+        ] {
+            assert_eq!(key.to_string(), words[0]);
+            for w in words {
+                assert_eq!(w.parse::<LookupKey>(), Ok(key), "{w}");
+            }
+        }
+        let e = "bucket".parse::<LookupKey>().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "lookup key \"bucket\": expected access-key, user, event-name or resource-name"
+        );
+    }
+}

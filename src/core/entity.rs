@@ -6,27 +6,37 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// What a note, star, verdict, pivot or export row is about; written `kind:value` (its `FromStr` and `Display`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub enum EntityRef {
     /// The case as a whole.
     Case,
+    /// A GuardDuty or Access Analyzer finding, by id.
     Finding(String),
     /// One role session (one assumption), by its temporary access key.
     Session(String),
     /// A session identity: role ARN + session name (`identity:<role arn>/<session name>` is ambiguous, so the
     /// form is `identity:<role arn>#<session name>`).
     Identity {
+        /// The role assumed.
         role_arn: String,
+        /// The session name used.
         session_name: String,
     },
+    /// A role, by ARN.
     Role(String),
     /// An origin principal (IAM user, SAML/web identity user, service, external account…) by ARN or id.
     Principal(String),
+    /// An access key that is not (known to be) a role session, typically a long-term `AKIA…` key.
     AccessKey(String),
+    /// A source address, as logged.
     Ip(String),
+    /// An AWS account id.
     Account(String),
+    /// A user agent, exactly as logged.
     UserAgent(String),
+    /// One CloudTrail record, by `eventID`.
     Event(String),
     /// An EC2 instance by id (`instance:i-…`), as GuardDuty findings name them.
     Instance(String),
@@ -52,40 +62,63 @@ pub enum EntityRef {
 )]
 #[strum(serialize_all = "lowercase")]
 pub enum EntityKind {
+    /// `case`: the case as a whole (written alone, without a value).
     Case,
+    /// `finding:<id>`.
     Finding,
+    /// `session:<temporary access key>`.
     Session,
+    /// `identity:<role arn>#<session name>`.
     Identity,
+    /// `role:<arn>`.
     Role,
+    /// `principal:<arn or id>` (also read as `user:`).
     #[strum(to_string = "principal", serialize = "user")]
     Principal,
+    /// `key:<access key id>`.
     #[strum(to_string = "key")]
     AccessKey,
+    /// `ip:<address>`.
     Ip,
+    /// `account:<12 digits>`.
     Account,
+    /// `ua:<user agent>`.
     #[strum(to_string = "ua")]
     UserAgent,
+    /// `event:<eventID>`.
     Event,
+    /// `instance:<EC2 instance id>`.
     Instance,
+    /// `resource:<arn>`.
     Resource,
 }
 
 /// Why a `kind:value` text is not an entity reference.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EntityParseError {
+    /// No `kind:` in the text (and it is not `case`).
     #[error(
         "entity {0:?}: expected KIND:VALUE (session:, identity:, role:, principal:, key:, finding:, ip:, account:, ua:, event:, instance:, resource:, or case)"
     )]
     NoKind(String),
+    /// Nothing after the `:`.
     #[error("entity {0:?}: empty value")]
     EmptyValue(String),
+    /// A kind word that is not one of [`EntityKind`].
     #[error("entity {text:?}: unknown kind {kind:?}")]
-    UnknownKind { text: String, kind: String },
+    UnknownKind {
+        /// The whole text.
+        text: String,
+        /// The word before the `:`.
+        kind: String,
+    },
+    /// An `identity:` without the `#` between role ARN and session name.
     #[error("entity {0:?}: expected identity:<role arn>#<session name>")]
     Identity(String),
 }
 
 impl EntityRef {
+    /// The kind word written before the `:` (`session`, `identity`, `key`, `ua`, …).
     pub fn kind(&self) -> EntityKind {
         match self {
             EntityRef::Case => EntityKind::Case,

@@ -19,6 +19,7 @@ pub struct LoadedNames {
 }
 
 impl LoadedNames {
+    /// Index the names in `store` (one pass over its events, identities, assumptions and findings).
     pub fn build(store: &Store) -> LoadedNames {
         let sorted = |syms: &mut dyn Iterator<Item = Sym>| -> Vec<String> {
             let distinct: HashSet<Sym> = syms.filter(|s| s.is_some()).collect();

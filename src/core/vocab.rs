@@ -19,6 +19,7 @@ pub struct UnknownWord {
 }
 
 impl UnknownWord {
+    /// `word` is not a `what`; `expected` lists what is.
     pub fn new(what: &'static str, word: &str, expected: &'static str) -> UnknownWord {
         UnknownWord {
             what,
@@ -122,15 +123,6 @@ mod tests {
             (DrillSort::Success, &["success"]),
             (DrillSort::Failure, &["failure", "failed"]),
             (DrillSort::Key, &["key", "name"]),
-        ]);
-        words(&[
-            (
-                crate::aws::LookupKey::AccessKeyId,
-                &["AccessKeyId", "access-key", "key"][..],
-            ),
-            (crate::aws::LookupKey::Username, &["Username", "user"]),
-            (crate::aws::LookupKey::EventName, &["EventName", "event-name"]),
-            (crate::aws::LookupKey::ResourceName, &["ResourceName", "resource_name"]),
         ]);
     }
 

@@ -7,6 +7,7 @@ use super::keymap::Keymap;
 use super::line_edit::LineEdit;
 use super::spec::{Tab, ViewSpec};
 use super::theme::Slot;
+use super::view_stack::ViewStack;
 use super::widgets::table::TableState;
 use crate::core::dataset::Dataset;
 use crate::core::model::Store;
@@ -166,7 +167,8 @@ pub struct App {
     pub data: std::sync::Arc<Dataset>,
     /// What was loaded (paths as given), for the title and status.
     pub sources: Vec<String>,
-    pub stack: Vec<Frame>,
+    /// The pivot stack, root (the findings list) first; never empty.
+    pub stack: ViewStack,
     pub scope: ScopeState,
     pub mode: Mode,
     /// Set while the background load runs.
@@ -203,12 +205,12 @@ impl App {
         App {
             data: Default::default(),
             sources: Vec::new(),
-            stack: vec![{
+            stack: ViewStack::new({
                 // Findings open sorted by severity, highest first (Detective's order).
                 let mut root = Frame::new(ViewSpec::Findings);
                 root.table.sort = Some((0, true));
                 root
-            }],
+            }),
             scope: ScopeState::default(),
             mode: Mode::Normal,
             loading: None,
@@ -246,13 +248,14 @@ impl App {
         app
     }
 
+    /// The current view.
     pub fn top(&self) -> &Frame {
-        // The stack is never empty: `Back` on the root does nothing.
-        self.stack.last().expect("view stack never empty")
+        self.stack.top()
     }
 
+    /// The current view, to change.
     pub fn top_mut(&mut self) -> &mut Frame {
-        self.stack.last_mut().expect("view stack never empty")
+        self.stack.top_mut()
     }
 
     pub fn spec(&self) -> &ViewSpec {

@@ -198,14 +198,18 @@ async fn event_loop(
     let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
     // An existing case is read at start, so stars, verdicts and note counts show from the first profile opened;
     // a new case is still only created by the first write.
-    let existing_case =
-        super::case_io::case_dir(opts.case.as_deref()).is_ok_and(|d| d.join(crate::core::case::DB_FILE).is_file());
+    let existing_case = super::case_io::case_dir(opts.case.as_deref(), &opts.inputs)
+        .is_ok_and(|d| d.join(crate::core::case::DB_FILE).is_file());
     start_load(app, &opts.inputs, opts.dataset(), tx.clone());
     let case_tx = {
         let tx = tx.clone();
-        super::case_io::spawn(super::case_io::case_dir(opts.case.as_deref()), move |r| {
-            let _ = tx.send(Job::Case(r));
-        })
+        super::case_io::spawn(
+            super::case_io::case_dir(opts.case.as_deref(), &opts.inputs),
+            opts.inputs.clone(),
+            move |r| {
+                let _ = tx.send(Job::Case(r));
+            },
+        )
     };
     if existing_case {
         case_tx.send(super::case_io::CaseRequest::ListNotes);
@@ -214,7 +218,7 @@ async fn event_loop(
     // --case, or an existing default case); a new default case is not created just for that.
     let saves_view = opts.case.is_some() || existing_case;
     let mut saved_view = if existing_case {
-        read_saved_view(opts.case.as_deref())
+        read_saved_view(opts.case.as_deref(), &opts.inputs)
     } else {
         None
     };
@@ -311,8 +315,8 @@ async fn event_loop(
 }
 
 /// The view state saved in an existing case (read once at start, before the loop; never in key handling).
-fn read_saved_view(case: Option<&std::path::Path>) -> Option<super::ui_state::UiState> {
-    let dir = super::case_io::case_dir(case).ok()?;
+fn read_saved_view(case: Option<&std::path::Path>, inputs: &[PathBuf]) -> Option<super::ui_state::UiState> {
+    let dir = super::case_io::case_dir(case, inputs).ok()?;
     let case = crate::core::case::Case::open(&dir).ok()?;
     if let Some(saved) = case.ui_state().ok().flatten().and_then(|j| super::ui_state::parse(&j)) {
         return Some(saved);

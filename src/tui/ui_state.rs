@@ -6,6 +6,7 @@
 
 use super::app::{App, Frame, ScopeKind};
 use super::spec::ViewSpec;
+use super::view_stack::ViewStack;
 use crate::core::time::Scope;
 use serde::{Deserialize, Serialize};
 
@@ -106,8 +107,10 @@ pub fn restore(app: &mut App, s: &UiState) {
             frame
         })
         .collect();
-    if frames.first().is_some_and(|f| f.spec == ViewSpec::Findings) {
-        app.stack = frames;
+    if frames.first().is_some_and(|f| f.spec == ViewSpec::Findings)
+        && let Some(stack) = ViewStack::from_frames(frames)
+    {
+        app.stack = stack;
     }
     app.scope.scope = Scope::new(s.scope.from, s.scope.to);
     app.scope.kind = s.scope.kind;

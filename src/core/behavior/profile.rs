@@ -15,34 +15,45 @@ use crate::core::model::Store;
 pub enum Profile {
     /// Role + session name across all its assumptions ("sara in AdministratorAccess"): the default unit.
     SessionIdentity {
+        /// The role assumed.
         role_arn: String,
+        /// The session name used.
         session_name: String,
     },
     /// One session (one assumption) by its temporary key, or every call signed with a long-term key.
     Session {
+        /// The access key (`ASIA…` for a session, `AKIA…` for a long-term key).
         access_key: String,
     },
     /// Every session of a role (ARN, or a name that exists in one account only).
     Role {
+        /// The role ARN (or a role name that exists in one account only).
         arn: String,
     },
     /// An origin principal: its own calls plus every session whose chain leads to it.
     Origin {
+        /// ARN, principal id or name of the origin.
         principal: String,
     },
     /// Everything logged with this recipient account.
     Account {
+        /// The account id (`recipientAccountId`).
         id: String,
     },
+    /// Every call from one source address.
     Ip {
+        /// The address (IPv4 or IPv6), as logged.
         addr: String,
     },
+    /// Every call made with one user agent.
     UserAgent {
+        /// The user agent, exactly as logged.
         ua: String,
     },
 }
 
 impl Profile {
+    /// The profile kind as the JSON `profile.kind` names it (`identity`, `session`, `role`, `principal`, …).
     pub fn kind(&self) -> &'static str {
         match self {
             Profile::SessionIdentity { .. } => "identity",

@@ -27,6 +27,7 @@ impl Case {
         self.write(|c| Ok(c.execute("DELETE FROM stars WHERE entity = ?1", [entity.to_string()])? == 1))
     }
 
+    /// Whether `entity` is starred.
     pub fn is_starred(&self, entity: &EntityRef) -> Result<bool> {
         self.conn
             .query_row(

@@ -37,14 +37,19 @@ pub type NoteId = i64;
     parse_err_fn = unknown_verdict
 )]
 pub enum Verdict {
+    /// Not judged yet, or judged and then reset: the default.
     #[default]
     Unknown,
+    /// The analyst judged the activity legitimate.
     Benign,
+    /// Worth a closer look; not settled.
     Suspicious,
+    /// The analyst judged the activity hostile.
     Malicious,
 }
 
 impl Verdict {
+    /// Every verdict, in the order menus offer them.
     pub const ALL: [Verdict; 4] = [
         Verdict::Unknown,
         Verdict::Benign,
@@ -92,12 +97,15 @@ fn unknown_revision_kind(s: &str) -> UnknownWord {
 /// One revision of a note. Revisions are numbered 1, 2, … per note and never change once written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Revision {
+    /// The revision number, 1 for the first and one more for each later revision of the same note.
     pub rev: u32,
     /// The revision the writer started from (`None` for the first).
     pub base: Option<u32>,
+    /// What this revision did.
     pub kind: RevisionKind,
     /// The text after this revision (for a tombstone, the text that was deleted).
     pub text: String,
+    /// Who wrote this revision.
     pub author: String,
     /// Epoch seconds UTC.
     pub at: i64,
@@ -106,17 +114,23 @@ pub struct Revision {
 /// A note as it stands now: its newest revision, plus what the store knows about how it got there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Note {
+    /// The note's id.
     pub id: NoteId,
+    /// The entity the note is about (`case` for notes on the case as a whole).
     pub entity: EntityRef,
+    /// The newest text (for a deleted note, the text that was deleted).
     pub text: String,
     /// Author and time of the first revision.
     pub author: String,
+    /// When the first revision was written, epoch seconds (UTC).
     pub created: i64,
     /// Author and time of the newest revision.
     pub updated_by: String,
+    /// When the newest revision was written, epoch seconds (UTC).
     pub updated: i64,
     /// Newest revision number (pass it back as the base of the next edit).
     pub rev: u32,
+    /// Whether the newest revision is a deletion (listed only when deleted notes are asked for).
     pub deleted: bool,
     /// When the newest revision was written over a stale base: the revision it raced with, whose text is
     /// kept in the history and should be reconciled by the analyst.
@@ -126,33 +140,46 @@ pub struct Note {
 /// Which notes to list.
 #[derive(Clone, Debug, Default)]
 pub struct NoteFilter {
+    /// Only notes about this entity; `None` for every entity.
     pub entity: Option<EntityRef>,
+    /// Also list deleted notes.
     pub include_deleted: bool,
 }
 
 /// A starred entity or event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Star {
+    /// The starred entity (an event star is `event:<eventID>`).
     pub entity: EntityRef,
+    /// Who starred it.
     pub author: String,
+    /// When, epoch seconds (UTC).
     pub at: i64,
 }
 
 /// A free-text label on an entity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Tag {
+    /// The tagged entity.
     pub entity: EntityRef,
+    /// The label, as the analyst typed it.
     pub tag: String,
+    /// Who tagged it.
     pub author: String,
+    /// When, epoch seconds (UTC).
     pub at: i64,
 }
 
 /// One verdict decision; the current verdict of an entity is its newest record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VerdictRecord {
+    /// The judged entity.
     pub entity: EntityRef,
+    /// The verdict given.
     pub verdict: Verdict,
+    /// Who gave it.
     pub author: String,
+    /// When, epoch seconds (UTC).
     pub at: i64,
 }
 
@@ -162,7 +189,13 @@ pub struct VerdictRecord {
 pub enum Input {
     /// A file or folder. Stored relative to the case directory when inside it (so a case folder can be moved
     /// with its logs), absolute otherwise; returned resolved.
-    Path { path: PathBuf },
+    Path {
+        /// The file or folder, resolved to where it is now.
+        path: PathBuf,
+    },
     /// Parameters of a live fetch (owned by the AWS fetch code; opaque here).
-    Fetch { params: serde_json::Value },
+    Fetch {
+        /// The fetch request as the fetch code serialised it.
+        params: serde_json::Value,
+    },
 }

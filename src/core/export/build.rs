@@ -30,6 +30,7 @@ pub trait Enrichment {
 pub struct NoEnrichment;
 impl Enrichment for NoEnrichment {}
 
+/// How a report is built: limits and what to stamp on it.
 #[derive(Clone, Debug)]
 pub struct ReportOptions {
     /// Evidence events kept per entity (the total is still reported).
@@ -68,6 +69,7 @@ fn input_text(i: &Input) -> String {
     }
 }
 
+/// Build the report of a case from its snapshot and the loaded store; `enrich` supplies chains, highlights and places.
 pub fn build(snap: &CaseSnapshot, store: &Store, enrich: &dyn Enrichment, opts: &ReportOptions) -> Report {
     // Entities worth a section: anything the analyst marked. Notes on the case itself go to `case_notes`.
     let mut set = BTreeSet::new();

@@ -10,7 +10,9 @@ use crate::core::model::Store;
 
 /// Report enrichment from a built session graph and a geolocation database (either may be absent).
 pub struct Analyses<'a> {
+    /// The session graph, for chains.
     pub graph: Option<&'a SessionGraph>,
+    /// The geolocation database, for places of addresses.
     pub geo: Option<&'a GeoDb>,
     /// Behaviour index (needs the graph and geolocation too); highlights are "not computed" without it.
     pub behavior: Option<&'a crate::core::behavior::BehaviorIndex>,

@@ -21,12 +21,16 @@ pub use report::{CaseSnapshot, Report};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, strum::Display, strum::EnumString, strum::IntoStaticStr)]
 #[strum(parse_err_ty = crate::core::vocab::UnknownWord, parse_err_fn = unknown_format)]
 pub enum Format {
+    /// A Markdown report for people (`md`).
     #[strum(to_string = "md", serialize = "markdown")]
     Markdown,
+    /// The report model as pretty JSON (`json`).
     #[strum(to_string = "json")]
     Json,
+    /// The evidence timeline as CSV (`csv`).
     #[strum(to_string = "csv")]
     Csv,
+    /// The evidence timeline as JSON lines, one event per line (`jsonl`).
     #[strum(to_string = "jsonl", serialize = "ndjson")]
     JsonLines,
 }

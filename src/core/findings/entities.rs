@@ -8,8 +8,10 @@ use crate::core::access_key::AccessKeyKind;
 use crate::core::entity::EntityRef;
 use serde::Serialize;
 
+/// One entity a finding names (a key, a principal, an address, a resource), with why it names it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FindingEntity {
+    /// The entity, for pivots and case marks.
     pub entity: EntityRef,
     /// Why the finding names it (`access key`, `principal`, `remote ip`, `resource`, `external principal`…).
     pub relation: &'static str,
