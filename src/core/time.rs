@@ -146,17 +146,34 @@ impl Scope {
         Scope { from, to }
     }
     /// Parse `FROM..TO` (RFC 3339 either side).
-    pub fn parse(s: &str) -> Result<Scope, String> {
+    pub fn parse(s: &str) -> Result<Scope, ScopeParseError> {
         let (a, b) = s
             .split_once("..")
-            .ok_or_else(|| format!("scope {s:?}: expected FROM..TO"))?;
-        let from = parse_epoch(a.trim()).ok_or_else(|| format!("scope start {a:?} is not an RFC 3339 time"))?;
-        let to = parse_epoch(b.trim()).ok_or_else(|| format!("scope end {b:?} is not an RFC 3339 time"))?;
+            .ok_or_else(|| ScopeParseError::NoRange(s.to_string()))?;
+        let from = parse_epoch(a.trim()).ok_or_else(|| ScopeParseError::BadStart(a.to_string()))?;
+        let to = parse_epoch(b.trim()).ok_or_else(|| ScopeParseError::BadEnd(b.to_string()))?;
         if to <= from {
-            return Err(format!("scope {s:?}: end is not after start"));
+            return Err(ScopeParseError::Empty(s.to_string()));
         }
         Ok(Scope { from, to })
     }
+}
+
+/// Why a `FROM..TO` scope did not parse (the text as typed in each).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScopeParseError {
+    /// No `..` between two times.
+    #[error("scope {0:?}: expected FROM..TO")]
+    NoRange(String),
+    /// The start is not an RFC 3339 time.
+    #[error("scope start {0:?} is not an RFC 3339 time")]
+    BadStart(String),
+    /// The end is not an RFC 3339 time.
+    #[error("scope end {0:?} is not an RFC 3339 time")]
+    BadEnd(String),
+    /// The end is not after the start.
+    #[error("scope {0:?}: end is not after start")]
+    Empty(String),
 }
 
 /// JSON form of a scope: `{"from": "...Z", "to": "...Z"}`.

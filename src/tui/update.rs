@@ -81,7 +81,7 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
                 app.mode = Mode::Normal;
                 match Scope::parse(&text) {
                     Ok(s) => set_scope(app, s, ScopeKind::Custom),
-                    Err(e) => app.set_status(Slot::StatusError, e),
+                    Err(e) => app.set_status(Slot::StatusError, e.to_string()),
                 }
             }
             Input::Cancel => app.mode = Mode::Normal,

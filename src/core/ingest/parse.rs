@@ -407,7 +407,7 @@ impl Ctx<'_> {
         };
         let identity = match self.identity(r) {
             Ok(i) => i,
-            Err(e) => return self.record_error(index, e),
+            Err(e) => return self.record_error(index, format!("malformed userIdentity: {e}")),
         };
         let b = &mut self.out.batch;
         let mut fl = 0u8;
@@ -462,7 +462,7 @@ impl Ctx<'_> {
     }
 
     /// The file-local identity index of the record's `userIdentity`, deduplicated by its exact JSON text.
-    fn identity(&mut self, r: &RawRecord) -> Result<u32, String> {
+    fn identity(&mut self, r: &RawRecord) -> Result<u32, serde_json::Error> {
         let raw = r.user_identity.map(|v| v.get()).unwrap_or("null");
         if let Some(&i) = self.identity_cache.get(raw) {
             return Ok(i);
@@ -474,8 +474,7 @@ impl Ctx<'_> {
                 ..Default::default()
             }
         } else {
-            let ri: super::record::RawIdentity =
-                serde_json::from_str(raw).map_err(|e| format!("malformed userIdentity: {e}"))?;
+            let ri: super::record::RawIdentity = serde_json::from_str(raw)?;
             let s = &mut b.strings;
             let sc = ri.session_context.get();
             let issuer = sc.and_then(|c| c.session_issuer.get());

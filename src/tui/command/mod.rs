@@ -77,7 +77,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
                     app.scope.scope = s;
                     app.scope.kind = super::app::ScopeKind::Custom;
                 }
-                Err(e) => app.set_status(Slot::StatusError, e),
+                Err(e) => app.set_status(Slot::StatusError, e.to_string()),
             }
             return Vec::new();
         }
