@@ -53,7 +53,7 @@ impl Merger {
                 self.error(IngestError {
                     path: path.to_path_buf(),
                     index: None,
-                    reason,
+                    reason: reason.to_string(),
                 });
             }
             FileResult::Parsed { outcome, gzip } => {

@@ -2,7 +2,8 @@
 //! Records are not kept in memory (that would double the footprint); files are small enough to re-read.
 
 use super::Format;
-use super::read::read_bytes;
+use super::budget::Budget;
+use super::read::{ReadError, read_bytes};
 use crate::core::model::Store;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -16,9 +17,9 @@ pub enum RawError {
     /// The event names a file the store does not list.
     #[error("no such file")]
     NoSuchFile,
-    /// The file could not be read or decompressed (the reader's reason).
-    #[error("{0}")]
-    Read(String),
+    /// The file could not be read or decompressed.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// The file is no longer valid UTF-8 (it changed since it was loaded).
     #[error(transparent)]
     Utf8(#[from] std::str::Utf8Error),
@@ -40,7 +41,9 @@ pub enum RawError {
 pub fn raw_record(store: &Store, event: usize) -> Result<String, RawError> {
     let ev = store.events.get(event).ok_or(RawError::NoSuchEvent)?;
     let file = store.files.get(ev.locator.file as usize).ok_or(RawError::NoSuchFile)?;
-    let (buf, _) = read_bytes(&file.path, &super::LoadOptions::default()).map_err(RawError::Read)?;
+    let opts = super::LoadOptions::default();
+    let budget = Budget::new(opts.read_budget);
+    let (buf, _) = read_bytes(&file.path, &opts, &budget)?;
     let text = std::str::from_utf8(&buf)?.trim_start_matches('\u{feff}');
     let idx = ev.locator.index as usize;
     let record: String = match file.format {
