@@ -121,6 +121,22 @@ fn a_fifo_given_as_input_is_refused_not_waited_on() {
     assert!(errors[0]["reason"].as_str().unwrap().contains("FIFO"), "{errors:?}");
 }
 
+/// `-i /proc/self/fd/0` with standard input a pipe that never ends is the same FIFO case; `-i -` is refused too
+/// (standard input cannot be read again for the record detail view).
+#[test]
+fn standard_input_as_an_input_is_refused_with_a_message() {
+    let f = run_bounded(&["ingest", "-i", "/proc/self/fd/0"], Stdio::piped(), DEADLINE);
+    assert_eq!(f.status.code(), Some(1), "{}\n{}", f.stdout, f.stderr);
+    assert!(
+        f.stdout.contains("/proc/self/fd/0") && f.stdout.contains("FIFO"),
+        "{}",
+        f.stdout
+    );
+    let f = run_bounded(&["ingest", "-i", "-"], Stdio::piped(), DEADLINE);
+    assert_eq!(f.status.code(), Some(1), "{}\n{}", f.stdout, f.stderr);
+    assert!(f.stdout.contains("standard input"), "{}", f.stdout);
+}
+
 /// `/dev/zero` never ends: it is refused as a character device, not read until memory runs out.
 #[test]
 fn dev_zero_is_refused_not_read_forever() {
@@ -134,6 +150,101 @@ fn dev_zero_is_refused_not_read_forever() {
         errors[0]["reason"].as_str().unwrap().contains("character device"),
         "{errors:?}"
     );
+}
+
+/// Inside a folder, a FIFO, a socket and a link to a character device with data names are skipped with their
+/// reason; the regular files beside them are read.
+#[test]
+fn special_files_in_folders_are_skipped_with_a_reason() {
+    let d = tempfile::tempdir().unwrap();
+    s3_file(&d.path().join("a.json"), &[record(1, "A")]);
+    let fifo = d.path().join("b.json");
+    mkfifo(&fifo);
+    let sock = d.path().join("c.json");
+    let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    let dev = d.path().join("d.json.gz");
+    symlink("/dev/zero", &dev).unwrap();
+    s3_file(&d.path().join("e.json"), &[record(2, "E")]);
+    let store = load_paths(&[d.path()]);
+    let r = &store.report;
+    assert_eq!(names(&store), ["A", "E"]);
+    assert!(skipped_for(r, &fifo).is_some_and(|s| s.contains("FIFO")), "{r:#?}");
+    assert!(skipped_for(r, &sock).is_some_and(|s| s.contains("socket")), "{r:#?}");
+    assert!(
+        skipped_for(r, &dev).is_some_and(|s| s.contains("character device")),
+        "{r:#?}"
+    );
+    assert_eq!(r.files_read, 2);
+}
+
+// --- symbolic links ------------------------------------------------------------------------------------------
+
+/// A symlinked folder inside an input folder is walked like any folder; a link to a file is read.
+#[test]
+fn symlinked_folders_and_files_are_followed() {
+    let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("input");
+    s3_file(&input.join("own/a.json"), &[record(1, "A")]);
+    s3_file(&d.path().join("elsewhere/deeper/b.json"), &[record(2, "B")]);
+    s3_file(&d.path().join("single/c.json"), &[record(3, "C")]);
+    symlink(d.path().join("elsewhere"), input.join("linked")).unwrap();
+    symlink(d.path().join("single/c.json"), input.join("c-link.json")).unwrap();
+    let store = load_paths(&[&input]);
+    assert_eq!(names(&store), ["A", "B", "C"]);
+    assert!(store.report.skipped.is_empty(), "{:#?}", store.report.skipped);
+    assert_eq!(store.report.errors_total, 0, "{:#?}", store.report.errors);
+    // The files are known by the path the analyst sees (through the link).
+    assert!(
+        store.files.iter().any(|f| f.path == input.join("linked/deeper/b.json")),
+        "{:?}",
+        store.files
+    );
+}
+
+/// Links back to an ancestor folder (a loop), links that loop on themselves, and a second way into a folder
+/// already read terminate, are reported with their reason, and the data is read once.
+#[test]
+fn link_loops_terminate_and_are_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("input");
+    s3_file(&input.join("sub/a.json"), &[record(1, "A")]);
+    let up = input.join("sub/up");
+    symlink("..", &up).unwrap();
+    let me = input.join("me");
+    symlink(".", &me).unwrap();
+    let self_loop = input.join("self.json");
+    symlink("self.json", &self_loop).unwrap();
+    let again = input.join("z-again");
+    symlink("sub", &again).unwrap();
+    let store = load_paths(&[&input]);
+    let r = &store.report;
+    assert_eq!(names(&store), ["A"]);
+    for link in [&up, &me] {
+        let why = skipped_for(r, link).unwrap_or_else(|| panic!("{} not reported: {r:#?}", link.display()));
+        assert!(why.contains("loop"), "{why}");
+    }
+    assert!(skipped_for(r, &self_loop).is_some_and(|s| s.contains("loop")), "{r:#?}");
+    let why = skipped_for(r, &again).unwrap_or_else(|| panic!("second way in not reported: {r:#?}"));
+    assert!(why.contains("already"), "{why}");
+}
+
+/// A dangling link (file or folder name) is reported with where it points.
+#[test]
+fn dangling_links_are_reported() {
+    let d = tempfile::tempdir().unwrap();
+    s3_file(&d.path().join("a.json"), &[record(1, "A")]);
+    let gone = d.path().join("gone.json.gz");
+    symlink("nowhere/x.json.gz", &gone).unwrap();
+    let gone_dir = d.path().join("gone-dir");
+    symlink("/nonexistent/trailhound-test", &gone_dir).unwrap();
+    let store = load_paths(&[d.path()]);
+    let r = &store.report;
+    assert_eq!(names(&store), ["A"]);
+    let why = skipped_for(r, &gone).unwrap_or_else(|| panic!("dangling file link not reported: {r:#?}"));
+    assert!(why.contains("dangling") && why.contains("nowhere/x.json.gz"), "{why}");
+    let why = skipped_for(r, &gone_dir).unwrap_or_else(|| panic!("dangling folder link not reported: {r:#?}"));
+    assert!(why.contains("dangling"), "{why}");
+    assert_eq!(error_for(r, &gone), None);
 }
 
 // --- gzip bombs ----------------------------------------------------------------------------------------------
