@@ -183,7 +183,7 @@ fn probe_end<R: Read>(r: &mut R) -> std::io::Result<bool> {
 /// A byte count as people say it: `2 GiB`, `160 MiB`, `64 KiB`, else bytes.
 pub fn human(n: u64) -> String {
     for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
-        if n >= size && n % size == 0 {
+        if n >= size && n.is_multiple_of(size) {
             return format!("{} {unit}", n / size);
         }
     }

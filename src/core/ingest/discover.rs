@@ -68,21 +68,19 @@ pub fn discover_in(inputs: &[PathBuf], window: &LoadWindow, report: &mut IngestR
     out
 }
 
-/// A folder's identity, whatever path leads to it.
-#[cfg(unix)]
-type DirId = (u64, u64);
-#[cfg(not(unix))]
-type DirId = PathBuf;
+/// A folder's identity, whatever path leads to it: device and inode (the canonical path where there are none).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct DirId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
 
 #[cfg(unix)]
 fn dir_id(_: &Path, m: &Metadata) -> DirId {
     use std::os::unix::fs::MetadataExt;
-    (m.dev(), m.ino())
+    DirId((m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
 fn dir_id(path: &Path, _: &Metadata) -> DirId {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    DirId(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// Why something met in a folder was not followed or read.
@@ -139,6 +137,7 @@ impl Walker<'_> {
         self.report.errors.push(IngestError {
             path: path.to_path_buf(),
             index: None,
+            offset: None,
             reason,
         });
     }

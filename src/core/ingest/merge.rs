@@ -53,6 +53,7 @@ impl Merger {
                 self.error(IngestError {
                     path: path.to_path_buf(),
                     index: None,
+                    offset: None,
                     reason: reason.to_string(),
                 });
             }

@@ -13,6 +13,7 @@ pub mod parse;
 mod raw;
 mod read;
 pub mod record;
+mod scan;
 mod special;
 mod summary;
 pub mod window;

@@ -97,7 +97,7 @@ pub fn read_bytes<'b>(path: &Path, opts: &LoadOptions, budget: &'b Budget) -> Re
             0
         };
         f.seek(SeekFrom::Start(0)).map_err(ReadError::Io)?;
-        let dec = flate2::bufread::MultiGzDecoder::new(std::io::BufReader::with_capacity(128 << 10, f));
+        let dec = flate2::bufread::MultiGzDecoder::new(std::io::BufReader::with_capacity(32 << 10, f));
         let held = read_capped(dec, cap, hint, budget)
             .map_err(|s| shortfall(s, ReadError::DecompressesTooLarge { limit: cap }, ReadError::Gzip))?;
         Ok((held, true))
