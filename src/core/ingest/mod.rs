@@ -9,10 +9,10 @@ mod budget;
 mod discover;
 mod fields;
 mod merge;
-pub mod parse;
+mod parse;
 mod raw;
 mod read;
-pub mod record;
+mod record;
 mod scan;
 mod special;
 mod summary;
@@ -20,6 +20,7 @@ pub mod window;
 
 pub use discover::{discover, discover_in};
 pub use raw::{RawError, raw_record};
+pub use read::ReadError;
 pub use summary::{Summary, summarize};
 pub use window::LoadWindow;
 // The load report is plain data the store carries; ingest fills it in (see `core::provenance`).
@@ -33,9 +34,13 @@ use std::sync::mpsc;
 /// Progress of a load, reported after each file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
+    /// Files finished so far (read or failed).
     pub files_done: u64,
+    /// Files to read in this load.
     pub files_total: u64,
+    /// Bytes of the finished files, as stored on disk (compressed sizes for gzip).
     pub bytes_done: u64,
+    /// Bytes of all files to read, as stored on disk.
     pub bytes_total: u64,
 }
 

@@ -10,25 +10,43 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-/// Why a file was not read.
+/// Why a file was not read (reported with its path).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// The file could not be opened (missing, no permission).
     #[error("cannot open: {0}")]
     Open(std::io::Error),
+    /// A FIFO, socket or device: it could block forever or never end.
     #[error("{0}, not a regular file; not read")]
     Special(Special),
+    /// A folder where a file was expected.
     #[error("a folder, not a file")]
     Folder,
+    /// Reading failed.
     #[error("cannot read: {0}")]
     Io(std::io::Error),
+    /// The gzip stream is truncated or corrupt.
     #[error("bad gzip data (truncated or corrupt): {0}")]
     Gzip(std::io::Error),
+    /// The file on disk is larger than the per-file limit.
     #[error("larger than {} (the per-file limit); not read", human(*limit))]
-    TooLarge { limit: u64 },
+    TooLarge {
+        /// The per-file limit in bytes.
+        limit: u64,
+    },
+    /// Decompression passed the per-file limit (it stopped there).
     #[error("decompresses to more than {} (the per-file limit); not read", human(*limit))]
-    DecompressesTooLarge { limit: u64 },
+    DecompressesTooLarge {
+        /// The per-file limit in bytes.
+        limit: u64,
+    },
+    /// The file needs more than the whole read budget.
     #[error("needs more than the {} read budget shared by all files; not read", human(*budget))]
-    OverBudget { budget: u64 },
+    OverBudget {
+        /// The budget in bytes.
+        budget: u64,
+    },
+    /// The allocator refused.
     #[error("out of memory while reading; not read")]
     OutOfMemory,
     /// Other files held the shared budget; the load reads this file again on its own (never reported).
@@ -36,6 +54,7 @@ pub enum ReadError {
     Busy,
 }
 
+/// What reading and parsing one file gave.
 pub enum FileResult {
     Parsed { outcome: Box<FileOutcome>, gzip: bool },
     Failed(ReadError),

@@ -6,9 +6,13 @@ use std::fs::FileType;
 /// What a path is when it is neither a regular file nor a folder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Special {
+    /// A named pipe: reading waits for a writer.
     Fifo,
+    /// A Unix socket.
     Socket,
+    /// A character device (`/dev/zero`, a terminal).
     CharDevice,
+    /// A block device (a disk).
     BlockDevice,
     /// Anything else the platform has.
     Other,
