@@ -52,8 +52,19 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         if s.errors_total > 0 {
             println!("\nerrors: {}", s.errors_total);
             for e in s.errors.iter().take(50) {
-                let idx = e.index.map(|i| format!(" [record {i}]")).unwrap_or_default();
-                println!("  {}{idx}: {}", safe(&e.path.display().to_string()), safe(&e.reason));
+                let at: Vec<String> = [
+                    e.index.map(|i| format!("record {i}")),
+                    e.offset.map(|o| format!("byte {o}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                let at = if at.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", at.join(", "))
+                };
+                println!("  {}{at}: {}", safe(&e.path.display().to_string()), safe(&e.reason));
             }
         }
     }

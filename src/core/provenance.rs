@@ -34,6 +34,10 @@ pub struct IngestError {
     /// 0-based record index within the file (array element, JSON line number, `Records` index); none for
     /// whole-file problems.
     pub index: Option<u64>,
+    /// Byte offset in the (decompressed) file of the problem — the bad byte, or where the bad record starts —
+    /// when it is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
     /// What is wrong, in words.
     pub reason: String,
 }

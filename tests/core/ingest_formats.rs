@@ -266,3 +266,136 @@ fn hostile_field_values_are_kept_verbatim_and_do_not_break_parsing() {
     assert_eq!(store.s(store.events[1].user_agent).len(), 4 << 20);
     assert!(store.report.errors.iter().any(|e| e.path.ends_with("deep.json")));
 }
+
+/// Byte position of `needle` in `hay` (the test's own expectation of where a bad byte is).
+fn at(hay: &[u8], needle: &[u8]) -> u64 {
+    hay.windows(needle.len()).position(|w| w == needle).unwrap() as u64
+}
+
+/// One invalid UTF-8 byte or one NUL loses only the record that holds it — in an S3 object (plain and gzip), a
+/// bare array, JSON lines and `lookup-events` output — and that record is reported with its path, index and the
+/// byte offset of the bad byte in the (decompressed) file. NUL padding after a document and a document cut off in
+/// its last record keep the records before them. The detail view reads the kept records of such files again.
+#[test]
+fn a_bad_byte_loses_only_its_record() {
+    let d = tempfile::tempdir().unwrap();
+    let t = "2026-11-05T14:10:00Z";
+    let rec = |n: u32| record(&uuid(n), &format!("E{n}"), t, "ASIAEXAMPLE000000001").into_bytes();
+    // Hostile bytes placed in a record's user agent string.
+    let spoil = |r: Vec<u8>, bad: &[u8]| -> Vec<u8> {
+        let i = at(&r, b"aws-cli/") as usize + 8;
+        [&r[..i], bad, &r[i..]].concat()
+    };
+    let join = |parts: &[Vec<u8>], sep: &[u8]| parts.join(sep);
+    let s3_bytes = |recs: &[Vec<u8>]| [&b"{\"Records\":["[..], &join(recs, b","), b"]}"].concat();
+
+    // S3 object of 50 records: record 17 holds the byte 0xFF (never valid UTF-8), record 33 a raw NUL.
+    let mut recs: Vec<Vec<u8>> = (0..50).map(rec).collect();
+    recs[17] = spoil(rec(17), b"\xff");
+    recs[33] = spoil(rec(33), b"\x00");
+    let s3_plain = s3_bytes(&recs);
+    let p_s3 = write(d.path(), "s3.json", &s3_plain);
+    let mut recs: Vec<Vec<u8>> = (100..150).map(rec).collect();
+    recs[17] = spoil(rec(117), b"\xff");
+    recs[33] = spoil(rec(133), b"\x00");
+    let s3_gz = s3_bytes(&recs);
+    let p_gz = write(d.path(), "s3.json.gz", &gz(&s3_gz));
+
+    // JSON lines: line 3 holds a broken two-byte sequence, line 6 a NUL, line 8 is blank.
+    let mut lines: Vec<Vec<u8>> = (200..210).map(rec).collect();
+    lines[3] = spoil(rec(203), b"\xc3\x28");
+    lines[6] = spoil(rec(206), b"\x00");
+    lines[8] = Vec::new();
+    let jsonl = join(&lines, b"\n");
+    let p_lines = write(d.path(), "lines.jsonl", &jsonl);
+
+    // A bare array: element 2 holds 0xFE.
+    let mut elems: Vec<Vec<u8>> = (300..305).map(rec).collect();
+    elems[2] = spoil(rec(302), b"\xfe");
+    let array = [&b"["[..], &join(&elems, b",\n"), b"]"].concat();
+    let p_array = write(d.path(), "array.json", &array);
+
+    // lookup-events: the second entry's embedded record holds 0xFF.
+    let entry = |n: u32, bad: &[u8]| {
+        let embedded = serde_json::to_string(&String::from_utf8(rec(n)).unwrap()).unwrap();
+        let embedded = spoil(embedded.into_bytes(), bad);
+        [
+            &format!(r#"{{"EventId":"{}","CloudTrailEvent":"#, uuid(n)).into_bytes()[..],
+            &embedded,
+            b"}",
+        ]
+        .concat()
+    };
+    let lookup = [
+        &b"{\"Events\":["[..],
+        &join(&[entry(400, b""), entry(401, b"\xff"), entry(402, b"")], b","),
+        b"]}",
+    ]
+    .concat();
+    let p_lookup = write(d.path(), "lookup.json", &lookup);
+
+    // An S3 object followed by NUL padding (a preallocated file), and one cut off inside its last record.
+    let padded = [s3_bytes(&(500..503).map(rec).collect::<Vec<_>>()), vec![0u8; 4096]].concat();
+    let p_padded = write(d.path(), "padded.json", &padded);
+    let whole = s3_bytes(&(600..603).map(rec).collect::<Vec<_>>());
+    let cut_at = at(&whole, uuid(602).as_bytes()) as usize;
+    let p_cut = write(d.path(), "cut.json", &whole[..cut_at]);
+
+    let store = load_paths(&[d.path()]);
+    let per_file = |p: &Path| {
+        store
+            .events
+            .iter()
+            .filter(|e| store.files[e.locator.file as usize].path == p)
+            .count()
+    };
+    assert_eq!(per_file(&p_s3), 48);
+    assert_eq!(per_file(&p_gz), 48);
+    assert_eq!(per_file(&p_lines), 7);
+    assert_eq!(per_file(&p_array), 4);
+    assert_eq!(per_file(&p_lookup), 2);
+    assert_eq!(per_file(&p_padded), 3);
+    assert_eq!(per_file(&p_cut), 2);
+
+    let r = &store.report;
+    let error = |p: &Path, index: Option<u64>| {
+        r.errors
+            .iter()
+            .find(|e| e.path == p && e.index == index)
+            .unwrap_or_else(|| panic!("no error for {} {index:?}: {:#?}", p.display(), r.errors))
+    };
+    for (p, bytes) in [(&p_s3, &s3_plain), (&p_gz, &s3_gz)] {
+        let e = error(p, Some(17));
+        assert_eq!(e.offset, Some(at(bytes, b"\xff")), "{e:?}");
+        assert!(e.reason.contains("UTF-8"), "{e:?}");
+        let e = error(p, Some(33));
+        assert_eq!(e.offset, Some(at(bytes, b"\x00")), "{e:?}");
+        assert!(e.reason.contains("control character"), "{e:?}");
+    }
+    let e = error(&p_lines, Some(3));
+    assert_eq!(e.offset, Some(at(&jsonl, b"\xc3\x28")), "{e:?}");
+    assert!(e.reason.contains("UTF-8"), "{e:?}");
+    let e = error(&p_lines, Some(6));
+    assert_eq!(e.offset, Some(at(&jsonl, b"\x00")), "{e:?}");
+    let e = error(&p_array, Some(2));
+    assert_eq!(e.offset, Some(at(&array, b"\xfe")), "{e:?}");
+    let e = error(&p_lookup, Some(1));
+    assert_eq!(e.offset, Some(at(&lookup, b"\xff")), "{e:?}");
+    let e = error(&p_padded, None);
+    assert_eq!(e.offset, Some(padded.len() as u64 - 4096), "{e:?}");
+    let e = error(&p_cut, None);
+    assert!(e.reason.contains("invalid JSON"), "{e:?}");
+    // The cut is reported where the unfinished record starts: after `{"Records":[`, two records and two commas.
+    let start_602 = 12 + rec(600).len() + 1 + rec(601).len() + 1;
+    assert_eq!(e.offset, Some(start_602 as u64), "{e:?}");
+    assert_eq!(r.errors_total, 10, "{:#?}", r.errors);
+    // Every record is seen, good or bad, but the one the cut left unfinished.
+    assert_eq!(r.records_seen, 50 + 50 + 9 + 5 + 3 + 3 + 2);
+
+    // The detail view finds each kept record of these files by its index, past the bad one.
+    for (i, ev) in store.events.iter().enumerate() {
+        let raw = raw_record(&store, i).unwrap_or_else(|e| panic!("event {i} ({:?}): {e}", ev.locator));
+        let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        assert_eq!(v["eventName"], store.s(ev.event_name), "event {i} ({:?})", ev.locator);
+    }
+}

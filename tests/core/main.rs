@@ -24,6 +24,7 @@ mod graph_sample;
 mod graph_scenarios;
 mod graph_stress;
 mod ingest_formats;
+mod ingest_hostile_files;
 mod ingest_mutation;
 mod ingest_realdata;
 mod ingest_window;

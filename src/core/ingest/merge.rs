@@ -53,7 +53,8 @@ impl Merger {
                 self.error(IngestError {
                     path: path.to_path_buf(),
                     index: None,
-                    reason,
+                    offset: None,
+                    reason: reason.to_string(),
                 });
             }
             FileResult::Parsed { outcome, gzip } => {

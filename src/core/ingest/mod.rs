@@ -5,6 +5,7 @@
 //! however the workers were scheduled. Bad files and records are reported with path, index and reason, never
 //! fatal. Progress goes through a callback that the CLI and the TUI both use.
 
+mod budget;
 mod discover;
 mod fields;
 mod merge;
@@ -12,11 +13,14 @@ mod parse;
 mod raw;
 mod read;
 mod record;
+mod scan;
+mod special;
 mod summary;
 pub mod window;
 
 pub use discover::{discover, discover_in};
 pub use raw::{RawError, raw_record};
+pub use read::ReadError;
 pub use summary::{Summary, summarize};
 pub use window::LoadWindow;
 // The load report is plain data the store carries; ingest fills it in (see `core::provenance`).
@@ -43,8 +47,11 @@ pub struct Progress {
 /// Options of a load.
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
-    /// Largest decompressed file read whole (a hostile gzip bomb stops here).
+    /// Largest (decompressed) file read: reading stops at the first byte past it (a gzip bomb stops here).
     pub max_file_bytes: u64,
+    /// Decompressed bytes all read workers may hold at once, however many there are; a file that does not fit
+    /// while others are read is read again on its own, and one larger than the budget is refused.
+    pub read_budget: u64,
     /// Which events to load (default: all); see [`window`].
     pub window: LoadWindow,
 }
@@ -53,6 +60,7 @@ impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_file_bytes: 2 << 30,
+            read_budget: 2 << 30,
             window: LoadWindow::default(),
         }
     }
@@ -75,13 +83,31 @@ pub fn load_files(
     report.files_total = files.len() as u64;
     let bytes_total: u64 = files.iter().map(|f| f.1).sum();
     let mut merger = merge::Merger::new(report, opts.window.clone());
+    let budget = budget::Budget::new(opts.read_budget);
     let (tx, rx) = mpsc::sync_channel::<(usize, read::FileResult)>(64);
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            files.par_iter().enumerate().for_each_with(tx, |tx, (i, (path, _))| {
-                let r = read::read_and_parse(path, i as u32, opts);
-                let _ = tx.send((i, r));
-            });
+            let alone = tx.clone();
+            let busy: Vec<usize> = files
+                .par_iter()
+                .enumerate()
+                .map_with(tx, |tx, (i, (path, _))| {
+                    match read::read_and_parse(path, i as u32, opts, &budget) {
+                        read::FileResult::Failed(read::ReadError::Busy) => Some(i),
+                        r => {
+                            let _ = tx.send((i, r));
+                            None
+                        }
+                    }
+                })
+                .flatten()
+                .collect();
+            // Files that met the budget held by others are read now one at a time, with the whole budget: only
+            // their own size decides whether they are read.
+            for i in busy {
+                let r = read::read_and_parse(&files[i].0, i as u32, opts, &budget);
+                let _ = alone.send((i, r));
+            }
         });
         // Merge in input order so symbol ids, event order and reports are deterministic.
         let mut pending = std::collections::BTreeMap::new();

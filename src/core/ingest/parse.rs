@@ -3,10 +3,14 @@
 //! Formats are recognised by content: `{"Records":[…]}` (S3 delivery; parsed in one pass straight into borrowed
 //! records), bare arrays, JSON lines, `lookup-events` output, EventBridge envelopes, single records, CloudTrail
 //! digest files (skipped), and findings (handed to `core::findings`). When the one-pass path meets a bad record
-//! it falls back to record-by-record parsing so that exactly the bad records are reported and the rest are kept.
+//! it falls back to record-by-record parsing so that exactly the bad records are reported and the rest are kept:
+//! the file is cut into its records by a lenient scanner (`scan`), so a record holding an invalid UTF-8 byte, a NUL
+//! or a syntax error is lost alone, reported with its index and the byte offset of the problem. JSON lines are read
+//! line by line. The fast path never pays for this: it runs only when the whole-file parse has failed.
 
 use super::fields::{assumption_of, intern_opt, resource_of};
 use super::record::RawRecord;
+use super::scan;
 use super::{Format, IngestError};
 use crate::core::findings::{self, Finding, FindingsParse};
 use crate::core::model::{
@@ -46,7 +50,17 @@ struct Ctx<'p> {
     out: FileOutcome,
     identity_cache: HashMap<Box<str>, u32>,
     missing_ids: u64,
+    /// Where the file's bytes are, to turn a slice of them into its offset.
+    origin: usize,
+    len: usize,
+    /// Offset of the record being read, when known (record-by-record paths), for its errors.
+    at: Option<u64>,
 }
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+mod recover;
+use recover::not_utf8;
 
 /// Parse a whole (already decompressed) file.
 pub fn parse_buffer(path: &Path, file: u32, buf: &[u8]) -> FileOutcome {
@@ -66,22 +80,51 @@ pub fn parse_buffer(path: &Path, file: u32, buf: &[u8]) -> FileOutcome {
         },
         identity_cache: HashMap::new(),
         missing_ids: 0,
+        origin: buf.as_ptr() as usize,
+        len: buf.len(),
+        at: None,
     };
-    let text = match std::str::from_utf8(buf) {
-        Ok(t) => t.trim_start_matches('\u{feff}'),
-        Err(e) => {
-            ctx.file_error(format!("not UTF-8 text (byte {}): not a JSON file", e.valid_up_to()));
-            return ctx.out;
+    let body = buf.strip_prefix(BOM).unwrap_or(buf);
+    let first = body.get(scan::skip_ws(body, 0)).copied();
+    match (first, std::str::from_utf8(body)) {
+        (None, _) => ctx.out.skipped = Some("empty file".into()),
+        (Some(b'{'), Ok(text)) => ctx.object_or_lines(text),
+        (Some(b'['), Ok(text)) => ctx.array(text),
+        (Some(b'{' | b'['), Err(_)) => ctx.recover(body),
+        (Some(_), Err(e)) => {
+            let at = ctx.offset_of(body).map(|o| o + e.valid_up_to() as u64);
+            ctx.file_error_at(at, "not UTF-8 text: not a JSON file".into());
         }
-    };
-    let trimmed = text.trim_start();
-    match trimmed.as_bytes().first() {
-        None => ctx.out.skipped = Some("empty file".into()),
-        Some(b'{') => ctx.object_or_lines(trimmed),
-        Some(b'[') => ctx.array(trimmed),
-        Some(_) => ctx.file_error("not JSON (does not start with '{' or '[')".into()),
+        (Some(_), Ok(_)) => ctx.file_error("not JSON (does not start with '{' or '[')".into()),
     }
     ctx.out
+}
+
+/// A parse error's message without serde's "at line L column C": the report gives the offset in the file instead
+/// (the line and column of a record cut out of a file would mislead).
+fn message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&position)
+        .map_or_else(|| full.clone(), str::to_string)
+}
+
+/// Byte position within `text` of where a parse error was found (serde's line is 1-based; its column counts the
+/// bytes of the line up to and including the offending one).
+fn error_position(text: &str, e: &serde_json::Error) -> usize {
+    if e.line() == 0 {
+        return 0;
+    }
+    let line_start = if e.line() == 1 {
+        0
+    } else {
+        text.bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .nth(e.line() - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    (line_start + e.column().saturating_sub(1)).min(text.len())
 }
 
 #[derive(Deserialize)]
@@ -190,19 +233,52 @@ fn shape_of(v: &serde_json::Value) -> Shape {
 
 impl Ctx<'_> {
     fn file_error(&mut self, reason: String) {
+        self.file_error_at(None, reason)
+    }
+
+    fn file_error_at(&mut self, offset: Option<u64>, reason: String) {
         self.out.errors.push(IngestError {
             path: self.path.to_path_buf(),
             index: None,
+            offset,
             reason,
         });
     }
 
+    /// A bad record, at the offset of the record being read.
     fn record_error(&mut self, index: usize, reason: String) {
+        self.record_error_at(index, self.at, reason)
+    }
+
+    fn record_error_at(&mut self, index: usize, offset: Option<u64>, reason: String) {
         self.out.errors.push(IngestError {
             path: self.path.to_path_buf(),
             index: Some(index as u64),
+            offset,
             reason,
         });
+    }
+
+    /// The offset of `s` in the file, when it is a slice of the file's bytes (not an unescaped copy).
+    fn offset_of(&self, s: &[u8]) -> Option<u64> {
+        let p = (s.as_ptr() as usize).checked_sub(self.origin)?;
+        (p <= self.len).then_some(p as u64)
+    }
+
+    /// Where in the file a parse error of `text` was found: exact when `text` is a slice of the file, else the
+    /// record being read.
+    fn error_offset(&self, text: &str, e: &serde_json::Error) -> Option<u64> {
+        match self.offset_of(text.as_bytes()) {
+            Some(o) => Some(o + error_position(text, e) as u64),
+            None => self.at,
+        }
+    }
+
+    /// Read record `text` from here on: its errors carry its offset (kept when `text` is an unescaped copy).
+    fn enter(&mut self, text: &str) {
+        if let Some(o) = self.offset_of(text.as_bytes()) {
+            self.at = Some(o);
+        }
     }
 
     fn set_format(&mut self, f: Format) {
@@ -229,29 +305,20 @@ impl Ctx<'_> {
                 return;
             }
             Ok(false) => {}
-            Err(e) => {
-                // Undo what the stream added: the slower paths below read the file again record by record.
+            Err(_) => {
+                // Undo what the stream added: the file is read again record by record.
                 self.out.batch.events.truncate(mark.0);
                 self.out.batch.assumptions.truncate(mark.1);
                 self.out.errors.truncate(mark.2);
                 self.out.records_seen = seen;
-                if e.is_syntax() && e.to_string().contains("trailing characters") {
-                    return self.lines(text);
-                }
+                return self.recover(text.as_bytes());
             }
         }
-        // Either not an S3 object, or one with a bad record somewhere: look at it as a value.
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                // A first line that parses alone means JSON lines whose first record is odd; else invalid.
-                if text.lines().filter(|l| !l.trim().is_empty()).count() > 1 {
-                    return self.lines(text);
-                }
-                return self.file_error(format!("invalid JSON: {e}"));
-            }
-        };
-        self.document(text, &value, 0);
+        // Not an S3 object: look at it as a value.
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(value) => self.document(text, &value, 0),
+            Err(_) => self.recover(text.as_bytes()),
+        }
     }
 
     /// One top-level document (a whole file, or one element/line) whose text and value are both at hand.
@@ -262,6 +329,7 @@ impl Ctx<'_> {
                 match serde_json::from_str::<S3DocRaw>(text) {
                     Ok(doc) => {
                         for (i, raw) in doc.records.iter().enumerate() {
+                            self.at = None;
                             self.record_text(raw.get(), i);
                         }
                     }
@@ -273,19 +341,8 @@ impl Ctx<'_> {
                 match serde_json::from_str::<LookupEvents>(text) {
                     Ok(doc) => {
                         for (i, raw) in doc.events.iter().enumerate() {
-                            match serde_json::from_str::<LookupEvent>(raw.get()) {
-                                Ok(LookupEvent {
-                                    cloudtrail_event: Some(s),
-                                }) => self.record_text(&s, i),
-                                Ok(_) => {
-                                    self.out.records_seen += 1;
-                                    self.record_error(i, "lookup-events entry has no CloudTrailEvent string".into())
-                                }
-                                Err(e) => {
-                                    self.out.records_seen += 1;
-                                    self.record_error(i, format!("lookup-events entry: {e}"))
-                                }
-                            }
+                            self.at = None;
+                            self.lookup_entry(raw.get(), i);
                         }
                     }
                     Err(e) => self.file_error(format!("\"Events\" is not a lookup-events list: {e}")),
@@ -337,26 +394,57 @@ impl Ctx<'_> {
     fn array(&mut self, text: &str) {
         let elements: Vec<&RawValue> = match serde_json::from_str(text) {
             Ok(v) => v,
-            Err(e) => return self.file_error(format!("invalid JSON array: {e}")),
+            Err(_) => return self.recover(text.as_bytes()),
         };
         self.set_format(Format::Array);
         for (i, raw) in elements.iter().enumerate() {
+            self.at = None;
             self.element(raw.get(), i);
         }
     }
 
-    fn lines(&mut self, text: &str) {
+    /// JSON lines, each on its own: a line with a bad byte is lost alone. The index is the line number.
+    fn lines(&mut self, buf: &[u8]) {
         self.set_format(Format::JsonLines);
-        for (i, line) in text.split('\n').enumerate() {
-            let line = line.trim();
-            if !line.is_empty() {
-                self.element(line, i);
+        for (i, line) in scan::lines(buf).enumerate() {
+            let line = line.trim_ascii();
+            if line.is_empty() {
+                continue;
+            }
+            self.at = self.offset_of(line);
+            match std::str::from_utf8(line) {
+                Ok(text) => self.element(text, i),
+                Err(e) => {
+                    self.out.records_seen += 1;
+                    let at = self.at.map(|o| o + e.valid_up_to() as u64);
+                    self.record_error_at(i, at, not_utf8(line, e));
+                }
+            }
+        }
+    }
+
+    /// One entry of `lookup-events` output: the record is the `CloudTrailEvent` string.
+    fn lookup_entry(&mut self, text: &str, index: usize) {
+        self.enter(text);
+        match serde_json::from_str::<LookupEvent>(text) {
+            Ok(LookupEvent {
+                cloudtrail_event: Some(s),
+            }) => self.record_text(&s, index),
+            Ok(_) => {
+                self.out.records_seen += 1;
+                self.record_error(index, "lookup-events entry has no CloudTrailEvent string".into())
+            }
+            Err(e) => {
+                self.out.records_seen += 1;
+                let at = self.error_offset(text, &e);
+                self.record_error_at(index, at, format!("lookup-events entry: {}", message(&e)))
             }
         }
     }
 
     /// An element of an array or a JSON line: a record (fast), or any document.
     fn element(&mut self, text: &str, index: usize) {
+        self.enter(text);
         if let Ok(r) = serde_json::from_str::<RawRecord>(text)
             && r.event_name.is_some()
             && r.event_time.is_some()
@@ -368,17 +456,20 @@ impl Ctx<'_> {
             Ok(v) => self.document(text, &v, index),
             Err(e) => {
                 self.out.records_seen += 1;
-                self.record_error(index, format!("invalid JSON: {e}"))
+                let at = self.error_offset(text, &e);
+                self.record_error_at(index, at, format!("invalid JSON: {}", message(&e)))
             }
         }
     }
 
     fn record_text(&mut self, text: &str, index: usize) {
+        self.enter(text);
         match serde_json::from_str::<RawRecord>(text) {
             Ok(r) => self.add_record(&r, index),
             Err(e) => {
                 self.out.records_seen += 1;
-                self.record_error(index, format!("malformed record: {e}"))
+                let at = self.error_offset(text, &e);
+                self.record_error_at(index, at, format!("malformed record: {}", message(&e)))
             }
         }
     }
@@ -407,7 +498,7 @@ impl Ctx<'_> {
         };
         let identity = match self.identity(r) {
             Ok(i) => i,
-            Err(e) => return self.record_error(index, format!("malformed userIdentity: {e}")),
+            Err(e) => return self.record_error(index, format!("malformed userIdentity: {}", message(&e))),
         };
         let b = &mut self.out.batch;
         let mut fl = 0u8;

@@ -2,10 +2,10 @@
 //! Records are not kept in memory (that would double the footprint); files are small enough to re-read.
 
 use super::Format;
-use super::read::read_bytes;
+use super::budget::Budget;
+use super::read::{ReadError, read_bytes};
+use super::scan;
 use crate::core::model::Store;
-use serde::Deserialize;
-use serde_json::value::RawValue;
 
 /// Why a record's raw text could not be read again.
 #[derive(Debug, thiserror::Error)]
@@ -16,9 +16,9 @@ pub enum RawError {
     /// The event names a file the store does not list.
     #[error("no such file")]
     NoSuchFile,
-    /// The file could not be read or decompressed (the reader's reason).
-    #[error("{0}")]
-    Read(String),
+    /// The file could not be read or decompressed.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// The file is no longer valid UTF-8 (it changed since it was loaded).
     #[error(transparent)]
     Utf8(#[from] std::str::Utf8Error),
@@ -31,41 +31,41 @@ pub enum RawError {
     /// A `lookup-events` entry without its `CloudTrailEvent` text.
     #[error("lookup-events entry without CloudTrailEvent")]
     NoCloudTrailEvent,
-    /// The file holds findings or nothing recognisable.
+    /// The file holds findings or nothing recognisable (or no longer holds its records array).
     #[error("the file holds no CloudTrail records")]
     NoRecords,
 }
 
-/// The record behind `store.events[event]`, pretty-printed JSON.
+/// The record behind `store.events[event]`, pretty-printed JSON. Records are found by the same cuts the lenient
+/// parse makes (`scan`), so a record kept from a file with a bad byte elsewhere is found too.
 pub fn raw_record(store: &Store, event: usize) -> Result<String, RawError> {
     let ev = store.events.get(event).ok_or(RawError::NoSuchEvent)?;
     let file = store.files.get(ev.locator.file as usize).ok_or(RawError::NoSuchFile)?;
-    let (buf, _) = read_bytes(&file.path, &super::LoadOptions::default()).map_err(RawError::Read)?;
-    let text = std::str::from_utf8(&buf)?.trim_start_matches('\u{feff}');
+    let opts = super::LoadOptions::default();
+    let budget = Budget::new(opts.read_budget);
+    let (buf, _) = read_bytes(&file.path, &opts, &budget)?;
+    let body = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf);
     let idx = ev.locator.index as usize;
+    let item = |key: Option<&[u8]>| -> Result<&str, RawError> {
+        let parts = scan::record_array(body, key).ok_or(RawError::NoRecords)?;
+        let range = parts.items.get(idx).ok_or(RawError::IndexOutOfRange)?;
+        Ok(std::str::from_utf8(&body[range.clone()])?)
+    };
     let record: String = match file.format {
-        Some(Format::S3Records) => {
-            #[derive(Deserialize)]
-            struct D<'a> {
-                #[serde(borrow, rename = "Records")]
-                records: Vec<&'a RawValue>,
-            }
-            let d: D = serde_json::from_str(text)?;
-            d.records.get(idx).ok_or(RawError::IndexOutOfRange)?.get().to_string()
+        Some(Format::S3Records) => item(Some(b"Records"))?.to_string(),
+        Some(Format::Array) => element_record(item(None)?)?,
+        Some(Format::JsonLines) => {
+            let line = scan::lines(body).nth(idx).ok_or(RawError::IndexOutOfRange)?;
+            element_record(std::str::from_utf8(line.trim_ascii())?)?
         }
-        Some(Format::Array) => {
-            let d: Vec<&RawValue> = serde_json::from_str(text)?;
-            element_record(d.get(idx).ok_or(RawError::IndexOutOfRange)?.get())?
-        }
-        Some(Format::JsonLines) => element_record(text.split('\n').nth(idx).ok_or(RawError::IndexOutOfRange)?.trim())?,
         Some(Format::LookupEvents) => {
-            let v: serde_json::Value = serde_json::from_str(text)?;
-            v["Events"][idx]["CloudTrailEvent"]
+            let v: serde_json::Value = serde_json::from_str(item(Some(b"Events"))?)?;
+            v["CloudTrailEvent"]
                 .as_str()
                 .ok_or(RawError::NoCloudTrailEvent)?
                 .to_string()
         }
-        Some(Format::EventBridge) | Some(Format::SingleRecord) => element_record(text.trim())?,
+        Some(Format::EventBridge) | Some(Format::SingleRecord) => element_record(std::str::from_utf8(body)?.trim())?,
         Some(Format::Findings) | None => return Err(RawError::NoRecords),
     };
     let v: serde_json::Value = serde_json::from_str(&record)?;
