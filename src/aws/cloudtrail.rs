@@ -189,7 +189,7 @@ async fn page_through(
     let attribute = match &q.attr {
         Some(a) => Some(
             LookupAttribute::builder()
-                .attribute_key(LookupAttributeKey::from(a.key.api_name()))
+                .attribute_key(LookupAttributeKey::from(<&str>::from(a.key)))
                 .attribute_value(a.value.clone())
                 .build()
                 .map_err(|e| e.to_string())?,

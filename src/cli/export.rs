@@ -18,7 +18,7 @@ pub struct ExportArgs {
     #[arg(short = 'i', long = "input", value_name = "PATH")]
     inputs: Vec<PathBuf>,
     /// md, json, csv or jsonl
-    #[arg(long, value_parser = Format::parse, default_value = "md")]
+    #[arg(long, default_value = "md")]
     format: Format,
     /// Write here instead of stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]

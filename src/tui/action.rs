@@ -136,4 +136,6 @@ pub enum Input {
     },
     /// A raw key while the multi-line note editor is open (it needs arrows, Ctrl-S, Esc as they are).
     Key(crossterm::event::KeyEvent),
+    /// What the last draw settled (hit areas, the table's window, the text view's scroll), to store.
+    Drawn(crate::tui::app::Drawn),
 }

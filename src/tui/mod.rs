@@ -17,6 +17,7 @@ pub mod spec;
 pub mod theme;
 pub mod ui_state;
 pub mod update;
+pub mod view_stack;
 pub mod views;
 pub mod widgets;
 

@@ -7,11 +7,13 @@
 //! wait instead of failing, and nothing here caches state between calls, so no write is lost or overwritten.
 //! Nothing in this module knows about terminals or report formats.
 
+mod defaults;
 mod marks;
 pub mod model;
 mod notes;
 mod schema;
 
+pub use defaults::{CaseListing, cases_root, default_dir_for, input_set_name, list_in};
 pub use model::*;
 
 use crate::core::entity::EntityRef;
@@ -26,18 +28,46 @@ pub const DB_FILE: &str = "case.sqlite";
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Why a case operation failed; every variant names the case directory it concerns, except argument errors.
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
+    /// `path` holds no case database.
     #[error("{path}: no case here (create one with `trailhound case new --case {path}`)")]
-    NotFound { path: String },
+    NotFound {
+        /// The case directory.
+        path: String,
+    },
+    /// Creating a case where one already exists (cases are never overwritten).
     #[error("{path}: a case already exists here")]
-    Exists { path: String },
+    Exists {
+        /// The case directory.
+        path: String,
+    },
+    /// The directory could not be created or read.
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        /// The directory or file concerned.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// SQLite refused (locked past the busy timeout, disk full, not a database, …).
     #[error("{path}: {source}")]
-    Db { path: String, source: rusqlite::Error },
+    Db {
+        /// The case database file.
+        path: String,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The database opened but does not hold what a case must (unknown schema version, no WAL, …).
     #[error("{path}: {msg}")]
-    Corrupt { path: String, msg: String },
+    Corrupt {
+        /// The case database file.
+        path: String,
+        /// What is wrong with it.
+        msg: String,
+    },
+    /// A caller's argument was refused (no such note, a stale revision, an empty tag, …); the text says why.
     #[error("{0}")]
     Invalid(String),
     /// The platform has no user data directory to hold the default case.
@@ -45,6 +75,7 @@ pub enum CaseError {
     NoDataDir(String),
 }
 
+/// The result of every case operation.
 pub type Result<T> = std::result::Result<T, CaseError>;
 
 /// An open case. Cheap to hold for the life of the program; not `Sync` (one per thread).
@@ -65,11 +96,9 @@ pub fn default_author() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// The default case directory: `<user data dir>/trailhound/cases/default` (XDG on Linux).
+/// The default case directory when no inputs are known: `<user data dir>/trailhound/cases/default`.
 pub fn default_dir() -> Result<PathBuf> {
-    use etcetera::BaseStrategy;
-    let base = etcetera::choose_base_strategy().map_err(|e| CaseError::NoDataDir(e.to_string()))?;
-    Ok(base.data_dir().join("trailhound").join("cases").join("default"))
+    default_dir_for(&[])
 }
 
 impl Case {
@@ -107,10 +136,16 @@ impl Case {
         Case::connect(dir, false)
     }
 
-    /// Open the case in `dir`, creating an empty one if there is none (the TUI's default case).
+    /// Open the case in `dir`, creating an empty one if there is none.
     pub fn open_or_create(dir: &Path) -> Result<Case> {
+        Case::open_or_create_recording(dir, &[])
+    }
+
+    /// Open the case in `dir`, creating it with `inputs` recorded if there is none (the TUI's default case for its
+    /// input set, so `case list` can say what it is about).
+    pub fn open_or_create_recording(dir: &Path, inputs: &[Input]) -> Result<Case> {
         match Case::open(dir) {
-            Err(CaseError::NotFound { .. }) => match Case::create(dir, &[]) {
+            Err(CaseError::NotFound { .. }) => match Case::create(dir, inputs) {
                 // Another process created it between our two looks.
                 Err(CaseError::Exists { .. }) => Case::open(dir),
                 r => r,
@@ -167,6 +202,7 @@ impl Case {
         Ok(case)
     }
 
+    /// The case directory, as it was opened.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -176,6 +212,7 @@ impl Case {
         &self.author
     }
 
+    /// Record `author` on this handle's later writes (other handles keep theirs).
     pub fn set_author(&mut self, author: impl Into<String>) {
         self.author = author.into();
     }
@@ -237,7 +274,8 @@ impl Case {
     }
 
     fn entity(&self, text: &str) -> Result<EntityRef> {
-        EntityRef::parse(text).map_err(|e| self.corrupt(format!("stored entity: {e}")))
+        text.parse::<EntityRef>()
+            .map_err(|e| self.corrupt(format!("stored entity: {e}")))
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -252,6 +290,7 @@ impl Case {
         Ok(self.meta("created_at")?.and_then(|v| v.parse().ok()))
     }
 
+    /// Record the investigation scope, or clear it with `None`; committed before returning.
     pub fn set_scope(&self, scope: Option<Scope>) -> Result<()> {
         self.write(|c| {
             c.execute("DELETE FROM meta WHERE key IN ('scope_from', 'scope_to')", [])?;
@@ -265,6 +304,7 @@ impl Case {
         })
     }
 
+    /// The recorded investigation scope; `None` when none was recorded (or the stored values are unreadable).
     pub fn scope(&self) -> Result<Option<Scope>> {
         let from = self.meta("scope_from")?.and_then(|v| v.parse().ok());
         let to = self.meta("scope_to")?.and_then(|v| v.parse().ok());
