@@ -17,7 +17,10 @@ pub(crate) async fn fetch_region(
     summary: &mut FetchSummary,
 ) {
     summary.access_analyzer.entry(region.to_string()).or_default();
-    if let Err(message) = fetch(ctx, region, out, progress, summary).await {
+    // When the whole fetch was halted, the reason is reported once by `aws::fetch`.
+    if let Err(message) = fetch(ctx, region, out, progress, summary).await
+        && ctx.halted().is_none()
+    {
         progress(FetchProgress::Error {
             service: Service::AccessAnalyzer,
             region: region.to_string(),
@@ -39,19 +42,13 @@ async fn fetch(
     summary: &mut FetchSummary,
 ) -> Result<(), String> {
     let client = ctx.access_analyzer(region);
-    let (tuning, profile, svc) = (&ctx.tuning, ctx.profile.as_str(), Service::AccessAnalyzer);
+    let svc = Service::AccessAnalyzer;
     let mut analyzers = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let resp = with_retry(
-            tuning,
-            svc,
-            region,
-            "access-analyzer:ListAnalyzers",
-            profile,
-            progress,
-            || client.list_analyzers().set_next_token(token.clone()).send(),
-        )
+        let resp = with_retry(ctx, svc, region, "access-analyzer:ListAnalyzers", progress, || {
+            client.list_analyzers().set_next_token(token.clone()).send()
+        })
         .await?;
         analyzers.extend(resp.analyzers().iter().cloned());
         token = resp.next_token().filter(|t| !t.is_empty()).map(str::to_string);
@@ -79,54 +76,32 @@ async fn fetch(
         let mut token: Option<String> = None;
         let mut page = 0u32;
         loop {
-            let resp = with_retry(
-                tuning,
-                svc,
-                region,
-                "access-analyzer:ListFindingsV2",
-                profile,
-                progress,
-                || {
-                    client
-                        .list_findings_v2()
-                        .analyzer_arn(&arn)
-                        .set_next_token(token.clone())
-                        .send()
-                },
-            )
+            let resp = with_retry(ctx, svc, region, "access-analyzer:ListFindingsV2", progress, || {
+                client
+                    .list_findings_v2()
+                    .analyzer_arn(&arn)
+                    .set_next_token(token.clone())
+                    .send()
+            })
             .await?;
             page += 1;
             for summary in resp.findings() {
                 let id = summary.id().to_string();
-                let first = with_retry(
-                    tuning,
-                    svc,
-                    region,
-                    "access-analyzer:GetFindingV2",
-                    profile,
-                    progress,
-                    || client.get_finding_v2().analyzer_arn(&arn).id(&id).send(),
-                )
+                let first = with_retry(ctx, svc, region, "access-analyzer:GetFindingV2", progress, || {
+                    client.get_finding_v2().analyzer_arn(&arn).id(&id).send()
+                })
                 .await?;
                 let mut details = first.finding_details().to_vec();
                 let mut next = first.next_token().map(str::to_string);
                 while let Some(t) = next.take() {
-                    let more = with_retry(
-                        tuning,
-                        svc,
-                        region,
-                        "access-analyzer:GetFindingV2",
-                        profile,
-                        progress,
-                        || {
-                            client
-                                .get_finding_v2()
-                                .analyzer_arn(&arn)
-                                .id(&id)
-                                .next_token(t.clone())
-                                .send()
-                        },
-                    )
+                    let more = with_retry(ctx, svc, region, "access-analyzer:GetFindingV2", progress, || {
+                        client
+                            .get_finding_v2()
+                            .analyzer_arn(&arn)
+                            .id(&id)
+                            .next_token(t.clone())
+                            .send()
+                    })
                     .await?;
                     details.extend(more.finding_details().iter().cloned());
                     next = more.next_token().filter(|n| *n != t).map(str::to_string);

@@ -1,7 +1,11 @@
 //! CloudTrail `LookupEvents`: one query per region and lookup attribute (the API takes one attribute per call),
 //! every page via a manual NextToken loop (so each page can be checkpointed), the embedded `CloudTrailEvent`
-//! strings validated and kept verbatim, and the result merged into S3-style day files. Rate limiting happens in
-//! the client's HTTP layer (see `ratelimit`); retries in the SDK plus `errors::with_retry`.
+//! strings validated and kept verbatim, and the result merged into S3-style day files. Regions run at the same
+//! time (see [`super::fetch`]), the queries of one region one after the other; all share one checkpoint
+//! ([`Shared`]). Rate limiting happens in the client's HTTP layer (see `ratelimit`); retries in the SDK plus
+//! `errors::with_retry`.
+
+use std::sync::Mutex;
 
 use aws_sdk_cloudtrail::primitives::DateTime;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
@@ -15,15 +19,51 @@ use super::{FetchIssue, FetchProgress, FetchRequest, FetchSummary, LookupAttr, S
 /// The most the API returns per page.
 const PAGE_SIZE: i32 = 50;
 
-/// Fetch every CloudTrail query of the request, resuming an interrupted fetch of the same queries. Returns the
-/// window actually used (the checkpoint's when resuming).
-pub(crate) async fn fetch_all(
+/// The checkpoint of this fetch, shared by the regions running at once: each region owns its own queries and
+/// writes their state back here after every page (the file holds every query, so saves take turns).
+pub(crate) struct Shared {
+    cp: Mutex<Checkpoint>,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Checkpoint> {
+        // Poisoned only if a region panicked mid-update; the checkpoint on disk is still the last good one.
+        self.cp.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The window every query of this fetch uses (the interrupted run's when resuming).
+    pub(crate) fn window(&self) -> (i64, i64) {
+        self.lock().window
+    }
+
+    fn query(&self, i: usize) -> QueryState {
+        self.lock().queries[i].clone()
+    }
+
+    /// Record query `i`'s new state and save the checkpoint.
+    fn commit(&self, out: &OutDir, i: usize, q: &QueryState) -> std::io::Result<()> {
+        let mut cp = self.lock();
+        cp.queries[i] = q.clone();
+        cp.save(out)
+    }
+
+    /// The indices of `region`'s queries, in order.
+    fn of_region(&self, region: &str) -> Vec<usize> {
+        let cp = self.lock();
+        (0..cp.queries.len())
+            .filter(|&i| cp.queries[i].region == region)
+            .collect()
+    }
+}
+
+/// Set up the CloudTrail queries of the request (one per region and lookup attribute), resuming an interrupted
+/// fetch of the same queries.
+pub(crate) fn prepare(
     ctx: &Context,
     req: &FetchRequest,
     out: &OutDir,
     progress: &(impl Fn(FetchProgress) + Send + Sync),
-    summary: &mut FetchSummary,
-) -> Result<(i64, i64), FetchError> {
+) -> Result<Shared, FetchError> {
     let attrs: Vec<Option<LookupAttr>> = if req.lookup.is_empty() {
         vec![None]
     } else {
@@ -34,7 +74,7 @@ pub(crate) async fn fetch_all(
         .iter()
         .flat_map(|r| attrs.iter().map(move |a| (r.clone(), a.clone())))
         .collect();
-    let mut cp = match Checkpoint::load(out) {
+    let cp = match Checkpoint::load(out) {
         Some(cp) if cp.resumes(&ctx.profile, &queries, req.window) => cp,
         other => {
             if other.is_some() {
@@ -49,12 +89,25 @@ pub(crate) async fn fetch_all(
             Checkpoint::new(&ctx.profile, resolve_window(req.window), states)
         }
     };
-    let io = |e: std::io::Error| FetchError::io(out.state_dir(), e);
-    cp.save(out).map_err(io)?;
-    for i in 0..cp.queries.len() {
-        let region = cp.queries[i].region.clone();
-        if let Err(mut message) = run_query(ctx, out, &mut cp, i, progress, summary).await {
-            let pages = cp.queries[i].pages;
+    cp.save(out).map_err(|e| FetchError::io(out.state_dir(), e))?;
+    Ok(Shared { cp: Mutex::new(cp) })
+}
+
+/// Run `region`'s queries one after the other (they share the region's rate limit, so running them at once
+/// would gain nothing); a failed query is recorded and the next one runs.
+pub(crate) async fn fetch_region(
+    ctx: &Context,
+    out: &OutDir,
+    shared: &Shared,
+    region: &str,
+    progress: &(impl Fn(FetchProgress) + Send + Sync),
+    summary: &mut FetchSummary,
+) {
+    for i in shared.of_region(region) {
+        if let Err(mut message) = run_query(ctx, out, shared, i, progress, summary).await
+            && ctx.halted().is_none()
+        {
+            let pages = shared.query(i).pages;
             if pages > 0 {
                 message.push_str(&format!(
                     " ({pages} page(s) saved; rerun the same command to resume from page {})",
@@ -63,52 +116,77 @@ pub(crate) async fn fetch_all(
             }
             progress(FetchProgress::Error {
                 service: Service::CloudTrail,
-                region: region.clone(),
+                region: region.to_string(),
                 message: message.clone(),
             });
             summary.errors.push(FetchIssue {
                 service: Service::CloudTrail,
-                region: region.clone(),
+                region: region.to_string(),
                 message,
             });
         }
-        let q = &cp.queries[i];
-        let tally = summary.cloudtrail.entry(region).or_default();
+        let q = shared.query(i);
+        let tally = summary.cloudtrail.entry(region.to_string()).or_default();
         tally.pages += q.pages;
         tally.items += q.events;
         tally.skipped += q.skipped;
     }
-    let window = cp.window;
+}
+
+/// Once every region is done: drop the resumable state if every query was written out.
+pub(crate) fn finish(out: &OutDir, shared: Shared) {
+    let cp = shared.cp.into_inner().unwrap_or_else(|p| p.into_inner());
     if cp.queries.iter().all(|q| q.finalized) {
         Checkpoint::clear(out);
     }
-    Ok(window)
 }
 
 /// Page through query `i` from where its checkpoint stands, then write its records out.
 async fn run_query(
     ctx: &Context,
     out: &OutDir,
-    cp: &mut Checkpoint,
+    shared: &Shared,
     i: usize,
     progress: &(impl Fn(FetchProgress) + Send + Sync),
     summary: &mut FetchSummary,
 ) -> Result<(), String> {
     let spool = spool_path(out, i);
     let ioerr = |e: std::io::Error| format!("{}: {e}", out.state_dir().display());
-    if cp.queries[i].finalized {
+    let mut q = shared.query(i);
+    if q.finalized {
         return Ok(());
     }
-    spool_truncate(&spool, cp.queries[i].spool_len).map_err(ioerr)?;
-    let region = cp.queries[i].region.clone();
-    if cp.queries[i].pages > 0 && !cp.queries[i].paging_done {
+    spool_truncate(&spool, q.spool_len).map_err(ioerr)?;
+    let region = q.region.clone();
+    if q.pages > 0 && !q.paging_done {
         progress(FetchProgress::Resumed {
             region: region.clone(),
-            page: cp.queries[i].pages + 1,
-            events: cp.queries[i].events,
+            page: q.pages + 1,
+            events: q.events,
         });
     }
-    let attribute = match &cp.queries[i].attr {
+    let paged = page_through(ctx, out, shared, i, &mut q, progress, summary).await;
+    // Even when paging stopped early, what did arrive goes into the case now (a later resume merges the rest
+    // without duplicates); only a complete query is marked finalized.
+    write_spool(out, &spool, &region, progress, summary)?;
+    paged?;
+    q.finalized = true;
+    shared.commit(out, i, &q).map_err(ioerr)?;
+    let _ = std::fs::remove_file(&spool);
+    Ok(())
+}
+
+/// The NextToken loop of query `i` (state `q`): one page per iteration, spooled and checkpointed before the next.
+async fn page_through(
+    ctx: &Context,
+    out: &OutDir,
+    shared: &Shared,
+    i: usize,
+    q: &mut QueryState,
+    progress: &(impl Fn(FetchProgress) + Send + Sync),
+    summary: &mut FetchSummary,
+) -> Result<(), String> {
+    let attribute = match &q.attr {
         Some(a) => Some(
             LookupAttribute::builder()
                 .attribute_key(LookupAttributeKey::from(<&str>::from(a.key)))
@@ -118,40 +196,18 @@ async fn run_query(
         ),
         None => None,
     };
-    let paged = page_through(ctx, out, cp, i, attribute, progress, summary).await;
-    // Even when paging stopped early, what did arrive goes into the case now (a later resume merges the rest
-    // without duplicates); only a complete query is marked finalized.
-    write_spool(out, &spool, &region, progress, summary)?;
-    paged?;
-    cp.queries[i].finalized = true;
-    cp.save(out).map_err(ioerr)?;
-    let _ = std::fs::remove_file(&spool);
-    Ok(())
-}
-
-/// The NextToken loop of query `i`: one page per iteration, spooled and checkpointed before the next.
-async fn page_through(
-    ctx: &Context,
-    out: &OutDir,
-    cp: &mut Checkpoint,
-    i: usize,
-    attribute: Option<LookupAttribute>,
-    progress: &(impl Fn(FetchProgress) + Send + Sync),
-    summary: &mut FetchSummary,
-) -> Result<(), String> {
     let spool = spool_path(out, i);
     let ioerr = |e: std::io::Error| format!("{}: {e}", out.state_dir().display());
-    let region = cp.queries[i].region.clone();
+    let region = q.region.clone();
     let client = ctx.cloudtrail(&region);
-    let (from, to) = cp.window;
-    while !cp.queries[i].paging_done {
-        let token = cp.queries[i].next_token.clone();
+    let (from, to) = shared.window();
+    while !q.paging_done {
+        let token = q.next_token.clone();
         let resp = with_retry(
-            &ctx.tuning,
+            ctx,
             Service::CloudTrail,
             &region,
             "cloudtrail:LookupEvents",
-            &ctx.profile,
             progress,
             || {
                 client
@@ -165,7 +221,7 @@ async fn page_through(
             },
         )
         .await?;
-        let page = cp.queries[i].pages + 1;
+        let page = q.pages + 1;
         let mut lines = Vec::with_capacity(resp.events().len());
         let mut skipped = 0;
         for (n, ev) in resp.events().iter().enumerate() {
@@ -200,7 +256,6 @@ async fn page_through(
             return Err("LookupEvents returned the same NextToken twice; stopping".into());
         }
         let len = spool_append(&spool, &lines).map_err(ioerr)?;
-        let q = &mut cp.queries[i];
         q.spool_len = len;
         q.pages = page;
         q.events += lines.len();
@@ -208,7 +263,7 @@ async fn page_through(
         q.paging_done = next.is_none();
         q.next_token = next;
         let total = q.events;
-        cp.save(out).map_err(ioerr)?;
+        shared.commit(out, i, q).map_err(ioerr)?;
         progress(FetchProgress::Page {
             service: Service::CloudTrail,
             region: region.clone(),

@@ -1,31 +1,35 @@
 //! Client setup: the standard credential chain (environment, shared config and credentials files, SSO profiles,
 //! web identity, container and instance metadata) through aws-config, the lean rustls+ring HTTP client, retry and
 //! timeout settings, endpoint override, and one SDK client per service and region. Credentials are resolved once
-//! up front so a missing or expired login is reported clearly before any API call.
+//! up front so a missing or expired login is reported clearly before any API call; the account they name (when
+//! they name one) keys the LookupEvents rate limit.
 
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
-use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
-use super::errors::{FetchError, chain, redact};
-use super::ratelimit::{Limiters, RateLimitedClient};
+use super::errors::{FetchError, credentials_error};
+use super::ratelimit::{AccountScope, LimitKey, RateLimitedClient};
 use super::{FetchRequest, Tuning};
 
 /// Everything the service modules need to make calls.
 pub(crate) struct Context {
     sdk: SdkConfig,
     http: SharedHttpClient,
-    limiters: Arc<Limiters>,
+    /// The account of the credentials, when they say (SSO profiles, `aws_account_id`, credential processes).
+    account: Option<String>,
+    endpoint: Option<String>,
     /// The profile name as the user knows it (for messages such as `aws sso login --profile P`).
     pub profile: String,
     pub regions: Vec<String>,
     pub tuning: Tuning,
+    /// Set by the first call that finds the credentials gone; every region stops at its next call.
+    halted: OnceLock<FetchError>,
 }
 
 /// Region names are used in file paths: only `[a-z0-9-]`.
@@ -94,29 +98,61 @@ impl Context {
             ));
         }
         let sdk = loader.load().await;
-        check_credentials(&sdk, &profile).await?;
+        let account = check_credentials(&sdk, &profile).await?;
         let regions = if req.regions.is_empty() {
             match sdk.region() {
                 Some(r) if valid_region(r.as_ref()) => vec![r.to_string()],
                 _ => return Err(FetchError::NoRegion),
             }
         } else {
-            req.regions.clone()
+            // Regions run at the same time: a region named twice would run its queries twice at once.
+            let mut seen = std::collections::HashSet::new();
+            req.regions
+                .iter()
+                .filter(|r| seen.insert(r.as_str()))
+                .cloned()
+                .collect()
         };
         Ok(Self {
             sdk,
             http,
-            limiters: Arc::default(),
+            account,
+            endpoint: req.endpoint_url.clone(),
             profile,
             regions,
             tuning: req.tuning.clone(),
+            halted: OnceLock::new(),
         })
     }
 
-    /// A CloudTrail client for `region` whose every HTTP attempt goes through the LookupEvents rate limiter.
+    /// Stop the whole fetch because of `why` (the first reason wins); returns the message for the caller's error.
+    pub(crate) fn halt(&self, why: FetchError) -> String {
+        let _ = self.halted.set(why);
+        self.halted().unwrap_or_default()
+    }
+
+    /// Why the fetch was stopped, if it was.
+    pub(crate) fn halted(&self) -> Option<String> {
+        self.halted.get().map(ToString::to_string)
+    }
+
+    /// The reason the fetch stopped, taken out at its end.
+    pub(crate) fn into_halt(self) -> Option<FetchError> {
+        self.halted.into_inner()
+    }
+
+    /// A CloudTrail client for `region` whose every HTTP attempt goes through the LookupEvents rate limiter of
+    /// this account and region.
     pub(crate) fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
-        let key = format!("{}/{region}", self.profile);
-        let http = RateLimitedClient::wrap(self.http.clone(), self.limiters.clone(), key);
+        let key = LimitKey {
+            account: match &self.account {
+                Some(a) => AccountScope::Account(a.clone()),
+                None => AccountScope::Profile(self.profile.clone()),
+            },
+            region: region.to_string(),
+            endpoint: self.endpoint.clone(),
+        };
+        let http = RateLimitedClient::wrap(self.http.clone(), key);
         let conf = aws_sdk_cloudtrail::config::Builder::from(&self.sdk)
             .region(Region::new(region.to_string()))
             .http_client(http)
@@ -147,36 +183,18 @@ impl Context {
     }
 }
 
-/// Resolve credentials once, so that "not logged in" is one clear message instead of an error per region.
-/// The resolved credentials are dropped at once; the SDK's identity cache resolves its own.
-async fn check_credentials(sdk: &SdkConfig, profile: &str) -> Result<(), FetchError> {
+/// Resolve credentials once, so that "not logged in" is one clear message instead of an error per region, and
+/// return the account they belong to if they say. The resolved credentials are dropped at once; the SDK's
+/// identity cache resolves its own.
+async fn check_credentials(sdk: &SdkConfig, profile: &str) -> Result<Option<String>, FetchError> {
     let Some(provider) = sdk.credentials_provider() else {
         return Err(FetchError::NoCredentials {
             profile: profile.to_string(),
         });
     };
     match provider.provide_credentials().await {
-        Ok(_) => Ok(()),
-        Err(CredentialsError::CredentialsNotLoaded(_)) => Err(FetchError::NoCredentials {
-            profile: profile.to_string(),
-        }),
-        Err(e) => {
-            let detail = redact(&chain(&e));
-            // SSO token problems surface from the token provider ("SSO token") or, for legacy profiles with a
-            // stale cached token, as the portal's UnauthorizedException.
-            let lower = detail.to_ascii_lowercase();
-            if lower.contains("sso") || lower.contains("unauthorizedexception") {
-                Err(FetchError::SsoLogin {
-                    profile: profile.to_string(),
-                    detail,
-                })
-            } else {
-                Err(FetchError::Credentials {
-                    profile: profile.to_string(),
-                    detail,
-                })
-            }
-        }
+        Ok(creds) => Ok(creds.account_id().map(|a| a.as_str().to_string())),
+        Err(e) => Err(credentials_error(&e, profile)),
     }
 }
 

@@ -1,17 +1,21 @@
 //! Errors of a fetch, in words an incident responder can act on: no credentials, an SSO session to renew (with the
 //! exact `aws sso login` command), access denied (naming the IAM action to grant), throttling and server errors
-//! (retried here with backoff when the SDK's own retries gave up). Also the last line of defence against leaking
-//! secrets: every message passes through [`redact`] before it is shown or stored.
+//! (retried here with backoff when the SDK's own retries gave up), and credentials that run out mid-fetch (an SSO
+//! session ending: the whole fetch stops at once with the login command instead of every region retrying). Also
+//! the last line of defence against leaking secrets: every message passes through [`redact`] before it is shown
+//! or stored.
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::{FetchProgress, Service, Tuning};
+use super::config::Context;
+use super::{FetchProgress, Service};
 
 /// Why a fetch could not run at all.
 #[derive(Debug, thiserror::Error)]
@@ -46,13 +50,53 @@ impl FetchError {
     }
 }
 
+/// Why credentials could not be had: the same words whether it shows before the first call or in the middle of
+/// the fetch (when temporary credentials run out and cannot be renewed).
+pub(crate) fn credentials_error(e: &CredentialsError, profile: &str) -> FetchError {
+    if let CredentialsError::CredentialsNotLoaded(_) = e {
+        return FetchError::NoCredentials {
+            profile: profile.to_string(),
+        };
+    }
+    let detail = redact(&chain(e));
+    // SSO token problems surface from the token provider ("SSO token") or, for legacy profiles and sessions that
+    // ended, as the portal's UnauthorizedException.
+    let lower = detail.to_ascii_lowercase();
+    if lower.contains("sso") || lower.contains("unauthorizedexception") {
+        FetchError::SsoLogin {
+            profile: profile.to_string(),
+            detail,
+        }
+    } else {
+        FetchError::Credentials {
+            profile: profile.to_string(),
+            detail,
+        }
+    }
+}
+
+/// The credentials failure behind an SDK error, if that is what it is (the SDK reports it as a dispatch failure
+/// with the provider's error as a source).
+fn credentials_failure<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a CredentialsError> {
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if let Some(c) = e.downcast_ref::<CredentialsError>() {
+            return Some(c);
+        }
+        cur = e.source();
+    }
+    None
+}
+
 /// How one failed API call should be handled.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) enum CallError {
     /// Throttling, 5xx, timeouts, dropped connections: worth another round.
     Retryable(String),
     /// Final: the message says what to do.
     Fatal(String),
+    /// No credentials any more: every other call would fail the same way, so the whole fetch stops.
+    Halt(FetchError),
 }
 
 const THROTTLING: &[&str] = &[
@@ -69,6 +113,9 @@ pub(crate) fn classify<E>(err: &SdkError<E, HttpResponse>, action: &str, profile
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    if let Some(e) = credentials_failure(err) {
+        return CallError::Halt(credentials_error(e, profile));
+    }
     let detail = redact(&chain(err));
     let status = err.raw_response().map(|r| r.status().as_u16());
     let code = err.code().unwrap_or("");
@@ -113,13 +160,13 @@ where
 }
 
 /// Run one API call, and when it fails with a retryable error after the SDK's own attempts, wait with exponential
-/// backoff and try again (up to `tuning.outer_retries` more rounds). Returns the final error as a message.
+/// backoff and try again (up to `tuning.outer_retries` more rounds). Returns the final error as a message. Once
+/// the fetch is halted (see [`Context::halt`]) no call is made any more.
 pub(crate) async fn with_retry<T, E, Fut>(
-    tuning: &Tuning,
+    ctx: &Context,
     service: Service,
     region: &str,
     action: &str,
-    profile: &str,
     progress: &(impl Fn(FetchProgress) + Send + Sync),
     mut call: impl FnMut() -> Fut,
 ) -> Result<T, String>
@@ -127,11 +174,16 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
 {
+    let tuning = &ctx.tuning;
     let mut round = 0u32;
     loop {
+        if let Some(why) = ctx.halted() {
+            return Err(why);
+        }
         match call().await {
             Ok(v) => return Ok(v),
-            Err(err) => match classify(&err, action, profile) {
+            Err(err) => match classify(&err, action, &ctx.profile) {
+                CallError::Halt(e) => return Err(ctx.halt(e)),
                 CallError::Retryable(reason) if round < tuning.outer_retries => {
                     let wait = backoff(tuning.outer_backoff, round);
                     progress(FetchProgress::Retry {

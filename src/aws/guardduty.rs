@@ -28,6 +28,8 @@ pub(crate) async fn fetch_region(
     summary.guardduty.entry(region.to_string()).or_default();
     match fetch(ctx, req, window, region, out, progress, summary).await {
         Ok(()) => {}
+        // The reason is the whole fetch's, reported once by `aws::fetch`.
+        Err(_) if ctx.halted().is_some() => {}
         Err(message) => {
             progress(FetchProgress::Error {
                 service: Service::GuardDuty,
@@ -53,12 +55,11 @@ async fn fetch(
     summary: &mut FetchSummary,
 ) -> Result<(), String> {
     let client = ctx.guardduty(region);
-    let retry = |action: &'static str| (action, &ctx.tuning, region, ctx.profile.as_str());
     let mut detectors = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let (action, tuning, region, profile) = retry("guardduty:ListDetectors");
-        let resp = with_retry(tuning, Service::GuardDuty, region, action, profile, progress, || {
+        let action = "guardduty:ListDetectors";
+        let resp = with_retry(ctx, Service::GuardDuty, region, action, progress, || {
             client.list_detectors().set_next_token(token.clone()).send()
         })
         .await?;
@@ -103,8 +104,8 @@ async fn fetch(
         let mut page = 0u32;
         let mut total = 0usize;
         loop {
-            let (action, tuning, region, profile) = retry("guardduty:ListFindings");
-            let resp = with_retry(tuning, Service::GuardDuty, region, action, profile, progress, || {
+            let action = "guardduty:ListFindings";
+            let resp = with_retry(ctx, Service::GuardDuty, region, action, progress, || {
                 client
                     .list_findings()
                     .detector_id(&detector)
@@ -116,8 +117,8 @@ async fn fetch(
             .await?;
             page += 1;
             for ids in resp.finding_ids().chunks(BATCH) {
-                let (action, tuning, region, profile) = retry("guardduty:GetFindings");
-                let got = with_retry(tuning, Service::GuardDuty, region, action, profile, progress, || {
+                let action = "guardduty:GetFindings";
+                let got = with_retry(ctx, Service::GuardDuty, region, action, progress, || {
                     client
                         .get_findings()
                         .detector_id(&detector)

@@ -2,9 +2,10 @@
 //! and store them in the case directory in the same formats users already have on disk, so the investigation
 //! continues offline through the normal ingest path.
 //!
-//! Async code lives here, outside the synchronous `core`. The entry point is [`fetch`], which reports progress
-//! through a callback so the CLI prints it and the TUI can show it in a dialog. Nothing in this module ever
-//! writes or prints a credential, session token or signed header.
+//! Async code lives here, outside the synchronous `core`. The entry point is [`fetch`], which works on all
+//! regions at the same time (each region's services one after the other, each account and region under its own
+//! LookupEvents rate limit) and reports progress through a callback so the CLI prints it and the TUI can show it
+//! in a dialog. Nothing in this module ever writes or prints a credential, session token or signed header.
 
 mod aa_json;
 mod access_analyzer;
@@ -14,6 +15,7 @@ mod config;
 mod errors;
 mod gd_json;
 mod guardduty;
+mod join;
 mod ratelimit;
 mod write;
 
@@ -21,7 +23,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use errors::{FetchError, redact};
-pub use ratelimit::LOOKUP_EVENTS_MIN_SPACING;
+pub use ratelimit::{LOOKUP_EVENTS_PER_SECOND, LOOKUP_EVENTS_SLOT_HOLD};
 
 /// The LookupEvents attributes the API can filter on (one per request; several are fetched as separate queries).
 /// `Display` is the API's `AttributeKey` value (`AccessKeyId`, …).
@@ -223,6 +225,9 @@ pub enum FetchProgress {
     },
     /// A file was written.
     Wrote { path: PathBuf, items: usize },
+    /// A service is done with a region, whether it succeeded or not (regions run at the same time, so reports of
+    /// different regions interleave).
+    Finished { service: Service, region: String },
 }
 
 /// Per service and region: what came back.
@@ -259,7 +264,8 @@ pub struct FetchSummary {
 
 /// Fetch what `req` asks for into `<case>/fetched/`, reporting progress through `progress`.
 ///
-/// Fails only when nothing can be fetched at all (no credentials, no region, unwritable case directory); a
+/// Fails when nothing can be fetched at all (no credentials, no region, unwritable case directory) or when the
+/// credentials run out on the way (an SSO session ending: every region stops at once, what arrived is kept); a
 /// failing service or region is recorded in [`FetchSummary::errors`] and the fetch goes on with the rest.
 pub async fn fetch(
     req: FetchRequest,
@@ -282,22 +288,64 @@ pub async fn fetch(
         profile: ctx.profile.clone(),
         regions: ctx.regions.clone(),
     });
-    let mut summary = FetchSummary::default();
-    let window = if req.services.cloudtrail {
-        cloudtrail::fetch_all(&ctx, &req, &out, &progress, &mut summary).await?
+    let trail = if req.services.cloudtrail {
+        Some(cloudtrail::prepare(&ctx, &req, &out, &progress)?)
     } else {
-        config::resolve_window(req.window)
+        None
     };
-    for region in &ctx.regions {
-        if req.services.guardduty {
-            guardduty::fetch_region(&ctx, &req, window, region, &out, &progress, &mut summary).await;
+    let window = trail
+        .as_ref()
+        .map_or_else(|| config::resolve_window(req.window), cloudtrail::Shared::window);
+    // One future per region, polled together: a slow or throttled region does not hold up the others, and each
+    // has its own rate limit. The results are merged in the order the regions were asked for.
+    let per_region = join::join_all(ctx.regions.iter().map(|region| {
+        let (ctx, req, out, progress, trail) = (&ctx, &req, &out, &progress, trail.as_ref());
+        async move {
+            let mut s = FetchSummary::default();
+            let done = |service| {
+                // After a halt nothing was done; the halt's reason is the news.
+                if ctx.halted().is_none() {
+                    progress(FetchProgress::Finished {
+                        service,
+                        region: region.clone(),
+                    })
+                }
+            };
+            if let Some(trail) = trail {
+                cloudtrail::fetch_region(ctx, out, trail, region, progress, &mut s).await;
+                done(Service::CloudTrail);
+            }
+            if req.services.guardduty {
+                guardduty::fetch_region(ctx, req, window, region, out, progress, &mut s).await;
+                done(Service::GuardDuty);
+            }
+            if req.services.access_analyzer {
+                access_analyzer::fetch_region(ctx, region, out, progress, &mut s).await;
+                done(Service::AccessAnalyzer);
+            }
+            s
         }
-        if req.services.access_analyzer {
-            access_analyzer::fetch_region(&ctx, region, &out, &progress, &mut summary).await;
-        }
+    }))
+    .await;
+    if let Some(trail) = trail {
+        cloudtrail::finish(&out, trail);
     }
+    let mut summary = FetchSummary::default();
+    for s in per_region {
+        summary.cloudtrail.extend(s.cloudtrail);
+        summary.guardduty.extend(s.guardduty);
+        summary.access_analyzer.extend(s.access_analyzer);
+        summary.notes.extend(s.notes);
+        summary.errors.extend(s.errors);
+    }
+    // Credentials gone mid-fetch: what arrived is kept (and CloudTrail resumes), but the fetch as a whole failed
+    // for one reason, reported once.
+    summary.fatal = ctx.halted();
     write::manifest(&out, &req, Some((&ctx, window)), started, &mut summary)?;
-    Ok(summary)
+    match ctx.into_halt() {
+        Some(e) => Err(e),
+        None => Ok(summary),
+    }
 }
 
 #[cfg(test)]

@@ -162,6 +162,7 @@ fn print_progress(p: FetchProgress) {
             message,
         } => say(format_args!("{service} {region}: error: {message}")),
         FetchProgress::Wrote { path, items } => say(format_args!("wrote {} ({items})", path.display())),
+        FetchProgress::Finished { service, region } => say(format_args!("{service} {region}: done")),
     }
 }
 

@@ -53,8 +53,9 @@ pub struct FetchJob {
     pub counters: Vec<((Service, String), Counter)>,
     /// Errors and notes, redacted, in arrival order (`true` = error).
     pub messages: Vec<(bool, String)>,
-    /// The query the last report was about, as an index into [`FetchJob::queries`].
-    pub current: Option<usize>,
+    /// The queries [`crate::aws::fetch`] has finished (regions run at the same time, so they finish in any
+    /// order).
+    pub done: Vec<(Service, String)>,
     pub outcome: Option<Outcome>,
 }
 
@@ -73,20 +74,20 @@ impl FetchJob {
             regions: spec.regions.clone(),
             counters: Vec::new(),
             messages: Vec::new(),
-            current: None,
+            done: Vec::new(),
             outcome: None,
         }
     }
 
-    /// The queries in the order `aws::fetch` runs them: CloudTrail for every region, then GuardDuty and Access
-    /// Analyzer region by region.
+    /// The queries of the fetch, region by region: CloudTrail, GuardDuty, Access Analyzer (the order each region
+    /// runs them in; the regions run at the same time).
     pub fn queries(&self) -> Vec<(Service, String)> {
         let s = self.spec.services;
         let mut q = Vec::new();
-        if s.cloudtrail {
-            q.extend(self.regions.iter().map(|r| (Service::CloudTrail, r.clone())));
-        }
         for r in &self.regions {
+            if s.cloudtrail {
+                q.push((Service::CloudTrail, r.clone()));
+            }
             if s.guardduty {
                 q.push((Service::GuardDuty, r.clone()));
             }
@@ -97,22 +98,18 @@ impl FetchJob {
         q
     }
 
-    /// Share of the queries started (1.0 once finished): a page count cannot be known before the last page.
+    /// Share of the queries finished (1.0 once the fetch is): a page count cannot be known before the last page.
     pub fn ratio(&self) -> f64 {
         if self.outcome.is_some() {
             return 1.0;
         }
-        let n = self.queries().len();
-        match self.current {
-            Some(i) if n > 0 => i as f64 / n as f64,
-            _ => 0.0,
+        match self.queries().len() {
+            0 => 0.0,
+            n => self.done.len() as f64 / n as f64,
         }
     }
 
     fn at(&mut self, service: Service, region: &str) -> &mut Counter {
-        if let Some(i) = self.queries().iter().position(|(s, r)| *s == service && r == region) {
-            self.current = Some(self.current.map_or(i, |c| c.max(i)));
-        }
         let i = match self
             .counters
             .iter()
@@ -191,6 +188,12 @@ impl FetchJob {
                 self.at(service, &region).errors += 1;
                 self.messages
                     .push((true, format!("{service} {region}: {}", redact(&message))));
+            }
+            FetchProgress::Finished { service, region } => {
+                self.at(service, &region);
+                if !self.done.iter().any(|(s, r)| *s == service && *r == region) {
+                    self.done.push((service, region));
+                }
             }
             FetchProgress::Wrote { .. } => {}
         }

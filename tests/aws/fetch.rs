@@ -48,27 +48,23 @@ async fn run(req: FetchRequest) -> (trailhound::aws::FetchSummary, Vec<FetchProg
     (summary, seen.into_inner().unwrap())
 }
 
-/// Every 1-second sliding window holds at most 2 LookupEvents arrivals per region.
-fn assert_rate_limited(log: &[Logged]) {
-    let mut by_region: BTreeMap<&str, Vec<std::time::Instant>> = BTreeMap::new();
-    for l in log.iter().filter(|l| l.op == "LookupEvents") {
-        by_region.entry(&l.region).or_default().push(l.at);
-    }
-    for (region, mut at) in by_region {
-        at.sort();
-        let tightest = at.windows(3).map(|w| w[2] - w[0]).min();
+/// Every one-second sliding window, by the server's clock, holds at most 2 LookupEvents arrivals per region —
+/// every attempt counted, throttled and failed ones too. Returns the measurements (also printed).
+fn assert_rate_limited(log: &[Logged]) -> BTreeMap<String, crate::fake_aws::Rate> {
+    let rates = crate::fake_aws::rates(log, "LookupEvents", Duration::from_secs(1), 2);
+    for (region, r) in &rates {
         eprintln!(
-            "{region}: {} LookupEvents requests, tightest 3-request span {tightest:?}",
-            at.len()
+            "{region}: {} LookupEvents requests, at most {} in any 1 s window, tightest 3-request span {:?}",
+            r.requests, r.max_in_window, r.tightest
         );
-        for w in at.windows(3) {
-            let span = w[2] - w[0];
-            assert!(
-                span >= Duration::from_secs(1),
-                "{region}: 3 LookupEvents requests within {span:?}"
-            );
-        }
+        assert!(
+            r.max_in_window <= 2,
+            "{region}: {} LookupEvents requests within one second (tightest 3-request span {:?})",
+            r.max_in_window,
+            r.tightest
+        );
     }
+    rates
 }
 
 /// The valid served record texts of these pages.
@@ -426,4 +422,87 @@ async fn access_denied_names_the_missing_action_and_the_fetch_goes_on() {
     let manifest = std::fs::read_to_string(case.path().join("fetched/manifest.json")).unwrap();
     assert!(manifest.contains("cloudtrail:LookupEvents"));
     assert_no_credentials(case.path(), "");
+}
+
+/// A first request over the real network arrives well after it was sent (DNS, TCP, TLS), and the requests after
+/// it on the warm connection arrive at once: spacing requests by their send times then squeezes three into one
+/// second at the server. The fake makes every new connection 400 ms slow to read and throttles and fails some
+/// attempts; every one-second window of arrivals, retries included, must still hold at most two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limit_holds_at_the_server_when_the_first_request_arrives_late() {
+    let pages = ct_pages(5, 3);
+    let fake = FakeAws::start(Data {
+        ct_pages: [("us-east-1".to_string(), pages.clone())].into(),
+        ..Data::default()
+    })
+    .await;
+    fake.connect_delay(Duration::from_millis(400));
+    fake.fault("LookupEvents:us-east-1:1", &[Fault::Throttle, Fault::Throttle]);
+    fake.fault("LookupEvents:us-east-1:3", &[Fault::ServerError]);
+    let case = tempfile::tempdir().unwrap();
+    let (summary, _) = run(request(&fake, case.path(), &["us-east-1"], CT_ONLY)).await;
+    assert!(summary.errors.is_empty(), "{:?}", summary.errors);
+    assert_eq!(written_records(case.path()).len(), served_records(&pages).len());
+
+    let log = fake.log();
+    let statuses: Vec<u16> = log.iter().map(|l| l.status).collect();
+    assert_eq!(
+        statuses,
+        [200, 400, 400, 200, 200, 500, 200, 200],
+        "5 pages, 2 throttled, 1 failed"
+    );
+    let rates = assert_rate_limited(&log);
+    assert_eq!(rates["us-east-1"].requests, 8);
+}
+
+/// Regions are fetched at the same time, each under its own limiter: us-east-1's second page is held by the
+/// server until eu-west-1's second page has arrived. Fetched one region after the other, or with one limiter
+/// for both (the held request keeps its slot), eu-west-1's second page could not come while the first is held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regions_are_fetched_in_parallel_each_under_its_own_limit() {
+    let regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+    let pages = ct_pages(3, 4);
+    let fake = FakeAws::start(Data {
+        ct_pages: regions.iter().map(|r| (r.to_string(), pages.clone())).collect(),
+        ..Data::default()
+    })
+    .await;
+    fake.fault(
+        "LookupEvents:us-east-1:1",
+        &[Fault::HoldUntil("LookupEvents:eu-west-1:1")],
+    );
+    fake.fault(
+        "LookupEvents:eu-west-1:1",
+        &[Fault::HoldUntil("LookupEvents:ap-southeast-2:1")],
+    );
+    fake.fault("LookupEvents:ap-southeast-2:0", &[Fault::Throttle]);
+    let case = tempfile::tempdir().unwrap();
+    let (summary, _) = run(request(&fake, case.path(), &regions, CT_ONLY)).await;
+    assert!(summary.errors.is_empty(), "{:?}", summary.errors);
+
+    let log = fake.log();
+    let held: BTreeMap<&str, Option<crate::fake_aws::Hold>> = log
+        .iter()
+        .filter(|l| l.held.is_some())
+        .map(|l| (l.key.as_str(), l.held))
+        .collect();
+    assert_eq!(
+        held,
+        BTreeMap::from([
+            ("LookupEvents:eu-west-1:1", Some(crate::fake_aws::Hold::Released)),
+            ("LookupEvents:us-east-1:1", Some(crate::fake_aws::Hold::Released)),
+        ])
+    );
+    for region in regions {
+        let tally = &summary.cloudtrail[region];
+        assert_eq!(
+            (tally.pages, tally.items),
+            (3, served_records(&pages).len()),
+            "{region}"
+        );
+    }
+    // The three regions together went faster than one limit allows, each on its own did not.
+    let rates = assert_rate_limited(&log);
+    assert_eq!(rates.len(), 3);
+    assert_eq!(rates["ap-southeast-2"].requests, 4);
 }

@@ -180,14 +180,16 @@ fn no_cloudtrail_loaded_gives_empty_pivots() {
 }
 
 /// The bundled sample case (written by `trailhound demo`, SCENARIO.md) must pivot the same way as the fixture.
-/// Skipped (with a message) until the generated case is in the repo.
+/// The case is part of the repository, so it is required everywhere (CI included): a missing case fails.
 #[test]
 fn sample_case_pivots() {
-    let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case"));
-    if !dir.is_dir() {
-        eprintln!("skipping: {} not generated yet", dir.display());
-        return;
-    }
+    let dir = crate::support::sample_case();
+    assert!(
+        dir.join("AWSLogs").is_dir(),
+        "the sample case {} is missing: regenerate it with `trailhound demo --out samples/case --seed 7 --events \
+         20000` (samples/SCENARIO.md)",
+        dir.display()
+    );
     let mut store = load_paths(&[dir]);
     dedup(&mut store.findings);
     let graph = SessionGraph::build(&store);

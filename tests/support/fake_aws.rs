@@ -1,9 +1,13 @@
 //! A fake AWS endpoint for the fetch tests: a hyper 1 HTTP server on 127.0.0.1 (random port) speaking exactly the
 //! wire protocols of the operations trailhound calls — CloudTrail `LookupEvents` (awsJson1_1, `x-amz-target`),
 //! GuardDuty `ListDetectors`/`ListFindings`/`GetFindings` and Access Analyzer `ListAnalyzers`/`ListFindingsV2`/
-//! `GetFindingV2` (restJson1 paths). It serves paged sample data per region (read from the SigV4 credential
-//! scope), injects scripted faults (throttling, 5xx, slow responses, access denied, a fatal error) and logs every
-//! request with its arrival time so tests can check retries and the request rate.
+//! `GetFindingV2` (restJson1 paths), plus the two IAM Identity Center calls of the SDK's SSO credential provider
+//! (`sso-oidc` `CreateToken`, `sso` `GetRoleCredentials`, reached through `AWS_ENDPOINT_URL_SSO*`), which answer
+//! as AWS does for a session that has ended. It serves paged sample data per region (read from the SigV4
+//! credential scope), injects scripted faults (throttling, 5xx, slow responses, access denied, a fatal error, a
+//! response held until another request arrives), can make every new connection slow to be read (the network and
+//! TLS set-up time of a first request), and logs every request with its arrival and answer times so tests can
+//! check retries, parallelism and the request rate from the server's own clock.
 #![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
@@ -25,6 +29,20 @@ pub enum Fault {
     AccessDenied,
     /// A non-retryable error that aborts the fetch of that query.
     Fatal,
+    /// Answer normally, but only once a request with this fault key (e.g. `LookupEvents:eu-west-1:1`) has
+    /// arrived; [`Logged::held`] says whether it did (or the 30 s hang guard gave up).
+    HoldUntil(&'static str),
+}
+
+/// How a [`Fault::HoldUntil`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// Still held (or the client gave up on it and went away).
+    Waiting,
+    /// The awaited request arrived while this one was held.
+    Released,
+    /// It never came (the hang guard answered instead).
+    GaveUp,
 }
 
 /// What the fake serves.
@@ -38,6 +56,10 @@ pub struct Data {
     pub aa: HashMap<String, Vec<(Value, Vec<Value>)>>,
     /// Findings per ListFindingsV2 page.
     pub aa_page_size: usize,
+    /// How many `GetRoleCredentials` calls succeed before the portal session counts as ended. The credentials
+    /// handed out have already expired (as if the fetch had run for their whole lifetime), so the SDK asks for
+    /// new ones at its next call.
+    pub sso_grants: usize,
 }
 
 /// One request as the server saw it.
@@ -45,13 +67,19 @@ pub struct Data {
 pub struct Logged {
     pub op: String,
     pub region: String,
+    /// The fault key of this request (`LookupEvents:us-east-1:2`, `ListDetectors:us-east-1`, …).
+    pub key: String,
+    /// When the request had arrived (headers read), by the server's clock.
     pub at: Instant,
+    /// When the answer was ready (equal to `at` until then).
+    pub done: Instant,
+    pub held: Option<Hold>,
     pub token: Option<String>,
     /// `amz-sdk-request`, e.g. `attempt=2; max=3`.
     pub attempt: String,
     pub invocation: String,
     pub body: Value,
-    /// Status served.
+    /// Status served (0 while the request is still being answered).
     pub status: u16,
 }
 
@@ -63,11 +91,14 @@ pub struct State {
     /// `ListFindingsV2:<region>:<page>`, `GetFindingV2:<region>`.
     pub faults: HashMap<String, VecDeque<Fault>>,
     pub log: Vec<Logged>,
+    /// How long a new connection waits before its first request is read.
+    pub connect_delay: Duration,
 }
 
 pub struct FakeAws {
     pub url: String,
     pub state: Arc<Mutex<State>>,
+    arrived: Arc<tokio::sync::Notify>,
 }
 
 impl FakeAws {
@@ -78,16 +109,21 @@ impl FakeAws {
             data,
             ..State::default()
         }));
+        let arrived = Arc::new(tokio::sync::Notify::new());
         let st = state.clone();
+        let notify = arrived.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     break;
                 };
                 let st = st.clone();
+                let notify = notify.clone();
                 tokio::spawn(async move {
+                    let delay = st.lock().unwrap().connect_delay;
+                    tokio::time::sleep(delay).await;
                     let io = hyper_util::rt::TokioIo::new(stream);
-                    let svc = hyper::service::service_fn(move |req| handle(st.clone(), req));
+                    let svc = hyper::service::service_fn(move |req| handle(st.clone(), notify.clone(), req));
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(io, svc)
                         .await;
@@ -97,7 +133,14 @@ impl FakeAws {
         Self {
             url: format!("http://{addr}"),
             state,
+            arrived,
         }
+    }
+
+    /// Make every new connection wait `d` before its first request is read (as a first request over the real
+    /// network arrives later than it was sent: DNS, TCP and TLS set-up).
+    pub fn connect_delay(&self, d: Duration) {
+        self.state.lock().unwrap().connect_delay = d;
     }
 
     pub fn fault(&self, key: &str, faults: &[Fault]) {
@@ -193,7 +236,11 @@ fn rest_error(status: u16, code: &str, message: &str) -> Resp {
     )
 }
 
-async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp, Infallible> {
+async fn handle(
+    state: Arc<Mutex<State>>,
+    arrived: Arc<tokio::sync::Notify>,
+    req: Request<Incoming>,
+) -> Result<Resp, Infallible> {
     let at = Instant::now();
     let region = region_of(&req);
     let target = header(&req, "x-amz-target");
@@ -234,6 +281,10 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
         )
     } else if method == hyper::Method::GET && segs.len() == 2 && segs[0] == "findingv2" {
         ("GetFindingV2", query_param(&uri, "nextToken"))
+    } else if method == hyper::Method::POST && segs == ["token"] {
+        ("CreateToken", None)
+    } else if method == hyper::Method::GET && segs == ["federation", "credentials"] {
+        ("GetRoleCredentials", None)
     } else {
         ("Unknown", None)
     };
@@ -243,9 +294,46 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
     } else {
         format!("{op}:{region}")
     };
-    let fault = state.lock().unwrap().faults.get_mut(&key).and_then(VecDeque::pop_front);
-    if let Some(Fault::Slow(d)) = &fault {
-        tokio::time::sleep(*d).await;
+    let (fault, index) = {
+        let mut st = state.lock().unwrap();
+        st.log.push(Logged {
+            op: op.to_string(),
+            region: region.clone(),
+            key: key.clone(),
+            at,
+            done: at,
+            held: None,
+            token: token.clone(),
+            attempt,
+            invocation,
+            body: body.clone(),
+            status: 0,
+        });
+        let fault = st.faults.get_mut(&key).and_then(VecDeque::pop_front);
+        (fault, st.log.len() - 1)
+    };
+    arrived.notify_waiters();
+    let mut held = None;
+    match &fault {
+        Some(Fault::Slow(d)) => tokio::time::sleep(*d).await,
+        Some(Fault::HoldUntil(other)) => {
+            state.lock().unwrap().log[index].held = Some(Hold::Waiting);
+            let came = async {
+                loop {
+                    // Register before looking, so an arrival between the look and the wait is not missed.
+                    let next = arrived.notified();
+                    if state.lock().unwrap().log.iter().any(|l| l.key == *other) {
+                        return;
+                    }
+                    next.await;
+                }
+            };
+            held = Some(match tokio::time::timeout(Duration::from_secs(30), came).await {
+                Ok(()) => Hold::Released,
+                Err(_) => Hold::GaveUp,
+            });
+        }
+        _ => {}
     }
     let resp = match fault {
         Some(Fault::Throttle) if restjson => rest_error(429, "TooManyRequestsException", "Rate exceeded"),
@@ -269,21 +357,39 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
             }
         }
         Some(Fault::Fatal) => ct_error(400, "ValidationException", "interrupted for the test"),
-        Some(Fault::Slow(_)) | None => {
+        // What IAM Identity Center answers once the user's portal session has ended.
+        _ if op == "CreateToken" => rest_error(400, "InvalidGrantException", "Invalid grant provided"),
+        _ if op == "GetRoleCredentials" => {
+            let mut st = state.lock().unwrap();
+            if st.data.sso_grants > 0 {
+                st.data.sso_grants -= 1;
+                respond(
+                    200,
+                    "application/json",
+                    &[],
+                    json!({"roleCredentials": {
+                        "accessKeyId": "ASIAFAKESSOROLE00001",
+                        "secretAccessKey": "fakeSsoRoleSecretMustNeverBeWritten012345",
+                        "sessionToken": "fakeSsoRoleSessionTokenMustNeverBeWritten",
+                        "expiration": 1_000_000_000_000i64,
+                    }}),
+                )
+            } else {
+                rest_error(401, "UnauthorizedException", "Session token not found or invalid")
+            }
+        }
+        Some(Fault::Slow(_) | Fault::HoldUntil(_)) | None => {
             let data = state.lock().unwrap().data.clone();
             serve(&data, op, &region, &token, &segs, &uri, &body)
         }
     };
-    state.lock().unwrap().log.push(Logged {
-        op: op.to_string(),
-        region,
-        at,
-        token,
-        attempt,
-        invocation,
-        body,
-        status: resp.status().as_u16(),
-    });
+    let mut st = state.lock().unwrap();
+    let entry = &mut st.log[index];
+    entry.status = resp.status().as_u16();
+    entry.done = Instant::now();
+    if held.is_some() {
+        entry.held = held;
+    }
     Ok(resp)
 }
 
@@ -405,4 +511,46 @@ fn analyzer(data: &Data, region: &str, arn: &str) -> Vec<Value> {
         })
         .map(|(_, f)| f.clone())
         .unwrap_or_default()
+}
+
+/// The request rate of one operation in one region, from the server's own arrival times.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rate {
+    pub requests: usize,
+    /// The most requests that arrived within any one window (every window starting at an arrival, closed at both
+    /// ends, so it is the maximum over all sliding windows).
+    pub max_in_window: usize,
+    /// The shortest time from a request to the one `per_window` requests later (`None` with fewer requests).
+    pub tightest: Option<Duration>,
+}
+
+/// Per region: how `op` requests (every attempt, whatever its answer) spread over sliding `window`s, taking at
+/// most `per_window` as the limit that [`Rate::tightest`] measures against.
+pub fn rates(
+    log: &[Logged],
+    op: &str,
+    window: Duration,
+    per_window: usize,
+) -> std::collections::BTreeMap<String, Rate> {
+    let mut by_region: std::collections::BTreeMap<String, Vec<Instant>> = Default::default();
+    for l in log.iter().filter(|l| l.op == op) {
+        by_region.entry(l.region.clone()).or_default().push(l.at);
+    }
+    by_region
+        .into_iter()
+        .map(|(region, mut at)| {
+            at.sort();
+            let max_in_window = (0..at.len())
+                .map(|i| at[i..].iter().take_while(|t| **t - at[i] <= window).count())
+                .max()
+                .unwrap_or(0);
+            let tightest = at.windows(per_window + 1).map(|w| w[per_window] - w[0]).min();
+            let rate = Rate {
+                requests: at.len(),
+                max_in_window,
+                tightest,
+            };
+            (region, rate)
+        })
+        .collect()
 }

@@ -209,6 +209,10 @@ fn running() -> App {
         }),
         page(Service::CloudTrail, "us-east-1", 3, 131),
         page(Service::CloudTrail, "eu-west-1", 1, 12),
+        FetchEvent::Progress(FetchProgress::Finished {
+            service: Service::CloudTrail,
+            region: "us-east-1".into(),
+        }),
     ];
     for ev in events {
         assert!(on_event(&mut app, ev).is_empty());
@@ -235,7 +239,7 @@ fn progress_updates_the_job_and_completion_loads_the_fetched_folder_with_the_ope
     assert_eq!(job.counter(Service::CloudTrail, "eu-west-1").items, 12);
     assert_eq!(job.totals(), (143, 0));
     assert_eq!(job.queries().len(), 4);
-    assert_eq!(job.ratio(), 0.25, "1 of 4 queries done (the 2nd has started)");
+    assert_eq!(job.ratio(), 0.25, "1 of 4 queries done (others have started)");
 
     // Closed dialog: progress and errors go to the status line.
     update(&mut app, Input::Cancel);
@@ -315,6 +319,7 @@ async fn the_job_fetches_from_the_fake_endpoint_and_the_app_shows_it_then_loads_
         )]
         .into(),
         aa_page_size: 10,
+        ..Data::default()
     })
     .await;
     fake.fault("LookupEvents:eu-west-1:0", &[Fault::AccessDenied]);
@@ -369,6 +374,12 @@ async fn the_job_fetches_from_the_fake_endpoint_and_the_app_shows_it_then_loads_
         .count();
     let ct = job.counter(Service::CloudTrail, "us-east-1");
     assert_eq!((ct.pages, ct.items), (3, served));
+    // Every query reported its end, the failed one too (regions end in any order).
+    let mut done = job.done.clone();
+    let mut queries = job.queries();
+    done.sort_by_key(|(s, r)| (s.to_string(), r.clone()));
+    queries.sort_by_key(|(s, r)| (s.to_string(), r.clone()));
+    assert_eq!(done, queries);
     assert_eq!(job.counter(Service::GuardDuty, "us-east-1").items, gd.len());
     assert_eq!(job.counter(Service::AccessAnalyzer, "us-east-1").items, aa.len());
     assert_eq!(job.counter(Service::CloudTrail, "eu-west-1").errors, 1);

@@ -98,7 +98,7 @@ fn gauge(f: &mut Frame, area: Rect, job: &FetchJob, theme: &Theme) {
     let n = job.queries().len();
     let (events, findings) = job.totals();
     let state = match &job.outcome {
-        None => format!("{} of {n} queries started", job.current.map_or(0, |c| c + 1)),
+        None => format!("{} of {n} queries done", job.done.len()),
         Some(Outcome::Finished(_)) => "finished".to_string(),
         Some(Outcome::Failed(_)) => "failed".to_string(),
     };
