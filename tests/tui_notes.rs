@@ -227,6 +227,20 @@ fn export_from_the_tui_writes_a_report_with_the_note() {
     // Unwritable path: the error is reported, nothing panics.
     command(&mut app, "export md /nonexistent-dir-trailhound/r.md");
     assert!(status(&app).starts_with("export failed"), "{}", status(&app));
+    // The same writer as the CLI: a symlink is refused and left pointing where it did; `-` is not a file name.
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&jl, &link).unwrap();
+    command(&mut app, &format!("export md {}", link.display()));
+    assert!(
+        status(&app).starts_with("export failed") && status(&app).contains("symbolic link"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(std::fs::read_link(&link).unwrap(), jl);
+    assert!(std::fs::read_to_string(&jl).unwrap().contains("\"datetime\""));
+    command(&mut app, "export md -");
+    assert!(status(&app).contains("standard output"), "{}", status(&app));
+    assert!(!std::path::Path::new("-").exists());
 }
 
 #[test]
