@@ -13,6 +13,7 @@ mod notes;
 mod schema;
 
 pub use model::*;
+pub use notes::{MAX_NOTE_BYTES, check_note_size};
 
 use crate::core::entity::EntityRef;
 use crate::core::time::Scope;
@@ -40,6 +41,13 @@ pub enum CaseError {
     Corrupt { path: String, msg: String },
     #[error("{0}")]
     Invalid(String),
+    /// A note text longer than [`MAX_NOTE_BYTES`].
+    #[error(
+        "a note can hold at most 1 MiB ({MAX_NOTE_BYTES} bytes of UTF-8) and this text has {} ({bytes} bytes): \
+         keep large evidence in a file and write where it is in the note",
+        notes::human_bytes(*bytes)
+    )]
+    NoteTooLarge { bytes: usize },
     /// The platform has no user data directory to hold the default case.
     #[error("cannot find the user's data directory: {0}")]
     NoDataDir(String),
