@@ -326,3 +326,36 @@ fn tags_are_added_and_removed_from_the_command_line() {
     command(&mut app, "u sara");
     assert_eq!(app.spec(), &ViewSpec::Principal("sara".into()));
 }
+
+#[test]
+fn a_read_only_case_shows_its_notes_says_why_nothing_is_saved_and_does_not_nag_on_every_view_change() {
+    use trailhound::core::case::{Access, Case, Mode, ReadOnlyReason};
+    use trailhound::tui::case_io::{CaseRequest, execute, open_notice};
+    let dir = tempfile::tempdir().unwrap();
+    let writable = Case::create(dir.path(), &[]).unwrap();
+    writable.add_note(&session(), "seen from a read-only case").unwrap();
+    assert_eq!(open_notice(&writable), None);
+    drop(writable);
+
+    let case = Case::open_with(dir.path(), Mode::ReadOnly).unwrap();
+    assert_eq!(case.access(), Access::ReadOnly(ReadOnlyReason::Requested));
+    let notice = open_notice(&case).expect("a notice for a read-only case");
+    assert!(
+        notice.contains("read-only") && notice.contains("nothing can be saved"),
+        "{notice}"
+    );
+    let listed = execute(&case, &CaseRequest::ListNotes);
+    assert_eq!(listed.notes.unwrap()[0].text, "seen from a read-only case");
+    let saved_view = execute(&case, &CaseRequest::SaveUiState("{}".into()));
+    assert_eq!(saved_view.message, None, "view changes do not each raise an error");
+    let add = execute(
+        &case,
+        &CaseRequest::AddNote {
+            entity: session(),
+            text: "x".into(),
+        },
+    );
+    let msg = add.message.unwrap();
+    assert!(msg.starts_with("note not saved") && msg.contains("read-only"), "{msg}");
+    assert_eq!(add.level, trailhound::tui::theme::Slot::StatusError);
+}
