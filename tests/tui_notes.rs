@@ -359,3 +359,30 @@ fn a_read_only_case_shows_its_notes_says_why_nothing_is_saved_and_does_not_nag_o
     assert!(msg.starts_with("note not saved") && msg.contains("read-only"), "{msg}");
     assert_eq!(add.level, trailhound::tui::theme::Slot::StatusError);
 }
+
+#[test]
+fn a_bracketed_paste_goes_whole_into_the_note_editor_and_is_never_read_as_keys() {
+    use trailhound::tui::runtime::on_paste;
+    let mut app = trailhound::tui::app::App::new(trailhound::tui::keymap::Keymap::default());
+    // In the normal view a paste is not a series of key bindings (`q` would quit, `*` star, …).
+    assert!(on_paste(&mut app, "q*v:quit\n".into()).is_empty());
+    assert!(!app.quit);
+    assert_eq!(app.mode, Mode::Normal);
+    // Into the note editor: one insert, line breaks kept.
+    act(&mut app, Action::AddNote);
+    on_paste(&mut app, "pasted\nlines".into());
+    match &app.mode {
+        Mode::NoteEditor(e) => assert_eq!(e.text(), "pasted\nlines"),
+        m => panic!("{m:?}"),
+    }
+    update(&mut app, Input::Cancel);
+    update(&mut app, Input::Cancel);
+    // Into a one-line prompt: its first line, as typed.
+    act(&mut app, Action::Filter);
+    on_paste(&mut app, "ASIADEMO\nrest".into());
+    assert!(
+        matches!(&app.mode, Mode::Filter(f) if f.text == "ASIADEMO"),
+        "{:?}",
+        app.mode
+    );
+}

@@ -133,8 +133,9 @@ fn keep_owner_and_mode(file: &std::fs::File, old: &std::fs::Metadata) -> std::io
     file.set_permissions(old.permissions())
 }
 
-/// Make the rename durable. Best effort: some file systems cannot sync a folder, and the data itself is synced.
-fn sync_dir(dir: &Path) {
+/// Make a rename or link in `dir` durable. Best effort: some file systems cannot sync a folder, and the data
+/// itself is synced.
+pub fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();

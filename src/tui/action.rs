@@ -136,4 +136,6 @@ pub enum Input {
     },
     /// A raw key while the multi-line note editor is open (it needs arrows, Ctrl-S, Esc as they are).
     Key(crossterm::event::KeyEvent),
+    /// Text pasted into the note editor (bracketed paste): one insert, however long.
+    Paste(String),
 }

@@ -159,6 +159,7 @@ impl Case {
                 tmp.persist(&db).map_err(|e| io(e.error))?;
             }
         }
+        crate::core::fsutil::sync_dir(dir);
         Case::connect(dir, Mode::Auto)
     }
 
