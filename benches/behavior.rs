@@ -7,6 +7,12 @@
 //! role, over 2026-09-14..2026-11-05. Reports load, graph and index build times, then per-query latency
 //! (median and max of 15 runs) of `behavior` and `volume` for a session identity, a role, an IP and an account.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark is a measuring tool: a failed setup step ends the run with its message"
+)]
+
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::io::Write;

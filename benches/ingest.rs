@@ -4,6 +4,12 @@
 //! Reports events/s, peak and final resident bytes per event (from /proc/self/status), graph build time as a share
 //! of ingest, and `trace` / look-up latencies. Plain `Instant` loops: the numbers go into README, not assertions.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark is a measuring tool: a failed setup step ends the run with its message"
+)]
+
 use std::path::PathBuf;
 use std::time::Instant;
 use trailhound::core::graph::SessionGraph;

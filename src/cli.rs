@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod behavior;
 mod case;
 mod common;
+mod completions;
 mod demo;
 mod export;
 mod fetch;
@@ -20,10 +21,13 @@ pub use common::InputArgs;
 mod findings;
 mod findings_text;
 
+/// The version with the commit it was built from (`build.rs`).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("TRAILHOUND_COMMIT"), ")");
+
 #[derive(Parser, Debug)]
 #[command(
     name = "trailhound",
-    version,
+    version = VERSION,
     about = "AWS incident response in a terminal: who really did this, what else did they do, is it normal"
 )]
 pub struct Cli {
@@ -72,6 +76,10 @@ pub enum Command {
     Verdict(note::VerdictArgs),
     /// Write the case report: Markdown, JSON, or the evidence timeline as CSV / JSON lines
     Export(export::ExportArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a folder with --out
+    Man(completions::ManArgs),
 }
 
 /// Parse the command line. clap echoes what the user typed in its errors (a bad value, an unknown argument), and
@@ -113,6 +121,8 @@ pub fn main() -> ExitCode {
         Some(Command::Untag(a)) => done(note::tag(a, false)),
         Some(Command::Verdict(a)) => done(note::verdict(a)),
         Some(Command::Export(a)) => done(export::run(a)),
+        Some(Command::Completions(a)) => done(completions::completions(&a)),
+        Some(Command::Man(a)) => done(completions::man(&a)),
         None => tui::run(cli.tui),
     };
     match result {

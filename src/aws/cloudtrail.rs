@@ -111,7 +111,7 @@ async fn run_query(
     let attribute = match &cp.queries[i].attr {
         Some(a) => Some(
             LookupAttribute::builder()
-                .attribute_key(LookupAttributeKey::from(a.key.api_name()))
+                .attribute_key(LookupAttributeKey::from(<&str>::from(a.key)))
                 .attribute_value(a.value.clone())
                 .build()
                 .map_err(|e| e.to_string())?,

@@ -184,7 +184,7 @@ fn mixed(s: &str) -> bool {
 
 fn key_id(s: &str) -> bool {
     s.len() == 20
-        && (s.starts_with("AKIA") || s.starts_with("ASIA"))
+        && crate::core::access_key::AccessKeyKind::of(s).is_access_key()
         && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 

@@ -24,7 +24,10 @@ pub use errors::{FetchError, redact};
 pub use ratelimit::LOOKUP_EVENTS_MIN_SPACING;
 
 /// The LookupEvents attributes the API can filter on (one per request; several are fetched as separate queries).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// `Display` is the API's `AttributeKey` value (`AccessKeyId`, …).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, strum::Display, strum::IntoStaticStr,
+)]
 pub enum LookupKey {
     AccessKeyId,
     Username,
@@ -32,30 +35,26 @@ pub enum LookupKey {
     ResourceName,
 }
 
-impl LookupKey {
-    /// Parse the CLI spelling (`access-key`, `AccessKeyId`, `user`, `username`, `event-name`, `resource-name`…).
-    pub fn parse(s: &str) -> Option<Self> {
+/// The CLI spelling, loosely: case, `-` and `_` do not matter (`access-key`, `AccessKeyId`, `user`, `username`,
+/// `event-name`, `resource-name`, …). Written by hand rather than derived because of that normalisation.
+impl std::str::FromStr for LookupKey {
+    type Err = crate::core::vocab::UnknownWord;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         let k: String = s
             .chars()
             .filter(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
         match k.as_str() {
-            "accesskey" | "accesskeyid" | "key" => Some(Self::AccessKeyId),
-            "user" | "username" => Some(Self::Username),
-            "event" | "eventname" => Some(Self::EventName),
-            "resource" | "resourcename" => Some(Self::ResourceName),
-            _ => None,
-        }
-    }
-
-    /// The API's `AttributeKey` value.
-    pub fn api_name(self) -> &'static str {
-        match self {
-            Self::AccessKeyId => "AccessKeyId",
-            Self::Username => "Username",
-            Self::EventName => "EventName",
-            Self::ResourceName => "ResourceName",
+            "accesskey" | "accesskeyid" | "key" => Ok(Self::AccessKeyId),
+            "user" | "username" => Ok(Self::Username),
+            "event" | "eventname" => Ok(Self::EventName),
+            "resource" | "resourcename" => Ok(Self::ResourceName),
+            _ => Err(crate::core::vocab::UnknownWord::new(
+                "lookup key",
+                s,
+                "access-key, user, event-name or resource-name",
+            )),
         }
     }
 }
@@ -299,4 +298,30 @@ pub async fn fetch(
     }
     write::manifest(&out, &req, Some((&ctx, window)), started, &mut summary)?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod lookup_key_tests {
+    use super::LookupKey;
+
+    /// The API's spelling is the display; the CLI's loose spellings parse (case, `-` and `_` do not matter).
+    #[test]
+    fn lookup_keys_read_loosely_and_write_the_api_name() {
+        for (key, words) in [
+            (LookupKey::AccessKeyId, &["AccessKeyId", "access-key", "key"][..]),
+            (LookupKey::Username, &["Username", "user"]),
+            (LookupKey::EventName, &["EventName", "event-name"]),
+            (LookupKey::ResourceName, &["ResourceName", "resource_name"]),
+        ] {
+            assert_eq!(key.to_string(), words[0]);
+            for w in words {
+                assert_eq!(w.parse::<LookupKey>(), Ok(key), "{w}");
+            }
+        }
+        let e = "bucket".parse::<LookupKey>().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "lookup key \"bucket\": expected access-key, user, event-name or resource-name"
+        );
+    }
 }

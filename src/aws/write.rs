@@ -243,7 +243,7 @@ pub(crate) fn manifest(
             "window": window.map(|(f, t)| serde_json::json!({"from": crate::core::time::rfc3339(f), "to": crate::core::time::rfc3339(t)})),
             "services": req.services,
             "lookup": req.lookup.iter().map(|a| serde_json::json!({
-                "key": a.key.api_name(), "value": a.value
+                "key": a.key.to_string(), "value": a.value
             })).collect::<Vec<_>>(),
             "min_severity": req.min_severity,
             "endpoint_url": Context::endpoint_for_manifest(req.endpoint_url.as_deref()),

@@ -55,7 +55,7 @@ pub struct VolumeArgs {
     #[arg(long, value_parser = parse_bucket)]
     pub bucket: Option<i64>,
     /// Drill-down order: total, success, failure or key.
-    #[arg(long, value_parser = DrillSort::parse, default_value = "total")]
+    #[arg(long, default_value = "total")]
     pub sort: DrillSort,
     /// Keep drill-down rows whose key or label contains this text (case-insensitive).
     #[arg(long)]

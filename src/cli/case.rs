@@ -10,12 +10,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// `--case DIR`, shared by every case command.
+/// `--case DIR` (or `--case-of PATH…`), shared by every case command.
 #[derive(Args, Debug, Clone)]
 pub struct CaseDir {
-    /// Case directory (default: <user data dir>/trailhound/cases/default)
+    /// Case directory (default: the default case of --case-of's inputs, else <user data dir>/trailhound/cases/default)
     #[arg(long = "case", value_name = "DIR", env = "TRAILHOUND_CASE")]
     pub dir: Option<PathBuf>,
+    /// Use the default case of these inputs: the case the TUI opens for `-i PATH…` without --case (repeatable;
+    /// `trailhound case list` shows them all).
+    #[arg(long = "case-of", value_name = "PATH", conflicts_with = "dir")]
+    pub case_of: Vec<PathBuf>,
     /// Open the case read-only even if it is writable (evidence you must not change)
     #[arg(long, env = "TRAILHOUND_CASE_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
     pub read_only: bool,
@@ -25,7 +29,7 @@ impl CaseDir {
     pub fn path(&self) -> Result<PathBuf> {
         match &self.dir {
             Some(d) => Ok(d.clone()),
-            None => case::default_dir().map_err(anyhow::Error::from),
+            None => case::default_dir_for(&self.case_of).map_err(anyhow::Error::from),
         }
     }
 
@@ -96,6 +100,11 @@ pub enum CaseCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List the default cases (one per input set the TUI was opened on) with their inputs and note counts
+    List {
+        #[arg(long)]
+        json: bool,
+    },
     /// Durability test helper: add notes in a loop, printing `ack N` after each commit
     #[command(hide = true)]
     StressWrite {
@@ -106,6 +115,35 @@ pub enum CaseCommand {
         #[arg(long, default_value_t = u64::MAX)]
         count: u64,
     },
+}
+
+/// `case list`: the cases under the cases folder, newest first.
+fn list(json: bool) -> Result<()> {
+    let root = case::cases_root()?;
+    let mut cases = case::list_in(&root);
+    cases.sort_by(|a, b| b.modified.cmp(&a.modified).then(a.dir.cmp(&b.dir)));
+    if json {
+        return super::common::print_json(&cases);
+    }
+    if cases.is_empty() {
+        println!("no cases in {}", super::common::safe(&root.display().to_string()));
+        return Ok(());
+    }
+    for c in &cases {
+        println!(
+            "{}  {} notes  modified {}",
+            super::common::safe(&c.dir.display().to_string()),
+            c.notes,
+            c.modified.map(rfc3339).unwrap_or_else(|| "?".into())
+        );
+        for i in &c.inputs {
+            println!("    input {}", super::common::safe(i));
+        }
+        if let Some(p) = &c.problem {
+            println!("    unreadable: {}", super::common::safe(p));
+        }
+    }
+    Ok(())
 }
 
 fn path_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
@@ -128,6 +166,7 @@ pub fn run(cmd: CaseCommand) -> Result<ExitCode> {
     match cmd {
         CaseCommand::New { case, inputs, scope } => done(new(&case, &inputs, scope)),
         CaseCommand::Show { case, json } => done(show(&case.open()?, json)),
+        CaseCommand::List { json } => done(list(json)),
         CaseCommand::AddInput { case, inputs } => {
             done(case.open()?.add_inputs(&path_inputs(&inputs)?).map_err(Into::into))
         }
@@ -321,7 +360,7 @@ fn show(c: &Case, json: bool) -> Result<()> {
         verdicts.len()
     );
     for v in &verdicts {
-        println!("  {:<10} {}", v.verdict.as_str(), vis(&v.entity.to_string()));
+        println!("  {:<10} {}", v.verdict.to_string(), vis(&v.entity.to_string()));
     }
     Ok(())
 }

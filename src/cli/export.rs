@@ -20,7 +20,7 @@ pub struct ExportArgs {
     #[arg(short = 'i', long = "input", value_name = "PATH")]
     inputs: Vec<PathBuf>,
     /// md, json, csv or jsonl
-    #[arg(long, value_parser = Format::parse, default_value = "md")]
+    #[arg(long, default_value = "md")]
     format: Format,
     /// Write here instead of stdout (`-` is stdout); an existing regular file is replaced atomically, keeping
     /// its mode and owner; a symlink, folder or FIFO is refused

@@ -65,8 +65,9 @@ fn parse_lookup(s: &str) -> Result<LookupAttr, String> {
     let (k, v) = s
         .split_once('=')
         .ok_or_else(|| format!("--lookup `{s}`: expected KEY=VALUE"))?;
-    let key = LookupKey::parse(k)
-        .ok_or_else(|| format!("--lookup `{s}`: KEY must be access-key, user, event-name or resource-name"))?;
+    let key = k
+        .parse::<LookupKey>()
+        .map_err(|_| format!("--lookup `{s}`: KEY must be access-key, user, event-name or resource-name"))?;
     if v.is_empty() {
         return Err(format!("--lookup `{s}`: empty value"));
     }

@@ -17,7 +17,7 @@ pub struct ListArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Only findings from this service: guardduty | access-analyzer.
-    #[arg(long, value_parser = parse_source)]
+    #[arg(long)]
     pub source: Option<Source>,
     /// Only findings at or above this severity: a number (e.g. 7) or low | medium | high | critical.
     #[arg(long, value_parser = parse_min_severity)]
@@ -33,12 +33,8 @@ pub struct ShowArgs {
     pub id: String,
 }
 
-fn parse_source(s: &str) -> Result<Source, String> {
-    Source::parse(s).ok_or_else(|| format!("{s:?}: expected guardduty or access-analyzer"))
-}
-
 fn parse_min_severity(s: &str) -> Result<f64, String> {
-    if let Some(l) = SeverityLabel::parse(s) {
+    if let Ok(l) = s.parse::<SeverityLabel>() {
         return Ok(l.floor());
     }
     s.parse::<f64>()
@@ -150,7 +146,7 @@ pub fn list(args: ListArgs) -> Result<ExitCode> {
             "{:<8} {:>4.1}  {:<15} {:<50} {:<12} {:<20} {:<32} {}",
             format!("{:?}", r.severity.label),
             r.severity.value,
-            f.source.as_str(),
+            f.source.to_string(),
             safe(r.finding_type),
             safe(r.account.unwrap_or("-")),
             r.last_seen.as_deref().unwrap_or("-"),

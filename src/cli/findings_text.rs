@@ -29,7 +29,7 @@ fn origin_line(or: &EventOrigin) -> String {
             safe(h.access_key_id.as_deref().unwrap_or("no key"))
         );
         if let Some(l) = h.link.filter(|l| l.is_weak()) {
-            let _ = write!(s, " (weak link: {})", l.as_str());
+            let _ = write!(s, " (weak link: {})", l);
         }
     }
     s
@@ -39,7 +39,7 @@ pub(super) fn render(d: &Detail) -> String {
     let f = d.finding;
     let mut out = String::new();
     let w = &mut out;
-    let _ = writeln!(w, "{}  [{}]", safe(&f.title), f.source.as_str());
+    let _ = writeln!(w, "{}  [{}]", safe(&f.title), f.source);
     let _ = writeln!(w, "  id        {}", safe(&f.id));
     let _ = writeln!(w, "  type      {}", safe(&f.finding_type));
     let _ = writeln!(w, "  severity  {:.1} {:?}", f.severity.value, f.severity.label);

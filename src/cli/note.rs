@@ -12,17 +12,12 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use std::io::Read;
 
-fn entity(s: &str) -> Result<EntityRef, String> {
-    EntityRef::parse(s)
-}
-
 #[derive(Subcommand, Debug)]
 pub enum NoteCommand {
     /// Attach a note to an entity (`session:ASIA…`, `role:<arn>`, `finding:<id>`, `ip:…`, `case`, …)
     Add {
         #[command(flatten)]
         case: CaseDir,
-        #[arg(value_parser = entity)]
         entity: EntityRef,
         /// The text; `-` reads it from stdin
         text: String,
@@ -34,7 +29,7 @@ pub enum NoteCommand {
         #[command(flatten)]
         case: CaseDir,
         /// Only notes on this entity
-        #[arg(long, value_parser = entity)]
+        #[arg(long)]
         entity: Option<EntityRef>,
         /// Include deleted notes
         #[arg(long)]
@@ -75,7 +70,6 @@ pub enum NoteCommand {
 pub struct MarkArgs {
     #[command(flatten)]
     case: CaseDir,
-    #[arg(value_parser = entity)]
     entity: EntityRef,
 }
 
@@ -83,7 +77,6 @@ pub struct MarkArgs {
 pub struct TagArgs {
     #[command(flatten)]
     case: CaseDir,
-    #[arg(value_parser = entity)]
     entity: EntityRef,
     tag: String,
 }
@@ -92,9 +85,8 @@ pub struct TagArgs {
 pub struct VerdictArgs {
     #[command(flatten)]
     case: CaseDir,
-    #[arg(value_parser = entity)]
     entity: EntityRef,
-    #[arg(value_parser = Verdict::parse)]
+    #[arg(value_parser = |s: &str| s.trim().parse::<Verdict>())]
     verdict: Verdict,
 }
 
@@ -276,7 +268,7 @@ pub fn run(cmd: NoteCommand) -> Result<()> {
                 println!(
                     "rev {} ({}, base {}) by {} at {}",
                     r.rev,
-                    r.kind.as_str(),
+                    r.kind,
                     r.base.map(|b| b.to_string()).unwrap_or_else(|| "-".into()),
                     visible(&r.author),
                     rfc3339(r.at)

@@ -114,11 +114,7 @@ fn print_trace(t: &Trace) {
         s.mfa.map(|m| if m { "yes" } else { "no" }).unwrap_or("unknown")
     );
     println!("source identity {}", o(&s.source_identity));
-    println!(
-        "\nassumed by      {} [{}]",
-        safe(&t.origin.description),
-        t.origin.kind.as_str()
-    );
+    println!("\nassumed by      {} [{}]", safe(&t.origin.description), t.origin.kind);
     println!("\nchain (outermost first):");
     for (i, h) in t.chain.iter().enumerate() {
         println!(
@@ -129,7 +125,7 @@ fn print_trace(t: &Trace) {
             o(&h.session_name),
             o(&h.role_arn),
             h.assumed_at.as_deref().unwrap_or("(before the logs)"),
-            h.link.map(|l| l.as_str()).unwrap_or("-"),
+            h.link.map(<&str>::from).unwrap_or("-"),
             if h.source_identity_break {
                 "  [source identity dropped]"
             } else {
@@ -147,7 +143,7 @@ fn print_trace(t: &Trace) {
                 o(&h.session_name),
                 o(&h.role_arn),
                 h.assumed_at.as_deref().unwrap_or("-"),
-                h.link.map(|l| l.as_str()).unwrap_or("-")
+                h.link.map(<&str>::from).unwrap_or("-")
             );
         }
     }

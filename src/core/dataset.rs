@@ -1,5 +1,5 @@
 //! The one way data is loaded: inputs in, a [`Dataset`] out — the event store, and on first use the session
-//! graph, the behaviour index and the geolocation databases built over it.
+//! graph, the behaviour index, the geolocation databases and the index of loaded names built over it.
 //!
 //! Every command and the TUI go through [`Dataset::load`], so they agree on what was loaded, how geolocation
 //! databases are found (one [`SearchPath::with_inputs`] order) and which finding locations supplement them. The
@@ -14,6 +14,7 @@ use crate::core::geo::{GeoDb, SearchPath};
 use crate::core::graph::SessionGraph;
 use crate::core::ingest::{self, LoadOptions, Progress};
 use crate::core::model::Store;
+use crate::core::names::LoadedNames;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,6 +38,7 @@ pub struct Dataset {
     graph: OnceLock<SessionGraph>,
     behavior: OnceLock<BehaviorIndex>,
     geo: OnceLock<GeoDb>,
+    names: OnceLock<LoadedNames>,
 }
 
 /// The next generation number: 0 is never handed out, so a cache initialised to 0 never matches real data.
@@ -86,6 +88,7 @@ impl Dataset {
             graph: OnceLock::new(),
             behavior: OnceLock::new(),
             geo: OnceLock::new(),
+            names: OnceLock::new(),
         }
     }
 
@@ -138,11 +141,18 @@ impl Dataset {
         })
     }
 
+    /// The loaded names per entity kind (session keys, roles, IPs, …), sorted: what an analyst's typing
+    /// completes from (built on first use, one pass over the store).
+    pub fn names(&self) -> &LoadedNames {
+        self.names.get_or_init(|| LoadedNames::build(&self.store))
+    }
+
     /// Build every derived part now (a background loader does this so the first view does not wait).
     pub fn build_all(&self) {
         self.graph();
         self.behavior();
         self.geo();
+        self.names();
     }
 }
 

@@ -19,15 +19,25 @@ use std::fs::Permissions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Why a file was not written; both name the target.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// Something other than a regular file is at the target.
     #[error("{path}: is {what}, not a regular file: refusing to replace it")]
-    NotRegular { path: String, what: &'static str },
+    NotRegular {
+        /// The target.
+        path: String,
+        /// What is there, in words (`a symbolic link`, `a folder`, …).
+        what: &'static str,
+    },
+    /// The operating system refused a step.
     #[error("{path}: {op}: {source}")]
     Io {
+        /// The target.
         path: String,
+        /// The step that failed (`writing`, `replacing it`, …).
         op: &'static str,
+        /// What the operating system said.
         source: std::io::Error,
     },
 }
@@ -147,7 +157,9 @@ pub fn sync_dir(dir: &Path) {
 /// Where output goes: a file, or standard output (`-`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Output {
+    /// Standard output.
     Stdout,
+    /// A file, written with [`write_atomic`].
     File(PathBuf),
 }
 

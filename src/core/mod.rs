@@ -1,7 +1,11 @@
 //! The analysis core: everything that is true about the data, independent of how it is shown.
-//! Synchronous and deterministic. Nothing in here may import ratatui or crossterm (`tests/architecture.rs`
-//! enforces it).
+//! Synchronous and deterministic. Nothing in here may import ratatui, crossterm, tokio, the AWS SDK or the layers
+//! above it (`crate::{tui, cli, aws, demo}`); `tests/core/architecture.rs` enforces it.
 
+// Every public item of the core says what it means (units, invariants); CI turns this into an error.
+#![warn(missing_docs)]
+
+pub mod access_key;
 pub mod behavior;
 pub mod case;
 pub mod dataset;
@@ -13,6 +17,8 @@ pub mod geo;
 pub mod graph;
 pub mod ingest;
 pub mod model;
+pub mod names;
 pub mod provenance;
 pub mod text;
 pub mod time;
+pub mod vocab;

@@ -8,6 +8,7 @@
 //!
 //! This module owns the data layout only; it does not parse, link or analyse.
 
+use crate::core::vocab::UnknownWord;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
@@ -16,10 +17,13 @@ use std::hash::BuildHasher;
 pub struct Sym(pub u32);
 
 impl Sym {
+    /// The absent string: what a missing or null JSON field interns to.
     pub const NONE: Sym = Sym(0);
+    /// Whether this is [`Sym::NONE`].
     pub fn is_none(self) -> bool {
         self.0 == 0
     }
+    /// Whether this names a string (is not [`Sym::NONE`]).
     pub fn is_some(self) -> bool {
         self.0 != 0
     }
@@ -42,6 +46,7 @@ impl Default for Interner {
 }
 
 impl Interner {
+    /// An interner holding only the empty string, as [`Sym::NONE`].
     pub fn new() -> Self {
         let mut i = Interner {
             strings: Vec::new(),
@@ -86,6 +91,7 @@ impl Interner {
             .map(|&id| Sym(id))
     }
 
+    /// The string `sym` names; `""` for [`Sym::NONE`] and for a symbol past the end (one from another interner).
     pub fn resolve(&self, sym: Sym) -> &str {
         self.strings.get(sym.0 as usize).map(|s| &**s).unwrap_or("")
     }
@@ -95,6 +101,7 @@ impl Interner {
         if sym.is_none() { None } else { Some(self.resolve(sym)) }
     }
 
+    /// Number of symbols, [`Sym::NONE`] included.
     pub fn len(&self) -> usize {
         self.strings.len()
     }
@@ -104,6 +111,7 @@ impl Interner {
         self.strings.iter().enumerate().map(|(i, s)| (Sym(i as u32), &**s))
     }
 
+    /// True when nothing but the empty string has been interned.
     pub fn is_empty(&self) -> bool {
         self.strings.len() <= 1
     }
@@ -116,87 +124,109 @@ impl Interner {
     }
 }
 
-/// `userIdentity.type` (DOMAIN.md §2).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+/// `userIdentity.type` (`docs/domain.md` §2).
+///
+/// `Display`/`FromStr` use CloudTrail's spelling (`IAMUser`, `AWSService`, …); `serde` writes kebab-case for our
+/// own JSON outputs.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(parse_err_ty = UnknownWord, parse_err_fn = unknown_identity_type)]
 pub enum IdentityType {
+    /// `IAMUser`: an IAM user's long-term or session-token credentials.
+    #[strum(serialize = "IAMUser")]
     IamUser,
+    /// `Root`: the account's root user.
     Root,
+    /// `AssumedRole`: a role session.
     AssumedRole,
+    /// `FederatedUser`: a `GetFederationToken` session.
     FederatedUser,
+    /// `SAMLUser`: the caller of `AssumeRoleWithSAML`.
+    #[strum(serialize = "SAMLUser")]
     SamlUser,
+    /// `WebIdentityUser`: the caller of `AssumeRoleWithWebIdentity`.
     WebIdentityUser,
+    /// `AWSService`: a service acting itself.
+    #[strum(serialize = "AWSService")]
     AwsService,
+    /// `AWSAccount`: another account, seen only by account and principal id.
+    #[strum(serialize = "AWSAccount")]
     AwsAccount,
+    /// `IdentityCenterUser`: an IAM Identity Center user (sign-in and portal events).
     IdentityCenterUser,
     /// `Unknown` as CloudTrail writes it (e.g. Identity Center sign-in events).
     Unknown,
-    /// No `userIdentity.type` at all, or a value this version does not know.
+    /// No `userIdentity.type` at all, or a value this version does not know (what ingest records when `FromStr`
+    /// fails).
     #[default]
+    #[strum(serialize = "(none)")]
     Missing,
 }
 
-impl IdentityType {
-    pub fn parse(s: &str) -> IdentityType {
-        match s {
-            "IAMUser" => IdentityType::IamUser,
-            "Root" => IdentityType::Root,
-            "AssumedRole" => IdentityType::AssumedRole,
-            "FederatedUser" => IdentityType::FederatedUser,
-            "SAMLUser" => IdentityType::SamlUser,
-            "WebIdentityUser" => IdentityType::WebIdentityUser,
-            "AWSService" => IdentityType::AwsService,
-            "AWSAccount" => IdentityType::AwsAccount,
-            "IdentityCenterUser" => IdentityType::IdentityCenterUser,
-            "Unknown" => IdentityType::Unknown,
-            _ => IdentityType::Missing,
-        }
-    }
-
-    /// The name CloudTrail uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IdentityType::IamUser => "IAMUser",
-            IdentityType::Root => "Root",
-            IdentityType::AssumedRole => "AssumedRole",
-            IdentityType::FederatedUser => "FederatedUser",
-            IdentityType::SamlUser => "SAMLUser",
-            IdentityType::WebIdentityUser => "WebIdentityUser",
-            IdentityType::AwsService => "AWSService",
-            IdentityType::AwsAccount => "AWSAccount",
-            IdentityType::IdentityCenterUser => "IdentityCenterUser",
-            IdentityType::Unknown => "Unknown",
-            IdentityType::Missing => "(none)",
-        }
-    }
+fn unknown_identity_type(s: &str) -> UnknownWord {
+    UnknownWord::new(
+        "userIdentity.type",
+        s,
+        "a CloudTrail identity type (IAMUser, AssumedRole, …)",
+    )
 }
 
 /// Tri-state for `sessionContext.attributes.mfaAuthenticated`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mfa {
+    /// The record does not say.
     #[default]
     Unknown,
+    /// `mfaAuthenticated` is `false`.
     No,
+    /// `mfaAuthenticated` is `true`.
     Yes,
 }
 
 /// One distinct `userIdentity` block (deduplicated across events).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Identity {
+    /// `userIdentity.type`.
     pub kind: IdentityType,
+    /// `userIdentity.principalId` (`AROA…:session` for role sessions, `AIDA…` for users).
     pub principal_id: Sym,
+    /// `userIdentity.arn`.
     pub arn: Sym,
+    /// `userIdentity.accountId`: the caller's account.
     pub account_id: Sym,
+    /// `userIdentity.accessKeyId`: the key that signed the call.
     pub access_key_id: Sym,
+    /// `userIdentity.userName`.
     pub user_name: Sym,
+    /// `userIdentity.invokedBy`: the service that acted, when one did.
     pub invoked_by: Sym,
+    /// `userIdentity.identityProvider` (SAML and web-identity users).
     pub identity_provider: Sym,
     /// `sessionContext.sessionIssuer`
     pub issuer_type: Sym,
+    /// `sessionContext.sessionIssuer.principalId`: the role id (`AROA…`) or issuing user id.
     pub issuer_principal_id: Sym,
+    /// `sessionContext.sessionIssuer.arn`: the role (or user) that issued the session.
     pub issuer_arn: Sym,
+    /// `sessionContext.sessionIssuer.accountId`.
     pub issuer_account_id: Sym,
+    /// `sessionContext.sessionIssuer.userName`: the role name.
     pub issuer_user_name: Sym,
+    /// `sessionContext.attributes.mfaAuthenticated`.
     pub mfa: Mfa,
     /// `sessionContext.attributes.creationDate`, epoch seconds; `i64::MIN` when absent.
     pub creation_date: i64,
@@ -214,41 +244,44 @@ pub struct Identity {
 pub type IdentityId = u32;
 
 /// `eventType`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(parse_err_ty = UnknownWord, parse_err_fn = unknown_event_type)]
 pub enum EventType {
+    /// A call to an AWS API.
     AwsApiCall,
+    /// An action a service took itself.
     AwsServiceEvent,
+    /// A console action that is not an API call.
     AwsConsoleAction,
+    /// A console sign-in.
     AwsConsoleSignIn,
+    /// A CloudTrail Insights event.
     AwsCloudTrailInsight,
+    /// A VPC endpoint event.
     AwsVpceEvent,
+    /// Anything else, or absent.
     #[default]
     Other,
 }
 
-impl EventType {
-    pub fn parse(s: &str) -> EventType {
-        match s {
-            "AwsApiCall" => EventType::AwsApiCall,
-            "AwsServiceEvent" => EventType::AwsServiceEvent,
-            "AwsConsoleAction" => EventType::AwsConsoleAction,
-            "AwsConsoleSignIn" => EventType::AwsConsoleSignIn,
-            "AwsCloudTrailInsight" => EventType::AwsCloudTrailInsight,
-            "AwsVpceEvent" => EventType::AwsVpceEvent,
-            _ => EventType::Other,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::AwsApiCall => "AwsApiCall",
-            EventType::AwsServiceEvent => "AwsServiceEvent",
-            EventType::AwsConsoleAction => "AwsConsoleAction",
-            EventType::AwsConsoleSignIn => "AwsConsoleSignIn",
-            EventType::AwsCloudTrailInsight => "AwsCloudTrailInsight",
-            EventType::AwsVpceEvent => "AwsVpceEvent",
-            EventType::Other => "Other",
-        }
-    }
+fn unknown_event_type(s: &str) -> UnknownWord {
+    UnknownWord::new(
+        "eventType",
+        s,
+        "a CloudTrail event type (AwsApiCall, AwsServiceEvent, …)",
+    )
 }
 
 /// Where a record came from, so the raw text can be read again for the detail view.
@@ -263,7 +296,9 @@ pub struct RecordLocator {
 /// An event id: CloudTrail event ids are UUIDs, kept as 128 bits; anything else is interned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventId {
+    /// A canonical lowercase UUID, as 128 bits.
     Uuid(u128),
+    /// Any other id text, interned.
     Other(Sym),
     /// The record had no eventID; dedup falls back to a hash of its content.
     Missing(u64),
@@ -271,10 +306,15 @@ pub enum EventId {
 
 /// Flags packed into one byte.
 pub mod flags {
+    /// `readOnly` was present (without it, `READ_ONLY` means nothing).
     pub const READ_ONLY_KNOWN: u8 = 1;
+    /// `readOnly` was `true`.
     pub const READ_ONLY: u8 = 2;
+    /// `managementEvent` was `true`.
     pub const MANAGEMENT: u8 = 4;
+    /// `eventCategory` was `Data`.
     pub const DATA_EVENT: u8 = 8;
+    /// `eventCategory` was `Insight`.
     pub const INSIGHT: u8 = 16;
 }
 
@@ -283,31 +323,47 @@ pub mod flags {
 pub struct Event {
     /// `eventTime`, epoch seconds UTC.
     pub time: i64,
+    /// `eventID`: one per delivered record; duplicates are the same record delivered twice.
     pub id: EventId,
+    /// `sharedEventID`: shared by the copies of one action delivered to different accounts.
     pub shared_event_id: Sym,
+    /// `eventSource`: the service host, e.g. `sts.amazonaws.com`.
     pub event_source: Sym,
+    /// `eventName`: the API, e.g. `AssumeRole`.
     pub event_name: Sym,
+    /// `awsRegion`.
     pub region: Sym,
+    /// `recipientAccountId`: whose log this copy is.
     pub recipient_account: Sym,
+    /// `sourceIPAddress`: an address, a service name or `AWS Internal`.
     pub source_ip: Sym,
+    /// `userAgent` (hostile text).
     pub user_agent: Sym,
+    /// `errorCode`; `NONE` for a call that succeeded.
     pub error_code: Sym,
     /// The main resource the call touched (first `resources[].ARN`, or a well-known request parameter such as
     /// `bucketName`, `roleName`, `keyId`); `NONE` when unknown.
     pub resource: Sym,
+    /// The caller's deduplicated `userIdentity`.
     pub identity: IdentityId,
     /// Index into [`Store::assumptions`] or `u32::MAX`.
     pub assumption: u32,
+    /// `eventType`.
     pub event_type: EventType,
+    /// [`flags`] bits: `readOnly`, `managementEvent` and the event category.
     pub flags: u8,
+    /// Where the raw record is, for the detail view.
     pub locator: RecordLocator,
 }
 
 impl Event {
-    pub const NO_ASSUMPTION: u32 = u32::MAX;
+    /// [`Event::assumption`] of an event that is not a credential-issuing STS call.
+    pub(crate) const NO_ASSUMPTION: u32 = u32::MAX;
+    /// Whether the call failed (`errorCode` present).
     pub fn failed(&self) -> bool {
         self.error_code.is_some()
     }
+    /// `readOnly` as logged; `None` when the record does not say.
     pub fn read_only(&self) -> Option<bool> {
         if self.flags & flags::READ_ONLY_KNOWN != 0 {
             Some(self.flags & flags::READ_ONLY != 0)
@@ -315,52 +371,60 @@ impl Event {
             None
         }
     }
+    /// The event's index into [`Store::assumptions`], when it is a credential-issuing STS call.
     pub fn assumption_index(&self) -> Option<usize> {
         (self.assumption != Self::NO_ASSUMPTION).then_some(self.assumption as usize)
     }
 }
 
 /// Which STS call created (or tried to create) credentials.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+///
+/// `Display`/`FromStr` use the event name CloudTrail records.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(parse_err_ty = UnknownWord, parse_err_fn = unknown_assume_kind)]
 pub enum AssumeKind {
+    /// `AssumeRole`.
     AssumeRole,
+    /// `AssumeRoleWithSAML`.
+    #[strum(serialize = "AssumeRoleWithSAML")]
     AssumeRoleWithSaml,
+    /// `AssumeRoleWithWebIdentity`.
     AssumeRoleWithWebIdentity,
+    /// `GetFederationToken`: a federated user session, issued by an IAM user.
     GetFederationToken,
+    /// `GetSessionToken`: an IAM user's temporary key.
     GetSessionToken,
     /// `AssumeRoot` (centralised root access), treated like AssumeRole.
     AssumeRoot,
 }
 
-impl AssumeKind {
-    pub fn from_event_name(name: &str) -> Option<AssumeKind> {
-        Some(match name {
-            "AssumeRole" => AssumeKind::AssumeRole,
-            "AssumeRoleWithSAML" => AssumeKind::AssumeRoleWithSaml,
-            "AssumeRoleWithWebIdentity" => AssumeKind::AssumeRoleWithWebIdentity,
-            "GetFederationToken" => AssumeKind::GetFederationToken,
-            "GetSessionToken" => AssumeKind::GetSessionToken,
-            "AssumeRoot" => AssumeKind::AssumeRoot,
-            _ => return None,
-        })
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssumeKind::AssumeRole => "AssumeRole",
-            AssumeKind::AssumeRoleWithSaml => "AssumeRoleWithSAML",
-            AssumeKind::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
-            AssumeKind::GetFederationToken => "GetFederationToken",
-            AssumeKind::GetSessionToken => "GetSessionToken",
-            AssumeKind::AssumeRoot => "AssumeRoot",
-        }
-    }
+fn unknown_assume_kind(s: &str) -> UnknownWord {
+    UnknownWord::new(
+        "event",
+        s,
+        "an STS call that issues credentials (AssumeRole, GetSessionToken, …)",
+    )
 }
 
-/// The assumption fields of an STS credential-issuing event (DOMAIN.md §3).
+/// The assumption fields of an STS credential-issuing event (`docs/domain.md` §3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assumption {
     /// Index of the event in [`Store::events`] (valid after ingest finished sorting).
     pub event: u32,
+    /// Which STS call it was.
     pub kind: AssumeKind,
     /// `requestParameters.roleArn` (for GetFederationToken: none).
     pub role_arn: Sym,
@@ -383,31 +447,43 @@ pub struct Assumption {
 /// An input file that contributed records.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
+    /// The file as given (or found under a given folder).
     pub path: std::path::PathBuf,
     /// `None` when the file could not be read or held nothing recognisable.
     pub format: Option<crate::core::provenance::Format>,
+    /// Whether the file was gzip-compressed.
     pub gzip: bool,
 }
 
 /// Everything loaded: events sorted by time, their identities, assumptions, findings and what went wrong.
 #[derive(Default)]
 pub struct Store {
+    /// Every string the events, identities and assumptions name.
     pub strings: Interner,
+    /// Every CloudTrail record, sorted by time then input order, without duplicate `eventID`s.
     pub events: Vec<Event>,
+    /// Distinct `userIdentity` blocks; [`Event::identity`] indexes them.
     pub identities: Vec<Identity>,
+    /// Credential-issuing STS calls; [`Event::assumption`] indexes them.
     pub assumptions: Vec<Assumption>,
+    /// Every input file, in input order; [`RecordLocator::file`] indexes them.
     pub files: Vec<SourceFile>,
+    /// GuardDuty and Access Analyzer findings, deduplicated.
     pub findings: Vec<crate::core::findings::Finding>,
+    /// What was read, skipped and why.
     pub report: crate::core::provenance::IngestReport,
 }
 
 impl Store {
+    /// The string `sym` names (`""` for [`Sym::NONE`]).
     pub fn s(&self, sym: Sym) -> &str {
         self.strings.resolve(sym)
     }
+    /// The caller identity of `ev`.
     pub fn identity(&self, ev: &Event) -> &Identity {
         &self.identities[ev.identity as usize]
     }
+    /// The assumption fields of `ev`, when it is a credential-issuing STS call.
     pub fn assumption(&self, ev: &Event) -> Option<&Assumption> {
         ev.assumption_index().map(|i| &self.assumptions[i])
     }
@@ -456,7 +532,8 @@ pub fn parse_uuid(s: &str) -> Option<u128> {
     if upper { None } else { Some(v) }
 }
 
-pub fn format_uuid(u: u128) -> String {
+/// The canonical lowercase 8-4-4-4-12 text of a UUID held as 128 bits.
+pub(crate) fn format_uuid(u: u128) -> String {
     let h = format!("{u:032x}");
     format!(
         "{}-{}-{}-{}-{}",

@@ -14,37 +14,47 @@ pub enum Format {
     S3Records,
     /// A bare JSON array of records (or envelopes, or findings).
     Array,
+    /// One JSON object per line.
     JsonLines,
     /// `aws cloudtrail lookup-events` output.
     LookupEvents,
     /// One EventBridge "AWS API Call via CloudTrail" envelope.
     EventBridge,
+    /// One bare CloudTrail record.
     SingleRecord,
+    /// A GuardDuty or Access Analyzer findings document (any of their forms).
     Findings,
 }
 
 /// A bad file or record: reported, counted and skipped.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct IngestError {
+    /// The file the problem is in.
     pub path: PathBuf,
     /// 0-based record index within the file (array element, JSON line number, `Records` index); none for
     /// whole-file problems.
     pub index: Option<u64>,
+    /// What is wrong, in words.
     pub reason: String,
 }
 
 /// A file skipped on purpose (digest file, JSON that is neither CloudTrail nor findings, empty).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SkippedFile {
+    /// The file skipped.
     pub path: PathBuf,
+    /// Why it was skipped.
     pub reason: String,
 }
 
 /// Counts and problems of one load.
 #[derive(Clone, Debug, Default)]
 pub struct IngestReport {
+    /// Input files found.
     pub files_total: u64,
+    /// Input files read and parsed (found minus unreadable).
     pub files_read: u64,
+    /// Size of the files read, as stored on disk (compressed size for gzip files).
     pub bytes_read: u64,
     /// Records recognised as CloudTrail (good or bad).
     pub records_seen: u64,
@@ -52,10 +62,13 @@ pub struct IngestReport {
     pub records: u64,
     /// Records dropped because their eventID was already loaded.
     pub duplicates: u64,
+    /// Findings read (before de-duplication).
     pub findings: u64,
+    /// The first [`MAX_ERRORS_KEPT`] bad files and records, in input order.
     pub errors: Vec<IngestError>,
     /// Errors beyond the first [`MAX_ERRORS_KEPT`] are only counted here.
     pub errors_total: u64,
+    /// Files skipped on purpose.
     pub skipped: Vec<SkippedFile>,
     /// CloudTrail S3-layout files not read because their delivery time (with the slack) is outside the load window.
     pub files_pruned_by_date: u64,

@@ -110,22 +110,28 @@ pub fn rfc3339(epoch: i64) -> String {
 /// A time window `[from, to)` in epoch seconds: the scope every analysis is computed for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Scope {
+    /// Start, inclusive, epoch seconds (UTC).
     pub from: i64,
+    /// End, exclusive, epoch seconds (UTC); never before `from`.
     pub to: i64,
 }
 
 impl Scope {
+    /// Everything: no bound on either side.
     pub const ALL: Scope = Scope {
         from: i64::MIN,
         to: i64::MAX,
     };
 
+    /// The window `[from, to)`; a `to` before `from` is raised to `from` (an empty window).
     pub fn new(from: i64, to: i64) -> Scope {
         Scope { from, to: to.max(from) }
     }
+    /// Whether `t` (epoch seconds) falls in the window.
     pub fn contains(&self, t: i64) -> bool {
         t >= self.from && t < self.to
     }
+    /// Length of the window in seconds (saturating for [`Scope::ALL`]).
     pub fn seconds(&self) -> i64 {
         self.to.saturating_sub(self.from)
     }
@@ -156,7 +162,9 @@ impl Scope {
 /// JSON form of a scope: `{"from": "...Z", "to": "...Z"}`.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct ScopeJson {
+    /// Start, RFC 3339 UTC.
     pub from: String,
+    /// End (exclusive), RFC 3339 UTC.
     pub to: String,
 }
 

@@ -1,7 +1,7 @@
 //! The sample case's geolocation databases: `Demo-City.mmdb` and `Demo-ASN.mmdb` (real MaxMind format) for the
 //! documentation address ranges that `samples/SCENARIO.md` uses, plus two IPv6 ranges for tests.
 
-use crate::core::geo::mmdb_writer::{AsnRecord, CityRecord, MmdbWriter};
+use super::mmdb_writer::{AsnRecord, CityRecord, MmdbWriter};
 use std::path::Path;
 
 /// Fixed build time (2026-11-01T00:00:00Z) so the files are byte-for-byte reproducible.

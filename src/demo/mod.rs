@@ -11,6 +11,8 @@ pub mod clock;
 mod findings;
 pub mod geoip;
 pub mod ids;
+mod mmdb_tree;
+pub mod mmdb_writer;
 pub mod plan;
 mod record;
 mod render;

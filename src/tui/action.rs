@@ -138,4 +138,6 @@ pub enum Input {
     Key(crossterm::event::KeyEvent),
     /// Text pasted into the note editor (bracketed paste): one insert, however long.
     Paste(String),
+    /// What the last draw settled (hit areas, the table's window, the text view's scroll), to store.
+    Drawn(crate::tui::app::Drawn),
 }

@@ -5,8 +5,9 @@
 use super::action::Action;
 use super::keymap::Keymap;
 use super::line_edit::LineEdit;
-use super::spec::ViewSpec;
+use super::spec::{Tab, ViewSpec};
 use super::theme::Slot;
+use super::view_stack::ViewStack;
 use super::widgets::table::TableState;
 use crate::core::dataset::Dataset;
 use crate::core::model::Store;
@@ -21,10 +22,13 @@ pub struct Frame {
     pub table: TableState,
     /// Vertical scroll of text views (event detail, notes, help).
     pub scroll: u16,
-    /// The view model computed for the current data, scope and tab (see `views::prepare`).
-    pub model: ViewModel,
+    /// The view model computed for the current data, scope and tab (see `views::prepare`); shared, so the
+    /// table's order can be computed from it on the model task.
+    pub model: std::sync::Arc<ViewModel>,
     /// Which drill-down the API volume tab shows.
     pub drill: usize,
+    /// A chain graph selects the session it was opened from once its model is there.
+    pub focus_pending: bool,
 }
 
 /// What a view shows, computed once per change (in `update`), so drawing a frame only formats visible rows.
@@ -44,6 +48,25 @@ pub struct ViewModel {
     pub failed: usize,
     /// The API-volume chart's buckets: (start, succeeded, failed).
     pub volume: Vec<(i64, u64, u64)>,
+    /// The panel above the table: the finding's or profile's details, the findings counts, the event's title.
+    pub header: Vec<StyledLine>,
+    /// The chain graph's boxes and where each pivots (chain view).
+    pub chain: Option<crate::tui::views::chain::ChainModel>,
+}
+
+/// A line of text in parts, each with its style slot (`None`: unstyled); computed with the model, themed when
+/// drawn. Text from logs is already sanitised.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StyledLine(pub Vec<(String, Option<Slot>)>);
+
+impl StyledLine {
+    /// `key: value` as the details panels write it, the key right-aligned to `width`.
+    pub fn kv(width: usize, key: &str, value: &str, slot: Slot) -> StyledLine {
+        StyledLine(vec![
+            (format!("{key:>width$}: "), Some(Slot::TextDim)),
+            (crate::tui::sanitize::clean(value).into_owned(), Some(slot)),
+        ])
+    }
 }
 
 impl Frame {
@@ -53,8 +76,9 @@ impl Frame {
             tab: 0,
             table: TableState::default(),
             scroll: 0,
-            model: ViewModel::default(),
+            model: Default::default(),
             drill: 0,
+            focus_pending: false,
         }
     }
 }
@@ -80,8 +104,10 @@ pub enum Mode {
     Fetch,
 }
 
-/// Which scope preset is active (shown on the scope bar).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which scope preset is active (shown on the scope bar). Saved in `ui_state` as serde writes it (`"finding"`,
+/// `{"adjusted": 2}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ScopeKind {
     /// Everything loaded (no finding opened yet).
     AllData,
@@ -119,11 +145,20 @@ pub struct RawRecord {
     pub text: Result<String, String>,
 }
 
-/// Screen regions the last draw used, for mouse hits (written by `render`, read by `update`).
+/// Screen regions the last draw used, for mouse hits (returned by `render`, stored by `update`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HitAreas {
     pub table: Rect,
     pub tabs: Rect,
+}
+
+/// What drawing a frame settled, for `update` to store (`Input::Drawn`): where the mouse can hit, the top
+/// table's window, and the text view's scroll clamped to its text. Rendering itself changes nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Drawn {
+    pub hits: HitAreas,
+    pub table: Option<crate::tui::widgets::table::TableWindow>,
+    pub scroll: Option<u16>,
 }
 
 pub struct App {
@@ -132,7 +167,8 @@ pub struct App {
     pub data: std::sync::Arc<Dataset>,
     /// What was loaded (paths as given), for the title and status.
     pub sources: Vec<String>,
-    pub stack: Vec<Frame>,
+    /// The pivot stack, root (the findings list) first; never empty.
+    pub stack: ViewStack,
     pub scope: ScopeState,
     pub mode: Mode,
     /// Set while the background load runs.
@@ -148,6 +184,9 @@ pub struct App {
     /// The model request waiting for the runtime to start it, and the key last requested.
     pub pending_model: Option<crate::tui::views::ModelRequest>,
     pub requested_model: Option<u64>,
+    /// Likewise for a large table's order (filter and sort), computed on the model task.
+    pub pending_order: Option<crate::tui::views::OrderRequest>,
+    pub requested_order: Option<u64>,
     /// Candidates the last Tab in the command line left open (shown above the command line).
     pub completions: Vec<String>,
     pub quit: bool,
@@ -166,12 +205,12 @@ impl App {
         App {
             data: Default::default(),
             sources: Vec::new(),
-            stack: vec![{
+            stack: ViewStack::new({
                 // Findings open sorted by severity, highest first (Detective's order).
                 let mut root = Frame::new(ViewSpec::Findings);
                 root.table.sort = Some((0, true));
                 root
-            }],
+            }),
             scope: ScopeState::default(),
             mode: Mode::Normal,
             loading: None,
@@ -183,6 +222,8 @@ impl App {
             defer_models: false,
             pending_model: None,
             requested_model: None,
+            pending_order: None,
+            requested_order: None,
             notes: None,
             quit: false,
             marks: None,
@@ -207,22 +248,28 @@ impl App {
         app
     }
 
+    /// The current view.
     pub fn top(&self) -> &Frame {
-        // The stack is never empty: `Back` on the root does nothing.
-        self.stack.last().expect("view stack never empty")
+        self.stack.top()
     }
 
+    /// The current view, to change.
     pub fn top_mut(&mut self) -> &mut Frame {
-        self.stack.last_mut().expect("view stack never empty")
+        self.stack.top_mut()
     }
 
     pub fn spec(&self) -> &ViewSpec {
         &self.top().spec
     }
 
-    /// The label of the current tab, if the view has tabs.
-    pub fn tab_name(&self) -> Option<&'static str> {
+    /// The current tab, if the view has tabs.
+    pub fn tab(&self) -> Option<Tab> {
         self.spec().tabs().get(self.top().tab).copied()
+    }
+
+    /// The label of the current tab (what the tab bar shows).
+    pub fn tab_name(&self) -> Option<&'static str> {
+        self.tab().map(Tab::label)
     }
 
     pub fn set_status(&mut self, slot: Slot, msg: impl Into<String>) {

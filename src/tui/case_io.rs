@@ -64,11 +64,11 @@ pub struct CaseReply {
     pub marks: Option<Marks>,
 }
 
-/// The case directory: `--case DIR`, else the user's default case.
-pub fn case_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
+/// The case directory: `--case DIR`, else the default case of the opened inputs (one per input set).
+pub fn case_dir(explicit: Option<&Path>, inputs: &[PathBuf]) -> Result<PathBuf, String> {
     match explicit {
         Some(d) => Ok(d.to_path_buf()),
-        None => crate::core::case::default_dir().map_err(|e| e.to_string()),
+        None => crate::core::case::default_dir_for(inputs).map_err(|e| e.to_string()),
     }
 }
 
@@ -105,7 +105,7 @@ pub fn execute(case: &Case, req: &CaseRequest) -> CaseReply {
             .map_err(|e| format!("unstar not saved: {e}")),
         CaseRequest::SetVerdict { entity, verdict } => case
             .set_verdict(entity, *verdict)
-            .map(|()| Some((format!("verdict {} saved on {entity}", verdict.as_str()), false)))
+            .map(|()| Some((format!("verdict {verdict} saved on {entity}"), false)))
             .map_err(|e| format!("verdict not saved: {e}")),
         CaseRequest::Tag { entity, tag, on: true } => case
             .tag(entity, tag)
@@ -189,16 +189,21 @@ impl Drop for Worker {
 }
 
 /// Start the worker: it opens the case on the first request and answers each through `reply`.
-pub fn spawn(dir: Result<PathBuf, String>, reply: impl Fn(CaseReply) + Send + 'static) -> Worker {
+/// Start the case worker on `dir`; a case it has to create records `inputs` (the data it is about).
+pub fn spawn(dir: Result<PathBuf, String>, inputs: Vec<PathBuf>, reply: impl Fn(CaseReply) + Send + 'static) -> Worker {
     let (tx, rx) = std::sync::mpsc::channel::<CaseRequest>();
     let thread = std::thread::spawn(move || {
         let mut case: Option<Case> = None;
         let mut notice: Option<String> = None;
         for req in rx {
             if case.is_none() {
-                let opened = dir
-                    .clone()
-                    .and_then(|d| Case::open_or_create(&d).map_err(|e| e.to_string()));
+                let opened = dir.clone().and_then(|d| {
+                    let record: Vec<crate::core::case::Input> = inputs
+                        .iter()
+                        .map(|p| crate::core::case::Input::Path { path: p.clone() })
+                        .collect();
+                    Case::open_or_create_recording(&d, &record).map_err(|e| e.to_string())
+                });
                 match opened {
                     Ok(c) => {
                         notice = open_notice(&c);

@@ -32,7 +32,7 @@ pub fn command(app: &mut App, arg: &str) -> Vec<Command> {
         );
         return Vec::new();
     }
-    match Format::parse(fmt) {
+    match fmt.parse::<Format>() {
         Ok(format) => {
             app.set_status(Slot::TextDim, format!("exporting to {path}…"));
             vec![Command::Export {
@@ -41,7 +41,7 @@ pub fn command(app: &mut App, arg: &str) -> Vec<Command> {
             }]
         }
         Err(e) => {
-            app.set_status(Slot::StatusError, e);
+            app.set_status(Slot::StatusError, e.to_string());
             Vec::new()
         }
     }

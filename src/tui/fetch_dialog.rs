@@ -293,7 +293,9 @@ pub fn parse_time(s: &str, now: i64) -> Result<i64, String> {
 
 fn parse_lookup(s: &str) -> Result<LookupAttr, String> {
     let (k, v) = s.split_once('=').ok_or("expected KEY=VALUE")?;
-    let key = LookupKey::parse(k).ok_or("KEY: access-key, user, event-name or resource-name")?;
+    let key = k
+        .parse::<LookupKey>()
+        .map_err(|_| "KEY: access-key, user, event-name or resource-name")?;
     match v.trim() {
         "" => Err("empty value".to_string()),
         v => Ok(LookupAttr {

@@ -155,6 +155,10 @@ pub struct Keymap {
 }
 
 impl Default for Keymap {
+    #[allow(
+        clippy::expect_used,
+        reason = "the default keymap is compiled in; the keymap tests load it, so it cannot fail at run time"
+    )]
     fn default() -> Self {
         Keymap::from_defaults_and(None).expect("the embedded default keymap is valid (tested)")
     }

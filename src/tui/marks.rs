@@ -72,7 +72,7 @@ pub fn strip(app: &App, e: &EntityRef) -> Option<String> {
         parts.push("★".to_string());
     }
     if let Some(v) = verdict {
-        parts.push(v.as_str().to_string());
+        parts.push(v.to_string());
     }
     if let Some(tags) = marks.and_then(|m| m.tags.get(e)) {
         // Tags are analysts' text: sanitised, each capped, so the strip stays one line.

@@ -18,6 +18,7 @@ pub mod text_area;
 pub mod theme;
 pub mod ui_state;
 pub mod update;
+pub mod view_stack;
 pub mod views;
 pub mod widgets;
 

@@ -10,11 +10,12 @@
 //! │ status / filter / command line / key hints                   │
 //! └──────────────────────────────────────────────────────────────┘
 //! ```
-//! Popups (help, loading gauge) are drawn over the body. Render only writes the table offsets and the mouse hit
-//! areas back into the app; everything else is read-only.
+//! Popups (help, loading gauge) are drawn over the body. Rendering is pure ([`frame`] takes the app by shared
+//! reference): what a draw settles — mouse hit areas, the table's window, a text view's scroll — is returned and
+//! stored by `update` ([`draw`] does both, for the runtime and the tests).
 
 use super::action::Action;
-use super::app::{App, Mode, ScopeKind};
+use super::app::{App, Drawn, Mode, ScopeKind};
 use super::sanitize::clean_max;
 use super::theme::{Slot, Theme};
 use super::views;
@@ -24,7 +25,14 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Gauge, Paragraph};
 
+/// Draw a frame, then record what it settled through `update` (`Input::Drawn`).
 pub fn draw(f: &mut Frame, app: &mut App, theme: &Theme) {
+    let drawn = frame(f, app, theme);
+    super::update::update(app, super::action::Input::Drawn(drawn));
+}
+
+/// Draw the whole screen from the app state, changing nothing; returns what the draw settled.
+pub fn frame(f: &mut Frame, app: &App, theme: &Theme) -> Drawn {
     let [crumbs, scope, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -34,7 +42,7 @@ pub fn draw(f: &mut Frame, app: &mut App, theme: &Theme) {
     .areas(f.area());
     breadcrumbs(f, crumbs, app, theme);
     scope_bar(f, scope, app, theme);
-    views::render(f, body, app, theme);
+    let drawn = views::render(f, body, &views::ViewCtx { app, theme });
     status_line(f, status, app, theme);
     if let Some(p) = app.loading {
         loading(f, body, &p, theme);
@@ -50,6 +58,7 @@ pub fn draw(f: &mut Frame, app: &mut App, theme: &Theme) {
     if let Mode::Help { scroll } = app.mode {
         help(f, body, app, scroll, theme);
     }
+    drawn
 }
 
 /// The pivot stack; when it does not fit, the oldest crumbs after the root give way to `…`.
@@ -224,8 +233,6 @@ fn loading(f: &mut Frame, body: Rect, p: &crate::core::ingest::Progress, theme: 
 /// The help popup, generated from the keymap entries (the same data key handling uses).
 fn help(f: &mut Frame, body: Rect, app: &App, scroll: u16, theme: &Theme) {
     let entries = app.keymap.entries();
-    let area = centered(body, 92, entries.len() as u16 + 4);
-    f.render_widget(Clear, area);
     let mut lines: Vec<Line> = entries
         .iter()
         .map(|e| {
@@ -236,10 +243,14 @@ fn help(f: &mut Frame, body: Rect, app: &App, scroll: u16, theme: &Theme) {
             ])
         })
         .collect();
-    lines.push(Line::styled(
-        " Commands: :session :key :role :user :ip :account :finding :event :scope :notes :export :tag :q",
-        theme.style(Slot::TextDim),
-    ));
+    // The command words come from the same table the command line resolves and completes with.
+    lines.extend(
+        super::command::words::help_lines(88)
+            .into_iter()
+            .map(|l| Line::styled(format!(" {l}"), theme.style(Slot::TextDim))),
+    );
+    let area = centered(body, 92, lines.len() as u16 + 2);
+    f.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(theme.style(Slot::BorderFocused))
         .title(Span::styled(" Keys (any key closes) ", theme.style(Slot::Title)));

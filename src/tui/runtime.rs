@@ -58,6 +58,12 @@ pub enum Job {
     Case(super::case_io::CaseReply),
     /// A view model computed in the background.
     Model(Box<super::app::ViewModel>),
+    /// A large table's order computed in the background, for the model `data_key` and the order `key`.
+    Order {
+        data_key: u64,
+        key: u64,
+        order: Vec<u32>,
+    },
     /// A report from the `:fetch` job.
     Fetch(super::fetch_job::FetchEvent),
 }
@@ -105,9 +111,19 @@ pub fn apply(app: &mut App, job: Job) {
         Job::Model(m) => {
             // Only the model the top view still needs is kept; a stale answer is dropped.
             if m.key == super::views::model_key(app) {
-                app.top_mut().model = *m;
+                app.top_mut().model = Arc::new(*m);
                 app.requested_model = None;
                 update::refresh(app);
+            }
+        }
+        Job::Order { data_key, key, order } => {
+            // Kept by the view it was computed for, wherever it is on the stack now, if its table still wants it
+            // (same rows, filter and sort); a stale answer is dropped. Either way it may be asked for again.
+            if app.requested_order == Some(key) {
+                app.requested_order = None;
+            }
+            if let Some(f) = app.stack.iter_mut().rev().find(|f| f.model.key == data_key) {
+                f.table.set_order(data_key, key, order);
             }
         }
         Job::Case(reply) => {
@@ -189,14 +205,18 @@ async fn event_loop(
     let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
     // An existing case is read at start, so stars, verdicts and note counts show from the first profile opened;
     // a new case is still only created by the first write.
-    let existing_case =
-        super::case_io::case_dir(opts.case.as_deref()).is_ok_and(|d| d.join(crate::core::case::DB_FILE).is_file());
+    let existing_case = super::case_io::case_dir(opts.case.as_deref(), &opts.inputs)
+        .is_ok_and(|d| d.join(crate::core::case::DB_FILE).is_file());
     start_load(app, &opts.inputs, opts.dataset(), tx.clone());
     let case_tx = {
         let tx = tx.clone();
-        super::case_io::spawn(super::case_io::case_dir(opts.case.as_deref()), move |r| {
-            let _ = tx.send(Job::Case(r));
-        })
+        super::case_io::spawn(
+            super::case_io::case_dir(opts.case.as_deref(), &opts.inputs),
+            opts.inputs.clone(),
+            move |r| {
+                let _ = tx.send(Job::Case(r));
+            },
+        )
     };
     if existing_case {
         case_tx.send(super::case_io::CaseRequest::ListNotes);
@@ -205,7 +225,7 @@ async fn event_loop(
     // --case, or an existing default case); a new default case is not created just for that.
     let saves_view = opts.case.is_some() || existing_case;
     let mut saved_view = if existing_case {
-        read_saved_view(opts.case.as_deref())
+        read_saved_view(opts.case.as_deref(), &opts.inputs)
     } else {
         None
     };
@@ -253,6 +273,17 @@ async fn event_loop(
                 let _ = tx.send(Job::Model(Box::new(super::views::compute(&req))));
             });
         }
+        if let Some(req) = app.pending_order.take() {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let order = super::views::compute_order(&req);
+                let _ = tx.send(Job::Order {
+                    data_key: req.data_key,
+                    key: req.key,
+                    order,
+                });
+            });
+        }
         commands.extend(std::mem::take(&mut app.fetch.outbox));
         // Saved before commands run, so a quit in the same batch as a pivot still records the pivot.
         if saves_view && app.loading.is_none() && app.restore.is_none() {
@@ -291,8 +322,8 @@ async fn event_loop(
 }
 
 /// The view state saved in an existing case (read once at start, before the loop; never in key handling).
-fn read_saved_view(case: Option<&std::path::Path>) -> Option<super::ui_state::UiState> {
-    let dir = super::case_io::case_dir(case).ok()?;
+fn read_saved_view(case: Option<&std::path::Path>, inputs: &[PathBuf]) -> Option<super::ui_state::UiState> {
+    let dir = super::case_io::case_dir(case, inputs).ok()?;
     let case = crate::core::case::Case::open(&dir).ok()?;
     if let Some(saved) = case.ui_state().ok().flatten().and_then(|j| super::ui_state::parse(&j)) {
         return Some(saved);

@@ -1,9 +1,13 @@
 //! View specs: what a pivot names. The view stack is a stack of these; each view is rebuilt from its spec plus
 //! the shared scope, so going back needs no retained widget state beyond the selection.
 
+use crate::core::access_key::AccessKeyKind;
 use crate::core::entity::EntityRef;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// Saved into the case as JSON (`ui_state`), as serde writes it: `"findings"`, `{"session": "ASIA…"}`,
+/// `{"event": 42}`; renaming a variant changes the saved form.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ViewSpec {
     /// The root: every GuardDuty and Access Analyzer finding.
     Findings,
@@ -62,8 +66,7 @@ impl ViewSpec {
             EntityRef::Identity { role_arn, .. } => ViewSpec::Role(role_arn.clone()),
             EntityRef::Role(a) => ViewSpec::Role(a.clone()),
             EntityRef::Principal(p) => ViewSpec::Principal(p.clone()),
-            EntityRef::AccessKey(k) if k.starts_with("ASIA") => ViewSpec::Session(k.clone()),
-            EntityRef::AccessKey(k) => ViewSpec::AccessKey(k.clone()),
+            EntityRef::AccessKey(k) => ViewSpec::of_access_key(k),
             EntityRef::Ip(a) => ViewSpec::Ip(a.clone()),
             EntityRef::Account(a) => ViewSpec::Account(a.clone()),
             EntityRef::UserAgent(u) => ViewSpec::UserAgent(u.clone()),
@@ -73,17 +76,47 @@ impl ViewSpec {
         })
     }
 
+    /// The view for an access key: a temporary (`ASIA…`) key is a role session, any other key a key profile.
+    pub fn of_access_key(key: &str) -> ViewSpec {
+        match AccessKeyKind::of(key) {
+            AccessKeyKind::Temporary => ViewSpec::Session(key.to_string()),
+            AccessKeyKind::LongTerm | AccessKeyKind::Other => ViewSpec::AccessKey(key.to_string()),
+        }
+    }
+
     /// Tabs this view has (empty: no tab bar).
-    pub fn tabs(&self) -> &'static [&'static str] {
+    pub fn tabs(&self) -> &'static [Tab] {
+        use Tab::*;
         match self {
-            ViewSpec::Session(_) => &["Overview", "New behaviour", "API volume", "Events"],
-            ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
-                &["Overview", "New behaviour", "API volume", "Events"]
+            ViewSpec::Session(_) | ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
+                &[Overview, NewBehaviour, ApiVolume, Events]
             }
             ViewSpec::Ip(_) | ViewSpec::UserAgent(_) | ViewSpec::AccessKey(_) | ViewSpec::Resource(_) => {
-                &["Overview", "Events"]
+                &[Overview, Events]
             }
             _ => &[],
         }
+    }
+}
+
+/// A tab of a profile view. Views switch on this, never on the label; the label is what the tab bar shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr)]
+pub enum Tab {
+    /// Details, the chain or related entities, a compact volume chart.
+    Overview,
+    /// `core::behavior`'s new behaviour against the baseline, with the map.
+    #[strum(to_string = "New behaviour")]
+    NewBehaviour,
+    /// The volume series with its baseline and the drill-downs.
+    #[strum(to_string = "API volume")]
+    ApiVolume,
+    /// The scoped events.
+    Events,
+}
+
+impl Tab {
+    /// What the tab bar shows.
+    pub fn label(self) -> &'static str {
+        self.into()
     }
 }

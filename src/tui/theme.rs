@@ -68,6 +68,10 @@ pub struct Theme {
 }
 
 impl Default for Theme {
+    #[allow(
+        clippy::expect_used,
+        reason = "the dark theme is compiled in; the theme tests load it, so it cannot fail at run time"
+    )]
     fn default() -> Self {
         Theme::builtin("dark").expect("the embedded dark theme is complete (tested)")
     }

@@ -2,12 +2,13 @@
 //! runtime must start. Headless tests drive the whole UI through it.
 
 use super::action::{Action, Input};
-use super::app::{App, Frame, Mode, ScopeKind};
+use super::app::{App, Drawn, Frame, Mode, ScopeKind};
 use super::command;
 use super::line_edit::LineEdit;
-use super::spec::ViewSpec;
+use super::spec::{Tab, ViewSpec};
 use super::theme::Slot;
 use super::views;
+use super::widgets::table;
 use crate::core::time::Scope;
 
 /// Work for the runtime: everything that touches files or the network.
@@ -30,6 +31,10 @@ pub enum Command {
 }
 
 pub fn update(app: &mut App, input: Input) -> Vec<Command> {
+    if let Input::Drawn(d) = input {
+        record(app, d);
+        return Vec::new();
+    }
     let mut out = Vec::new();
     match (&mut app.mode, input) {
         (_, Input::Resize { .. }) => {}
@@ -56,7 +61,7 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
             Input::Char(c) => edit.push(c),
             Input::Backspace => edit.backspace(),
             Input::Complete => {
-                let (done, options) = command::complete_with_options(app.data.store(), &edit.text);
+                let (done, options) = command::complete_with_options(app.data.names(), &edit.text);
                 edit.text = done;
                 app.completions = options;
             }
@@ -236,9 +241,9 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
             }
         }
         Action::Drill => {
-            if app.tab_name() == Some("API volume") {
+            if app.tab() == Some(Tab::ApiVolume) {
                 let f = app.top_mut();
-                f.drill = (f.drill + 1) % views::behavior::DRILLS.len();
+                f.drill = (f.drill + 1) % views::api_volume::DRILLS.len();
                 f.table = Default::default();
             } else {
                 app.set_status(Slot::StatusWarning, "drill-downs are on the API volume tab");
@@ -283,12 +288,24 @@ pub fn push(app: &mut App, spec: ViewSpec) -> Vec<Command> {
     }
     if app.spec() != &spec {
         let mut frame = Frame::new(spec);
-        if let ViewSpec::Chain(k) = &frame.spec {
-            frame.table.selected = views::chain::build(app.data.store(), app.data.graph(), k).focus;
-        }
+        // The chain opens on the session it was opened from, once its model (which has the trace) is there.
+        frame.focus_pending = matches!(frame.spec, ViewSpec::Chain(_));
         app.stack.push(frame);
     }
     out
+}
+
+/// Store what the last draw settled: hit areas for the mouse, the top table's window, the text view's scroll.
+fn record(app: &mut App, d: Drawn) {
+    app.hits = d.hits;
+    let f = app.top_mut();
+    if let Some(w) = d.table {
+        f.table.offset = w.offset;
+        f.table.page = w.page;
+    }
+    if let Some(s) = d.scroll {
+        f.scroll = s;
+    }
 }
 
 fn selected_target(app: &App) -> Option<ViewSpec> {
@@ -330,8 +347,8 @@ fn click(app: &mut App, column: u16, row: u16, out: &mut Vec<Command>) {
         // Tabs are drawn as " Name │ Name …"; find which label the column falls in.
         let mut x = tabs.x;
         let names = app.spec().tabs();
-        for (i, name) in names.iter().enumerate() {
-            let w = name.chars().count() as u16 + 3;
+        for (i, tab) in names.iter().enumerate() {
+            let w = tab.label().chars().count() as u16 + 3;
             if column < x + w {
                 let f = app.top_mut();
                 if f.tab != i {
@@ -345,15 +362,46 @@ fn click(app: &mut App, column: u16, row: u16, out: &mut Vec<Command>) {
     }
 }
 
-/// Recompute the top view's model and its table's display order for the current data, filter and sort.
+/// Make the top view's model and its table's display order current for the data, filter and sort. Cheap when
+/// nothing changed. Models are computed on the model task in the terminal (`views::prepare`); so are the orders
+/// of tables larger than `views::model::INLINE_ROWS` — meanwhile the table keeps its rows (or lists them
+/// unsorted, for new data).
 pub fn refresh(app: &mut App) {
     views::prepare(app);
-    let key = app.top().model.key;
-    let mut table = std::mem::take(&mut app.top_mut().table);
-    if let Some(src) = views::source(app) {
-        table.refresh(src.as_ref(), key);
+    if !views::model_ready(app) {
+        return;
     }
-    app.top_mut().table = table;
+    let data = app.top().model.key;
+    if app.top().focus_pending {
+        let focus = app.top().model.chain.as_ref().map(|c| c.focus);
+        let f = app.top_mut();
+        f.focus_pending = false;
+        if let Some(focus) = focus {
+            f.table.selected = focus;
+        }
+    }
+    if app.top().table.is_current(data) {
+        return;
+    }
+    let Some(len) = views::source(app).map(|s| s.len()) else {
+        return;
+    };
+    let t = &app.top().table;
+    let trivial = t.filter.is_empty() && t.sort.is_none();
+    if !app.defer_models || trivial || len <= views::model::INLINE_ROWS {
+        let order = views::source(app).map(|s| table::order(s.as_ref(), &t.filter, t.sort));
+        let key = t.order_key(data);
+        app.top_mut().table.set_order(data, key, order.unwrap_or_default());
+        return;
+    }
+    let req = views::OrderRequest::of(app);
+    if !app.top().table.lists(data) {
+        app.top_mut().table.set_unordered(data, len);
+    }
+    if app.requested_order != Some(req.key) {
+        app.requested_order = Some(req.key);
+        app.pending_order = Some(req);
+    }
 }
 
 #[cfg(test)]

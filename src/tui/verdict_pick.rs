@@ -76,7 +76,7 @@ pub fn render(f: &mut Frame, body: Rect, app: &App, theme: &Theme) {
             } else {
                 theme.style(Slot::Text)
             };
-            Line::from(Span::styled(format!(" {} ", v.as_str()), style))
+            Line::from(Span::styled(format!(" {v} "), style))
         })
         .collect();
     lines.push(Line::styled(" Enter sets · Esc cancels", theme.style(Slot::TextDim)));

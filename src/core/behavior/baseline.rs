@@ -16,6 +16,7 @@ use serde::Serialize;
 /// Knobs of the behaviour rules (README "Behaviour analytics" documents each).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BehaviorConfig {
+    /// Length of the baseline window before the scope, in days (Detective: 45).
     pub baseline_days: u32,
     /// Fewer days of history than this before the scope: in training.
     pub min_history_days: u32,
@@ -23,6 +24,7 @@ pub struct BehaviorConfig {
     pub min_count: u64,
     /// Increased volume: scope count / (typical count per active window + 1) at least this.
     pub ratio_threshold: f64,
+    /// What makes two consecutive calls impossible travel.
     pub travel: TravelRule,
 }
 
@@ -38,6 +40,7 @@ impl Default for BehaviorConfig {
     }
 }
 
+/// The baseline of one profile for one scope: the window before it, how much history there is, and whether that is enough.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Baseline {
     /// `[scope.from - baseline_days, scope.from)`.
@@ -46,23 +49,31 @@ pub struct Baseline {
     pub effective_from: i64,
     /// Whole days between the profile's first event and the scope start (0 when none before the scope).
     pub days_of_history: i64,
+    /// Less history than `min_history_days`: nothing may be called new yet.
     pub in_training: bool,
 }
 
 /// JSON `baseline` block.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct BaselineJson {
+    /// Start of the baseline window, RFC 3339 UTC.
     pub from: String,
+    /// End of the baseline window (the scope start), RFC 3339 UTC.
     pub to: String,
+    /// Where rates start: the later of the window start and the profile's first event, RFC 3339 UTC.
     pub effective_from: String,
+    /// Configured length of the window, in days.
     pub days: u32,
+    /// Whole days between the profile's first event and the scope start.
     pub days_of_history: i64,
+    /// Whether the profile is still in training (too little history to call anything new).
     pub in_training: bool,
     /// "in training: N days of history" when in training.
     pub note: Option<String>,
 }
 
 impl Baseline {
+    /// The baseline of the profile `sel` for `scope` under `cfg`.
     pub fn compute(sel: &Selection, ix: &BehaviorIndex, scope: Scope, cfg: &BehaviorConfig) -> Baseline {
         let from = scope.from.saturating_sub(cfg.baseline_days as i64 * 86_400);
         let first = sel.first_time(ix).filter(|&t| t < scope.from);
@@ -75,6 +86,7 @@ impl Baseline {
         }
     }
 
+    /// The JSON `baseline` block, with a note when in training.
     pub fn json(&self, cfg: &BehaviorConfig) -> BaselineJson {
         BaselineJson {
             from: rfc3339(self.window.from),

@@ -18,45 +18,52 @@ use hashbrown::HashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// One node of a drill-down tree: calls grouped under a key (an address, an API, a key, a resource), with sub-groups.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct DrillNode {
+    /// The group's key as shown (an address, `service:Api`, an access key, a resource).
     pub key: String,
     /// Extra words for people: the place or class of an address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Calls in the group that succeeded.
     pub success: u64,
+    /// Calls in the group that failed (error code set).
     pub failure: u64,
+    /// The next level of grouping (empty at the last level).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<DrillNode>,
 }
 
 impl DrillNode {
+    /// All calls in the group.
     pub fn total(&self) -> u64 {
         self.success + self.failure
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// How drill-down levels are ordered; named on the command line `total` (or `count`), `success`, `failure` (or
+/// `failed`), `key` (or `name`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, strum::Display, strum::EnumString, strum::IntoStaticStr)]
+#[strum(parse_err_ty = crate::core::vocab::UnknownWord, parse_err_fn = unknown_sort)]
 pub enum DrillSort {
     /// Most calls first (default).
     #[default]
+    #[strum(to_string = "total", serialize = "count")]
     Total,
+    /// Most successful calls first.
+    #[strum(to_string = "success")]
     Success,
+    /// Most failed calls first.
+    #[strum(to_string = "failure", serialize = "failed")]
     Failure,
     /// Alphabetical.
+    #[strum(to_string = "key", serialize = "name")]
     Key,
 }
 
-impl DrillSort {
-    pub fn parse(s: &str) -> Result<DrillSort, String> {
-        match s {
-            "total" | "count" => Ok(DrillSort::Total),
-            "success" => Ok(DrillSort::Success),
-            "failure" | "failed" => Ok(DrillSort::Failure),
-            "key" | "name" => Ok(DrillSort::Key),
-            _ => Err(format!("sort {s:?}: expected total, success, failure or key")),
-        }
-    }
+fn unknown_sort(s: &str) -> crate::core::vocab::UnknownWord {
+    crate::core::vocab::UnknownWord::new("sort", s, "total, success, failure or key")
 }
 
 /// Sort every level of a tree.
@@ -129,15 +136,21 @@ fn tree(counts: BTreeMap<Path, (u64, u64)>, depth: usize, name: &Namer) -> Vec<D
     out
 }
 
+/// The scope's four drill-downs, as Detective's "details for scope time" shows them.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct Drilldowns {
+    /// Source IP → API → caller.
     pub by_ip: Vec<DrillNode>,
+    /// API (grouped by service) → IP → access key.
     pub by_api: Vec<DrillNode>,
+    /// Access key → IP → API.
     pub by_access_key: Vec<DrillNode>,
+    /// Resource → IP → API.
     pub by_resource: Vec<DrillNode>,
 }
 
 impl Drilldowns {
+    /// Order every level of every tree by `by`.
     pub fn sort(&mut self, by: DrillSort) {
         for t in [
             &mut self.by_ip,
@@ -148,6 +161,8 @@ impl Drilldowns {
             sort_tree(t, by);
         }
     }
+    /// Keep the nodes whose key or label contains `needle` (case-insensitive), with their ancestors and everything
+    /// below a match.
     pub fn filter(self, needle: &str) -> Drilldowns {
         Drilldowns {
             by_ip: filter_tree(self.by_ip, needle),

@@ -8,15 +8,23 @@ use crate::core::geo::{AsInfo, GeoDb, Place};
 /// One remote address a finding located (GuardDuty `RemoteIpDetails`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindingLocation {
+    /// The address, as GuardDuty wrote it.
     pub ip: String,
+    /// City name.
     pub city: Option<String>,
+    /// First-level subdivision.
     pub region: Option<String>,
+    /// Country name.
     pub country: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
     pub country_code: Option<String>,
+    /// Latitude, decimal degrees.
     pub lat: Option<f64>,
+    /// Longitude, decimal degrees.
     pub lon: Option<f64>,
     /// `Organization.Asn` as GuardDuty writes it (a decimal string).
     pub asn: Option<String>,
+    /// `Organization.AsnOrg`: the AS organisation name.
     pub asn_org: Option<String>,
 }
 

@@ -18,15 +18,24 @@ use crate::core::model::Store;
 use crate::core::time::Scope;
 use serde::Serialize;
 
+/// One API called far more in the scope than its baseline predicts, with the numbers behind the judgement.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct IncreaseRow {
+    /// The service host, e.g. `s3.amazonaws.com`.
     pub event_source: String,
+    /// The short service name, e.g. `s3`.
     pub service: String,
+    /// The API name, e.g. `GetObject`.
     pub api: String,
+    /// Calls in the scope.
     pub scope_count: u64,
+    /// Of those, calls that failed.
     pub scope_failure: u64,
+    /// Calls in the effective baseline.
     pub baseline_count: u64,
+    /// Scope-length windows in the effective baseline.
     pub baseline_windows: u64,
+    /// Baseline windows in which the API was called at all.
     pub active_windows: u64,
     /// Mean calls per scope-length window over the whole effective baseline.
     pub baseline_rate: f64,

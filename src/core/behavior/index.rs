@@ -16,8 +16,9 @@ pub const FAILED: u32 = 1 << 31;
 /// What a scan needs of one event.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Row {
+    /// When the call was made, epoch seconds.
     pub time: i64,
-    /// Dense API id ([`BehaviorIndex::api`]) with [`FAILED`] or-ed in.
+    /// Dense API id ([`BehaviorIndex::apis`]) with the `FAILED` bit or-ed in.
     pub api: u32,
     /// Dense source-address id; 0 = no `sourceIPAddress`.
     pub ip: u32,
@@ -26,9 +27,11 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn api_id(&self) -> u32 {
+    /// The dense API id without the failure bit.
+    pub(crate) fn api_id(&self) -> u32 {
         self.api & !FAILED
     }
+    /// Whether the call failed (`errorCode` present).
     pub fn failed(&self) -> bool {
         self.api & FAILED != 0
     }
@@ -38,11 +41,15 @@ impl Row {
 /// logs) the outermost known session, which stands for "someone unknown" without being merged with anyone else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OriginKey {
+    /// The chain's origin, made canonical so one principal is one traveller.
     Origin(OriginId),
+    /// The chain leaves the loaded logs above this session (the outermost one known): someone unknown, never merged with anyone.
     UnknownAbove(SessionId),
 }
 
+/// Everything the behaviour queries scan, built once per load: compact per-event rows, dense ids for APIs, addresses and user agents, and the event lists of every profile kind.
 pub struct BehaviorIndex {
+    /// One row per event, parallel to `store.events`.
     pub rows: Vec<Row>,
     /// Dense API id → (eventSource, eventName).
     pub apis: Vec<(Sym, Sym)>,
@@ -52,8 +59,11 @@ pub struct BehaviorIndex {
     pub uas: Vec<Sym>,
     ip_ids: HashMap<Sym, u32>,
     ua_ids: HashMap<Sym, u32>,
+    /// Events by dense IP id (index 0: events without an address).
     pub by_ip: Vec<Vec<u32>>,
+    /// Events by dense user-agent id (index 0: events without a user agent).
     pub by_ua: Vec<Vec<u32>>,
+    /// Events by the account whose log holds them (`recipientAccountId`).
     pub by_account: HashMap<Sym, Vec<u32>>,
     /// Events signed with a long-term or otherwise session-less access key (AKIA…, or an ASIA key the graph
     /// attached to an origin), by key.
@@ -68,6 +78,7 @@ pub struct BehaviorIndex {
     /// is parallel to `graph.sessions[s].events`): a role's sessions interleave in time, and scanning them through
     /// `rows` would be one cache miss per event.
     pub session_rows: Vec<Row>,
+    /// Where each session's rows start in `session_rows`; one more entry than there are sessions.
     pub session_off: Vec<usize>,
     /// The first origin with the same principal id (itself when it has none): one principal can appear as several
     /// graph origins (e.g. a SAML user's sign-in records and the Identity Center user that started sessions), and
@@ -86,6 +97,7 @@ fn dense(map: &mut HashMap<Sym, u32>, list: &mut Vec<Sym>, sym: Sym) -> u32 {
 }
 
 impl BehaviorIndex {
+    /// Index everything `store` and `graph` hold (one pass over the events).
     pub fn build(store: &Store, graph: &SessionGraph) -> BehaviorIndex {
         let n = store.events.len();
         let mut ix = BehaviorIndex {
@@ -185,7 +197,8 @@ impl BehaviorIndex {
         ix
     }
 
-    pub fn canon(&self, o: OriginId) -> OriginId {
+    /// The canonical origin for `o` (the first origin with the same principal id).
+    pub(crate) fn canon(&self, o: OriginId) -> OriginId {
         self.origin_canon.get(o as usize).copied().unwrap_or(o)
     }
 
@@ -196,11 +209,13 @@ impl BehaviorIndex {
         self.session_rows.get(a..b)
     }
 
-    pub fn ip_id(&self, sym: Sym) -> Option<u32> {
+    /// The dense id of a `sourceIPAddress` value; `None` when no event has it.
+    pub(crate) fn ip_id(&self, sym: Sym) -> Option<u32> {
         self.ip_ids.get(&sym).copied()
     }
 
-    pub fn ua_id(&self, sym: Sym) -> Option<u32> {
+    /// The dense id of a `userAgent` value; `None` when no event has it.
+    pub(crate) fn ua_id(&self, sym: Sym) -> Option<u32> {
         self.ua_ids.get(&sym).copied()
     }
 

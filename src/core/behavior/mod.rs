@@ -1,6 +1,6 @@
 //! Behaviour analytics (Detective's "is this normal for them?" and "what exactly did they do, how much, from
 //! where?"), offline: new behaviour of a profile in a scope against its baseline, API call volume with drill-downs,
-//! and impossible travel.
+//! and impossible travel. Detective's definitions of scope, baseline and new behaviour: `docs/domain.md` §6.
 //!
 //! Inputs are the loaded [`Store`], its [`SessionGraph`], a [`BehaviorIndex`] built once from both, and a
 //! [`GeoDb`]. `profile` selects events, `baseline` counts them in one pass, `newbehavior` / `increase` / `travel`
@@ -41,30 +41,46 @@ use serde::Serialize;
 /// `trailhound behavior --json`.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct BehaviorReport {
+    /// Whose behaviour this is (the selected profile and what it covers).
     pub profile: ProfileJson,
+    /// The scope judged.
     pub scope: ScopeJson,
+    /// The baseline window and whether it is still in training.
     pub baseline: BaselineJson,
     /// What geolocation data is loaded (`GeoDb::describe`), "geolocation unavailable …" without databases.
     pub geolocation: String,
+    /// Places first seen in the scope (empty while in training).
     pub new_geolocations: Vec<GeoRow>,
+    /// Places seen in the baseline.
     pub known_geolocations: Vec<GeoRow>,
     /// Sources that are not places (private, AWS internal, service names, addresses without a City record).
     pub unplaced_sources: Vec<UnplacedRow>,
+    /// APIs called in the scope and never in the baseline (empty while in training).
     pub new_api_calls: Vec<ApiRow>,
+    /// APIs called far more often than the baseline predicts (see `rules`; empty while in training).
     pub increased_volume: Vec<IncreaseRow>,
+    /// Autonomous systems first seen in the scope (empty while in training).
     pub new_asos: Vec<AsoRow>,
+    /// Autonomous systems seen in the baseline.
     pub known_asos: Vec<AsoRow>,
+    /// User agents first seen in the scope (empty while in training).
     pub new_user_agents: Vec<UaRow>,
+    /// Pairs of consecutive calls too far apart to travel between in the time between them.
     pub impossible_travel: Vec<TravelRow>,
+    /// The thresholds this report was computed with.
     pub rules: RulesJson,
 }
 
 /// The thresholds in force, so every output says what it was computed with.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct RulesJson {
+    /// An API needs at least this many calls in scope to count as increased.
     pub increased_volume_min_count: u64,
+    /// …and at least this many times its baseline rate per scope length.
     pub increased_volume_ratio: f64,
+    /// Days of history the baseline needs before anything is called new.
     pub min_history_days: u32,
+    /// The speed and distance that make travel impossible.
     pub travel: TravelRule,
 }
 
@@ -120,18 +136,31 @@ pub fn behavior(
 /// `trailhound volume --json`.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct VolumeReport {
+    /// Whose volume this is.
     pub profile: ProfileJson,
+    /// The scope the drill-downs cover.
     pub scope: ScopeJson,
+    /// The baseline window the average is taken over.
     pub baseline: BaselineJson,
+    /// Width of each chart bucket, in seconds.
     pub bucket_seconds: i64,
+    /// Start of the charted range (RFC 3339 UTC): the scope with context on each side, aligned to buckets.
     pub from: String,
+    /// End of the charted range (RFC 3339 UTC).
     pub to: String,
+    /// Calls per bucket over the charted range, oldest first.
     pub buckets: Vec<Bucket>,
+    /// Average successful calls per bucket over the baseline window.
     pub baseline_per_bucket: f64,
+    /// Average failed calls per bucket over the baseline window.
     pub baseline_failure_per_bucket: f64,
+    /// Scope calls by source IP → API → caller.
     pub by_ip: Vec<DrillNode>,
+    /// Scope calls by API (grouped by service) → IP → access key.
     pub by_api: Vec<DrillNode>,
+    /// Scope calls by access key → IP → API.
     pub by_access_key: Vec<DrillNode>,
+    /// Scope calls by resource → IP → API.
     pub by_resource: Vec<DrillNode>,
 }
 

@@ -17,76 +17,110 @@ use std::collections::BTreeMap;
 /// Addresses listed per geolocation / AS row.
 const MAX_ADDRESSES: usize = 10;
 
+/// One place (city) the profile's calls came from, with how often in scope and baseline.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct GeoRow {
     /// "City, Region, Country".
     pub label: String,
+    /// City name (English).
     pub city: Option<String>,
+    /// First-level subdivision, e.g. "Washington".
     pub region: Option<String>,
+    /// Country name.
     pub country: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
     pub country_code: Option<String>,
+    /// Latitude in decimal degrees.
     pub lat: f64,
+    /// Longitude in decimal degrees.
     pub lon: f64,
+    /// Calls from this place in the scope.
     pub scope_count: u64,
+    /// Calls from this place in the baseline window.
     pub baseline_count: u64,
     /// First and last activity from this place in the analysed window (baseline + scope).
     pub first_seen: String,
+    /// Last activity from this place in the analysed window, RFC 3339 UTC.
     pub last_seen: String,
     /// Where the place came from: "mmdb" or "finding".
     pub source: Option<&'static str>,
+    /// Addresses seen at this place (at most ten).
     pub addresses: Vec<String>,
     /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asked_session_count: Option<u64>,
 }
 
+/// Calls from a source that has no place (private, AWS-internal, a service name, unknown to the City database).
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct UnplacedRow {
     /// "private", "AWS internal", "AWS service ec2.amazonaws.com", "public, not in the City database", …
     pub label: String,
+    /// Calls from such sources in the scope.
     pub scope_count: u64,
+    /// Calls from such sources in the baseline window.
     pub baseline_count: u64,
+    /// First activity from such sources in the analysed window, RFC 3339 UTC.
     pub first_seen: String,
+    /// The source values seen (at most ten).
     pub addresses: Vec<String>,
     /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asked_session_count: Option<u64>,
 }
 
+/// One API called in the scope and never in the baseline.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct ApiRow {
+    /// The service host, e.g. `ec2.amazonaws.com`.
     pub event_source: String,
     /// `ec2` for `ec2.amazonaws.com`.
     pub service: String,
+    /// The API name, e.g. `RunInstances`.
     pub api: String,
+    /// Calls in scope that succeeded.
     pub scope_success: u64,
+    /// Calls in scope that failed (error code set).
     pub scope_failure: u64,
+    /// First call in the scope, RFC 3339 UTC.
     pub first_seen: String,
     /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asked_session_count: Option<u64>,
 }
 
+/// One autonomous system (network owner) the profile's calls came from.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct AsoRow {
+    /// Autonomous system number.
     pub asn: u32,
+    /// The AS organisation name (Detective's "ASO").
     pub org: String,
+    /// Calls from this AS in the scope.
     pub scope_count: u64,
+    /// Calls from this AS in the baseline window.
     pub baseline_count: u64,
+    /// First activity from this AS in the analysed window, RFC 3339 UTC.
     pub first_seen: String,
+    /// Addresses seen in this AS (at most ten).
     pub addresses: Vec<String>,
     /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asked_session_count: Option<u64>,
 }
 
+/// One user agent first seen in the scope.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct UaRow {
+    /// The user agent as logged (hostile text; renderers neutralise it).
     pub user_agent: String,
+    /// Its family: tool and major version, e.g. `aws-cli/2`.
     pub family: String,
     /// The family (e.g. `aws-cli/2`) was seen in the baseline: likely an upgrade, not a new tool.
     pub family_known: bool,
+    /// Calls with this user agent in the scope.
     pub scope_count: u64,
+    /// First call with it in the scope, RFC 3339 UTC.
     pub first_seen: String,
     /// Scope calls of this row made by the asked session (only when a session was asked about; see `asked`).
     #[serde(skip_serializing_if = "Option::is_none")]

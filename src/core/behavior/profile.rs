@@ -3,7 +3,8 @@
 //! its events.
 
 use super::error::BehaviorError;
-use crate::core::entity::EntityRef;
+use crate::core::access_key::AccessKeyKind;
+use crate::core::entity::{EntityKind, EntityRef};
 use crate::core::findings::Finding;
 use crate::core::geo::parse_ip;
 use crate::core::graph::{Found, SessionGraph, SessionId};
@@ -14,34 +15,45 @@ use crate::core::model::Store;
 pub enum Profile {
     /// Role + session name across all its assumptions ("sara in AdministratorAccess"): the default unit.
     SessionIdentity {
+        /// The role assumed.
         role_arn: String,
+        /// The session name used.
         session_name: String,
     },
     /// One session (one assumption) by its temporary key, or every call signed with a long-term key.
     Session {
+        /// The access key (`ASIA…` for a session, `AKIA…` for a long-term key).
         access_key: String,
     },
     /// Every session of a role (ARN, or a name that exists in one account only).
     Role {
+        /// The role ARN (or a role name that exists in one account only).
         arn: String,
     },
     /// An origin principal: its own calls plus every session whose chain leads to it.
     Origin {
+        /// ARN, principal id or name of the origin.
         principal: String,
     },
     /// Everything logged with this recipient account.
     Account {
+        /// The account id (`recipientAccountId`).
         id: String,
     },
+    /// Every call from one source address.
     Ip {
+        /// The address (IPv4 or IPv6), as logged.
         addr: String,
     },
+    /// Every call made with one user agent.
     UserAgent {
+        /// The user agent, exactly as logged.
         ua: String,
     },
 }
 
 impl Profile {
+    /// The profile kind as the JSON `profile.kind` names it (`identity`, `session`, `role`, `principal`, …).
     pub fn kind(&self) -> &'static str {
         match self {
             Profile::SessionIdentity { .. } => "identity",
@@ -91,28 +103,17 @@ impl Profile {
             return Err(BehaviorError::EmptyProfile);
         }
         if let Some((kind, _)) = text.split_once(':')
-            && matches!(
-                kind,
-                "identity"
-                    | "session"
-                    | "key"
-                    | "role"
-                    | "principal"
-                    | "user"
-                    | "account"
-                    | "ip"
-                    | "ua"
-                    | "finding"
-                    | "event"
-                    | "case"
-            )
+            && kind.parse::<EntityKind>().is_ok()
         {
-            return Profile::from_entity(EntityRef::parse(text).map_err(|e| BehaviorError::Entity(e.to_string()))?);
+            return Profile::from_entity(
+                text.parse::<EntityRef>()
+                    .map_err(|e| BehaviorError::Entity(e.to_string()))?,
+            );
         }
         if parse_ip(text).is_some() {
             return Ok(Profile::Ip { addr: text.into() });
         }
-        if (text.starts_with("ASIA") || text.starts_with("AKIA")) && text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if AccessKeyKind::of(text).is_access_key() && text.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Ok(Profile::Session {
                 access_key: text.into(),
             });

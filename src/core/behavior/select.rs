@@ -15,7 +15,9 @@ use serde::Serialize;
 /// (sessions), else read through `BehaviorIndex::rows`.
 #[derive(Clone, Copy)]
 pub struct Part<'a> {
+    /// Event indices into `store.events`, ascending (time order).
     pub events: &'a [u32],
+    /// The rows of `events`, when stored contiguously; `None` to read them through `BehaviorIndex::rows`.
     pub rows: Option<&'a [Row]>,
 }
 
@@ -28,9 +30,11 @@ impl<'a> Part<'a> {
         let rows = ix.rows_of_session(s).filter(|r| r.len() == events.len());
         Part { events, rows }
     }
+    /// Number of events in the part.
     pub fn len(&self) -> usize {
         self.events.len()
     }
+    /// Whether the part has no events.
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
     }
@@ -75,6 +79,7 @@ pub struct Selection<'a> {
     pub profile: Profile,
     /// The session asked about, when it is not the profile judged.
     pub asked: Option<Asked>,
+    /// The events, in disjoint time-ordered parts (one per session for session-based profiles).
     pub parts: Vec<Part<'a>>,
     /// All events are one traveller (an origin profile: one principal however many graph origins name it).
     pub one_traveller: bool,
@@ -87,11 +92,15 @@ pub struct Selection<'a> {
 /// The JSON `profile` block.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct ProfileJson {
+    /// The profile kind (`identity`, `session`, `role`, `principal`, `account`, `ip`, `ua`).
     pub kind: &'static str,
     /// The entity reference (`identity:<role arn>#<session>`, `ip:…`).
     pub entity: String,
+    /// One line for people: what was selected.
     pub description: String,
+    /// Sessions involved.
     pub sessions: usize,
+    /// Events selected, in all loaded data.
     pub events_total: usize,
     /// The session the analyst asked about, when the profile judged is its session identity (baselines are never
     /// per single session); its calls are marked (`asked_session`) in the report's rows.
@@ -100,9 +109,11 @@ pub struct ProfileJson {
 }
 
 impl<'a> Selection<'a> {
+    /// Number of events selected, in all loaded data.
     pub fn events_total(&self) -> usize {
         self.parts.iter().map(Part::len).sum()
     }
+    /// The `profile` block of the JSON outputs.
     pub fn json(&self) -> ProfileJson {
         ProfileJson {
             kind: self.profile.kind(),
@@ -122,7 +133,8 @@ impl<'a> Selection<'a> {
             .and_then(|&i| ix.rows.get(i as usize))
             .map(|r| r.time)
     }
-    pub fn last_time(&self, ix: &BehaviorIndex) -> Option<i64> {
+    /// Time of the profile's last event, if it has any.
+    pub(crate) fn last_time(&self, ix: &BehaviorIndex) -> Option<i64> {
         self.parts
             .iter()
             .filter_map(|p| p.events.last())

@@ -26,26 +26,37 @@ const HALF_EARTH_KM: f64 = 20_016.0;
 /// Rows kept per profile (hostile or very noisy data must not produce a million rows).
 pub const MAX_TRAVEL_ROWS: usize = 200;
 
+/// One end of an impossible-travel pair: a call and where it came from.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct TravelPoint {
+    /// When the call was made, RFC 3339 UTC.
     pub time: String,
+    /// The source address.
     pub ip: String,
     /// "City, Region, Country".
     pub place: String,
+    /// Latitude of the place, decimal degrees.
     pub lat: f64,
+    /// Longitude of the place, decimal degrees.
     pub lon: f64,
     /// Access key (or principal) that made the call.
     pub caller: String,
 }
 
+/// Two consecutive calls by one origin from places too far apart for the time between them.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct TravelRow {
     /// Who travelled: the origin's description.
     pub origin: String,
+    /// The earlier call.
     pub start: TravelPoint,
+    /// The later call.
     pub end: TravelPoint,
+    /// Great-circle distance between the two places, km.
     pub distance_km: f64,
+    /// Time between the two calls, hours.
     pub hours_between: f64,
+    /// The speed the trip would have needed, km/h.
     pub speed_kmh: f64,
     /// How many times the same origin went between these two addresses in the window (only the first is shown).
     pub occurrences: u64,

@@ -21,24 +21,33 @@ pub const MAX_BUCKETS: i64 = 10_000;
 /// Context on each side of the scope, in scope lengths.
 pub const CONTEXT_SCOPES: i64 = 2;
 
+/// Calls in one chart bucket.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct Bucket {
+    /// Start of the bucket, RFC 3339 UTC.
     pub start: String,
+    /// Successful calls in the bucket.
     pub success: u64,
+    /// Failed calls in the bucket (error code set).
     pub failure: u64,
     /// The bucket overlaps the scope.
     pub in_scope: bool,
 }
 
+/// API call volume over time: the scope with context on each side, against the baseline average.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct Series {
+    /// Width of each bucket, in seconds.
     pub bucket_seconds: i64,
     /// The charted range (scope plus context, aligned to buckets).
     pub from: String,
+    /// End of the charted range, RFC 3339 UTC.
     pub to: String,
+    /// The buckets, oldest first.
     pub buckets: Vec<Bucket>,
     /// Baseline calls (success + failure) per bucket-length interval over the effective baseline.
     pub baseline_per_bucket: f64,
+    /// Baseline failed calls per bucket-length interval over the effective baseline.
     pub baseline_failure_per_bucket: f64,
 }
 

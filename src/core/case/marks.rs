@@ -27,6 +27,7 @@ impl Case {
         self.write(|c| Ok(c.execute("DELETE FROM stars WHERE entity = ?1", [entity.to_string()])? == 1))
     }
 
+    /// Whether `entity` is starred.
     pub fn is_starred(&self, entity: &EntityRef) -> Result<bool> {
         self.conn
             .query_row(
@@ -116,7 +117,7 @@ impl Case {
         self.write(|c| {
             c.execute(
                 "INSERT INTO verdicts (entity, verdict, author, at) VALUES (?1, ?2, ?3, ?4)",
-                params![entity.to_string(), verdict.as_str(), author, now],
+                params![entity.to_string(), verdict.to_string(), author, now],
             )?;
             Ok(())
         })
@@ -152,7 +153,7 @@ impl Case {
             .map(|(e, v, author, at)| {
                 Ok(VerdictRecord {
                     entity: self.entity(&e)?,
-                    verdict: Verdict::parse(&v).map_err(|m| self.corrupt(m))?,
+                    verdict: v.parse::<Verdict>().map_err(|m| self.corrupt(m.to_string()))?,
                     author,
                     at,
                 })

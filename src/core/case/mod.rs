@@ -9,6 +9,7 @@
 //! open, and refuses writes while damaged; `salvage` copies what a damaged case still holds into a new one.
 //! Nothing in this module knows about terminals or report formats.
 
+mod defaults;
 mod marks;
 pub mod model;
 mod notes;
@@ -16,6 +17,7 @@ mod open;
 pub mod salvage;
 mod schema;
 
+pub use defaults::{CaseListing, cases_root, default_dir_for, input_set_name, list_in};
 pub use model::*;
 pub use notes::{MAX_NOTE_BYTES, check_note_size};
 pub use open::{Access, Health, Mode, ReadOnlyReason};
@@ -32,33 +34,73 @@ pub const DB_FILE: &str = "case.sqlite";
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Why a case operation failed; every variant names the case directory it concerns, except argument errors.
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
+    /// `path` holds no case database.
     #[error("{path}: no case here (create one with `trailhound case new --case {path}`)")]
-    NotFound { path: String },
+    NotFound {
+        /// The case directory.
+        path: String,
+    },
+    /// Creating a case where one already exists (cases are never overwritten).
     #[error("{path}: a case already exists here")]
-    Exists { path: String },
+    Exists {
+        /// The case directory.
+        path: String,
+    },
+    /// The directory could not be created or read.
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        /// The directory or file concerned.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// SQLite refused (locked past the busy timeout, disk full, not a database, …).
     #[error("{path}: {source}")]
-    Db { path: String, source: rusqlite::Error },
+    Db {
+        /// The case database file.
+        path: String,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The database opened but does not hold what a case must (unknown schema version, no WAL, …).
     #[error("{path}: {msg}")]
-    Corrupt { path: String, msg: String },
+    Corrupt {
+        /// The case database file.
+        path: String,
+        /// What is wrong with it.
+        msg: String,
+    },
     /// SQLite's own check found damage (or the file is not a readable database at all).
     #[error(
         "{path}: the case is damaged ({detail}). Nothing can be written to it: `trailhound case check` lists the \
          damage and `trailhound case salvage --out NEW_DIR` copies everything still readable into a new case"
     )]
-    Damaged { path: String, detail: String },
+    Damaged {
+        /// The case database file.
+        path: String,
+        /// What SQLite reported.
+        detail: String,
+    },
     /// `case.sqlite` has zero bytes: not a case (SQLite would start a new empty one in it).
     #[error(
         "{path}: the case file is empty (0 bytes), so it holds no case: it was truncated or never written. \
          Nothing was changed; move it aside to start a new case in this folder"
     )]
-    Empty { path: String },
+    Empty {
+        /// The case database file.
+        path: String,
+    },
     /// A write to a case open read-only.
     #[error("{path}: the case is open read-only ({}): nothing was written", why.as_str())]
-    ReadOnly { path: String, why: ReadOnlyReason },
+    ReadOnly {
+        /// The case database file.
+        path: String,
+        /// Why the case is open read-only.
+        why: ReadOnlyReason,
+    },
     /// Read-only, the folder does not let SQLite create `case.sqlite-shm`, and `case.sqlite-wal` holds writes
     /// that cannot be read without it.
     #[error(
@@ -66,7 +108,13 @@ pub enum CaseError {
          case.sqlite, and reading them needs case.sqlite-shm, which this user cannot create in the case folder. \
          Copy the case folder somewhere writable and open the copy"
     )]
-    UnreadableWal { path: String, wal_bytes: u64 },
+    UnreadableWal {
+        /// The case database file.
+        path: String,
+        /// Size of `case.sqlite-wal`.
+        wal_bytes: u64,
+    },
+    /// A caller's argument was refused (no such note, a stale revision, an empty tag, …); the text says why.
     #[error("{0}")]
     Invalid(String),
     /// A note text longer than [`MAX_NOTE_BYTES`].
@@ -75,12 +123,16 @@ pub enum CaseError {
          keep large evidence in a file and write where it is in the note",
         notes::human_bytes(*bytes)
     )]
-    NoteTooLarge { bytes: usize },
+    NoteTooLarge {
+        /// Size of the refused text in bytes.
+        bytes: usize,
+    },
     /// The platform has no user data directory to hold the default case.
     #[error("cannot find the user's data directory: {0}")]
     NoDataDir(String),
 }
 
+/// The result of every case operation.
 pub type Result<T> = std::result::Result<T, CaseError>;
 
 /// An open case. Cheap to hold for the life of the program; not `Sync` (one per thread).
@@ -103,11 +155,9 @@ pub fn default_author() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// The default case directory: `<user data dir>/trailhound/cases/default` (XDG on Linux).
+/// The default case directory when no inputs are known: `<user data dir>/trailhound/cases/default`.
 pub fn default_dir() -> Result<PathBuf> {
-    use etcetera::BaseStrategy;
-    let base = etcetera::choose_base_strategy().map_err(|e| CaseError::NoDataDir(e.to_string()))?;
-    Ok(base.data_dir().join("trailhound").join("cases").join("default"))
+    default_dir_for(&[])
 }
 
 impl Case {
@@ -202,10 +252,16 @@ impl Case {
         Case::connect(dir, mode)
     }
 
-    /// Open the case in `dir`, creating an empty one if there is none (the TUI's default case).
+    /// Open the case in `dir`, creating an empty one if there is none.
     pub fn open_or_create(dir: &Path) -> Result<Case> {
+        Case::open_or_create_recording(dir, &[])
+    }
+
+    /// Open the case in `dir`, creating it with `inputs` recorded if there is none (the TUI's default case for its
+    /// input set, so `case list` can say what it is about).
+    pub fn open_or_create_recording(dir: &Path, inputs: &[Input]) -> Result<Case> {
         match Case::open(dir) {
-            Err(CaseError::NotFound { .. }) => match Case::create(dir, &[]) {
+            Err(CaseError::NotFound { .. }) => match Case::create(dir, inputs) {
                 // Another process created it between our two looks.
                 Err(CaseError::Exists { .. }) => Case::open(dir),
                 r => r,
@@ -277,6 +333,7 @@ impl Case {
         &self.health
     }
 
+    /// The case directory, as it was opened.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -286,6 +343,7 @@ impl Case {
         &self.author
     }
 
+    /// Record `author` on this handle's later writes (other handles keep theirs).
     pub fn set_author(&mut self, author: impl Into<String>) {
         self.author = author.into();
     }
@@ -359,7 +417,8 @@ impl Case {
     }
 
     fn entity(&self, text: &str) -> Result<EntityRef> {
-        EntityRef::parse(text).map_err(|e| self.corrupt(format!("stored entity: {e}")))
+        text.parse::<EntityRef>()
+            .map_err(|e| self.corrupt(format!("stored entity: {e}")))
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -374,6 +433,7 @@ impl Case {
         Ok(self.meta("created_at")?.and_then(|v| v.parse().ok()))
     }
 
+    /// Record the investigation scope, or clear it with `None`; committed before returning.
     pub fn set_scope(&self, scope: Option<Scope>) -> Result<()> {
         self.write(|c| {
             c.execute("DELETE FROM meta WHERE key IN ('scope_from', 'scope_to')", [])?;
@@ -387,6 +447,7 @@ impl Case {
         })
     }
 
+    /// The recorded investigation scope; `None` when none was recorded (or the stored values are unreadable).
     pub fn scope(&self) -> Result<Option<Scope>> {
         let from = self.meta("scope_from")?.and_then(|v| v.parse().ok());
         let to = self.meta("scope_to")?.and_then(|v| v.parse().ok());

@@ -90,8 +90,10 @@ fn head(c: &Connection, id: NoteId) -> Result<(u32, String, String)> {
 
 impl Case {
     fn note_from_row(&self, row: Row) -> Result<Note> {
-        let kind = RevisionKind::parse(&row.kind)
-            .ok_or_else(|| self.corrupt(format!("note {}: revision kind {:?}", row.id, row.kind)))?;
+        let kind = row
+            .kind
+            .parse::<RevisionKind>()
+            .map_err(|_| self.corrupt(format!("note {}: revision kind {:?}", row.id, row.kind)))?;
         Ok(Note {
             id: row.id,
             entity: self.entity(&row.entity)?,
@@ -155,7 +157,7 @@ impl Case {
             c.execute(
                 "INSERT INTO note_revisions (note_id, rev, base, kind, text, author, at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, head_rev + 1, base, kind.as_str(), text, author, now],
+                params![id, head_rev + 1, base, kind.to_string(), text, author, now],
             )?;
             Ok(())
         })?;
@@ -168,7 +170,7 @@ impl Case {
         let (now, author) = (self.now(), self.author.clone());
         self.write(|c| {
             let (head_rev, kind, text) = head(c, id)?;
-            if kind == RevisionKind::Delete.as_str() {
+            if kind == RevisionKind::Delete.to_string() {
                 return Ok(());
             }
             c.execute(
@@ -239,8 +241,9 @@ impl Case {
             .map_err(|e| self.db(e))?;
         rows.into_iter()
             .map(|(rev, base, kind, text, author, at)| {
-                let kind = RevisionKind::parse(&kind)
-                    .ok_or_else(|| self.corrupt(format!("note {id}: revision kind {kind:?}")))?;
+                let kind = kind
+                    .parse::<RevisionKind>()
+                    .map_err(|_| self.corrupt(format!("note {id}: revision kind {kind:?}")))?;
                 Ok(Revision {
                     rev,
                     base,

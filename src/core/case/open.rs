@@ -27,6 +27,7 @@ use std::path::Path;
 /// How a case is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
+    /// Reads and writes.
     ReadWrite,
     /// Read-only through SQLite's locks: sees writes other processes commit while it is open.
     ReadOnly(ReadOnlyReason),
@@ -47,6 +48,7 @@ pub enum ReadOnlyReason {
 }
 
 impl Access {
+    /// Whether writes are possible.
     pub fn writable(self) -> bool {
         self == Access::ReadWrite
     }
@@ -60,6 +62,7 @@ impl Access {
         }
     }
 
+    /// Why the case is read-only (`None` when it is writable).
     pub fn reason(self) -> Option<ReadOnlyReason> {
         match self {
             Access::ReadWrite => None,
@@ -69,6 +72,7 @@ impl Access {
 }
 
 impl ReadOnlyReason {
+    /// The reason in words, as messages and `case show` print it.
     pub fn as_str(self) -> &'static str {
         match self {
             ReadOnlyReason::Requested => "opened read-only on request",
@@ -81,6 +85,7 @@ impl ReadOnlyReason {
 /// What `PRAGMA quick_check` said when the case was opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Health {
+    /// `quick_check` said `ok`.
     Sound,
     /// The first problems SQLite reported.
     Damaged(String),
@@ -92,6 +97,7 @@ pub enum Mode {
     /// Read-write when possible, read-only otherwise.
     #[default]
     Auto,
+    /// Read-only even when the case is writable.
     ReadOnly,
 }
 

@@ -25,14 +25,18 @@ use std::path::{Path, PathBuf};
 /// The report file written into the new case's folder.
 pub const REPORT_FILE: &str = "salvage-report.json";
 
+/// What `case salvage` copied and what it could not (also written as [`REPORT_FILE`]).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SalvageReport {
+    /// The damaged case's folder (only read).
     pub source: PathBuf,
+    /// The new case's folder.
     pub out: PathBuf,
     /// What `PRAGMA integrity_check` said about the source (empty when it was sound).
     pub source_problems: Vec<String>,
     /// True when every row of every table was copied.
     pub complete: bool,
+    /// One entry per table of the case, in schema order.
     pub tables: Vec<TableReport>,
     /// Notes whose record was read but none of whose revisions (so no text) could be.
     pub notes_without_text: Vec<LostNote>,
@@ -40,8 +44,10 @@ pub struct SalvageReport {
     pub orphan_revisions: Vec<OrphanRevision>,
 }
 
+/// One table's share of the salvage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct TableReport {
+    /// The table's name in `case.sqlite`.
     pub table: &'static str,
     /// Rows copied into the new case.
     pub copied: usize,
@@ -51,32 +57,49 @@ pub struct TableReport {
     pub invalid: Vec<InvalidRow>,
 }
 
+/// Rows that could not be read: rowids `first_rowid..=last_rowid` (not every rowid in it need have existed).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RowRange {
+    /// First rowid of the range (`i64::MIN` when the table could not be read from its start).
     pub first_rowid: i64,
+    /// Last rowid of the range (`i64::MAX` when nothing after it could be read).
     pub last_rowid: i64,
+    /// What SQLite said when the first of them was read.
     pub error: String,
 }
 
+/// A row that was read but could not be used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct InvalidRow {
+    /// Its rowid in its table.
     pub rowid: i64,
+    /// Why it was not copied (a wrong type, an entity or verdict that does not parse, …).
     pub reason: String,
 }
 
+/// A note whose record survived but none of whose revisions did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LostNote {
+    /// The note's id.
     pub id: i64,
+    /// What it was about (`kind:value`).
     pub entity: String,
 }
 
+/// A note revision whose note record was lost, so whose entity is unknown: kept here, whole.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OrphanRevision {
+    /// The id of the note it belonged to.
     pub note_id: i64,
+    /// Its revision number.
     pub rev: i64,
+    /// `create`, `edit`, `conflict` or `delete`.
     pub kind: String,
+    /// The note's text at this revision.
     pub text: String,
+    /// Who wrote it.
     pub author: String,
+    /// When (epoch seconds UTC).
     pub at: i64,
 }
 
@@ -196,7 +219,7 @@ fn type_name(v: &Value) -> &'static str {
 
 fn entity(v: &Value) -> std::result::Result<String, String> {
     let s = text(v, "entity")?;
-    EntityRef::parse(&s).map(|e| e.to_string())
+    s.parse::<EntityRef>().map(|e| e.to_string()).map_err(|e| e.to_string())
 }
 
 /// Typed rows of one table plus its report; `check` turns a row's values into the row or says why not.
@@ -280,7 +303,7 @@ pub fn salvage(source: &Path, out: &Path) -> Result<SalvageReport> {
         "note_revisions",
         |v| {
             let kind = text(&v[3], "kind")?;
-            RevisionKind::parse(&kind).ok_or_else(|| format!("revision kind {kind:?}"))?;
+            kind.parse::<RevisionKind>().map_err(|e| e.to_string())?;
             let base = match &v[2] {
                 Value::Null => None,
                 b => Some(int(b, "base")?),
@@ -313,11 +336,14 @@ pub fn salvage(source: &Path, out: &Path) -> Result<SalvageReport> {
         scan(&conn, "verdicts", &["id", "entity", "verdict", "author", "at"]),
         "verdicts",
         |v| {
-            let verdict = Verdict::parse(&text(&v[2], "verdict")?)?;
+            let verdict: &'static str = text(&v[2], "verdict")?
+                .parse::<Verdict>()
+                .map_err(|e| e.to_string())?
+                .into();
             Ok((
                 int(&v[0], "id")?,
                 entity(&v[1])?,
-                verdict.as_str(),
+                verdict,
                 text(&v[3], "author")?,
                 int(&v[4], "at")?,
             ))

@@ -4,11 +4,11 @@ use super::*;
 use crate::core::entity::EntityRef;
 
 fn sara() -> EntityRef {
-    EntityRef::parse("session:ASIASARAADMIN0000001").unwrap()
+    "session:ASIASARAADMIN0000001".parse::<EntityRef>().unwrap()
 }
 
 fn demo() -> EntityRef {
-    EntityRef::parse("session:ASIADEMOROLE10000001").unwrap()
+    "session:ASIADEMOROLE10000001".parse::<EntityRef>().unwrap()
 }
 
 #[test]
@@ -164,7 +164,9 @@ fn notes_keep_every_revision() {
 fn stars_tags_and_verdicts() {
     let tmp = tempfile::tempdir().unwrap();
     let case = Case::create(tmp.path(), &[]).unwrap();
-    let ev = EntityRef::parse("event:a0ed971f-389f-406a-9fcf-887c5ca6903a").unwrap();
+    let ev = "event:a0ed971f-389f-406a-9fcf-887c5ca6903a"
+        .parse::<EntityRef>()
+        .unwrap();
     assert!(case.star(&sara()).unwrap());
     assert!(!case.star(&sara()).unwrap());
     assert!(case.star(&ev).unwrap());
@@ -205,8 +207,8 @@ fn stars_tags_and_verdicts() {
         .map(|v| (v.entity, v.verdict))
         .collect();
     assert_eq!(current, vec![(sara(), Verdict::Benign), (demo(), Verdict::Malicious)]);
-    assert_eq!(Verdict::parse("MALICIOUS"), Ok(Verdict::Malicious));
-    assert!(Verdict::parse("evil").is_err());
+    assert_eq!("MALICIOUS".parse::<Verdict>(), Ok(Verdict::Malicious));
+    assert!("evil".parse::<Verdict>().is_err());
 }
 
 /// Two handles (as two processes would have) writing at once: every write lands, ids never collide.

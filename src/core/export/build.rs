@@ -30,6 +30,7 @@ pub trait Enrichment {
 pub struct NoEnrichment;
 impl Enrichment for NoEnrichment {}
 
+/// How a report is built: limits and what to stamp on it.
 #[derive(Clone, Debug)]
 pub struct ReportOptions {
     /// Evidence events kept per entity (the total is still reported).
@@ -68,6 +69,7 @@ fn input_text(i: &Input) -> String {
     }
 }
 
+/// Build the report of a case from its snapshot and the loaded store; `enrich` supplies chains, highlights and places.
 pub fn build(snap: &CaseSnapshot, store: &Store, enrich: &dyn Enrichment, opts: &ReportOptions) -> Report {
     // Entities worth a section: anything the analyst marked. Notes on the case itself go to `case_notes`.
     let mut set = BTreeSet::new();
@@ -172,7 +174,7 @@ pub fn build(snap: &CaseSnapshot, store: &Store, enrich: &dyn Enrichment, opts: 
                 .iter()
                 .map(|f| FindingSummary {
                     id: f.id.clone(),
-                    source: f.source.as_str().to_string(),
+                    source: f.source.to_string(),
                     finding_type: f.finding_type.clone(),
                     severity: f.severity.value,
                     severity_label: format!("{:?}", f.severity.label),
@@ -266,7 +268,7 @@ fn section(
         .map(|(s, _)| store.s(*s).to_string());
     EntitySection {
         entity: e.to_string(),
-        kind: e.kind(),
+        kind: e.kind().into(),
         starred: starred.contains(e),
         verdict: history.last().cloned(),
         verdict_history: history,
@@ -319,7 +321,7 @@ fn details(store: &Store, acc: &Acc, f: &Facts) -> Vec<Detail> {
         }
         _ => {
             if let Some(t) = f.identity_type {
-                put("identity type", t.as_str().to_string());
+                put("identity type", t.to_string());
             }
         }
     }

@@ -1,4 +1,4 @@
-//! Amazon Detective console deep links (DOMAIN.md §6) for report entities.
+//! Amazon Detective console deep links (`docs/domain.md` §6) for report entities.
 //!
 //! Detective names profiles by its own ids: the principal id for roles (`AROA…`) and users (`AIDA…`),
 //! `<role id>:<session name>` for role sessions, the address for IPs, the string for user agents. Those ids come
@@ -16,12 +16,15 @@ const CONSOLE: &str = "https://console.aws.amazon.com/detective/home";
 pub struct Facts {
     /// The principal id of an identity that signed the entity's calls (`AROA…:sara`, `AIDA…`).
     pub principal_id: Option<String>,
+    /// How the principal was identified (`userIdentity.type`), which picks Detective's namespace.
     pub identity_type: Option<IdentityType>,
     /// The role id (`AROA…`) of the session issuer or of an assumption into the role.
     pub role_id: Option<String>,
     /// The region most of the entity's events were in.
     pub region: Option<String>,
+    /// First evidence time, epoch seconds (the link's scope start).
     pub first: Option<i64>,
+    /// Last evidence time, epoch seconds (the link's scope end).
     pub last: Option<i64>,
 }
 
@@ -30,7 +33,8 @@ pub fn is_guardduty_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-pub fn finding_url(id: &str, region: &str) -> Option<String> {
+/// Detective's page for finding `id` in `region`; `None` unless `id` is a GuardDuty finding id.
+pub(crate) fn finding_url(id: &str, region: &str) -> Option<String> {
     is_guardduty_id(id).then(|| {
         format!(
             "{CONSOLE}?region={}#findings/GuardDuty/{}",

@@ -10,7 +10,9 @@ use crate::core::model::Store;
 
 /// Report enrichment from a built session graph and a geolocation database (either may be absent).
 pub struct Analyses<'a> {
+    /// The session graph, for chains.
     pub graph: Option<&'a SessionGraph>,
+    /// The geolocation database, for places of addresses.
     pub geo: Option<&'a GeoDb>,
     /// Behaviour index (needs the graph and geolocation too); highlights are "not computed" without it.
     pub behavior: Option<&'a crate::core::behavior::BehaviorIndex>,
@@ -95,7 +97,7 @@ impl Enrichment for Analyses<'_> {
                         .get(e.event as usize)
                         .map(|ev| store.s(ev.event_name).to_string())
                         .unwrap_or_default(),
-                    e.link.map(|l| l.as_str()).unwrap_or("unlinked").to_string(),
+                    e.link.map(|l| l.to_string()).unwrap_or_else(|| "unlinked".into()),
                 ),
                 None => ("created outside the loaded logs".into(), "unknown".into()),
             };

@@ -1,7 +1,8 @@
 //! Which loaded events are evidence for an entity, and how one event reads as an evidence row.
 //!
-//! Matching follows the identity rules of DOMAIN.md §2–3 literally (access key for a session, issuer role + session
-//! name for a session identity, …) and never guesses: an entity whose strings were never seen matches nothing.
+//! Matching follows the identity rules of `docs/domain.md` §2–3 literally (access key for a session, issuer role +
+//! session name for a session identity, …) and never guesses: an entity whose strings were never seen matches
+//! nothing.
 
 use super::report::{EvidenceEvent, Time};
 use crate::core::entity::EntityRef;

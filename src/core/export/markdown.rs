@@ -8,6 +8,7 @@ use super::report::*;
 use crate::core::time::rfc3339;
 use std::fmt::Write;
 
+/// The report as Markdown for people; every text from the logs or the case is escaped for Markdown.
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     summary(&mut o, r);

@@ -16,25 +16,27 @@ pub use build::{Enrichment, NoEnrichment, ReportOptions, build};
 pub use enrich::Analyses;
 pub use report::{CaseSnapshot, Report};
 
-/// Output formats of `trailhound export`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Output formats of `trailhound export` (and `:export`): `md` (or `markdown`), `json`, `csv`, `jsonl` (or
+/// `ndjson`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::Display, strum::EnumString, strum::IntoStaticStr)]
+#[strum(parse_err_ty = crate::core::vocab::UnknownWord, parse_err_fn = unknown_format)]
 pub enum Format {
+    /// A Markdown report for people (`md`).
+    #[strum(to_string = "md", serialize = "markdown")]
     Markdown,
+    /// The report model as pretty JSON (`json`).
+    #[strum(to_string = "json")]
     Json,
+    /// The evidence timeline as CSV (`csv`).
+    #[strum(to_string = "csv")]
     Csv,
+    /// The evidence timeline as JSON lines, one event per line (`jsonl`).
+    #[strum(to_string = "jsonl", serialize = "ndjson")]
     JsonLines,
 }
 
-impl Format {
-    pub fn parse(s: &str) -> Result<Format, String> {
-        Ok(match s {
-            "md" | "markdown" => Format::Markdown,
-            "json" => Format::Json,
-            "csv" => Format::Csv,
-            "jsonl" | "ndjson" => Format::JsonLines,
-            _ => return Err(format!("format {s:?}: expected md, json, csv or jsonl")),
-        })
-    }
+fn unknown_format(s: &str) -> crate::core::vocab::UnknownWord {
+    crate::core::vocab::UnknownWord::new("format", s, "md, json, csv or jsonl")
 }
 
 /// The report as pretty JSON (`"version": 1`), hazard characters escaped (see `core::text::json`).

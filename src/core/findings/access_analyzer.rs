@@ -1,6 +1,7 @@
 //! IAM Access Analyzer findings → [`Finding`]: `list-findings` / `get-finding` (v1), `list-findings-v2` /
 //! `get-finding-v2` (with `findingDetails`), EventBridge `detail`, and Security Hub ASFF (Access Analyzer as the
-//! product). Access Analyzer has no numeric severity: [`Severity::access_analyzer`] documents ours.
+//! product); the shapes are summarised in `docs/domain.md` §5. Access Analyzer has no numeric severity:
+//! [`Severity::access_analyzer`] documents ours.
 
 use super::error::FindingError;
 use super::fields::{array, boolean, get, path_string, string, strings, time, value_string};

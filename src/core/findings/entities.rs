@@ -4,11 +4,14 @@
 //! loaded CloudTrail (a GuardDuty finding names a role without its path).
 
 use super::{Finding, FindingAction, RemoteIp, guardduty};
+use crate::core::access_key::AccessKeyKind;
 use crate::core::entity::EntityRef;
 use serde::Serialize;
 
+/// One entity a finding names (a key, a principal, an address, a resource), with why it names it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FindingEntity {
+    /// The entity, for pivots and case marks.
     pub entity: EntityRef,
     /// Why the finding names it (`access key`, `principal`, `remote ip`, `resource`, `external principal`…).
     pub relation: &'static str,
@@ -55,7 +58,7 @@ fn guardduty_entities(f: &Finding, out: &mut Out) {
     let part = partition(f);
     if let Some(k) = &f.resource.access_key {
         if let Some(key) = &k.access_key_id {
-            if key.starts_with("ASIA") {
+            if AccessKeyKind::of(key) == AccessKeyKind::Temporary {
                 out.push(EntityRef::Session(key.clone()), "access key (role session)");
             } else {
                 out.push(EntityRef::AccessKey(key.clone()), "access key");

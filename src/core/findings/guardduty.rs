@@ -1,5 +1,6 @@
 //! GuardDuty finding objects → [`Finding`]: camelCase (API/SDK, S3 export, EventBridge `detail`) and PascalCase
-//! (`aws guardduty get-findings`) alike, through the casing-tolerant readers in `fields`.
+//! (`aws guardduty get-findings`) alike, through the casing-tolerant readers in `fields` (the shapes:
+//! `docs/domain.md` §4).
 //! Only `id`, `type` and `severity` are required; every other part may be missing or of the wrong type and is
 //! then left empty (a partial finding is still evidence).
 

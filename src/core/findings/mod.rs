@@ -21,6 +21,7 @@ pub use entities::FindingEntity;
 pub use error::FindingError;
 
 use crate::core::time::Scope;
+use crate::core::vocab::UnknownWord;
 use serde::Serialize;
 
 /// Result of looking at one JSON document.
@@ -32,33 +33,43 @@ pub enum FindingsParse {
     /// services that holds no findings (GuardDuty `list-findings` id lists, Access Analyzer `list-analyzers`,
     /// access previews) is `Parsed` with no findings and one error saying why, so the user learns what to fetch.
     Parsed {
+        /// The findings read, in document order.
         findings: Vec<Finding>,
+        /// Entries that could not be read: their index in the document (`None` for the document as a whole) and why.
         errors: Vec<(Option<usize>, String)>,
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// The service that produced a finding. Written `guardduty`, `access-analyzer` (JSON output, the command line);
+/// parsed case-insensitively, with the short forms `gd` and `aa`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(ascii_case_insensitive, parse_err_ty = UnknownWord, parse_err_fn = unknown_source)]
 pub enum Source {
+    /// Amazon GuardDuty.
     #[serde(rename = "guardduty")]
+    #[strum(to_string = "guardduty", serialize = "gd")]
     GuardDuty,
+    /// IAM Access Analyzer.
     #[serde(rename = "access-analyzer")]
+    #[strum(to_string = "access-analyzer", serialize = "accessanalyzer", serialize = "aa")]
     AccessAnalyzer,
 }
 
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::GuardDuty => "guardduty",
-            Source::AccessAnalyzer => "access-analyzer",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Source> {
-        match s.to_ascii_lowercase().as_str() {
-            "guardduty" | "gd" => Some(Source::GuardDuty),
-            "access-analyzer" | "accessanalyzer" | "aa" => Some(Source::AccessAnalyzer),
-            _ => None,
-        }
-    }
+fn unknown_source(s: &str) -> UnknownWord {
+    UnknownWord::new("source", s, "guardduty or access-analyzer")
 }
 
 /// The form a finding was read from (shown in the detail view; helps explain missing fields).
@@ -78,11 +89,31 @@ pub enum Form {
 }
 
 /// GuardDuty's severity bands, also used for the Access Analyzer mapping (see [`Severity::access_analyzer`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+///
+/// Written `Low`, `Medium`, …; parsed case-insensitively (`--min-severity high`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(ascii_case_insensitive, parse_err_ty = UnknownWord, parse_err_fn = unknown_severity)]
 pub enum SeverityLabel {
+    /// Severity 1.0–3.9.
     Low,
+    /// Severity 4.0–6.9.
     Medium,
+    /// Severity 7.0–8.9.
     High,
+    /// Severity 9.0–10.0.
     Critical,
 }
 
@@ -109,24 +140,23 @@ impl SeverityLabel {
             SeverityLabel::Critical => 9.0,
         }
     }
-    pub fn parse(s: &str) -> Option<SeverityLabel> {
-        match s.to_ascii_lowercase().as_str() {
-            "low" => Some(SeverityLabel::Low),
-            "medium" => Some(SeverityLabel::Medium),
-            "high" => Some(SeverityLabel::High),
-            "critical" => Some(SeverityLabel::Critical),
-            _ => None,
-        }
-    }
 }
 
+fn unknown_severity(s: &str) -> UnknownWord {
+    UnknownWord::new("severity", s, "low, medium, high or critical")
+}
+
+/// A finding's severity: the number and the band it falls in (they agree when built with [`Severity::new`]).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Severity {
+    /// GuardDuty's number (1.0–10.0), or ours for Access Analyzer (see [`Severity::access_analyzer`]).
     pub value: f64,
+    /// The band `value` falls in.
     pub label: SeverityLabel,
 }
 
 impl Severity {
+    /// The severity of `value`, with its band.
     pub fn new(value: f64) -> Severity {
         Severity {
             value,
@@ -155,11 +185,16 @@ impl Severity {
 /// A GuardDuty finding type split: `ThreatPurpose:ResourceType/ThreatFamily.Mechanism!Artifact`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct TypeParts {
+    /// Why the activity matters, e.g. `UnauthorizedAccess`, `Stealth`, `Recon`.
     pub threat_purpose: String,
+    /// What kind of resource is targeted, e.g. `IAMUser`, `EC2`, `S3`.
     pub resource_type: String,
+    /// The kind of activity, e.g. `InstanceCredentialExfiltration`.
     pub threat_family: String,
+    /// The detection mechanism after the `.`, e.g. `OutsideAWS`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mechanism: Option<String>,
+    /// The artifact after the `!`, e.g. `DNS`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact: Option<String>,
 }
@@ -193,38 +228,56 @@ impl TypeParts {
 /// One finding, from either service, in any form.
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
+    /// Which service produced the finding.
     pub source: Source,
+    /// The form it was read from.
     pub form: Form,
+    /// The service's finding id (GuardDuty: 32 hex characters; Access Analyzer: UUID-like).
     pub id: String,
+    /// The finding's ARN, when the form carries one.
     pub arn: Option<String>,
     /// GuardDuty type text, or the Access Analyzer finding type.
     #[serde(rename = "type")]
     pub finding_type: String,
     /// GuardDuty type split; `None` for Access Analyzer or an unsplittable type.
     pub type_parts: Option<TypeParts>,
+    /// The severity (GuardDuty's, or ours for Access Analyzer).
     pub severity: Severity,
+    /// The one-line title shown in lists (GuardDuty's `title`, or one composed for Access Analyzer).
     pub title: String,
+    /// GuardDuty's longer description, when present.
     pub description: Option<String>,
+    /// The AWS account the finding belongs to.
     pub account: Option<String>,
+    /// The region the finding was produced in.
     pub region: Option<String>,
+    /// When the service created the finding, epoch seconds (UTC).
     #[serde(serialize_with = "ser::opt_time")]
     pub created_at: Option<i64>,
+    /// When the service last updated the finding, epoch seconds (UTC); later copies of one finding win on this.
     #[serde(serialize_with = "ser::opt_time")]
     pub updated_at: Option<i64>,
+    /// GuardDuty `service.eventFirstSeen`: the first observed activity, epoch seconds (UTC).
     #[serde(serialize_with = "ser::opt_time")]
     pub first_seen: Option<i64>,
+    /// GuardDuty `service.eventLastSeen`: the last observed activity, epoch seconds (UTC).
     #[serde(serialize_with = "ser::opt_time")]
     pub last_seen: Option<i64>,
+    /// GuardDuty `service.count`: how many times the activity was observed.
     pub count: Option<u64>,
+    /// GuardDuty `service.archived`: the finding was archived (by a user or a suppression rule).
     pub archived: Option<bool>,
     /// Access Analyzer / ASFF status (`ACTIVE`, `ARCHIVED`, `RESOLVED`); GuardDuty has `archived` instead.
     pub status: Option<String>,
     /// GuardDuty sample finding (`additionalInfo.sample`): generated by CreateSampleFindings, not real.
     pub sample: bool,
+    /// What the finding is about (key, instance, buckets, cluster, or a generic ARN).
     pub resource: FindingResource,
+    /// What GuardDuty saw happen; `None` for Access Analyzer and forms without an action.
     pub action: Option<FindingAction>,
     /// GuardDuty `service.additionalInfo.userAgent.fullUserAgent` (or the API call's user agent).
     pub user_agent: Option<String>,
+    /// The access description of an Access Analyzer finding; `None` for GuardDuty.
     pub access: Option<AccessDetails>,
     /// The finding as read, pretty-printed, for display.
     #[serde(skip)]
@@ -262,6 +315,7 @@ impl Finding {
         r.arn.clone().or_else(|| r.resource_type.clone())
     }
 
+    /// What the finding points at (keys, principals, addresses, resources), for pivots into the CloudTrail evidence.
     pub fn entities(&self) -> Vec<FindingEntity> {
         entities::of(self)
     }

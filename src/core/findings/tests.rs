@@ -36,7 +36,7 @@ fn severity_label_boundaries() {
     for (v, l) in cases {
         assert_eq!(Severity::new(v).label, l, "{v}");
     }
-    assert_eq!(SeverityLabel::parse("HIGH"), Some(SeverityLabel::High));
+    assert_eq!("HIGH".parse::<SeverityLabel>().ok(), Some(SeverityLabel::High));
     assert_eq!(SeverityLabel::High.floor(), 7.0);
     let aa = |t, p, e| Severity::access_analyzer(t, p, e).label;
     assert_eq!(aa("ExternalAccess", Some(true), false), SeverityLabel::High);

@@ -25,7 +25,7 @@ fn a_new_file_gets_the_bytes_and_the_usual_mode() {
     let tmp = tempfile::tempdir().unwrap();
     let usual = tmp.path().join("usual");
     std::fs::File::create(&usual).unwrap();
-    let out = tmp.path().join("report.md");
+    let out = tmp.path().join("report.out");
     write_atomic(&out, b"# report\n").unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), b"# report\n");
     assert_eq!(
@@ -73,12 +73,12 @@ fn replacing_keeps_the_owner_when_the_process_may() {
 #[test]
 fn anything_but_a_regular_file_is_refused_and_left_alone() {
     let tmp = tempfile::tempdir().unwrap();
-    let target = tmp.path().join("target.md");
+    let target = tmp.path().join("target.out");
     std::fs::write(&target, b"precious").unwrap();
 
-    let link = tmp.path().join("link.md");
+    let link = tmp.path().join("link.out");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    let dangling = tmp.path().join("dangling.md");
+    let dangling = tmp.path().join("dangling.out");
     std::os::unix::fs::symlink(tmp.path().join("nowhere"), &dangling).unwrap();
     let dir = tmp.path().join("folder");
     std::fs::create_dir(&dir).unwrap();
@@ -111,9 +111,9 @@ fn anything_but_a_regular_file_is_refused_and_left_alone() {
 #[test]
 fn a_missing_folder_is_an_error_that_names_the_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("no/such/folder/report.md");
+    let out = tmp.path().join("no/such/folder/report.out");
     let err = write_atomic(&out, b"x").unwrap_err();
-    assert!(err.to_string().contains("report.md"), "{err}");
+    assert!(err.to_string().contains("report.out"), "{err}");
 }
 
 #[test]

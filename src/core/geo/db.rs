@@ -18,10 +18,22 @@ const CACHE_CAP: usize = 1 << 16;
 /// Failure to open a database directory or file.
 #[derive(Debug, thiserror::Error)]
 pub enum GeoError {
+    /// The file or directory could not be read.
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The file was read but is not a MaxMind DB the reader accepts.
     #[error("{path}: not a MaxMind DB: {reason}")]
-    BadDb { path: PathBuf, reason: String },
+    BadDb {
+        /// The file.
+        path: PathBuf,
+        /// What the reader said is wrong.
+        reason: String,
+    },
 }
 
 struct LoadedDb {
@@ -59,12 +71,13 @@ impl LoadedDb {
 /// Where [`GeoDb::discover`] looks, in order, each with the reason it is on the list.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchPath {
+    /// The directories to look in, first match wins, each with why it is on the list (`--geoip`, `TRAILHOUND_GEOIP`, …).
     pub dirs: Vec<(PathBuf, &'static str)>,
 }
 
 impl SearchPath {
     /// The standard order: explicit dir (`--geoip DIR`), env `TRAILHOUND_GEOIP`, config dir
-    /// (`$XDG_CONFIG_HOME/trailhound/geoip`, else the platform config dir), then [`SYSTEM_DIRS`].
+    /// (`$XDG_CONFIG_HOME/trailhound/geoip`, else the platform config dir), then the system directories (`SYSTEM_DIRS`).
     pub fn standard(explicit: Option<&Path>) -> SearchPath {
         let mut dirs = Vec::new();
         if let Some(d) = explicit {
@@ -236,10 +249,12 @@ impl GeoDb {
         db
     }
 
+    /// Whether a City database is loaded.
     pub fn has_city(&self) -> bool {
         self.city.is_some()
     }
 
+    /// Whether an ASN database is loaded.
     pub fn has_asn(&self) -> bool {
         self.asn.is_some()
     }

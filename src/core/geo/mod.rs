@@ -1,14 +1,12 @@
 //! Geolocation of source addresses: classification of CloudTrail's `sourceIPAddress` (IP, AWS service name,
 //! `AWS Internal`, private ranges), MaxMind-format City/ASN lookups, GuardDuty-provided overrides, great-circle
-//! distance, the impossible-travel rule and user-agent families.
+//! distance, the impossible-travel rule and user-agent families (what the inputs hold: `docs/domain.md` §7).
 //!
 //! Everything here takes hostile strings and never panics: a value that is not a canonical address is
 //! [`IpClass::Invalid`], not a guess.
 
 mod classify;
 mod db;
-mod mmdb_tree;
-pub mod mmdb_writer;
 pub mod travel;
 pub mod useragent;
 
@@ -20,20 +18,26 @@ use serde::Serialize;
 /// A geographic place as a City database (or a GuardDuty finding) states it. Names are English.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Place {
+    /// City name (English).
     pub city: Option<String>,
     /// First-level subdivision (state, province), e.g. "Washington".
     pub region: Option<String>,
+    /// Country name (English).
     pub country: Option<String>,
     /// ISO 3166-1 alpha-2, e.g. "US".
     pub country_code: Option<String>,
+    /// Latitude in decimal degrees (WGS 84).
     pub lat: f64,
+    /// Longitude in decimal degrees (WGS 84).
     pub lon: f64,
 }
 
 /// Autonomous system of an address (from an ASN database or a finding).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct AsInfo {
+    /// Autonomous system number.
     pub asn: u32,
+    /// The organisation the AS is registered to (Detective's "ASO").
     pub org: String,
 }
 
@@ -76,8 +80,11 @@ impl IpClass {
 /// Everything known about one `sourceIPAddress` value.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IpInfo {
+    /// What kind of value it is; only public addresses get a place or an AS.
     pub class: IpClass,
+    /// Where the address is, when a City database or a finding knows it.
     pub place: Option<Place>,
+    /// Who owns the network, when an ASN database or a finding knows it.
     pub asn: Option<AsInfo>,
     /// where the place came from: "mmdb" | "finding" | none
     pub source: Option<&'static str>,

@@ -101,7 +101,7 @@ fn is_service_name(lower: &str) -> bool {
 mod tests {
     use super::family;
 
-    /// Agents not in the shared real data (see tests/geo_realdata.rs for those), in shapes the SDKs document.
+    /// Agents not in the shared real data (see tests/core/geo_realdata.rs for those), in shapes the SDKs document.
     #[test]
     fn synthetic_families() {
         for (ua, want) in [

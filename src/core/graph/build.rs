@@ -14,6 +14,7 @@ use super::{
     Caller, Edge, EdgeId, Link, Node, Origin, OriginId, Rel, Session, SessionGraph, SessionId, SessionIdentity,
     SessionKind, Signer,
 };
+use crate::core::access_key::AccessKeyKind;
 use crate::core::model::{AssumeKind, Assumption, Event, IdentityType, Mfa, Store, Sym};
 use hashbrown::{HashMap, HashSet};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -175,7 +176,7 @@ impl<'s> Builder<'s> {
 
     fn owns_key(&mut self, origin: OriginId, key: Sym) {
         // Only long-term keys are nodes of their own; an IAM user's temporary keys are sessions.
-        if !self.store.s(key).starts_with("AKIA") || self.key_nodes.contains_key(&key) {
+        if AccessKeyKind::of(self.store.s(key)) != AccessKeyKind::LongTerm || self.key_nodes.contains_key(&key) {
             return;
         }
         let n = self.g.graph.add_node(Node::AccessKey(key));

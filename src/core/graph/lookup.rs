@@ -13,9 +13,8 @@ pub struct Index {
     by_role: HashMap<Sym, Vec<SessionId>>,
     /// Role name (last path segment) → role ARNs.
     by_role_name: HashMap<String, Vec<Sym>>,
-    /// Children of each session and of each origin (edges they are the caller of).
+    /// Children of each session (edges it is the caller of).
     pub(super) session_children: Vec<Vec<u32>>,
-    pub(super) origin_children: Vec<Vec<u32>>,
 }
 
 impl Index {
@@ -25,7 +24,6 @@ impl Index {
         let mut ix = Index {
             by_key,
             session_children: vec![Vec::new(); g.sessions.len()],
-            origin_children: vec![Vec::new(); g.origins.len()],
             ..Default::default()
         };
         for (i, s) in g.sessions.iter().enumerate() {
@@ -46,9 +44,8 @@ impl Index {
             }
         }
         for (e, edge) in g.edges.iter().enumerate() {
-            match edge.caller {
-                Caller::Session(s) => ix.session_children[s as usize].push(e as u32),
-                Caller::Origin(o) => ix.origin_children[o as usize].push(e as u32),
+            if let Caller::Session(s) = edge.caller {
+                ix.session_children[s as usize].push(e as u32);
             }
         }
         ix
@@ -58,14 +55,18 @@ impl Index {
 /// What a free-text look-up found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Found {
+    /// Role sessions: one for an access key, every session of a role or role-session id, possibly several.
     Sessions(Vec<SessionId>),
+    /// An origin principal (user, root, service, outside account).
     Origin(OriginId),
     /// An event and who signed it.
     Event(usize),
+    /// Nothing loaded matches.
     Nothing,
 }
 
 impl SessionGraph {
+    /// The session that temporary key `key` was issued to; `None` for long-term keys and unknown keys.
     pub fn session_by_key(&self, store: &Store, key: &str) -> Option<SessionId> {
         self.index.by_key.get(&store.strings.get(key)?).copied()
     }
@@ -91,12 +92,9 @@ impl SessionGraph {
         self.index.by_role_name.get(name).cloned().unwrap_or_default()
     }
 
+    /// The assumption edges session `s` is the caller of (sessions it started), as edge ids (indices into [`SessionGraph::edges`]).
     pub fn session_children(&self, s: SessionId) -> &[u32] {
         &self.index.session_children[s as usize]
-    }
-
-    pub fn origin_children(&self, o: OriginId) -> &[u32] {
-        &self.index.origin_children[o as usize]
     }
 
     /// Resolve what an analyst typed: access key, principal id, session or role ARN, event id.

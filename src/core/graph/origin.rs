@@ -1,4 +1,4 @@
-//! Who a `userIdentity` is when it is not a role session: the origin of a chain (DOMAIN.md §2–3).
+//! Who a `userIdentity` is when it is not a role session: the origin of a chain (`docs/domain.md` §2–3).
 //!
 //! The mapping is deliberately literal: an `AWSAccount` caller stays "account X, principal Y" (we never guess the
 //! person in an account whose logs are not loaded), an `AWSService` caller is the service acting for the resource

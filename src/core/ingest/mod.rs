@@ -8,10 +8,10 @@
 mod discover;
 mod fields;
 mod merge;
-pub mod parse;
+mod parse;
 mod raw;
 mod read;
-pub mod record;
+mod record;
 mod summary;
 pub mod window;
 
@@ -30,9 +30,13 @@ use std::sync::mpsc;
 /// Progress of a load, reported after each file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
+    /// Files finished so far (read or failed).
     pub files_done: u64,
+    /// Files to read in this load.
     pub files_total: u64,
+    /// Bytes of the finished files, as stored on disk (compressed sizes for gzip).
     pub bytes_done: u64,
+    /// Bytes of all files to read, as stored on disk.
     pub bytes_total: u64,
 }
 

@@ -10,8 +10,7 @@ use super::record::RawRecord;
 use super::{Format, IngestError};
 use crate::core::findings::{self, Finding, FindingsParse};
 use crate::core::model::{
-    AssumeKind, Assumption, Event, EventId, EventType, Identity, IdentityType, Interner, Mfa, RecordLocator, Sym,
-    flags, parse_uuid,
+    AssumeKind, Assumption, Event, EventId, Identity, Interner, Mfa, RecordLocator, Sym, flags, parse_uuid,
 };
 use crate::core::time::parse_epoch;
 use hashbrown::HashMap;
@@ -443,7 +442,7 @@ impl Ctx<'_> {
             resource: intern_opt(&mut b.strings, resource.as_deref()),
             identity,
             assumption: Event::NO_ASSUMPTION,
-            event_type: r.event_type.as_deref().map(EventType::parse).unwrap_or_default(),
+            event_type: r.event_type.as_deref().and_then(|t| t.parse().ok()).unwrap_or_default(),
             flags: fl,
             locator: RecordLocator {
                 file: self.file,
@@ -453,7 +452,7 @@ impl Ctx<'_> {
         let event_index = b.events.len() as u32;
         let mut ev = ev;
         if source == "sts.amazonaws.com"
-            && let Some(kind) = AssumeKind::from_event_name(name)
+            && let Ok(kind) = name.parse::<AssumeKind>()
         {
             ev.assumption = b.assumptions.len() as u32;
             let a = assumption_of(&mut b.strings, r, kind, event_index);
@@ -483,7 +482,7 @@ impl Ctx<'_> {
             let attrs = sc.and_then(|c| c.attributes.get());
             let lstr = |s: &mut Interner, v: Option<&super::record::LStr>| intern_opt(s, v.and_then(|x| x.as_deref()));
             Identity {
-                kind: ri.kind.as_deref().map(IdentityType::parse).unwrap_or_default(),
+                kind: ri.kind.as_deref().and_then(|k| k.parse().ok()).unwrap_or_default(),
                 principal_id: intern_opt(s, ri.principal_id.as_deref()),
                 arn: intern_opt(s, ri.arn.as_deref()),
                 account_id: intern_opt(s, ri.account_id.as_deref()),

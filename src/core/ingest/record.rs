@@ -167,8 +167,6 @@ pub struct RequestParameters<'a> {
     pub image_id: LStr<'a>,
     #[serde(borrow, default)]
     pub user_name: LStr<'a>,
-    #[serde(borrow, default)]
-    pub policy_arn: LStr<'a>,
     #[serde(borrow, default, rename = "dBSnapshotIdentifier")]
     pub db_snapshot_identifier: LStr<'a>,
     #[serde(borrow, default, rename = "dBClusterSnapshotIdentifier")]

@@ -7,9 +7,12 @@ use crate::core::time::rfc3339;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
+/// What was loaded, counted: `trailhound ingest --json`.
 #[derive(Serialize, Debug)]
 pub struct Summary {
+    /// Input files read.
     pub files: u64,
+    /// Size of the files read, as stored on disk (compressed size for gzip files).
     pub bytes: u64,
     /// CloudTrail records parsed (before de-duplication).
     pub records: u64,
@@ -19,14 +22,23 @@ pub struct Summary {
     pub events: u64,
     /// Events after merging the per-account copies of one action (same `sharedEventID`).
     pub actions: u64,
+    /// Findings kept (after de-duplication).
     pub findings: u64,
+    /// Events per `recipientAccountId`.
     pub by_account: BTreeMap<String, u64>,
+    /// Events per `awsRegion`.
     pub by_region: BTreeMap<String, u64>,
+    /// Events per `userIdentity.type`.
     pub by_identity_type: BTreeMap<String, u64>,
+    /// Events per `eventSource`.
     pub by_event_source: BTreeMap<String, u64>,
+    /// First and last event time; `None` without events.
     pub time_range: Option<TimeRange>,
+    /// Bad files and records, all of them (not only those kept in `errors`).
     pub errors_total: u64,
+    /// The bad files and records kept verbatim (at most `MAX_ERRORS_KEPT`).
     pub errors: Vec<IngestError>,
+    /// Files skipped on purpose.
     pub skipped: Vec<SkippedFile>,
     /// What a load window kept out (present only when it kept something out).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,6 +64,7 @@ pub struct TimeRange {
     pub to: String,
 }
 
+/// Count what `store` holds.
 pub fn summarize(store: &Store) -> Summary {
     let r = &store.report;
     let mut by_account = BTreeMap::new();
@@ -76,9 +89,7 @@ pub fn summarize(store: &Store) -> Summary {
         *acc.entry(e.recipient_account.0).or_default() += 1;
         *reg.entry(e.region.0).or_default() += 1;
         *src.entry(e.event_source.0).or_default() += 1;
-        *by_type
-            .entry(store.identity(e).kind.as_str().to_string())
-            .or_insert(0u64) += 1;
+        *by_type.entry(store.identity(e).kind.to_string()).or_insert(0u64) += 1;
         if e.shared_event_id.is_none() || shared.insert(e.shared_event_id) {
             actions += 1;
         }

@@ -1,18 +1,22 @@
-//! New behaviour and API volume from `core::behavior`: which profile a view is (a session is judged as its
-//! session identity, role + session name, Detective's behavioural unit), the report turned into map points and
-//! one pivotable table, and the volume series and drill-downs.
+//! The New behaviour tab from `core::behavior`: which profile a view is (a session is judged as its session
+//! identity, role + session name, Detective's behavioural unit), the report turned into map points and one
+//! pivotable table. The API volume tab is `api_volume`.
 
+use super::ViewCtx;
 use super::map::PlaceRow;
-use crate::core::behavior::{self, BehaviorConfig, BehaviorIndex, BehaviorReport, DrillNode, Profile, VolumeReport};
+use crate::core::behavior::{self, BehaviorConfig, BehaviorIndex, BehaviorReport, Profile};
 use crate::core::geo::GeoDb;
 use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::Scope;
+use crate::tui::app::Drawn;
 use crate::tui::sanitize::clean;
-use crate::tui::spec::ViewSpec;
+use crate::tui::spec::{Tab, ViewSpec};
 use crate::tui::theme::Slot;
 use crate::tui::widgets::table::{StaticRow, StaticRows, col};
-use ratatui::layout::Constraint::{Fill, Length};
+use ratatui::Frame;
+use ratatui::layout::Constraint::{Fill, Length, Percentage};
+use ratatui::layout::{Layout, Rect};
 
 /// The behaviour profile a view stands for.
 pub fn profile_of(spec: &ViewSpec) -> Option<Profile> {
@@ -48,19 +52,6 @@ pub fn report(
         scope,
         &BehaviorConfig::default(),
     ))
-}
-
-pub fn volume(
-    store: &Store,
-    graph: &SessionGraph,
-    ix: &BehaviorIndex,
-    geo: &GeoDb,
-    spec: &ViewSpec,
-    scope: Scope,
-) -> Result<VolumeReport, String> {
-    let p = profile_of(spec).ok_or("not a behaviour profile")?;
-    let sel = behavior::select(&p, store, graph, ix).map_err(|e| e.to_string())?;
-    behavior::volume(&sel, store, ix, geo, scope, &BehaviorConfig::default(), None).map_err(|e| e.to_string())
 }
 
 /// Known and new places as map rows.
@@ -222,60 +213,29 @@ pub fn new_rows(r: &BehaviorReport) -> StaticRows {
     }
 }
 
-/// `core::behavior`'s four trees (the caller is its access key, else its principal).
-pub const DRILLS: &[&str] = &[
-    "IP → API → caller",
-    "service → API → IP → access key",
-    "access key → IP → API",
-    "resource → IP → API",
-];
-
-/// One drill-down tree as indented rows.
-pub fn drill_rows(v: &VolumeReport, which: usize) -> StaticRows {
-    let (name, roots) = match which % DRILLS.len() {
-        0 => (DRILLS[0], &v.by_ip),
-        1 => (DRILLS[1], &v.by_api),
-        2 => (DRILLS[2], &v.by_access_key),
-        _ => (DRILLS[3], &v.by_resource),
-    };
-    let mut rows = Vec::new();
-    fn walk(nodes: &[DrillNode], depth: usize, rows: &mut Vec<StaticRow>) {
-        for n in nodes {
-            let indent = "  ".repeat(depth);
-            let mark = if depth == 0 { "" } else { "└ " };
-            let label = n.label.as_deref().map(|l| format!("  ({l})")).unwrap_or_default();
-            let target = if n.key.parse::<std::net::IpAddr>().is_ok() {
-                Some(ViewSpec::Ip(n.key.clone()))
-            } else if n.key.starts_with("ASIA") {
-                Some(ViewSpec::Session(n.key.clone()))
-            } else if n.key.starts_with("AKIA") {
-                Some(ViewSpec::AccessKey(n.key.clone()))
+/// The New behaviour tab: the map of known and new places over the table of everything new.
+pub fn render(f: &mut Frame, body: Rect, ctx: &ViewCtx) -> Drawn {
+    let [m, list] = Layout::vertical([Percentage(55), Fill(1)]).areas(body);
+    let title = match &ctx.model().report {
+        Some(Ok(r)) => {
+            let (known, new) = places(r);
+            let training = if r.baseline.in_training {
+                " — baseline still in training: nothing is called new"
             } else {
-                None
+                ""
             };
-            let mut r = StaticRow::new(vec![
-                format!("{indent}{mark}{}{}", clean(&n.key), clean(&label)),
-                n.success.to_string(),
-                n.failure.to_string(),
-            ])
-            .style(0, if depth == 0 { Slot::Title } else { Slot::Text })
-            .target(target);
-            if n.failure > 0 {
-                r = r.style(2, Slot::StatusError);
-            }
-            rows.push(r);
-            if depth < 8 {
-                walk(&n.children, depth + 1, rows);
-            }
+            let title = format!("Places: ● known ● new — {}{training}", r.profile.description);
+            super::map::render(f, m, &known, &new, &title, ctx.theme);
+            format!(
+                "New behaviour in scope vs the {}-day baseline (Enter: pivot)",
+                r.baseline.days
+            )
         }
-    }
-    walk(roots, 0, &mut rows);
-    StaticRows {
-        columns: vec![
-            col(name, Fill(1)),
-            col("Succeeded", Length(10)),
-            col("Failed", Length(8)),
-        ],
-        rows,
-    }
+        Some(Err(e)) => {
+            super::map::render(f, m, &[], &[], "Places", ctx.theme);
+            format!("New behaviour unavailable: {e}")
+        }
+        None => Tab::NewBehaviour.label().to_string(),
+    };
+    super::draw_table(f, list, ctx, &title)
 }

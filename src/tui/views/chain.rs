@@ -2,14 +2,20 @@
 //! top-most known session, then every session started below it, across accounts — each link labelled with the
 //! rule that made it (`core::graph::Link`), weak links dashed, unknown origins said plainly.
 
+use super::ViewCtx;
 use crate::core::graph::{ChainHop, Link, OriginKind, OriginView, SessionGraph};
 use crate::core::model::Store;
+use crate::tui::app::Drawn;
 use crate::tui::spec::ViewSpec;
 use crate::tui::theme::Slot;
 use crate::tui::widgets::table::{StaticRow, StaticRows, col};
 use crate::tui::widgets::tree::TreeNode;
+use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
+use ratatui::layout::{Layout, Rect};
+use ratatui::text::{Line, Span};
 
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChainModel {
     pub nodes: Vec<TreeNode>,
     pub targets: Vec<Option<ViewSpec>>,
@@ -44,7 +50,7 @@ pub fn origin_node(o: &OriginView) -> (TreeNode, Option<ViewSpec>) {
         .name
         .clone()
         .or(o.account.clone())
-        .unwrap_or_else(|| o.kind.as_str().to_string());
+        .unwrap_or_else(|| o.kind.to_string());
     let mut lines = vec![(
         format!("account {}", o.account.as_deref().unwrap_or("?")),
         Slot::TextDim,
@@ -146,4 +152,24 @@ pub fn rows(model: &ChainModel) -> StaticRows {
             .map(|(n, t)| StaticRow::new(vec![n.depth.to_string(), n.title.clone()]).target(t.clone()))
             .collect(),
     }
+}
+
+/// The legend over the boxes, the selected box focused.
+pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
+    let theme = ctx.theme;
+    let [legend, rest] = Layout::vertical([Length(1), Fill(1)]).areas(area);
+    f.render_widget(
+        Line::from(vec![
+            Span::styled(" links: ", theme.style(Slot::TextDim)),
+            Span::styled("── exact access key", theme.style(Slot::EdgeStrong)),
+            Span::styled("  ── principal + time", theme.style(Slot::EdgeMedium)),
+            Span::styled("  ┄┄ name + time (weak)", theme.style(Slot::EdgeWeak)),
+            Span::styled("   j/k select · Enter opens", theme.style(Slot::TextDim)),
+        ]),
+        legend,
+    );
+    if let Some(model) = &ctx.model().chain {
+        crate::tui::widgets::tree::render(f, rest, &model.nodes, ctx.frame().table.selected, theme);
+    }
+    Drawn::default()
 }

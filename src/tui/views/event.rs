@@ -1,8 +1,10 @@
-//! The event detail view: the raw record pretty-printed, sanitised line by line, scrollable. The record is read
-//! from disk by a background job (`Command::ReadRaw`); until it arrives the normalised fields are shown.
+//! The event detail view: the raw record pretty-printed, sanitised line by line (only the lines on screen are
+//! sanitised when drawing), scrollable. The record is read from disk by a background job (`Command::ReadRaw`).
 
+use super::ViewCtx;
 use super::events::{api_name, caller};
-use crate::tui::app::App;
+use crate::core::model::Store;
+use crate::tui::app::{Drawn, StyledLine};
 use crate::tui::sanitize::{clean, clean_lines};
 use crate::tui::theme::{Slot, Theme};
 use ratatui::Frame;
@@ -10,10 +12,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-pub fn render(f: &mut Frame, area: Rect, app: &mut App, index: usize, theme: &Theme) {
-    let store = app.data.store();
-    let mut lines: Vec<Line> = Vec::new();
-    let title = match store.events.get(index) {
+/// The title line (time, API, caller), computed with the model.
+pub fn title(store: &Store, index: usize) -> Vec<StyledLine> {
+    let text = match store.events.get(index) {
         Some(e) => format!(
             " {} {} by {} ",
             crate::core::time::rfc3339(e.time),
@@ -22,10 +23,26 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, index: usize, theme: &Th
         ),
         None => " event ".to_string(),
     };
-    match &app.raw {
+    vec![StyledLine(vec![(clean(&text).into_owned(), Some(Slot::Title))])]
+}
+
+/// The raw record, sanitising only the lines on screen; returns the scroll clamped to the text.
+pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx, index: usize) -> Drawn {
+    let theme = ctx.theme;
+    let height = area.height.saturating_sub(2);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut total = 1u16;
+    let scroll = |total: u16| ctx.frame().scroll.min(total.saturating_sub(height));
+    match &ctx.app.raw {
         Some(r) if r.event == index => match &r.text {
             Ok(text) => {
-                for l in clean_lines(text, 4096) {
+                total = text.split('\n').count().min(u16::MAX as usize) as u16;
+                let visible: Vec<&str> = text
+                    .split('\n')
+                    .skip(scroll(total) as usize)
+                    .take(height as usize)
+                    .collect();
+                for l in clean_lines(&visible.join("\n"), 4096) {
                     lines.push(json_line(l, theme));
                 }
             }
@@ -36,13 +53,20 @@ pub fn render(f: &mut Frame, area: Rect, app: &mut App, index: usize, theme: &Th
         },
         _ => lines.push(Line::styled("reading the raw record…", theme.style(Slot::TextDim))),
     }
-    let max_scroll = (lines.len() as u16).saturating_sub(area.height.saturating_sub(2));
-    let top = app.top_mut();
-    top.scroll = top.scroll.min(max_scroll);
+    let title = ctx
+        .model()
+        .header
+        .first()
+        .and_then(|l| l.0.first())
+        .map_or(" event ", |(t, _)| t.as_str());
     let block = Block::bordered()
         .border_style(theme.style(Slot::BorderFocused))
-        .title(Span::styled(clean(&title).into_owned(), theme.style(Slot::Title)));
-    f.render_widget(Paragraph::new(lines).block(block).scroll((top.scroll, 0)), area);
+        .title(Span::styled(title.to_string(), theme.style(Slot::Title)));
+    f.render_widget(Paragraph::new(lines).block(block), area);
+    Drawn {
+        scroll: Some(scroll(total)),
+        ..Drawn::default()
+    }
 }
 
 /// Colour a pretty-printed JSON line: keys dim, values plain.

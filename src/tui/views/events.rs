@@ -1,12 +1,18 @@
-//! The event table (used by every profile's Events tab): one row per event, formatted only when on screen.
+//! The Events tab of every profile: one row per scoped event, formatted only when on screen; filtered and sorted
+//! on typed values (each distinct caller, API and interned string tested once), not on formatted cells.
 
+use super::ViewCtx;
 use crate::core::model::{Event, IdentityType, Store, Sym};
 use crate::core::time::rfc3339;
+use crate::tui::app::Drawn;
 use crate::tui::sanitize::clean;
 use crate::tui::spec::ViewSpec;
 use crate::tui::theme::Slot;
-use crate::tui::widgets::table::{Column, TableSource, col};
+use crate::tui::widgets::table::{Column, Key, Needle, TableSource, col};
+use hashbrown::HashMap;
+use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
+use ratatui::layout::Rect;
 use std::borrow::Cow;
 
 pub struct EventRows<'a> {
@@ -48,7 +54,7 @@ pub fn caller(store: &Store, e: &Event) -> String {
         _ => {
             let arn = store.s(id.arn);
             if arn.is_empty() {
-                format!("{} {}", id.kind.as_str(), store.s(id.principal_id))
+                format!("{} {}", id.kind, store.s(id.principal_id))
             } else {
                 arn.to_string()
             }
@@ -92,11 +98,65 @@ impl TableSource for EventRows<'_> {
             _ => None,
         }
     }
-    fn number(&self, row: usize, c: usize) -> Option<f64> {
-        let e = self.store.events.get(*self.items.get(row)? as usize)?;
-        (c == 0).then_some(e.time as f64)
+    fn key(&self, row: usize, c: usize) -> Key<'_> {
+        let Some(e) = self.items.get(row).and_then(|&i| self.store.events.get(i as usize)) else {
+            return Key::Empty;
+        };
+        fn text(s: Cow<'_, str>) -> Key<'_> {
+            if s.is_empty() { Key::Empty } else { Key::Text(s) }
+        }
+        match c {
+            0 => Key::Num(e.time as f64),
+            1 => text(Cow::Owned(api_name(self.store, e.event_source, e.event_name))),
+            2 => text(Cow::Owned(caller(self.store, e))),
+            3 => text(Cow::Borrowed(self.store.s(e.source_ip))),
+            4 if e.failed() => text(Cow::Borrowed(self.store.s(e.error_code))),
+            4 => Key::Text(Cow::Borrowed("ok")),
+            5 => text(Cow::Borrowed(self.store.s(e.resource))),
+            _ => Key::Empty,
+        }
+    }
+    /// Each distinct caller, API, IP, error and resource is tested once (events share them); only the time is
+    /// formatted per row, and only when the needle could be part of a timestamp.
+    fn matching(&self, needle: &Needle) -> Vec<u32> {
+        let store = self.store;
+        let mut by_sym: HashMap<Sym, bool> = HashMap::new();
+        let mut sym = |s: Sym| *by_sym.entry(s).or_insert_with(|| needle.found_in(&clean(store.s(s))));
+        // Identities are dense indices: a table, not a map (0: not tested yet, 1: no match, 2: match).
+        let mut by_identity = vec![0u8; store.identities.len()];
+        let mut by_api: HashMap<(Sym, Sym), bool> = HashMap::new();
+        let ok = needle.found_in("ok");
+        let timelike = needle.is_timelike();
+        (0..self.items.len() as u32)
+            .filter(|&row| {
+                let Some(e) = self.items.get(row as usize).and_then(|&i| store.events.get(i as usize)) else {
+                    return false;
+                };
+                (timelike && needle.found_in(&rfc3339(e.time)))
+                    || *by_api
+                        .entry((e.event_source, e.event_name))
+                        .or_insert_with(|| needle.found_in(&clean(&api_name(store, e.event_source, e.event_name))))
+                    || match by_identity.get_mut(e.identity as usize) {
+                        Some(seen @ 0) => {
+                            let hit = needle.found_in(&clean(&caller(store, e)));
+                            *seen = 1 + hit as u8;
+                            hit
+                        }
+                        Some(seen) => *seen == 2,
+                        None => needle.found_in(&clean(&caller(store, e))),
+                    }
+                    || sym(e.source_ip)
+                    || if e.failed() { sym(e.error_code) } else { ok }
+                    || sym(e.resource)
+            })
+            .collect()
     }
     fn target(&self, row: usize) -> Option<ViewSpec> {
         self.items.get(row).map(|&i| ViewSpec::Event(i as usize))
     }
+}
+
+/// The Events tab: the scoped events.
+pub fn render(f: &mut Frame, body: Rect, ctx: &ViewCtx) -> Drawn {
+    super::draw_table(f, body, ctx, "Events in scope (Enter: raw record)")
 }

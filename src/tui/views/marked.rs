@@ -4,30 +4,36 @@
 //! filter finds them (`/mal`).
 
 use crate::core::entity::EntityRef;
-use crate::tui::app::App;
+use crate::core::model::Store;
 use crate::tui::marks::Marks;
 use crate::tui::spec::ViewSpec;
 use crate::tui::theme::Slot;
-use crate::tui::widgets::table::{Column, TableSource, col};
+use crate::tui::widgets::table::{Column, Key, Needle, TableSource, col};
 use ratatui::layout::Constraint::Length;
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 pub struct Marked<'a> {
     inner: Box<dyn TableSource + 'a>,
-    app: &'a App,
+    store: &'a Store,
     marks: &'a Marks,
     columns: Vec<Column>,
 }
 
-/// Wrap `src` when there is something to show; otherwise hand it back unchanged.
-pub fn decorate<'a>(app: &'a App, src: Box<dyn TableSource + 'a>) -> Box<dyn TableSource + 'a> {
-    match &app.marks {
-        Some(m) if (!m.stars.is_empty() || !m.verdicts.is_empty()) && app.spec() != &ViewSpec::Notes => {
+/// Wrap `src` (a table of view `spec`) when there is something to show; otherwise hand it back unchanged.
+pub fn decorate<'a>(
+    marks: Option<&'a Marks>,
+    spec: &ViewSpec,
+    store: &'a Store,
+    src: Box<dyn TableSource + 'a>,
+) -> Box<dyn TableSource + 'a> {
+    match marks {
+        Some(m) if (!m.stars.is_empty() || !m.verdicts.is_empty()) && spec != &ViewSpec::Notes => {
             let mut columns = src.columns().to_vec();
             columns.push(col("Mark", Length(6)));
             Box::new(Marked {
                 inner: src,
-                app,
+                store,
                 marks: m,
                 columns,
             })
@@ -39,7 +45,7 @@ pub fn decorate<'a>(app: &'a App, src: Box<dyn TableSource + 'a>) -> Box<dyn Tab
 /// `★ mal`, `★`, `sus`, or empty.
 fn short(marks: &Marks, e: &EntityRef) -> String {
     let star = marks.starred(e);
-    let v = marks.verdict(e).map(|v| v.as_str().get(..3).unwrap_or(""));
+    let v = marks.verdict(e).map(|v| <&str>::from(v).get(..3).unwrap_or(""));
     match (star, v) {
         (true, Some(v)) => format!("★ {v}"),
         (true, None) => "★".into(),
@@ -51,6 +57,13 @@ fn short(marks: &Marks, e: &EntityRef) -> String {
 impl Marked<'_> {
     fn is_mark(&self, col: usize) -> bool {
         col + 1 == self.columns.len()
+    }
+
+    fn entity(&self, row: usize) -> Option<EntityRef> {
+        match crate::tui::case_io::entity_of(&self.inner.target(row)?, self.store) {
+            EntityRef::Case => None,
+            e => Some(e),
+        }
     }
 }
 
@@ -65,11 +78,8 @@ impl TableSource for Marked<'_> {
         if !self.is_mark(col) {
             return self.inner.cell(row, col);
         }
-        match self.inner.target(row) {
-            Some(spec) => match crate::tui::case_io::entity_of(&spec, self.app.data.store()) {
-                EntityRef::Case => Cow::Borrowed(""),
-                e => Cow::Owned(short(self.marks, &e)),
-            },
+        match self.entity(row) {
+            Some(e) => Cow::Owned(short(self.marks, &e)),
             None => Cow::Borrowed(""),
         }
     }
@@ -83,11 +93,32 @@ impl TableSource for Marked<'_> {
     fn target(&self, row: usize) -> Option<ViewSpec> {
         self.inner.target(row)
     }
-    fn number(&self, row: usize, col: usize) -> Option<f64> {
-        if self.is_mark(col) {
-            None
-        } else {
-            self.inner.number(row, col)
+    fn key(&self, row: usize, col: usize) -> Key<'_> {
+        if !self.is_mark(col) {
+            return self.inner.key(row, col);
         }
+        match self.cell(row, col) {
+            c if c.is_empty() => Key::Empty,
+            c => Key::Text(c),
+        }
+    }
+    /// The inner table's matches, plus the rows whose entity's mark matches; rows are only looked at when some
+    /// marked entity's mark does.
+    fn matching(&self, needle: &Needle) -> Vec<u32> {
+        let mut rows = self.inner.matching(needle);
+        let marked: BTreeSet<&EntityRef> = self
+            .marks
+            .stars
+            .iter()
+            .chain(self.marks.verdicts.keys())
+            .filter(|e| needle.found_in(&short(self.marks, e)))
+            .collect();
+        if marked.is_empty() {
+            return rows;
+        }
+        rows.extend((0..self.len() as u32).filter(|&r| self.entity(r as usize).is_some_and(|e| marked.contains(&e))));
+        rows.sort_unstable();
+        rows.dedup();
+        rows
     }
 }

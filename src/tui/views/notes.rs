@@ -1,14 +1,18 @@
 //! The Notes view: the case's notes (newest revision of each), with the entity each is about to pivot to, and
 //! that entity's star and verdict.
 
+use super::ViewCtx;
 use crate::core::case::Note;
 use crate::core::time::rfc3339;
+use crate::tui::app::Drawn;
 use crate::tui::marks::Marks;
 use crate::tui::sanitize::clean;
 use crate::tui::spec::ViewSpec;
 use crate::tui::theme::Slot;
 use crate::tui::widgets::table::{StaticRow, StaticRows, col};
+use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
+use ratatui::layout::Rect;
 
 pub fn rows(notes: Option<&Result<Vec<Note>, String>>, marks: Option<&Marks>) -> StaticRows {
     let notes = match notes {
@@ -52,11 +56,32 @@ pub fn rows(notes: Option<&Result<Vec<Note>, String>>, marks: Option<&Marks>) ->
 /// `★ malicious`, `★`, `benign` or empty: the entity's star and verdict.
 fn mark_cell(marks: Option<&Marks>, e: &crate::core::entity::EntityRef) -> String {
     let star = marks.is_some_and(|m| m.starred(e));
-    let verdict = marks.and_then(|m| m.verdict(e)).map(|v| v.as_str());
+    let verdict = marks.and_then(|m| m.verdict(e)).map(<&str>::from);
     match (star, verdict) {
         (true, Some(v)) => format!("★ {v}"),
         (true, None) => "★".into(),
         (false, Some(v)) => v.into(),
         (false, None) => String::new(),
     }
+}
+
+/// The notes table, titled with the keys that act on it (or why there is none).
+pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
+    let title = match &ctx.app.notes {
+        None => "Notes (reading the case…)".to_string(),
+        Some(Err(e)) => format!("Notes — case unavailable: {e}"),
+        Some(Ok(_)) => {
+            use crate::tui::action::Action;
+            let k = |a| ctx.app.key_hint(a);
+            format!(
+                "Notes ({}: write · {}: edit · {}: star · {}: verdict · {}: open its entity)",
+                k(Action::AddNote),
+                k(Action::EditNote),
+                k(Action::ToggleStar),
+                k(Action::SetVerdict),
+                k(Action::Enter)
+            )
+        }
+    };
+    super::draw_table(f, area, ctx, &title)
 }

@@ -8,18 +8,20 @@
 //! ┌ chain + started sessions / related entities ───┐
 //! ```
 
+use super::ViewCtx;
 use super::chain::link_label;
 use super::related;
 use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::{Scope, rfc3339};
+use crate::tui::app::{Drawn, StyledLine};
 use crate::tui::sanitize::clean;
-use crate::tui::spec::ViewSpec;
-use crate::tui::theme::{Slot, Theme};
+use crate::tui::spec::{Tab, ViewSpec};
+use crate::tui::theme::Slot;
 use crate::tui::widgets::table::{StaticRow, StaticRows, col};
+use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::layout::{Layout, Rect};
 
 /// The aggregate table of the current tab, computed from the scoped events (`None`: the tab's table is the
 /// event list itself, or it has none).
@@ -27,14 +29,14 @@ pub fn rows(
     store: &Store,
     graph: &SessionGraph,
     spec: &ViewSpec,
-    tab: &str,
+    tab: Option<Tab>,
     scope: Scope,
     items: &[u32],
 ) -> Option<StaticRows> {
     Some(match (tab, spec) {
-        ("Overview", ViewSpec::Session(k)) => session_chain(store, graph, k, items, spec),
-        ("Overview", ViewSpec::Role(arn)) => role_rows(store, graph, arn, scope, items, spec),
-        ("Overview", _) => related::related(store, items, spec),
+        (Some(Tab::Overview), ViewSpec::Session(k)) => session_chain(store, graph, k, items, spec),
+        (Some(Tab::Overview), ViewSpec::Role(arn)) => role_rows(store, graph, arn, scope, items, spec),
+        (Some(Tab::Overview), _) => related::related(store, items, spec),
         _ => return None,
     })
 }
@@ -145,7 +147,7 @@ fn session_chain(store: &Store, graph: &SessionGraph, key: &str, items: &[u32], 
                     clean(&f.finding_type).into_owned(),
                     clean(&f.id).into_owned(),
                     f.first_seen.or(f.created_at).map(rfc3339).unwrap_or_default(),
-                    format!("{:?} {:.1}", f.severity.label, f.severity.value),
+                    format!("{} {:.1}", f.severity.label, f.severity.value),
                 ])
                 .style(0, Slot::TextDim)
                 .style(4, super::findings::severity_slot(f.severity.label))
@@ -235,22 +237,17 @@ fn role_rows(
     }
 }
 
-/// `label: value` lines of the details panel.
+/// `label: value` lines of the details panel (computed with the model, from its scoped events and failures).
 pub fn details(
     store: &Store,
     graph: &SessionGraph,
     geo: &crate::core::geo::GeoDb,
-    model: &crate::tui::app::ViewModel,
+    items: &[u32],
+    failed: usize,
     spec: &ViewSpec,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
+) -> Vec<StyledLine> {
     let mut lines = Vec::new();
-    let kv = |k: &str, v: String, slot: Slot| {
-        Line::from(vec![
-            Span::styled(format!("{k:>16}: "), theme.style(Slot::TextDim)),
-            Span::styled(clean(&v).into_owned(), theme.style(slot)),
-        ])
-    };
+    let kv = |k: &str, v: String, slot: Slot| StyledLine::kv(16, k, &v, slot);
     if let ViewSpec::Session(key) = spec {
         session_details(store, graph, key, &mut lines, &kv);
     }
@@ -281,7 +278,6 @@ pub fn details(
     if let ViewSpec::UserAgent(ua) = spec {
         lines.push(kv("family", crate::core::geo::useragent::family(ua), Slot::Text));
     }
-    let (items, failed) = (&model.items, model.failed);
     lines.push(kv(
         "calls in scope",
         format!("{} ({} failed)", items.len(), failed),
@@ -298,8 +294,8 @@ fn session_details(
     store: &Store,
     graph: &SessionGraph,
     key: &str,
-    lines: &mut Vec<Line<'static>>,
-    kv: &dyn Fn(&str, String, Slot) -> Line<'static>,
+    lines: &mut Vec<StyledLine>,
+    kv: &dyn Fn(&str, String, Slot) -> StyledLine,
 ) {
     let Some(s) = graph.session_by_key(store, key) else {
         lines.push(kv(
@@ -368,4 +364,28 @@ fn session_details(
 /// Height the details panel needs for `n` lines (plus borders), capped so the table keeps most of the screen.
 pub fn details_height(n: usize, area: Rect) -> u16 {
     (n as u16 + 2).min(area.height / 2).max(3)
+}
+
+/// The Overview tab: details, a compact volume chart when the screen is tall enough, the chain or related
+/// entities.
+pub fn render(f: &mut Frame, body: Rect, ctx: &ViewCtx) -> Drawn {
+    let (spec, model) = (ctx.spec(), ctx.model());
+    let h = details_height(model.header.len(), body);
+    let [top, rest] = Layout::vertical([Length(h), Fill(1)]).areas(body);
+    super::panel(f, top, &model.header, ctx.theme, &spec.crumb());
+    let rest = if rest.height >= 18 {
+        let [chart, table] = Layout::vertical([Length(7), Fill(1)]).areas(rest);
+        super::volume::render(f, chart, &model.volume, ctx.app.scope.scope, ctx.theme);
+        table
+    } else {
+        rest
+    };
+    let title = match spec {
+        ViewSpec::Session(_) => {
+            "Chain from the origin, started sessions, role, IPs, user agents, findings (Enter: pivot, c: graph)"
+        }
+        ViewSpec::Role(_) => "Resource interaction in scope (Enter: pivot)",
+        _ => "Related entities in scope (Enter: pivot)",
+    };
+    super::draw_table(f, rest, ctx, title)
 }

@@ -89,8 +89,7 @@ pub fn related(store: &Store, events: &[u32], this: &ViewSpec) -> StaticRows {
             let target = match rel {
                 Rel::Role => ViewSpec::Role(v.clone()),
                 Rel::Principal => ViewSpec::Principal(v.clone()),
-                Rel::Session | Rel::StartedSession if v.starts_with("ASIA") => ViewSpec::Session(v.clone()),
-                Rel::Session | Rel::StartedSession => ViewSpec::AccessKey(v.clone()),
+                Rel::Session | Rel::StartedSession => ViewSpec::of_access_key(&v),
                 Rel::Ip => ViewSpec::Ip(v.clone()),
                 Rel::UserAgent => ViewSpec::UserAgent(v.clone()),
                 Rel::Account => ViewSpec::Account(v.clone()),

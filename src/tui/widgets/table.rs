@@ -2,8 +2,12 @@
 //! selection, scrolling and mouse hits.
 //!
 //! Data comes through [`TableSource`], which formats a cell on demand, so a table over a million events only
-//! formats the rows on screen. The filtered and sorted order is computed in `update` (never while drawing) and
-//! cached in [`TableState`] under a key that says which data, filter and sort it belongs to.
+//! formats the rows on screen. Sorting and filtering never format cells: sorting compares each cell's typed
+//! [`Key`] (numbers as numbers, times as times), filtering asks the source which rows match (a source over
+//! interned data matches each distinct value once). The filtered, sorted order is computed with the view model
+//! ([`order`], on the model task for large tables), never while drawing; [`TableState`] keeps it under a key
+//! saying which data, filter and sort it belongs to. Drawing is pure: [`render`] returns the window it settled on
+//! ([`TableWindow`]) for `update` to store.
 
 use crate::tui::sanitize;
 use crate::tui::spec::ViewSpec;
@@ -25,6 +29,63 @@ pub const fn col(title: &'static str, width: Constraint) -> Column {
     Column { title, width }
 }
 
+/// What sorting compares in a cell: empty cells first, then numbers (by value), then text (byte order).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Key<'a> {
+    Empty,
+    Num(f64),
+    Text(Cow<'a, str>),
+}
+
+impl Key<'_> {
+    fn cmp(&self, other: &Key<'_>) -> Ordering {
+        match (self, other) {
+            (Key::Num(a), Key::Num(b)) => a.partial_cmp(b).unwrap_or(Ordering::Equal),
+            (Key::Text(a), Key::Text(b)) => a.cmp(b),
+            (a, b) => a.rank().cmp(&b.rank()),
+        }
+    }
+    fn rank(&self) -> u8 {
+        match self {
+            Key::Empty => 0,
+            Key::Num(_) => 1,
+            Key::Text(_) => 2,
+        }
+    }
+}
+
+/// A filter as typed, lower-cased once: a row matches when any of its cells' text contains it, ignoring case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Needle(String);
+
+impl Needle {
+    pub fn new(filter: &str) -> Needle {
+        Needle(filter.to_lowercase())
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// Could the needle be part of an RFC 3339 UTC timestamp (`2026-11-05T14:31:02Z`)? Sources skip formatting
+    /// times for needles that could not.
+    pub fn is_timelike(&self) -> bool {
+        self.0
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | 't' | 'z'))
+    }
+
+    /// Does `text` contain the needle, ignoring case?
+    pub fn found_in(&self, text: &str) -> bool {
+        if self.0.is_empty() {
+            return true;
+        }
+        if text.is_ascii() && self.0.is_ascii() {
+            let n = self.0.as_bytes();
+            return text.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+        }
+        text.to_lowercase().contains(&self.0)
+    }
+}
+
 /// Rows of one table, formatted on demand. Cell text must already be sanitised (use `sanitize::clean`).
 pub trait TableSource {
     fn columns(&self) -> &[Column];
@@ -41,9 +102,21 @@ pub trait TableSource {
     fn target(&self, _row: usize) -> Option<ViewSpec> {
         None
     }
-    /// A number to sort this cell by, when the column is numeric (counts, severities, times).
-    fn number(&self, _row: usize, _col: usize) -> Option<f64> {
-        None
+    /// What sorting by this cell compares. The default is the cell's text; sources whose cells are formatted
+    /// (times, counts) give the value instead.
+    fn key(&self, row: usize, col: usize) -> Key<'_> {
+        match self.cell(row, col) {
+            c if c.is_empty() => Key::Empty,
+            c => Key::Text(c),
+        }
+    }
+    /// The rows (in source order) any of whose cells contains the needle. The default reads every cell; sources
+    /// over large, interned data override it to test each distinct value once.
+    fn matching(&self, needle: &Needle) -> Vec<u32> {
+        let ncols = self.columns().len();
+        (0..self.len().min(u32::MAX as usize) as u32)
+            .filter(|&r| (0..ncols).any(|c| needle.found_in(&self.cell(r as usize, c))))
+            .collect()
     }
 }
 
@@ -64,51 +137,110 @@ impl<T: TableSource + ?Sized> TableSource for &T {
     fn target(&self, row: usize) -> Option<ViewSpec> {
         (**self).target(row)
     }
-    fn number(&self, row: usize, col: usize) -> Option<f64> {
-        (**self).number(row, col)
+    fn key(&self, row: usize, col: usize) -> Key<'_> {
+        (**self).key(row, col)
     }
+    fn matching(&self, needle: &Needle) -> Vec<u32> {
+        (**self).matching(needle)
+    }
+}
+
+/// The display order of `src` for a filter and a sort (`(column, descending)`): the matching rows, sorted by
+/// their typed keys, ties in source order (reversed with the rest when descending). Pure; runs with the view
+/// model.
+pub fn order(src: &dyn TableSource, filter: &str, sort: Option<(usize, bool)>) -> Vec<u32> {
+    let needle = Needle::new(filter);
+    let mut rows: Vec<u32> = if needle.is_empty() {
+        (0..src.len().min(u32::MAX as usize) as u32).collect()
+    } else {
+        src.matching(&needle)
+    };
+    if let Some((c, desc)) = sort {
+        // Each key is computed once, not per comparison.
+        let mut keyed: Vec<(Key<'_>, u32)> = rows.iter().map(|&r| (src.key(r as usize, c), r)).collect();
+        // Descending is the ascending order reversed, ties (in source order) included.
+        keyed.sort_by(|(ka, a), (kb, b)| {
+            let o = ka.cmp(kb).then(a.cmp(b));
+            if desc { o.reverse() } else { o }
+        });
+        rows = keyed.into_iter().map(|(_, r)| r).collect();
+    }
+    rows
+}
+
+/// Where a drawn table settled: its first visible row and how many rows a page holds. `render` returns it;
+/// `update` stores it (paging and mouse hits use it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TableWindow {
+    pub offset: usize,
+    pub page: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableState {
     /// Position in `order` (not a source row index).
     pub selected: usize,
+    /// First visible row, as the last draw settled it.
     pub offset: usize,
     pub sort: Option<(usize, bool)>,
     pub filter: String,
     /// Source rows in display order (filtered, sorted).
     pub order: Vec<u32>,
+    /// Which data, filter and sort `order` was computed for ([`TableState::order_key`]).
     key: Option<u64>,
+    /// Which data (the view model's key) `order` lists rows of, even when its filter or sort is outdated.
+    data: Option<u64>,
     /// Rows visible at the last draw, for paging.
     pub page: usize,
 }
 
 impl TableState {
-    /// Recompute the display order if `data_key` (which data), the filter or the sort changed.
-    pub fn refresh(&mut self, src: &dyn TableSource, data_key: u64) {
+    /// The key of the order this table needs over data `data_key`: it changes with the data, filter and sort.
+    pub fn order_key(&self, data_key: u64) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (data_key, src.len(), &self.filter, self.sort).hash(&mut h);
-        let key = h.finish();
-        if self.key == Some(key) {
-            return;
+        (data_key, &self.filter, self.sort).hash(&mut h);
+        h.finish()
+    }
+
+    /// Is the order the one `data_key` with the current filter and sort needs?
+    pub fn is_current(&self, data_key: u64) -> bool {
+        self.key == Some(self.order_key(data_key))
+    }
+
+    /// Does `order` list rows of `data_key` (possibly for an older filter or sort)?
+    pub fn lists(&self, data_key: u64) -> bool {
+        self.data == Some(data_key)
+    }
+
+    /// Take an order computed for `key` over `data_key`; an answer for another filter or sort is dropped.
+    pub fn set_order(&mut self, data_key: u64, key: u64, order: Vec<u32>) -> bool {
+        if key != self.order_key(data_key) {
+            return false;
         }
         self.key = Some(key);
-        let needle = self.filter.to_lowercase();
-        let ncols = src.columns().len();
-        let mut order: Vec<u32> = (0..src.len().min(u32::MAX as usize) as u32)
-            .filter(|&r| {
-                needle.is_empty() || (0..ncols).any(|c| src.cell(r as usize, c).to_lowercase().contains(&needle))
-            })
-            .collect();
-        if let Some((c, desc)) = self.sort {
-            order.sort_by(|&a, &b| {
-                let o = compare(src, a as usize, b as usize, c);
-                if desc { o.reverse() } else { o }
-            });
-        }
+        self.data = Some(data_key);
         self.order = order;
         self.clamp();
+        true
+    }
+
+    /// Until the order for the current filter and sort arrives: every row, in source order.
+    pub fn set_unordered(&mut self, data_key: u64, len: usize) {
+        self.key = None;
+        self.data = Some(data_key);
+        self.order = (0..len.min(u32::MAX as usize) as u32).collect();
+        self.clamp();
+    }
+
+    /// Recompute the display order here if `data_key` (which data), the filter or the sort changed.
+    pub fn refresh(&mut self, src: &dyn TableSource, data_key: u64) {
+        if self.is_current(data_key) {
+            return;
+        }
+        let o = order(src, &self.filter, self.sort);
+        let key = self.order_key(data_key);
+        self.set_order(data_key, key, o);
     }
 
     pub fn selected_row(&self) -> Option<usize> {
@@ -157,33 +289,29 @@ impl TableState {
     }
 }
 
-fn compare(src: &dyn TableSource, a: usize, b: usize, c: usize) -> Ordering {
-    match (src.number(a, c), src.number(b, c)) {
-        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
-        _ => src.cell(a, c).cmp(&src.cell(b, c)),
-    }
-    .then(a.cmp(&b))
-}
-
-/// Draw the table. Only rows in the visible window are formatted. Updates `offset` and `page` so the selection
-/// stays on screen.
+/// Draw the table. Only rows in the visible window are formatted. Pure: the window it settled on (scrolled so
+/// the selection stays on screen) is returned for `update` to store.
 pub fn render(
     f: &mut Frame,
     area: Rect,
     src: &dyn TableSource,
-    state: &mut TableState,
+    state: &TableState,
     theme: &Theme,
     title: &str,
     focused: bool,
-) {
+) -> TableWindow {
     let body = area.height.saturating_sub(3) as usize;
-    state.page = body.max(1);
-    if state.selected < state.offset {
-        state.offset = state.selected;
-    } else if body > 0 && state.selected >= state.offset + body {
-        state.offset = state.selected + 1 - body;
+    let mut offset = state.offset;
+    if state.selected < offset {
+        offset = state.selected;
+    } else if body > 0 && state.selected >= offset + body {
+        offset = state.selected + 1 - body;
     }
-    state.offset = state.offset.min(state.order.len().saturating_sub(1));
+    let offset = offset.min(state.order.len().saturating_sub(1));
+    let window = TableWindow {
+        offset,
+        page: body.max(1),
+    };
     let cols = src.columns();
     let header = Row::new(cols.iter().enumerate().map(|(i, c)| {
         let mark = match state.sort {
@@ -194,22 +322,19 @@ pub fn render(
         Cell::from(format!("{}{mark}", c.title))
     }))
     .style(theme.style(Slot::Header));
-    let end = (state.offset + body).min(state.order.len());
-    let rows = state.order[state.offset.min(end)..end]
-        .iter()
-        .enumerate()
-        .map(|(i, &r)| {
-            let r = r as usize;
-            let row = Row::new((0..cols.len()).map(|c| {
-                let style = src.style(r, c).map(|s| theme.style(s)).unwrap_or_default();
-                Cell::from(Span::styled(src.cell(r, c).into_owned(), style))
-            }));
-            if state.offset + i == state.selected && focused {
-                row.style(theme.style(Slot::Selection))
-            } else {
-                row
-            }
-        });
+    let end = (offset + body).min(state.order.len());
+    let rows = state.order[offset.min(end)..end].iter().enumerate().map(|(i, &r)| {
+        let r = r as usize;
+        let row = Row::new((0..cols.len()).map(|c| {
+            let style = src.style(r, c).map(|s| theme.style(s)).unwrap_or_default();
+            Cell::from(Span::styled(src.cell(r, c).into_owned(), style))
+        }));
+        if offset + i == state.selected && focused {
+            row.style(theme.style(Slot::Selection))
+        } else {
+            row
+        }
+    });
     let mut title_line = vec![Span::styled(format!(" {title} "), theme.style(Slot::Title))];
     title_line.push(Span::styled(
         format!("{}/{} ", state.order.len(), src.len()),
@@ -240,6 +365,7 @@ pub fn render(
         let inner = Rect::new(area.x + 2, area.y + 2, area.width.saturating_sub(4), 1);
         f.render_widget(Line::styled(msg, theme.style(Slot::TextDim)), inner);
     }
+    window
 }
 
 /// A ready-made source over precomputed, already-sanitised rows (small tables: counts, drill-downs, entities).
@@ -307,8 +433,15 @@ impl TableSource for StaticRows {
     fn target(&self, row: usize) -> Option<ViewSpec> {
         self.rows.get(row).and_then(|r| r.target.clone())
     }
-    fn number(&self, row: usize, col: usize) -> Option<f64> {
-        self.rows.get(row).and_then(|r| r.numbers.get(col).copied().flatten())
+    fn key(&self, row: usize, col: usize) -> Key<'_> {
+        let Some(r) = self.rows.get(row) else {
+            return Key::Empty;
+        };
+        match (r.numbers.get(col).copied().flatten(), r.cells.get(col)) {
+            (Some(n), _) => Key::Num(n),
+            (None, Some(c)) if !c.is_empty() => Key::Text(Cow::Borrowed(c)),
+            _ => Key::Empty,
+        }
     }
 }
 
@@ -375,5 +508,58 @@ mod tests {
         t.filter = "zzz".into();
         t.refresh(&s, 1);
         assert_eq!(t.selected_row(), None);
+    }
+
+    #[test]
+    fn keys_order_empty_then_numbers_then_text_and_descending_reverses_ties_too() {
+        let s = StaticRows {
+            columns: vec![col("n", Constraint::Length(4))],
+            rows: vec![
+                StaticRow::new(vec!["b".into()]),
+                StaticRow::new(vec!["".into()]),
+                StaticRow::new(vec!["2".into()]).number(0, 2.0),
+                StaticRow::new(vec!["a".into()]),
+                StaticRow::new(vec!["10".into()]).number(0, 10.0),
+                StaticRow::new(vec!["b".into()]),
+            ],
+        };
+        assert_eq!(order(&s, "", Some((0, false))), vec![1, 2, 4, 3, 0, 5]);
+        assert_eq!(order(&s, "", Some((0, true))), vec![5, 0, 3, 4, 2, 1]);
+        assert_eq!(order(&s, "", None), vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn needles_ignore_case_beyond_ascii() {
+        let n = Needle::new("ÄRGER");
+        assert!(n.found_in("großer ärger"));
+        assert!(!n.found_in("arger"));
+        assert!(Needle::new("Cloud").found_in("CLOUDTRAIL"));
+        assert!(Needle::new("").found_in(""));
+        assert!(!Needle::new("long needle").found_in("short"));
+        assert!(Needle::new("2026-11-05T14").is_timelike());
+        assert!(!Needle::new("denied").is_timelike());
+    }
+
+    #[test]
+    fn an_order_for_another_filter_is_not_taken() {
+        let s = src();
+        let mut t = TableState {
+            filter: "a".into(),
+            ..Default::default()
+        };
+        let stale = t.order_key(7);
+        t.filter = "al".into();
+        assert!(!t.set_order(7, stale, vec![0]));
+        assert!(!t.is_current(7));
+        t.set_unordered(7, s.len());
+        assert_eq!(t.order, vec![0, 1, 2]);
+        assert!(t.lists(7) && !t.is_current(7));
+        let key = t.order_key(7);
+        assert!(t.set_order(7, key, order(&s, &t.filter, t.sort)));
+        assert_eq!(t.order, vec![1]);
+        assert!(
+            t.is_current(7) && !t.is_current(8),
+            "another model's data needs its own order"
+        );
     }
 }

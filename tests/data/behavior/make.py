@@ -2,7 +2,7 @@
 """Writes the behaviour-analytics scenario files (tests/data/behavior/*.json.gz).
 
 Real-format CloudTrail (`{"Records": [...]}`) telling three small stories; the expectations live in
-tests/behavior_scenarios.rs, written from the stories below, never copied from trailhound's output.
+tests/core/behavior_scenarios.rs, written from the stories below, never copied from trailhound's output.
 Two more stories (issue: behaviour judged at the session-identity and origin level): `instance.json.gz`, an EC2
 instance role with weeks of history whose current session key is used from Frankfurt; `continents.json.gz`, an
 Identity Center user whose two sessions in two accounts are on two continents 25 minutes apart.

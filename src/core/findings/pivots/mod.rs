@@ -23,18 +23,30 @@ pub struct PolicyChange {
     /// Index in `Store::events`.
     #[serde(skip)]
     pub event: usize,
+    /// CloudTrail `eventID`.
     pub event_id: String,
+    /// The API, e.g. `PutBucketPolicy`.
     pub event_name: String,
+    /// The service host, e.g. `s3.amazonaws.com`.
     pub event_source: String,
+    /// When, epoch seconds (RFC 3339 UTC in JSON).
     #[serde(serialize_with = "ser::time")]
     pub time: i64,
+    /// The key that signed the call.
     pub access_key_id: Option<String>,
+    /// The caller's ARN.
     pub principal_arn: Option<String>,
+    /// The caller's principal id.
     pub principal_id: Option<String>,
+    /// The caller's account.
     pub account: Option<String>,
+    /// CloudTrail `sourceIPAddress`.
     pub source_ip: Option<String>,
+    /// The caller's user agent (hostile text).
     pub user_agent: Option<String>,
+    /// The write succeeded (no error code); failed attempts are kept as evidence.
     pub success: bool,
+    /// The error code of a failed attempt.
     pub error_code: Option<String>,
     /// Who was behind the signing session, through the assumption chain (`None`: no signer in the record).
     pub origin: Option<EventOrigin>,

@@ -10,7 +10,9 @@ use serde::Serialize;
 /// IAM user signed the event itself).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EventOrigin {
+    /// The principal the chain starts from.
     pub origin: OriginView,
+    /// The assumptions from the origin to the signing session, outermost first.
     pub chain: Vec<ChainHop>,
     /// Warnings from the graph (weak links, source identity dropped, cycles).
     #[serde(skip_serializing_if = "Vec::is_empty")]

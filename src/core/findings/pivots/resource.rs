@@ -6,6 +6,7 @@
 /// A finding's resource reduced to what events can name it by.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceKey {
+    /// The resource ARN as the finding gives it.
     pub arn: String,
     /// ARN service (`iam`, `s3`, `kms`, `sqs`…).
     pub service: String,
@@ -18,7 +19,8 @@ pub struct ResourceKey {
 }
 
 impl ResourceKey {
-    pub fn from_arn(arn: &str) -> Option<ResourceKey> {
+    /// The parts of `arn` that events name the resource by; `None` when it is not an ARN (`arn:partition:service:region:account:resource`).
+    pub(crate) fn from_arn(arn: &str) -> Option<ResourceKey> {
         let mut parts = arn.splitn(6, ':');
         if parts.next()? != "arn" {
             return None;
@@ -119,7 +121,7 @@ fn split_resource(service: &str, res: &str) -> (String, String) {
     }
 }
 
-/// Events that write the resource policies Access Analyzer evaluates (DOMAIN.md §5). Versioned Lambda names
+/// Events that write the resource policies Access Analyzer evaluates (`docs/domain.md` §5). Versioned Lambda names
 /// (`AddPermission20150331v2`) match by prefix.
 pub fn is_policy_write(event_name: &str) -> bool {
     const EXACT: &[&str] = &[

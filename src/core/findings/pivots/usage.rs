@@ -18,20 +18,29 @@ pub struct AccessUse {
     pub access_key_id: Option<String>,
     /// The caller as the logs name it (ARN, else principal id).
     pub principal: Option<String>,
+    /// The caller's `userIdentity.type` as logged (`AssumedRole`, `IAMUser`, `AWSAccount`, …).
     pub principal_type: String,
+    /// The caller's account.
     pub account: Option<String>,
     /// For a role: the AssumeRole that started the session.
     pub assume_event_id: Option<String>,
+    /// The session name, for role sessions.
     pub session_name: Option<String>,
+    /// The first call (or the assumption), epoch seconds (RFC 3339 UTC in JSON).
     #[serde(serialize_with = "ser::time")]
     pub first_seen: i64,
+    /// The last call, epoch seconds (RFC 3339 UTC in JSON).
     #[serde(serialize_with = "ser::time")]
     pub last_seen: i64,
+    /// Distinct `sourceIPAddress` values of the calls, sorted.
     pub source_ips: Vec<String>,
+    /// Distinct user agents of the calls, sorted (hostile text).
     pub user_agents: Vec<String>,
     /// `service:Api` → number of calls (the AssumeRole itself excluded).
     pub calls: BTreeMap<String, u64>,
+    /// All calls counted in `calls`.
     pub total_calls: u64,
+    /// Calls that returned an error code.
     pub failed_calls: u64,
     /// Who was behind the caller (for a role: the caller of the AssumeRole), as far as the loaded logs show.
     pub origin: Option<EventOrigin>,
@@ -59,7 +68,7 @@ fn new_use(store: &Store, graph: &SessionGraph, i: usize) -> AccessUse {
             .opt(id.arn)
             .or_else(|| store.strings.opt(id.principal_id))
             .map(str::to_string),
-        principal_type: id.kind.as_str().to_string(),
+        principal_type: id.kind.to_string(),
         account: caller_account(store, ev),
         assume_event_id: None,
         session_name: None,
@@ -222,11 +231,16 @@ pub struct LastUse {
     /// What was looked for (`role assumed`, `role session call`, `access key call`, `console sign-in`,
     /// `service s3`).
     pub what: String,
+    /// CloudTrail `eventID` of the last use.
     pub event_id: String,
+    /// The API called, e.g. `AssumeRole`.
     pub event_name: String,
+    /// When, epoch seconds (RFC 3339 UTC in JSON).
     #[serde(serialize_with = "ser::time")]
     pub time: i64,
+    /// The key that signed the call.
     pub access_key_id: Option<String>,
+    /// The caller as the logs name it (ARN, else principal id).
     pub principal: Option<String>,
 }
 

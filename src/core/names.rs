@@ -1,0 +1,106 @@
+//! The names of what is loaded, per entity kind (session keys, access keys, roles, users, accounts, source IPs,
+//! finding ids), sorted, for completing what an analyst types. Built once per load in one pass over the store,
+//! so completing `:ip 198.` looks up a sorted list instead of scanning every event.
+
+use crate::core::entity::EntityKind;
+use crate::core::model::{IdentityType, Store, Sym};
+use std::collections::{BTreeSet, HashSet};
+
+/// Sorted, distinct, non-empty names per kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoadedNames {
+    sessions: Vec<String>,
+    keys: Vec<String>,
+    roles: Vec<String>,
+    principals: Vec<String>,
+    accounts: Vec<String>,
+    ips: Vec<String>,
+    findings: Vec<String>,
+}
+
+impl LoadedNames {
+    /// Index the names in `store` (one pass over its events, identities, assumptions and findings).
+    pub fn build(store: &Store) -> LoadedNames {
+        let sorted = |syms: &mut dyn Iterator<Item = Sym>| -> Vec<String> {
+            let distinct: HashSet<Sym> = syms.filter(|s| s.is_some()).collect();
+            let names: BTreeSet<&str> = distinct
+                .into_iter()
+                .map(|s| store.s(s))
+                .filter(|s| !s.is_empty())
+                .collect();
+            names.into_iter().map(str::to_string).collect()
+        };
+        let ids = &store.identities;
+        let role_issuers = ids
+            .iter()
+            .filter(|i| i.issuer_type.is_some() && store.s(i.issuer_type) == "Role")
+            .map(|i| i.issuer_arn);
+        LoadedNames {
+            sessions: sorted(&mut store.assumptions.iter().map(|a| a.new_access_key)),
+            keys: sorted(&mut ids.iter().map(|i| i.access_key_id)),
+            roles: sorted(&mut store.assumptions.iter().map(|a| a.role_arn).chain(role_issuers)),
+            principals: sorted(
+                &mut ids
+                    .iter()
+                    .filter(|i| i.kind != IdentityType::AssumedRole)
+                    .map(|i| i.arn),
+            ),
+            accounts: sorted(&mut ids.iter().map(|i| i.account_id)),
+            ips: sorted(&mut store.events.iter().map(|e| e.source_ip)),
+            findings: {
+                let set: BTreeSet<&str> = store
+                    .findings
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                set.into_iter().map(str::to_string).collect()
+            },
+        }
+    }
+
+    /// Every loaded name of `kind` (sorted). Kinds without a list (events, cases, …) have none.
+    pub fn all(&self, kind: EntityKind) -> &[String] {
+        match kind {
+            EntityKind::Session => &self.sessions,
+            EntityKind::AccessKey => &self.keys,
+            EntityKind::Role => &self.roles,
+            EntityKind::Principal => &self.principals,
+            EntityKind::Account => &self.accounts,
+            EntityKind::Ip => &self.ips,
+            EntityKind::Finding => &self.findings,
+            _ => &[],
+        }
+    }
+
+    /// The names of `kind` starting with `prefix` (a binary search, then the contiguous run).
+    pub fn with_prefix(&self, kind: EntityKind, prefix: &str) -> &[String] {
+        let all = self.all(kind);
+        let from = all.partition_point(|n| n.as_str() < prefix);
+        let len = all[from..].partition_point(|n| n.starts_with(prefix));
+        &all[from..from + len]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_lookup_is_the_contiguous_run_of_the_sorted_list() {
+        let names = LoadedNames {
+            ips: vec![
+                "10.0.0.1".into(),
+                "198.51.100.23".into(),
+                "198.51.100.7".into(),
+                "203.0.113.77".into(),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(names.with_prefix(EntityKind::Ip, "198."), &names.ips[1..3]);
+        assert_eq!(names.with_prefix(EntityKind::Ip, ""), &names.ips[..]);
+        assert!(names.with_prefix(EntityKind::Ip, "199").is_empty());
+        assert!(names.with_prefix(EntityKind::Ip, "203.0.113.77x").is_empty());
+        assert!(names.with_prefix(EntityKind::Event, "").is_empty());
+    }
+}

@@ -1,0 +1,212 @@
+//! The `:` command line: running a typed command (`:session ASIA…`, `:role DemoRole1`, `:scope FROM..TO`, …) and
+//! Tab completion. The vocabulary — names, arguments, descriptions, completion sources and the prefix rule — is
+//! the table in [`words`]; entity commands go through the entity grammar (`core::entity`), and arguments
+//! complete from the names indexed at load time (`core::names`), never from a scan of the events.
+
+pub mod words;
+
+use super::app::App;
+use super::spec::ViewSpec;
+use super::theme::Slot;
+use super::update::{Command, push};
+use crate::core::entity::{EntityKind, EntityRef};
+use crate::core::model::Store;
+use crate::core::names::LoadedNames;
+pub use words::{CommandWord, Unresolved, resolve};
+
+pub fn run(app: &mut App, text: &str) -> Vec<Command> {
+    let text = text.trim().trim_start_matches(':');
+    let (word, arg) = match text.split_once(char::is_whitespace) {
+        Some((w, a)) => (w, a.trim()),
+        None => (text, ""),
+    };
+    let cmd = match resolve(word) {
+        Ok(c) => c,
+        Err(Unresolved::Unknown) => {
+            app.set_status(Slot::StatusError, format!("unknown command :{word} (try Tab)"));
+            return Vec::new();
+        }
+        Err(Unresolved::Ambiguous(names)) => {
+            let names: Vec<String> = names.iter().map(|n| format!(":{n}")).collect();
+            app.set_status(
+                Slot::StatusError,
+                format!(":{word} is ambiguous: {} (type more of it)", names.join(", ")),
+            );
+            return Vec::new();
+        }
+    };
+    if cmd.takes_arg() && arg.is_empty() {
+        app.set_status(
+            Slot::StatusError,
+            format!(":{} needs an argument (Tab completes)", cmd.name()),
+        );
+        return Vec::new();
+    }
+    let spec = match cmd {
+        CommandWord::Quit => {
+            app.quit = true;
+            return vec![Command::Quit];
+        }
+        CommandWord::Findings => {
+            app.stack.truncate(1);
+            return Vec::new();
+        }
+        CommandWord::Fetch => {
+            super::fetch_dialog::open(app);
+            return Vec::new();
+        }
+        CommandWord::Notes => Some(ViewSpec::Notes),
+        CommandWord::Export => return super::export_task::command(app, arg),
+        // `:tag NAME` adds, `:tag -NAME` removes (no `:untag` word: it would make `:u` ambiguous with `:user`).
+        CommandWord::Tag => {
+            return match arg.strip_prefix('-') {
+                Some(name) => super::marks::tag_command(app, name, false),
+                None => super::marks::tag_command(app, arg, true),
+            };
+        }
+        CommandWord::Event => match app.data.store().find_event_id(arg) {
+            Some(i) => Some(ViewSpec::Event(i)),
+            None => {
+                app.set_status(Slot::StatusError, format!("no event with id {arg} is loaded"));
+                return Vec::new();
+            }
+        },
+        CommandWord::Scope => {
+            match crate::core::time::Scope::parse(arg) {
+                Ok(s) => {
+                    app.scope.scope = s;
+                    app.scope.kind = super::app::ScopeKind::Custom;
+                }
+                Err(e) => app.set_status(Slot::StatusError, e),
+            }
+            return Vec::new();
+        }
+        CommandWord::Role => entity_view(EntityKind::Role, &resolve_role(app.data.store(), app.data.graph(), arg)),
+        CommandWord::Session
+        | CommandWord::Key
+        | CommandWord::User
+        | CommandWord::Ip
+        | CommandWord::Account
+        | CommandWord::Finding => match cmd.spec().completes {
+            Some(kind) => entity_view(kind, arg),
+            None => None,
+        },
+    };
+    match spec {
+        Some(spec) => push(app, spec),
+        None => {
+            app.set_status(Slot::StatusError, format!(":{} {arg}: nothing to open", cmd.name()));
+            Vec::new()
+        }
+    }
+}
+
+/// The view `kind:value` opens, through the one entity grammar (`:key ASIA…` opens the role session).
+fn entity_view(kind: EntityKind, value: &str) -> Option<ViewSpec> {
+    EntityRef::new(kind, value)
+        .ok()
+        .as_ref()
+        .and_then(ViewSpec::from_entity)
+}
+
+/// `:role DemoRole1` finds the role ARN named `DemoRole1` (the first, when several accounts have one); a full
+/// ARN is taken as given.
+fn resolve_role(store: &Store, graph: &crate::core::graph::SessionGraph, arg: &str) -> String {
+    if arg.starts_with("arn:") {
+        return arg.to_string();
+    }
+    graph
+        .role_arns(store, arg)
+        .first()
+        .map(|&s| store.s(s).to_string())
+        .unwrap_or_else(|| arg.to_string())
+}
+
+/// Complete the command line: the command word first, then its argument from loaded names. With one match it
+/// is filled in; with several, the longest common prefix.
+pub fn complete(names: &LoadedNames, text: &str) -> String {
+    complete_with_options(names, text).0
+}
+
+/// Like [`complete`], also returning the candidates that still match (for the hint box; at most 50).
+pub fn complete_with_options(names: &LoadedNames, text: &str) -> (String, Vec<String>) {
+    let done = complete_inner(names, text);
+    let t = done.trim_start_matches(':');
+    let options: Vec<String> = match t.split_once(' ') {
+        None => words::names_with_prefix(t).into_iter().map(str::to_string).collect(),
+        Some((word, arg)) => match resolve(word).ok().and_then(|c| c.spec().completes) {
+            Some(kind) => names.with_prefix(kind, arg).iter().take(50).cloned().collect(),
+            None => Vec::new(),
+        },
+    };
+    let options: Vec<String> = options.into_iter().take(50).collect();
+    (done, if options.len() > 1 { options } else { Vec::new() })
+}
+
+fn complete_inner(names: &LoadedNames, text: &str) -> String {
+    let t = text.trim_start_matches(':');
+    match t.split_once(' ') {
+        None => {
+            let m = words::names_with_prefix(t);
+            match m.as_slice() {
+                [] => text.to_string(),
+                [one] => format!("{one} "),
+                many => common_prefix(many),
+            }
+        }
+        Some((word, arg)) => {
+            let Ok(cmd) = resolve(word) else {
+                return text.to_string();
+            };
+            let Some(kind) = cmd.spec().completes else {
+                return text.to_string();
+            };
+            let by_prefix = names.with_prefix(kind, arg);
+            // A role also completes from its name (`:role Demo` → `arn:…:role/DemoRole1`); roles are few.
+            let by_name: Vec<&String> = if kind == EntityKind::Role {
+                names
+                    .all(kind)
+                    .iter()
+                    .filter(|c| !c.starts_with(arg) && c.rsplit('/').next().is_some_and(|n| n.starts_with(arg)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let m: Vec<&str> = by_prefix.iter().chain(by_name).map(String::as_str).collect();
+            let name = cmd.name();
+            match m.as_slice() {
+                [] => text.to_string(),
+                [one] => format!("{name} {one}"),
+                many => format!("{name} {}", common_prefix(many)),
+            }
+        }
+    }
+}
+
+fn common_prefix(m: &[&str]) -> String {
+    let first = m[0];
+    let mut n = first.len();
+    for s in &m[1..] {
+        n = n.min(first.bytes().zip(s.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    while !first.is_char_boundary(n) {
+        n -= 1;
+    }
+    first[..n].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_words_complete_by_prefix() {
+        let names = LoadedNames::default();
+        assert_eq!(complete(&names, "se"), "session ");
+        assert_eq!(complete(&names, "fi"), "finding");
+        assert_eq!(complete(&names, "e"), "e", "event/export share only the e");
+        assert_eq!(complete_with_options(&names, "e").1, vec!["event", "export"]);
+        assert_eq!(complete(&names, "zz"), "zz");
+        assert_eq!(common_prefix(&["ASIAB1", "ASIAB2", "ASIAC"]), "ASIA");
+    }
+}

@@ -1,0 +1,242 @@
+//! View models: what a view shows, computed once per change of data, spec, tab, drill-down or scope — never per
+//! frame and, in the terminal, never in key handling (the runtime runs [`compute`] on a blocking task). A large
+//! table's filtered, sorted order is computed the same way ([`compute_order`]).
+
+use super::{api_volume, behavior, chain, event, events, finding, findings, marked, notes, profile, select, volume};
+use crate::core::dataset::Dataset;
+use crate::core::model::Store;
+use crate::core::time::Scope;
+use crate::tui::app::{App, ViewModel};
+use crate::tui::marks::Marks;
+use crate::tui::spec::{Tab, ViewSpec};
+use crate::tui::widgets::table::{self, TableSource};
+use std::sync::Arc;
+
+/// Everything a view model is computed from. The loaded data is shared as `Arc<Dataset>`, so a request can be
+/// handed to a background task as is.
+#[derive(Clone)]
+pub struct ModelRequest {
+    pub key: u64,
+    pub data: Arc<Dataset>,
+    pub notes: Option<Result<Vec<crate::core::case::Note>, String>>,
+    /// Stars and verdicts (the Notes view's columns).
+    pub marks: Option<Marks>,
+    pub spec: ViewSpec,
+    pub tab: Option<Tab>,
+    pub drill: usize,
+    pub scope: Scope,
+}
+
+/// Which (spec, tab, drill, scope, data, notes) the top view's model must be computed for.
+pub fn model_key(app: &App) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (app.spec(), app.top().tab, app.top().drill, app.scope.scope).hash(&mut h);
+    // A new read of the case's notes changes the Notes view.
+    app.notes
+        .as_ref()
+        .map(|n| n.as_ref().map(|v| v.len()).map_err(|e| e.len()))
+        .hash(&mut h);
+    // An edit keeps the count but changes a revision; a star or verdict changes the Notes view's columns.
+    if let Some(Ok(notes)) = &app.notes {
+        notes.iter().for_each(|n| (n.id, n.rev).hash(&mut h));
+    }
+    app.marks.hash(&mut h);
+    // Data is replaced wholesale on load: its generation tells a new load from the old one.
+    app.data.generation().hash(&mut h);
+    // Zero is the key of "no model yet" (`ViewModel::default`).
+    h.finish().max(1)
+}
+
+pub fn request(app: &App) -> ModelRequest {
+    ModelRequest {
+        key: model_key(app),
+        data: Arc::clone(&app.data),
+        notes: if app.spec() == &ViewSpec::Notes {
+            app.notes.clone()
+        } else {
+            None
+        },
+        marks: if app.spec() == &ViewSpec::Notes {
+            app.marks.clone()
+        } else {
+            None
+        },
+        spec: app.spec().clone(),
+        tab: app.tab(),
+        drill: app.top().drill,
+        scope: app.scope.scope,
+    }
+}
+
+/// Is the top view's model the one its current state needs?
+pub fn model_ready(app: &App) -> bool {
+    app.top().model.key == model_key(app)
+}
+
+/// Make the top view's model current. Synchronous by default (headless tests, benchmarks); with
+/// `app.defer_models` (the terminal runtime) a stale model is cleared and a request left in `app.pending_model`
+/// for a background task, so an expensive profile (an account over weeks) never blocks key handling.
+pub fn prepare(app: &mut App) {
+    let key = model_key(app);
+    if app.top().model.key == key {
+        return;
+    }
+    if app.defer_models {
+        app.top_mut().model = Default::default();
+        if app.requested_model != Some(key) {
+            app.requested_model = Some(key);
+            app.pending_model = Some(request(app));
+        }
+        return;
+    }
+    let m = compute(&request(app));
+    app.top_mut().model = Arc::new(m);
+}
+
+/// Compute a view model (pure; runs on a background task in the terminal runtime).
+pub fn compute(r: &ModelRequest) -> ViewModel {
+    let (store, graph, scope, spec, tab) = (r.data.store(), r.data.graph(), r.scope, &r.spec, r.tab);
+    let items = select::events(store, graph, spec, scope);
+    let failed = items
+        .iter()
+        .filter(|&&i| store.events.get(i as usize).is_some_and(|e| e.failed()))
+        .count();
+    let mut m = ViewModel {
+        key: r.key,
+        items,
+        failed,
+        ..ViewModel::default()
+    };
+    // Behaviour analytics need a bounded window: "everything loaded" is the loaded range in whole hours.
+    let bscope = || match (store.events.first(), store.events.last()) {
+        (Some(a), Some(b)) if scope == Scope::ALL => Scope::from_observed(a.time, b.time),
+        _ => scope,
+    };
+    match spec {
+        ViewSpec::Findings => m.header = findings::counts(store),
+        ViewSpec::Finding(id) => {
+            m.header = finding::details(store, id);
+            m.rows = Some(finding::entities(store, graph, id));
+        }
+        ViewSpec::Event(i) => m.header = event::title(store, *i),
+        ViewSpec::Chain(k) => {
+            let c = chain::build(store, graph, k);
+            m.rows = Some(chain::rows(&c));
+            m.chain = Some(c);
+        }
+        ViewSpec::Notes => m.rows = Some(notes::rows(r.notes.as_ref(), r.marks.as_ref())),
+        _ => match tab {
+            Some(Tab::NewBehaviour) => {
+                let rep = behavior::report(store, graph, r.data.behavior(), r.data.geo(), spec, bscope());
+                m.rows = Some(rep.as_ref().map(behavior::new_rows).unwrap_or_default());
+                m.report = Some(rep);
+            }
+            Some(Tab::ApiVolume) => {
+                let v = api_volume::volume(store, graph, r.data.behavior(), r.data.geo(), spec, bscope());
+                m.rows = Some(
+                    v.as_ref()
+                        .map(|v| api_volume::drill_rows(v, r.drill))
+                        .unwrap_or_default(),
+                );
+                m.volume_report = Some(v);
+            }
+            Some(Tab::Events) => {}
+            Some(Tab::Overview) | None => {
+                m.rows = profile::rows(store, graph, spec, tab, scope, &m.items);
+                m.header = profile::details(store, graph, r.data.geo(), &m.items, m.failed, spec);
+                m.volume = volume::buckets(store, &m.items, scope, volume::RESOLUTION);
+            }
+        },
+    }
+    m
+}
+
+/// What a view's table is built from: borrowed from the app (drawing, key handling) or from an
+/// [`OrderRequest`] (the model task).
+pub struct TableInputs<'a> {
+    pub store: &'a Store,
+    pub spec: &'a ViewSpec,
+    pub tab: Option<Tab>,
+    pub model: &'a ViewModel,
+    pub marks: Option<&'a Marks>,
+}
+
+impl<'a> TableInputs<'a> {
+    pub fn of(app: &'a App) -> TableInputs<'a> {
+        TableInputs {
+            store: app.data.store(),
+            spec: app.spec(),
+            tab: app.tab(),
+            model: &app.top().model,
+            marks: app.marks.as_ref(),
+        }
+    }
+}
+
+/// The table a view shows over its model (`None`: the view has no table).
+pub fn table_source<'a>(t: &TableInputs<'a>) -> Option<Box<dyn TableSource + 'a>> {
+    let src: Box<dyn TableSource + 'a> = match t.spec {
+        ViewSpec::Findings => Box::new(findings::FindingRows::new(t.store)),
+        ViewSpec::Event(_) => return None,
+        _ => match &t.model.rows {
+            Some(rows) => Box::new(rows),
+            None if t.tab == Some(Tab::Events) => Box::new(events::EventRows {
+                store: t.store,
+                items: &t.model.items,
+            }),
+            None => return None,
+        },
+    };
+    Some(marked::decorate(t.marks, t.spec, t.store, src))
+}
+
+/// Tables up to this many rows are ordered in `update`; larger ones on the model task.
+pub const INLINE_ROWS: usize = 5_000;
+
+/// A large table's order to compute off the key path: the model it lists, the filter and the sort.
+#[derive(Clone)]
+pub struct OrderRequest {
+    /// The model's key and the order's key ([`table::TableState::order_key`]).
+    pub data_key: u64,
+    pub key: u64,
+    pub data: Arc<Dataset>,
+    pub model: Arc<ViewModel>,
+    pub spec: ViewSpec,
+    pub tab: Option<Tab>,
+    pub marks: Option<Marks>,
+    pub filter: String,
+    pub sort: Option<(usize, bool)>,
+}
+
+impl OrderRequest {
+    pub fn of(app: &App) -> OrderRequest {
+        let f = app.top();
+        OrderRequest {
+            data_key: f.model.key,
+            key: f.table.order_key(f.model.key),
+            data: Arc::clone(&app.data),
+            model: Arc::clone(&f.model),
+            spec: f.spec.clone(),
+            tab: app.tab(),
+            marks: app.marks.clone(),
+            filter: f.table.filter.clone(),
+            sort: f.table.sort,
+        }
+    }
+}
+
+/// The order an [`OrderRequest`] asks for (pure; runs on a background task in the terminal runtime).
+pub fn compute_order(r: &OrderRequest) -> Vec<u32> {
+    let inputs = TableInputs {
+        store: r.data.store(),
+        spec: &r.spec,
+        tab: r.tab,
+        model: &r.model,
+        marks: r.marks.as_ref(),
+    };
+    match table_source(&inputs) {
+        Some(src) => table::order(src.as_ref(), &r.filter, r.sort),
+        None => Vec::new(),
+    }
+}

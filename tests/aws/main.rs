@@ -1,0 +1,18 @@
+//! Integration tests of live fetching (`trailhound::aws`): the real SDK clients against a fake AWS endpoint, and
+//! the shipped least-privilege IAM policy against the calls the code makes.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic with a message is how a test fails"
+)]
+
+#[path = "../support/fake_aws.rs"]
+mod fake_aws;
+#[path = "../support/fetch_data.rs"]
+mod fetch_data;
+#[path = "../support/mod.rs"]
+mod support;
+
+mod fetch;
+mod policy;

@@ -1,0 +1,24 @@
+//! Integration tests of the terminal UI, headless: `harness` drives the app with actions and renders to a
+//! `TestBackend`; the modules assert state, snapshot every view (`snapshots/`) and exercise notes, saved UI state
+//! and the fetch dialog.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic with a message is how a test fails"
+)]
+
+#[path = "../support/fake_aws.rs"]
+mod fake_aws;
+#[path = "../support/fetch_data.rs"]
+mod fetch_data;
+mod harness;
+#[path = "../support/mod.rs"]
+mod support;
+
+mod app;
+mod behavior_agreement;
+mod fetch;
+mod notes;
+mod screens;
+mod ui_state;
