@@ -113,7 +113,7 @@ pub fn main() -> ExitCode {
         Some(Command::Volume(a)) => behavior::run_volume(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),
-        Some(Command::Case(c)) => done(case::run(c)),
+        Some(Command::Case(c)) => case::run(c),
         Some(Command::Note(c)) => done(note::run(c)),
         Some(Command::Star(a)) => done(note::star(a, true)),
         Some(Command::Unstar(a)) => done(note::star(a, false)),

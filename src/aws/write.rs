@@ -32,20 +32,13 @@ impl OutDir {
     }
 }
 
-/// Write via a temp file in the same directory and rename, so a crash never leaves a half-written file.
+/// Create the folder if needed, then write through `core::fsutil::write_atomic` (temporary file + rename, so a
+/// crash never leaves a half-written file; only a regular file is replaced).
 pub(crate) fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
+    Ok(crate::core::fsutil::write_atomic(path, bytes)?)
 }
 
 /// A file-name component from API data: `[A-Za-z0-9._-]` kept, anything else `_`, never empty or dot-leading.

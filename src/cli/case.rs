@@ -1,13 +1,14 @@
-//! `trailhound case …`: create a case headless, show it, set its scope and inputs, and the hidden
-//! `stress-write` writer the durability test kills.
+//! `trailhound case …`: create a case headless, show it, set its scope and inputs, check and salvage a damaged
+//! one, and the hidden `stress-write` writer the durability test kills.
 
-use crate::core::case::{self, Case, Input, NoteFilter};
+use crate::core::case::{self, Access, Case, CaseError, Health, Input, Mode, NoteFilter};
 use crate::core::entity::EntityRef;
 use crate::core::time::{Scope, ScopeJson, rfc3339};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// `--case DIR` (or `--case-of PATH…`), shared by every case command.
 #[derive(Args, Debug, Clone)]
@@ -19,6 +20,9 @@ pub struct CaseDir {
     /// `trailhound case list` shows them all).
     #[arg(long = "case-of", value_name = "PATH", conflicts_with = "dir")]
     pub case_of: Vec<PathBuf>,
+    /// Open the case read-only even if it is writable (evidence you must not change)
+    #[arg(long, env = "TRAILHOUND_CASE_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
+    pub read_only: bool,
 }
 
 impl CaseDir {
@@ -28,8 +32,21 @@ impl CaseDir {
             None => case::default_dir_for(&self.case_of).map_err(anyhow::Error::from),
         }
     }
+
+    /// Open the case (read-only when asked or when this user cannot write it); a damaged case opens for reading
+    /// with a warning on stderr, and refuses writes.
     pub fn open(&self) -> Result<Case> {
-        Ok(Case::open(&self.path()?)?)
+        let mode = if self.read_only { Mode::ReadOnly } else { Mode::Auto };
+        let case = Case::open_with(&self.path()?, mode)?;
+        if let Health::Damaged(detail) = case.health() {
+            eprintln!(
+                "trailhound: warning: {}: the case is damaged ({}); what is shown may be incomplete. \
+                 `trailhound case check` lists the damage, `trailhound case salvage --out NEW_DIR` copies what is readable",
+                super::common::safe(&case.dir().display().to_string()),
+                crate::core::text::visible_lines(detail)
+            );
+        }
+        Ok(case)
     }
 }
 
@@ -65,6 +82,23 @@ pub enum CaseCommand {
         #[command(flatten)]
         case: CaseDir,
         scope: String,
+    },
+    /// Run SQLite's full integrity check on case.sqlite; exit status 1 when it is damaged
+    Check {
+        #[command(flatten)]
+        case: CaseDir,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy everything still readable from a (damaged) case into a new case in DIR, with salvage-report.json
+    Salvage {
+        #[command(flatten)]
+        case: CaseDir,
+        /// Folder for the new case (must not hold a case)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// List the default cases (one per input set the TUI was opened on) with their inputs and note counts
     List {
@@ -127,31 +161,14 @@ fn path_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
         .collect()
 }
 
-pub fn run(cmd: CaseCommand) -> Result<()> {
+pub fn run(cmd: CaseCommand) -> Result<ExitCode> {
+    let done = |r: Result<()>| r.map(|()| ExitCode::SUCCESS);
     match cmd {
-        CaseCommand::New { case, inputs, scope } => {
-            let scope = scope
-                .map(|s| Scope::parse(&s))
-                .transpose()
-                .map_err(anyhow::Error::msg)?;
-            let dir = case.path()?;
-            let c = Case::create(&dir, &path_inputs(&inputs)?)?;
-            if scope.is_some() {
-                c.set_scope(scope)?;
-            }
-            println!(
-                "created case {} ({} inputs)",
-                super::common::safe(&dir.display().to_string()),
-                inputs.len()
-            );
-            Ok(())
-        }
-        CaseCommand::Show { case, json } => show(&case.open()?, json),
-        CaseCommand::List { json } => list(json),
+        CaseCommand::New { case, inputs, scope } => done(new(&case, &inputs, scope)),
+        CaseCommand::Show { case, json } => done(show(&case.open()?, json)),
+        CaseCommand::List { json } => done(list(json)),
         CaseCommand::AddInput { case, inputs } => {
-            let c = case.open()?;
-            c.add_inputs(&path_inputs(&inputs)?)?;
-            Ok(())
+            done(case.open()?.add_inputs(&path_inputs(&inputs)?).map_err(Into::into))
         }
         CaseCommand::Scope { case, scope } => {
             let c = case.open()?;
@@ -160,11 +177,135 @@ pub fn run(cmd: CaseCommand) -> Result<()> {
             } else {
                 Some(Scope::parse(&scope).map_err(anyhow::Error::msg)?)
             };
-            c.set_scope(scope)?;
-            Ok(())
+            done(c.set_scope(scope).map_err(Into::into))
         }
-        CaseCommand::StressWrite { case, start, count } => stress_write(&case.open()?, start, count),
+        CaseCommand::Check { case, json } => check(&case.path()?, json),
+        CaseCommand::Salvage { case, out, json } => done(salvage(&case.path()?, &out, json)),
+        CaseCommand::StressWrite { case, start, count } => done(stress_write(&case.open()?, start, count)),
     }
+}
+
+fn new(case: &CaseDir, inputs: &[PathBuf], scope: Option<String>) -> Result<()> {
+    if case.read_only {
+        bail!("a case cannot be created read-only");
+    }
+    let scope = scope
+        .map(|s| Scope::parse(&s))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let dir = case.path()?;
+    let c = Case::create(&dir, &path_inputs(inputs)?)?;
+    if scope.is_some() {
+        c.set_scope(scope)?;
+    }
+    println!(
+        "created case {} ({} inputs)",
+        super::common::safe(&dir.display().to_string()),
+        inputs.len()
+    );
+    Ok(())
+}
+
+/// `case check`: the full `PRAGMA integrity_check`, opened read-only so checking never changes the file.
+fn check(dir: &Path, json: bool) -> Result<ExitCode> {
+    let db = dir.join(case::DB_FILE);
+    let shown = super::common::safe(&db.display().to_string());
+    let (state, problems, access) = match Case::open_with(dir, Mode::ReadOnly) {
+        Ok(c) => {
+            let problems = c.integrity_problems();
+            let state = if problems.is_empty() { "ok" } else { "damaged" };
+            (state, problems, Some(c.access()))
+        }
+        Err(e @ CaseError::NotFound { .. }) => return Err(e.into()),
+        Err(CaseError::Empty { .. }) => (
+            "empty",
+            vec!["the file has 0 bytes: it holds no case".to_string()],
+            None,
+        ),
+        Err(CaseError::Damaged { detail, .. }) => ("damaged", vec![detail], None),
+        Err(e) => return Err(e.into()),
+    };
+    if json {
+        super::common::print_json(&serde_json::json!({
+            "path": db.display().to_string(),
+            "state": state,
+            "problems": problems,
+            "access": access.map(Access::as_str),
+        }))?;
+    } else if problems.is_empty() {
+        println!("{shown}: ok (SQLite integrity check passed)");
+    } else {
+        println!("{shown}: {state}");
+        for p in &problems {
+            println!("  {}", crate::core::text::visible_lines(p));
+        }
+        if state == "damaged" {
+            println!(
+                "copy what is still readable into a new case with `trailhound case salvage --case {} --out NEW_DIR`",
+                super::common::safe(&dir.display().to_string())
+            );
+        }
+    }
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn salvage(dir: &Path, out: &Path, json: bool) -> Result<()> {
+    let report = case::salvage::salvage(dir, out)?;
+    if json {
+        return super::common::print_json(&report);
+    }
+    let vis = super::common::safe;
+    println!(
+        "salvaged {} into the new case {} ({})",
+        vis(&dir.display().to_string()),
+        vis(&out.display().to_string()),
+        if report.complete {
+            "everything was readable"
+        } else {
+            "some rows could not be copied"
+        }
+    );
+    for t in &report.tables {
+        let unreadable: Vec<String> = t
+            .unreadable
+            .iter()
+            .map(|r| match (r.first_rowid, r.last_rowid) {
+                (i64::MIN, i64::MAX) => "every row".to_string(),
+                (i64::MIN, last) => format!("rowids up to {last}"),
+                (first, i64::MAX) => format!("rowids from {first}"),
+                (first, last) => format!("rowids {first}..={last}"),
+            })
+            .collect();
+        let mut line = format!("  {:<15} {:>6} copied", t.table, t.copied);
+        if !unreadable.is_empty() {
+            line.push_str(&format!(", unreadable: {}", unreadable.join(", ")));
+        }
+        if !t.invalid.is_empty() {
+            line.push_str(&format!(", {} unusable rows", t.invalid.len()));
+        }
+        println!("{line}");
+    }
+    if !report.notes_without_text.is_empty() {
+        println!(
+            "  {} notes lost all their text (ids and entities in the report)",
+            report.notes_without_text.len()
+        );
+    }
+    if !report.orphan_revisions.is_empty() {
+        println!(
+            "  {} note texts whose note record was lost (so whose entity is unknown) are kept only in the report",
+            report.orphan_revisions.len()
+        );
+    }
+    println!(
+        "report: {}",
+        vis(&out.join(case::salvage::REPORT_FILE).display().to_string())
+    );
+    Ok(())
 }
 
 fn show(c: &Case, json: bool) -> Result<()> {
@@ -177,6 +318,9 @@ fn show(c: &Case, json: bool) -> Result<()> {
     if json {
         let v = serde_json::json!({
             "dir": c.dir().display().to_string(),
+            "access": c.access().as_str(),
+            "read_only_because": c.access().reason().map(|r| r.as_str()),
+            "damaged": match c.health() { Health::Sound => None, Health::Damaged(d) => Some(d.as_str()) },
             "created": c.created()?.map(rfc3339),
             "scope": scope.map(ScopeJson::from),
             "inputs": inputs,
@@ -191,6 +335,10 @@ fn show(c: &Case, json: bool) -> Result<()> {
     }
     let vis = super::common::safe;
     println!("case     {}", vis(&c.dir().display().to_string()));
+    match c.access().reason() {
+        None => println!("access   {}", c.access().as_str()),
+        Some(why) => println!("access   {} ({})", c.access().as_str(), why.as_str()),
+    }
     if let Some(t) = c.created()? {
         println!("created  {}", rfc3339(t));
     }

@@ -1,11 +1,13 @@
 //! `trailhound export`: the case report as Markdown or JSON, or its evidence timeline as CSV / JSON lines,
-//! to stdout or atomically to a file.
+//! to stdout (no `-o`, or `-o -`) or to a file through `core::fsutil::write_atomic` (atomic; an existing file's
+//! mode and owner kept; anything but a regular file refused).
 
 use super::case::CaseDir;
 use crate::core::case::Input;
 use crate::core::dataset::Dataset;
 use crate::core::export::{self, Analyses, CaseSnapshot, Format, ReportOptions};
-use anyhow::{Context, Result};
+use crate::core::fsutil::{Output, write_atomic};
+use anyhow::Result;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,9 +22,10 @@ pub struct ExportArgs {
     /// md, json, csv or jsonl
     #[arg(long, default_value = "md")]
     format: Format,
-    /// Write here instead of stdout
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: Option<PathBuf>,
+    /// Write here instead of stdout (`-` is stdout); an existing regular file is replaced atomically, keeping
+    /// its mode and owner; a symlink, folder or FIFO is refused
+    #[arg(short = 'o', long = "output", value_name = "FILE", value_parser = output_parser())]
+    output: Option<Output>,
     /// Folder with MaxMind City/ASN databases (default: $TRAILHOUND_GEOIP, then the usual places)
     #[arg(long, value_name = "DIR")]
     geoip: Option<PathBuf>,
@@ -92,44 +95,19 @@ pub fn run(a: ExportArgs) -> Result<()> {
     };
     let report = export::build(&snap, data.store(), &analyses, &opts);
     let text = export::render(&report, a.format);
-    match &a.output {
-        None => {
+    match a.output.unwrap_or(Output::Stdout) {
+        Output::Stdout => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;
             out.flush()?;
         }
-        Some(path) => write_atomic(path, text.as_bytes())?,
+        Output::File(path) => write_atomic(&path, text.as_bytes())?,
     }
     Ok(())
 }
 
-/// Write via a temporary file in the same folder and rename, so a reader never sees half a report.
-fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let (tmp, mut file) = tempfile_in(dir)?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.with_context(|| format!("writing {}", path.display()))
-}
-
-fn tempfile_in(dir: &std::path::Path) -> Result<(PathBuf, std::fs::File)> {
-    for n in 0..100u32 {
-        let p = dir.join(format!(".trailhound-export-{}-{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&p) {
-            Ok(f) => return Ok((p, f)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(e).with_context(|| format!("creating a file in {}", dir.display()));
-            }
-        }
-    }
-    anyhow::bail!("cannot create a temporary file in {}", dir.display())
+/// `-o` keeps non-UTF-8 paths as they are.
+fn output_parser() -> impl clap::builder::TypedValueParser<Value = Output> {
+    use clap::builder::TypedValueParser;
+    clap::builder::OsStringValueParser::new().map(|s| Output::parse(&s))
 }

@@ -4,7 +4,7 @@
 
 use super::case::CaseDir;
 use super::common::print_json;
-use crate::core::case::{Note, NoteFilter, NoteId, Revision, Verdict};
+use crate::core::case::{MAX_NOTE_BYTES, Note, NoteFilter, NoteId, Revision, Verdict, check_note_size};
 use crate::core::entity::EntityRef;
 use crate::core::text::visible;
 use crate::core::time::rfc3339;
@@ -126,15 +126,36 @@ fn text_arg(text: String) -> Result<String> {
     if text != "-" {
         return Ok(text);
     }
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .context("reading the note from stdin")?;
+    let s = read_note(std::io::stdin().lock())?;
     // A trailing newline is the shell's, not the analyst's.
     Ok(s.strip_suffix('\n')
         .map(|t| t.strip_suffix('\r').unwrap_or(t))
         .unwrap_or(&s)
         .to_string())
+}
+
+/// Read a note from a stream holding at most one byte over the note limit in memory: the rest is only counted,
+/// so `note add … - < huge-file` is refused with its real size instead of first growing to it. The limit itself
+/// is the case's (`core::case::check_note_size`); one trailing line break is allowed past it.
+fn read_note(mut input: impl Read) -> Result<String> {
+    let keep = MAX_NOTE_BYTES as u64 + 2;
+    let mut bytes = Vec::new();
+    (&mut input)
+        .take(keep)
+        .read_to_end(&mut bytes)
+        .context("reading the note from stdin")?;
+    if bytes.len() as u64 == keep {
+        let rest = std::io::copy(&mut input, &mut std::io::sink()).context("reading the note from stdin")?;
+        if rest > 0 {
+            check_note_size(bytes.len().saturating_add(rest as usize))?;
+        }
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "the note on stdin is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 fn print_note(n: &Note) {

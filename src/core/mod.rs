@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod entity;
 pub mod export;
 pub mod findings;
+pub mod fsutil;
 pub mod geo;
 pub mod graph;
 pub mod ingest;

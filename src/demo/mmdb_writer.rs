@@ -232,12 +232,10 @@ impl MmdbWriter {
         Ok(out)
     }
 
-    /// Write the file atomically enough for tests and the demo (write then rename).
+    /// Write the file atomically (`core::fsutil::write_atomic`).
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         let bytes = self.to_bytes().map_err(std::io::Error::other)?;
-        let tmp = path.with_extension("mmdb.tmp");
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, path)
+        Ok(crate::core::fsutil::write_atomic(path, &bytes)?)
     }
 
     fn metadata(&self, node_count: u32, record_size: u16) -> Value {

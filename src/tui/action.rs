@@ -136,6 +136,8 @@ pub enum Input {
     },
     /// A raw key while the multi-line note editor is open (it needs arrows, Ctrl-S, Esc as they are).
     Key(crossterm::event::KeyEvent),
+    /// Text pasted into the note editor (bracketed paste): one insert, however long.
+    Paste(String),
     /// What the last draw settled (hit areas, the table's window, the text view's scroll), to store.
     Drawn(crate::tui::app::Drawn),
 }

@@ -1,7 +1,8 @@
 //! The investigation case behind the Notes view: requests from `update` (`Command::Notes`, `Command::AddNote`)
 //! are executed against a `core::case::Case` on its own thread (the case is one SQLite connection, not `Sync`),
 //! and the answers come back as background results. The case is opened (or created) lazily, on the first
-//! request, so starting the TUI writes nothing.
+//! request, so starting the TUI writes nothing. A case that opens read-only or damaged says so with the first
+//! answer; its notes and marks still show, writes fail with the case's reason, and the view state is not saved.
 
 use crate::core::case::{Case, Note, NoteFilter, NoteId, Verdict};
 use crate::core::entity::EntityRef;
@@ -120,6 +121,8 @@ pub fn execute(case: &Case, req: &CaseRequest) -> CaseReply {
                 })
             })
             .map_err(|e| format!("untag not saved: {e}")),
+        // Where the analyst is cannot be kept in a case that takes no writes; the notice at open said so.
+        CaseRequest::SaveUiState(_) if open_notice(case).is_some() => Ok(None),
         CaseRequest::SaveUiState(json) => case
             .set_ui_state(json)
             .map(|()| None)
@@ -141,6 +144,23 @@ pub fn execute(case: &Case, req: &CaseRequest) -> CaseReply {
         level,
         wrote_note: matches!(req, CaseRequest::AddNote { .. } | CaseRequest::EditNote { .. }),
         marks: Marks::read(case).ok(),
+    }
+}
+
+/// What to tell the analyst when the case opens read-only or damaged (`None` for an ordinary case).
+pub fn open_notice(case: &Case) -> Option<String> {
+    use crate::core::case::Health;
+    match (case.health(), case.access().reason()) {
+        (Health::Damaged(_), _) => Some(
+            "the case is damaged: notes and marks are shown as far as readable and nothing can be saved \
+             (`trailhound case check`, `trailhound case salvage`)"
+                .to_string(),
+        ),
+        (Health::Sound, Some(why)) => Some(format!(
+            "the case is read-only ({}): notes and marks are shown, nothing can be saved",
+            why.as_str()
+        )),
+        (Health::Sound, None) => None,
     }
 }
 
@@ -174,6 +194,7 @@ pub fn spawn(dir: Result<PathBuf, String>, inputs: Vec<PathBuf>, reply: impl Fn(
     let (tx, rx) = std::sync::mpsc::channel::<CaseRequest>();
     let thread = std::thread::spawn(move || {
         let mut case: Option<Case> = None;
+        let mut notice: Option<String> = None;
         for req in rx {
             if case.is_none() {
                 let opened = dir.clone().and_then(|d| {
@@ -184,7 +205,10 @@ pub fn spawn(dir: Result<PathBuf, String>, inputs: Vec<PathBuf>, reply: impl Fn(
                     Case::open_or_create_recording(&d, &record).map_err(|e| e.to_string())
                 });
                 match opened {
-                    Ok(c) => case = Some(c),
+                    Ok(c) => {
+                        notice = open_notice(&c);
+                        case = Some(c);
+                    }
                     Err(e) => {
                         reply(CaseReply {
                             notes: Err(e.clone()),
@@ -198,7 +222,16 @@ pub fn spawn(dir: Result<PathBuf, String>, inputs: Vec<PathBuf>, reply: impl Fn(
                 }
             }
             if let Some(c) = &case {
-                reply(execute(c, &req));
+                let mut answer = execute(c, &req);
+                if let Some(n) = notice.take() {
+                    if answer.message.is_none() {
+                        answer.message = Some(n);
+                        answer.level = Slot::StatusWarning;
+                    } else {
+                        notice = Some(n);
+                    }
+                }
+                reply(answer);
             }
         }
     });

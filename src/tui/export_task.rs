@@ -1,7 +1,7 @@
 //! `:export md|json|csv|jsonl PATH` from the TUI: the same report `trailhound export` writes, built from the
 //! case's notes and marks and the store, graph, geolocation and behaviour index already loaded. It runs on the
 //! case worker, queued after any write still pending (a note saved just before is in the report); the file is
-//! replaced atomically (temporary file in the same folder, fsync, rename).
+//! written by `core::fsutil::write_atomic` (atomic, mode and owner kept, only regular files replaced).
 
 use super::app::App;
 use super::theme::Slot;
@@ -9,7 +9,7 @@ use super::update::Command;
 use crate::core::case::Case;
 use crate::core::dataset::Dataset;
 use crate::core::export::{self, Analyses, CaseSnapshot, Format, ReportOptions};
-use std::io::Write;
+use crate::core::fsutil::write_atomic;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -25,6 +25,13 @@ pub fn command(app: &mut App, arg: &str) -> Vec<Command> {
             return Vec::new();
         }
     };
+    if path == "-" {
+        app.set_status(
+            Slot::StatusError,
+            ":export writes a file: standard output (`-`) is the terminal the TUI draws on",
+        );
+        return Vec::new();
+    }
     match fmt.parse::<Format>() {
         Ok(format) => {
             app.set_status(Slot::TextDim, format!("exporting to {path}…"));
@@ -88,33 +95,6 @@ pub fn export(case: &Case, data: &Loaded, format: Format, path: &Path) -> Result
     };
     let report = export::build(&snap, data.store(), &analyses, &opts);
     let text = export::render(&report, format);
-    write_atomic(path, text.as_bytes()).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())?;
     Ok(text.len())
-}
-
-/// A temporary file next to the target, synced, then renamed over it: a reader never sees half a report.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    for n in 0..100u32 {
-        let tmp = dir.join(format!(".trailhound-tui-export-{}-{n}.tmp", std::process::id()));
-        let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        };
-        let written = file
-            .write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .and_then(|()| std::fs::rename(&tmp, path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        return written;
-    }
-    Err(std::io::Error::other(
-        "cannot create a temporary file next to the target",
-    ))
 }

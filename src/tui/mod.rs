@@ -14,6 +14,7 @@ pub mod render;
 pub mod runtime;
 pub mod sanitize;
 pub mod spec;
+pub mod text_area;
 pub mod theme;
 pub mod ui_state;
 pub mod update;

@@ -13,7 +13,8 @@ use super::update::{self, Command};
 use crate::core::dataset::{Dataset, DatasetOptions};
 use crate::core::ingest::{self, Progress};
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyCode, KeyEvent, KeyEventKind, MouseEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream, KeyCode,
+    KeyEvent, KeyEventKind, MouseEventKind,
 };
 use crossterm::execute;
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
@@ -159,6 +160,7 @@ fn restore_terminal() {
     let _ = execute!(
         std::io::stdout(),
         DisableMouseCapture,
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         crossterm::cursor::Show
     );
@@ -182,7 +184,12 @@ async fn main_loop(opts: Options) -> anyhow::Result<()> {
         prev(info);
     }));
     enable_raw_mode()?;
-    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let result = event_loop(&mut terminal, &mut app, &theme, opts).await;
     restore_terminal();
@@ -327,9 +334,30 @@ fn read_saved_view(case: Option<&std::path::Path>, inputs: &[PathBuf]) -> Option
 }
 
 fn on_terminal_event(app: &mut App, ev: Event) -> Vec<Command> {
+    if let Event::Paste(text) = ev {
+        return on_paste(app, text);
+    }
     match to_input(app, ev) {
         Some(input) => update::update(app, input),
         None => Vec::new(),
+    }
+}
+
+/// A bracketed paste: the note editor takes it whole (one insert, checked against the note limit); a one-line
+/// editor gets its first line as typed characters; anywhere else it is ignored (pasted text is not a series of
+/// key bindings).
+pub fn on_paste(app: &mut App, text: String) -> Vec<Command> {
+    use super::app::Mode;
+    match app.mode {
+        Mode::NoteEditor(_) => update::update(app, Input::Paste(text)),
+        Mode::Filter(_) | Mode::Command(_) | Mode::ScopeInput(_) => {
+            let first = text.split(['\n', '\r']).next().unwrap_or("");
+            first
+                .chars()
+                .flat_map(|c| update::update(app, Input::Char(c)))
+                .collect()
+        }
+        _ => Vec::new(),
     }
 }
 

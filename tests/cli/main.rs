@@ -17,6 +17,8 @@ mod support;
 mod behavior;
 mod case;
 mod case_durability;
+mod case_hardening;
+mod export_output;
 mod export_sample;
 mod fetch;
 mod findings;

@@ -225,6 +225,20 @@ fn export_from_the_tui_writes_a_report_with_the_note() {
     // Unwritable path: the error is reported, nothing panics.
     command(&mut app, "export md /nonexistent-dir-trailhound/r.md");
     assert!(status(&app).starts_with("export failed"), "{}", status(&app));
+    // The same writer as the CLI: a symlink is refused and left pointing where it did; `-` is not a file name.
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&jl, &link).unwrap();
+    command(&mut app, &format!("export md {}", link.display()));
+    assert!(
+        status(&app).starts_with("export failed") && status(&app).contains("symbolic link"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(std::fs::read_link(&link).unwrap(), jl);
+    assert!(std::fs::read_to_string(&jl).unwrap().contains("\"datetime\""));
+    command(&mut app, "export md -");
+    assert!(status(&app).contains("standard output"), "{}", status(&app));
+    assert!(!std::path::Path::new("-").exists());
 }
 
 #[test]
@@ -309,4 +323,64 @@ fn tags_are_added_and_removed_from_the_command_line() {
     // `:u` still means `:user`.
     command(&mut app, "u sara");
     assert_eq!(app.spec(), &ViewSpec::Principal("sara".into()));
+}
+
+#[test]
+fn a_read_only_case_shows_its_notes_says_why_nothing_is_saved_and_does_not_nag_on_every_view_change() {
+    use trailhound::core::case::{Access, Case, Mode, ReadOnlyReason};
+    use trailhound::tui::case_io::{CaseRequest, execute, open_notice};
+    let dir = tempfile::tempdir().unwrap();
+    let writable = Case::create(dir.path(), &[]).unwrap();
+    writable.add_note(&session(), "seen from a read-only case").unwrap();
+    assert_eq!(open_notice(&writable), None);
+    drop(writable);
+
+    let case = Case::open_with(dir.path(), Mode::ReadOnly).unwrap();
+    assert_eq!(case.access(), Access::ReadOnly(ReadOnlyReason::Requested));
+    let notice = open_notice(&case).expect("a notice for a read-only case");
+    assert!(
+        notice.contains("read-only") && notice.contains("nothing can be saved"),
+        "{notice}"
+    );
+    let listed = execute(&case, &CaseRequest::ListNotes);
+    assert_eq!(listed.notes.unwrap()[0].text, "seen from a read-only case");
+    let saved_view = execute(&case, &CaseRequest::SaveUiState("{}".into()));
+    assert_eq!(saved_view.message, None, "view changes do not each raise an error");
+    let add = execute(
+        &case,
+        &CaseRequest::AddNote {
+            entity: session(),
+            text: "x".into(),
+        },
+    );
+    let msg = add.message.unwrap();
+    assert!(msg.starts_with("note not saved") && msg.contains("read-only"), "{msg}");
+    assert_eq!(add.level, trailhound::tui::theme::Slot::StatusError);
+}
+
+#[test]
+fn a_bracketed_paste_goes_whole_into_the_note_editor_and_is_never_read_as_keys() {
+    use trailhound::tui::runtime::on_paste;
+    let mut app = trailhound::tui::app::App::new(trailhound::tui::keymap::Keymap::default());
+    // In the normal view a paste is not a series of key bindings (`q` would quit, `*` star, …).
+    assert!(on_paste(&mut app, "q*v:quit\n".into()).is_empty());
+    assert!(!app.quit);
+    assert_eq!(app.mode, Mode::Normal);
+    // Into the note editor: one insert, line breaks kept.
+    act(&mut app, Action::AddNote);
+    on_paste(&mut app, "pasted\nlines".into());
+    match &app.mode {
+        Mode::NoteEditor(e) => assert_eq!(e.text(), "pasted\nlines"),
+        m => panic!("{m:?}"),
+    }
+    update(&mut app, Input::Cancel);
+    update(&mut app, Input::Cancel);
+    // Into a one-line prompt: its first line, as typed.
+    act(&mut app, Action::Filter);
+    on_paste(&mut app, "ASIADEMO\nrest".into());
+    assert!(
+        matches!(&app.mode, Mode::Filter(f) if f.text == "ASIADEMO"),
+        "{:?}",
+        app.mode
+    );
 }

@@ -40,11 +40,41 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
+/// The largest note text accepted: 1 MiB of UTF-8. A note is an analyst's prose — 1 MiB is some 15 000 lines
+/// of 70 characters, far more than any note needs — and every note is read whole into the TUI's editor, the
+/// Notes view and every export. Bounding it keeps those fast (the editor's cost per key and per frame is measured
+/// at this size by `benches/note_editor.rs`) and one stray paste from bloating the case for good (revisions are
+/// never deleted). Larger evidence belongs in a file the note points to.
+pub const MAX_NOTE_BYTES: usize = 1 << 20;
+
+/// The size rule, alone, for callers that know a length before they hold the text (a stream being read).
+pub fn check_note_size(bytes: usize) -> Result<()> {
+    if bytes > MAX_NOTE_BYTES {
+        return Err(CaseError::NoteTooLarge { bytes });
+    }
+    Ok(())
+}
+
+/// Every note text written goes through here.
 fn check_text(text: &str) -> Result<()> {
+    check_note_size(text.len())?;
     if text.trim().is_empty() {
         return Err(CaseError::Invalid("a note needs some text".into()));
     }
     Ok(())
+}
+
+/// `1.5 MiB`, `800 KiB`, `12 bytes`.
+pub(super) fn human_bytes(n: usize) -> String {
+    const KIB: f64 = 1024.0;
+    let f = n as f64;
+    if f >= KIB * KIB {
+        format!("{:.1} MiB", f / (KIB * KIB))
+    } else if f >= KIB {
+        format!("{:.1} KiB", f / KIB)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// Newest revision number and kind of note `id`.

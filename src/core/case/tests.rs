@@ -271,3 +271,29 @@ fn concurrent_edits_of_one_note_keep_both() {
     assert!(texts.contains(&"from A") && texts.contains(&"from B"));
     assert_eq!(case.note(id).unwrap().unwrap().conflict_with, Some(2));
 }
+
+#[test]
+fn notes_are_limited_to_one_mebibyte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = Case::create(tmp.path(), &[]).unwrap();
+    // Exactly at the limit (multi-byte characters count in bytes): accepted.
+    let at_limit = "é".repeat(512 * 1024);
+    assert_eq!(at_limit.len(), 1024 * 1024);
+    let id = case.add_note(&EntityRef::Case, &at_limit).unwrap();
+    // One byte over: refused on add and on edit, with the limit in the message; nothing is written.
+    let over = format!("{at_limit}x");
+    for err in [
+        case.add_note(&EntityRef::Case, &over).unwrap_err(),
+        case.edit_note(id, &over).unwrap_err(),
+        case.edit_note_from(id, 1, &over).unwrap_err(),
+    ] {
+        let msg = err.to_string();
+        assert!(
+            matches!(err, CaseError::NoteTooLarge { bytes } if bytes == 1024 * 1024 + 1),
+            "{msg}"
+        );
+        assert!(msg.contains("1 MiB"), "{msg}");
+    }
+    assert_eq!(case.notes(&NoteFilter::default()).unwrap().len(), 1);
+    assert_eq!(case.note_history(id).unwrap().len(), 1);
+}

@@ -249,7 +249,12 @@ fn hostile_strings_in_every_format() {
     case.star(&ua).unwrap();
     case.tag(&ua, HOSTILE.lines().next().unwrap()).unwrap();
     case.add_note(&ua, HOSTILE).unwrap();
-    let big = format!("{}{}", HOSTILE, "A".repeat(1 << 20));
+    // The largest note a case accepts.
+    let big = format!(
+        "{}{}",
+        HOSTILE,
+        "A".repeat(crate::core::case::MAX_NOTE_BYTES - HOSTILE.len())
+    );
     case.add_note(&session("ASIASARAADMIN0000001"), &big).unwrap();
     let store = sample_store();
     let r = build(&snapshot(&case), &store, &TestChains, &ReportOptions::default());
