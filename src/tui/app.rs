@@ -196,6 +196,8 @@ pub struct App {
     pub note_pending: Option<Box<crate::tui::note_editor::NoteEditor>>,
     /// The `:fetch` dialog and the fetch job it started.
     pub fetch: crate::tui::fetch_job::FetchState,
+    /// The open case's folder name, shown at the right of the status line (`None`: headless, no case).
+    pub case_label: Option<String>,
     /// Where the case was left, applied once the data has loaded (see `ui_state`).
     pub restore: Option<crate::tui::ui_state::UiState>,
 }
@@ -230,6 +232,7 @@ impl App {
             note_pending: None,
             fetch: Default::default(),
             restore: None,
+            case_label: None,
         }
     }
 

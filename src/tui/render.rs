@@ -188,7 +188,21 @@ fn status_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
         },
     };
-    f.render_widget(line, area);
+    // Which case notes go to, always in view at the right end (kept short; the line gives way first).
+    let case = app
+        .case_label
+        .as_deref()
+        .map(|c| format!(" case {} ", clean_max(c, 40)))
+        .filter(|c| area.width as usize >= c.chars().count() + 40);
+    match case {
+        Some(c) => {
+            let [left, right] =
+                Layout::horizontal([Constraint::Fill(1), Constraint::Length(c.chars().count() as u16)]).areas(area);
+            f.render_widget(line, left);
+            f.render_widget(Line::styled(c, theme.style(Slot::TextAccent)), right);
+        }
+        None => f.render_widget(line, area),
+    }
 }
 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {

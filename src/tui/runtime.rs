@@ -207,6 +207,19 @@ async fn event_loop(
     // a new case is still only created by the first write.
     let existing_case = super::case_io::case_dir(opts.case.as_deref(), &opts.inputs)
         .is_ok_and(|d| d.join(crate::core::case::DB_FILE).is_file());
+    // The status line names the case notes go to (a default case is named after its input set).
+    app.case_label = super::case_io::case_dir(opts.case.as_deref(), &opts.inputs)
+        .ok()
+        .map(|d| {
+            let name = d
+                .file_name()
+                .map_or_else(|| d.display().to_string(), |n| n.to_string_lossy().into_owned());
+            if existing_case {
+                name
+            } else {
+                format!("{name} (new on first note)")
+            }
+        });
     start_load(app, &opts.inputs, opts.dataset(), tx.clone());
     let case_tx = {
         let tx = tx.clone();

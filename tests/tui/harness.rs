@@ -145,6 +145,26 @@ pub fn terminal(app: &mut App, theme: &Theme) -> Terminal<TestBackend> {
     t
 }
 
+/// The screen at `w`×`h` as text, drawn by the pure frame (the app keeps the state of its last real draw).
+pub fn screen_at(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    t.draw(|f| {
+        trailhound::tui::render::frame(f, app, &Theme::default());
+    })
+    .expect("draw");
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// The screen as text, one line per row (no quotes, trailing spaces trimmed).
 pub fn screen(app: &mut App) -> String {
     let t = terminal(app, &Theme::default());

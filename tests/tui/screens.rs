@@ -29,9 +29,11 @@ fn tab(app: &mut App, name: &str) {
     panic!("no tab {name}");
 }
 
+/// Every view at 120×40, and at 80×24 (a common terminal) from the same state.
 macro_rules! snap {
     ($name:literal, $app:expr) => {
         insta::assert_snapshot!($name, screen($app));
+        insta::assert_snapshot!(concat!($name, "_80x24"), screen_at($app, 80, 24));
     };
 }
 
@@ -92,6 +94,45 @@ fn snapshots_of_every_view() {
     }
     update(&mut app, Input::Complete);
     snap!("command_completion", &mut app);
+}
+
+#[test]
+fn at_80_columns_the_chain_still_names_who_is_behind_the_session() {
+    let Some(mut app) = sample_app() else { return };
+    command(&mut app, &format!("session {ADMIN_KEY}"));
+    screen(&mut app);
+    let small = screen_at(&app, 80, 24);
+    // The chain table's rows (not the details panel above it) keep their principal column.
+    let row = |relation: &str| {
+        small
+            .lines()
+            .find(|l| l.starts_with(&format!("│{relation}")))
+            .unwrap_or_else(|| panic!("no {relation} row:\n{small}"))
+    };
+    // The origin is the Identity Center user sara (samples/SCENARIO.md), the session her admin role.
+    assert!(row("origin").contains("identity-center-user sar"), "{small}");
+    assert!(row("▶ this").contains("AWSReservedSSO_Admin"), "{small}");
+    assert!(row("started").contains("DemoRole1 / sara"), "{small}");
+}
+
+#[test]
+fn the_status_line_names_the_open_case() {
+    let Some(mut app) = sample_app() else { return };
+    app.case_label = Some("case-0123456789abcdef".to_string());
+    for (w, h) in [(120, 40), (80, 24)] {
+        let s = screen_at(&app, w, h);
+        let last = s.lines().last().unwrap_or_default();
+        assert!(last.ends_with("case case-0123456789abcdef"), "{w}x{h}: {last}");
+    }
+    // Headless (no case), nothing is claimed.
+    app.case_label = None;
+    assert!(
+        !screen_at(&app, 120, 40)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains(" case ")
+    );
 }
 
 #[test]
