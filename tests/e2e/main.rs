@@ -7,4 +7,7 @@
     reason = "test code: a panic with a message is how a test fails"
 )]
 
+#[path = "../support/mod.rs"]
+mod support;
+
 mod tmux;

@@ -225,3 +225,63 @@ fn a_case_reopens_where_the_analyst_left_it() {
     t.keys(&["q"]);
     t.wait_for("EXITED-2");
 }
+
+/// The hostile corpus (`tests/support/hostile.rs`: escapes, OSC title sequences, C1, bidi, invisible and tag
+/// characters in every name and free-text field) opened in a real terminal and walked through the findings, a
+/// finding, the entity it names and each of its tabs: no hazard character reaches the pane, the OSC sequence in
+/// the data never retitles the terminal, and the hostile values are on screen in their visible form.
+#[test]
+fn hostile_logs_never_reach_the_terminal_raw() {
+    let Some(bin) = prerequisites() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = crate::support::hostile::corpus(dir.path());
+    let session = format!("trailhound-e2e-hostile-{}", std::process::id());
+    let t = Tmux {
+        session: session.clone(),
+    };
+    let data = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "XDG_DATA_HOME={} {} -i {} ; echo EXITED-$?; sleep 30",
+        data.path().display(),
+        bin.display(),
+        corpus.display()
+    );
+    Tmux::run(&["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", &cmd]);
+    let title = || Tmux::run(&["display-message", "-p", "-t", &session, "#{pane_title}"]);
+    let mut seen = t.wait_for("loaded ");
+    let walk: &[&[&str]] = &[
+        &["Enter"],
+        &["Enter"],
+        &["Tab"],
+        &["Tab"],
+        &["Tab"],
+        &["Tab"],
+        &["Escape", "Escape"],
+        &["j", "Enter"],
+    ];
+    for keys in walk {
+        t.keys(keys);
+        sleep(Duration::from_millis(700));
+        seen.push_str(&t.pane());
+    }
+    t.keys(&["q"]);
+    seen.push_str(&t.wait_for("EXITED-0"));
+    if let Some((i, c)) = seen
+        .char_indices()
+        .find(|&(_, c)| crate::support::hostile::raw_hazard(c) && c != '\n')
+    {
+        let line_start = seen[..i].rfind('\n').map_or(0, |j| j + 1);
+        let line_end = seen[i..].find('\n').map_or(seen.len(), |j| i + j);
+        panic!(
+            "raw U+{:04X} reached the terminal on the line {:?}",
+            c as u32,
+            &seen[line_start..line_end]
+        );
+    }
+    assert!(!title().contains("pwn"), "the data retitled the terminal: {}", title());
+    // The hostile names were drawn, in their visible form (◊ for invisible characters, � for controls).
+    assert!(
+        seen.contains("sara") && (seen.contains('◊') || seen.contains('�')),
+        "{seen}"
+    );
+}

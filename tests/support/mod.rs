@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 pub mod demo_tree;
 pub mod findings;
+pub mod hostile;
 
 /// Path to a file or folder in the shared real data. `None` (with a message) when it is missing outside CI;
 /// under `CI=true` a missing dataset fails the test.

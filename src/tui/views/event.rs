@@ -61,7 +61,10 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx, index: usize) -> Drawn {
         .map_or(" event ", |(t, _)| t.as_str());
     let block = Block::bordered()
         .border_style(theme.style(Slot::BorderFocused))
-        .title(Span::styled(title.to_string(), theme.style(Slot::Title)));
+        .title(Span::styled(
+            crate::tui::sanitize::clean_max(title, 200).into_owned(),
+            theme.style(Slot::Title),
+        ));
     f.render_widget(Paragraph::new(lines).block(block), area);
     Drawn {
         scroll: Some(scroll(total)),

@@ -40,7 +40,10 @@ pub fn render(f: &mut Frame, area: Rect, known: &[PlaceRow], new: &[PlaceRow], t
         .block(
             Block::bordered()
                 .border_style(theme.style(Slot::Border))
-                .title(Span::styled(format!(" {title} "), theme.style(Slot::Title))),
+                .title(Span::styled(
+                    format!(" {} ", crate::tui::sanitize::clean_max(title, 200)),
+                    theme.style(Slot::Title),
+                )),
         )
         .marker(Marker::Braille)
         .x_bounds([-180.0, 180.0])

@@ -174,7 +174,10 @@ pub fn render_series(f: &mut Frame, area: Rect, v: &crate::core::behavior::Volum
     .block(
         Block::bordered()
             .border_style(theme.style(Slot::Border))
-            .title(Span::styled(title, theme.style(Slot::Title))),
+            .title(Span::styled(
+                crate::tui::sanitize::clean_max(&title, 200).into_owned(),
+                theme.style(Slot::Title),
+            )),
     )
     .x_axis(
         Axis::default()

@@ -389,7 +389,11 @@ pub fn render(
             row
         }
     });
-    let mut title_line = vec![Span::styled(format!(" {title} "), theme.style(Slot::Title))];
+    // Titles carry data (a profile's description, an error naming what was typed): sanitised here, once.
+    let mut title_line = vec![Span::styled(
+        format!(" {} ", sanitize::clean_max(title, 200)),
+        theme.style(Slot::Title),
+    )];
     title_line.push(Span::styled(
         format!("{}/{} ", state.order.len(), src.len()),
         theme.style(Slot::TextDim),
