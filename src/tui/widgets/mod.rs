@@ -1,4 +1,6 @@
-//! Reusable widgets: the one generic table every list uses, and the boxes-and-arrows tree.
+//! Reusable widgets: the one generic table every list uses (with the column fitting of narrow terminals), and
+//! the boxes-and-arrows tree.
 
+pub mod fit;
 pub mod table;
 pub mod tree;
