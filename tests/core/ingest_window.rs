@@ -141,7 +141,6 @@ fn pruning_never_drops_an_event_inside_the_window_and_keeps_files_out() {
         assert_eq!(got, expected, "{w:?}");
         assert!(!expected.is_empty(), "{w:?}");
         let pruned = report.files_pruned_by_date + report.files_pruned_by_region + report.files_pruned_by_account;
-        assert!(report.files_read + pruned >= 1, "{w:?}");
         assert_eq!(
             report.files_read + pruned,
             (ACCOUNTS.len() * REGIONS.len() * 3 * 72) as u64,
