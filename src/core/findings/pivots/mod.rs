@@ -1,14 +1,17 @@
 //! From a finding into the CloudTrail evidence of a [`Store`]: the policy writes that granted an Access Analyzer
 //! finding's access (with the session that made each and its origin), the later use of that access, the last use
-//! of unused access, and role ARNs corrected against the logs. Read-only over the store; linear scans (a finding
+//! of unused access, an attack sequence's signals and the events and sessions behind them (`signals`), and role
+//! ARNs corrected against the logs. Read-only over the store; linear scans (a finding
 //! is opened one at a time).
 
 mod origin;
 mod resource;
+mod signals;
 mod usage;
 
 pub use origin::{EventOrigin, event_origin, session_origin};
 pub use resource::{ResourceKey, is_policy_write};
+pub use signals::{MAX_SIGNAL_EVENTS, SignalEvent, SignalEvidence, SignalMatch, SignalSession, signal_evidence};
 pub use usage::{AccessUse, LastUse, last_use, subsequent_access};
 
 use super::{Finding, FindingEntity, ser};
