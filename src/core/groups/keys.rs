@@ -15,11 +15,12 @@ use crate::core::geo::{IpClass, classify};
 use crate::core::graph::{OriginKind, OriginView, SessionGraph};
 use crate::core::model::Store;
 
-/// Every key `f` can be joined on, strongest kind first, without duplicates.
+/// Every key `f` can be joined on, strongest kind first, without duplicates (one entity may be two keys: a
+/// session's own key is also the top of its chain).
 pub fn join_keys(store: &Store, graph: &SessionGraph, f: &Finding) -> Vec<JoinKey> {
     let mut out: Vec<JoinKey> = Vec::new();
     let mut push = |kind: JoinKind, entity: EntityRef, why: &'static str| {
-        if !out.iter().any(|k| k.entity == entity) {
+        if !out.iter().any(|k| k.kind == kind && k.entity == entity) {
             out.push(JoinKey { kind, entity, why });
         }
     };

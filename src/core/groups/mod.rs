@@ -131,7 +131,7 @@ pub struct SharedEntity {
 /// One incident: findings joined by shared entities within the window.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FindingGroup {
-    /// 1-based position in the listing (by severity, highest first, then earliest).
+    /// 1-based position in the listing (by severity, highest first, then size, largest first, then earliest).
     pub number: usize,
     /// The highest member severity.
     pub severity: Severity,
@@ -230,6 +230,7 @@ pub fn group(findings: &[Finding], keys: &[Vec<JoinKey>], opts: GroupOptions) ->
         b.severity
             .value
             .total_cmp(&a.severity.value)
+            .then(b.findings.len().cmp(&a.findings.len()))
             .then((a.from.is_none(), a.from).cmp(&(b.from.is_none(), b.from)))
             .then_with(|| a.findings[0].id.cmp(&b.findings[0].id))
     });
