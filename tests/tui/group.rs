@@ -78,3 +78,22 @@ fn pivots_from_the_group_keep_its_scope() {
     act(&mut app, Action::Enter);
     assert_eq!(app.spec(), &ViewSpec::Finding("8ec5b1a2c3d4e5f60718293a4b5c6d7e".into()));
 }
+
+/// An attack sequence finding loaded with the sample (`tests/data/attack-sequence/`): its signals are rows of the
+/// finding view, each with the events linked to it and the vendor session behind them, and pivot there.
+#[test]
+fn an_attack_sequence_lists_its_signals_with_the_session_behind_them() {
+    let Some(case) = sample() else { return };
+    let seq = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/attack-sequence/guardduty.json"));
+    let store = trailhound::core::ingest::load_paths(&[case, seq]);
+    let mut app = App::with_store(trailhound::tui::keymap::Keymap::default(), store);
+    command(&mut app, "finding a1c5b1a5f6a7b8c9d0e1f2a3b4c5d6e7");
+    let s = screen(&mut app);
+    assert!(s.contains("signal S3_DATA_EVENTS"), "{s}");
+    assert!(s.contains("GetObject · 40 event(s), actor-api-time"), "{s}");
+    assert!(s.contains("ListBuckets · 0 event(s), unlinked"), "{s}");
+    snap!("finding_attack_sequence", &mut app);
+    select_row(&mut app, "GetObject · 40");
+    act(&mut app, Action::Enter);
+    assert_eq!(app.spec(), &ViewSpec::Session("ASIAVENDORAUDIT00001".into()));
+}
