@@ -46,7 +46,10 @@ pub fn run(args: GroupsArgs) -> Result<ExitCode> {
     let data = load_dataset(&args.input, None);
     let store = data.store();
     if store.findings.is_empty() {
-        bail!("no findings in the inputs ({} CloudTrail events loaded)", store.events.len());
+        bail!(
+            "no findings in the inputs ({} CloudTrail events loaded)",
+            store.events.len()
+        );
     }
     let opts = GroupOptions {
         window_secs: i64::from(args.window_hours) * 3600,

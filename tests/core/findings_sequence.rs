@@ -46,11 +46,24 @@ fn every_form_reads_the_same_sequence() {
         assert_eq!(s.uid.as_deref(), Some("seq-7d1c0e3a"));
         // Sorted by first observation; the three at 16:00:00 keep the document's order.
         let names: Vec<_> = s.signals.iter().map(|x| x.name.as_deref().unwrap()).collect();
-        assert_eq!(names, ["GetObject", "iam:ListRoles", "ListBuckets", "Recon:IAMUser/MaliciousIPCaller"]);
+        assert_eq!(
+            names,
+            [
+                "GetObject",
+                "iam:ListRoles",
+                "ListBuckets",
+                "Recon:IAMUser/MaliciousIPCaller"
+            ]
+        );
         let types: Vec<_> = s.signals.iter().map(|x| x.signal_type).collect();
         assert_eq!(
             types,
-            [SignalType::S3DataEvents, SignalType::CloudTrail, SignalType::CloudTrail, SignalType::Finding]
+            [
+                SignalType::S3DataEvents,
+                SignalType::CloudTrail,
+                SignalType::CloudTrail,
+                SignalType::Finding
+            ]
         );
         let get = &s.signals[0];
         assert_eq!(get.first_seen, t("2026-11-05T16:00:00Z"));
@@ -62,7 +75,10 @@ fn every_form_reads_the_same_sequence() {
         let a = s.actor("actor-1").unwrap();
         assert_eq!(a.credential_uid.as_deref(), Some("ASIAVENDORAUDIT00001"));
         assert_eq!(a.user_uid.as_deref(), Some("AROAVENDORAUDITEXMPL:audit"));
-        assert_eq!(a.session_issuer.as_deref(), Some("arn:aws:iam::111122223333:role/vendor-audit"));
+        assert_eq!(
+            a.session_issuer.as_deref(),
+            Some("arn:aws:iam::111122223333:role/vendor-audit")
+        );
         assert_eq!(a.session_created, t("2026-11-05T16:02:44Z"));
         assert_eq!(a.mfa_status.as_deref(), Some("DISABLED"));
         let e = s.endpoint("endpoint-1").unwrap();
@@ -89,14 +105,28 @@ fn actors_endpoints_and_resources_become_entities() {
         e.iter().any(|x| x.entity == want && x.relation == rel)
     };
     // The finding's own resource names the key first; the sequence adds what only it says.
-    assert!(has("session:ASIAVENDORAUDIT00001", "access key (role session)"), "{e:?}");
+    assert!(
+        has("session:ASIAVENDORAUDIT00001", "access key (role session)"),
+        "{e:?}"
+    );
     assert!(has("ip:203.0.113.77", "sequence endpoint"), "{e:?}");
-    assert!(has("resource:arn:aws:s3:::prod-customer-data", "sequence resource"), "{e:?}");
-    let ip = e.iter().find(|x| x.entity == EntityRef::Ip("203.0.113.77".into())).unwrap();
-    assert_eq!(ip.geo.as_ref().unwrap().asn_org.as_deref(), Some("Example Hosting GmbH"));
+    assert!(
+        has("resource:arn:aws:s3:::prod-customer-data", "sequence resource"),
+        "{e:?}"
+    );
+    let ip = e
+        .iter()
+        .find(|x| x.entity == EntityRef::Ip("203.0.113.77".into()))
+        .unwrap();
+    assert_eq!(
+        ip.geo.as_ref().unwrap().asn_org.as_deref(),
+        Some("Example Hosting GmbH")
+    );
     // The actor's session issuer is the role (the same entity the key's userName already named).
     assert_eq!(
-        e.iter().filter(|x| x.entity == EntityRef::Role("arn:aws:iam::111122223333:role/vendor-audit".into())).count(),
+        e.iter()
+            .filter(|x| x.entity == EntityRef::Role("arn:aws:iam::111122223333:role/vendor-audit".into()))
+            .count(),
         1
     );
 }
@@ -114,7 +144,12 @@ fn each_signal_links_to_the_sample_events_and_the_vendor_session_behind_them() {
     assert_eq!(ev[0].basis, SignalMatch::ActorApiTime);
     assert_eq!(ev[0].total, 40);
     assert!(ev[0].events.iter().all(|x| x.event_name == "GetObject"));
-    assert!(ev[0].events.iter().all(|x| x.access_key_id.as_deref() == Some("ASIAVENDORAUDIT00001")));
+    assert!(
+        ev[0]
+            .events
+            .iter()
+            .all(|x| x.access_key_id.as_deref() == Some("ASIAVENDORAUDIT00001"))
+    );
     assert_eq!(ev[0].sessions.len(), 1);
     let origin = ev[0].sessions[0].origin.as_ref().unwrap();
     assert_eq!(origin.origin.kind, OriginKind::AwsAccount);
@@ -129,11 +164,18 @@ fn each_signal_links_to_the_sample_events_and_the_vendor_session_behind_them() {
     // The FINDING signal names the loaded recon finding; its events are the actor's in its window.
     assert_eq!(ev[3].finding.as_deref(), Some(RECON));
     assert_eq!(ev[3].basis, SignalMatch::ActorTime);
-    assert!(ev[3].total > 40, "GetObject ×40 and ListRoles fall in 16:03:15–16:13:48: {}", ev[3].total);
+    assert!(
+        ev[3].total > 40,
+        "GetObject ×40 and ListRoles fall in 16:03:15–16:13:48: {}",
+        ev[3].total
+    );
     // And the sequence joins the sample's incident through the vendor's key.
     let gs = groups(&store, &graph, &store.findings, GroupOptions::default());
     let g = gs.iter().find(|g| g.contains(ID)).unwrap();
-    assert!(g.contains(RECON) && g.contains("5ac5b1a1f0e2d3c4b5a6978877665544"), "{g:?}");
+    assert!(
+        g.contains(RECON) && g.contains("5ac5b1a1f0e2d3c4b5a6978877665544"),
+        "{g:?}"
+    );
     assert_eq!(g.severity.value, 9.0, "the attack sequence is the highest member");
     assert!(g.joins.iter().any(|j| j.kind == JoinKind::AccessKey
         && j.entity == EntityRef::Session("ASIAVENDORAUDIT00001".into())
@@ -143,21 +185,32 @@ fn each_signal_links_to_the_sample_events_and_the_vendor_session_behind_them() {
 #[test]
 fn hostile_sequences_are_capped_and_never_panic() {
     let signals: Vec<_> = (0..5000)
-        .map(|i| json!({"uid": format!("s{i}"), "type": "QUANTUM_LOGS", "name": {"x": 1}, "actorIds": "a",
-            "firstSeenAt": -5, "count": "many", "signalIndicators": [{"values": ["no key"]}]}))
+        .map(|i| {
+            json!({"uid": format!("s{i}"), "type": "QUANTUM_LOGS", "name": {"x": 1}, "actorIds": "a",
+            "firstSeenAt": -5, "count": "many", "signalIndicators": [{"values": ["no key"]}]})
+        })
         .collect();
     let doc = json!({"id": "x", "type": "AttackSequence:S3/CompromisedData", "severity": 9,
         "service": {"detection": {"sequence": {
             "signals": signals, "actors": [{"user": "nobody"}, {"id": "a", "user": [1], "session": "s"}],
             "endpoints": [{"id": "e", "ip": "\u{1b}[31m1.2.3.4", "port": 70000}], "resources": "no",
             "sequenceIndicators": {"key": "x"}}}}});
-    let FindingsParse::Parsed { findings, .. } = parse_document(&doc) else { panic!() };
+    let FindingsParse::Parsed { findings, .. } = parse_document(&doc) else {
+        panic!()
+    };
     let s = findings[0].sequence.as_ref().unwrap();
     assert_eq!(s.signals.len(), MAX_SIGNALS);
     assert_eq!(s.dropped, 5000 - MAX_SIGNALS);
-    assert!(s.signals.iter().all(|x| x.signal_type == SignalType::Other && x.first_seen.is_none()));
+    assert!(
+        s.signals
+            .iter()
+            .all(|x| x.signal_type == SignalType::Other && x.first_seen.is_none())
+    );
     assert_eq!(s.signals[0].actor_ids, ["a"], "a lone string is a one-element list");
-    assert!(s.signals[0].indicators.is_empty(), "an indicator without a key is dropped");
+    assert!(
+        s.signals[0].indicators.is_empty(),
+        "an indicator without a key is dropped"
+    );
     assert_eq!(s.actors.len(), 1, "an actor without an id is dropped");
     assert_eq!(s.endpoints[0].port, None);
     assert!(s.resources.is_empty() && s.indicators.is_empty());

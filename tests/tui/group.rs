@@ -35,7 +35,10 @@ fn open_group() -> Option<App> {
 fn the_group_of_the_stop_logging_finding_is_the_whole_incident_in_its_window() {
     let Some(mut app) = open_group() else { return };
     assert_eq!(app.spec(), &ViewSpec::Group(STOP.into()));
-    assert_eq!(app.scope.scope, Scope::new(at("2026-11-05T14:00:00Z"), at("2026-11-05T17:00:00Z")));
+    assert_eq!(
+        app.scope.scope,
+        Scope::new(at("2026-11-05T14:00:00Z"), at("2026-11-05T17:00:00Z"))
+    );
     let s = screen(&mut app);
     assert!(s.contains("3 findings"), "{s}");
     assert!(s.contains("joined by chain"), "{s}");
@@ -46,7 +49,10 @@ fn the_group_of_the_stop_logging_finding_is_the_whole_incident_in_its_window() {
     assert_eq!(app.tab_name(), Some("Events"));
     let s = screen(&mut app);
     // Sara's calls and the vendor's, in one list: the investigation covers all the group's principals.
-    assert!(s.contains("StopLogging") || s.contains("ConsoleLogin") || s.contains("AssumeRole"), "{s}");
+    assert!(
+        s.contains("StopLogging") || s.contains("ConsoleLogin") || s.contains("AssumeRole"),
+        "{s}"
+    );
     let names: std::collections::BTreeSet<String> = app
         .top()
         .model
@@ -70,13 +76,19 @@ fn pivots_from_the_group_keep_its_scope() {
     let scope = app.scope.scope;
     select_row(&mut app, "role:arn:aws:iam::111122223333:role/vendor-audit");
     act(&mut app, Action::Enter);
-    assert_eq!(app.spec(), &ViewSpec::Role("arn:aws:iam::111122223333:role/vendor-audit".into()));
+    assert_eq!(
+        app.spec(),
+        &ViewSpec::Role("arn:aws:iam::111122223333:role/vendor-audit".into())
+    );
     assert_eq!(app.scope.scope, scope);
     act(&mut app, Action::Back);
     screen(&mut app);
     select_row(&mut app, "Recon:IAMUser/MaliciousIPCaller");
     act(&mut app, Action::Enter);
-    assert_eq!(app.spec(), &ViewSpec::Finding("8ec5b1a2c3d4e5f60718293a4b5c6d7e".into()));
+    assert_eq!(
+        app.spec(),
+        &ViewSpec::Finding("8ec5b1a2c3d4e5f60718293a4b5c6d7e".into())
+    );
 }
 
 /// An attack sequence finding loaded with the sample (`tests/data/attack-sequence/`): its signals are rows of the
@@ -84,7 +96,10 @@ fn pivots_from_the_group_keep_its_scope() {
 #[test]
 fn an_attack_sequence_lists_its_signals_with_the_session_behind_them() {
     let Some(case) = sample() else { return };
-    let seq = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/attack-sequence/guardduty.json"));
+    let seq = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/attack-sequence/guardduty.json"
+    ));
     let store = trailhound::core::ingest::load_paths(&[case, seq]);
     let mut app = App::with_store(trailhound::tui::keymap::Keymap::default(), store);
     command(&mut app, "finding a1c5b1a5f6a7b8c9d0e1f2a3b4c5d6e7");

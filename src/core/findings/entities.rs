@@ -165,7 +165,8 @@ fn sequence_entities(seq: &AttackSequence, out: &mut Out) {
     for r in &seq.resources {
         let e = if r.uid.starts_with("arn:") {
             arn_entity(&r.uid)
-        } else if r.resource_type.as_deref() == Some("AWS::IAM::AccessKey") || AccessKeyKind::of(&r.uid).is_access_key() {
+        } else if r.resource_type.as_deref() == Some("AWS::IAM::AccessKey") || AccessKeyKind::of(&r.uid).is_access_key()
+        {
             key_entity(&r.uid)
         } else if r.uid.starts_with("i-") {
             EntityRef::Instance(r.uid.clone())

@@ -16,7 +16,9 @@ pub const MAX_SIGNALS: usize = 100;
 pub const MAX_PARTS: usize = 400;
 
 /// Where a signal comes from (GuardDuty `Signal.type`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, strum::Display, strum::EnumString, strum::IntoStaticStr)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum SignalType {
@@ -204,7 +206,9 @@ impl AttackSequence {
 
 /// The sequence in a finding's `service` block (`detection.sequence`), if any.
 pub fn from_service(service: &Value) -> Option<AttackSequence> {
-    path(service, &["detection", "sequence"]).filter(|s| s.is_object()).map(parse)
+    path(service, &["detection", "sequence"])
+        .filter(|s| s.is_object())
+        .map(parse)
 }
 
 /// Read one `Sequence` object, in the GuardDuty (camelCase) or ASFF (PascalCase) spelling.

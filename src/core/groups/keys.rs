@@ -9,8 +9,8 @@
 
 use super::{JoinKey, JoinKind};
 use crate::core::entity::EntityRef;
-use crate::core::findings::pivots::{policy_changes, resolve_entities};
 use crate::core::findings::Finding;
+use crate::core::findings::pivots::{policy_changes, resolve_entities};
 use crate::core::geo::{IpClass, classify};
 use crate::core::graph::{OriginKind, OriginView, SessionGraph};
 use crate::core::model::Store;
@@ -80,10 +80,16 @@ fn through_graph(store: &Store, graph: &SessionGraph, key: &str) -> Vec<(JoinKin
         return Vec::new();
     }
     let mut out = Vec::new();
-    if let Some(top) = path.first().and_then(|&p| store.strings.opt(graph.session(p).access_key)) {
+    if let Some(top) = path
+        .first()
+        .and_then(|&p| store.strings.opt(graph.session(p).access_key))
+    {
         out.push((JoinKind::Chain, EntityRef::Session(top.to_string())));
     }
-    if let Some(o) = origin.map(|o| graph.origin_view(store, o)).and_then(|v| origin_entity(&v)) {
+    if let Some(o) = origin
+        .map(|o| graph.origin_view(store, o))
+        .and_then(|v| origin_entity(&v))
+    {
         out.push((JoinKind::Origin, o));
     }
     out

@@ -36,8 +36,14 @@ fn shared_entities_within_the_window_join_transitively_and_the_group_takes_the_h
         gd("d", 9.0, "2026-11-08T15:00:00Z", "2026-11-08T15:00:00Z"),
     ];
     let keys = vec![
-        vec![key(JoinKind::Origin, "principal:sara"), key(JoinKind::AccessKey, "session:ASIAA")],
-        vec![key(JoinKind::Origin, "principal:sara"), key(JoinKind::Address, "ip:203.0.113.77")],
+        vec![
+            key(JoinKind::Origin, "principal:sara"),
+            key(JoinKind::AccessKey, "session:ASIAA"),
+        ],
+        vec![
+            key(JoinKind::Origin, "principal:sara"),
+            key(JoinKind::Address, "ip:203.0.113.77"),
+        ],
         vec![key(JoinKind::Address, "ip:203.0.113.77")],
         vec![key(JoinKind::AccessKey, "session:ASIAA")],
     ];
@@ -48,13 +54,26 @@ fn shared_entities_within_the_window_join_transitively_and_the_group_takes_the_h
     assert_eq!(g[0].number, 1);
     assert_eq!(ids(&g[1]), ["a", "b", "c"]);
     assert_eq!(g[1].severity.value, 8.0);
-    let joins: Vec<(&str, &str, JoinKind)> = g[1].joins.iter().map(|j| (j.a.as_str(), j.b.as_str(), j.kind)).collect();
+    let joins: Vec<(&str, &str, JoinKind)> = g[1]
+        .joins
+        .iter()
+        .map(|j| (j.a.as_str(), j.b.as_str(), j.kind))
+        .collect();
     assert_eq!(joins, [("a", "b", JoinKind::Origin), ("b", "c", JoinKind::Address)]);
     assert_eq!(g[1].shared.len(), 2, "{:?}", g[1].shared);
     assert!(g[1].principals.contains(&"principal:sara".parse().unwrap()));
-    assert!(!g[1].principals.contains(&"ip:203.0.113.77".parse().unwrap()), "an address is no principal");
+    assert!(
+        !g[1].principals.contains(&"ip:203.0.113.77".parse().unwrap()),
+        "an address is no principal"
+    );
     // A wider window brings d in through the key it shares with a.
-    let wide = group(&f, &keys, GroupOptions { window_secs: 4 * 86_400 });
+    let wide = group(
+        &f,
+        &keys,
+        GroupOptions {
+            window_secs: 4 * 86_400,
+        },
+    );
     assert_eq!(wide.len(), 1);
     assert_eq!(wide[0].severity.value, 9.0);
 }
@@ -70,7 +89,10 @@ fn the_strongest_shared_entity_is_the_one_recorded_and_untimed_findings_stay_alo
         gd("b", 2.0, "2026-11-05T14:20:00Z", "2026-11-05T14:30:00Z"),
         untimed,
     ];
-    let shared = vec![key(JoinKind::Address, "ip:203.0.113.77"), key(JoinKind::AccessKey, "session:ASIAA")];
+    let shared = vec![
+        key(JoinKind::Address, "ip:203.0.113.77"),
+        key(JoinKind::AccessKey, "session:ASIAA"),
+    ];
     let keys = vec![shared.clone(), shared.clone(), shared];
     let g = group(&f, &keys, GroupOptions::default());
     assert_eq!(g.len(), 2);

@@ -31,7 +31,9 @@ pub fn of<'a>(groups: &'a [FindingGroup], id: &str) -> Option<&'a FindingGroup> 
 
 /// The window to scope to when the group of finding `id` is opened (`None`: no such group, or untimed).
 pub fn scope(data: &Dataset, id: &str) -> Option<Scope> {
-    of(data.groups(), id).map(FindingGroup::scope).filter(|s| *s != Scope::ALL)
+    of(data.groups(), id)
+        .map(FindingGroup::scope)
+        .filter(|s| *s != Scope::ALL)
 }
 
 fn hhmm(t: i64) -> String {
@@ -63,7 +65,12 @@ pub fn header(g: Option<&FindingGroup>, id: &str) -> Vec<StyledLine> {
             Some(severity_slot(g.severity.label)),
         ),
         (
-            format!(" (highest member) · {} findings · {} → {}", g.findings.len(), t(g.from), t(g.to)),
+            format!(
+                " (highest member) · {} findings · {} → {}",
+                g.findings.len(),
+                t(g.from),
+                t(g.to)
+            ),
             Some(Slot::Text),
         ),
     ])];
@@ -88,11 +95,18 @@ pub fn header(g: Option<&FindingGroup>, id: &str) -> Vec<StyledLine> {
         };
         l.push(StyledLine(vec![
             (
-                format!(" {:<3} {:<11} ", pos(i).unwrap_or_default(), m.from.map(hhmm).unwrap_or_else(|| "untimed".into())),
+                format!(
+                    " {:<3} {:<11} ",
+                    pos(i).unwrap_or_default(),
+                    m.from.map(hhmm).unwrap_or_else(|| "untimed".into())
+                ),
                 Some(Slot::TextDim),
             ),
             (bar, Some(severity_slot(m.severity.label))),
-            (format!(" {:.1} ", m.severity.value), Some(severity_slot(m.severity.label))),
+            (
+                format!(" {:.1} ", m.severity.value),
+                Some(severity_slot(m.severity.label)),
+            ),
             (clean_max(&m.finding_type, 60).into_owned(), Some(Slot::Text)),
         ]));
     }
@@ -101,7 +115,10 @@ pub fn header(g: Option<&FindingGroup>, id: &str) -> Vec<StyledLine> {
         let members: Vec<String> = s.findings.iter().map(|f| name(f)).collect();
         l.push(StyledLine(vec![
             (format!(" ◆ {:<11}", s.kind.to_string()), Some(Slot::TextDim)),
-            (clean_max(&s.entity.to_string(), 60).into_owned(), Some(Slot::TextAccent)),
+            (
+                clean_max(&s.entity.to_string(), 60).into_owned(),
+                Some(Slot::TextAccent),
+            ),
             (format!(" ── {}", members.join(" ── ")), Some(Slot::Text)),
         ]));
     }
@@ -115,9 +132,16 @@ pub fn title(window_hours: i64) -> String {
 
 /// The table: the findings (→ finding), each join with the entity that made it, then every principal (→ profile).
 pub fn rows(g: Option<&FindingGroup>) -> StaticRows {
-    let columns = vec![col("Kind", Length(20)), col("Entity / finding", Fill(2)), col("Detail", Fill(1))];
+    let columns = vec![
+        col("Kind", Length(20)),
+        col("Entity / finding", Fill(2)),
+        col("Detail", Fill(1)),
+    ];
     let Some(g) = g else {
-        return StaticRows { columns, rows: Vec::new() };
+        return StaticRows {
+            columns,
+            rows: Vec::new(),
+        };
     };
     let name = |fid: &str| {
         g.findings
@@ -157,10 +181,14 @@ pub fn rows(g: Option<&FindingGroup>) -> StaticRows {
     for p in &g.principals {
         let target = ViewSpec::from_entity(p);
         rows.push(
-            StaticRow::new(vec!["principal".into(), clean(&p.to_string()).into_owned(), String::new()])
-                .style(0, Slot::TextDim)
-                .style(1, if target.is_some() { Slot::TextAccent } else { Slot::Text })
-                .target(target),
+            StaticRow::new(vec![
+                "principal".into(),
+                clean(&p.to_string()).into_owned(),
+                String::new(),
+            ])
+            .style(0, Slot::TextDim)
+            .style(1, if target.is_some() { Slot::TextAccent } else { Slot::Text })
+            .target(target),
         );
     }
     StaticRows { columns, rows }
@@ -216,7 +244,12 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
             let h = (lines.len() as u16 + 2).min(body.height / 2);
             let [top, rest] = Layout::vertical([Length(h), Fill(1)]).areas(body);
             super::panel(f, top, lines, ctx.theme, &title(DEFAULT_WINDOW_SECS / 3600));
-            super::draw_table(f, rest, ctx, "Findings, joins and principals (Enter: open in the group's scope)")
+            super::draw_table(
+                f,
+                rest,
+                ctx,
+                "Findings, joins and principals (Enter: open in the group's scope)",
+            )
         }
     };
     drawn.hits.tabs = tabs_area;
@@ -229,7 +262,10 @@ mod tests {
 
     #[test]
     fn timestamps_shorten_to_day_and_minute() {
-        assert_eq!(hhmm(crate::core::time::parse_epoch("2026-11-05T14:12:07Z").unwrap()), "11-05 14:12");
+        assert_eq!(
+            hhmm(crate::core::time::parse_epoch("2026-11-05T14:12:07Z").unwrap()),
+            "11-05 14:12"
+        );
     }
 
     #[test]

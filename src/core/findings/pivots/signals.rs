@@ -80,12 +80,7 @@ fn api_of(name: &str) -> &str {
 }
 
 /// The evidence of every signal of `f`'s attack sequence (empty for findings without one).
-pub fn signal_evidence(
-    store: &Store,
-    graph: &SessionGraph,
-    f: &Finding,
-    loaded: &[Finding],
-) -> Vec<SignalEvidence> {
+pub fn signal_evidence(store: &Store, graph: &SessionGraph, f: &Finding, loaded: &[Finding]) -> Vec<SignalEvidence> {
     let Some(seq) = &f.sequence else {
         return Vec::new();
     };
@@ -161,10 +156,10 @@ fn one(store: &Store, graph: &SessionGraph, seq: &AttackSequence, i: usize, load
     for &ei in &matched {
         let ev = &store.events[ei];
         let key = store.strings.opt(store.identity(ev).access_key_id).map(str::to_string);
-        if let Some(k) = &key {
-            if !sessions.contains_key(k) {
-                sessions.insert(k.clone(), event_origin(store, graph, ei));
-            }
+        if let Some(k) = &key
+            && !sessions.contains_key(k)
+        {
+            sessions.insert(k.clone(), event_origin(store, graph, ei));
         }
         if out.events.len() < MAX_SIGNAL_EVENTS {
             out.events.push(SignalEvent {
