@@ -10,7 +10,7 @@
 use super::{JoinKey, JoinKind};
 use crate::core::entity::EntityRef;
 use crate::core::findings::Finding;
-use crate::core::findings::pivots::{policy_changes, resolve_entities};
+use crate::core::findings::pivots::{known_roles, policy_changes, resolve_entities_among};
 use crate::core::geo::{IpClass, classify};
 use crate::core::graph::{OriginKind, OriginView, SessionGraph};
 use crate::core::model::Store;
@@ -18,6 +18,11 @@ use crate::core::model::Store;
 /// Every key `f` can be joined on, strongest kind first, without duplicates (one entity may be two keys: a
 /// session's own key is also the top of its chain).
 pub fn join_keys(store: &Store, graph: &SessionGraph, f: &Finding) -> Vec<JoinKey> {
+    join_keys_among(store, graph, &known_roles(store), f)
+}
+
+/// [`join_keys`] with the logs' role ARNs gathered once ([`known_roles`]), for many findings.
+pub fn join_keys_among(store: &Store, graph: &SessionGraph, roles: &[&str], f: &Finding) -> Vec<JoinKey> {
     let mut out: Vec<JoinKey> = Vec::new();
     let mut push = |kind: JoinKind, entity: EntityRef, why: &'static str| {
         if !out.iter().any(|k| k.kind == kind && k.entity == entity) {
@@ -25,7 +30,7 @@ pub fn join_keys(store: &Store, graph: &SessionGraph, f: &Finding) -> Vec<JoinKe
         }
     };
     let mut entities = f.entities();
-    resolve_entities(store, &mut entities);
+    resolve_entities_among(roles, &mut entities);
     let external_access = f.access.as_ref().is_some_and(|d| !d.is_unused());
     let mut session_keys: Vec<(String, &'static str)> = Vec::new();
     for e in entities {

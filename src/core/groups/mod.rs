@@ -18,7 +18,7 @@ use crate::core::model::Store;
 use crate::core::time::Scope;
 use petgraph::unionfind::UnionFind;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The default window: GuardDuty Extended Threat Detection correlates over 24 hours (`docs/domain.md` §4.1).
 pub const DEFAULT_WINDOW_SECS: i64 = 24 * 3600;
@@ -175,7 +175,11 @@ pub fn window_of(f: &Finding) -> Option<(i64, i64)> {
 
 /// Group `findings` (keys from the store and graph).
 pub fn groups(store: &Store, graph: &SessionGraph, findings: &[Finding], opts: GroupOptions) -> Vec<FindingGroup> {
-    let keys: Vec<Vec<JoinKey>> = findings.iter().map(|f| join_keys(store, graph, f)).collect();
+    let roles = crate::core::findings::pivots::known_roles(store);
+    let keys: Vec<Vec<JoinKey>> = findings
+        .iter()
+        .map(|f| keys::join_keys_among(store, graph, &roles, f))
+        .collect();
     group(findings, &keys, opts)
 }
 
@@ -222,9 +226,22 @@ pub fn group(findings: &[Finding], keys: &[Vec<JoinKey>], opts: GroupOptions) ->
     for i in 0..n {
         comps.entry(uf.find(i)).or_default().push(i);
     }
+    // Each join goes to its component (one pass; a component's joins are found without scanning all of them).
+    let mut comp_joins: HashMap<usize, Vec<(usize, usize, JoinKind, EntityRef)>> = HashMap::new();
+    for j in joins {
+        comp_joins.entry(uf.find(j.0)).or_default().push(j);
+    }
     let mut out: Vec<FindingGroup> = comps
-        .into_values()
-        .map(|members| build(findings, keys, &windows, members, &joins))
+        .into_iter()
+        .map(|(root, members)| {
+            build(
+                findings,
+                keys,
+                &windows,
+                members,
+                comp_joins.remove(&root).unwrap_or_default(),
+            )
+        })
         .collect();
     out.sort_by(|a, b| {
         b.severity
@@ -245,7 +262,7 @@ fn build(
     keys: &[Vec<JoinKey>],
     windows: &[Option<(i64, i64)>],
     mut members: Vec<usize>,
-    joins: &[(usize, usize, JoinKind, EntityRef)],
+    joins: Vec<(usize, usize, JoinKind, EntityRef)>,
 ) -> FindingGroup {
     members.sort_by(|&a, &b| {
         let ka = (windows[a].is_none(), windows[a].map(|w| w.0));
@@ -259,31 +276,36 @@ fn build(
         .unwrap_or(Severity::new(0.0));
     let from = members.iter().filter_map(|&i| windows[i].map(|w| w.0)).min();
     let to = members.iter().filter_map(|&i| windows[i].map(|w| w.1)).max();
-    let mut group_joins: Vec<Join> = joins
-        .iter()
-        .filter(|(a, _, _, _)| members.contains(a))
+    let pos: HashMap<usize, usize> = members.iter().enumerate().map(|(p, &m)| (m, p)).collect();
+    let mut ordered: Vec<(usize, usize, JoinKind, EntityRef)> = joins
+        .into_iter()
         .map(|(a, b, kind, entity)| {
-            let (a, b) = if windows[*a] <= windows[*b] { (*a, *b) } else { (*b, *a) };
-            Join {
-                a: findings[a].id.clone(),
-                b: findings[b].id.clone(),
-                kind: *kind,
-                entity: entity.clone(),
-            }
+            let (a, b) = if pos[&a] <= pos[&b] { (a, b) } else { (b, a) };
+            (a, b, kind, entity)
         })
         .collect();
-    let pos = |id: &str| members.iter().position(|&m| findings[m].id == id);
-    group_joins.sort_by_key(|j| (pos(&j.b), pos(&j.a)));
+    ordered.sort_by_key(|j| (pos[&j.1], pos[&j.0]));
+    let group_joins: Vec<Join> = ordered
+        .into_iter()
+        .map(|(a, b, kind, entity)| Join {
+            a: findings[a].id.clone(),
+            b: findings[b].id.clone(),
+            kind,
+            entity,
+        })
+        .collect();
     let mut shared: BTreeMap<(JoinKind, &EntityRef), Vec<String>> = BTreeMap::new();
     let mut principals: Vec<EntityRef> = Vec::new();
+    let mut seen: HashSet<&EntityRef> = HashSet::new();
     for &m in &members {
         for k in &keys[m] {
             let ids = shared.entry((k.kind, &k.entity)).or_default();
-            if !ids.contains(&findings[m].id) {
+            // A member's keys are visited together: a repeated key of one member is the last id pushed.
+            if ids.last() != Some(&findings[m].id) {
                 ids.push(findings[m].id.clone());
             }
             let is_principal = matches!(k.kind, JoinKind::AccessKey | JoinKind::Principal | JoinKind::Origin);
-            if is_principal && !principals.contains(&k.entity) {
+            if is_principal && seen.insert(&k.entity) {
                 principals.push(k.entity.clone());
             }
         }
