@@ -38,17 +38,12 @@ pub struct ExportArgs {
 
 /// Load the events and findings the report draws evidence from; say what could not be loaded.
 fn load(
+    case_dir: &std::path::Path,
     inputs: &[Input],
     window: &crate::core::ingest::LoadWindow,
     geoip: Option<&std::path::Path>,
 ) -> (Dataset, Option<String>) {
-    let paths: Vec<PathBuf> = inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Path { path } => Some(path.clone()),
-            Input::Fetch { .. } => None,
-        })
-        .collect();
+    let paths: Vec<PathBuf> = inputs.iter().filter_map(|i| i.local_path(case_dir)).collect();
     let mut warnings = Vec::new();
     if paths.len() < inputs.len() {
         warnings.push(format!(
@@ -75,7 +70,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
     if !a.inputs.is_empty() {
         snap.inputs = a.inputs.iter().map(|p| Input::Path { path: p.clone() }).collect();
     }
-    let (data, warning) = load(&snap.inputs, &a.window.window(), a.geoip.as_deref());
+    let (data, warning) = load(case.dir(), &snap.inputs, &a.window.window(), a.geoip.as_deref());
     if let Some(w) = &warning {
         eprintln!("trailhound: warning: {w}");
     }
