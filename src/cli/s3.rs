@@ -20,7 +20,8 @@ use crate::core::ingest::LoadWindow;
 pub struct S3Args {
     /// AWS profile for s3:// inputs (default: AWS_PROFILE, else `default`). The endpoint follows the standard
     /// AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL settings.
-    #[arg(long, value_name = "NAME")]
+    // Its own id: `behavior`/`volume` take a positional argument named `profile` (a behaviour profile).
+    #[arg(long = "profile", id = "aws_profile", value_name = "NAME")]
     pub profile: Option<String>,
     /// Objects fetched at once from S3.
     #[arg(long, value_name = "N", default_value_t = 16, hide = true)]

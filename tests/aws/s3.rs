@@ -198,6 +198,7 @@ fn loaded_ids(dir: &Path) -> BTreeSet<String> {
     store.events.iter().map(|e| store.event_id_string(e)).collect()
 }
 
+/// The cache's files (a temporary file of an abandoned write would show here by its `.trailhound-` name).
 fn cached(case: &Path) -> BTreeMap<String, Vec<u8>> {
     let root = case.join("cache").join(BUCKET);
     crate::support::demo_tree::tree(&root)
@@ -349,9 +350,16 @@ async fn an_interrupted_copy_resumes_with_only_what_is_missing() {
     let case = tempfile::tempdir().unwrap();
     let mut req = request(&fake, case.path());
     req.get_concurrency = 2;
-    // Interrupt the copy (drop it, in-flight requests and all) once 5 objects are done.
-    let stop = tokio::sync::Notify::new();
-    let interrupted = {
+    // Interrupt the copy (drop it, in-flight requests and all) once 5 objects are done. It runs on a runtime of
+    // its own, dropped afterwards: that waits for writes already handed to blocking threads, as a killed process
+    // would have either finished or abandoned them (abandoned temporary files are not data names, never loaded).
+    let interrupted = tokio::task::spawn_blocking(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let stop = tokio::sync::Notify::new();
         let cb = |p: SyncProgress| {
             if let SyncProgress::Download(d) = p
                 && d.files_done >= 5
@@ -359,11 +367,17 @@ async fn an_interrupted_copy_resumes_with_only_what_is_missing() {
                 stop.notify_one();
             }
         };
-        tokio::select! {
-            r = sync(&req, cb) => Some(r),
-            () = stop.notified() => None,
-        }
-    };
+        let r = rt.block_on(async {
+            tokio::select! {
+                r = sync(&req, cb) => Some(r.is_ok()),
+                () = stop.notified() => None,
+            }
+        });
+        drop(rt);
+        r
+    })
+    .await
+    .unwrap();
     assert!(interrupted.is_none(), "the copy should have been interrupted");
     // Whatever is in the cache is complete: a partial object is never there to be mistaken for a whole one.
     let served = bucket();
@@ -494,4 +508,101 @@ async fn the_cli_reads_s3_into_the_default_case_and_reopens_it_offline() {
     assert_eq!(ingest_events(&offline), 16);
     let stderr = String::from_utf8_lossy(&offline.stderr);
     assert!(stderr.contains("loading the copy cached in"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bucket_in_another_region_is_followed_there() {
+    let fake = FakeS3::start(BUCKET, bucket(), 50).await;
+    fake.state.lock().unwrap().home_region = Some("eu-west-2".into());
+    let case = tempfile::tempdir().unwrap();
+    let (report, progress) = run(&request(&fake, case.path())).await;
+    assert_eq!(report.region, "eu-west-2");
+    assert!(progress.contains(&SyncProgress::Redirected {
+        region: "eu-west-2".into()
+    }));
+    // One request was signed for us-east-1 and redirected; every later one was signed for the bucket's region.
+    let log = fake.log();
+    assert_eq!(log.iter().filter(|l| l.status == 301).count(), 1);
+    assert!(log.iter().filter(|l| l.status != 301).all(|l| l.region == "eu-west-2"));
+    assert_eq!(report.objects_fetched, 16);
+}
+
+/// Throughput of a copy against the fake on this machine (not a pass/fail test: `cargo test --test aws --
+/// --ignored s3::throughput --nocapture` prints the numbers the README quotes). 2,000 objects of 200 records
+/// each in two regions' day folders, listed 1,000 keys a page as S3 does, fetched 16 at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a check"]
+async fn throughput_against_the_fake() {
+    let mut objects = BTreeMap::new();
+    for region in REGIONS {
+        for n in 0..1000 {
+            let stamp = format!("20261105T{:02}{:02}Z", n / 60 % 12, n % 60);
+            let recs: Vec<_> = (0..200)
+                .map(|i| {
+                    let mut r = record(ACCOUNTS[0], region, "2026-11-05T06:00:00Z");
+                    r["eventID"] = serde_json::json!(format!("{region}-{n}-{i}"));
+                    r["requestID"] = serde_json::json!(format!("{:032x}", (n * 1000 + i) * 2_654_435_761usize));
+                    r
+                })
+                .collect();
+            let body = serde_json::to_vec(&serde_json::json!({ "Records": recs })).unwrap();
+            let k = key(ACCOUNTS[0], region, &stamp).replace("Ab12Cd34Ef56Gh78", &format!("U{n:015}"));
+            objects.insert(k, gzip(&body));
+        }
+    }
+    let bytes: usize = objects.values().map(Vec::len).sum();
+    let fake = FakeS3::start(BUCKET, objects, 1000).await;
+    let case = tempfile::tempdir().unwrap();
+    let mut req = request(&fake, case.path());
+    req.get_concurrency = 16;
+    let (report, _) = run(&req).await;
+    assert_eq!(report.objects_fetched, 2000);
+    eprintln!(
+        "{} objects, {:.1} MB in {:.2} s: {:.0} objects/s, {:.1} MB/s ({} list requests)",
+        report.objects_fetched,
+        bytes as f64 / 1e6,
+        report.seconds,
+        report.objects_fetched as f64 / report.seconds,
+        bytes as f64 / 1e6 / report.seconds,
+        report.list_requests
+    );
+    let t = std::time::Instant::now();
+    let (again, _) = run(&req).await;
+    assert_eq!(again.objects_cached, 2000);
+    eprintln!("rerun with everything cached: {:.2} s", t.elapsed().as_secs_f64());
+}
+
+/// Keys are hostile input: one that would climb out of the cache or carry a control character is reported and
+/// not copied anywhere; the ordinary key beside them is copied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_that_cannot_be_cache_paths_are_reported_not_written() {
+    let mut objects = BTreeMap::new();
+    for k in [
+        "trail/../../escape.json",
+        "trail/x/\u{1b}]0;pwned\u{7}.json",
+        "trail//double.json",
+        "trail/ok.json",
+    ] {
+        objects.insert(k.to_string(), b"{\"Records\":[]}".to_vec());
+    }
+    let fake = FakeS3::start(BUCKET, objects, 10).await;
+    let case = tempfile::tempdir().unwrap();
+    let mut req = request(&fake, case.path());
+    req.window = LoadWindow::default();
+    let (report, _) = run(&req).await;
+    assert_eq!(report.objects_fetched, 1);
+    let skipped: BTreeSet<&str> = report.skipped.iter().map(|s| s.key.as_str()).collect();
+    assert_eq!(
+        skipped,
+        [
+            "trail/../../escape.json",
+            "trail/x/\u{1b}]0;pwned\u{7}.json",
+            "trail//double.json"
+        ]
+        .into()
+    );
+    assert!(fake.gets() == ["trail/ok.json"], "{:?}", fake.gets());
+    let mut files = Vec::new();
+    crate::support::demo_tree::files_under(case.path(), &mut files);
+    assert_eq!(files, [case.path().join("cache").join(BUCKET).join("trail/ok.json")]);
 }

@@ -1,6 +1,7 @@
 //! A fake S3 endpoint for the `-i s3://…` tests: a hyper 1 HTTP server on 127.0.0.1 (random port) answering
 //! path-style `ListObjectsV2` (`GET /<bucket>?list-type=2&prefix=…&delimiter=…&continuation-token=…`, XML, a
-//! small page size so paging is exercised) and `GetObject` (`GET /<bucket>/<key>`) from an in-memory bucket, with
+//! small page size so paging is exercised; keys URL-encoded when asked with `encoding-type=url`, as S3 does) and
+//! `GetObject` (`GET /<bucket>/<key>`) from an in-memory bucket, with
 //! scripted faults per key: `SlowDown` (503, as S3 answers when asked too fast) and a truncated body (the full
 //! `Content-Length` announced, half the bytes sent, the connection cut). Every request is logged (operation,
 //! prefix, delimiter, token, key, attempt, signing region, status) so tests can prove what was and was not asked.
@@ -265,7 +266,14 @@ async fn handle(state: Arc<Mutex<S3State>>, req: Request<Incoming>) -> Result<Re
     } else if fault == Some(S3Fault::SlowDown) {
         s3_error(503, "SlowDown", "Please reduce your request rate.")
     } else if list {
-        list_page(&st, &entry.prefix, entry.delimiter.as_deref(), entry.token.as_deref())
+        let url = q.get("encoding-type").map(String::as_str) == Some("url");
+        list_page(
+            &st,
+            &entry.prefix,
+            entry.delimiter.as_deref(),
+            entry.token.as_deref(),
+            url,
+        )
     } else if entry.op == "GetObject" {
         match st.objects.get(key) {
             Some(bytes) if fault == Some(S3Fault::Truncate) => {
@@ -298,7 +306,25 @@ async fn handle(state: Arc<Mutex<S3State>>, req: Request<Incoming>) -> Result<Re
 
 /// One page of a ListObjectsV2 answer: objects and common prefixes merged in key order, `page_size` entries,
 /// the continuation token being the index of the next entry.
-fn list_page(st: &S3State, prefix: &str, delimiter: Option<&str>, token: Option<&str>) -> Response<RespBody> {
+fn list_page(
+    st: &S3State,
+    prefix: &str,
+    delimiter: Option<&str>,
+    token: Option<&str>,
+    url_encode: bool,
+) -> Response<RespBody> {
+    // `encoding-type=url`: every byte but unreserved characters and `/` as `%XX`.
+    let name = |k: &str| {
+        if !url_encode {
+            return xml_escape(k);
+        }
+        k.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
     enum Entry<'a> {
         Object(&'a str, usize),
         Folder(String),
@@ -347,10 +373,10 @@ fn list_page(st: &S3State, prefix: &str, delimiter: Option<&str>, token: Option<
                 xml += &format!(
                     "<Contents><Key>{}</Key><LastModified>2026-11-05T14:05:00.000Z</LastModified>\
                      <ETag>&quot;fake&quot;</ETag><Size>{size}</Size><StorageClass>STANDARD</StorageClass></Contents>",
-                    xml_escape(k)
+                    name(k)
                 )
             }
-            Entry::Folder(f) => xml += &format!("<CommonPrefixes><Prefix>{}</Prefix></CommonPrefixes>", xml_escape(f)),
+            Entry::Folder(f) => xml += &format!("<CommonPrefixes><Prefix>{}</Prefix></CommonPrefixes>", name(f)),
         }
     }
     xml += "</ListBucketResult>";

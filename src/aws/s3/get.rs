@@ -10,6 +10,11 @@ use aws_sdk_s3::Client;
 
 use crate::aws::errors::{CallError, classify};
 
+/// The largest object copied. A body is held whole until it is checked and written, `get_concurrency` at a time,
+/// so this bounds memory; CloudTrail's log files (one region's events of a few minutes, gzip) stay far below it,
+/// and a larger object under a trail prefix is not one of them.
+pub const MAX_OBJECT_BYTES: u64 = 256 << 20;
+
 /// The IAM action behind `GetObject`.
 pub const GET_ACTION: &str = "s3:GetObject";
 
@@ -39,6 +44,12 @@ pub async fn get_to(client: &Client, profile: &str, bucket: &str, key: &str, des
             CallError::Fatal(m) => GetError::Failed(m),
         })?;
     let announced = resp.content_length().and_then(|n| u64::try_from(n).ok());
+    if announced.is_some_and(|n| n > MAX_OBJECT_BYTES) {
+        return Err(GetError::Failed(format!(
+            "larger than {} MiB: not a CloudTrail log file",
+            MAX_OBJECT_BYTES >> 20
+        )));
+    }
     let body = resp.body.collect().await.map_err(|e| {
         GetError::Transient(format!(
             "the body ended early ({}){}",
@@ -57,7 +68,12 @@ pub async fn get_to(client: &Client, profile: &str, bucket: &str, key: &str, des
             "truncated: Content-Length {n} bytes, received {got}"
         )));
     }
-    crate::aws::write::atomic_write(dest, &bytes)
+    // The write syncs the file and its folder to disk: on a blocking thread, so that the other transfers go on
+    // meanwhile (on this task every transfer would wait for each sync in turn).
+    let path = dest.to_path_buf();
+    tokio::task::spawn_blocking(move || crate::aws::write::atomic_write(&path, &bytes))
+        .await
+        .map_err(|e| GetError::Failed(format!("cannot write {}: {e}", dest.display())))?
         .map_err(|e| GetError::Failed(format!("cannot write {}: {e}", dest.display())))?;
     Ok(got)
 }

@@ -153,7 +153,7 @@ pub async fn sync(req: &SyncRequest, progress: impl Fn(SyncProgress) + Sync) -> 
                     key: step.prefix().to_string(),
                     reason: format!("the bucket answered from region {r} again"),
                 }),
-                Err(ListError::Failed(m)) if first => return Err(FetchError::Invalid(format!("{}: {m}", req.url))),
+                Err(ListError::Failed(m)) if first => return Err(FetchError::Unreadable(m)),
                 Err(ListError::Failed(m)) => {
                     progress(SyncProgress::Skipped {
                         key: step.prefix().to_string(),
@@ -207,6 +207,16 @@ async fn fetch_missing(
             });
             continue;
         };
+        if o.size > get::MAX_OBJECT_BYTES {
+            report.skipped.push(Skipped {
+                key: o.key,
+                reason: format!(
+                    "larger than {} MiB: not a CloudTrail log file",
+                    get::MAX_OBJECT_BYTES >> 20
+                ),
+            });
+            continue;
+        }
         // Copies are written whole or not at all, so a file of the listed size is the object.
         match std::fs::metadata(&dest) {
             Ok(m) if m.is_file() && m.len() == o.size => report.objects_cached += 1,
