@@ -34,6 +34,8 @@ pub struct ExportArgs {
     max_events: usize,
     #[command(flatten)]
     window: super::common::WindowArgs,
+    #[command(flatten)]
+    s3: super::s3::S3Args,
 }
 
 /// Load the events and findings the report draws evidence from; say what could not be loaded.
@@ -68,7 +70,16 @@ pub fn run(a: ExportArgs) -> Result<()> {
     let case = a.case.open()?;
     let mut snap = CaseSnapshot::read(&case)?;
     if !a.inputs.is_empty() {
-        snap.inputs = a.inputs.iter().map(|p| Input::Path { path: p.clone() }).collect();
+        // An `s3://` input is brought up to date in this case's cache first, then read from there.
+        super::s3::resolve_with(&a.inputs, Some(case.dir()), &a.window.window(), &a.s3, false)?;
+        snap.inputs = a
+            .inputs
+            .iter()
+            .map(|p| match super::s3::s3_url(p) {
+                Ok(Some(url)) => Input::S3 { url },
+                _ => Input::Path { path: p.clone() },
+            })
+            .collect();
     }
     let (data, warning) = load(case.dir(), &snap.inputs, &a.window.window(), a.geoip.as_deref());
     if let Some(w) = &warning {

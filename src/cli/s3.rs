@@ -47,14 +47,27 @@ pub fn case_for(inputs: &[PathBuf], case: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
-/// `inputs` with every `s3://` URL replaced by its up-to-date copy in the case's cache (local paths unchanged).
+/// `inputs` with every `s3://` URL replaced by its up-to-date copy in the case's cache (local paths unchanged);
+/// the case (created if need be) records the inputs.
 pub fn resolve(inputs: &[PathBuf], case: Option<&Path>, window: &LoadWindow, args: &S3Args) -> Result<Vec<PathBuf>> {
+    resolve_with(inputs, case, window, args, true)
+}
+
+/// [`resolve`], recording the inputs in the case only when `record` (an export reads other inputs than the
+/// case's without changing the case).
+pub fn resolve_with(
+    inputs: &[PathBuf],
+    case: Option<&Path>,
+    window: &LoadWindow,
+    args: &S3Args,
+    record: bool,
+) -> Result<Vec<PathBuf>> {
     let urls: Vec<Option<S3Url>> = inputs.iter().map(|p| s3_url(p)).collect::<Result<_>>()?;
     if urls.iter().all(Option::is_none) {
         return Ok(inputs.to_vec());
     }
     let case_dir = case_for(inputs, case)?;
-    let record: Vec<Input> = inputs
+    let inputs_of: Vec<Input> = inputs
         .iter()
         .zip(&urls)
         .map(|(p, u)| match u {
@@ -62,8 +75,10 @@ pub fn resolve(inputs: &[PathBuf], case: Option<&Path>, window: &LoadWindow, arg
             None => Input::Path { path: p.clone() },
         })
         .collect();
-    let c = Case::open_or_create_recording(&case_dir, &record)?;
-    c.add_inputs(&record)?;
+    if record {
+        let c = Case::open_or_create_recording(&case_dir, &inputs_of)?;
+        c.add_inputs(&inputs_of)?;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

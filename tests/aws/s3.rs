@@ -508,6 +508,22 @@ async fn the_cli_reads_s3_into_the_default_case_and_reopens_it_offline() {
     assert_eq!(ingest_events(&offline), 16);
     let stderr = String::from_utf8_lossy(&offline.stderr);
     assert!(stderr.contains("loading the copy cached in"), "{stderr}");
+
+    // `export --case DIR` reopens the case from its recorded S3 input: the copy, no request at all.
+    fake.clear_log();
+    let export = tokio::task::spawn_blocking({
+        let mut c = cli(&dead_url, home.path());
+        c.args(["export", "--case", case_dir.to_str().unwrap(), "--format", "json"])
+            .args(&args[4..]);
+        move || c.output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(report["data"]["events"], 16);
+    assert_eq!(report["case"]["inputs"], serde_json::json!([url]));
+    assert!(fake.log().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
