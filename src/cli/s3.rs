@@ -148,12 +148,14 @@ fn progress_printer() -> impl Fn(SyncProgress) + Sync {
         }
         SyncProgress::Download(_) => {}
         // On a terminal the progress line is open: these start on a line of their own.
-        SyncProgress::Retry { key, reason } => {
-            say(format_args!("{}s3: {key}: {reason}; trying again", if tty { "\n" } else { "" }))
-        }
-        SyncProgress::Skipped { key, reason } => {
-            say(format_args!("{}s3: {key}: skipped: {reason}", if tty { "\n" } else { "" }))
-        }
+        SyncProgress::Retry { key, reason } => say(format_args!(
+            "{}s3: {key}: {reason}; trying again",
+            if tty { "\n" } else { "" }
+        )),
+        SyncProgress::Skipped { key, reason } => say(format_args!(
+            "{}s3: {key}: skipped: {reason}",
+            if tty { "\n" } else { "" }
+        )),
     }
 }
 
