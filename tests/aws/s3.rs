@@ -622,3 +622,44 @@ async fn keys_that_cannot_be_cache_paths_are_reported_not_written() {
     crate::support::demo_tree::files_under(case.path(), &mut files);
     assert_eq!(files, [case.path().join("cache").join(BUCKET).join("trail/ok.json")]);
 }
+
+/// With an open end the day folders cannot be named in advance: years, months and days are listed with the
+/// delimiter and pruned by the window, so day folders wholly before it are never listed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_window_walks_the_date_folders_and_prunes_them() {
+    let fake = FakeS3::start(BUCKET, bucket(), 2).await;
+    let case = tempfile::tempdir().unwrap();
+    let mut req = request(&fake, case.path());
+    // From 11-06 00:00 on: files delivered from 11-05 23:00 (the early margin) are needed.
+    req.window = LoadWindow {
+        from: Some(at("2026-11-06T00:00:00Z")),
+        ..Default::default()
+    };
+    let (report, _) = run(&req).await;
+    let mut expected = BTreeSet::new();
+    for a in ACCOUNTS {
+        for r in REGIONS {
+            for stamp in ["20261106T0900Z", "20261106T1300Z", "20261107T1000Z"] {
+                expected.insert(key(a, r, stamp));
+            }
+        }
+    }
+    assert_eq!(fake.gets().into_iter().collect::<BTreeSet<_>>(), expected);
+    assert_eq!(report.objects_fetched, 12);
+    let listed: BTreeSet<String> = fake
+        .log()
+        .into_iter()
+        .filter(|l| l.op == "ListObjectsV2")
+        .map(|l| l.prefix)
+        .collect();
+    let region = format!("{ROOT}{}/CloudTrail/us-east-1/", ACCOUNTS[0]);
+    for walked in ["", "2026/", "2026/11/", "2026/11/05/", "2026/11/06/", "2026/11/07/"] {
+        assert!(
+            listed.contains(&format!("{region}{walked}")),
+            "{walked} not listed: {listed:?}"
+        );
+    }
+    for pruned in ["2026/11/03/", "2026/11/04/"] {
+        assert!(!listed.contains(&format!("{region}{pruned}")), "{pruned} listed");
+    }
+}
