@@ -43,7 +43,7 @@ struct Out<'a> {
 }
 
 pub fn run(args: GroupsArgs) -> Result<ExitCode> {
-    let data = load_dataset(&args.input, None);
+    let data = load_dataset(&args.input, None)?;
     let store = data.store();
     if store.findings.is_empty() {
         bail!(
