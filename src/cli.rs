@@ -13,6 +13,7 @@ mod export;
 mod fetch;
 mod ingest;
 mod note;
+mod summary;
 mod trace;
 mod tui;
 
@@ -54,6 +55,9 @@ pub enum Command {
     Behavior(behavior::BehaviorArgs),
     /// API call volume of a profile around a scope, with the scope's drill-downs (IP, API, access key, resource).
     Volume(behavior::VolumeArgs),
+    /// One UTC day at a glance (Detective's summary): findings, principals with the most indicators, new
+    /// geolocations, busiest principals and roles, instance credentials used from outside AWS.
+    Summary(summary::SummaryArgs),
     /// List GuardDuty and IAM Access Analyzer findings.
     Findings(findings::ListArgs),
     /// One finding: its entities, scope, and the CloudTrail evidence behind it.
@@ -111,6 +115,7 @@ pub fn main() -> ExitCode {
         Some(Command::Role(a)) => trace::run_role(a),
         Some(Command::Behavior(a)) => behavior::run_behavior(a),
         Some(Command::Volume(a)) => behavior::run_volume(a),
+        Some(Command::Summary(a)) => summary::run(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),
         Some(Command::Case(c)) => case::run(c),

@@ -82,6 +82,19 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
     }
 }
 
+/// The input paths a case recorded (`--case DIR` without `-i`: open the data the case was opened on).
+pub fn case_inputs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let case = crate::core::case::Case::open(dir)?;
+    Ok(case
+        .inputs()?
+        .into_iter()
+        .filter_map(|input| match input {
+            crate::core::case::Input::Path { path } => Some(path),
+            crate::core::case::Input::Fetch { .. } => None,
+        })
+        .collect())
+}
+
 /// Load the `-i` inputs within the load window through the one [`Dataset`] path. `geoip` is the user's
 /// `--geoip DIR`, if the command has one.
 pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> Dataset {

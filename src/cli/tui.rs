@@ -30,13 +30,7 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     if inputs.is_empty()
         && let Some(dir) = &args.case
     {
-        let case = crate::core::case::Case::open(dir)?;
-        for input in case.inputs()? {
-            match input {
-                crate::core::case::Input::Path { path } => inputs.push(path),
-                crate::core::case::Input::Fetch { .. } => {}
-            }
-        }
+        inputs = super::common::case_inputs(dir)?;
     }
     if inputs.is_empty() {
         let case = crate::tui::sample_case().ok_or_else(|| {

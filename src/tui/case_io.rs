@@ -244,7 +244,7 @@ pub fn spawn(dir: Result<PathBuf, String>, inputs: Vec<PathBuf>, reply: impl Fn(
 /// What a note written from a view is about.
 pub fn entity_of(spec: &ViewSpec, store: &crate::core::model::Store) -> EntityRef {
     match spec {
-        ViewSpec::Findings | ViewSpec::Notes => EntityRef::Case,
+        ViewSpec::Findings | ViewSpec::Notes | ViewSpec::Summary(_) => EntityRef::Case,
         ViewSpec::Finding(id) => EntityRef::Finding(id.clone()),
         ViewSpec::Session(k) | ViewSpec::Chain(k) => EntityRef::Session(k.clone()),
         ViewSpec::Role(a) => EntityRef::Role(a.clone()),

@@ -2,7 +2,9 @@
 //! frame and, in the terminal, never in key handling (the runtime runs [`compute`] on a blocking task). A large
 //! table's filtered, sorted order is computed the same way ([`compute_order`]).
 
-use super::{api_volume, behavior, chain, event, events, finding, findings, marked, notes, profile, select, volume};
+use super::{
+    api_volume, behavior, chain, event, events, finding, findings, marked, notes, profile, select, summary, volume,
+};
 use crate::core::dataset::Dataset;
 use crate::core::model::Store;
 use crate::core::time::Scope;
@@ -126,6 +128,14 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             m.chain = Some(c);
         }
         ViewSpec::Notes => m.rows = Some(notes::rows(r.notes.as_ref(), r.marks.as_ref())),
+        ViewSpec::Summary(day) => match summary::compute(&r.data, *day) {
+            Some(s) => {
+                m.header = summary::header(&s);
+                m.rows = Some(summary::rows(&s));
+                m.summary = Some(std::sync::Arc::new(s));
+            }
+            None => m.header = summary::empty_header(),
+        },
         _ => match tab {
             Some(Tab::NewBehaviour) => {
                 let rep = behavior::report(store, graph, r.data.behavior(), r.data.geo(), spec, bscope());
