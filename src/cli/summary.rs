@@ -69,7 +69,11 @@ fn print_text(s: &Summary) {
         .iter()
         .map(|c| format!("{} {}", c.severity, c.count))
         .collect();
-    println!("\nFindings: {} ({})", f.total, sev.join(", "));
+    if sev.is_empty() {
+        println!("\nFindings: none");
+    } else {
+        println!("\nFindings: {} ({})", f.total, sev.join(", "));
+    }
     for t in &f.by_type {
         println!(
             "  {:>3}  {:<8} {}",

@@ -25,3 +25,4 @@ mod findings;
 mod golden_sample;
 mod hostile_output;
 mod meta;
+mod summary;

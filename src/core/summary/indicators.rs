@@ -58,7 +58,9 @@ pub struct IndicatorRow {
     pub calls: u64,
 }
 
-/// Impossible trips ending in the day, attributed to the principals of both calls of each pair.
+/// Impossible trips ending in the day. A trip is the traveller's (the origin behind the calls), so it is shown
+/// on every principal through which that origin acted in the day (`travellers`), and on the principals of the two
+/// calls themselves.
 pub fn travel(
     store: &Store,
     graph: &SessionGraph,
@@ -66,6 +68,7 @@ pub fn travel(
     geo: &GeoDb,
     day: Scope,
     rule: &TravelRule,
+    travellers: &HashMap<OriginKey, Vec<PrincipalKey>>,
 ) -> HashMap<PrincipalKey, Vec<Trip>> {
     let lo = ix.index_at(day.from.saturating_sub(lookback_seconds(rule))) as usize;
     let hi = ix.index_at(day.to) as usize;
@@ -96,7 +99,9 @@ pub fn travel(
         let mut who: Vec<PrincipalKey> = [p.from, p.to]
             .iter()
             .filter_map(|&i| principal::of_event(graph, ix, i))
+            .chain(travellers.get(&p.traveller).into_iter().flatten().copied())
             .collect();
+        who.sort_unstable();
         who.dedup();
         for k in who {
             out.entry(k).or_default().push(trip.clone());

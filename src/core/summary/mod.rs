@@ -24,6 +24,7 @@ pub use places::{NewPlace, PlacePrincipal};
 pub use principal::{PrincipalJson, PrincipalKind};
 pub use volume::{SPARK_DAYS, TopPrincipal, TopRole, sparkline};
 
+use crate::core::behavior::OriginKey;
 use crate::core::dataset::Dataset;
 use crate::core::geo::travel::TravelRule;
 use crate::core::graph::Signer;
@@ -171,6 +172,7 @@ pub fn summarize(data: &Dataset, day: Option<Day>, cfg: &SummaryConfig) -> Optio
     let mut sessions: HashMap<PrincipalKey, u32> = HashMap::new();
     let mut addresses: HashMap<u32, places::DayAddress> = HashMap::new();
     let mut denials: HashMap<PrincipalKey, Vec<i64>> = HashMap::new();
+    let mut acted: hashbrown::HashSet<(OriginKey, PrincipalKey)> = hashbrown::HashSet::new();
     let mut codes = denied::DenialCodes::default();
     let (mut events, mut failed) = (0u64, 0u64);
     for i in day_range.clone() {
@@ -182,6 +184,9 @@ pub fn summarize(data: &Dataset, day: Option<Day>, cfg: &SummaryConfig) -> Optio
         let Some(k) = principal::of_event(graph, ix, i as u32) else {
             continue;
         };
+        if let Some(o) = ix.origin_of_event(graph, i as u32) {
+            acted.insert((o, k));
+        }
         let c = calls.entry(k).or_default();
         c.calls += 1;
         c.failed += u64::from(r.failed());
@@ -196,6 +201,11 @@ pub fn summarize(data: &Dataset, day: Option<Day>, cfg: &SummaryConfig) -> Optio
         }
     }
 
+    // Who acted through which principals, for the travel indicator.
+    let mut travellers: HashMap<OriginKey, Vec<PrincipalKey>> = HashMap::new();
+    for (o, k) in acted {
+        travellers.entry(o).or_default().push(k);
+    }
     let history = store
         .events
         .first()
@@ -226,7 +236,7 @@ pub fn summarize(data: &Dataset, day: Option<Day>, cfg: &SummaryConfig) -> Optio
         .collect();
     let found = indicators::Found {
         places: &new.by_principal,
-        trips: indicators::travel(store, graph, ix, geo, scope, &cfg.travel),
+        trips: indicators::travel(store, graph, ix, geo, scope, &cfg.travel, &travellers),
         bursts: denied::bursts(&denials, cfg.burst),
         findings: named,
     };
