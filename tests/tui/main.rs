@@ -21,4 +21,5 @@ mod behavior_agreement;
 mod fetch;
 mod notes;
 mod screens;
+mod summary;
 mod ui_state;

@@ -7,6 +7,7 @@
 
 use super::ViewCtx;
 use crate::core::dataset::Dataset;
+use crate::core::entity::EntityRef;
 use crate::core::summary::{self, Day, PrincipalJson, Summary, SummaryConfig, sparkline};
 use crate::tui::app::{Drawn, StyledLine};
 use crate::tui::sanitize::clean;
@@ -33,10 +34,27 @@ fn principal_target(p: &PrincipalJson) -> Option<ViewSpec> {
     }
 }
 
+/// Longest role name shown before the session name (Identity Center role names run past 50 characters, and the
+/// session name — who — must survive a narrow terminal).
+const ROLE_CHARS: usize = 24;
+
+/// "role / session (account)" with a long role name shortened, or the origin's label.
 fn principal_name(p: &PrincipalJson) -> String {
+    let label = match &p.entity {
+        EntityRef::Identity { role_arn, session_name } if !role_arn.is_empty() => {
+            let role = role_arn.rsplit('/').next().unwrap_or(role_arn);
+            let role = if role.chars().count() > ROLE_CHARS {
+                format!("{}…", role.chars().take(ROLE_CHARS - 1).collect::<String>())
+            } else {
+                role.to_string()
+            };
+            format!("{} / {}", clean(&role), clean(session_name))
+        }
+        _ => clean(&p.label).into_owned(),
+    };
     match &p.account {
-        Some(a) => format!("{} ({})", clean(&p.label), clean(a)),
-        None => clean(&p.label).into_owned(),
+        Some(a) => format!("{label} ({})", clean(a)),
+        None => label,
     }
 }
 
@@ -56,20 +74,21 @@ fn none(name: &str, why: &str) -> StaticRow {
 pub fn rows(s: &Summary) -> StaticRows {
     let mut rows: Vec<StaticRow> = Vec::new();
     for f in &s.findings.findings {
+        // The count column holds the severity band; it sorts by the severity number.
+        let slot = super::findings::severity_slot(f.severity);
         rows.push(
-            section(
-                "Finding",
+            StaticRow::new(vec![
+                "Finding".into(),
                 clean(&f.finding_type).into_owned(),
-                0,
+                f.severity.to_string(),
                 clean(&f.title).into_owned(),
-            )
+            ])
             .number(2, f.severity_value)
-            .target(Some(ViewSpec::Finding(f.id.clone())))
-            .style(1, super::findings::severity_slot(f.severity)),
+            .style(0, Slot::TextDim)
+            .style(1, slot)
+            .style(2, slot)
+            .target(Some(ViewSpec::Finding(f.id.clone()))),
         );
-        if let Some(r) = rows.last_mut() {
-            r.cells[2] = format!("{} {:.1}", f.severity, f.severity_value);
-        }
     }
     if s.findings.findings.is_empty() {
         rows.push(none("Finding", "no findings in the day"));
@@ -192,8 +211,8 @@ pub fn rows(s: &Summary) -> StaticRows {
     StaticRows {
         columns: vec![
             col("Section", Length(11)),
-            col("Principal / item", Fill(3)),
-            col("Count", Length(9)),
+            col("Principal / item", Fill(4)),
+            col("Count", Length(8)),
             col("Detail", Fill(3)),
         ],
         rows,
