@@ -2,7 +2,7 @@
 //! credentials may do, or a tool enumerating permissions (README "Summary" states the rule).
 //!
 //! A call is *denied* when its `errorCode` is one of [`DENIAL_CODES`] (the codes AWS services return for a
-//! missing permission; throttling, validation and not-found errors are not denials). A *burst* is at least
+//! missing permission, `docs/domain.md` §8; throttling, validation and not-found errors are not denials). A *burst* is at least
 //! `min_denials` denied calls by one principal within any `window_minutes`; windows that share a call merge into
 //! one burst, reported with its first and last denial and how many it holds. Only the day's calls are judged.
 

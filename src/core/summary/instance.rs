@@ -1,7 +1,7 @@
 //! Sessions from outside AWS using instance credentials — what GuardDuty's
 //! `InstanceCredentialExfiltration.OutsideAWS` is about, found in the logs themselves.
 //!
-//! *Instance credentials*: a role session whose chain starts with the EC2 service (`ec2.amazonaws.com` assumed
+//! Facts: `docs/domain.md` §8. *Instance credentials*: a role session whose chain starts with the EC2 service (`ec2.amazonaws.com` assumed
 //! the role for an instance), or, when the assumption is outside the loaded logs, whose session name is an
 //! instance id (`i-` and 8 or 17 hex digits), which is how EC2 names them. *Outside AWS*: the call came from a
 //! public address whose autonomous system is not Amazon's (AS 16509, 14618, 8987, or an organisation naming
