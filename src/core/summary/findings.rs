@@ -77,7 +77,7 @@ pub fn in_day(f: &Finding, day: Scope) -> bool {
 }
 
 /// The findings overlapping `day`, summarised.
-pub fn day_findings<'a>(store: &'a Store, day: Scope) -> (DayFindings, Vec<&'a Finding>) {
+pub fn day_findings(store: &Store, day: Scope) -> (DayFindings, Vec<&Finding>) {
     let mut list: Vec<&Finding> = store.findings.iter().filter(|f| in_day(f, day)).collect();
     list.sort_by(|a, b| {
         b.severity
