@@ -21,10 +21,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use trailhound::core::behavior::{self, BehaviorConfig, BehaviorIndex, Profile};
 use trailhound::core::dataset::Dataset;
-use trailhound::core::summary::{self, SummaryConfig};
 use trailhound::core::geo::GeoDb;
 use trailhound::core::graph::SessionGraph;
 use trailhound::core::ingest::load_paths;
+use trailhound::core::summary::{self, SummaryConfig};
 use trailhound::core::time::Scope;
 
 const FIRST_DAY: i64 = 20_710; // 2026-09-14
@@ -368,8 +368,11 @@ fn main() {
     for day in [last, last - 1, last - 7] {
         let s = summary::summarize(&data, Some(day), &cfg).expect("summary");
         println!("summary of {} ({} events in the day):", s.day, s.events);
-        measure("summary (findings, indicators, new places, top lists, instance credentials)", || {
-            std::hint::black_box(summary::summarize(&data, Some(day), &cfg));
-        });
+        measure(
+            "summary (findings, indicators, new places, top lists, instance credentials)",
+            || {
+                std::hint::black_box(summary::summarize(&data, Some(day), &cfg));
+            },
+        );
     }
 }

@@ -8,6 +8,7 @@ use crate::core::summary::{self, Summary, SummaryConfig, sparkline};
 use anyhow::{anyhow, bail};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
 pub struct SummaryArgs {
@@ -26,6 +27,9 @@ pub struct SummaryArgs {
     /// Machine-readable JSON on stdout (times in RFC 3339 UTC).
     #[arg(long)]
     pub json: bool,
+    /// Say on stderr how long loading, building the graph and indexes, and the summary itself took.
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub window: WindowArgs,
 }
@@ -40,10 +44,26 @@ pub fn run(a: SummaryArgs) -> anyhow::Result<ExitCode> {
     if inputs.is_empty() {
         bail!("give -i PATH (or --case DIR of a case that recorded its inputs)");
     }
+    let t = Instant::now();
     let data = load_paths(&inputs, &a.window.window(), a.geoip.as_deref());
+    let loaded = t.elapsed();
+    let t = Instant::now();
+    data.build_all();
+    let built = t.elapsed();
     let day = a.day.map(summary::day_of);
+    let t = Instant::now();
     let s = summary::summarize(&data, day, &SummaryConfig::default())
         .ok_or_else(|| anyhow!("no CloudTrail events were loaded"))?;
+    let summarised = t.elapsed();
+    if a.timings {
+        eprintln!(
+            "timings: load {:.0} ms ({} events), graph + indexes + geolocation {:.0} ms, summary {:.1} ms",
+            loaded.as_secs_f64() * 1e3,
+            data.store().events.len(),
+            built.as_secs_f64() * 1e3,
+            summarised.as_secs_f64() * 1e3
+        );
+    }
     if a.json {
         print_json(&s)?;
     } else {
