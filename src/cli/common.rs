@@ -9,9 +9,12 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args, Debug, Clone)]
 pub struct InputArgs {
     /// Input file or folder (repeatable): CloudTrail S3 trees, .json/.json.gz/.jsonl, lookup-events output,
-    /// EventBridge envelopes, GuardDuty and Access Analyzer findings. Content decides the format.
+    /// EventBridge envelopes, GuardDuty and Access Analyzer findings. Content decides the format. An
+    /// `s3://bucket/prefix/` input is copied (what the load window needs) into the input set's default case first.
     #[arg(short = 'i', long = "input", required = true)]
     pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub s3: super::s3::S3Args,
     /// Machine-readable JSON on stdout (times in RFC 3339 UTC).
     #[arg(long)]
     pub json: bool,
@@ -82,23 +85,19 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
     }
 }
 
-/// The input paths a case recorded (`--case DIR` without `-i`: open the data the case was opened on).
+/// The input paths a case recorded (`--case DIR` without `-i`: open the data the case was opened on; an S3
+/// input through its copy in the case).
 pub fn case_inputs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let case = crate::core::case::Case::open(dir)?;
-    Ok(case
-        .inputs()?
-        .into_iter()
-        .filter_map(|input| match input {
-            crate::core::case::Input::Path { path } => Some(path),
-            crate::core::case::Input::Fetch { .. } => None,
-        })
-        .collect())
+    Ok(case.inputs()?.iter().filter_map(|i| i.local_path(dir)).collect())
 }
 
-/// Load the `-i` inputs within the load window through the one [`Dataset`] path. `geoip` is the user's
-/// `--geoip DIR`, if the command has one.
-pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> Dataset {
-    load_paths(&args.inputs, &args.window.window(), geoip)
+/// Load the `-i` inputs within the load window through the one [`Dataset`] path (an `s3://` input through its
+/// copy in the default case, brought up to date first). `geoip` is the user's `--geoip DIR`, if the command has one.
+pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> anyhow::Result<Dataset> {
+    let window = args.window.window();
+    let inputs = super::s3::resolve(&args.inputs, None, &window, &args.s3)?;
+    Ok(load_paths(&inputs, &window, geoip))
 }
 
 /// Load `inputs` within `window` through the one [`Dataset`] path, drawing a progress line on stderr when it is a

@@ -15,6 +15,8 @@ pub struct SummaryArgs {
     /// Input file or folder (repeatable); without -i, the inputs the case (--case) recorded.
     #[arg(short = 'i', long = "input")]
     pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub s3: super::s3::S3Args,
     /// Case directory whose recorded inputs are summarised when no -i is given.
     #[arg(long, value_name = "DIR", env = "TRAILHOUND_CASE")]
     pub case: Option<PathBuf>,
@@ -44,8 +46,11 @@ pub fn run(a: SummaryArgs) -> anyhow::Result<ExitCode> {
     if inputs.is_empty() {
         bail!("give -i PATH (or --case DIR of a case that recorded its inputs)");
     }
+    let window = a.window.window();
+    // `-i s3://…` is read through its copy in the input set's default case, as every loading command does.
+    let inputs = super::s3::resolve(&inputs, None, &window, &a.s3)?;
     let t = Instant::now();
-    let data = load_paths(&inputs, &a.window.window(), a.geoip.as_deref());
+    let data = load_paths(&inputs, &window, a.geoip.as_deref());
     let loaded = t.elapsed();
     let t = Instant::now();
     data.build_all();
