@@ -5,7 +5,8 @@
 //! directory: 150 Identity Center people signing in on business days, sara (the sample's admin), 20 EC2 instances
 //! re-assuming `web-app-role` every 6 h and calling S3/SSM/KMS from private addresses (the heavy tail), a Lambda
 //! role, over 2026-09-14..2026-11-05. Reports load, graph and index build times, then per-query latency
-//! (median and max of 15 runs) of `behavior` and `volume` for a session identity, a role, an IP and an account.
+//! (median and max of 15 runs) of `behavior` and `volume` for a session identity, a role, an IP and an account,
+//! then of the day summary (`core::summary`) for the last day, the day before and a week before.
 
 #![allow(
     clippy::unwrap_used,
@@ -19,9 +20,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use trailhound::core::behavior::{self, BehaviorConfig, BehaviorIndex, Profile};
+use trailhound::core::dataset::Dataset;
 use trailhound::core::geo::GeoDb;
 use trailhound::core::graph::SessionGraph;
 use trailhound::core::ingest::load_paths;
+use trailhound::core::summary::{self, SummaryConfig};
 use trailhound::core::time::Scope;
 
 const FIRST_DAY: i64 = 20_710; // 2026-09-14
@@ -352,4 +355,24 @@ fn main() {
         }));
     }
     println!("worst median: {:.3} ms", worst.as_secs_f64() * 1e3);
+
+    // The day summary (`core::summary`, the TUI's landing view) over the same data, through the one load path's
+    // `Dataset` (its graph and index are built once, as the TUI's loader does before the first view).
+    drop((graph, ix, geo));
+    let data = Dataset::from_store(store).with_geo(GeoDb::open_dir(geo_dir.path()).expect("geoip"));
+    let t = Instant::now();
+    data.build_all();
+    println!("dataset derived parts built in {:.2} s", t.elapsed().as_secs_f64());
+    let last = summary::default_day(data.store()).expect("a day");
+    let cfg = SummaryConfig::default();
+    for day in [last, last - 1, last - 7] {
+        let s = summary::summarize(&data, Some(day), &cfg).expect("summary");
+        println!("summary of {} ({} events in the day):", s.day, s.events);
+        measure(
+            "summary (findings, indicators, new places, top lists, instance credentials)",
+            || {
+                std::hint::black_box(summary::summarize(&data, Some(day), &cfg));
+            },
+        );
+    }
 }

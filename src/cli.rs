@@ -14,6 +14,7 @@ mod fetch;
 mod ingest;
 mod note;
 mod s3;
+mod summary;
 mod trace;
 mod tui;
 
@@ -56,6 +57,9 @@ pub enum Command {
     Behavior(behavior::BehaviorArgs),
     /// API call volume of a profile around a scope, with the scope's drill-downs (IP, API, access key, resource).
     Volume(behavior::VolumeArgs),
+    /// One UTC day at a glance (Detective's summary): findings, principals with the most indicators, new
+    /// geolocations, busiest principals and roles, instance credentials used from outside AWS.
+    Summary(summary::SummaryArgs),
     /// List GuardDuty and IAM Access Analyzer findings.
     Findings(findings::ListArgs),
     /// One finding: its entities, scope, and the CloudTrail evidence behind it.
@@ -115,6 +119,7 @@ pub fn main() -> ExitCode {
         Some(Command::Role(a)) => trace::run_role(a),
         Some(Command::Behavior(a)) => behavior::run_behavior(a),
         Some(Command::Volume(a)) => behavior::run_volume(a),
+        Some(Command::Summary(a)) => summary::run(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),
         Some(Command::Groups(a)) => groups::run(a),

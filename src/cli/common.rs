@@ -85,6 +85,13 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
     }
 }
 
+/// The input paths a case recorded (`--case DIR` without `-i`: open the data the case was opened on; an S3
+/// input through its copy in the case).
+pub fn case_inputs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let case = crate::core::case::Case::open(dir)?;
+    Ok(case.inputs()?.iter().filter_map(|i| i.local_path(dir)).collect())
+}
+
 /// Load the `-i` inputs within the load window through the one [`Dataset`] path (an `s3://` input through its
 /// copy in the default case, brought up to date first). `geoip` is the user's `--geoip DIR`, if the command has one.
 pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> anyhow::Result<Dataset> {

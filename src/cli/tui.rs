@@ -44,8 +44,7 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     if inputs.is_empty()
         && let Some(dir) = &case_dir
     {
-        let case = crate::core::case::Case::open(dir)?;
-        inputs.extend(case.inputs()?.iter().filter_map(|i| i.local_path(dir)));
+        inputs = super::common::case_inputs(dir)?;
     }
     if inputs.is_empty() {
         let case = crate::tui::sample_case().ok_or_else(|| {

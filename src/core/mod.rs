@@ -20,6 +20,7 @@ pub mod ingest;
 pub mod model;
 pub mod names;
 pub mod provenance;
+pub mod summary;
 pub mod text;
 pub mod time;
 pub mod vocab;

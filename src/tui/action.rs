@@ -71,6 +71,12 @@ pub enum Action {
     ToggleStar,
     /// Give the selected event, or the entity the view is about, a verdict (unknown/benign/suspicious/malicious).
     SetVerdict,
+    /// Open the day summary (the landing view): findings, indicators, new places, busiest principals.
+    Summary,
+    /// Summary: the day before.
+    PrevDay,
+    /// Summary: the day after.
+    NextDay,
 }
 
 impl Action {
@@ -104,6 +110,9 @@ impl Action {
         Action::EditNote,
         Action::ToggleStar,
         Action::SetVerdict,
+        Action::Summary,
+        Action::PrevDay,
+        Action::NextDay,
         Action::Home,
         Action::Help,
         Action::Quit,

@@ -52,6 +52,8 @@ pub struct ViewModel {
     pub header: Vec<StyledLine>,
     /// The chain graph's boxes and where each pivots (chain view).
     pub chain: Option<crate::tui::views::chain::ChainModel>,
+    /// Summary view: `core::summary`'s answer for the day (what `trailhound summary --json` prints).
+    pub summary: Option<std::sync::Arc<crate::core::summary::Summary>>,
 }
 
 /// A line of text in parts, each with its style slot (`None`: unstyled); computed with the model, themed when

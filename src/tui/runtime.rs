@@ -104,6 +104,11 @@ pub fn apply(app: &mut App, job: Job) {
             match app.restore.take() {
                 // Back where the case was left, now that its views have data.
                 Some(state) => super::ui_state::restore(app, &state),
+                // Nothing to go back to: land on the day summary (the findings list stays under it, Esc / H).
+                None if app.stack.len() == 1 => {
+                    update::push(app, super::spec::ViewSpec::Summary(None));
+                    update::refresh(app)
+                }
                 None => update::refresh(app),
             }
         }

@@ -34,6 +34,8 @@ pub enum ViewSpec {
     Event(usize),
     /// The case's investigation notes.
     Notes,
+    /// The day summary (the landing view) of one UTC day, as days since 1970-01-01; `None`: the last day loaded.
+    Summary(Option<i64>),
 }
 
 impl ViewSpec {
@@ -57,6 +59,8 @@ impl ViewSpec {
             ViewSpec::Group(id) => format!("group of {}", crate::tui::sanitize::clean_max(id, 12)),
             ViewSpec::Event(i) => format!("event #{i}"),
             ViewSpec::Notes => "Notes".into(),
+            ViewSpec::Summary(Some(d)) => format!("Summary {}", crate::core::summary::day_label(*d)),
+            ViewSpec::Summary(None) => "Summary".into(),
         }
     }
 

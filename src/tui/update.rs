@@ -263,6 +263,12 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
         Action::EditNote => super::note_editor::edit_selected(app),
         Action::ToggleStar => out.extend(super::verdict_pick::toggle_star(app)),
         Action::SetVerdict => super::verdict_pick::open(app),
+        Action::Summary => {
+            if !matches!(app.spec(), ViewSpec::Summary(_)) {
+                out.extend(push(app, ViewSpec::Summary(None)));
+            }
+        }
+        Action::PrevDay | Action::NextDay => move_day(app, if a == Action::NextDay { 1 } else { -1 }),
     }
     out
 }
@@ -299,6 +305,31 @@ pub fn push(app: &mut App, spec: ViewSpec) -> Vec<Command> {
         app.stack.push(frame);
     }
     out
+}
+
+/// Show the day before or after on the summary, within the loaded days.
+fn move_day(app: &mut App, by: i64) {
+    let ViewSpec::Summary(day) = app.spec() else {
+        app.set_status(Slot::StatusWarning, "[ and ] move the day summary by a day");
+        return;
+    };
+    let store = app.data.store();
+    let Some((first, last)) = crate::core::summary::loaded_days(store) else {
+        return;
+    };
+    let now = day.unwrap_or(last);
+    let next = (now + by).clamp(first, last);
+    if next == now {
+        let edge = if by < 0 { "first" } else { "last" };
+        app.set_status(
+            Slot::StatusWarning,
+            format!("{} is the {edge} day loaded", crate::core::summary::day_label(now)),
+        );
+        return;
+    }
+    let f = app.top_mut();
+    f.spec = ViewSpec::Summary(Some(next));
+    f.table = Default::default();
 }
 
 /// Store what the last draw settled: hit areas for the mouse, the top table's window, the text view's scroll.

@@ -188,6 +188,18 @@ fn analysis_commands_never_print_a_hazard_raw() {
         "findings --json round-trips the title exactly"
     );
     ok(&["findings", "-i", i]);
+
+    // summary: the day's finding titles and principals round-trip in JSON and stay inert as text.
+    let j = ok(&["summary", "-i", i, "--json"]);
+    assert!(
+        json_strings(&j).contains(&title),
+        "summary --json round-trips the finding title"
+    );
+    assert!(
+        json_strings(&j).iter().any(|s| s.contains(&sara)),
+        "summary --json names sara's identity as logged"
+    );
+    ok(&["summary", "-i", i]);
     for id in [
         "5ac5b1a1f0e2d3c4b5a6978877665544",
         "aa-7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f",

@@ -26,3 +26,4 @@ mod golden_sample;
 mod groups;
 mod hostile_output;
 mod meta;
+mod summary;

@@ -110,7 +110,9 @@ fn investigation_path_in_a_real_terminal() {
     assert!(p.contains("trailhound › Findings"), "{p}");
     assert!(p.contains("Scope"), "the scope bar is always visible:\n{p}");
 
-    // The GuardDuty finding, filtered out of the list, opened with its scope (14:00–15:00).
+    // It lands on the day summary of the last day loaded, over the findings list.
+    assert!(p.contains("trailhound › Findings › Summary"), "{p}");
+    // The GuardDuty finding, filtered out of the summary's rows, opened with its scope (14:00–15:00).
     t.literal("/CloudTrailLogging");
     t.keys(&["Enter", "Enter"]);
     let p = t.wait_for("finding window");
@@ -201,7 +203,8 @@ fn a_case_reopens_where_the_analyst_left_it() {
     };
     Tmux::run(&["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", &cmd]);
     t.wait_for("loaded 2");
-    // First run: the CloudTrailLoggingDisabled finding, then sara's admin session, its New behaviour tab; quit.
+    // First run: from the landing day summary, the CloudTrailLoggingDisabled finding, then sara's admin session,
+    // its New behaviour tab; quit.
     t.literal("/CloudTrailLogging");
     t.keys(&["Enter", "Enter"]);
     t.wait_for("finding window");
@@ -215,7 +218,7 @@ fn a_case_reopens_where_the_analyst_left_it() {
     t.wait_for("loaded 2");
     let p = t.wait_for("vs the 45-day baseline");
     assert!(
-        p.contains("Findings › finding 5ac5b1a1f0e2… › session ASIASARAADMIN0000001"),
+        p.contains("Findings › Summary › finding 5ac5b1a1f0e2… › session ASIASARAADMIN0000001"),
         "breadcrumbs restored:\n{p}"
     );
     assert!(

@@ -22,4 +22,5 @@ mod fetch;
 mod group;
 mod notes;
 mod screens;
+mod summary;
 mod ui_state;

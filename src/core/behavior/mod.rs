@@ -25,10 +25,12 @@ pub use error::BehaviorError;
 pub use findinggeo::{FindingLocation, add_finding_locations, finding_locations};
 pub use increase::IncreaseRow;
 pub use index::{BehaviorIndex, OriginKey, Row};
+pub(crate) use newbehavior::place_key;
 pub use newbehavior::{ApiRow, AsoRow, GeoRow, UaRow, UnplacedRow};
 pub use profile::Profile;
 pub use select::{Asked, Part, ProfileJson, Selection, select};
-pub use travel::{TravelPoint, TravelRow};
+pub use travel::{TravelPoint, TravelRow, place_label};
+pub(crate) use travel::{impossible_pairs, lookback_seconds};
 pub use volume::{Bucket, Series, auto_bucket, chart_range, parse_bucket};
 
 use crate::core::geo::GeoDb;

@@ -8,7 +8,7 @@
 use super::baseline::{Acc, Tally};
 use super::index::BehaviorIndex;
 use super::travel::place_label;
-use crate::core::geo::{GeoDb, IpInfo, useragent};
+use crate::core::geo::{GeoDb, IpInfo, Place, useragent};
 use crate::core::model::Store;
 use crate::core::time::rfc3339;
 use serde::Serialize;
@@ -169,7 +169,17 @@ pub struct Places {
 }
 
 /// A place: its label and coordinates in hundredths of a degree.
-type PlaceKey = (String, i64, i64);
+pub(crate) type PlaceKey = (String, i64, i64);
+
+/// What makes two places one: the label plus coordinates rounded to a hundredth of a degree, so two cities of one
+/// name stay apart (the day summary's new geolocations use the same key).
+pub(crate) fn place_key(p: &Place) -> PlaceKey {
+    (
+        place_label(p),
+        (p.lat * 100.0).round() as i64,
+        (p.lon * 100.0).round() as i64,
+    )
+}
 
 pub fn places(t: &Tally, store: &Store, ix: &BehaviorIndex, geo: &GeoDb) -> Places {
     // Key: place label plus rounded coordinates, so two cities of one name stay apart.
@@ -189,9 +199,7 @@ pub fn places(t: &Tally, store: &Store, ix: &BehaviorIndex, geo: &GeoDb) -> Plac
         }
         match info {
             Some(info) if info.place.is_some() => {
-                let p = info.place.as_ref().map(|p| (place_label(p), p.lat, p.lon));
-                let (label, lat, lon) = p.unwrap_or_default();
-                let key = (label, (lat * 100.0).round() as i64, (lon * 100.0).round() as i64);
+                let key = info.place.as_ref().map(place_key).unwrap_or_default();
                 let e = placed.entry(key).or_insert_with(|| (zero(), info.clone(), Vec::new()));
                 merge(&mut e.0, acc);
                 if e.2.len() < MAX_ADDRESSES {

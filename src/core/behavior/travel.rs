@@ -162,13 +162,7 @@ pub fn impossible_travel(
     scope: Scope,
     rule: &TravelRule,
 ) -> Vec<TravelRow> {
-    let lookback = if rule.max_speed_kmh > 0.0 {
-        ((HALF_EARTH_KM / rule.max_speed_kmh) * 3600.0)
-            .ceil()
-            .min(30.0 * 86_400.0) as i64
-    } else {
-        30 * 86_400
-    };
+    let lookback = lookback_seconds(rule);
     let lo = ix.index_at(scope.from.saturating_sub(lookback));
     let hi = ix.index_at(scope.to);
     // Place of each address, looked up once.
@@ -197,9 +191,6 @@ pub fn impossible_travel(
             }
         });
     }
-    seq.sort_unstable();
-    let mut rows: Vec<TravelRow> = Vec::new();
-    let mut seen: HashMap<(OriginKey, u32, u32), usize> = HashMap::new();
     let point = |i: u32, p: &Place| TravelPoint {
         time: rfc3339(ix.rows[i as usize].time),
         ip: store.s(ix.ips[ix.rows[i as usize].ip as usize]).to_string(),
@@ -208,6 +199,62 @@ pub fn impossible_travel(
         lon: p.lon,
         caller: caller(store, i),
     };
+    let mut rows: Vec<TravelRow> = Vec::new();
+    for x in impossible_pairs(seq, &places, ix, scope, rule, MAX_TRAVEL_ROWS) {
+        let (a, b) = (&x.from_place, &x.to_place);
+        rows.push(TravelRow {
+            asked_session_count: None,
+            origin: origin_label(store, graph, x.traveller),
+            start: point(x.from, a),
+            end: point(x.to, b),
+            distance_km: (x.km * 10.0).round() / 10.0,
+            hours_between: (x.seconds as f64 / 3600.0 * 100.0).round() / 100.0,
+            speed_kmh: x.kmh.round(),
+            occurrences: x.occurrences,
+        });
+    }
+    rows.sort_by(|a, b| a.end.time.cmp(&b.end.time).then(a.origin.cmp(&b.origin)));
+    rows
+}
+
+/// One impossible pair before it is described: who travelled, the two calls (event indices) and their places.
+pub(crate) struct Pair {
+    /// Who travelled.
+    pub traveller: OriginKey,
+    /// The earlier call.
+    pub from: u32,
+    /// The later call (inside the scope).
+    pub to: u32,
+    /// Where the earlier call came from.
+    pub from_place: Place,
+    /// Where the later call came from.
+    pub to_place: Place,
+    /// Great-circle distance, km.
+    pub km: f64,
+    /// The speed the trip would have needed, km/h.
+    pub kmh: f64,
+    /// Seconds between the two calls.
+    pub seconds: i64,
+    /// How many times the traveller went between these two addresses (only the first pair is kept).
+    pub occurrences: u64,
+}
+
+/// The travel rule over placed calls: `seq` holds (traveller, event) for every call from an address with a place
+/// (`places` by dense address id). Within each traveller, in time order, the last call at one address is compared
+/// with the first call at the next; a pair counts when its later call is in `scope`. At most `max` distinct pairs
+/// (traveller, from address, to address) are kept; repeats count as occurrences. The one implementation of the
+/// rule: a profile's `behavior` report and the day summary (`core::summary`) both call it.
+pub(crate) fn impossible_pairs(
+    mut seq: Vec<(OriginKey, u32)>,
+    places: &HashMap<u32, Option<Place>>,
+    ix: &BehaviorIndex,
+    scope: Scope,
+    rule: &TravelRule,
+    max: usize,
+) -> Vec<Pair> {
+    seq.sort_unstable();
+    let mut out: Vec<Pair> = Vec::new();
+    let mut seen: HashMap<(OriginKey, u32, u32), usize> = HashMap::new();
     for group in seq.chunk_by(|a, b| a.0 == b.0) {
         let mut last: Option<u32> = None;
         for &(k, i) in group {
@@ -228,25 +275,37 @@ pub fn impossible_travel(
                 continue;
             };
             if let Some(&at) = seen.get(&(k, p.ip, r.ip)) {
-                rows[at].occurrences += 1;
+                out[at].occurrences += 1;
                 continue;
             }
-            if rows.len() >= MAX_TRAVEL_ROWS {
+            if out.len() >= max {
                 continue;
             }
-            seen.insert((k, p.ip, r.ip), rows.len());
-            rows.push(TravelRow {
-                asked_session_count: None,
-                origin: origin_label(store, graph, k),
-                start: point(prev, a),
-                end: point(i, b),
-                distance_km: (km * 10.0).round() / 10.0,
-                hours_between: (r.time.saturating_sub(p.time) as f64 / 3600.0 * 100.0).round() / 100.0,
-                speed_kmh: kmh.round(),
+            seen.insert((k, p.ip, r.ip), out.len());
+            out.push(Pair {
+                traveller: k,
+                from: prev,
+                to: i,
+                from_place: a.clone(),
+                to_place: b.clone(),
+                km,
+                kmh,
+                seconds: r.time.saturating_sub(p.time),
                 occurrences: 1,
             });
         }
     }
-    rows.sort_by(|a, b| a.end.time.cmp(&b.end.time).then(a.origin.cmp(&b.origin)));
-    rows
+    out
+}
+
+/// How far back before a scope the travel rule must look: the time it needs to cover half the Earth's
+/// circumference (beyond which no pair can fire), at most 30 days.
+pub(crate) fn lookback_seconds(rule: &TravelRule) -> i64 {
+    if rule.max_speed_kmh > 0.0 {
+        ((HALF_EARTH_KM / rule.max_speed_kmh) * 3600.0)
+            .ceil()
+            .min(30.0 * 86_400.0) as i64
+    } else {
+        30 * 86_400
+    }
 }

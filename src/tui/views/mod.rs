@@ -5,8 +5,8 @@
 //! filter, sort and pivot without knowing which view is on top.
 //!
 //! ```text
-//!  findings  finding  group (overview │ events)  profile (overview │ behavior │ api_volume │ events)  chain
-//!  event  notes
+//!  summary  findings  finding  group (overview │ events)  profile (overview │ behavior │ api_volume │ events)
+//!  chain  event  notes
 //! ```
 
 pub mod api_volume;
@@ -25,6 +25,7 @@ pub mod notes;
 pub mod profile;
 pub mod related;
 pub mod select;
+pub mod summary;
 pub mod volume;
 
 pub use model::{
@@ -93,6 +94,7 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
         ViewSpec::Chain(_) => chain::render(f, area, ctx),
         ViewSpec::Group(_) => group::render(f, area, ctx),
         ViewSpec::Notes => notes::render(f, area, ctx),
+        ViewSpec::Summary(_) => summary::render(f, area, ctx),
         spec => {
             let [tabs_area, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
             render_tabs(f, tabs_area, spec.tabs(), ctx.frame().tab, ctx.theme);

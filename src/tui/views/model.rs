@@ -3,7 +3,8 @@
 //! table's filtered, sorted order is computed the same way ([`compute_order`]).
 
 use super::{
-    api_volume, behavior, chain, event, events, finding, findings, group, marked, notes, profile, select, volume,
+    api_volume, behavior, chain, event, events, finding, findings, group, marked, notes, profile, select, summary,
+    volume,
 };
 use crate::core::dataset::Dataset;
 use crate::core::model::Store;
@@ -145,6 +146,14 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
                 m.rows = Some(group::rows(g));
             }
         }
+        ViewSpec::Summary(day) => match summary::compute(&r.data, *day) {
+            Some(s) => {
+                m.header = summary::header(&s);
+                m.rows = Some(summary::rows(&s));
+                m.summary = Some(std::sync::Arc::new(s));
+            }
+            None => m.header = summary::empty_header(),
+        },
         _ => match tab {
             Some(Tab::NewBehaviour) => {
                 let rep = behavior::report(store, graph, r.data.behavior(), r.data.geo(), spec, bscope());
