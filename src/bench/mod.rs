@@ -154,6 +154,8 @@ pub struct Report {
     pub bytes: u64,
     /// Rayon worker threads ingest ran on.
     pub threads: usize,
+    /// The machine's one-minute load average when the run started and ended (other work competing for the cores).
+    pub load_average: [Option<f64>; 2],
     /// One row per goal, in the README's order.
     pub rows: Vec<Row>,
 }
@@ -163,46 +165,71 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// Load `tree` through the one load path and build its session graph: the dataset and the seconds both took.
-fn load(tree: &Path) -> (Dataset, Duration, Duration) {
+/// A tree loaded through the one load path, with its session graph built.
+struct Loaded {
+    data: Dataset,
+    parse: Duration,
+    graph: Duration,
+    /// CPU seconds both took, all threads.
+    cpu: Option<f64>,
+}
+
+fn load(tree: &Path) -> Loaded {
+    let cpu = probe::cpu_seconds();
     let t = Instant::now();
     let data = Dataset::load(&[tree.to_path_buf()], &DatasetOptions::default(), &|_| {});
     let parse = t.elapsed();
     let t = Instant::now();
     data.graph();
-    (data, parse, t.elapsed())
+    let graph = t.elapsed();
+    let cpu = cpu.zip(probe::cpu_seconds()).map(|(a, b)| b - a);
+    Loaded {
+        data,
+        parse,
+        graph,
+        cpu,
+    }
 }
 
-/// The ingest row for one tree.
-fn ingest_row(id: &'static str, what: &'static str, data: &Dataset, parse: Duration, graph: Duration) -> Row {
-    let n = data.store().events.len();
-    let r = &data.store().report;
-    let total = parse + graph;
+/// The ingest row for one tree: wall-clock rate, and what the CPU time says it would be with the cores to itself.
+fn ingest_row(id: &'static str, what: &'static str, l: &Loaded) -> Row {
+    let n = l.data.store().events.len();
+    let r = &l.data.store().report;
+    let total = l.parse + l.graph;
+    let threads = rayon::current_num_threads() as f64;
+    let cpu = l.cpu.map_or_else(String::new, |cpu| {
+        format!(
+            "; {cpu:.1} CPU-s, so ≈ {:.0} events/s on {threads} idle cores",
+            n as f64 * threads / cpu.max(1e-9)
+        )
+    });
     Row::measured(
         id,
         what,
         goals::INGEST,
         n as f64 / total.as_secs_f64().max(1e-9),
         format!(
-            "{n} events from {} files ({} MB on disk) in {:.2} s: parse {:.2} s + session graph {:.2} s",
+            "{n} events from {} files ({} MB on disk) in {:.2} s: parse {:.2} s + session graph {:.2} s{cpu}",
             r.files_read,
             r.bytes_read >> 20,
             total.as_secs_f64(),
-            parse.as_secs_f64(),
-            graph.as_secs_f64()
+            l.parse.as_secs_f64(),
+            l.graph.as_secs_f64()
         ),
     )
 }
 
 /// Run every row on `plan`, saying on `progress` what is being measured.
 pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
+    let load_before = probe::load_average();
     progress("ingest (parse + session graph)");
     let before = probe::memory();
-    let (data, parse, graph) = load(&plan.tree);
+    let main = load(&plan.tree);
     let loaded = probe::memory();
+    let ingest = ingest_row("ingest", "ingest (parse + graph)", &main);
+    let data = main.data;
     let events = data.store().events.len();
     let (files, bytes) = (data.store().report.files_read, data.store().report.bytes_read);
-    let ingest = ingest_row("ingest", "ingest (parse + graph)", &data, parse, graph);
     progress("queries (trace, behavior, volume)");
     let trace = queries::trace(&data, plan.samples);
     let (identity, account) = queries::behavior(&data, plan.samples);
@@ -215,8 +242,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
     let small = match &plan.small_files {
         Some(tree) => {
             progress("ingest of the many-small-files tree");
-            let (data, parse, graph) = load(tree);
-            ingest_row("ingest_small_files", SMALL_FILES, &data, parse, graph)
+            ingest_row("ingest_small_files", SMALL_FILES, &load(tree))
         }
         None => Row::not_measured(
             "ingest_small_files",
@@ -230,6 +256,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
         files,
         bytes,
         threads: rayon::current_num_threads(),
+        load_average: [load_before, probe::load_average()],
         rows: vec![ingest, small, memory, reopen, trace, identity, account, frame, pivot],
     }
 }

@@ -57,6 +57,28 @@ pub fn memory_row(events: usize, before: Memory, loaded: Memory, everything: Mem
     )
 }
 
+/// CPU time this process has used so far (user + system, all threads), in seconds, from `/proc/self/stat`
+/// (counted in clock ticks, 100 a second on Linux); `None` elsewhere.
+pub fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
+}
+
+/// The one-minute load average (runnable tasks on the machine), from `/proc/loadavg`; `None` elsewhere.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Median and worst of some timings.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Spread {
@@ -91,10 +113,19 @@ mod tests {
     }
 
     #[test]
-    fn memory_is_read_from_proc_on_linux() {
+    fn memory_cpu_and_load_are_read_from_proc_on_linux() {
         if cfg!(target_os = "linux") {
             let m = memory();
             assert!(m.rss_kib > 0 && m.peak_kib >= m.rss_kib, "{m:?}");
+            let before = cpu_seconds().unwrap();
+            let t = std::time::Instant::now();
+            let mut x = 0u64;
+            while t.elapsed() < Duration::from_millis(300) {
+                x = std::hint::black_box(x.wrapping_add(1));
+            }
+            // Busy for 0.3 s: some CPU time was counted (how much depends on the machine's load).
+            assert!(cpu_seconds().unwrap() > before, "{before}");
+            assert!(load_average().unwrap() >= 0.0);
         }
     }
 }

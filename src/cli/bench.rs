@@ -220,12 +220,15 @@ fn print_text(generated: &[Generated], report: &Report) {
             g.seconds
         );
     }
+    let load = |l: Option<f64>| l.map_or_else(|| "?".to_string(), |l| format!("{l:.1}"));
     println!(
-        "measured {} events from {} files ({} MB on disk) on {} threads\n",
+        "measured {} events from {} files ({} MB on disk) on {} threads; load average {} at the start, {} at the end\n",
         report.events,
         report.files,
         report.bytes >> 20,
-        report.threads
+        report.threads,
+        load(report.load_average[0]),
+        load(report.load_average[1])
     );
     println!("{:<52} {:>20} {:>20}  status", "what", "goal", "measured");
     for r in &report.rows {
