@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod behavior;
+mod bench;
 mod case;
 mod common;
 mod completions;
@@ -42,6 +43,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Measure the large-case goals (ingest rate, memory, trace, behaviour, TUI frames) on generated or given trees.
+    Bench(bench::BenchArgs),
     /// Write the deterministic sample case (CloudTrail tree, digests, findings) to a folder.
     Demo(demo::DemoArgs),
     /// Fetch CloudTrail events, GuardDuty and Access Analyzer findings from AWS into a case.
@@ -112,6 +115,7 @@ pub fn main() -> ExitCode {
     };
     let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
     let result = match cli.command {
+        Some(Command::Bench(a)) => done(bench::run(a)),
         Some(Command::Demo(a)) => done(demo::run(&a)),
         Some(Command::Fetch(a)) => Ok(fetch::run(a)),
         Some(Command::Ingest(a)) => ingest::run(a),

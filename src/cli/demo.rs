@@ -17,6 +17,10 @@ pub struct DemoArgs {
     /// Total CloudTrail records to generate (the scenario plus background scaled to fill).
     #[arg(long, default_value_t = demo::DEFAULT_EVENTS)]
     pub events: usize,
+    /// How records are cut into log objects: `slices` (~250 records per object, the sample's layout) or
+    /// `small-files` (at most 50 records per object: many small files, for benchmarks).
+    #[arg(long, value_enum, default_value_t = demo::Layout::Slices)]
+    pub layout: demo::Layout,
     /// Replace `OUT/AWSLogs`, `OUT/findings` and `OUT/geoip` if they exist.
     #[arg(long)]
     pub force: bool,
@@ -27,7 +31,7 @@ pub struct DemoArgs {
 
 pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let summary = demo::generate(&args.out, args.seed, args.events, args.force)?;
+    let summary = demo::generate_layout(&args.out, args.seed, args.events, args.force, args.layout)?;
     if args.json {
         super::common::print_json(&summary)?;
     } else {

@@ -29,7 +29,7 @@ use flate2::Compression;
 use serde::Serialize;
 
 pub use findings::{STOP_LOGGING_FINDING, VENDOR_AA_FINDING};
-pub use write::FILE_CAP;
+pub use write::{FILE_CAP, Layout, SMALL_FILE_CAP};
 
 /// The sample case's defaults (`samples/case`).
 pub const DEFAULT_SEED: u64 = 7;
@@ -61,6 +61,7 @@ pub struct Summary {
     pub out: PathBuf,
     pub seed: u64,
     pub events: usize,
+    pub layout: Layout,
     pub log_files: usize,
     pub digest_files: usize,
     pub compressed_bytes: u64,
@@ -93,6 +94,17 @@ pub fn plan(seed: u64, events: usize) -> Result<plan::Planner, DemoError> {
 /// first (nothing else in `out` is touched); without it, their presence is an error, so stale files from an
 /// earlier run can never mix into a new tree.
 pub fn generate(out: &Path, seed: u64, events: usize, force: bool) -> Result<Summary, DemoError> {
+    generate_layout(out, seed, events, force, Layout::default())
+}
+
+/// [`generate`] with the records cut into log objects as `layout` says (the sample uses the default).
+pub fn generate_layout(
+    out: &Path,
+    seed: u64,
+    events: usize,
+    force: bool,
+    layout: Layout,
+) -> Result<Summary, DemoError> {
     for sub in ["AWSLogs", "findings", "geoip"] {
         let path = out.join(sub);
         if path.exists() {
@@ -111,7 +123,7 @@ pub fn generate(out: &Path, seed: u64, events: usize, force: bool) -> Result<Sum
     } else {
         Compression::new(6)
     };
-    let files = write::layout(&p, seed);
+    let files = write::layout(&p, seed, layout);
     let bytes = write::write_logs(out, &p, &files, seed, level)?;
     let digests = write::write_digests(out, &files, write::file_hours(p.count()), seed, level)?;
     write::write_json(out.join("findings").join("guardduty.json"), &findings::guardduty(&p))?;
@@ -129,6 +141,7 @@ pub fn generate(out: &Path, seed: u64, events: usize, force: bool) -> Result<Sum
         out: out.to_path_buf(),
         seed,
         events: p.count(),
+        layout,
         log_files: files.len(),
         digest_files: digests,
         compressed_bytes: bytes,

@@ -20,6 +20,31 @@ use super::rng::{ALNUM, Rng, hash_str};
 /// Records per log file at most (real files are cut every ~5 minutes; this keeps them a realistic size).
 pub const FILE_CAP: usize = 2000;
 
+/// Records per log file at most in the [`Layout::SmallFiles`] layout: a quiet account's 5-minute deliveries.
+pub const SMALL_FILE_CAP: usize = 50;
+
+/// How the records are cut into log objects. Both are CloudTrail's S3 key layout; they differ in file size only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// One object per account, region and time slice (slices chosen for ~250 records per object, at most 2,000).
+    #[default]
+    Slices,
+    /// The same slices cut into objects of at most 50 records: many small files, as a quiet organisation's
+    /// trail bucket holds (the per-file cost of ingest dominates).
+    SmallFiles,
+}
+
+impl Layout {
+    /// Records per object at most.
+    pub fn cap(self) -> usize {
+        match self {
+            Layout::Slices => FILE_CAP,
+            Layout::SmallFiles => SMALL_FILE_CAP,
+        }
+    }
+}
+
 /// One log object to write.
 pub struct LogFile {
     pub account: u8,
@@ -44,8 +69,8 @@ pub fn file_hours(events: usize) -> i64 {
         .unwrap_or(24)
 }
 
-/// Group specs into files and name them (sequential, cheap).
-pub fn layout(p: &Planner, seed: u64) -> Vec<LogFile> {
+/// Group specs into files of at most `layout.cap()` records and name them (sequential, cheap).
+pub fn layout(p: &Planner, seed: u64, layout: Layout) -> Vec<LogFile> {
     let specs = &p.specs;
     let width = 3600 * file_hours(specs.len());
     let bucket = |s: &Spec| s.time.div_euclid(width) * (width / 3600);
@@ -66,7 +91,7 @@ pub fn layout(p: &Planner, seed: u64) -> Vec<LogFile> {
             break;
         };
         let n = end - start;
-        let chunks = n.div_ceil(FILE_CAP);
+        let chunks = n.div_ceil(layout.cap());
         let per = n.div_ceil(chunks);
         for (c, part) in order[start..end].chunks(per).enumerate() {
             let account_id = ACCOUNTS.get(account as usize).copied().unwrap_or(ids::PROD);

@@ -15,6 +15,7 @@ mod fetch_data;
 mod support;
 
 mod behavior;
+mod bench_smoke;
 mod case;
 mod case_durability;
 mod case_hardening;

@@ -26,6 +26,7 @@ mod graph_scenarios;
 mod graph_stress;
 mod ingest_formats;
 mod ingest_hostile_files;
+mod ingest_lines_stream;
 mod ingest_mutation;
 mod ingest_realdata;
 mod ingest_window;

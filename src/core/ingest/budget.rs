@@ -131,41 +131,102 @@ impl<'b> Held<'b> {
 /// Smallest step a buffer grows by when the size is unknown.
 const MIN_STEP: usize = 64 << 10;
 
+/// What one [`Held::read_chunk`] read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chunk {
+    /// Bytes appended.
+    pub n: usize,
+    /// The reader is at its end.
+    pub eof: bool,
+}
+
+impl<'b> Held<'b> {
+    /// An empty buffer whose first allocation is `first` bytes (or less when that is 0), budget first.
+    pub fn with_first(budget: &'b Budget, first: usize) -> Result<Held<'b>, Shortfall> {
+        let mut held = Held::new(budget);
+        if first > 0 {
+            held.grow_to(first)?;
+        }
+        Ok(held)
+    }
+
+    /// Make room for `total` bytes at once (a size now known), within the budget; never past `cap`.
+    pub fn reserve_total(&mut self, total: u64, cap: u64) -> Result<(), Shortfall> {
+        let want = usize::try_from(total.min(cap)).unwrap_or(usize::MAX);
+        if want > self.bytes.capacity() {
+            self.grow_to(want)?;
+        }
+        Ok(())
+    }
+
+    /// Append up to `limit` bytes of `r` (fewer only at its end), growing the buffer (budget first) when it is
+    /// full; the buffer never passes `cap` bytes: a reader with more is [`Shortfall::OverCap`].
+    pub fn read_chunk<R: Read>(&mut self, r: &mut R, cap: u64, limit: usize) -> Result<Chunk, Shortfall> {
+        let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+        loop {
+            if self.bytes.len() == self.bytes.capacity() {
+                if self.bytes.len() >= cap {
+                    return match probe_end(r) {
+                        Ok(true) => Ok(Chunk { n: 0, eof: true }),
+                        Ok(false) => Err(Shortfall::OverCap),
+                        Err(e) => Err(Shortfall::Io(e)),
+                    };
+                }
+                let next = self.bytes.capacity().saturating_mul(2).max(MIN_STEP).min(cap);
+                self.grow_to(next)?;
+            }
+            let want = (self.bytes.capacity() - self.bytes.len()).min(limit);
+            // `take(want)` keeps `read_to_end` inside the capacity already paid for (it only grows a full buffer,
+            // and a full one has no more to take).
+            match (&mut *r).take(want as u64).read_to_end(&mut self.bytes) {
+                Ok(n) => {
+                    self.cover_capacity();
+                    return Ok(Chunk { n, eof: n < want });
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Shortfall::Io(e)),
+            }
+        }
+    }
+
+    /// Append the rest of `r`, at most up to `cap` bytes in all.
+    pub fn read_rest<R: Read>(mut self, mut r: R, cap: u64) -> Result<Held<'b>, Shortfall> {
+        while !self.read_chunk(&mut r, cap, usize::MAX)?.eof {}
+        Ok(self)
+    }
+
+    /// Append `more`, growing (budget first); a buffer that would pass `cap` bytes is [`Shortfall::OverCap`].
+    pub fn extend_capped(&mut self, more: &[u8], cap: u64) -> Result<(), Shortfall> {
+        let len = self.bytes.len() + more.len();
+        if len as u64 > cap {
+            return Err(Shortfall::OverCap);
+        }
+        if len > self.bytes.capacity() {
+            let next = self.bytes.capacity().saturating_mul(2).max(MIN_STEP).max(len);
+            self.grow_to(usize::try_from((next as u64).min(cap)).unwrap_or(len).max(len))?;
+        }
+        self.bytes.extend_from_slice(more);
+        Ok(())
+    }
+
+    /// Empty the buffer, keeping (and still holding budget for) its capacity.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+    }
+}
+
 /// Read `r` to its end into a budgeted buffer of at most `cap` bytes; `hint` is the expected size (a first
 /// allocation of that much avoids growing). Stops reading at the first byte past `cap`.
-pub fn read_capped<'b, R: Read>(mut r: R, cap: u64, hint: u64, budget: &'b Budget) -> Result<Held<'b>, Shortfall> {
+pub fn read_capped<'b, R: Read>(r: R, cap: u64, hint: u64, budget: &'b Budget) -> Result<Held<'b>, Shortfall> {
+    Held::with_first(budget, first_allocation(cap, hint))?.read_rest(r, cap)
+}
+
+/// The first allocation for a file expected to hold `hint` bytes: one byte more than the hint, so a file of exactly
+/// that size meets its end without growing, at least one growth step, never past `cap`.
+pub fn first_allocation(cap: u64, hint: u64) -> usize {
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
-    let mut held = Held::new(budget);
-    // One byte more than the hint, so a file of exactly that size meets its end without growing.
     let first = usize::try_from(hint.saturating_add(1)).unwrap_or(usize::MAX).min(cap);
-    if first > 0 {
-        held.grow_to(first.max(MIN_STEP.min(cap)))?;
-    }
-    loop {
-        if held.bytes.len() == held.bytes.capacity() {
-            if held.bytes.len() >= cap {
-                return match probe_end(&mut r) {
-                    Ok(true) => Ok(held),
-                    Ok(false) => Err(Shortfall::OverCap),
-                    Err(e) => Err(Shortfall::Io(e)),
-                };
-            }
-            let next = held.bytes.capacity().saturating_mul(2).max(MIN_STEP).min(cap);
-            held.grow_to(next)?;
-        }
-        let spare = (held.bytes.capacity() - held.bytes.len()) as u64;
-        // `take(spare)` keeps `read_to_end` inside the capacity already paid for (it only grows a full buffer,
-        // and a full one has no more to take).
-        let n = match (&mut r).take(spare).read_to_end(&mut held.bytes) {
-            Ok(n) => n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Shortfall::Io(e)),
-        };
-        held.cover_capacity();
-        if n == 0 || held.bytes.len() < held.bytes.capacity() {
-            return Ok(held);
-        }
-    }
+    if first > 0 { first.max(MIN_STEP.min(cap)) } else { 0 }
 }
 
 /// Whether `r` is at its end (reads at most one byte).

@@ -42,7 +42,9 @@ impl Merger {
         }
     }
 
-    pub fn add_file(&mut self, path: &Path, r: FileResult) {
+    /// Merge one file's result; `size` is its size on disk as discovered (not asked of the file system again: the
+    /// merge runs on one thread and a tree of many small files would wait on it).
+    pub fn add_file(&mut self, path: &Path, size: u64, r: FileResult) {
         match r {
             FileResult::Failed(reason) => {
                 self.store.files.push(SourceFile {
@@ -60,7 +62,7 @@ impl Merger {
             FileResult::Parsed { outcome, gzip } => {
                 let outcome = *outcome;
                 self.report.files_read += 1;
-                self.report.bytes_read += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                self.report.bytes_read += size;
                 self.store.files.push(SourceFile {
                     path: path.to_path_buf(),
                     format: outcome.format,
@@ -76,6 +78,7 @@ impl Merger {
                 for e in outcome.errors {
                     self.error(e);
                 }
+                self.report.errors_total += outcome.errors_dropped;
                 self.report.findings += outcome.findings.len() as u64;
                 self.store.findings.extend(outcome.findings);
                 self.add_batch(outcome.batch);

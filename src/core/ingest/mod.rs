@@ -15,6 +15,7 @@ mod read;
 mod record;
 mod scan;
 mod special;
+mod stream;
 mod summary;
 pub mod window;
 
@@ -47,7 +48,8 @@ pub struct Progress {
 /// Options of a load.
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
-    /// Largest (decompressed) file read: reading stops at the first byte past it (a gzip bomb stops here).
+    /// Largest (decompressed) file read whole: reading stops at the first byte past it (a gzip bomb stops here).
+    /// JSON lines stream in line by line whatever the file's size, and each line may be this long.
     pub max_file_bytes: u64,
     /// Decompressed bytes all read workers may hold at once, however many there are; a file that does not fit
     /// while others are read is read again on its own, and one larger than the budget is refused.
@@ -121,7 +123,7 @@ pub fn load_files(
             pending.insert(i, r);
             while let Some(r) = pending.remove(&next) {
                 let (path, size) = &files[next];
-                merger.add_file(path, r);
+                merger.add_file(path, *size, r);
                 done.files_done += 1;
                 done.bytes_done += size;
                 progress(done);

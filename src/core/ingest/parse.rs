@@ -11,7 +11,7 @@
 
 use super::record::RawRecord;
 use super::scan;
-use super::{Format, IngestError};
+use super::{Format, IngestError, MAX_ERRORS_KEPT};
 use crate::core::findings::{self, Finding, FindingsParse};
 use crate::core::model::{Assumption, Event, Identity, Interner};
 use hashbrown::HashMap;
@@ -34,7 +34,10 @@ pub struct FileOutcome {
     pub format: Option<Format>,
     pub batch: Batch,
     pub findings: Vec<Finding>,
+    /// The file's first [`MAX_ERRORS_KEPT`] errors (a streamed file may have any number).
     pub errors: Vec<IngestError>,
+    /// Errors past those, only counted.
+    pub errors_dropped: u64,
     /// Set when the whole file was skipped on purpose (digest, not CloudTrail) rather than broken.
     pub skipped: Option<String>,
     /// Records seen (good or bad), for the report.
@@ -47,9 +50,11 @@ struct Ctx<'p> {
     out: FileOutcome,
     identity_cache: HashMap<Box<str>, u32>,
     missing_ids: u64,
-    /// Where the file's bytes are, to turn a slice of them into its offset.
+    /// Where the file's bytes are, to turn a slice of them into its offset: `origin..origin + len` in memory holds
+    /// the file's bytes from offset `base` on (the whole file, or one streamed line).
     origin: usize,
     len: usize,
+    base: u64,
     /// Offset of the record being read, when known (record-by-record paths), for its errors.
     at: Option<u64>,
 }
@@ -58,30 +63,48 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 mod recover;
 mod row;
+mod stream;
 use recover::not_utf8;
+pub use stream::LineParser;
+
+impl<'p> Ctx<'p> {
+    fn new(path: &'p Path, file: u32) -> Ctx<'p> {
+        Ctx {
+            path,
+            file,
+            out: FileOutcome {
+                format: None,
+                batch: Batch {
+                    strings: Interner::new(),
+                    ..Default::default()
+                },
+                findings: Vec::new(),
+                errors: Vec::new(),
+                errors_dropped: 0,
+                skipped: None,
+                records_seen: 0,
+            },
+            identity_cache: HashMap::new(),
+            missing_ids: 0,
+            origin: 0,
+            len: 0,
+            base: 0,
+            at: None,
+        }
+    }
+
+    /// The bytes in memory from here on are the file's from offset `base` on.
+    fn bytes_at(&mut self, bytes: &[u8], base: u64) {
+        self.origin = bytes.as_ptr() as usize;
+        self.len = bytes.len();
+        self.base = base;
+    }
+}
 
 /// Parse a whole (already decompressed) file.
 pub fn parse_buffer(path: &Path, file: u32, buf: &[u8]) -> FileOutcome {
-    let mut ctx = Ctx {
-        path,
-        file,
-        out: FileOutcome {
-            format: None,
-            batch: Batch {
-                strings: Interner::new(),
-                ..Default::default()
-            },
-            findings: Vec::new(),
-            errors: Vec::new(),
-            skipped: None,
-            records_seen: 0,
-        },
-        identity_cache: HashMap::new(),
-        missing_ids: 0,
-        origin: buf.as_ptr() as usize,
-        len: buf.len(),
-        at: None,
-    };
+    let mut ctx = Ctx::new(path, file);
+    ctx.bytes_at(buf, 0);
     let body = buf.strip_prefix(BOM).unwrap_or(buf);
     let first = body.get(scan::skip_ws(body, 0)).copied();
     match (first, std::str::from_utf8(body)) {
@@ -234,8 +257,17 @@ impl Ctx<'_> {
         self.file_error_at(None, reason)
     }
 
+    /// Keep an error, or only count it once the file has [`MAX_ERRORS_KEPT`] (the load keeps no more in all).
+    fn push_error(&mut self, e: IngestError) {
+        if self.out.errors.len() < MAX_ERRORS_KEPT {
+            self.out.errors.push(e);
+        } else {
+            self.out.errors_dropped += 1;
+        }
+    }
+
     fn file_error_at(&mut self, offset: Option<u64>, reason: String) {
-        self.out.errors.push(IngestError {
+        self.push_error(IngestError {
             path: self.path.to_path_buf(),
             index: None,
             offset,
@@ -249,7 +281,7 @@ impl Ctx<'_> {
     }
 
     fn record_error_at(&mut self, index: usize, offset: Option<u64>, reason: String) {
-        self.out.errors.push(IngestError {
+        self.push_error(IngestError {
             path: self.path.to_path_buf(),
             index: Some(index as u64),
             offset,
@@ -260,7 +292,7 @@ impl Ctx<'_> {
     /// The offset of `s` in the file, when it is a slice of the file's bytes (not an unescaped copy).
     fn offset_of(&self, s: &[u8]) -> Option<u64> {
         let p = (s.as_ptr() as usize).checked_sub(self.origin)?;
-        (p <= self.len).then_some(p as u64)
+        (p <= self.len).then_some(self.base + p as u64)
     }
 
     /// Where in the file a parse error of `text` was found: exact when `text` is a slice of the file, else the
@@ -291,6 +323,7 @@ impl Ctx<'_> {
             self.out.batch.events.len(),
             self.out.batch.assumptions.len(),
             self.out.errors.len(),
+            self.out.errors_dropped,
         );
         let seen = self.out.records_seen;
         let mut de = serde_json::Deserializer::from_str(text);
@@ -308,6 +341,7 @@ impl Ctx<'_> {
                 self.out.batch.events.truncate(mark.0);
                 self.out.batch.assumptions.truncate(mark.1);
                 self.out.errors.truncate(mark.2);
+                self.out.errors_dropped = mark.3;
                 self.out.records_seen = seen;
                 return self.recover(text.as_bytes());
             }
@@ -405,18 +439,23 @@ impl Ctx<'_> {
     fn lines(&mut self, buf: &[u8]) {
         self.set_format(Format::JsonLines);
         for (i, line) in scan::lines(buf).enumerate() {
-            let line = line.trim_ascii();
-            if line.is_empty() {
-                continue;
-            }
-            self.at = self.offset_of(line);
-            match std::str::from_utf8(line) {
-                Ok(text) => self.element(text, i),
-                Err(e) => {
-                    self.out.records_seen += 1;
-                    let at = self.at.map(|o| o + e.valid_up_to() as u64);
-                    self.record_error_at(i, at, not_utf8(line, e));
-                }
+            self.line(i, line);
+        }
+    }
+
+    /// Line `index` of a JSON-lines file (without its line feed), which the file's bytes in memory hold.
+    fn line(&mut self, index: usize, line: &[u8]) {
+        let line = line.trim_ascii();
+        if line.is_empty() {
+            return;
+        }
+        self.at = self.offset_of(line);
+        match std::str::from_utf8(line) {
+            Ok(text) => self.element(text, index),
+            Err(e) => {
+                self.out.records_seen += 1;
+                let at = self.at.map(|o| o + e.valid_up_to() as u64);
+                self.record_error_at(index, at, not_utf8(line, e));
             }
         }
     }

@@ -1,9 +1,10 @@
 //! Reading one record's raw text again for the detail view, from the file and index its event remembers.
-//! Records are not kept in memory (that would double the footprint); files are small enough to re-read.
+//! Records are not kept in memory (that would double the footprint); files are small enough to re-read, and a
+//! JSON-lines file of any size is read only up to the record's line.
 
 use super::Format;
 use super::budget::Budget;
-use super::read::{ReadError, read_bytes};
+use super::read::{ReadError, line_of, read_bytes};
 use super::scan;
 use crate::core::model::Store;
 
@@ -43,6 +44,14 @@ pub fn raw_record(store: &Store, event: usize) -> Result<String, RawError> {
     let file = store.files.get(ev.locator.file as usize).ok_or(RawError::NoSuchFile)?;
     let opts = super::LoadOptions::default();
     let budget = Budget::new(opts.read_budget);
+    if file.format == Some(Format::JsonLines) {
+        // JSON lines may be of any size: read up to the one line.
+        let line =
+            line_of(&file.path, u64::from(ev.locator.index), &opts, &budget)?.ok_or(RawError::IndexOutOfRange)?;
+        let record = element_record(std::str::from_utf8(line.trim_ascii())?)?;
+        let v: serde_json::Value = serde_json::from_str(&record)?;
+        return Ok(serde_json::to_string_pretty(&v)?);
+    }
     let (buf, _) = read_bytes(&file.path, &opts, &budget)?;
     let body = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf);
     let idx = ev.locator.index as usize;
@@ -54,10 +63,7 @@ pub fn raw_record(store: &Store, event: usize) -> Result<String, RawError> {
     let record: String = match file.format {
         Some(Format::S3Records) => item(Some(b"Records"))?.to_string(),
         Some(Format::Array) => element_record(item(None)?)?,
-        Some(Format::JsonLines) => {
-            let line = scan::lines(body).nth(idx).ok_or(RawError::IndexOutOfRange)?;
-            element_record(std::str::from_utf8(line.trim_ascii())?)?
-        }
+        Some(Format::JsonLines) => return Err(RawError::NoRecords),
         Some(Format::LookupEvents) => {
             let v: serde_json::Value = serde_json::from_str(item(Some(b"Events"))?)?;
             v["CloudTrailEvent"]

@@ -1,14 +1,18 @@
 //! Reading one input file: only a regular file is opened (without blocking, so a FIFO swapped in cannot hang the
 //! open), gzip is detected by its magic number, not its extension, and the content streams into a buffer bounded by
-//! the per-file cap and the load's shared budget (`budget`). Then it is parsed. Runs on worker threads.
+//! the per-file cap and the load's shared budget (`budget`), then is parsed — except JSON lines, which are parsed
+//! line by line as they stream in, whatever the file's size (`stream`). Runs on worker threads.
 
 use super::LoadOptions;
-use super::budget::{Budget, Held, Shortfall, human, read_capped};
+use super::budget::{Budget, Held, Shortfall, first_allocation, human, read_capped};
 use super::parse::{FileOutcome, parse_buffer};
 use super::special::Special;
+use super::stream;
+use std::cell::Cell;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::rc::Rc;
 
 /// Why a file was not read (reported with its path).
 #[derive(Debug, thiserror::Error)]
@@ -60,11 +64,25 @@ pub enum FileResult {
     Failed(ReadError),
 }
 
-/// Read, decompress if gzip, and parse.
+/// Read, decompress if gzip, and parse: a JSON-lines file line by line as it streams in (`stream`), any other
+/// whole.
 pub fn read_and_parse(path: &Path, file: u32, opts: &LoadOptions, budget: &Budget) -> FileResult {
-    match read_bytes(path, opts, budget) {
-        Ok((buf, gzip)) => FileResult::Parsed {
-            outcome: Box::new(parse_buffer(path, file, &buf)),
+    let parsed = open_content(path, opts, budget).and_then(|(content, gzip)| {
+        let outcome = match content {
+            Content::Whole(buf) => parse_buffer(path, file, &buf),
+            Content::Lines { head, rest, compressed } => {
+                let how = stream::Stream {
+                    compressed: compressed.as_deref(),
+                    gzip,
+                };
+                stream::parse_lines(path, file, head, rest, opts.max_file_bytes, budget, how)?
+            }
+        };
+        Ok((outcome, gzip))
+    });
+    match parsed {
+        Ok((outcome, gzip)) => FileResult::Parsed {
+            outcome: Box::new(outcome),
             gzip,
         },
         Err(e) => FileResult::Failed(e),
@@ -93,19 +111,25 @@ fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
     Ok((f, m.len()))
 }
 
-/// The file's content, decompressed when it starts with the gzip magic number; `true` when it was gzip.
-pub fn read_bytes<'b>(path: &Path, opts: &LoadOptions, budget: &'b Budget) -> Result<(Held<'b>, bool), ReadError> {
+/// A file's (decompressed) bytes, read through.
+type Source = Box<dyn Read>;
+
+/// A file opened for reading.
+struct Opened {
+    /// Its decompressed bytes.
+    r: Source,
+    gzip: bool,
+    /// Its expected decompressed size: gzip's ISIZE, never trusted beyond 256 MiB; else the size on disk.
+    hint: u64,
+    /// For gzip, the compressed bytes read so far.
+    compressed: Option<Rc<Cell<u64>>>,
+}
+
+/// Open a file for reading its decompressed bytes.
+fn open_source(path: &Path) -> Result<Opened, ReadError> {
     let (mut f, size) = open_regular(path)?;
-    let cap = opts.max_file_bytes;
     let mut magic = [0u8; 2];
     let gzip = size >= 2 && f.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
-    let shortfall = |s: Shortfall, too_large: ReadError, io: fn(std::io::Error) -> ReadError| match s {
-        Shortfall::OverCap => too_large,
-        Shortfall::OverBudget => ReadError::OverBudget { budget: budget.limit() },
-        Shortfall::Busy => ReadError::Busy,
-        Shortfall::OutOfMemory => ReadError::OutOfMemory,
-        Shortfall::Io(e) => io(e),
-    };
     if gzip {
         // ISIZE (last 4 bytes) is the uncompressed size mod 2^32: a good first allocation, never trusted beyond
         // 256 MiB (the buffer grows if it lied).
@@ -116,18 +140,96 @@ pub fn read_bytes<'b>(path: &Path, opts: &LoadOptions, budget: &'b Budget) -> Re
             0
         };
         f.seek(SeekFrom::Start(0)).map_err(ReadError::Io)?;
-        let dec = flate2::bufread::MultiGzDecoder::new(std::io::BufReader::with_capacity(32 << 10, f));
-        let held = read_capped(dec, cap, hint, budget)
-            .map_err(|s| shortfall(s, ReadError::DecompressesTooLarge { limit: cap }, ReadError::Gzip))?;
-        Ok((held, true))
+        let (counted, taken) = stream::Counted::new(BufReader::with_capacity(32 << 10, f));
+        let dec = flate2::bufread::MultiGzDecoder::new(counted);
+        Ok(Opened {
+            r: Box::new(dec),
+            gzip: true,
+            hint,
+            compressed: Some(taken),
+        })
     } else {
-        if size > cap {
-            return Err(ReadError::TooLarge { limit: cap });
-        }
         f.seek(SeekFrom::Start(0)).map_err(ReadError::Io)?;
-        // The size is only a hint: a file that grows while it is read still stops at the cap.
-        let held = read_capped(f, cap, size, budget)
-            .map_err(|s| shortfall(s, ReadError::TooLarge { limit: cap }, ReadError::Io))?;
-        Ok((held, false))
+        Ok(Opened {
+            r: Box::new(f),
+            gzip: false,
+            hint: size,
+            compressed: None,
+        })
     }
+}
+
+/// What a file holds, as read so far.
+enum Content<'b> {
+    /// The whole file (one document, or not plainly JSON lines).
+    Whole(Held<'b>),
+    /// JSON lines: the first bytes read, and the rest still to stream.
+    Lines {
+        head: Held<'b>,
+        rest: Source,
+        compressed: Option<Rc<Cell<u64>>>,
+    },
+}
+
+/// How much of a file is read at a time before it is known to be one document or JSON lines.
+const HEAD_CHUNK: usize = 1 << 20;
+/// The head's first allocation at most (a larger file that turns out to be one document then grows to its size).
+const HEAD_FIRST: usize = 64 << 20;
+
+/// Open a file and read its head; then all of it, unless it is JSON lines.
+fn open_content<'b>(path: &Path, opts: &LoadOptions, budget: &'b Budget) -> Result<(Content<'b>, bool), ReadError> {
+    let Opened {
+        mut r,
+        gzip,
+        hint,
+        compressed,
+    } = open_source(path)?;
+    let cap = opts.max_file_bytes;
+    let err = |s: Shortfall| stream::read_error(s, budget, gzip, cap);
+    let mut head = Held::with_first(budget, first_allocation(cap, hint).min(HEAD_FIRST)).map_err(err)?;
+    let mut classify = stream::Classify::default();
+    loop {
+        let chunk = head.read_chunk(&mut r, cap, HEAD_CHUNK).map_err(err)?;
+        match classify.step(&head, chunk.eof) {
+            stream::Head::Undecided => {}
+            stream::Head::Lines => {
+                return Ok((
+                    Content::Lines {
+                        head,
+                        rest: r,
+                        compressed,
+                    },
+                    gzip,
+                ));
+            }
+            stream::Head::Document if chunk.eof => return Ok((Content::Whole(head), gzip)),
+            stream::Head::Document => {
+                if !gzip && hint > cap {
+                    return Err(ReadError::TooLarge { limit: cap });
+                }
+                // The size is only a hint: a file that grows while it is read still stops at the cap.
+                head.reserve_total(first_allocation(cap, hint) as u64, cap)
+                    .map_err(err)?;
+                return Ok((Content::Whole(head.read_rest(r, cap).map_err(err)?), gzip));
+            }
+        }
+    }
+}
+
+/// The file's content, decompressed when it starts with the gzip magic number; `true` when it was gzip. The whole
+/// file is read, JSON lines too (the detail view's [`line_of`] reads one line of a JSON-lines file of any size).
+pub fn read_bytes<'b>(path: &Path, opts: &LoadOptions, budget: &'b Budget) -> Result<(Held<'b>, bool), ReadError> {
+    let Opened { r, gzip, hint, .. } = open_source(path)?;
+    let cap = opts.max_file_bytes;
+    let held = read_capped(r, cap, hint, budget).map_err(|s| stream::read_error(s, budget, gzip, cap))?;
+    Ok((held, gzip))
+}
+
+/// Line `index` of a JSON-lines file, read as it streams in: `None` when the file has fewer lines or the line is
+/// longer than the per-file cap.
+pub fn line_of(path: &Path, index: u64, opts: &LoadOptions, budget: &Budget) -> Result<Option<Vec<u8>>, ReadError> {
+    let Opened { r, gzip, .. } = open_source(path)?;
+    let cap = opts.max_file_bytes;
+    stream::line_at(BufReader::with_capacity(256 << 10, r), index, cap, budget)
+        .map_err(|s| stream::read_error(s, budget, gzip, cap))
 }
