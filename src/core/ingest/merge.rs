@@ -57,10 +57,10 @@ impl Merger {
                     reason: reason.to_string(),
                 });
             }
-            FileResult::Parsed { outcome, gzip } => {
+            FileResult::Parsed { outcome, gzip, stored } => {
                 let outcome = *outcome;
                 self.report.files_read += 1;
-                self.report.bytes_read += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                self.report.bytes_read += stored;
                 self.store.files.push(SourceFile {
                     path: path.to_path_buf(),
                     format: outcome.format,
