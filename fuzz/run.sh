@@ -37,7 +37,7 @@ for t in "${targets[@]}"; do
   status=0
   cargo fuzz run -s none "$t" "fuzz/corpus/$t" -- "${limit[@]}" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 >"fuzz/artifacts/$t.log" 2>&1 || status=$?
-  grep -E '^(INFO: Seed|#[0-9]+ +(INITED|DONE)|stat::(number_of_executed_units|average_exec_per_sec|peak_rss)|==[0-9]+==|SUMMARY|thread .* panicked)' \
+  grep -E '^(INFO: Seed|#[0-9]+[[:space:]]+(INITED|DONE)|stat::(number_of_executed_units|average_exec_per_sec|peak_rss)|==[0-9]+==|SUMMARY|thread .* panicked)' \
     "fuzz/artifacts/$t.log" || true
   if [[ $status -ne 0 ]]; then
     tail -n 40 "fuzz/artifacts/$t.log"
