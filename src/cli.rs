@@ -13,6 +13,7 @@ mod export;
 mod fetch;
 mod ingest;
 mod note;
+mod s3;
 mod trace;
 mod tui;
 
