@@ -24,6 +24,7 @@ mod graph_realdata;
 mod graph_sample;
 mod graph_scenarios;
 mod graph_stress;
+mod ingest_bytes;
 mod ingest_formats;
 mod ingest_hostile_files;
 mod ingest_lines_stream;

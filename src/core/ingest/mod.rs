@@ -134,6 +134,24 @@ pub fn load_files(
     merger.finish()
 }
 
+/// Load one file's content that is already in memory (an object fetched from S3, standard input read
+/// deliberately), reported under `name`: gzip is recognised by its magic number and every form a file may take is
+/// read exactly as [`load`] reads a file, under the same per-file cap, read budget and window.
+pub fn load_bytes(name: &Path, bytes: &[u8], opts: &LoadOptions) -> Store {
+    let report = IngestReport {
+        files_total: 1,
+        ..Default::default()
+    };
+    let mut merger = merge::Merger::new(report, opts.window.clone());
+    let budget = budget::Budget::new(opts.read_budget);
+    merger.add_file(
+        name,
+        bytes.len() as u64,
+        read::decode_and_parse(name, bytes, 0, opts, &budget),
+    );
+    merger.finish()
+}
+
 /// Convenience for tests and small tools: load without progress.
 pub fn load_paths<P: AsRef<Path>>(inputs: &[P]) -> Store {
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| p.as_ref().to_path_buf()).collect();

@@ -1,7 +1,8 @@
 //! Reading one input file: only a regular file is opened (without blocking, so a FIFO swapped in cannot hang the
 //! open), gzip is detected by its magic number, not its extension, and the content streams into a buffer bounded by
 //! the per-file cap and the load's shared budget (`budget`), then is parsed — except JSON lines, which are parsed
-//! line by line as they stream in, whatever the file's size (`stream`). Runs on worker threads.
+//! line by line as they stream in, whatever the file's size (`stream`). Runs on worker threads. Content already in
+//! memory (`decode_bytes`) takes the same gzip, cap and budget path.
 
 use super::LoadOptions;
 use super::budget::{Budget, Held, Shortfall, first_allocation, human, read_capped};
@@ -62,6 +63,17 @@ pub enum ReadError {
 pub enum FileResult {
     Parsed { outcome: Box<FileOutcome>, gzip: bool },
     Failed(ReadError),
+}
+
+/// Decode (as [`decode_bytes`]) and parse a file's content already in memory.
+pub fn decode_and_parse(path: &Path, bytes: &[u8], file: u32, opts: &LoadOptions, budget: &Budget) -> FileResult {
+    match decode_bytes(bytes, opts, budget) {
+        Ok((buf, gzip)) => FileResult::Parsed {
+            outcome: Box::new(parse_buffer(path, file, &buf)),
+            gzip,
+        },
+        Err(e) => FileResult::Failed(e),
+    }
 }
 
 /// Read, decompress if gzip, and parse: a JSON-lines file line by line as it streams in (`stream`), any other
@@ -129,7 +141,7 @@ struct Opened {
 fn open_source(path: &Path) -> Result<Opened, ReadError> {
     let (mut f, size) = open_regular(path)?;
     let mut magic = [0u8; 2];
-    let gzip = size >= 2 && f.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
+    let gzip = size >= 2 && f.read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
     if gzip {
         // ISIZE (last 4 bytes) is the uncompressed size mod 2^32: a good first allocation, never trusted beyond
         // 256 MiB (the buffer grows if it lied).
@@ -232,4 +244,30 @@ pub fn line_of(path: &Path, index: u64, opts: &LoadOptions, budget: &Budget) -> 
     let cap = opts.max_file_bytes;
     stream::line_at(BufReader::with_capacity(256 << 10, r), index, cap, budget)
         .map_err(|s| stream::read_error(s, budget, gzip, cap))
+}
+
+/// The gzip magic number: a file or buffer starting with it is decompressed, whatever its name.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// The content of a file already in memory, decompressed when it starts with the gzip magic number, under the
+/// same per-file cap and shared budget as a file read from disk; `true` when it was gzip.
+pub fn decode_bytes<'b>(bytes: &[u8], opts: &LoadOptions, budget: &'b Budget) -> Result<(Held<'b>, bool), ReadError> {
+    let cap = opts.max_file_bytes;
+    if bytes.starts_with(&GZIP_MAGIC) {
+        // ISIZE (last 4 bytes), as for a file: a first allocation, never trusted beyond 256 MiB.
+        let hint = match bytes.len().checked_sub(4).and_then(|at| bytes.get(at..)) {
+            Some(&[a, b, c, d]) if bytes.len() >= 20 => u64::from(u32::from_le_bytes([a, b, c, d])).min(256 << 20),
+            _ => 0,
+        };
+        let dec = flate2::bufread::MultiGzDecoder::new(bytes);
+        let held = read_capped(dec, cap, hint, budget).map_err(|s| stream::read_error(s, budget, true, cap))?;
+        Ok((held, true))
+    } else {
+        if bytes.len() as u64 > cap {
+            return Err(ReadError::TooLarge { limit: cap });
+        }
+        let held = read_capped(bytes, cap, bytes.len() as u64, budget)
+            .map_err(|s| stream::read_error(s, budget, false, cap))?;
+        Ok((held, false))
+    }
 }
