@@ -18,6 +18,7 @@ pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod names;
+pub mod orgscale;
 pub mod provenance;
 pub mod text;
 pub mod time;
