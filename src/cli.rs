@@ -11,6 +11,7 @@ mod completions;
 mod demo;
 mod export;
 mod fetch;
+mod fetch_athena;
 mod ingest;
 mod note;
 mod trace;

@@ -4,6 +4,7 @@
 //! ([`columns`]) and turning result rows back into CloudTrail records ([`rows`]). The engines are driven from
 //! `crate::aws`. Facts about the table and the APIs: `docs/org-scale.md`.
 
+pub mod chains;
 pub mod columns;
 pub mod layout;
 pub mod plan;
