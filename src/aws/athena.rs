@@ -75,6 +75,10 @@ pub struct QueryReport {
     /// Taken from an earlier run instead of querying again.
     #[serde(default)]
     pub reused: bool,
+    /// How many times this query was started (a failed query is started again on a re-run, with a new client
+    /// request token: Athena answers a repeated token with the earlier execution).
+    #[serde(default)]
+    pub attempt: u32,
 }
 
 /// What the Athena fetch did.
@@ -327,6 +331,7 @@ impl<P: Fn(FetchProgress) + Send + Sync> Runner<'_, P> {
             seconds: 0.0,
             file: None,
             reused: false,
+            attempt: 1,
         };
         if let Some(prev) = self.done.get(&tok).cloned() {
             if prev.state == "SUCCEEDED"
@@ -342,9 +347,11 @@ impl<P: Fn(FetchProgress) + Send + Sync> Runner<'_, P> {
                 self.summary.queries.push(QueryReport { reused: true, ..prev });
                 return records;
             }
-            report.query_id = prev
-                .query_id
-                .filter(|_| prev.state != "FAILED" && prev.state != "CANCELLED");
+            if matches!(prev.state.as_str(), "FAILED" | "CANCELLED" | "STOPPED") {
+                report.attempt = prev.attempt + 1;
+            } else {
+                report.query_id = prev.query_id;
+            }
         }
         let records = match self.execute(&q, &mut report).await {
             Ok(r) => r,
@@ -387,7 +394,7 @@ impl<P: Fn(FetchProgress) + Send + Sync> Runner<'_, P> {
                             .start_query_execution()
                             .query_string(&q.sql.text)
                             .set_execution_parameters((!q.sql.params.is_empty()).then(|| q.sql.params.clone()))
-                            .client_request_token(&report.token)
+                            .client_request_token(format!("{}-{}", report.token, report.attempt))
                             .query_execution_context(context.clone())
                             .set_work_group(self.req.workgroup.clone())
                             .set_result_configuration(
