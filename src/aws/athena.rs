@@ -27,6 +27,21 @@ use crate::core::orgscale::plan::{MAX_CHAIN_ROUNDS, Principal, Query, Settings, 
 use crate::core::orgscale::rows::RowReader;
 use crate::core::orgscale::sql::TableRef;
 
+/// IAM actions Athena itself needs from the caller to run the plan's queries (it reads the table definition
+/// from Glue and the trail's files from S3, and writes results to the output location); granted in
+/// `policy/trailhound-orgscale.json` beside the Athena actions the code calls (docs/org-scale.md).
+pub const INDIRECT_ACTIONS: &[&str] = &[
+    "glue:GetDatabase",
+    "glue:GetTable",
+    "glue:GetPartitions",
+    "s3:GetObject",
+    "s3:ListBucket",
+    "s3:GetBucketLocation",
+    "s3:PutObject",
+    "s3:AbortMultipartUpload",
+    "s3:ListMultipartUploadParts",
+];
+
 /// Athena's page size limit for `GetQueryResults`.
 pub const PAGE_ROWS: i32 = 1000;
 /// Athena bills at least this many bytes per query.
@@ -122,7 +137,7 @@ fn cost(bytes: u64, price_per_tb: f64) -> f64 {
 struct Runner<'a, P> {
     ctx: &'a Context,
     req: &'a AthenaRequest,
-    client: aws_sdk_athena::Client,
+    athena: aws_sdk_athena::Client,
     region: String,
     out: &'a OutDir,
     progress: &'a P,
@@ -244,7 +259,7 @@ pub async fn fetch(
     let mut run = Runner {
         ctx: &ctx,
         req: &req,
-        client,
+        athena: client,
         region,
         out: &out,
         progress: &progress,
@@ -371,7 +386,7 @@ impl<P: Fn(FetchProgress) + Send + Sync> Runner<'_, P> {
     }
 
     async fn execute(&mut self, q: &Query, report: &mut QueryReport) -> Result<Vec<Map<String, Value>>, String> {
-        let (ctx, client, region, progress) = (self.ctx, self.client.clone(), self.region.clone(), self.progress);
+        let (ctx, client, region, progress) = (self.ctx, self.athena.clone(), self.region.clone(), self.progress);
         let id = match report.query_id.clone() {
             Some(id) => {
                 self.note(format!("{}: resuming query {id}", q.part));

@@ -136,6 +136,8 @@ def split_top(text, sep):
 
 def scanned(con, sql, params, partition_cols):
     """Bytes of the partitions the query's top-level partition conjuncts admit."""
+    if " WHERE " not in sql:
+        return int(con.execute("SELECT coalesce(sum(_bytes), 0) FROM trails.org").fetchone()[0]), 0
     where = sql.split(" WHERE ", 1)[1].split(" ORDER BY ")[0]
     keep, kept_params, used = [], [], 0
     idents = re.compile(r'"([a-z_][a-z0-9_]*)"')
