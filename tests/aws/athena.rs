@@ -277,3 +277,97 @@ async fn hostile_principal_values_reach_the_engine_as_themselves() {
     }
     assert_pruned(&executed, fake.table_bytes);
 }
+
+/// `trailhound <args> --json`, stdout as JSON.
+fn cli_json(args: &[&str]) -> Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_trailhound"))
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The GuardDuty finding of the sample (ListRoles from a malicious IP by the vendor-audit session): with its
+/// principal named, the fetched case answers trace, behaviour and volume exactly as the full local copy does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_findings_principal_reads_the_same_from_a_fetch_as_from_the_full_copy() {
+    const FINDING: &str = "8ec5b1a2c3d4e5f60718293a4b5c6d7e";
+    const KEY: &str = "ASIAVENDORAUDIT00001";
+    let (fake, _dir) = start(Layout::Org).await;
+    let case = tempfile::tempdir().unwrap();
+    let mut req = request(&fake, case.path(), Some(vec!["111122223333".into()]));
+    req.principals = vec![Principal::AccessKey(KEY.into())];
+    let (s, _) = run(req).await;
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert_eq!(s.queries.last().unwrap().part, "baseline");
+    assert_pruned(&fake.executed(), fake.table_bytes);
+    same_answers(
+        case.path(),
+        "2026-09-21T00:00:00Z",
+        &[
+            vec!["trace", KEY],
+            vec!["behavior", "--finding", FINDING],
+            vec!["volume", "--finding", FINDING],
+        ],
+    );
+}
+
+/// Each command's JSON on the fetched case (plus the sample's findings and GeoIP databases) equals its JSON on
+/// the full sample loaded from `from` (the fetch's baseline start: the same window; counts of everything loaded,
+/// such as a profile's days of history, otherwise differ by design).
+fn same_answers(case: &std::path::Path, from: &str, commands: &[Vec<&str>]) {
+    let full = crate::support::sample_case();
+    let fetched = case.join("fetched");
+    let findings = full.join("findings");
+    let geoip = full.join("geoip");
+    let (geoip, full) = (geoip.to_str().unwrap(), full.to_str().unwrap());
+    let (fetched, findings) = (fetched.to_str().unwrap(), findings.to_str().unwrap());
+    for cmd in commands {
+        let geo: &[&str] = if cmd[0] == "trace" { &[] } else { &["--geoip", geoip] };
+        let mut local: Vec<&str> = cmd.clone();
+        local.extend(["-i", full, "--from", from]);
+        local.extend(geo);
+        let mut remote: Vec<&str> = cmd.clone();
+        remote.extend(["-i", fetched, "-i", findings]);
+        remote.extend(geo);
+        assert_eq!(cli_json(&remote), cli_json(&local), "{cmd:?}");
+    }
+}
+
+/// A session created before the window (00:00:18, window from 01:00): a chain round fetches its assumption,
+/// the baseline its role's 45 days; trace of the session and behaviour and volume of the role then read the same
+/// as on the full copy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chain_rounds_and_the_baseline_complete_an_older_session() {
+    const KEY: &str = "ASIA6AZK5IXATMZHT4FI";
+    const ROLE: &str = "arn:aws:iam::444455556666:role/web-app-role";
+    let (fake, _dir) = start(Layout::Classic).await;
+    let case = tempfile::tempdir().unwrap();
+    let mut req = request(&fake, case.path(), Some(vec!["444455556666".into()]));
+    req.base.window = Some((WINDOW.0 + 3600, WINDOW.1));
+    req.principals = vec![Principal::AccessKey(KEY.into())];
+    let (s, _) = run(req).await;
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    let parts: Vec<&str> = s.queries.iter().map(|q| q.part.as_str()).collect();
+    assert_eq!(parts.first(), Some(&"scope"));
+    assert!(parts.contains(&"chain round 1"), "{parts:?}");
+    assert_eq!(parts.last(), Some(&"baseline"));
+    assert_pruned(&fake.executed(), fake.table_bytes);
+    let role = format!("role:{ROLE}");
+    let scope = "2026-11-05T10:00:00Z..2026-11-05T11:00:00Z";
+    same_answers(
+        case.path(),
+        "2026-09-21T01:00:00Z",
+        &[
+            vec!["trace", KEY],
+            vec!["behavior", &role, "--scope", scope],
+            vec!["volume", &role, "--scope", scope],
+        ],
+    );
+}
