@@ -62,6 +62,17 @@ pub struct FetchArgs {
     /// Account in scope (12 digits); repeatable; `all` for every account.
     #[arg(long = "account", value_name = "ID", help_heading = "Org scale (Athena)")]
     pub accounts: Vec<String>,
+    /// Take accounts, principals and (without --from/--to) the window from this finding (loaded from --input).
+    #[arg(long, value_name = "ID", requires = "inputs", help_heading = "Org scale (Athena)")]
+    pub finding: Option<String>,
+    /// Where --finding is read from: GuardDuty / Access Analyzer findings files or folders; repeatable.
+    #[arg(
+        short = 'i',
+        long = "input",
+        value_name = "PATH",
+        help_heading = "Org scale (Athena)"
+    )]
+    pub inputs: Vec<std::path::PathBuf>,
     /// Principal to follow (access key, principal id, role ARN, user ARN, identity:ROLE_ARN#SESSION); repeatable.
     #[arg(long = "principal", value_name = "P", help_heading = "Org scale (Athena)")]
     pub principals: Vec<String>,

@@ -15,9 +15,61 @@ fn say(line: std::fmt::Arguments) {
     eprintln!("{}", crate::core::text::visible_lines(&line.to_string()));
 }
 
+/// What a finding contributes to the plan: its accounts, the principals it names, its window.
+#[derive(Debug, Default, PartialEq)]
+pub struct FromFinding {
+    pub accounts: Vec<String>,
+    pub principals: Vec<Principal>,
+    pub window: Option<(i64, i64)>,
+}
+
+/// Read finding `id` from `inputs` and take what the plan needs from it.
+pub fn from_finding(id: &str, inputs: &[std::path::PathBuf]) -> Result<FromFinding, String> {
+    use crate::core::entity::EntityRef;
+    let ds = crate::core::dataset::Dataset::load(inputs, &Default::default(), &|_| {});
+    let f = ds
+        .store()
+        .findings
+        .iter()
+        .find(|f| f.id == id)
+        .ok_or_else(|| format!("--finding: no finding with id {id:?} in the --input files"))?;
+    let mut out = FromFinding::default();
+    out.accounts.extend(f.account.iter().filter(|a| a.len() == 12).cloned());
+    for e in f.entities() {
+        let p = match e.entity {
+            EntityRef::Session(k) | EntityRef::AccessKey(k) => Principal::AccessKey(k),
+            EntityRef::Role(r) => Principal::Role(r),
+            EntityRef::Identity { role_arn, session_name } => Principal::Identity { role_arn, session_name },
+            EntityRef::Principal(p) => p.parse()?,
+            EntityRef::Account(a) if a.len() == 12 && e.relation != "external principal" => {
+                if !out.accounts.contains(&a) {
+                    out.accounts.push(a);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if !out.principals.contains(&p) {
+            out.principals.push(p);
+        }
+    }
+    let scope = f.scope();
+    if scope.from > i64::MIN && scope.to < i64::MAX {
+        out.window = Some((scope.from, scope.to - 1));
+    }
+    Ok(out)
+}
+
 /// The Athena request the arguments describe.
 pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
-    let base = super::fetch::request(a)?;
+    let mut base = super::fetch::request(a)?;
+    let finding = match &a.finding {
+        Some(id) => from_finding(id, &a.inputs)?,
+        None => FromFinding::default(),
+    };
+    if a.from.is_none() && a.to.is_none() && finding.window.is_some() {
+        base.window = finding.window;
+    }
     let table: TableRef = a
         .athena
         .as_deref()
@@ -32,19 +84,26 @@ pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
                 return Err(format!("--account `{acct}`: expected 12 digits or `all`"));
             }
         }
-        if a.accounts.is_empty() && a.principals.is_empty() {
+        if a.accounts.is_empty() && finding.accounts.is_empty() && a.principals.is_empty() {
             return Err(
                 "--athena needs --account ID (repeatable), --account all, or --principal to say what is in scope"
                     .into(),
             );
         }
-        (!a.accounts.is_empty()).then(|| a.accounts.clone())
+        let mut all = a.accounts.clone();
+        all.extend(finding.accounts.iter().filter(|x| !a.accounts.contains(x)).cloned());
+        (!all.is_empty()).then_some(all)
     };
-    let principals = a
+    let mut principals = a
         .principals
         .iter()
         .map(|p| p.parse::<Principal>().map_err(|e| format!("--principal: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
+    for p in finding.principals {
+        if !principals.contains(&p) {
+            principals.push(p);
+        }
+    }
     if base.regions.len() > 1 {
         return Err("--athena runs in one region: give --region once (the table's region)".into());
     }
@@ -174,5 +233,66 @@ pub fn run(args: &FetchArgs, progress: impl Fn(crate::aws::FetchProgress) + Send
             say(format_args!("error: {e}"));
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser)]
+    struct T {
+        #[command(flatten)]
+        a: FetchArgs,
+    }
+
+    fn req(args: &[&str]) -> Result<AthenaRequest, String> {
+        let t = T::try_parse_from(std::iter::once("t").chain(args.iter().copied())).map_err(|e| e.to_string())?;
+        request(&t.a)
+    }
+
+    #[test]
+    fn a_finding_gives_accounts_principals_and_window() {
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case/findings");
+        let r = req(&[
+            "--athena",
+            "trails.org",
+            "--finding",
+            "8ec5b1a2c3d4e5f60718293a4b5c6d7e",
+            "-i",
+            sample,
+        ])
+        .unwrap();
+        assert_eq!(r.settings.accounts, Some(vec!["111122223333".to_string()]));
+        assert!(
+            r.principals
+                .contains(&Principal::AccessKey("ASIAVENDORAUDIT00001".into())),
+            "{:?}",
+            r.principals
+        );
+        // 2026-11-05 16:00..17:00, the finding's scope.
+        assert_eq!(r.base.window, Some((1_793_894_400, 1_793_897_999)));
+        assert!(
+            req(&["--athena", "trails.org", "--finding", "nope", "-i", sample])
+                .unwrap_err()
+                .contains("nope")
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_refused() {
+        assert!(req(&["--athena", "trails"]).unwrap_err().contains("DATABASE.TABLE"));
+        assert!(req(&["--athena", "a.b;drop", "--account", "all"]).is_err());
+        assert!(req(&["--athena", "a.b"]).unwrap_err().contains("--account"));
+        assert!(
+            req(&["--athena", "a.b", "--account", "12"])
+                .unwrap_err()
+                .contains("12 digits")
+        );
+        let r = req(&["--athena", "a.b", "--account", "all"]).unwrap();
+        assert_eq!(r.settings.accounts, None);
+        assert_eq!(r.baseline_days, 45);
+        assert_eq!(r.price_per_tb, 5.0);
     }
 }

@@ -371,3 +371,64 @@ async fn chain_rounds_and_the_baseline_complete_an_older_session() {
         ],
     );
 }
+
+/// `--dry-run` prints every query's SQL, parameters and partition ranges and starts no query.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_prints_the_plan_and_runs_nothing() {
+    let (fake, _dir) = start(Layout::Org).await;
+    let case = tempfile::tempdir().unwrap();
+    let url = fake.url.clone();
+    let case_dir = case.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_trailhound"))
+            .args([
+                "fetch",
+                "--athena",
+                "trails.org",
+                "--account",
+                "111122223333",
+                "--principal",
+            ])
+            .arg("arn:aws:iam::111122223333:role/vendor-audit")
+            .args([
+                "--from",
+                "2026-11-05T16:00:00Z",
+                "--to",
+                "2026-11-05T17:00:00Z",
+                "--region",
+                "us-east-1",
+            ])
+            .arg("--endpoint-url")
+            .arg(&url)
+            .arg("--case")
+            .arg(&case_dir)
+            .arg("--dry-run")
+            .env("AWS_ACCESS_KEY_ID", FAKE_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", FAKE_SECRET)
+            .env_remove("AWS_PROFILE")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains("plan for \"trails\".\"org\" (partitions: account, region, timestamp (yyyy/MM/dd))"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1. scope [2026-11-05T16:00:00Z .. 2026-11-05T17:00:00Z]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("partitions: days 2026/11/05 .. 2026/11/05; accounts 111122223333; regions all"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2. baseline [2026-09-21T16:00:00Z .. 2026-11-05T15:59:59Z]"),
+        "{text}"
+    );
+    assert!(text.contains("'arn:aws:iam::111122223333:role/vendor-audit'"), "{text}");
+    assert_eq!(fake.ops(), ["GetTableMetadata"], "only the table was read");
+}
