@@ -97,6 +97,15 @@ async fn start(layout: Layout) -> (FakeAthena, tempfile::TempDir) {
 fn assert_pruned(executed: &[Executed], table_bytes: u64) {
     assert!(!executed.is_empty());
     for q in executed {
+        eprintln!(
+            "query {}: {} rows, scans {} of {} bytes ({:.2}%), {} partition predicate(s)",
+            q.id,
+            q.rows,
+            q.scanned,
+            table_bytes,
+            q.scanned as f64 * 100.0 / table_bytes as f64,
+            q.partition_predicates
+        );
         assert!(q.error.is_none(), "{}: {:?}", q.sql, q.error);
         assert!(q.partition_predicates >= 1, "no partition predicate in {}", q.sql);
         assert!(q.scanned < table_bytes, "{} scanned the whole table", q.sql);
@@ -431,4 +440,76 @@ async fn dry_run_prints_the_plan_and_runs_nothing() {
     );
     assert!(text.contains("'arn:aws:iam::111122223333:role/vendor-audit'"), "{text}");
     assert_eq!(fake.ops(), ["GetTableMetadata"], "only the table was read");
+}
+
+/// Measurement, not a check (run with `--ignored --nocapture`): rows per second from result pages (Athena's
+/// `GetQueryResults` JSON, 1,000 rows a page, values rendered from the sample) to records written as gzip JSON
+/// lines. Prints the rate; asserts only that every row became a record.
+#[test]
+#[ignore = "a measurement: run explicitly"]
+fn measure_rows_per_second_from_result_pages_to_records() {
+    use trailhound::core::orgscale::columns::{COLUMNS, ValueKind};
+    use trailhound::core::orgscale::rows::RowReader;
+    let records = sample();
+    let text_at = |r: &Value, c: &trailhound::core::orgscale::columns::Column| -> Option<String> {
+        let mut v = r;
+        for p in c.json.split('.') {
+            v = v.get(p)?;
+        }
+        match (c.kind, v) {
+            (_, Value::Null) => None,
+            (ValueKind::Text | ValueKind::Bool, Value::String(s)) => Some(s.clone()),
+            (ValueKind::Resources, v) => Some(
+                v.to_string()
+                    .replace("\"ARN\"", "\"arn\"")
+                    .replace("\"accountId\"", "\"accountid\""),
+            ),
+            (_, v) => Some(v.to_string()),
+        }
+    };
+    // Result pages as Athena sends them.
+    let pages: Vec<String> = records
+        .chunks(1000)
+        .map(|chunk| {
+            let rows: Vec<Value> = chunk
+                .iter()
+                .map(|r| {
+                    let data: Vec<Value> = COLUMNS
+                        .iter()
+                        .map(|c| match text_at(r, c) {
+                            Some(t) => serde_json::json!({"VarCharValue": t}),
+                            None => serde_json::json!({}),
+                        })
+                        .collect();
+                    serde_json::json!({"Data": data})
+                })
+                .collect();
+            serde_json::json!({"ResultSet": {"Rows": rows}}).to_string()
+        })
+        .collect();
+    let reader = RowReader::new(COLUMNS);
+    let rounds = 5;
+    let started = std::time::Instant::now();
+    let mut n = 0usize;
+    for _ in 0..rounds {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        for page in &pages {
+            let v: Value = serde_json::from_str(page).unwrap();
+            for row in v["ResultSet"]["Rows"].as_array().unwrap() {
+                let data = row["Data"].as_array().unwrap();
+                let rec = reader.record(data.iter().map(|d| d.get("VarCharValue").and_then(Value::as_str)));
+                serde_json::to_writer(&mut gz, &rec).unwrap();
+                std::io::Write::write_all(&mut gz, b"\n").unwrap();
+                n += 1;
+            }
+        }
+        gz.finish().unwrap();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(n, records.len() * rounds);
+    eprintln!(
+        "{n} rows in {secs:.2}s: {:.0} rows/s (build: {})",
+        n as f64 / secs,
+        if cfg!(debug_assertions) { "debug" } else { "release" }
+    );
 }
