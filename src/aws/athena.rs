@@ -144,6 +144,8 @@ struct Runner<'a, P> {
     done: BTreeMap<String, QueryReport>,
     summary: AthenaSummary,
     reader: RowReader,
+    /// Ids of the queries started and not yet ended.
+    running: BTreeSet<String>,
 }
 
 fn manifest_path(out: &OutDir) -> PathBuf {
@@ -236,6 +238,16 @@ pub async fn fetch(
     req: AthenaRequest,
     progress: impl Fn(FetchProgress) + Send + Sync,
 ) -> Result<AthenaSummary, FetchError> {
+    fetch_until(req, progress, std::future::pending()).await
+}
+
+/// [`fetch`], stopped when `stop` completes (the CLI passes Ctrl-C): the queries running then are stopped with
+/// `StopQueryExecution` and recorded as CANCELLED (a re-run starts them again; finished ones are reused).
+pub async fn fetch_until(
+    req: AthenaRequest,
+    progress: impl Fn(FetchProgress) + Send + Sync,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<AthenaSummary, FetchError> {
     let out = OutDir::create(&req.base.case_dir)?;
     let ctx = Context::load(&req.base).await?;
     let region = ctx.regions.first().cloned().unwrap_or_default();
@@ -271,7 +283,39 @@ pub async fn fetch(
             ..AthenaSummary::default()
         },
         reader: RowReader::new(&columns),
+        running: BTreeSet::new(),
     };
+    let outcome = {
+        let plan = run_plan(&mut run, &target, &req);
+        tokio::pin!(plan);
+        tokio::pin!(stop);
+        tokio::select! {
+            r = &mut plan => Some(r),
+            () = &mut stop => None,
+        }
+    };
+    let records = match outcome {
+        Some(r) => r?,
+        None => {
+            run.stop_running().await;
+            Vec::new()
+        }
+    };
+    let mut summary = run.finish()?;
+    let mut ids = BTreeSet::new();
+    summary.records = records
+        .iter()
+        .filter(|r| ids.insert(r.get("eventID").and_then(Value::as_str).unwrap_or("").to_string()))
+        .count();
+    Ok(summary)
+}
+
+/// The plan's queries in order: scope, chain rounds, baseline. Returns every record fetched.
+async fn run_plan<P: Fn(FetchProgress) + Send + Sync>(
+    run: &mut Runner<'_, P>,
+    target: &Target,
+    req: &AthenaRequest,
+) -> Result<Vec<Map<String, Value>>, FetchError> {
     let window = super::config::resolve_window(req.base.window);
     let plan_err = |e: crate::core::orgscale::plan::PlanError| FetchError::Invalid(e.to_string());
     // 1. Scope.
@@ -301,13 +345,7 @@ pub async fn fetch(
         let found = run.query(q).await;
         records.extend(found);
     }
-    let mut summary = run.finish()?;
-    let mut ids = BTreeSet::new();
-    summary.records = records
-        .iter()
-        .filter(|r| ids.insert(r.get("eventID").and_then(Value::as_str).unwrap_or("").to_string()))
-        .count();
-    Ok(summary)
+    Ok(records)
 }
 
 impl<P: Fn(FetchProgress) + Send + Sync> Runner<'_, P> {
@@ -429,6 +467,7 @@ impl<P: Fn(FetchProgress) + Send + Sync> Runner<'_, P> {
         };
         report.query_id = Some(id.clone());
         report.state = "QUEUED".into();
+        self.running.insert(id.clone());
         let _ = self.save_with(report);
         // Poll until the query ends.
         loop {
@@ -451,6 +490,12 @@ impl<P: Fn(FetchProgress) + Send + Sync> Runner<'_, P> {
                 .max(0) as u64;
             report.state = state.as_ref().map_or("UNKNOWN", |s| s.as_str()).to_string();
             report.state_change_reason = status.and_then(|s| s.state_change_reason()).map(super::redact);
+            if matches!(
+                state,
+                Some(QueryExecutionState::Succeeded | QueryExecutionState::Failed | QueryExecutionState::Cancelled)
+            ) {
+                self.running.remove(&id);
+            }
             match state {
                 Some(QueryExecutionState::Succeeded) => break,
                 Some(QueryExecutionState::Failed | QueryExecutionState::Cancelled) => {
@@ -477,6 +522,7 @@ impl<P: Fn(FetchProgress) + Send + Sync> Runner<'_, P> {
                 )
                 .await;
                 report.state = "STOPPED".into();
+                self.running.remove(&id);
                 return Err(format!(
                     "query {id} stopped: it scanned {} bytes, more than --max-scan-bytes {cap}; narrow the window, \
                      the accounts or the principals",
@@ -563,6 +609,43 @@ impl<P: Fn(FetchProgress) + Send + Sync> Runner<'_, P> {
         });
         report.file = Some(rel);
         Ok(records)
+    }
+
+    /// Stop every query still running (the fetch was interrupted) and record them as CANCELLED.
+    async fn stop_running(&mut self) {
+        let ids: Vec<String> = std::mem::take(&mut self.running).into_iter().collect();
+        for id in &ids {
+            let (ctx, client, region, progress) = (self.ctx, self.athena.clone(), self.region.clone(), self.progress);
+            let stopped = with_retry(
+                ctx,
+                Service::Athena,
+                &region,
+                "athena:StopQueryExecution",
+                progress,
+                || client.stop_query_execution().query_execution_id(id).send(),
+            )
+            .await;
+            let mut cancelled = None;
+            for q in self.done.values_mut() {
+                if q.query_id.as_deref() == Some(id.as_str()) {
+                    q.state = "CANCELLED".into();
+                    q.state_change_reason = Some("interrupted: stopped by trailhound".into());
+                    cancelled = Some(q.clone());
+                }
+            }
+            if let Some(q) = cancelled {
+                self.summary.queries.push(q);
+            }
+            let how = match stopped {
+                Ok(_) => "stopped".to_string(),
+                Err(e) => format!("could not be stopped ({e})"),
+            };
+            self.error(format!("interrupted: query {id} {how}"));
+        }
+        if ids.is_empty() {
+            self.error("interrupted".into());
+        }
+        let _ = self.save();
     }
 
     fn save_with(&mut self, report: &QueryReport) -> std::io::Result<()> {

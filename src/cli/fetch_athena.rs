@@ -216,7 +216,13 @@ pub fn run(args: &FetchArgs, progress: impl Fn(crate::aws::FetchProgress) + Send
             }
         };
     }
-    match rt.block_on(athena::fetch(req, progress)) {
+    // Ctrl-C stops the queries still running (StopQueryExecution) and keeps what finished.
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    match rt.block_on(athena::fetch_until(req, progress, ctrl_c)) {
         Ok(summary) => {
             if args.json {
                 let _ = super::common::print_json(&summary);

@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::fake_athena::{Executed, FakeAthena, Fault, Layout};
 use crate::fetch_data::*;
 use serde_json::Value;
-use trailhound::aws::athena::{AthenaRequest, AthenaSummary, fetch};
+use trailhound::aws::athena::{AthenaRequest, AthenaSummary, fetch, fetch_until};
 use trailhound::aws::{FetchProgress, FetchRequest, StaticCredentials, Tuning};
 use trailhound::core::orgscale::plan::{Principal, Settings};
 
@@ -512,4 +512,38 @@ fn measure_rows_per_second_from_result_pages_to_records() {
         n as f64 / secs,
         if cfg!(debug_assertions) { "debug" } else { "release" }
     );
+}
+
+/// Interrupting a fetch (Ctrl-C in the CLI) stops the running query with StopQueryExecution and records it as
+/// CANCELLED; the next run starts it again and finishes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_fetch_stops_its_running_query() {
+    let (fake, _dir) = start(Layout::Org).await;
+    fake.state.lock().unwrap().running_polls = u32::MAX;
+    let case = tempfile::tempdir().unwrap();
+    // Interrupt once the query has been polled (it never finishes on its own).
+    let polled = async {
+        while !fake.ops().iter().any(|o| o == "GetQueryExecution") {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    let s = fetch_until(request(&fake, case.path(), None), |_| {}, polled)
+        .await
+        .unwrap();
+    assert!(fake.ops().iter().any(|o| o == "StopQueryExecution"), "{:?}", fake.ops());
+    assert_eq!(s.queries.len(), 1);
+    assert_eq!(s.queries[0].state, "CANCELLED");
+    assert!(
+        s.errors
+            .iter()
+            .any(|e| e.contains("interrupted") && e.contains("stopped")),
+        "{:?}",
+        s.errors
+    );
+    let manifest = std::fs::read_to_string(case.path().join("fetched/athena/manifest.json")).unwrap();
+    assert!(manifest.contains("\"CANCELLED\""), "{manifest}");
+    fake.state.lock().unwrap().running_polls = 1;
+    let (s, _) = run(request(&fake, case.path(), None)).await;
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert_eq!((s.queries[0].state.as_str(), s.queries[0].attempt), ("SUCCEEDED", 2));
 }

@@ -91,6 +91,8 @@ pub struct State {
     pub faults: VecDeque<Fault>,
     /// Rows per GetQueryResults page at most (the SDK asks for up to 1,000).
     pub page_rows: usize,
+    /// How many GetQueryExecution polls a query stays RUNNING for.
+    pub running_polls: u32,
     /// Every request: (operation, body).
     pub log: Vec<(String, Value)>,
     pub executed: Vec<Executed>,
@@ -137,6 +139,7 @@ impl FakeAthena {
         }));
         let state = Arc::new(Mutex::new(State {
             page_rows: 1000,
+            running_polls: 1,
             ..State::default()
         }));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -304,6 +307,7 @@ async fn handle(
         }
         "GetQueryExecution" => {
             let id = id_of(&body);
+            let running_polls = st.running_polls;
             match st.queries.get_mut(&id) {
                 None => answer(
                     400,
@@ -313,7 +317,7 @@ async fn handle(
                     q.polls += 1;
                     let (state_name, reason) = if q.stopped {
                         ("CANCELLED", Some("stopped by the user".to_string()))
-                    } else if q.polls < 2 {
+                    } else if q.polls <= running_polls {
                         ("RUNNING", None)
                     } else if let Some(e) = q.result["error"].as_str() {
                         ("FAILED", Some(e.to_string()))
