@@ -14,6 +14,7 @@ mod fetch;
 mod fetch_athena;
 mod ingest;
 mod note;
+mod s3;
 mod trace;
 mod tui;
 

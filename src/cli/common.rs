@@ -9,9 +9,12 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args, Debug, Clone)]
 pub struct InputArgs {
     /// Input file or folder (repeatable): CloudTrail S3 trees, .json/.json.gz/.jsonl, lookup-events output,
-    /// EventBridge envelopes, GuardDuty and Access Analyzer findings. Content decides the format.
+    /// EventBridge envelopes, GuardDuty and Access Analyzer findings. Content decides the format. An
+    /// `s3://bucket/prefix/` input is copied (what the load window needs) into the input set's default case first.
     #[arg(short = 'i', long = "input", required = true)]
     pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub s3: super::s3::S3Args,
     /// Machine-readable JSON on stdout (times in RFC 3339 UTC).
     #[arg(long)]
     pub json: bool,
@@ -82,10 +85,12 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
     }
 }
 
-/// Load the `-i` inputs within the load window through the one [`Dataset`] path. `geoip` is the user's
-/// `--geoip DIR`, if the command has one.
-pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> Dataset {
-    load_paths(&args.inputs, &args.window.window(), geoip)
+/// Load the `-i` inputs within the load window through the one [`Dataset`] path (an `s3://` input through its
+/// copy in the default case, brought up to date first). `geoip` is the user's `--geoip DIR`, if the command has one.
+pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> anyhow::Result<Dataset> {
+    let window = args.window.window();
+    let inputs = super::s3::resolve(&args.inputs, None, &window, &args.s3)?;
+    Ok(load_paths(&inputs, &window, geoip))
 }
 
 /// Load `inputs` within `window` through the one [`Dataset`] path, drawing a progress line on stderr when it is a

@@ -34,21 +34,18 @@ pub struct ExportArgs {
     max_events: usize,
     #[command(flatten)]
     window: super::common::WindowArgs,
+    #[command(flatten)]
+    s3: super::s3::S3Args,
 }
 
 /// Load the events and findings the report draws evidence from; say what could not be loaded.
 fn load(
+    case_dir: &std::path::Path,
     inputs: &[Input],
     window: &crate::core::ingest::LoadWindow,
     geoip: Option<&std::path::Path>,
 ) -> (Dataset, Option<String>) {
-    let paths: Vec<PathBuf> = inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Path { path } => Some(path.clone()),
-            Input::Fetch { .. } => None,
-        })
-        .collect();
+    let paths: Vec<PathBuf> = inputs.iter().filter_map(|i| i.local_path(case_dir)).collect();
     let mut warnings = Vec::new();
     if paths.len() < inputs.len() {
         warnings.push(format!(
@@ -73,9 +70,18 @@ pub fn run(a: ExportArgs) -> Result<()> {
     let case = a.case.open()?;
     let mut snap = CaseSnapshot::read(&case)?;
     if !a.inputs.is_empty() {
-        snap.inputs = a.inputs.iter().map(|p| Input::Path { path: p.clone() }).collect();
+        // An `s3://` input is brought up to date in this case's cache first, then read from there.
+        super::s3::resolve_with(&a.inputs, Some(case.dir()), &a.window.window(), &a.s3, false)?;
+        snap.inputs = a
+            .inputs
+            .iter()
+            .map(|p| match super::s3::s3_url(p) {
+                Ok(Some(url)) => Input::S3 { url },
+                _ => Input::Path { path: p.clone() },
+            })
+            .collect();
     }
-    let (data, warning) = load(&snap.inputs, &a.window.window(), a.geoip.as_deref());
+    let (data, warning) = load(case.dir(), &snap.inputs, &a.window.window(), a.geoip.as_deref());
     if let Some(w) = &warning {
         eprintln!("trailhound: warning: {w}");
     }

@@ -21,22 +21,31 @@ pub struct TuiArgs {
     pub theme: Option<String>,
     #[command(flatten)]
     pub window: super::common::WindowArgs,
+    #[command(flatten)]
+    pub s3: super::s3::S3Args,
 }
 
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     let mut inputs = args.inputs;
     let geoip = args.geoip;
+    let mut case_dir = args.case;
+    // `-i s3://…`: bring the case's copy up to date before the terminal is taken (progress on stderr), then open
+    // the copy. Without --case the copy lives in the input set's default case, which the TUI then opens too.
+    let window = args.window.window();
+    if inputs
+        .iter()
+        .any(|p| super::s3::s3_url(p).map_or(true, |u| u.is_some()))
+    {
+        let dir = super::s3::case_for(&inputs, case_dir.as_deref())?;
+        inputs = super::s3::resolve(&inputs, Some(&dir), &window, &args.s3)?;
+        case_dir = Some(dir);
+    }
     // `--case DIR` without -i opens the data the case recorded.
     if inputs.is_empty()
-        && let Some(dir) = &args.case
+        && let Some(dir) = &case_dir
     {
         let case = crate::core::case::Case::open(dir)?;
-        for input in case.inputs()? {
-            match input {
-                crate::core::case::Input::Path { path } => inputs.push(path),
-                crate::core::case::Input::Fetch { .. } => {}
-            }
-        }
+        inputs.extend(case.inputs()?.iter().filter_map(|i| i.local_path(dir)));
     }
     if inputs.is_empty() {
         let case = crate::tui::sample_case().ok_or_else(|| {
@@ -58,8 +67,8 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
         inputs,
         theme: args.theme,
         geoip,
-        case: args.case,
-        window: args.window.window(),
+        case: case_dir,
+        window,
     })?;
     Ok(ExitCode::SUCCESS)
 }

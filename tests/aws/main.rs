@@ -11,6 +11,8 @@
 mod fake_athena;
 #[path = "../support/fake_aws.rs"]
 mod fake_aws;
+#[path = "../support/fake_s3.rs"]
+mod fake_s3;
 #[path = "../support/fetch_data.rs"]
 mod fetch_data;
 #[path = "../support/mod.rs"]
@@ -19,3 +21,4 @@ mod support;
 mod athena;
 mod fetch;
 mod policy;
+mod s3;
