@@ -12,6 +12,7 @@ mod completions;
 mod demo;
 mod export;
 mod fetch;
+mod fetch_athena;
 mod ingest;
 mod note;
 mod s3;

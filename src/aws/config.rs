@@ -174,6 +174,13 @@ impl Context {
         aws_sdk_accessanalyzer::Client::from_conf(conf)
     }
 
+    pub(crate) fn athena(&self, region: &str) -> aws_sdk_athena::Client {
+        let conf = aws_sdk_athena::config::Builder::from(&self.sdk)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_athena::Client::from_conf(conf)
+    }
+
     /// The endpoint override, without any userinfo part, for the manifest.
     pub(crate) fn endpoint_for_manifest(url: Option<&str>) -> Option<String> {
         url.map(|u| match (u.find("://"), u.find('@')) {

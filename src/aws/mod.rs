@@ -10,6 +10,7 @@
 
 mod aa_json;
 mod access_analyzer;
+pub mod athena;
 mod checkpoint;
 mod cloudtrail;
 mod config;
@@ -179,6 +180,8 @@ pub enum Service {
     GuardDuty,
     #[serde(rename = "access-analyzer")]
     AccessAnalyzer,
+    #[serde(rename = "athena")]
+    Athena,
 }
 
 impl std::fmt::Display for Service {
@@ -187,6 +190,7 @@ impl std::fmt::Display for Service {
             Self::CloudTrail => "cloudtrail",
             Self::GuardDuty => "guardduty",
             Self::AccessAnalyzer => "access-analyzer",
+            Self::Athena => "athena",
         })
     }
 }

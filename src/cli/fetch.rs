@@ -47,6 +47,61 @@ pub struct FetchArgs {
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Org scale: run the plan on this Athena table (`[CATALOG.]DATABASE.TABLE`) instead of LookupEvents.
+    #[arg(long, value_name = "DATABASE.TABLE", help_heading = "Org scale (Athena)")]
+    pub athena: Option<String>,
+    /// Athena workgroup.
+    #[arg(long, value_name = "WG", help_heading = "Org scale (Athena)")]
+    pub workgroup: Option<String>,
+    /// Athena query result location (`s3://…`), unless the workgroup sets one.
+    #[arg(long, value_name = "S3_URI", help_heading = "Org scale (Athena)")]
+    pub output_location: Option<String>,
+    /// Data catalog (default AwsDataCatalog).
+    #[arg(long, value_name = "NAME", help_heading = "Org scale (Athena)")]
+    pub catalog: Option<String>,
+    /// Account in scope (12 digits); repeatable; `all` for every account.
+    #[arg(long = "account", value_name = "ID", help_heading = "Org scale (Athena)")]
+    pub accounts: Vec<String>,
+    /// Take accounts, principals and (without --from/--to) the window from this finding (loaded from --input).
+    #[arg(long, value_name = "ID", requires = "inputs", help_heading = "Org scale (Athena)")]
+    pub finding: Option<String>,
+    /// Where --finding is read from: GuardDuty / Access Analyzer findings files or folders; repeatable.
+    #[arg(
+        short = 'i',
+        long = "input",
+        value_name = "PATH",
+        help_heading = "Org scale (Athena)"
+    )]
+    pub inputs: Vec<std::path::PathBuf>,
+    /// Principal to follow (access key, principal id, role ARN, user ARN, identity:ROLE_ARN#SESSION); repeatable.
+    #[arg(long = "principal", value_name = "P", help_heading = "Org scale (Athena)")]
+    pub principals: Vec<String>,
+    /// Days of baseline before --from for the principals and their chains.
+    #[arg(long, value_name = "N", default_value_t = 45, help_heading = "Org scale (Athena)")]
+    pub baseline_days: u32,
+    /// Refuse a query returning more rows than this.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1_000_000,
+        help_heading = "Org scale (Athena)"
+    )]
+    pub max_rows: u64,
+    /// Stop any query that scans more bytes than this.
+    #[arg(long, value_name = "BYTES", help_heading = "Org scale (Athena)")]
+    pub max_scan_bytes: Option<u64>,
+    /// Dollars per TB scanned, for the cost estimate.
+    #[arg(long, value_name = "USD", default_value_t = 5.0, help_heading = "Org scale (Athena)")]
+    pub price_per_tb: f64,
+    /// Accept a table without date partitions (every query scans all of it).
+    #[arg(long, help_heading = "Org scale (Athena)")]
+    pub allow_full_scan: bool,
+    /// Print the plan (each query's SQL, parameters and partition ranges) and run nothing.
+    #[arg(long, help_heading = "Org scale (Athena)")]
+    pub dry_run: bool,
+    /// Milliseconds between two GetQueryExecution polls (tests shorten it).
+    #[arg(long, hide = true, default_value_t = 1000, env = "TRAILHOUND_ATHENA_POLL_MS")]
+    pub poll_ms: u64,
     /// Base backoff in milliseconds for retries (tests shorten it).
     #[arg(long, hide = true, env = "TRAILHOUND_FETCH_BACKOFF_MS")]
     pub backoff_ms: Option<u64>,
@@ -167,6 +222,9 @@ fn print_progress(p: FetchProgress) {
 }
 
 pub fn run(args: FetchArgs) -> ExitCode {
+    if args.athena.is_some() {
+        return super::fetch_athena::run(&args, print_progress);
+    }
     let req = match request(&args) {
         Ok(r) => r,
         Err(e) => {

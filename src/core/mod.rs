@@ -19,6 +19,7 @@ pub mod groups;
 pub mod ingest;
 pub mod model;
 pub mod names;
+pub mod orgscale;
 pub mod provenance;
 pub mod summary;
 pub mod text;

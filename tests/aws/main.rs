@@ -7,6 +7,8 @@
     reason = "test code: a panic with a message is how a test fails"
 )]
 
+#[path = "../support/fake_athena.rs"]
+mod fake_athena;
 #[path = "../support/fake_aws.rs"]
 mod fake_aws;
 #[path = "../support/fake_s3.rs"]
@@ -16,6 +18,7 @@ mod fetch_data;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod athena;
 mod fetch;
 mod policy;
 mod s3;

@@ -1,11 +1,18 @@
 //! The least-privilege IAM policy shipped in `policy/trailhound-readonly.json` must allow every AWS API the fetch
-//! code calls, and nothing else. The calls are found by scanning `src/aws/**/*.rs` for SDK operation calls on a
-//! client (`client.lookup_events()` …), so a new call without a policy update fails here.
+//! code calls, and nothing else; `policy/trailhound-orgscale.json` likewise for the Athena calls of
+//! `fetch --athena`, plus exactly the Glue and S3 actions Athena needs on the caller's behalf
+//! (`trailhound::aws::athena::INDIRECT_ACTIONS`). The calls are found by scanning `src/aws/**/*.rs` for SDK
+//! operation calls on a client (`client.lookup_events()` …), so a new call without a policy update fails here.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
+
+fn orgscale_policy() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/trailhound-orgscale.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("policy file")).expect("policy is valid JSON")
+}
 
 fn policy() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/trailhound-readonly.json");
@@ -82,6 +89,8 @@ fn called_actions() -> BTreeSet<String> {
             "guardduty"
         } else if text.contains("ctx.access_analyzer(") {
             "access-analyzer"
+        } else if text.contains("ctx.athena(") {
+            "athena"
         } else if text.contains("aws_sdk_s3::Client") {
             "s3"
         } else {
@@ -107,7 +116,10 @@ fn called_actions() -> BTreeSet<String> {
 #[test]
 fn policy_covers_every_api_the_code_calls_and_no_more() {
     let allowed = allowed(&policy());
-    let called = called_actions();
+    let called: BTreeSet<String> = called_actions()
+        .into_iter()
+        .filter(|a| !a.starts_with("athena:"))
+        .collect();
     // The scanner must actually find the calls (a scanner that finds nothing would pass vacuously).
     for known in [
         "cloudtrail:LookupEvents",
@@ -142,14 +154,21 @@ fn policy_covers_every_api_the_code_calls_and_no_more() {
 
 #[test]
 fn error_messages_name_actions_the_policy_grants() {
-    let allowed = allowed(&policy());
+    let mut allowed = allowed(&policy());
+    allowed.extend(self::allowed(&orgscale_policy()));
     let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws"));
     let mut named = 0;
     let mut files = Vec::new();
     rust_files(dir, &mut files);
     for path in files {
         let text = std::fs::read_to_string(path).unwrap();
-        for prefix in ["\"cloudtrail:", "\"guardduty:", "\"access-analyzer:", "\"s3:"] {
+        for prefix in [
+            "\"cloudtrail:",
+            "\"guardduty:",
+            "\"access-analyzer:",
+            "\"s3:",
+            "\"athena:",
+        ] {
             for (pos, _) in text.match_indices(prefix) {
                 let lit: String = text[pos + 1..].chars().take_while(|c| *c != '"').collect();
                 named += 1;
@@ -164,4 +183,30 @@ fn error_messages_name_actions_the_policy_grants() {
         named >= 9,
         "expected the IAM action names used for access-denied messages"
     );
+}
+
+#[test]
+fn orgscale_policy_is_the_athena_calls_and_what_athena_needs() {
+    let granted: BTreeSet<String> = allowed(&orgscale_policy()).into_iter().collect();
+    let athena: BTreeSet<String> = called_actions()
+        .into_iter()
+        .filter(|a| a.starts_with("athena:"))
+        .collect();
+    for known in [
+        "athena:GetTableMetadata",
+        "athena:StartQueryExecution",
+        "athena:GetQueryExecution",
+        "athena:GetQueryResults",
+        "athena:StopQueryExecution",
+    ] {
+        assert!(athena.contains(known), "scanner missed {known}: {athena:?}");
+    }
+    let mut wanted = athena.clone();
+    wanted.extend(trailhound::aws::athena::INDIRECT_ACTIONS.iter().map(|a| a.to_string()));
+    assert_eq!(
+        granted, wanted,
+        "policy/trailhound-orgscale.json must grant exactly these"
+    );
+    // No wildcard anywhere: every action is named.
+    assert!(granted.iter().all(|a| !a.contains('*')));
 }

@@ -115,6 +115,7 @@ fn service_name(s: Service) -> &'static str {
         Service::CloudTrail => "CloudTrail",
         Service::GuardDuty => "GuardDuty",
         Service::AccessAnalyzer => "Access Analyzer",
+        Service::Athena => "Athena",
     }
 }
 

@@ -1,0 +1,155 @@
+//! Result rows back into CloudTrail records. Engines return every value as text (Athena's `VarCharValue`,
+//! Lake's one-key maps); a null is an absent value and becomes an absent field, as it was absent in the record.
+//! Struct fields were selected by path, so each value lands at its record path (`userIdentity.sessionContext.
+//! sessionIssuer.arn`); JSON-string columns parse back into objects; `readOnly` and `managementEvent` become
+//! booleans; `resources` (selected as JSON) gets the record's key spelling back. A record that lost every field
+//! (an all-null row) is not a record and is skipped by the caller.
+
+use serde_json::{Map, Value};
+
+use super::columns::{Column, ValueKind};
+
+/// Reads rows of one query's selected columns.
+pub struct RowReader {
+    columns: Vec<(Vec<&'static str>, ValueKind)>,
+}
+
+impl RowReader {
+    /// For rows whose values are `columns`, in order.
+    pub fn new(columns: &[Column]) -> RowReader {
+        RowReader {
+            columns: columns.iter().map(|c| (c.json.split('.').collect(), c.kind)).collect(),
+        }
+    }
+
+    /// How many values a row has.
+    pub fn width(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// One row (a value per column, `None` for null) as a record object. Values beyond the columns are ignored.
+    pub fn record<'a>(&self, values: impl IntoIterator<Item = Option<&'a str>>) -> Map<String, Value> {
+        let mut rec = Map::new();
+        for ((path, kind), v) in self.columns.iter().zip(values) {
+            let Some(text) = v else { continue };
+            let value = match kind {
+                ValueKind::Text => Value::String(text.to_string()),
+                ValueKind::Bool => match text {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    other => Value::String(other.to_string()),
+                },
+                ValueKind::JsonText => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string())),
+                ValueKind::Resources => match serde_json::from_str::<Value>(text) {
+                    Ok(Value::Array(items)) => Value::Array(items.into_iter().map(resource).collect()),
+                    Ok(Value::Null) => continue,
+                    _ => Value::String(text.to_string()),
+                },
+            };
+            insert(&mut rec, path, value);
+        }
+        rec
+    }
+}
+
+/// `{arn, accountid, type}` (the table's lower-case names) to the record's `{ARN, accountId, type}`.
+fn resource(v: Value) -> Value {
+    let Value::Object(o) = v else { return v };
+    let mut out = Map::new();
+    for (k, v) in o {
+        if v.is_null() {
+            continue;
+        }
+        let key = match k.to_ascii_lowercase().as_str() {
+            "arn" => "ARN".to_string(),
+            "accountid" => "accountId".to_string(),
+            "type" => "type".to_string(),
+            _ => k,
+        };
+        out.insert(key, v);
+    }
+    Value::Object(out)
+}
+
+fn insert(rec: &mut Map<String, Value>, path: &[&str], value: Value) {
+    match path {
+        [] => {}
+        [last] => {
+            rec.insert((*last).to_string(), value);
+        }
+        [first, rest @ ..] => {
+            let slot = rec
+                .entry((*first).to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(inner) = slot {
+                insert(inner, rest, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::columns::COLUMNS;
+    use super::*;
+    use serde_json::json;
+
+    fn cols(paths: &[&str]) -> Vec<Column> {
+        paths
+            .iter()
+            .map(|p| *COLUMNS.iter().find(|c| c.path == *p).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn rows_become_records_with_nulls_absent() {
+        let r = RowReader::new(&cols(&[
+            "eventid",
+            "useridentity.type",
+            "useridentity.sessioncontext.sessionissuer.arn",
+            "useridentity.sessioncontext.attributes.mfaauthenticated",
+            "readonly",
+            "requestparameters",
+            "responseelements",
+            "errorcode",
+            "resources",
+        ]));
+        let rec = r.record([
+            Some("e-1"),
+            Some("AssumedRole"),
+            Some("arn:aws:iam::111122223333:role/R"),
+            Some("false"),
+            Some("true"),
+            Some(r#"{"roleArn":"arn:x","tags":[{"key":"a","value":"b"}]}"#),
+            None,
+            None,
+            Some(r#"[{"arn":"arn:aws:s3:::b","accountid":"111122223333","type":"AWS::S3::Bucket"}]"#),
+        ]);
+        assert_eq!(
+            Value::Object(rec),
+            json!({
+                "eventID": "e-1",
+                "userIdentity": {
+                    "type": "AssumedRole",
+                    "sessionContext": {
+                        "sessionIssuer": {"arn": "arn:aws:iam::111122223333:role/R"},
+                        "attributes": {"mfaAuthenticated": "false"}
+                    }
+                },
+                "readOnly": true,
+                "requestParameters": {"roleArn": "arn:x", "tags": [{"key": "a", "value": "b"}]},
+                "resources": [{"ARN": "arn:aws:s3:::b", "accountId": "111122223333", "type": "AWS::S3::Bucket"}]
+            })
+        );
+    }
+
+    #[test]
+    fn unparsable_json_text_is_kept_as_text() {
+        let r = RowReader::new(&cols(&["requestparameters", "readonly"]));
+        let rec = r.record([Some("{not json"), Some("maybe")]);
+        assert_eq!(
+            Value::Object(rec),
+            json!({"requestParameters": "{not json", "readOnly": "maybe"})
+        );
+    }
+}

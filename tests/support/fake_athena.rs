@@ -1,0 +1,398 @@
+//! A fake Amazon Athena for the org-scale tests: a hyper HTTP server speaking Athena's awsJson1_1 protocol
+//! (`X-Amz-Target: AmazonAthena.<Op>`) to the real SDK, that **executes the SQL it receives** on DuckDB (the
+//! Python `duckdb` package, driven through `duckdb_athena.py` beside this file) over a table built from CloudTrail
+//! records with the documented table's columns and the partition columns of one layout. Values come back as
+//! Athena renders them, a page at a time with the column names as the first row of the first page. Queries go
+//! RUNNING then SUCCEEDED (or FAILED with the engine's message as `StateChangeReason`); start requests can be
+//! throttled; every request is logged.
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use serde_json::{Value, json};
+
+/// Partition layouts the engine can build.
+#[derive(Clone, Copy, Debug)]
+pub enum Layout {
+    Org,
+    Classic,
+    Projection,
+}
+
+impl Layout {
+    fn name(self) -> &'static str {
+        match self {
+            Layout::Org => "org",
+            Layout::Classic => "classic",
+            Layout::Projection => "projection",
+        }
+    }
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Layout::Org => &["account", "region", "timestamp"],
+            Layout::Classic => &["region", "year", "month", "day"],
+            Layout::Projection => &["timestamp"],
+        }
+    }
+}
+
+/// A scripted misbehaviour of `StartQueryExecution`.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// `TooManyRequestsException`.
+    Throttle,
+    /// The query starts but FAILS with this reason.
+    Fail(String),
+}
+
+/// One executed query as the engine saw it.
+#[derive(Clone, Debug)]
+pub struct Executed {
+    pub id: String,
+    pub sql: String,
+    pub params: Vec<String>,
+    pub rows: usize,
+    pub scanned: u64,
+    pub partition_predicates: u64,
+    pub error: Option<String>,
+}
+
+struct Engine {
+    _child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Engine {
+    fn ask(&mut self, req: &Value) -> Value {
+        writeln!(self.stdin, "{req}").unwrap();
+        self.stdin.flush().unwrap();
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        serde_json::from_str(&line).expect("engine answers JSON")
+    }
+}
+
+struct Stored {
+    result: Value,
+    polls: u32,
+    stopped: bool,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub faults: VecDeque<Fault>,
+    /// Rows per GetQueryResults page at most (the SDK asks for up to 1,000).
+    pub page_rows: usize,
+    /// How many GetQueryExecution polls a query stays RUNNING for.
+    pub running_polls: u32,
+    /// Every request: (operation, body).
+    pub log: Vec<(String, Value)>,
+    pub executed: Vec<Executed>,
+    queries: HashMap<String, Stored>,
+    tokens: HashMap<String, String>,
+}
+
+pub struct FakeAthena {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+    /// Bytes and rows of the whole table.
+    pub table_bytes: u64,
+    pub table_rows: u64,
+}
+
+impl FakeAthena {
+    /// Serve a table built from `records` (CloudTrail record objects) in `layout`.
+    pub async fn start(records: &[Value], layout: Layout, dir: &std::path::Path) -> FakeAthena {
+        let path = dir.join("records.jsonl");
+        let mut f = std::fs::File::create(&path).unwrap();
+        for r in records {
+            writeln!(f, "{r}").unwrap();
+        }
+        drop(f);
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/duckdb_athena.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(&path)
+            .arg(layout.name())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs (the engine needs the duckdb package: pip install duckdb)");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut ready = String::new();
+        stdout.read_line(&mut ready).unwrap();
+        let ready: Value = serde_json::from_str(&ready)
+            .unwrap_or_else(|_| panic!("the DuckDB engine did not start (is `duckdb` installed?): {ready:?}"));
+        let engine = Arc::new(Mutex::new(Engine {
+            _child: child,
+            stdin,
+            stdout,
+        }));
+        let state = Arc::new(Mutex::new(State {
+            page_rows: 1000,
+            running_polls: 1,
+            ..State::default()
+        }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (st, eng) = (state.clone(), engine.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    break;
+                };
+                let (st, eng) = (st.clone(), eng.clone());
+                tokio::spawn(async move {
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let svc = hyper::service::service_fn(move |req| handle(st.clone(), eng.clone(), layout, req));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(io, svc)
+                        .await;
+                });
+            }
+        });
+        FakeAthena {
+            url: format!("http://{addr}"),
+            state,
+            table_bytes: ready["bytes"].as_u64().unwrap(),
+            table_rows: ready["rows"].as_u64().unwrap(),
+        }
+    }
+
+    pub fn fault(&self, f: Fault) {
+        self.state.lock().unwrap().faults.push_back(f);
+    }
+
+    pub fn ops(&self) -> Vec<String> {
+        self.state.lock().unwrap().log.iter().map(|(o, _)| o.clone()).collect()
+    }
+
+    pub fn executed(&self) -> Vec<Executed> {
+        self.state.lock().unwrap().executed.clone()
+    }
+}
+
+type Resp = Response<Full<Bytes>>;
+
+fn answer(status: u16, body: Value) -> Resp {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/x-amz-json-1.1")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap()
+}
+
+/// The table's columns as Glue reports them (Hive type strings), matching what the engine built.
+fn table_metadata(layout: Layout) -> Value {
+    let s = "string";
+    let mut cols = vec![json!({"Name": "eventversion", "Type": s})];
+    cols.push(json!({"Name": "useridentity", "Type": "struct<type:string,principalid:string,arn:string,accountid:string,invokedby:string,accesskeyid:string,username:string,onbehalfof:struct<userid:string,identitystorearn:string>,sessioncontext:struct<attributes:struct<mfaauthenticated:string,creationdate:string>,sessionissuer:struct<type:string,principalid:string,arn:string,accountid:string,username:string>,sourceidentity:string,ec2roledelivery:string,webidfederationdata:struct<federatedprovider:string,attributes:map<string,string>>>>"}));
+    for c in [
+        "eventtime",
+        "eventsource",
+        "eventname",
+        "awsregion",
+        "sourceipaddress",
+        "useragent",
+        "errorcode",
+        "errormessage",
+        "requestparameters",
+        "responseelements",
+        "additionaleventdata",
+        "requestid",
+        "eventid",
+    ] {
+        cols.push(json!({"Name": c, "Type": s}));
+    }
+    cols.push(json!({"Name": "resources", "Type": "array<struct<arn:string,accountid:string,type:string>>"}));
+    for c in [
+        "eventtype",
+        "apiversion",
+        "readonly",
+        "recipientaccountid",
+        "serviceeventdetails",
+        "sharedeventid",
+        "vpcendpointid",
+        "vpcendpointaccountid",
+        "eventcategory",
+        "sessioncredentialfromconsole",
+    ] {
+        cols.push(json!({"Name": c, "Type": s}));
+    }
+    cols.push(json!({"Name": "addendum", "Type": "struct<reason:string,updatedfields:string,originalrequestid:string,originaleventid:string>"}));
+    cols.push(json!({"Name": "tlsdetails", "Type": "struct<tlsversion:string,ciphersuite:string,clientprovidedhostheader:string>"}));
+    let keys: Vec<Value> = layout
+        .keys()
+        .iter()
+        .map(|k| json!({"Name": k, "Type": "string"}))
+        .collect();
+    json!({"TableMetadata": {"Name": "org", "TableType": "EXTERNAL_TABLE", "Columns": cols, "PartitionKeys": keys}})
+}
+
+async fn handle(
+    state: Arc<Mutex<State>>,
+    engine: Arc<Mutex<Engine>>,
+    layout: Layout,
+    req: Request<Incoming>,
+) -> Result<Resp, Infallible> {
+    let target = req
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let op = target.strip_prefix("AmazonAthena.").unwrap_or("Unknown").to_string();
+    let bytes = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let mut st = state.lock().unwrap();
+    st.log.push((op.clone(), body.clone()));
+    let id_of = |b: &Value| b["QueryExecutionId"].as_str().unwrap_or("").to_string();
+    let resp = match op.as_str() {
+        "GetTableMetadata" => answer(200, table_metadata(layout)),
+        "StartQueryExecution" => {
+            let token = body["ClientRequestToken"].as_str().unwrap_or("").to_string();
+            if let Some(id) = st.tokens.get(&token) {
+                return Ok(answer(200, json!({"QueryExecutionId": id})));
+            }
+            let fault = st.faults.pop_front();
+            if let Some(Fault::Throttle) = fault {
+                return Ok(answer(
+                    400,
+                    json!({"__type": "TooManyRequestsException", "Message": "Rate exceeded", "Reason": "CONCURRENT_QUERY_LIMIT_EXCEEDED"}),
+                ));
+            }
+            let sql = body["QueryString"].as_str().unwrap_or("").to_string();
+            let params: Vec<String> = body["ExecutionParameters"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .unwrap_or_default();
+            let mut result = engine.lock().unwrap().ask(&json!({"sql": sql, "params": params}));
+            if let Some(Fault::Fail(reason)) = fault {
+                result = json!({"error": reason});
+            }
+            let id = format!("q-{:04}", st.queries.len() + 1);
+            st.executed.push(Executed {
+                id: id.clone(),
+                sql,
+                params,
+                rows: result["rows"].as_array().map_or(0, Vec::len),
+                scanned: result["scanned"].as_u64().unwrap_or(0),
+                partition_predicates: result["partition_predicates"].as_u64().unwrap_or(0),
+                error: result["error"].as_str().map(String::from),
+            });
+            st.tokens.insert(token, id.clone());
+            st.queries.insert(
+                id.clone(),
+                Stored {
+                    result,
+                    polls: 0,
+                    stopped: false,
+                },
+            );
+            answer(200, json!({"QueryExecutionId": id}))
+        }
+        "GetQueryExecution" => {
+            let id = id_of(&body);
+            let running_polls = st.running_polls;
+            match st.queries.get_mut(&id) {
+                None => answer(
+                    400,
+                    json!({"__type": "InvalidRequestException", "Message": "no such query"}),
+                ),
+                Some(q) => {
+                    q.polls += 1;
+                    let (state_name, reason) = if q.stopped {
+                        ("CANCELLED", Some("stopped by the user".to_string()))
+                    } else if q.polls <= running_polls {
+                        ("RUNNING", None)
+                    } else if let Some(e) = q.result["error"].as_str() {
+                        ("FAILED", Some(e.to_string()))
+                    } else {
+                        ("SUCCEEDED", None)
+                    };
+                    let mut status = json!({"State": state_name});
+                    if let Some(r) = reason {
+                        status["StateChangeReason"] = json!(r);
+                    }
+                    let scanned = q.result["scanned"].as_u64().unwrap_or(0);
+                    answer(
+                        200,
+                        json!({"QueryExecution": {"QueryExecutionId": id, "StatementType": "DML", "Status": status,
+                            "Statistics": {"DataScannedInBytes": scanned}}}),
+                    )
+                }
+            }
+        }
+        "StopQueryExecution" => {
+            let id = id_of(&body);
+            if let Some(q) = st.queries.get_mut(&id) {
+                q.stopped = true;
+            }
+            answer(200, json!({}))
+        }
+        "GetQueryResults" => {
+            let id = id_of(&body);
+            let page: usize = body["NextToken"]
+                .as_str()
+                .and_then(|t| t.strip_prefix("page-"))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let size = (body["MaxResults"].as_u64().unwrap_or(1000) as usize)
+                .min(st.page_rows)
+                .max(1);
+            let Some(q) = st.queries.get(&id) else {
+                return Ok(answer(
+                    400,
+                    json!({"__type": "InvalidRequestException", "Message": "no such query"}),
+                ));
+            };
+            let columns: Vec<String> = q.result["columns"]
+                .as_array()
+                .map(|a| a.iter().map(|c| c.as_str().unwrap_or("").to_string()).collect())
+                .unwrap_or_default();
+            let all = q.result["rows"].as_array().cloned().unwrap_or_default();
+            let datum = |v: &Value| match v.as_str() {
+                Some(s) => json!({"VarCharValue": s}),
+                None => json!({}),
+            };
+            let mut rows: Vec<Value> = Vec::new();
+            // The header row counts toward the first page, as on Athena.
+            let (skip, take) = if page == 0 {
+                rows.push(json!({"Data": columns.iter().map(|c| json!({"VarCharValue": c})).collect::<Vec<_>>()}));
+                (0, size - 1)
+            } else {
+                (size * page - 1, size)
+            };
+            for r in all.iter().skip(skip).take(take) {
+                let data: Vec<Value> = r.as_array().map(|a| a.iter().map(datum).collect()).unwrap_or_default();
+                rows.push(json!({"Data": data}));
+            }
+            let info: Vec<Value> = columns
+                .iter()
+                .map(|c| json!({"Name": c, "Label": c, "Type": "varchar"}))
+                .collect();
+            let mut out =
+                json!({"ResultSet": {"Rows": rows, "ResultSetMetadata": {"ColumnInfo": info}}, "UpdateCount": 0});
+            if skip + take < all.len() {
+                out["NextToken"] = json!(format!("page-{}", page + 1));
+            }
+            answer(200, out)
+        }
+        _ => answer(400, json!({"__type": "UnknownOperationException", "Message": op})),
+    };
+    Ok(resp)
+}
