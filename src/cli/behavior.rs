@@ -62,7 +62,7 @@ pub struct VolumeArgs {
     pub filter: Option<String>,
 }
 
-fn load(p: &ProfileArgs) -> Dataset {
+fn load(p: &ProfileArgs) -> anyhow::Result<Dataset> {
     load_dataset(&p.input, p.geoip.as_deref())
 }
 
@@ -95,7 +95,7 @@ fn prepare<'a>(p: &ProfileArgs, l: &'a Dataset) -> anyhow::Result<(behavior::Sel
 }
 
 pub fn run_behavior(a: BehaviorArgs) -> anyhow::Result<ExitCode> {
-    let l = load(&a.p);
+    let l = load(&a.p)?;
     let (sel, scope) = prepare(&a.p, &l)?;
     let cfg = BehaviorConfig {
         baseline_days: a.p.baseline_days,
@@ -236,7 +236,7 @@ fn print_behavior(r: &BehaviorReport) {
 }
 
 pub fn run_volume(a: VolumeArgs) -> anyhow::Result<ExitCode> {
-    let l = load(&a.p);
+    let l = load(&a.p)?;
     let (sel, scope) = prepare(&a.p, &l)?;
     let cfg = BehaviorConfig {
         baseline_days: a.p.baseline_days,

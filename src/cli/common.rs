@@ -1,5 +1,5 @@
-//! What every headless command shares: the `-i/--input` and `--json` options, loading (through
-//! [`Dataset::load`]) with a progress line on a terminal, and printing JSON.
+//! What every headless command shares: the `-i/--input` (or `--case`) and `--json` options, loading (through
+//! [`Dataset::load`], a case's inputs through its index) with a progress line on a terminal, and printing JSON.
 
 use crate::core::dataset::{Dataset, DatasetOptions};
 use crate::core::ingest::{LoadOptions, LoadWindow, Progress};
@@ -10,8 +10,12 @@ use std::path::{Path, PathBuf};
 pub struct InputArgs {
     /// Input file or folder (repeatable): CloudTrail S3 trees, .json/.json.gz/.jsonl, lookup-events output,
     /// EventBridge envelopes, GuardDuty and Access Analyzer findings. Content decides the format.
-    #[arg(short = 'i', long = "input", required = true)]
+    #[arg(short = 'i', long = "input", required_unless_present = "case")]
     pub inputs: Vec<PathBuf>,
+    /// Instead of -i: the inputs this case recorded, read through the case's index (`<case>/index/`, built on
+    /// the first load and brought up to date when inputs change; README "Case index").
+    #[arg(long = "case", value_name = "DIR", conflicts_with = "inputs")]
+    pub case: Option<PathBuf>,
     /// Machine-readable JSON on stdout (times in RFC 3339 UTC).
     #[arg(long)]
     pub json: bool,
@@ -82,15 +86,46 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
     }
 }
 
-/// Load the `-i` inputs within the load window through the one [`Dataset`] path. `geoip` is the user's
-/// `--geoip DIR`, if the command has one.
-pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> Dataset {
-    load_paths(&args.inputs, &args.window.window(), geoip)
+/// Load the `-i` inputs (or the `--case` inputs through its index) within the load window through the one
+/// [`Dataset`] path. `geoip` is the user's `--geoip DIR`, if the command has one.
+pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> anyhow::Result<Dataset> {
+    match &args.case {
+        Some(dir) => {
+            let inputs = case_inputs(dir)?;
+            let index = crate::core::index::path_in(dir);
+            Ok(load_paths(&inputs, &args.window.window(), geoip, Some(&index)))
+        }
+        None => Ok(load_paths(&args.inputs, &args.window.window(), geoip, None)),
+    }
 }
 
-/// Load `inputs` within `window` through the one [`Dataset`] path, drawing a progress line on stderr when it is a
-/// terminal, and saying on stderr how much the window kept out.
-pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>) -> Dataset {
+/// The file and folder inputs a case recorded (fetch inputs are not fetched again; their files are loaded through
+/// the folder they were fetched into when the case records it). Says on stderr what it leaves out.
+pub fn case_inputs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let case = crate::core::case::Case::open(dir)?;
+    let mut paths = Vec::new();
+    let mut fetches = 0;
+    for input in case.inputs()? {
+        match input {
+            crate::core::case::Input::Path { path } => paths.push(path),
+            crate::core::case::Input::Fetch { .. } => fetches += 1,
+        }
+    }
+    if fetches > 0 {
+        eprintln!(
+            "trailhound: {fetches} fetch inputs of the case are not fetched again (only recorded files and folders are loaded)"
+        );
+    }
+    if paths.is_empty() {
+        eprintln!("trailhound: the case records no file or folder inputs: no events were loaded");
+    }
+    Ok(paths)
+}
+
+/// Load `inputs` within `window` through the one [`Dataset`] path (through the case index file `index` when
+/// given), drawing a progress line on stderr when it is a terminal, and saying on stderr how much the window kept
+/// out and what the index did.
+pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>, index: Option<&Path>) -> Dataset {
     let tty = std::io::stderr().is_terminal();
     let progress = move |p: Progress| {
         if tty {
@@ -114,9 +149,13 @@ pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>)
             window: window.clone(),
             ..Default::default()
         },
+        index: index.map(Path::to_path_buf),
     };
     let data = Dataset::load(inputs, &opts, &progress);
     let r = &data.store().report;
+    if let Some(note) = &r.index {
+        eprintln!("case index: {}", safe(note));
+    }
     let pruned = r.files_pruned_by_date + r.files_pruned_by_region + r.files_pruned_by_account;
     if pruned > 0 || r.records_outside_window > 0 {
         eprintln!(

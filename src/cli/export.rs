@@ -41,6 +41,7 @@ fn load(
     inputs: &[Input],
     window: &crate::core::ingest::LoadWindow,
     geoip: Option<&std::path::Path>,
+    index: Option<&std::path::Path>,
 ) -> (Dataset, Option<String>) {
     let paths: Vec<PathBuf> = inputs
         .iter()
@@ -59,7 +60,7 @@ fn load(
     if inputs.is_empty() {
         warnings.push("the case records no inputs: no events were loaded".to_string());
     }
-    let data = super::common::load_paths(&paths, window, geoip);
+    let data = super::common::load_paths(&paths, window, geoip, index);
     let errors = data.store().report.errors_total;
     if errors > 0 {
         warnings.push(format!(
@@ -72,10 +73,12 @@ fn load(
 pub fn run(a: ExportArgs) -> Result<()> {
     let case = a.case.open()?;
     let mut snap = CaseSnapshot::read(&case)?;
+    // The case's own inputs are read through its index; other inputs are parsed.
+    let index = a.inputs.is_empty().then(|| crate::core::index::path_in(case.dir()));
     if !a.inputs.is_empty() {
         snap.inputs = a.inputs.iter().map(|p| Input::Path { path: p.clone() }).collect();
     }
-    let (data, warning) = load(&snap.inputs, &a.window.window(), a.geoip.as_deref());
+    let (data, warning) = load(&snap.inputs, &a.window.window(), a.geoip.as_deref(), index.as_deref());
     if let Some(w) = &warning {
         eprintln!("trailhound: warning: {w}");
     }

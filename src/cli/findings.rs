@@ -83,7 +83,7 @@ fn row(f: &Finding) -> Row<'_> {
 
 /// Load, report bad files and records on stderr (path, record index, reason), and merge copies of a finding.
 fn load(input: &InputArgs) -> Result<Dataset> {
-    let data = load_dataset(input, None);
+    let data = load_dataset(input, None)?;
     let store = data.store();
     let r = &store.report;
     for e in r.errors.iter().take(MAX_REPORTED) {

@@ -11,7 +11,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
-    let data = load_dataset(&a.input, None);
+    let data = load_dataset(&a.input, None)?;
     let s = summarize(data.store());
     if a.input.json {
         print_json(&s)?;

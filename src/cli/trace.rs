@@ -29,7 +29,7 @@ pub struct RoleArgs {
 }
 
 pub fn run_trace(a: TraceArgs) -> anyhow::Result<ExitCode> {
-    let data = load_dataset(&a.input, None);
+    let data = load_dataset(&a.input, None)?;
     let (store, graph) = (data.store(), data.graph());
     let scope = a.scope.unwrap_or(Scope::ALL);
     let session = resolve(store, graph, &a.target, scope)?;
@@ -164,7 +164,7 @@ fn print_trace(t: &Trace) {
 }
 
 pub fn run_role(a: RoleArgs) -> anyhow::Result<ExitCode> {
-    let data = load_dataset(&a.input, None);
+    let data = load_dataset(&a.input, None)?;
     let p = data
         .graph()
         .role_profile(data.store(), &a.role, a.scope.unwrap_or(Scope::ALL));

@@ -26,17 +26,13 @@ pub struct TuiArgs {
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     let mut inputs = args.inputs;
     let geoip = args.geoip;
-    // `--case DIR` without -i opens the data the case recorded.
+    // `--case DIR` without -i opens the data the case recorded, through the case's index.
+    let mut index = None;
     if inputs.is_empty()
         && let Some(dir) = &args.case
     {
-        let case = crate::core::case::Case::open(dir)?;
-        for input in case.inputs()? {
-            match input {
-                crate::core::case::Input::Path { path } => inputs.push(path),
-                crate::core::case::Input::Fetch { .. } => {}
-            }
-        }
+        inputs = super::common::case_inputs(dir)?;
+        index = Some(crate::core::index::path_in(dir));
     }
     if inputs.is_empty() {
         let case = crate::tui::sample_case().ok_or_else(|| {
@@ -60,6 +56,7 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
         geoip,
         case: args.case,
         window: args.window.window(),
+        index,
     })?;
     Ok(ExitCode::SUCCESS)
 }
