@@ -220,6 +220,18 @@ fn new_files_are_appended_and_changed_or_removed_files_rebuild() {
     std::fs::rename(aside.join("gd"), &gd).unwrap();
     same_as_fresh(&logs, &file, "2 new files added");
     same_as_fresh(&logs, &file, "reused");
+    // A new file first in input order with records at the same second as indexed ones (other ids): a full load
+    // puts them before their indexed twins, and so must the append.
+    let mut twins = records(&all[3]);
+    for r in &mut twins {
+        r["eventID"] = serde_json::json!(format!("twin-{}", r["eventID"].as_str().unwrap()));
+    }
+    std::fs::write(
+        logs.join("AAA-twins.json"),
+        serde_json::to_vec(&serde_json::json!({ "Records": twins })).unwrap(),
+    )
+    .unwrap();
+    same_as_fresh(&logs, &file, "1 new files added");
 
     // A file rewritten with one record fewer (same name): rebuilt.
     let victim = &all[all.len() / 2];
