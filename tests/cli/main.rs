@@ -16,6 +16,7 @@ mod support;
 
 mod behavior;
 mod case;
+mod case_inputs;
 mod case_durability;
 mod case_hardening;
 mod export_output;
