@@ -20,7 +20,11 @@ fn run(args: &[&str], config: &Path) -> Output {
 
 fn ok(args: &[&str], config: &Path) -> (String, String) {
     let out = run(args, config);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
@@ -44,7 +48,12 @@ fn case_inputs_through_the_index_answer_as_the_inputs_do() {
         v.as_object_mut().unwrap().remove("index");
         assert_eq!(v, serde_json::from_str::<Value>(&direct).unwrap());
     }
-    assert!(tmp.path().join("case/index").join(trailhound::core::index::FILE).is_file());
+    assert!(
+        tmp.path()
+            .join("case/index")
+            .join(trailhound::core::index::FILE)
+            .is_file()
+    );
 
     for args in [
         &["trace", "ASIADEMOROLE10000001", "--json"][..],

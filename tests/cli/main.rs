@@ -16,9 +16,9 @@ mod support;
 
 mod behavior;
 mod case;
-mod case_inputs;
 mod case_durability;
 mod case_hardening;
+mod case_inputs;
 mod export_output;
 mod export_sample;
 mod fetch;
