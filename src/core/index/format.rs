@@ -418,4 +418,116 @@ mod tests {
         round_trip::<Mfa>(|v| v as u64);
         round_trip::<AssumeKind>(|v| v as u64);
     }
+
+    fn meta(files: usize) -> Meta {
+        Meta {
+            trailhound: "t".into(),
+            inputs: vec![PathBuf::from("in")],
+            max_file_bytes: 1,
+            read_budget: 2,
+            discovery_errors: Vec::new(),
+            files: (0..files)
+                .map(|k| IndexedFile {
+                    path: PathBuf::from(format!("f{k}")),
+                    stamp: None,
+                    format: Some(Format::S3Records),
+                    gzip: k == 0,
+                    findings: 0,
+                })
+                .collect(),
+            report: IngestReport {
+                records: 3,
+                ..Default::default()
+            },
+        }
+    }
+
+    /// A store with every kind of event id, an assumption and symbols far apart.
+    fn store() -> Store {
+        let mut st = Store::default();
+        for k in 0..300 {
+            st.strings.intern(&format!("filler {k}"));
+        }
+        let mut s = |x: &str| st.strings.intern(x);
+        let (arn, key, other, src) = (
+            s("arn:aws:iam::1:role/r"),
+            s("ASIA1"),
+            s("odd-id"),
+            s("sts.amazonaws.com"),
+        );
+        st.identities.push(Identity {
+            kind: IdentityType::AssumedRole,
+            arn,
+            access_key_id: key,
+            mfa: Mfa::Yes,
+            creation_date: -5,
+            ..Default::default()
+        });
+        let ev = |time, id| Event {
+            time,
+            id,
+            shared_event_id: Sym::NONE,
+            event_source: src,
+            event_name: src,
+            region: Sym::NONE,
+            recipient_account: Sym::NONE,
+            source_ip: Sym::NONE,
+            user_agent: Sym::NONE,
+            error_code: Sym::NONE,
+            resource: arn,
+            identity: 0,
+            assumption: Event::NO_ASSUMPTION,
+            event_type: EventType::AwsServiceEvent,
+            flags: 5,
+            locator: RecordLocator { file: 1, index: 70_000 },
+        };
+        st.events.push(ev(-10, EventId::Uuid(u128::MAX - 7)));
+        st.events.push(ev(0, EventId::Other(other)));
+        let mut last = ev(1 << 40, EventId::Missing(u64::MAX));
+        last.assumption = 0;
+        st.events.push(last);
+        st.assumptions.push(Assumption {
+            event: 2,
+            kind: AssumeKind::AssumeRoleWithSaml,
+            role_arn: arn,
+            session_name: Sym::NONE,
+            source_identity: Sym::NONE,
+            duration_seconds: 43_200,
+            new_access_key: key,
+            assumed_role_id: Sym::NONE,
+            assumed_role_arn: arn,
+            provider: Sym::NONE,
+        });
+        st
+    }
+
+    #[test]
+    fn a_store_round_trips() {
+        let st = store();
+        let bytes = encode(&meta(2), &st).unwrap();
+        let (m, back) = decode(&bytes).unwrap();
+        assert_eq!(m, meta(2));
+        assert_eq!(
+            back.strings.iter().collect::<Vec<_>>(),
+            st.strings.iter().collect::<Vec<_>>()
+        );
+        assert_eq!(back.strings.get("ASIA1"), st.strings.get("ASIA1"));
+        assert_eq!(back.identities, st.identities);
+        assert_eq!(back.assumptions, st.assumptions);
+        assert_eq!(format!("{:?}", back.events), format!("{:?}", st.events));
+        assert_eq!(back.files.len(), 2);
+        assert_eq!(back.report.records, 3);
+    }
+
+    #[test]
+    fn references_to_nothing_are_damage_even_with_a_good_checksum() {
+        // One file fewer than the events refer to: the checksum is right (it was written so), the index is not.
+        let bytes = encode(&meta(1), &store()).unwrap();
+        assert!(matches!(decode(&bytes), Err(IndexError::Damaged(_))));
+        // Every prefix of a good index is refused.
+        let bytes = encode(&meta(2), &store()).unwrap();
+        for cut in [0, 8, 31, 32, bytes.len() / 2, bytes.len() - 1] {
+            assert!(decode(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+    }
 }
