@@ -2,6 +2,7 @@
 //! [`Dataset::load`], a case's inputs through its index) with a progress line on a terminal, and printing JSON.
 
 use crate::core::dataset::{Dataset, DatasetOptions};
+use crate::core::index::CaseIndex;
 use crate::core::ingest::{LoadOptions, LoadWindow, Progress};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -91,17 +92,17 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
 pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> anyhow::Result<Dataset> {
     match &args.case {
         Some(dir) => {
-            let inputs = case_inputs(dir)?;
-            let index = crate::core::index::path_in(dir);
-            Ok(load_paths(&inputs, &args.window.window(), geoip, Some(&index)))
+            let (inputs, index) = case_inputs(dir)?;
+            Ok(load_paths(&inputs, &args.window.window(), geoip, Some(index)))
         }
         None => Ok(load_paths(&args.inputs, &args.window.window(), geoip, None)),
     }
 }
 
 /// The file and folder inputs a case recorded (fetch inputs are not fetched again; their files are loaded through
-/// the folder they were fetched into when the case records it). Says on stderr what it leaves out.
-pub fn case_inputs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+/// the folder they were fetched into when the case records it), and the case's index (written only when the case
+/// is writable). Says on stderr what it leaves out.
+pub fn case_inputs(dir: &Path) -> anyhow::Result<(Vec<PathBuf>, CaseIndex)> {
     let case = crate::core::case::Case::open(dir)?;
     let mut paths = Vec::new();
     let mut fetches = 0;
@@ -119,13 +120,13 @@ pub fn case_inputs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     if paths.is_empty() {
         eprintln!("trailhound: the case records no file or folder inputs: no events were loaded");
     }
-    Ok(paths)
+    Ok((paths, CaseIndex::of(dir, case.access().writable())))
 }
 
 /// Load `inputs` within `window` through the one [`Dataset`] path (through the case index file `index` when
 /// given), drawing a progress line on stderr when it is a terminal, and saying on stderr how much the window kept
 /// out and what the index did.
-pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>, index: Option<&Path>) -> Dataset {
+pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>, index: Option<CaseIndex>) -> Dataset {
     let tty = std::io::stderr().is_terminal();
     let progress = move |p: Progress| {
         if tty {
@@ -149,7 +150,7 @@ pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>,
             window: window.clone(),
             ..Default::default()
         },
-        index: index.map(Path::to_path_buf),
+        index,
     };
     let data = Dataset::load(inputs, &opts, &progress);
     let r = &data.store().report;

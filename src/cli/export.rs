@@ -41,7 +41,7 @@ fn load(
     inputs: &[Input],
     window: &crate::core::ingest::LoadWindow,
     geoip: Option<&std::path::Path>,
-    index: Option<&std::path::Path>,
+    index: Option<crate::core::index::CaseIndex>,
 ) -> (Dataset, Option<String>) {
     let paths: Vec<PathBuf> = inputs
         .iter()
@@ -74,11 +74,14 @@ pub fn run(a: ExportArgs) -> Result<()> {
     let case = a.case.open()?;
     let mut snap = CaseSnapshot::read(&case)?;
     // The case's own inputs are read through its index; other inputs are parsed.
-    let index = a.inputs.is_empty().then(|| crate::core::index::path_in(case.dir()));
+    let index = a
+        .inputs
+        .is_empty()
+        .then(|| crate::core::index::CaseIndex::of(case.dir(), case.access().writable()));
     if !a.inputs.is_empty() {
         snap.inputs = a.inputs.iter().map(|p| Input::Path { path: p.clone() }).collect();
     }
-    let (data, warning) = load(&snap.inputs, &a.window.window(), a.geoip.as_deref(), index.as_deref());
+    let (data, warning) = load(&snap.inputs, &a.window.window(), a.geoip.as_deref(), index);
     if let Some(w) = &warning {
         eprintln!("trailhound: warning: {w}");
     }

@@ -31,8 +31,9 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     if inputs.is_empty()
         && let Some(dir) = &args.case
     {
-        inputs = super::common::case_inputs(dir)?;
-        index = Some(crate::core::index::path_in(dir));
+        let (paths, at) = super::common::case_inputs(dir)?;
+        inputs = paths;
+        index = Some(at);
     }
     if inputs.is_empty() {
         let case = crate::tui::sample_case().ok_or_else(|| {

@@ -26,9 +26,9 @@ pub struct DatasetOptions {
     pub geoip: Option<PathBuf>,
     /// Ingest limits (largest decompressed file) and the load window.
     pub load: LoadOptions,
-    /// A case index file (`core::index::path_in(case_dir)`): the inputs are loaded through it (read instead of
-    /// parsed when they did not change; built or brought up to date when they did).
-    pub index: Option<PathBuf>,
+    /// A case's index: the inputs are loaded through it (read instead of parsed when they did not change; built or
+    /// brought up to date when they did, if the case is writable).
+    pub index: Option<crate::core::index::CaseIndex>,
 }
 
 /// Loaded inputs and everything derived from them. Built once, then read-only.
@@ -72,7 +72,7 @@ impl Dataset {
     /// after each file. Bad files and records are in `store().report`, never fatal.
     pub fn load(inputs: &[PathBuf], opts: &DatasetOptions, progress: &(dyn Fn(Progress) + Sync)) -> Dataset {
         let store = match &opts.index {
-            Some(file) => crate::core::index::load(file, inputs, &opts.load, progress),
+            Some(at) => crate::core::index::load(at, inputs, &opts.load, progress),
             None => ingest::load(inputs, &opts.load, progress),
         };
         Dataset {

@@ -35,7 +35,7 @@ pub struct Options {
     /// Which events to load (`--from/--to/--account/--region`).
     pub window: crate::core::ingest::LoadWindow,
     /// The case index `inputs` are read through (set when they are the case's recorded inputs).
-    pub index: Option<PathBuf>,
+    pub index: Option<crate::core::index::CaseIndex>,
 }
 
 impl Options {

@@ -41,7 +41,10 @@ fn load(inputs: &Path, index: Option<&Path>, window: LoadWindow) -> Dataset {
             window,
             ..Default::default()
         },
-        index: index.map(Path::to_path_buf),
+        index: index.map(|file| index::CaseIndex {
+            file: file.to_path_buf(),
+            writable: true,
+        }),
         ..Default::default()
     };
     Dataset::load(&[inputs.to_path_buf()], &opts, &|_| {})
@@ -323,6 +326,35 @@ fn other_inputs_rebuild_and_an_unwritable_index_only_costs_speed() {
     );
     assert!(note(&d).contains("; the index was not written"), "{}", note(&d));
     assert_eq!(answers(&d), answers(&load(&logs, None, LoadWindow::default())));
+}
+
+#[test]
+fn a_read_only_case_reads_its_index_and_never_writes_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = logs(dir.path());
+    let file = index::path_in(&dir.path().join("case"));
+    let read_only = |w: bool| DatasetOptions {
+        index: Some(index::CaseIndex {
+            file: file.clone(),
+            writable: w,
+        }),
+        ..Default::default()
+    };
+    let load_ro = || Dataset::load(std::slice::from_ref(&logs), &read_only(false), &|_| {});
+    let d = load_ro();
+    assert_eq!(
+        note(&d),
+        "built; the index was not written (the case is open read-only)"
+    );
+    assert!(!file.parent().unwrap().exists());
+    assert_eq!(answers(&d), answers(&load(&logs, None, LoadWindow::default())));
+    // Written by a writable open, a current index is read; a stale one is not replaced.
+    Dataset::load(std::slice::from_ref(&logs), &read_only(true), &|_| {});
+    let written = std::fs::read(&file).unwrap();
+    assert_eq!(note(&load_ro()), "reused");
+    std::fs::remove_file(&cloudtrail_files(&logs)[0]).unwrap();
+    assert!(note(&load_ro()).ends_with("(the case is open read-only)"));
+    assert_eq!(std::fs::read(&file).unwrap(), written);
 }
 
 #[test]

@@ -52,9 +52,31 @@ pub fn path_in(case_dir: &Path) -> PathBuf {
     case_dir.join("index").join(FILE)
 }
 
-/// Load `inputs` through the index at `file` (created, reused, extended or rebuilt as the inputs require), then
-/// apply `opts.window`. What happened to the index is said in `report.index`.
-pub fn load(file: &Path, inputs: &[PathBuf], opts: &LoadOptions, progress: &(dyn Fn(Progress) + Sync)) -> Store {
+/// Where a case's index is and whether it may be written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseIndex {
+    /// The index file ([`path_in`] the case folder).
+    pub file: PathBuf,
+    /// False for a case open read-only (evidence, another user's case): the index is read when it is current,
+    /// never created or replaced, so reading the case changes nothing in it.
+    pub writable: bool,
+}
+
+impl CaseIndex {
+    /// The index of the case folder `case_dir`.
+    pub fn of(case_dir: &Path, writable: bool) -> CaseIndex {
+        CaseIndex {
+            file: path_in(case_dir),
+            writable,
+        }
+    }
+}
+
+/// Load `inputs` through the case index (created, reused, extended or rebuilt as the inputs require; written only
+/// when the case is writable), then apply `opts.window`. What happened to the index is said in `report.index`.
+pub fn load(at: &CaseIndex, inputs: &[PathBuf], opts: &LoadOptions, progress: &(dyn Fn(Progress) + Sync)) -> Store {
+    let file = at.file.as_path();
+    let target = at.writable.then_some(file);
     let all = LoadOptions {
         window: LoadWindow::default(),
         ..opts.clone()
@@ -64,19 +86,19 @@ pub fn load(file: &Path, inputs: &[PathBuf], opts: &LoadOptions, progress: &(dyn
     // Stamped before anything is read: a file written while it is parsed looks changed next time.
     let stamps: Vec<Option<Stamp>> = files.iter().map(|(p, _)| Stamp::of(p)).collect();
     let (mut store, note) = match read(file) {
-        Ok((meta, store)) => match reuse(file, meta, store, inputs, &all, &found, &files, &stamps, progress) {
+        Ok((meta, store)) => match reuse(target, meta, store, inputs, &all, &found, &files, &stamps, progress) {
             Ok((store, note)) => (store, note),
             Err(why) => (
-                build(file, inputs, &all, found, files, &stamps, progress),
+                build(target, inputs, &all, found, files, &stamps, progress),
                 format!("rebuilt: {why}"),
             ),
         },
         Err(IndexError::Missing) => (
-            build(file, inputs, &all, found, files, &stamps, progress),
+            build(target, inputs, &all, found, files, &stamps, progress),
             "built".into(),
         ),
         Err(e) => (
-            build(file, inputs, &all, found, files, &stamps, progress),
+            build(target, inputs, &all, found, files, &stamps, progress),
             format!("rebuilt: the index was {e}"),
         ),
     };
@@ -122,7 +144,7 @@ fn incompatible(meta: &Meta, inputs: &[PathBuf], opts: &LoadOptions, found: &Ing
 /// Reuse the index for the files found now, appending new files; `Err` says why it must be rebuilt.
 #[allow(clippy::too_many_arguments)]
 fn reuse(
-    file: &Path,
+    file: Option<&Path>,
     meta: Meta,
     store: Store,
     inputs: &[PathBuf],
@@ -170,7 +192,7 @@ fn reuse(
 
 /// Parse everything and write the index.
 fn build(
-    file: &Path,
+    file: Option<&Path>,
     inputs: &[PathBuf],
     opts: &LoadOptions,
     found: IngestReport,
@@ -234,8 +256,12 @@ fn with_findings(mut store: Store, opts: &LoadOptions) -> Store {
     store
 }
 
-/// Write the index atomically; a problem in words (the load goes on without an index).
-fn write_to(file: &Path, meta: &Meta, store: &Store) -> Option<String> {
+/// Write the index atomically (`None`: the case is read-only); a problem in words (the load goes on without an
+/// index).
+fn write_to(file: Option<&Path>, meta: &Meta, store: &Store) -> Option<String> {
+    let Some(file) = file else {
+        return Some("the index was not written (the case is open read-only)".into());
+    };
     let bytes = match format::encode(meta, store) {
         Ok(b) => b,
         Err(e) => return Some(format!("the index was {e}")),
