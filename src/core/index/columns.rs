@@ -47,21 +47,30 @@ impl Out {
         }
     }
 
-    /// A column of symbols (or any `u32` ids): the distinct values in first-seen order, then each value's position
-    /// among them.
+    /// A column of symbols (or any `u32` ids): mode 0, the distinct values in first-seen order then each value's
+    /// position among them; mode 1 (when most values are distinct, so a dictionary would only add to them), the
+    /// values themselves.
     pub fn dict(&mut self, values: impl Iterator<Item = u32>) {
         let mut dict: Vec<u64> = Vec::new();
         let mut code_of = hashbrown::HashMap::<u32, u64>::new();
+        let mut raw: Vec<u64> = Vec::new();
         let codes: Vec<u64> = values
             .map(|v| {
+                raw.push(u64::from(v));
                 *code_of.entry(v).or_insert_with(|| {
                     dict.push(u64::from(v));
                     dict.len() as u64 - 1
                 })
             })
             .collect();
-        self.uints(&dict);
-        self.uints(&codes);
+        if dict.len() > codes.len() / 2 {
+            self.u8(1);
+            self.uints(&raw);
+        } else {
+            self.u8(0);
+            self.uints(&dict);
+            self.uints(&codes);
+        }
     }
 }
 
@@ -124,20 +133,39 @@ impl<'a> In<'a> {
         })
     }
 
-    /// A column written by [`Out::dict`]; every dictionary value must be below `limit`.
+    /// A column written by [`Out::dict`]; every value must be below `limit`.
     pub fn dict(&mut self, what: &str, limit: u64) -> Result<Dict<'a>, IndexError> {
+        let mode = self.u8(what)?;
         let values = self.uints(what)?;
+        let bad = |v: u64| IndexError::Damaged(format!("{what}: value {v} out of range"));
+        match mode {
+            0 => {}
+            1 => {
+                // Checked here once, so reads need no limit.
+                if let Some(v) = (0..values.len).map(|i| values.get(i)).find(|&v| v >= limit) {
+                    return Err(bad(v));
+                }
+                return Ok(Dict {
+                    dict: None,
+                    codes: values,
+                });
+            }
+            m => return Err(IndexError::Damaged(format!("{what}: column mode {m}"))),
+        }
         let dict: Vec<u32> = (0..values.len)
             .map(|i| values.get(i))
             .map(|v| {
                 u32::try_from(v)
                     .ok()
                     .filter(|&v| u64::from(v) < limit)
-                    .ok_or_else(|| IndexError::Damaged(format!("{what}: value {v} out of range")))
+                    .ok_or_else(|| bad(v))
             })
             .collect::<Result<_, _>>()?;
         let codes = self.uints(what)?;
-        Ok(Dict { dict, codes })
+        Ok(Dict {
+            dict: Some(dict),
+            codes,
+        })
     }
 }
 
@@ -171,9 +199,9 @@ impl Uints<'_> {
     }
 }
 
-/// A dictionary-encoded column (see [`Out::dict`]).
+/// A dictionary-encoded column (see [`Out::dict`]); without a dictionary the codes are the values.
 pub struct Dict<'a> {
-    dict: Vec<u32>,
+    dict: Option<Vec<u32>>,
     codes: Uints<'a>,
 }
 
@@ -183,9 +211,10 @@ impl Dict<'_> {
     }
     /// The value at `i`; `None` for a code past the dictionary.
     pub fn get(&self, i: usize) -> Option<u32> {
-        usize::try_from(self.codes.get(i))
-            .ok()
-            .and_then(|c| self.dict.get(c).copied())
+        match &self.dict {
+            Some(d) => usize::try_from(self.codes.get(i)).ok().and_then(|c| d.get(c).copied()),
+            None => self.codes.get32(i),
+        }
     }
 }
 
@@ -200,6 +229,7 @@ mod tests {
         o.uints(&[1, 70_000]);
         o.uints(&[u64::MAX]);
         o.dict([7u32, 900_000, 7, 7].into_iter());
+        o.dict([1u32, 2, 3].into_iter());
         // width 1: 1 + 8 + 3 bytes; width 4: 1 + 8 + 8; width 8: 1 + 8 + 8
         assert_eq!(o.bytes[0], 1);
         assert_eq!(o.bytes[12], 4);
@@ -214,6 +244,13 @@ mod tests {
             (0..4).map(|k| d.get(k)).collect::<Vec<_>>(),
             [Some(7), Some(900_000), Some(7), Some(7)]
         );
+        // All distinct: stored plain (mode 1), read the same.
+        let d = i.dict("e", 4).unwrap();
+        assert!(d.dict.is_none());
+        assert_eq!(
+            (0..3).map(|k| d.get(k)).collect::<Vec<_>>(),
+            [Some(1), Some(2), Some(3)]
+        );
         assert!(i.is_done());
     }
 
@@ -221,17 +258,22 @@ mod tests {
     fn damaged_columns_are_errors_not_panics() {
         let mut o = Out::default();
         o.uints(&[1, 2, 3]);
-        o.dict([5u32].into_iter());
+        o.dict([5u32, 5].into_iter());
+        o.dict([6u32].into_iter());
         let full = o.bytes.clone();
         for cut in 0..full.len() {
             let mut i = In::new(&full[..cut]);
-            let r = i.uints("a").and_then(|_| i.dict("d", 10));
+            let r = i.uints("a").and_then(|_| i.dict("d", 10)).and_then(|_| i.dict("e", 10));
             assert!(r.is_err(), "cut at {cut}");
         }
-        // A dictionary value past the limit (5 symbols known, value 5) is refused.
+        // A value past the limit (5 symbols known, value 5; 6 known, plain 6) is refused, either mode.
         let mut i = In::new(&full);
         i.uints("a").unwrap();
         assert!(i.dict("d", 5).is_err());
+        let mut i = In::new(&full);
+        i.uints("a").unwrap();
+        i.dict("d", 6).unwrap();
+        assert!(i.dict("e", 6).is_err());
         // A width that is not 1, 2, 4 or 8.
         let mut bad = full.clone();
         bad[0] = 3;
