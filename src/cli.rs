@@ -13,6 +13,7 @@ mod export;
 mod fetch;
 mod ingest;
 mod note;
+mod s3;
 mod trace;
 mod tui;
 
@@ -20,6 +21,7 @@ pub use common::InputArgs;
 
 mod findings;
 mod findings_text;
+mod groups;
 
 /// The version with the commit it was built from (`build.rs`).
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("TRAILHOUND_COMMIT"), ")");
@@ -58,6 +60,8 @@ pub enum Command {
     Findings(findings::ListArgs),
     /// One finding: its entities, scope, and the CloudTrail evidence behind it.
     Finding(findings::ShowArgs),
+    /// Findings grouped into incidents: shared principals, keys, chains, origins, resources, addresses in a window.
+    Groups(groups::GroupsArgs),
     /// Create and inspect investigation cases
     #[command(subcommand)]
     Case(case::CaseCommand),
@@ -113,6 +117,7 @@ pub fn main() -> ExitCode {
         Some(Command::Volume(a)) => behavior::run_volume(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),
+        Some(Command::Groups(a)) => groups::run(a),
         Some(Command::Case(c)) => case::run(c),
         Some(Command::Note(c)) => done(note::run(c)),
         Some(Command::Star(a)) => done(note::star(a, true)),

@@ -186,7 +186,7 @@ impl Context {
 /// Resolve credentials once, so that "not logged in" is one clear message instead of an error per region, and
 /// return the account they belong to if they say. The resolved credentials are dropped at once; the SDK's
 /// identity cache resolves its own.
-async fn check_credentials(sdk: &SdkConfig, profile: &str) -> Result<Option<String>, FetchError> {
+pub(crate) async fn check_credentials(sdk: &SdkConfig, profile: &str) -> Result<Option<String>, FetchError> {
     let Some(provider) = sdk.credentials_provider() else {
         return Err(FetchError::NoCredentials {
             profile: profile.to_string(),

@@ -37,6 +37,9 @@ pub enum FetchError {
     NoRegion,
     #[error("invalid fetch request: {0}")]
     Invalid(String),
+    /// Nothing could be listed (access denied, no such bucket, no network).
+    #[error("{0}")]
+    Unreadable(String),
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
 }

@@ -5,7 +5,8 @@
 //! Async code lives here, outside the synchronous `core`. The entry point is [`fetch`], which works on all
 //! regions at the same time (each region's services one after the other, each account and region under its own
 //! LookupEvents rate limit) and reports progress through a callback so the CLI prints it and the TUI can show it
-//! in a dialog. Nothing in this module ever writes or prints a credential, session token or signed header.
+//! in a dialog. [`s3`] copies CloudTrail objects from S3 into the case for `-i s3://…`. Nothing in this module
+//! ever writes or prints a credential, session token or signed header.
 
 mod aa_json;
 mod access_analyzer;
@@ -17,6 +18,7 @@ mod gd_json;
 mod guardduty;
 mod join;
 mod ratelimit;
+pub mod s3;
 mod write;
 
 use std::path::PathBuf;

@@ -150,6 +150,11 @@ fn path_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
     paths
         .iter()
         .map(|p| {
+            // An `s3://` input is recorded as such; its objects are copied into the case when it is first
+            // loaded with `-i s3://…` (README "Reading straight from S3").
+            if let Some(url) = super::s3::s3_url(p)? {
+                return Ok(Input::S3 { url });
+            }
             if !p.exists() {
                 bail!(
                     "{}: no such file or folder",
@@ -350,6 +355,11 @@ fn show(c: &Case, json: bool) -> Result<()> {
         match i {
             Input::Path { path } => println!("input    {}", vis(&path.display().to_string())),
             Input::Fetch { params } => println!("input    fetch {}", vis(&params.to_string())),
+            Input::S3 { url } => println!(
+                "input    {} (cached in {})",
+                vis(&url.to_string()),
+                vis(&url.cache_dir(c.dir()).display().to_string())
+            ),
         }
     }
     println!(

@@ -10,13 +10,16 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args, Debug, Clone)]
 pub struct InputArgs {
     /// Input file or folder (repeatable): CloudTrail S3 trees, .json/.json.gz/.jsonl, lookup-events output,
-    /// EventBridge envelopes, GuardDuty and Access Analyzer findings. Content decides the format.
+    /// EventBridge envelopes, GuardDuty and Access Analyzer findings. Content decides the format. An
+    /// `s3://bucket/prefix/` input is copied (what the load window needs) into the input set's default case first.
     #[arg(short = 'i', long = "input", required_unless_present = "case")]
     pub inputs: Vec<PathBuf>,
     /// Instead of -i: the inputs this case recorded, read through the case's index (`<case>/index/`, built on
     /// the first load and brought up to date when inputs change; README "Case index").
     #[arg(long = "case", value_name = "DIR", conflicts_with = "inputs")]
     pub case: Option<PathBuf>,
+    #[command(flatten)]
+    pub s3: super::s3::S3Args,
     /// Machine-readable JSON on stdout (times in RFC 3339 UTC).
     #[arg(long)]
     pub json: bool,
@@ -87,36 +90,29 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
     }
 }
 
-/// Load the `-i` inputs (or the `--case` inputs through its index) within the load window through the one
-/// [`Dataset`] path. `geoip` is the user's `--geoip DIR`, if the command has one.
+/// Load the `-i` inputs (an `s3://` input through its copy in the default case, brought up to date first), or the
+/// `--case` inputs through the case's index, within the load window through the one [`Dataset`] path. `geoip` is
+/// the user's `--geoip DIR`, if the command has one.
 pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> anyhow::Result<Dataset> {
+    let window = args.window.window();
     match &args.case {
         Some(dir) => {
             let (inputs, index) = case_inputs(dir)?;
-            Ok(load_paths(&inputs, &args.window.window(), geoip, Some(index)))
+            Ok(load_paths(&inputs, &window, geoip, Some(index)))
         }
-        None => Ok(load_paths(&args.inputs, &args.window.window(), geoip, None)),
+        None => {
+            let inputs = super::s3::resolve(&args.inputs, None, &window, &args.s3)?;
+            Ok(load_paths(&inputs, &window, geoip, None))
+        }
     }
 }
 
-/// The file and folder inputs a case recorded (fetch inputs are not fetched again; their files are loaded through
-/// the folder they were fetched into when the case records it), and the case's index (written only when the case
-/// is writable). Says on stderr what it leaves out.
+/// What a case's recorded inputs load from without the network (`Input::local_path`: paths as recorded, an S3
+/// input's copy in the case's cache; a fetch's files are recorded as paths of their own), and the case's index
+/// (written only when the case is writable). Says on stderr when nothing is left to load.
 pub fn case_inputs(dir: &Path) -> anyhow::Result<(Vec<PathBuf>, CaseIndex)> {
     let case = crate::core::case::Case::open(dir)?;
-    let mut paths = Vec::new();
-    let mut fetches = 0;
-    for input in case.inputs()? {
-        match input {
-            crate::core::case::Input::Path { path } => paths.push(path),
-            crate::core::case::Input::Fetch { .. } => fetches += 1,
-        }
-    }
-    if fetches > 0 {
-        eprintln!(
-            "trailhound: {fetches} fetch inputs of the case are not fetched again (only recorded files and folders are loaded)"
-        );
-    }
+    let paths: Vec<PathBuf> = case.inputs()?.iter().filter_map(|i| i.local_path(dir)).collect();
     if paths.is_empty() {
         eprintln!("trailhound: the case records no file or folder inputs: no events were loaded");
     }

@@ -34,22 +34,19 @@ pub struct ExportArgs {
     max_events: usize,
     #[command(flatten)]
     window: super::common::WindowArgs,
+    #[command(flatten)]
+    s3: super::s3::S3Args,
 }
 
 /// Load the events and findings the report draws evidence from; say what could not be loaded.
 fn load(
+    case_dir: &std::path::Path,
     inputs: &[Input],
     window: &crate::core::ingest::LoadWindow,
     geoip: Option<&std::path::Path>,
     index: Option<crate::core::index::CaseIndex>,
 ) -> (Dataset, Option<String>) {
-    let paths: Vec<PathBuf> = inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Path { path } => Some(path.clone()),
-            Input::Fetch { .. } => None,
-        })
-        .collect();
+    let paths: Vec<PathBuf> = inputs.iter().filter_map(|i| i.local_path(case_dir)).collect();
     let mut warnings = Vec::new();
     if paths.len() < inputs.len() {
         warnings.push(format!(
@@ -79,9 +76,18 @@ pub fn run(a: ExportArgs) -> Result<()> {
         .is_empty()
         .then(|| crate::core::index::CaseIndex::of(case.dir(), case.access().writable()));
     if !a.inputs.is_empty() {
-        snap.inputs = a.inputs.iter().map(|p| Input::Path { path: p.clone() }).collect();
+        // An `s3://` input is brought up to date in this case's cache first, then read from there.
+        super::s3::resolve_with(&a.inputs, Some(case.dir()), &a.window.window(), &a.s3, false)?;
+        snap.inputs = a
+            .inputs
+            .iter()
+            .map(|p| match super::s3::s3_url(p) {
+                Ok(Some(url)) => Input::S3 { url },
+                _ => Input::Path { path: p.clone() },
+            })
+            .collect();
     }
-    let (data, warning) = load(&snap.inputs, &a.window.window(), a.geoip.as_deref(), index);
+    let (data, warning) = load(case.dir(), &snap.inputs, &a.window.window(), a.geoip.as_deref(), index);
     if let Some(w) = &warning {
         eprintln!("trailhound: warning: {w}");
     }

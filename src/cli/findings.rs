@@ -5,7 +5,7 @@
 
 use super::common::{InputArgs, load_dataset, print_json, safe};
 use crate::core::dataset::Dataset;
-use crate::core::findings::pivots::{self, AccessUse, EventOrigin, LastUse, PolicyChange};
+use crate::core::findings::pivots::{self, AccessUse, EventOrigin, LastUse, PolicyChange, SignalEvidence};
 use crate::core::findings::{Finding, FindingEntity, Severity, SeverityLabel, Source};
 use crate::core::time::{ScopeJson, rfc3339};
 use anyhow::{Result, bail};
@@ -173,6 +173,9 @@ pub(super) struct Detail<'a> {
     pub subsequent_access: Option<Vec<AccessUse>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_use: Option<Vec<LastUse>>,
+    /// An attack sequence's signals with the CloudTrail events and sessions behind each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signals: Option<Vec<SignalEvidence>>,
 }
 
 pub fn show(args: ShowArgs) -> Result<ExitCode> {
@@ -206,6 +209,10 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
             .filter(|d| !d.is_unused())
             .map(|_| pivots::subsequent_access(store, graph, f)),
         last_use: aa.filter(|d| d.is_unused()).map(|_| pivots::last_use(store, f)),
+        signals: f
+            .sequence
+            .as_ref()
+            .map(|_| pivots::signal_evidence(store, graph, f, &store.findings)),
     };
     if args.input.json {
         print_json(&detail)?;

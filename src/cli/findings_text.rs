@@ -5,8 +5,8 @@
 
 use super::common::safe;
 use super::findings::Detail;
-use crate::core::findings::FindingAction;
-use crate::core::findings::pivots::EventOrigin;
+use crate::core::findings::pivots::{EventOrigin, SignalEvidence};
+use crate::core::findings::{AttackSequence, FindingAction};
 use crate::core::time::rfc3339;
 use std::fmt::Write;
 
@@ -104,6 +104,9 @@ pub(super) fn render(d: &Detail) -> String {
     if let Some(so) = &d.session_origin {
         let _ = writeln!(w, "\nSession origin\n  {}", origin_line(so));
     }
+    if let (Some(seq), Some(ev)) = (&f.sequence, &d.signals) {
+        sequence(w, seq, ev);
+    }
     if let Some(pc) = &d.policy_changes {
         let _ = writeln!(w, "\nPolicy changes on the resource ({})", pc.len());
         for c in pc {
@@ -160,6 +163,49 @@ pub(super) fn render(d: &Detail) -> String {
     out
 }
 
+/// An attack sequence: its indicators, then each signal (oldest first) with how its CloudTrail events were found,
+/// how many, and the sessions behind them.
+fn sequence(w: &mut String, seq: &AttackSequence, evidence: &[SignalEvidence]) {
+    let _ = writeln!(w, "\nAttack sequence {}", o(seq.uid.as_deref()));
+    if let Some(d) = &seq.description {
+        let _ = writeln!(w, "  {}", safe(d));
+    }
+    for i in &seq.indicators {
+        let values: Vec<String> = i.values.iter().map(|v| safe(v)).collect();
+        let _ = writeln!(w, "  indicator {:<24} {}", safe(&i.key), values.join(", "));
+    }
+    for e in evidence {
+        let Some(s) = seq.signals.get(e.signal) else { continue };
+        let _ = writeln!(
+            w,
+            "  {}  {:<18} {:<40} {} event(s), {}",
+            t(s.first_seen),
+            s.signal_type.to_string(),
+            safe(s.name.as_deref().unwrap_or("-")),
+            e.total,
+            e.basis
+        );
+        if let Some(id) = &e.finding {
+            let _ = writeln!(w, "      finding {}", safe(id));
+        }
+        for x in &e.sessions {
+            let by = x
+                .origin
+                .as_ref()
+                .map(origin_line)
+                .unwrap_or_else(|| "origin unknown".into());
+            let _ = writeln!(w, "      session {}  by {by}", safe(&x.access_key_id));
+        }
+    }
+    if seq.dropped > 0 {
+        let _ = writeln!(
+            w,
+            "  ({} parts beyond GuardDuty's documented maxima dropped)",
+            seq.dropped
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +236,7 @@ mod tests {
             policy_changes: None,
             subsequent_access: None,
             last_use: None,
+            signals: None,
         };
         let text = render(&d);
         let starting = |p: &str| text.lines().filter(|l| l.trim_start().starts_with(p)).count();

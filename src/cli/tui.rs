@@ -21,15 +21,29 @@ pub struct TuiArgs {
     pub theme: Option<String>,
     #[command(flatten)]
     pub window: super::common::WindowArgs,
+    #[command(flatten)]
+    pub s3: super::s3::S3Args,
 }
 
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     let mut inputs = args.inputs;
     let geoip = args.geoip;
+    let mut case_dir = args.case;
+    // `-i s3://…`: bring the case's copy up to date before the terminal is taken (progress on stderr), then open
+    // the copy. Without --case the copy lives in the input set's default case, which the TUI then opens too.
+    let window = args.window.window();
+    if inputs
+        .iter()
+        .any(|p| super::s3::s3_url(p).map_or(true, |u| u.is_some()))
+    {
+        let dir = super::s3::case_for(&inputs, case_dir.as_deref())?;
+        inputs = super::s3::resolve(&inputs, Some(&dir), &window, &args.s3)?;
+        case_dir = Some(dir);
+    }
     // `--case DIR` without -i opens the data the case recorded, through the case's index.
     let mut index = None;
     if inputs.is_empty()
-        && let Some(dir) = &args.case
+        && let Some(dir) = &case_dir
     {
         let (paths, at) = super::common::case_inputs(dir)?;
         inputs = paths;
@@ -55,8 +69,8 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
         inputs,
         theme: args.theme,
         geoip,
-        case: args.case,
-        window: args.window.window(),
+        case: case_dir,
+        window,
         index,
     })?;
     Ok(ExitCode::SUCCESS)

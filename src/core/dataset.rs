@@ -1,5 +1,6 @@
 //! The one way data is loaded: inputs in, a [`Dataset`] out — the event store, and on first use the session
-//! graph, the behaviour index, the geolocation databases and the index of loaded names built over it.
+//! graph, the behaviour index, the geolocation databases, the index of loaded names and the finding groups built
+//! over it.
 //!
 //! Every command and the TUI go through [`Dataset::load`], so they agree on what was loaded, how geolocation
 //! databases are found (one [`SearchPath::with_inputs`] order) and which finding locations supplement them. The
@@ -12,6 +13,7 @@
 use crate::core::behavior::{self, BehaviorIndex};
 use crate::core::geo::{GeoDb, SearchPath};
 use crate::core::graph::SessionGraph;
+use crate::core::groups::{self, FindingGroup, GroupOptions};
 use crate::core::ingest::{self, LoadOptions, Progress};
 use crate::core::model::Store;
 use crate::core::names::LoadedNames;
@@ -42,6 +44,7 @@ pub struct Dataset {
     behavior: OnceLock<BehaviorIndex>,
     geo: OnceLock<GeoDb>,
     names: OnceLock<LoadedNames>,
+    groups: OnceLock<Vec<FindingGroup>>,
 }
 
 /// The next generation number: 0 is never handed out, so a cache initialised to 0 never matches real data.
@@ -95,6 +98,7 @@ impl Dataset {
             behavior: OnceLock::new(),
             geo: OnceLock::new(),
             names: OnceLock::new(),
+            groups: OnceLock::new(),
         }
     }
 
@@ -153,12 +157,19 @@ impl Dataset {
         self.names.get_or_init(|| LoadedNames::build(&self.store))
     }
 
+    /// The findings grouped into incidents with the default window (built on first use, with the graph).
+    pub fn groups(&self) -> &[FindingGroup] {
+        self.groups
+            .get_or_init(|| groups::groups(&self.store, self.graph(), &self.store.findings, GroupOptions::default()))
+    }
+
     /// Build every derived part now (a background loader does this so the first view does not wait).
     pub fn build_all(&self) {
         self.graph();
         self.behavior();
         self.geo();
         self.names();
+        self.groups();
     }
 }
 

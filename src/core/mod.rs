@@ -15,6 +15,7 @@ pub mod findings;
 pub mod fsutil;
 pub mod geo;
 pub mod graph;
+pub mod groups;
 pub mod index;
 pub mod ingest;
 pub mod model;

@@ -79,7 +79,7 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 /// The proleptic Gregorian date of a day since 1970-01-01 (Howard Hinnant's `civil_from_days`, the inverse of
 /// [`days_from_civil`]).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

@@ -245,7 +245,8 @@ pub fn spawn(dir: Result<PathBuf, String>, inputs: Vec<PathBuf>, reply: impl Fn(
 pub fn entity_of(spec: &ViewSpec, store: &crate::core::model::Store) -> EntityRef {
     match spec {
         ViewSpec::Findings | ViewSpec::Notes => EntityRef::Case,
-        ViewSpec::Finding(id) => EntityRef::Finding(id.clone()),
+        // A note from a group is about the finding the group was opened from.
+        ViewSpec::Finding(id) | ViewSpec::Group(id) => EntityRef::Finding(id.clone()),
         ViewSpec::Session(k) | ViewSpec::Chain(k) => EntityRef::Session(k.clone()),
         ViewSpec::Role(a) => EntityRef::Role(a.clone()),
         ViewSpec::Principal(p) => EntityRef::Principal(p.clone()),

@@ -28,6 +28,8 @@ pub enum ViewSpec {
     Resource(String),
     /// The chain graph around the session with this key.
     Chain(String),
+    /// The incident group (`core::groups`) that holds the finding with this id.
+    Group(String),
     /// One event's raw record, by index in `Store::events`.
     Event(usize),
     /// The case's investigation notes.
@@ -52,6 +54,7 @@ impl ViewSpec {
             ViewSpec::UserAgent(u) => format!("ua {}", crate::tui::sanitize::clean_max(u, 16)),
             ViewSpec::Resource(r) => format!("resource {}", short(r)),
             ViewSpec::Chain(k) => format!("chain {k}"),
+            ViewSpec::Group(id) => format!("group of {}", crate::tui::sanitize::clean_max(id, 12)),
             ViewSpec::Event(i) => format!("event #{i}"),
             ViewSpec::Notes => "Notes".into(),
         }
@@ -91,9 +94,11 @@ impl ViewSpec {
             ViewSpec::Session(_) | ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
                 &[Overview, NewBehaviour, ApiVolume, Events]
             }
-            ViewSpec::Ip(_) | ViewSpec::UserAgent(_) | ViewSpec::AccessKey(_) | ViewSpec::Resource(_) => {
-                &[Overview, Events]
-            }
+            ViewSpec::Ip(_)
+            | ViewSpec::UserAgent(_)
+            | ViewSpec::AccessKey(_)
+            | ViewSpec::Resource(_)
+            | ViewSpec::Group(_) => &[Overview, Events],
             _ => &[],
         }
     }

@@ -267,12 +267,18 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
     out
 }
 
-/// Open a view on top of the stack. Opening a finding sets the scope to its window (Detective's rule); every
-/// other pivot keeps the scope.
+/// Open a view on top of the stack. Opening a finding sets the scope to its window (Detective's rule), opening
+/// a group to the group's window; every other pivot keeps the scope.
 pub fn push(app: &mut App, spec: ViewSpec) -> Vec<Command> {
     let mut out = Vec::new();
     if let ViewSpec::Finding(id) = &spec
         && let Some(s) = views::finding_scope(app.data.store(), id)
+    {
+        app.scope.finding = Some(s);
+        set_scope(app, s, ScopeKind::Finding);
+    }
+    if let ViewSpec::Group(id) = &spec
+        && let Some(s) = views::group::scope(&app.data, id)
     {
         app.scope.finding = Some(s);
         set_scope(app, s, ScopeKind::Finding);

@@ -9,6 +9,8 @@
 
 #[path = "../support/fake_aws.rs"]
 mod fake_aws;
+#[path = "../support/fake_s3.rs"]
+mod fake_s3;
 #[path = "../support/fetch_data.rs"]
 mod fetch_data;
 #[path = "../support/mod.rs"]
@@ -16,3 +18,4 @@ mod support;
 
 mod fetch;
 mod policy;
+mod s3;

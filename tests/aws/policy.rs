@@ -1,5 +1,5 @@
 //! The least-privilege IAM policy shipped in `policy/trailhound-readonly.json` must allow every AWS API the fetch
-//! code calls, and nothing else. The calls are found by scanning `src/aws/*.rs` for SDK operation calls on a
+//! code calls, and nothing else. The calls are found by scanning `src/aws/**/*.rs` for SDK operation calls on a
 //! client (`client.lookup_events()` …), so a new call without a policy update fails here.
 
 use std::collections::BTreeSet;
@@ -47,15 +47,34 @@ fn pascal(snake: &str) -> String {
         .collect()
 }
 
-/// IAM actions of the SDK operations called in `src/aws/*.rs`.
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The IAM action of an S3 operation: S3 names its actions after resources, not operations (AWS Service
+/// Authorization Reference, "Actions defined by Amazon S3": ListObjectsV2 is authorised by `s3:ListBucket`).
+fn s3_action(operation: &str) -> String {
+    match operation {
+        "ListObjectsV2" | "ListObjects" => "s3:ListBucket".to_string(),
+        other => format!("s3:{other}"),
+    }
+}
+
+/// IAM actions of the SDK operations called in `src/aws/**/*.rs`.
 fn called_actions() -> BTreeSet<String> {
     let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws"));
     let mut out = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
+    let mut files = Vec::new();
+    rust_files(dir, &mut files);
+    for path in files {
         let text: String = std::fs::read_to_string(&path).unwrap().split_whitespace().collect();
         let service = if text.contains("ctx.cloudtrail(") {
             "cloudtrail"
@@ -63,6 +82,8 @@ fn called_actions() -> BTreeSet<String> {
             "guardduty"
         } else if text.contains("ctx.access_analyzer(") {
             "access-analyzer"
+        } else if text.contains("aws_sdk_s3::Client") {
+            "s3"
         } else {
             continue;
         };
@@ -73,7 +94,10 @@ fn called_actions() -> BTreeSet<String> {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
             if rest[ident.len()..].starts_with("()") {
-                out.insert(format!("{service}:{}", pascal(&ident)));
+                out.insert(match service {
+                    "s3" => s3_action(&pascal(&ident)),
+                    _ => format!("{service}:{}", pascal(&ident)),
+                });
             }
         }
     }
@@ -93,6 +117,8 @@ fn policy_covers_every_api_the_code_calls_and_no_more() {
         "access-analyzer:ListAnalyzers",
         "access-analyzer:ListFindingsV2",
         "access-analyzer:GetFindingV2",
+        "s3:ListBucket",
+        "s3:GetObject",
     ] {
         assert!(called.contains(known), "scanner missed {known}: {called:?}");
     }
@@ -119,9 +145,11 @@ fn error_messages_name_actions_the_policy_grants() {
     let allowed = allowed(&policy());
     let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws"));
     let mut named = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for prefix in ["\"cloudtrail:", "\"guardduty:", "\"access-analyzer:"] {
+    let mut files = Vec::new();
+    rust_files(dir, &mut files);
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap();
+        for prefix in ["\"cloudtrail:", "\"guardduty:", "\"access-analyzer:", "\"s3:"] {
             for (pos, _) in text.match_indices(prefix) {
                 let lit: String = text[pos + 1..].chars().take_while(|c| *c != '"').collect();
                 named += 1;
@@ -133,7 +161,7 @@ fn error_messages_name_actions_the_policy_grants() {
         }
     }
     assert!(
-        named >= 7,
+        named >= 9,
         "expected the IAM action names used for access-denied messages"
     );
 }

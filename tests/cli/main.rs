@@ -24,5 +24,6 @@ mod export_sample;
 mod fetch;
 mod findings;
 mod golden_sample;
+mod groups;
 mod hostile_output;
 mod meta;

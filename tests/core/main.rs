@@ -18,6 +18,7 @@ mod case_index;
 mod findings_pivots;
 mod findings_realdata_access_analyzer;
 mod findings_realdata_guardduty;
+mod findings_sequence;
 mod geo_lookup;
 mod geo_realdata;
 mod graph_realdata;

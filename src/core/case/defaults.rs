@@ -101,6 +101,7 @@ pub fn list_in(root: &Path) -> Vec<CaseListing> {
                         .map(|i| match i {
                             Input::Path { path } => path.display().to_string(),
                             Input::Fetch { .. } => "fetch".to_string(),
+                            Input::S3 { url } => url.to_string(),
                         })
                         .collect(),
                     dir,

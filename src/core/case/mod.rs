@@ -14,6 +14,7 @@ mod marks;
 pub mod model;
 mod notes;
 mod open;
+pub mod remote;
 pub mod salvage;
 mod schema;
 
@@ -514,6 +515,9 @@ impl Case {
                 "fetch" => serde_json::from_str(&value)
                     .map(|params| Input::Fetch { params })
                     .map_err(|e| self.corrupt(format!("stored fetch input: {e}"))),
+                "s3" => remote::S3Url::parse(&value)
+                    .map(|url| Input::S3 { url })
+                    .map_err(|e| self.corrupt(format!("stored s3 input: {e}"))),
                 other => Err(self.corrupt(format!("unknown input kind {other:?}"))),
             })
             .collect()
@@ -568,6 +572,7 @@ fn stored_input(case_dir: &Path, input: &Input) -> Result<(&'static str, String)
             Ok(("path", text.to_string()))
         }
         Input::Fetch { params } => Ok(("fetch", params.to_string())),
+        Input::S3 { url } => Ok(("s3", url.to_string())),
     }
 }
 

@@ -183,6 +183,18 @@ pub struct VerdictRecord {
     pub at: i64,
 }
 
+impl Input {
+    /// What to load for this input when the case reopens, without the network: a path as recorded, an S3 input's
+    /// copy in `case_dir`'s cache; `None` for a fetch's parameters (its files are recorded as paths of their own).
+    pub fn local_path(&self, case_dir: &std::path::Path) -> Option<PathBuf> {
+        match self {
+            Input::Path { path } => Some(path.clone()),
+            Input::S3 { url } => Some(url.cache_dir(case_dir)),
+            Input::Fetch { .. } => None,
+        }
+    }
+}
+
 /// Where the case's data comes from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -192,6 +204,12 @@ pub enum Input {
     Path {
         /// The file or folder, resolved to where it is now.
         path: PathBuf,
+    },
+    /// Objects under an S3 location, copied into the case's `cache/` folder (see [`super::remote`]); a case
+    /// reopens from that copy without the network.
+    S3 {
+        /// The location as given (`s3://bucket/prefix/`).
+        url: super::remote::S3Url,
     },
     /// Parameters of a live fetch (owned by the AWS fetch code; opaque here).
     Fetch {

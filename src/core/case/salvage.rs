@@ -278,6 +278,9 @@ pub fn salvage(source: &Path, out: &Path) -> Result<SalvageReport> {
             "fetch" => Input::Fetch {
                 params: serde_json::from_str(&value).map_err(|e| format!("fetch parameters: {e}"))?,
             },
+            "s3" => Input::S3 {
+                url: value.parse().map_err(|e| format!("s3 input: {e}"))?,
+            },
             other => return Err(format!("unknown input kind {other:?}")),
         };
         Ok((input, at))

@@ -66,6 +66,7 @@ fn input_text(i: &Input) -> String {
     match i {
         Input::Path { path } => path.display().to_string(),
         Input::Fetch { params } => params.to_string(),
+        Input::S3 { url } => url.to_string(),
     }
 }
 

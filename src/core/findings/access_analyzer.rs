@@ -131,6 +131,7 @@ fn finding(
         action: None,
         user_agent: None,
         raw: serde_json::to_string_pretty(v).unwrap_or_default(),
+        sequence: None,
         access: Some(d),
         id,
     }

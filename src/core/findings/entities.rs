@@ -3,7 +3,7 @@
 //! resources. Derived from the finding alone; `pivots::resolve_entities` then corrects role ARNs against the
 //! loaded CloudTrail (a GuardDuty finding names a role without its path).
 
-use super::{Finding, FindingAction, RemoteIp, guardduty};
+use super::{AttackSequence, Finding, FindingAction, RemoteIp, guardduty};
 use crate::core::access_key::AccessKeyKind;
 use crate::core::entity::EntityRef;
 use serde::Serialize;
@@ -113,6 +113,67 @@ fn guardduty_entities(f: &Finding, out: &mut Out) {
     }
     if let Some(arn) = f.resource.eks.as_ref().and_then(|e| e.arn.clone()) {
         out.push(EntityRef::Resource(arn), "eks cluster");
+    }
+    if let Some(seq) = &f.sequence {
+        sequence_entities(seq, out);
+    }
+}
+
+/// An access key as the entity that profiles it: a temporary key is a role session.
+fn key_entity(key: &str) -> EntityRef {
+    if AccessKeyKind::of(key) == AccessKeyKind::Temporary {
+        EntityRef::Session(key.to_string())
+    } else {
+        EntityRef::AccessKey(key.to_string())
+    }
+}
+
+/// An attack sequence's actors (their keys, identities, roles and accounts), endpoints and resources.
+fn sequence_entities(seq: &AttackSequence, out: &mut Out) {
+    for a in &seq.actors {
+        if let Some(k) = &a.credential_uid {
+            out.push(key_entity(k), "sequence actor key");
+        }
+        if let Some(u) = &a.user_uid {
+            let e = if u.starts_with("arn:") {
+                arn_entity(u)
+            } else {
+                EntityRef::Principal(u.clone())
+            };
+            out.push(e, "sequence actor");
+        }
+        if let Some(issuer) = a.session_issuer.as_deref().filter(|i| i.starts_with("arn:")) {
+            out.push(arn_entity(issuer), "sequence actor session issuer");
+        }
+        if let Some(acct) = a.account.as_deref().filter(|a| is_account_id(a)) {
+            out.push(EntityRef::Account(acct.to_string()), "sequence actor account");
+        }
+    }
+    for e in &seq.endpoints {
+        if let Some(ip) = &e.ip {
+            let geo = RemoteIp {
+                ip: Some(ip.clone()),
+                city: e.city.clone(),
+                country: e.country.clone(),
+                asn: e.asn.clone(),
+                asn_org: e.as_name.clone(),
+                ..RemoteIp::default()
+            };
+            out.push_geo(EntityRef::Ip(ip.clone()), "sequence endpoint", Some(geo));
+        }
+    }
+    for r in &seq.resources {
+        let e = if r.uid.starts_with("arn:") {
+            arn_entity(&r.uid)
+        } else if r.resource_type.as_deref() == Some("AWS::IAM::AccessKey") || AccessKeyKind::of(&r.uid).is_access_key()
+        {
+            key_entity(&r.uid)
+        } else if r.uid.starts_with("i-") {
+            EntityRef::Instance(r.uid.clone())
+        } else {
+            EntityRef::Resource(r.uid.clone())
+        };
+        out.push(e, "sequence resource");
     }
 }
 

@@ -75,6 +75,7 @@ pub fn parse(v: &Value) -> Result<Finding, FindingError> {
         action,
         user_agent,
         access: None,
+        sequence: service.and_then(super::sequence::from_service),
         raw: serde_json::to_string_pretty(v).unwrap_or_default(),
         id,
         finding_type,

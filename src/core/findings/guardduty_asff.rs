@@ -2,7 +2,7 @@
 //! by the one GuardDuty parser, so both forms give the same [`Finding`]. GuardDuty flattens its native fields
 //! into `ProductFields` keys such as `aws/guardduty/service/action/awsApiCallAction/api`; those are unflattened.
 //! The type comes from `Types` (`TTPs/Defense Evasion/Stealth:IAMUser-CloudTrailLoggingDisabled`, where ASFF
-//! replaced the type's `/` with `-`).
+//! replaced the type's `/` with `-`). An attack sequence's `Detection` block becomes `service.detection`.
 
 use super::Finding;
 use super::error::FindingError;
@@ -51,6 +51,11 @@ pub fn parse(v: &Value) -> Result<Finding, FindingError> {
             }
         }
         s.entry("serviceName").or_insert(json!("guardduty"));
+        // An attack sequence travels as the top-level `Detection` (`Detection.Sequence`, PascalCase); the
+        // sequence reader accepts both spellings.
+        if let Some(d) = get(v, "Detection").filter(|d| d.is_object()) {
+            s.entry("detection").or_insert(d.clone());
+        }
     }
     native.insert("resource".into(), resource(array(v, "Resources").first()));
     for (to, val) in [

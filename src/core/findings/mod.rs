@@ -13,12 +13,14 @@ mod fields;
 mod guardduty;
 mod guardduty_asff;
 pub mod pivots;
+pub mod sequence;
 pub(crate) mod ser;
 
 pub use details::*;
 pub use detect::parse_document;
 pub use entities::FindingEntity;
 pub use error::FindingError;
+pub use sequence::{AttackSequence, SignalType};
 
 use crate::core::time::Scope;
 use crate::core::vocab::UnknownWord;
@@ -279,6 +281,9 @@ pub struct Finding {
     pub user_agent: Option<String>,
     /// The access description of an Access Analyzer finding; `None` for GuardDuty.
     pub access: Option<AccessDetails>,
+    /// The attack sequence of a GuardDuty Extended Threat Detection finding (`AttackSequence:…` types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<AttackSequence>,
     /// The finding as read, pretty-printed, for display.
     #[serde(skip)]
     pub raw: String,

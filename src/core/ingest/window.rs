@@ -180,6 +180,34 @@ impl LoadWindow {
         Ok(())
     }
 
+    /// The `YYYY/MM/DD` delivery-day folders that may hold files of the window (the days that meet
+    /// `[from − EARLY_MARGIN, to + delivery_slack)`, oldest first), so a remote lister can ask for exactly those
+    /// prefixes. `None` when either end is open or the range spans more than `max_days` (list the folders then).
+    pub fn delivery_day_folders(&self, max_days: usize) -> Option<Vec<String>> {
+        self.from?;
+        self.to?;
+        let (lo, hi) = self.delivery_range();
+        if hi <= lo {
+            return Some(Vec::new());
+        }
+        let first = lo.div_euclid(86_400);
+        let last = (hi - 1).div_euclid(86_400);
+        let n = usize::try_from(last - first + 1).ok()?;
+        if n > max_days {
+            return None;
+        }
+        // Folder names exist for years 0000–9999 only; a range reaching past them names no more folders.
+        let max_day = crate::core::time::days_from_civil(9999, 12, 31);
+        Some(
+            (first.max(0)..=last.min(max_day))
+                .map(|day| {
+                    let (y, m, d) = crate::core::time::civil_from_days(day);
+                    format!("{y:04}/{m:02}/{d:02}")
+                })
+                .collect(),
+        )
+    }
+
     /// Whether an event at `time` in `account` and `region` is in the window.
     pub fn admits_event(&self, time: i64, account: &str, region: &str) -> bool {
         self.from.is_none_or(|f| time >= f)
@@ -263,6 +291,29 @@ mod tests {
             w.admits_path(Path::new("AWSLogs/111122223333/CloudTrail/us-east-1/2026")),
             Ok(())
         );
+    }
+
+    #[test]
+    fn day_folders_cover_the_delivery_range() {
+        let w = LoadWindow {
+            from: Some(at("2026-11-05T00:30:00Z")),
+            to: Some(at("2026-11-05T12:00:00Z")),
+            ..Default::default()
+        };
+        // From 23:30 the day before (early margin) to 12:00 the day after (24 h slack), end exclusive.
+        assert_eq!(
+            w.delivery_day_folders(10).unwrap(),
+            ["2026/11/04", "2026/11/05", "2026/11/06"]
+        );
+        let exact = LoadWindow {
+            from: Some(at("2026-12-31T01:00:00Z")),
+            to: Some(at("2026-12-31T02:00:00Z")),
+            delivery_slack: 22 * 3600,
+            ..Default::default()
+        };
+        assert_eq!(exact.delivery_day_folders(10).unwrap(), ["2026/12/31"]);
+        assert_eq!(w.delivery_day_folders(2), None);
+        assert_eq!(LoadWindow::default().delivery_day_folders(10), None);
     }
 
     #[test]

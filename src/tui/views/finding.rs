@@ -1,5 +1,6 @@
 //! One finding: its fields and the entities it names, to pivot to with its scope (Detective's window); for
-//! Access Analyzer, the CloudTrail policy writes that created the access and who was really behind each.
+//! Access Analyzer, the CloudTrail policy writes that created the access and who was really behind each; for an
+//! attack sequence, each signal with the CloudTrail events linked to it and the session behind them.
 
 use super::ViewCtx;
 use super::findings::{severity_slot, source_label};
@@ -116,7 +117,56 @@ pub fn entities(store: &Store, graph: &SessionGraph, id: &str) -> StaticRows {
             .target(Some(ViewSpec::Event(pc.event))),
         );
     }
+    rows.extend(signal_rows(store, graph, f));
     StaticRows { columns, rows }
+}
+
+/// An attack sequence's signals, oldest first: what was observed, how many CloudTrail events were linked to it and
+/// how, pivoting to the session behind them (or to the finding a `FINDING` signal names).
+fn signal_rows(store: &Store, graph: &SessionGraph, f: &Finding) -> Vec<StaticRow> {
+    let Some(seq) = &f.sequence else {
+        return Vec::new();
+    };
+    pivots::signal_evidence(store, graph, f, &store.findings)
+        .into_iter()
+        .filter_map(|e| {
+            let sig = seq.signals.get(e.signal)?;
+            let behind = e
+                .sessions
+                .iter()
+                .map(|x| match &x.origin {
+                    Some(o) => format!("{} by {}", x.access_key_id, o.origin.description),
+                    None => x.access_key_id.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            let target = match (&e.finding, e.sessions.first()) {
+                (Some(id), _) => Some(ViewSpec::Finding(id.clone())),
+                (None, Some(x)) => Some(ViewSpec::of_access_key(&x.access_key_id)),
+                (None, None) => None,
+            };
+            Some(
+                StaticRow::new(vec![
+                    format!("signal {}", sig.signal_type),
+                    clean(&format!(
+                        "{} · {} event(s), {}",
+                        sig.name.as_deref().unwrap_or("-"),
+                        e.total,
+                        e.basis
+                    ))
+                    .into_owned(),
+                    clean(&format!(
+                        "{} {behind}",
+                        sig.first_seen.map(rfc3339).unwrap_or_else(|| "?".into())
+                    ))
+                    .into_owned(),
+                ])
+                .style(0, Slot::TextDim)
+                .style(1, if target.is_some() { Slot::TextAccent } else { Slot::Text })
+                .target(target),
+            )
+        })
+        .collect()
 }
 
 /// The finding's fields, `key: value` (computed with the model).

@@ -5,7 +5,8 @@
 //! filter, sort and pivot without knowing which view is on top.
 //!
 //! ```text
-//!  findings  finding  profile (overview │ behavior │ api_volume │ events)  chain  event  notes
+//!  findings  finding  group (overview │ events)  profile (overview │ behavior │ api_volume │ events)  chain
+//!  event  notes
 //! ```
 
 pub mod api_volume;
@@ -16,6 +17,7 @@ pub mod events;
 pub mod fetch;
 pub mod finding;
 pub mod findings;
+pub mod group;
 pub mod map;
 pub mod marked;
 pub mod model;
@@ -89,6 +91,7 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
         ViewSpec::Finding(_) => finding::render(f, area, ctx),
         ViewSpec::Event(i) => event::render(f, area, ctx, *i),
         ViewSpec::Chain(_) => chain::render(f, area, ctx),
+        ViewSpec::Group(_) => group::render(f, area, ctx),
         ViewSpec::Notes => notes::render(f, area, ctx),
         spec => {
             let [tabs_area, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);

@@ -2,7 +2,9 @@
 //! frame and, in the terminal, never in key handling (the runtime runs [`compute`] on a blocking task). A large
 //! table's filtered, sorted order is computed the same way ([`compute_order`]).
 
-use super::{api_volume, behavior, chain, event, events, finding, findings, marked, notes, profile, select, volume};
+use super::{
+    api_volume, behavior, chain, event, events, finding, findings, group, marked, notes, profile, select, volume,
+};
 use crate::core::dataset::Dataset;
 use crate::core::model::Store;
 use crate::core::time::Scope;
@@ -117,7 +119,11 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         ViewSpec::Findings => m.header = findings::counts(store),
         ViewSpec::Finding(id) => {
             m.header = finding::details(store, id);
-            m.rows = Some(finding::entities(store, graph, id));
+            let mut rows = finding::entities(store, graph, id);
+            if let Some(g) = group::of(r.data.groups(), id) {
+                rows.rows.push(group::pivot_row(g, id));
+            }
+            m.rows = Some(rows);
         }
         ViewSpec::Event(i) => m.header = event::title(store, *i),
         ViewSpec::Chain(k) => {
@@ -126,6 +132,19 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             m.chain = Some(c);
         }
         ViewSpec::Notes => m.rows = Some(notes::rows(r.notes.as_ref(), r.marks.as_ref())),
+        ViewSpec::Group(id) => {
+            let g = group::of(r.data.groups(), id);
+            m.items = group::events(store, graph, g, scope);
+            m.failed = m
+                .items
+                .iter()
+                .filter(|&&i| store.events.get(i as usize).is_some_and(|e| e.failed()))
+                .count();
+            if tab != Some(Tab::Events) {
+                m.header = group::header(g, id);
+                m.rows = Some(group::rows(g));
+            }
+        }
         _ => match tab {
             Some(Tab::NewBehaviour) => {
                 let rep = behavior::report(store, graph, r.data.behavior(), r.data.geo(), spec, bscope());

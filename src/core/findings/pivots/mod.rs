@@ -1,14 +1,17 @@
 //! From a finding into the CloudTrail evidence of a [`Store`]: the policy writes that granted an Access Analyzer
 //! finding's access (with the session that made each and its origin), the later use of that access, the last use
-//! of unused access, and role ARNs corrected against the logs. Read-only over the store; linear scans (a finding
+//! of unused access, an attack sequence's signals and the events and sessions behind them (`signals`), and role
+//! ARNs corrected against the logs. Read-only over the store; linear scans (a finding
 //! is opened one at a time).
 
 mod origin;
 mod resource;
+mod signals;
 mod usage;
 
 pub use origin::{EventOrigin, event_origin, session_origin};
 pub use resource::{ResourceKey, is_policy_write};
+pub use signals::{MAX_SIGNAL_EVENTS, SignalEvent, SignalEvidence, SignalMatch, SignalSession, signal_evidence};
 pub use usage::{AccessUse, LastUse, last_use, subsequent_access};
 
 use super::{Finding, FindingEntity, ser};
@@ -135,6 +138,26 @@ fn change(store: &Store, graph: &SessionGraph, i: usize, ev: &Event) -> PolicyCh
 /// Replace role ARNs a finding could only guess (GuardDuty names a role without its path) with the ARN the logs
 /// use for the same account and role name. Unknown roles are left as they are.
 pub fn resolve_entities(store: &Store, entities: &mut [FindingEntity]) {
+    resolve_entities_among(&known_roles(store), entities);
+}
+
+/// Every role ARN the logs name (assumed, or issuing a session), each once, in first-seen order: what
+/// [`resolve_entities_among`] corrects against. Build it once to resolve many findings.
+pub fn known_roles(store: &Store) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    store
+        .assumptions
+        .iter()
+        .map(|a| a.role_arn)
+        .chain(store.identities.iter().map(|i| i.issuer_arn))
+        .filter(|s| seen.insert(*s))
+        .map(|s| store.s(s))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// [`resolve_entities`] against role ARNs already gathered by [`known_roles`].
+pub fn resolve_entities_among(known: &[&str], entities: &mut [FindingEntity]) {
     for e in entities.iter_mut() {
         let EntityRef::Role(arn) = &e.entity else {
             continue;
@@ -142,14 +165,7 @@ pub fn resolve_entities(store: &Store, entities: &mut [FindingEntity]) {
         let Some(key) = ResourceKey::from_arn(arn) else {
             continue;
         };
-        let known = store
-            .assumptions
-            .iter()
-            .map(|a| a.role_arn)
-            .chain(store.identities.iter().map(|i| i.issuer_arn))
-            .map(|s| store.s(s))
-            .find(|cand| *cand != arn && key.matches(cand, ""));
-        if let Some(real) = known {
+        if let Some(real) = known.iter().find(|cand| **cand != arn && key.matches(cand, "")) {
             e.entity = EntityRef::Role(real.to_string());
         }
     }
