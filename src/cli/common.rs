@@ -1,7 +1,8 @@
-//! What every headless command shares: the `-i/--input` and `--json` options, loading (through
-//! [`Dataset::load`]) with a progress line on a terminal, and printing JSON.
+//! What every headless command shares: the `-i/--input` (or `--case`) and `--json` options, loading (through
+//! [`Dataset::load`], a case's inputs through its index) with a progress line on a terminal, and printing JSON.
 
 use crate::core::dataset::{Dataset, DatasetOptions};
+use crate::core::index::CaseIndex;
 use crate::core::ingest::{LoadOptions, LoadWindow, Progress};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -11,8 +12,12 @@ pub struct InputArgs {
     /// Input file or folder (repeatable): CloudTrail S3 trees, .json/.json.gz/.jsonl, lookup-events output,
     /// EventBridge envelopes, GuardDuty and Access Analyzer findings. Content decides the format. An
     /// `s3://bucket/prefix/` input is copied (what the load window needs) into the input set's default case first.
-    #[arg(short = 'i', long = "input", required = true)]
+    #[arg(short = 'i', long = "input", required_unless_present = "case")]
     pub inputs: Vec<PathBuf>,
+    /// Instead of -i: the inputs this case recorded, read through the case's index (`<case>/index/`, built on
+    /// the first load and brought up to date when inputs change; README "Case index").
+    #[arg(long = "case", value_name = "DIR", conflicts_with = "inputs")]
+    pub case: Option<PathBuf>,
     #[command(flatten)]
     pub s3: super::s3::S3Args,
     /// Machine-readable JSON on stdout (times in RFC 3339 UTC).
@@ -85,24 +90,39 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
     }
 }
 
-/// The input paths a case recorded (`--case DIR` without `-i`: open the data the case was opened on; an S3
-/// input through its copy in the case).
-pub fn case_inputs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let case = crate::core::case::Case::open(dir)?;
-    Ok(case.inputs()?.iter().filter_map(|i| i.local_path(dir)).collect())
-}
-
-/// Load the `-i` inputs within the load window through the one [`Dataset`] path (an `s3://` input through its
-/// copy in the default case, brought up to date first). `geoip` is the user's `--geoip DIR`, if the command has one.
+/// Load the `-i` inputs (an `s3://` input through its copy in the default case, brought up to date first), or the
+/// `--case` inputs through the case's index, within the load window through the one [`Dataset`] path. `geoip` is
+/// the user's `--geoip DIR`, if the command has one.
 pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> anyhow::Result<Dataset> {
     let window = args.window.window();
-    let inputs = super::s3::resolve(&args.inputs, None, &window, &args.s3)?;
-    Ok(load_paths(&inputs, &window, geoip))
+    match &args.case {
+        Some(dir) => {
+            let (inputs, index) = case_inputs(dir)?;
+            Ok(load_paths(&inputs, &window, geoip, Some(index)))
+        }
+        None => {
+            let inputs = super::s3::resolve(&args.inputs, None, &window, &args.s3)?;
+            Ok(load_paths(&inputs, &window, geoip, None))
+        }
+    }
 }
 
-/// Load `inputs` within `window` through the one [`Dataset`] path, drawing a progress line on stderr when it is a
-/// terminal, and saying on stderr how much the window kept out.
-pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>) -> Dataset {
+/// What a case's recorded inputs load from without the network (`Input::local_path`: paths as recorded, an S3
+/// input's copy in the case's cache; a fetch's files are recorded as paths of their own), and the case's index
+/// (written only when the case is writable). Says on stderr when nothing is left to load.
+pub fn case_inputs(dir: &Path) -> anyhow::Result<(Vec<PathBuf>, CaseIndex)> {
+    let case = crate::core::case::Case::open(dir)?;
+    let paths: Vec<PathBuf> = case.inputs()?.iter().filter_map(|i| i.local_path(dir)).collect();
+    if paths.is_empty() {
+        eprintln!("trailhound: the case records no file or folder inputs: no events were loaded");
+    }
+    Ok((paths, CaseIndex::of(dir, case.access().writable())))
+}
+
+/// Load `inputs` within `window` through the one [`Dataset`] path (through the case index file `index` when
+/// given), drawing a progress line on stderr when it is a terminal, and saying on stderr how much the window kept
+/// out and what the index did.
+pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>, index: Option<CaseIndex>) -> Dataset {
     let tty = std::io::stderr().is_terminal();
     let progress = move |p: Progress| {
         if tty {
@@ -126,9 +146,13 @@ pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>)
             window: window.clone(),
             ..Default::default()
         },
+        index,
     };
     let data = Dataset::load(inputs, &opts, &progress);
     let r = &data.store().report;
+    if let Some(note) = &r.index {
+        eprintln!("case index: {}", safe(note));
+    }
     let pruned = r.files_pruned_by_date + r.files_pruned_by_region + r.files_pruned_by_account;
     if pruned > 0 || r.records_outside_window > 0 {
         eprintln!(

@@ -44,6 +44,7 @@ fn load(
     inputs: &[Input],
     window: &crate::core::ingest::LoadWindow,
     geoip: Option<&std::path::Path>,
+    index: Option<crate::core::index::CaseIndex>,
 ) -> (Dataset, Option<String>) {
     let paths: Vec<PathBuf> = inputs.iter().filter_map(|i| i.local_path(case_dir)).collect();
     let mut warnings = Vec::new();
@@ -56,7 +57,7 @@ fn load(
     if inputs.is_empty() {
         warnings.push("the case records no inputs: no events were loaded".to_string());
     }
-    let data = super::common::load_paths(&paths, window, geoip);
+    let data = super::common::load_paths(&paths, window, geoip, index);
     let errors = data.store().report.errors_total;
     if errors > 0 {
         warnings.push(format!(
@@ -69,6 +70,11 @@ fn load(
 pub fn run(a: ExportArgs) -> Result<()> {
     let case = a.case.open()?;
     let mut snap = CaseSnapshot::read(&case)?;
+    // The case's own inputs are read through its index; other inputs are parsed.
+    let index = a
+        .inputs
+        .is_empty()
+        .then(|| crate::core::index::CaseIndex::of(case.dir(), case.access().writable()));
     if !a.inputs.is_empty() {
         // An `s3://` input is brought up to date in this case's cache first, then read from there.
         super::s3::resolve_with(&a.inputs, Some(case.dir()), &a.window.window(), &a.s3, false)?;
@@ -81,7 +87,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
             })
             .collect();
     }
-    let (data, warning) = load(case.dir(), &snap.inputs, &a.window.window(), a.geoip.as_deref());
+    let (data, warning) = load(case.dir(), &snap.inputs, &a.window.window(), a.geoip.as_deref(), index);
     if let Some(w) = &warning {
         eprintln!("trailhound: warning: {w}");
     }

@@ -3,54 +3,33 @@
 //! with a 7-day sparkline, instance credentials used from outside AWS — as text or `--json` (README "Summary").
 //! The analysis is `core::summary`, the same the TUI's landing view draws.
 
-use super::common::{WindowArgs, case_inputs, load_paths, parse_time, print_json, safe};
+use super::common::{InputArgs, load_dataset, parse_time, print_json, safe};
 use crate::core::summary::{self, Summary, SummaryConfig, sparkline};
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
 pub struct SummaryArgs {
-    /// Input file or folder (repeatable); without -i, the inputs the case (--case) recorded.
-    #[arg(short = 'i', long = "input")]
-    pub inputs: Vec<PathBuf>,
     #[command(flatten)]
-    pub s3: super::s3::S3Args,
-    /// Case directory whose recorded inputs are summarised when no -i is given.
-    #[arg(long, value_name = "DIR", env = "TRAILHOUND_CASE")]
-    pub case: Option<PathBuf>,
+    pub input: InputArgs,
     /// The UTC day to summarise (YYYY-MM-DD, or an RFC 3339 time in it); default: the last day loaded.
     #[arg(long, value_name = "DATE", value_parser = parse_time)]
     pub day: Option<i64>,
     /// Directory with City / ASN .mmdb files (else $TRAILHOUND_GEOIP, an input's geoip/, the config dir, …).
     #[arg(long)]
     pub geoip: Option<PathBuf>,
-    /// Machine-readable JSON on stdout (times in RFC 3339 UTC).
-    #[arg(long)]
-    pub json: bool,
     /// Say on stderr how long loading, building the graph and indexes, and the summary itself took.
     #[arg(long)]
     pub timings: bool,
-    #[command(flatten)]
-    pub window: WindowArgs,
 }
 
 pub fn run(a: SummaryArgs) -> anyhow::Result<ExitCode> {
-    let mut inputs = a.inputs.clone();
-    if inputs.is_empty()
-        && let Some(dir) = &a.case
-    {
-        inputs = case_inputs(dir)?;
-    }
-    if inputs.is_empty() {
-        bail!("give -i PATH (or --case DIR of a case that recorded its inputs)");
-    }
-    let window = a.window.window();
-    // `-i s3://…` is read through its copy in the input set's default case, as every loading command does.
-    let inputs = super::s3::resolve(&inputs, None, &window, &a.s3)?;
     let t = Instant::now();
-    let data = load_paths(&inputs, &window, a.geoip.as_deref());
+    // `-i s3://…` through its copy in the input set's default case, `--case DIR` through the case's index, as every
+    // loading command does.
+    let data = load_dataset(&a.input, a.geoip.as_deref())?;
     let loaded = t.elapsed();
     let t = Instant::now();
     data.build_all();
@@ -69,7 +48,7 @@ pub fn run(a: SummaryArgs) -> anyhow::Result<ExitCode> {
             summarised.as_secs_f64() * 1e3
         );
     }
-    if a.json {
+    if a.input.json {
         print_json(&s)?;
     } else {
         print_text(&s);

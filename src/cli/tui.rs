@@ -40,11 +40,14 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
         inputs = super::s3::resolve(&inputs, Some(&dir), &window, &args.s3)?;
         case_dir = Some(dir);
     }
-    // `--case DIR` without -i opens the data the case recorded.
+    // `--case DIR` without -i opens the data the case recorded, through the case's index.
+    let mut index = None;
     if inputs.is_empty()
         && let Some(dir) = &case_dir
     {
-        inputs = super::common::case_inputs(dir)?;
+        let (paths, at) = super::common::case_inputs(dir)?;
+        inputs = paths;
+        index = Some(at);
     }
     if inputs.is_empty() {
         let case = crate::tui::sample_case().ok_or_else(|| {
@@ -68,6 +71,7 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
         geoip,
         case: case_dir,
         window,
+        index,
     })?;
     Ok(ExitCode::SUCCESS)
 }

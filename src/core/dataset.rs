@@ -26,8 +26,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct DatasetOptions {
     /// A folder of MaxMind City/ASN databases named by the user (`--geoip DIR`); searched first.
     pub geoip: Option<PathBuf>,
-    /// Ingest limits (largest decompressed file).
+    /// Ingest limits (largest decompressed file) and the load window.
     pub load: LoadOptions,
+    /// A case's index: the inputs are loaded through it (read instead of parsed when they did not change; built or
+    /// brought up to date when they did, if the case is writable).
+    pub index: Option<crate::core::index::CaseIndex>,
 }
 
 /// Loaded inputs and everything derived from them. Built once, then read-only.
@@ -71,7 +74,10 @@ impl Dataset {
     /// Load every CloudTrail record and finding under `inputs` (files or folders, any mix), reporting progress
     /// after each file. Bad files and records are in `store().report`, never fatal.
     pub fn load(inputs: &[PathBuf], opts: &DatasetOptions, progress: &(dyn Fn(Progress) + Sync)) -> Dataset {
-        let store = ingest::load(inputs, &opts.load, progress);
+        let store = match &opts.index {
+            Some(at) => crate::core::index::load(at, inputs, &opts.load, progress),
+            None => ingest::load(inputs, &opts.load, progress),
+        };
         Dataset {
             inputs: inputs.to_vec(),
             geo_search: Some(SearchPath::with_inputs(opts.geoip.as_deref(), inputs)),

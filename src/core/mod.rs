@@ -16,6 +16,7 @@ pub mod fsutil;
 pub mod geo;
 pub mod graph;
 pub mod groups;
+pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod names;

@@ -116,6 +116,31 @@ impl Interner {
         self.strings.len() <= 1
     }
 
+    /// An interner over `strings` in symbol order, the first being `""` ([`Sym::NONE`]); `None` when the first is
+    /// not empty or a string repeats (each symbol must name one distinct string).
+    pub fn from_strings(strings: Vec<Box<str>>) -> Option<Interner> {
+        let mut i = Interner {
+            table: HashTable::with_capacity(strings.len()),
+            strings,
+            hasher: foldhash::fast::FixedState::with_seed(0x7472_6169_6c68_6f75),
+        };
+        if i.strings.first().is_none_or(|s| !s.is_empty()) {
+            return None;
+        }
+        for id in 1..i.strings.len() {
+            let s = &*i.strings[id];
+            let hash = i.hasher.hash_one(s);
+            let strings = &i.strings;
+            if s.is_empty() || i.table.find(hash, |&x| &*strings[x as usize] == s).is_some() {
+                return None;
+            }
+            let hasher = &i.hasher;
+            i.table
+                .insert_unique(hash, id as u32, |&x| hasher.hash_one(&*strings[x as usize]));
+        }
+        Some(i)
+    }
+
     /// Bytes held by the interned strings and the table (for the memory benchmark).
     pub fn heap_bytes(&self) -> usize {
         self.strings.iter().map(|s| s.len()).sum::<usize>()
@@ -142,6 +167,7 @@ impl Interner {
     strum::Display,
     strum::EnumString,
     strum::IntoStaticStr,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(parse_err_ty = UnknownWord, parse_err_fn = unknown_identity_type)]
@@ -186,7 +212,7 @@ fn unknown_identity_type(s: &str) -> UnknownWord {
 }
 
 /// Tri-state for `sessionContext.attributes.mfaAuthenticated`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, strum::VariantArray)]
 pub enum Mfa {
     /// The record does not say.
     #[default]
@@ -256,6 +282,7 @@ pub type IdentityId = u32;
     strum::Display,
     strum::EnumString,
     strum::IntoStaticStr,
+    strum::VariantArray,
 )]
 #[strum(parse_err_ty = UnknownWord, parse_err_fn = unknown_event_type)]
 pub enum EventType {
@@ -393,6 +420,7 @@ impl Event {
     strum::Display,
     strum::EnumString,
     strum::IntoStaticStr,
+    strum::VariantArray,
 )]
 #[strum(parse_err_ty = UnknownWord, parse_err_fn = unknown_assume_kind)]
 pub enum AssumeKind {
@@ -453,6 +481,8 @@ pub struct SourceFile {
     pub format: Option<crate::core::provenance::Format>,
     /// Whether the file was gzip-compressed.
     pub gzip: bool,
+    /// Findings read from the file (before de-duplication): a case index reads these files again on open.
+    pub findings: u32,
 }
 
 /// Everything loaded: events sorted by time, their identities, assumptions, findings and what went wrong.

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 /// The shape a file's content was recognised as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// `{"Records":[…]}` as CloudTrail delivers to S3.
@@ -27,7 +27,7 @@ pub enum Format {
 }
 
 /// A bad file or record: reported, counted and skipped.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IngestError {
     /// The file the problem is in.
     pub path: PathBuf,
@@ -43,7 +43,7 @@ pub struct IngestError {
 }
 
 /// A file skipped on purpose (digest file, JSON that is neither CloudTrail nor findings, empty).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SkippedFile {
     /// The file skipped.
     pub path: PathBuf,
@@ -52,7 +52,7 @@ pub struct SkippedFile {
 }
 
 /// Counts and problems of one load.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IngestReport {
     /// Input files found.
     pub files_total: u64,
@@ -82,6 +82,10 @@ pub struct IngestReport {
     pub files_pruned_by_account: u64,
     /// Records read but outside the load window (time, account or region), dropped.
     pub records_outside_window: u64,
+    /// What the case index did (`built`, `reused`, `3 new files added`, `rebuilt: <why>`, and any problem writing
+    /// it); `None` without a case.
+    #[serde(default)]
+    pub index: Option<String>,
 }
 
 /// Errors kept verbatim per load; the rest are counted.

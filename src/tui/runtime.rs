@@ -34,17 +34,21 @@ pub struct Options {
     pub case: Option<PathBuf>,
     /// Which events to load (`--from/--to/--account/--region`).
     pub window: crate::core::ingest::LoadWindow,
+    /// The case index `inputs` are read through (set when they are the case's recorded inputs).
+    pub index: Option<crate::core::index::CaseIndex>,
 }
 
 impl Options {
-    /// How the dataset is loaded: the same options for the first load and for `:fetch` results.
-    fn dataset(&self) -> DatasetOptions {
+    /// How `inputs` are loaded: the same options for the first load and for `:fetch` results; through the case
+    /// index only when they are the inputs it indexes.
+    fn dataset(&self, inputs: &[PathBuf]) -> DatasetOptions {
         DatasetOptions {
             geoip: self.geoip.clone(),
             load: crate::core::ingest::LoadOptions {
                 window: self.window.clone(),
                 ..Default::default()
             },
+            index: self.index.clone().filter(|_| inputs == self.inputs.as_slice()),
         }
     }
 }
@@ -225,7 +229,7 @@ async fn event_loop(
                 format!("{name} (new on first note)")
             }
         });
-    start_load(app, &opts.inputs, opts.dataset(), tx.clone());
+    start_load(app, &opts.inputs, opts.dataset(&opts.inputs), tx.clone());
     let case_tx = {
         let tx = tx.clone();
         super::case_io::spawn(
@@ -328,7 +332,7 @@ async fn event_loop(
                 Command::Fetch(spec) => start_fetch(spec, tx.clone()),
                 Command::Load(inputs) => {
                     app.sources = inputs.iter().map(|p| p.display().to_string()).collect();
-                    start_load(app, &inputs, opts.dataset(), tx.clone());
+                    start_load(app, &inputs, opts.dataset(&inputs), tx.clone());
                 }
             }
         }

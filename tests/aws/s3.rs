@@ -191,6 +191,7 @@ fn loaded_ids(dir: &Path) -> BTreeSet<String> {
             window: window(),
             ..Default::default()
         },
+        index: None,
     };
     let data = Dataset::load(&[dir.to_path_buf()], &opts, &|_| {});
     let store = data.store();

@@ -19,6 +19,7 @@ mod bench_smoke;
 mod case;
 mod case_durability;
 mod case_hardening;
+mod case_inputs;
 mod export_output;
 mod export_sample;
 mod fetch;

@@ -14,6 +14,7 @@ mod support;
 mod architecture;
 mod behavior_sample;
 mod behavior_scenarios;
+mod case_index;
 mod findings_pivots;
 mod findings_realdata_access_analyzer;
 mod findings_realdata_guardduty;

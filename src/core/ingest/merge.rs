@@ -21,6 +21,11 @@ pub struct Merger {
     identities: HashMap<Identity, u32>,
     /// Records outside it are dropped (and counted).
     window: LoadWindow,
+    /// When appending to a store ([`Merger::resume`]): each file's position in the final input order.
+    rank: Option<Vec<u32>>,
+    /// A new record duplicates a loaded one from a file that comes later in input order: a load from scratch would
+    /// keep the new copy, so an append cannot give the same store.
+    conflict: bool,
 }
 
 impl Merger {
@@ -32,7 +37,47 @@ impl Merger {
             hasher: foldhash::fast::FixedState::with_seed(0x6576_656e_7473),
             identities: HashMap::new(),
             window,
+            rank: None,
+            conflict: false,
         }
+    }
+
+    /// A merger that appends to `store` (a complete, finished load): its identities and delivered records are known
+    /// again, so new files de-duplicate against them. `rank` gives every file (those in `store`, then the new ones in
+    /// the order they will be added) its position in the final input order.
+    pub fn resume(mut store: Store, rank: Vec<u32>) -> Merger {
+        let report = std::mem::take(&mut store.report);
+        let mut m = Merger::new(report, LoadWindow::default());
+        for (i, id) in store.identities.iter().enumerate() {
+            m.identities.insert(id.clone(), i as u32);
+        }
+        let hasher = &m.hasher;
+        for (i, e) in store.events.iter().enumerate() {
+            if !matches!(e.id, EventId::Missing(_)) {
+                let events = &store.events;
+                m.seen.insert_unique(hasher.hash_one(dup_key(e)), i as u32, |&x| {
+                    hasher.hash_one(dup_key(&events[x as usize]))
+                });
+            }
+        }
+        m.store = store;
+        m.rank = Some(rank);
+        m
+    }
+
+    /// Whether an appended record duplicated a loaded one that a load from scratch would not have kept.
+    pub fn conflicted(&self) -> bool {
+        self.conflict
+    }
+
+    /// The report being filled in.
+    pub fn report_mut(&mut self) -> &mut IngestReport {
+        &mut self.report
+    }
+
+    /// Files merged so far (the next file's index).
+    pub fn files(&self) -> usize {
+        self.store.files.len()
     }
 
     fn error(&mut self, e: IngestError) {
@@ -51,6 +96,7 @@ impl Merger {
                     path: path.to_path_buf(),
                     format: None,
                     gzip: false,
+                    findings: 0,
                 });
                 self.error(IngestError {
                     path: path.to_path_buf(),
@@ -67,6 +113,7 @@ impl Merger {
                     path: path.to_path_buf(),
                     format: outcome.format,
                     gzip,
+                    findings: u32::try_from(outcome.findings.len()).unwrap_or(u32::MAX),
                 });
                 self.report.records_seen += outcome.records_seen;
                 if let Some(reason) = outcome.skipped {
@@ -155,11 +202,16 @@ impl Merger {
             let hash = self.hasher.hash_one(dup_key(&event));
             if !matches!(id, EventId::Missing(_)) {
                 let events = &self.store.events;
-                if self
+                if let Some(&kept) = self
                     .seen
                     .find(hash, |&i| dup_key(&events[i as usize]) == dup_key(&event))
-                    .is_some()
                 {
+                    if let Some(rank) = &self.rank {
+                        let at = |f: u32| rank.get(f as usize).copied().unwrap_or(u32::MAX);
+                        if at(event.locator.file) < at(events[kept as usize].locator.file) {
+                            self.conflict = true;
+                        }
+                    }
                     self.report.duplicates += 1;
                     continue;
                 }
@@ -191,16 +243,7 @@ impl Merger {
 
     pub fn finish(mut self) -> Store {
         self.seen = HashTable::new();
-        // In place (no scratch copy of a million events). Equal times keep input order: merge order is file order
-        // then record order, which is exactly (locator.file, locator.index).
-        self.store
-            .events
-            .sort_unstable_by_key(|e| (e.time, e.locator.file, e.locator.index));
-        for (i, e) in self.store.events.iter().enumerate() {
-            if let Some(a) = e.assumption_index() {
-                self.store.assumptions[a].event = i as u32;
-            }
-        }
+        sort_events(&mut self.store);
         // The same finding often arrives in several forms (list and get output, EventBridge and S3 export).
         crate::core::findings::dedup(&mut self.store.findings);
         // Shrinking copies the whole vector; only worth it when much of it is slack.
@@ -212,6 +255,39 @@ impl Merger {
         self.store.report = self.report;
         self.store
     }
+}
+
+/// Sort events by time, then input order, and point each assumption at its event again.
+fn sort_events(store: &mut Store) {
+    // In place (no scratch copy of a million events). Equal times keep input order: merge order is file order
+    // then record order, which is exactly (locator.file, locator.index).
+    store
+        .events
+        .sort_unstable_by_key(|e| (e.time, e.locator.file, e.locator.index));
+    for (i, e) in store.events.iter().enumerate() {
+        if let Some(a) = e.assumption_index() {
+            store.assumptions[a].event = i as u32;
+        }
+    }
+}
+
+/// Put `store.files` in the order `rank` gives (file `i` moves to position `rank[i]`, a permutation) and the events
+/// in the order a load of the files in that order would give: what an append needs to equal a load from scratch.
+pub fn reorder_files(store: &mut Store, rank: &[u32]) {
+    if rank.iter().enumerate().all(|(i, &r)| r as usize == i) {
+        return;
+    }
+    let mut files: Vec<Option<crate::core::model::SourceFile>> = vec![None; store.files.len()];
+    for (i, f) in std::mem::take(&mut store.files).into_iter().enumerate() {
+        if let Some(slot) = rank.get(i).and_then(|&r| files.get_mut(r as usize)) {
+            *slot = Some(f);
+        }
+    }
+    store.files = files.into_iter().flatten().collect();
+    for e in &mut store.events {
+        e.locator.file = rank.get(e.locator.file as usize).copied().unwrap_or(e.locator.file);
+    }
+    sort_events(store);
 }
 
 /// What makes two records the same delivered record (see `seen`).

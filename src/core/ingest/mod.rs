@@ -13,6 +13,7 @@ mod parse;
 mod raw;
 mod read;
 mod record;
+mod restrict;
 mod scan;
 mod special;
 mod stream;
@@ -22,6 +23,7 @@ pub mod window;
 pub use discover::{discover, discover_in};
 pub use raw::{RawError, raw_record};
 pub use read::ReadError;
+pub use restrict::restrict;
 pub use summary::{Summary, summarize};
 pub use window::LoadWindow;
 // The load report is plain data the store carries; ingest fills it in (see `core::provenance`).
@@ -83,8 +85,42 @@ pub fn load_files(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Store {
     report.files_total = files.len() as u64;
-    let bytes_total: u64 = files.iter().map(|f| f.1).sum();
     let mut merger = merge::Merger::new(report, opts.window.clone());
+    merge_files(&mut merger, &files, opts, progress);
+    merger.finish()
+}
+
+/// Append `files` (new inputs, not yet in `store`) to a complete load without a window, parsing only them. `rank`
+/// gives each file of the result (the store's, then `files`) its position in input order; the result is ordered
+/// as a load of all of them from scratch would be. `None` when a new file holds a copy of a loaded record and
+/// comes earlier in input order: a load from scratch would keep that copy instead, so only a full load is right.
+pub fn append_files(
+    store: Store,
+    files: Vec<(PathBuf, u64)>,
+    rank: &[u32],
+    opts: &LoadOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Option<Store> {
+    let mut merger = merge::Merger::resume(store, rank.to_vec());
+    merger.report_mut().files_total += files.len() as u64;
+    merge_files(&mut merger, &files, opts, progress);
+    if merger.conflicted() {
+        return None;
+    }
+    let mut store = merger.finish();
+    merge::reorder_files(&mut store, rank);
+    Some(store)
+}
+
+/// Read and parse `files` on the workers and merge them in order into `merger` (file indices continue its own).
+fn merge_files(
+    merger: &mut merge::Merger,
+    files: &[(PathBuf, u64)],
+    opts: &LoadOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) {
+    let base = merger.files();
+    let bytes_total: u64 = files.iter().map(|f| f.1).sum();
     let budget = budget::Budget::new(opts.read_budget);
     let (tx, rx) = mpsc::sync_channel::<(usize, read::FileResult)>(64);
     std::thread::scope(|scope| {
@@ -94,7 +130,7 @@ pub fn load_files(
                 .par_iter()
                 .enumerate()
                 .map_with(tx, |tx, (i, (path, _))| {
-                    match read::read_and_parse(path, i as u32, opts, &budget) {
+                    match read::read_and_parse(path, (base + i) as u32, opts, &budget) {
                         read::FileResult::Failed(read::ReadError::Busy) => Some(i),
                         r => {
                             let _ = tx.send((i, r));
@@ -107,7 +143,7 @@ pub fn load_files(
             // Files that met the budget held by others are read now one at a time, with the whole budget: only
             // their own size decides whether they are read.
             for i in busy {
-                let r = read::read_and_parse(&files[i].0, i as u32, opts, &budget);
+                let r = read::read_and_parse(&files[i].0, (base + i) as u32, opts, &budget);
                 let _ = alone.send((i, r));
             }
         });
@@ -131,7 +167,6 @@ pub fn load_files(
             }
         }
     });
-    merger.finish()
 }
 
 /// Load one file's content that is already in memory (an object fetched from S3, standard input read

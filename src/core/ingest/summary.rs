@@ -43,6 +43,9 @@ pub struct Summary {
     /// What a load window kept out (present only when it kept something out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<WindowSummary>,
+    /// What the case index did (`--case`): `built`, `reused`, `N new files added` or `rebuilt: <why>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
 }
 
 /// Files not read and records dropped by a load window (`--from/--to/--account/--region`).
@@ -136,5 +139,6 @@ pub fn summarize(store: &Store) -> Summary {
             files_pruned_by_account: r.files_pruned_by_account,
             records_outside_window: r.records_outside_window,
         }),
+        index: r.index.clone(),
     }
 }

@@ -1,0 +1,533 @@
+//! The case index file, byte for byte (`docs/case-index.md` is the reference): a fixed header (magic, format
+//! version, payload length, xxh3-64 checksum of the payload), then the payload: a JSON meta section (the inputs,
+//! ingest options, each input file with its stamp, the load report) and the store in columns.
+//!
+//! Events are stored column by column (time, id, each symbol, identity, assumption, type, flags, locator), each in
+//! the narrowest width its values need, symbols through a per-column dictionary: measured against bincode on the
+//! same rows this is about half the size and decodes faster (README "Case index"). Decoding checks every
+//! reference (symbol, identity, assumption, file) against what the index holds, so even a file whose checksum
+//! matched by accident cannot make the store index out of bounds.
+
+use super::IndexError;
+use super::columns::{In, Out};
+use super::stamp::Stamp;
+use crate::core::model::{Assumption, Event, EventId, Identity, Interner, RecordLocator, SourceFile, Store, Sym};
+use crate::core::provenance::{Format, IngestError, IngestReport};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use strum::VariantArray;
+
+/// The first bytes of every index file.
+pub const MAGIC: &[u8; 8] = b"THINDEX\0";
+/// Bumped whenever the layout changes; an index of another version is rebuilt.
+pub const VERSION: u32 = 1;
+/// Magic, version, reserved, payload length, checksum.
+const HEADER: usize = 8 + 4 + 4 + 8 + 8;
+
+/// What the index was built from and what it holds besides the columns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// The trailhound version that wrote it: another version may parse records differently, so it rebuilds.
+    pub trailhound: String,
+    /// The inputs as given.
+    pub inputs: Vec<PathBuf>,
+    /// Ingest limits that decide what is read.
+    pub max_file_bytes: u64,
+    /// Decompressed bytes all readers may hold (a file larger than this is refused).
+    pub read_budget: u64,
+    /// Problems finding the files (unreadable folders, special files): the same again on open, or it rebuilds.
+    pub discovery_errors: Vec<IngestError>,
+    /// Every input file, in input order, with its stamp when it was indexed.
+    pub files: Vec<IndexedFile>,
+    /// The load report of everything indexed.
+    pub report: IngestReport,
+}
+
+/// One input file of the index.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndexedFile {
+    /// The file as found under the inputs.
+    pub path: PathBuf,
+    /// `None` when it could not be stated (then it is rebuilt as soon as it can be).
+    pub stamp: Option<Stamp>,
+    /// The shape its content was recognised as.
+    pub format: Option<Format>,
+    /// Whether it was gzip-compressed.
+    pub gzip: bool,
+    /// Findings read from it: files with findings are read again on open (findings are few and rich).
+    pub findings: u32,
+}
+
+/// The word a stored code names: codes are `word as u64`, the position in declaration order (`T::VARIANTS`).
+fn word<T: VariantArray + Copy>(code: u64) -> Option<T> {
+    T::VARIANTS.get(usize::try_from(code).ok()?).copied()
+}
+
+fn damaged(what: impl Into<String>) -> IndexError {
+    IndexError::Damaged(what.into())
+}
+
+/// The index file for `store`, built from `meta`'s inputs.
+pub fn encode(meta: &Meta, store: &Store) -> Result<Vec<u8>, IndexError> {
+    let mut o = Out::default();
+    let json = serde_json::to_vec(meta).map_err(|e| IndexError::Unwritable(format!("meta: {e}")))?;
+    o.blob(&json);
+    // Strings: end offsets, then all the bytes.
+    let mut ends = Vec::with_capacity(store.strings.len());
+    let mut blob = Vec::new();
+    for (_, s) in store.strings.iter() {
+        blob.extend_from_slice(s.as_bytes());
+        ends.push(blob.len() as u64);
+    }
+    o.uints(&ends);
+    o.blob(&blob);
+    drop(blob);
+    // Identities: one column per field (a few thousand rows).
+    let ids = &store.identities;
+    o.uints(&ids.iter().map(|i| i.kind as u64).collect::<Vec<_>>());
+    let id_syms: [fn(&Identity) -> Sym; 15] = [
+        |i| i.principal_id,
+        |i| i.arn,
+        |i| i.account_id,
+        |i| i.access_key_id,
+        |i| i.user_name,
+        |i| i.invoked_by,
+        |i| i.identity_provider,
+        |i| i.issuer_type,
+        |i| i.issuer_principal_id,
+        |i| i.issuer_arn,
+        |i| i.issuer_account_id,
+        |i| i.issuer_user_name,
+        |i| i.source_identity,
+        |i| i.on_behalf_of,
+        |i| i.credential_id,
+    ];
+    for f in id_syms {
+        o.dict(ids.iter().map(|i| f(i).0));
+    }
+    o.dict(ids.iter().map(|i| i.session_name.0));
+    o.uints(&ids.iter().map(|i| i.mfa as u64).collect::<Vec<_>>());
+    o.uints(&ids.iter().map(|i| i.creation_date as u64).collect::<Vec<_>>());
+    // Assumptions.
+    let asm = &store.assumptions;
+    o.uints(&asm.iter().map(|a| u64::from(a.event)).collect::<Vec<_>>());
+    o.uints(&asm.iter().map(|a| a.kind as u64).collect::<Vec<_>>());
+    let asm_syms: [fn(&Assumption) -> Sym; 7] = [
+        |a| a.role_arn,
+        |a| a.session_name,
+        |a| a.source_identity,
+        |a| a.new_access_key,
+        |a| a.assumed_role_id,
+        |a| a.assumed_role_arn,
+        |a| a.provider,
+    ];
+    for f in asm_syms {
+        o.dict(asm.iter().map(|a| f(a).0));
+    }
+    o.uints(&asm.iter().map(|a| u64::from(a.duration_seconds)).collect::<Vec<_>>());
+    // Events.
+    let ev = &store.events;
+    let t0 = ev.iter().map(|e| e.time).min().unwrap_or(0);
+    o.i64(t0);
+    o.uints(&ev.iter().map(|e| e.time.wrapping_sub(t0) as u64).collect::<Vec<_>>());
+    let (tags, hi, lo): (Vec<u64>, Vec<u64>, Vec<u64>) = ev
+        .iter()
+        .map(|e| match e.id {
+            EventId::Uuid(u) => (0, (u >> 64) as u64, u as u64),
+            EventId::Other(s) => (1, 0, u64::from(s.0)),
+            EventId::Missing(h) => (2, 0, h),
+        })
+        .fold(
+            (Vec::new(), Vec::new(), Vec::new()),
+            |(mut a, mut b, mut c), (x, y, z)| {
+                a.push(x);
+                b.push(y);
+                c.push(z);
+                (a, b, c)
+            },
+        );
+    o.uints(&tags);
+    o.uints(&hi);
+    o.uints(&lo);
+    drop((tags, hi, lo));
+    for f in EVENT_SYMS {
+        o.dict(ev.iter().map(|e| f(e).0));
+    }
+    o.dict(ev.iter().map(|e| e.identity));
+    // 0: none; n: assumption n - 1.
+    o.uints(
+        &ev.iter()
+            .map(|e| e.assumption_index().map_or(0, |a| a as u64 + 1))
+            .collect::<Vec<_>>(),
+    );
+    o.uints(&ev.iter().map(|e| e.event_type as u64).collect::<Vec<_>>());
+    o.uints(&ev.iter().map(|e| u64::from(e.flags)).collect::<Vec<_>>());
+    o.uints(&ev.iter().map(|e| u64::from(e.locator.file)).collect::<Vec<_>>());
+    o.uints(&ev.iter().map(|e| u64::from(e.locator.index)).collect::<Vec<_>>());
+
+    let payload = o.bytes;
+    let mut file = Vec::with_capacity(HEADER + payload.len());
+    file.extend_from_slice(MAGIC);
+    file.extend_from_slice(&VERSION.to_le_bytes());
+    file.extend_from_slice(&0u32.to_le_bytes());
+    file.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    file.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+    file.extend_from_slice(&payload);
+    Ok(file)
+}
+
+const EVENT_SYMS: [fn(&Event) -> Sym; 9] = [
+    |e| e.shared_event_id,
+    |e| e.event_source,
+    |e| e.event_name,
+    |e| e.region,
+    |e| e.recipient_account,
+    |e| e.source_ip,
+    |e| e.user_agent,
+    |e| e.error_code,
+    |e| e.resource,
+];
+
+/// The header's version and the checked payload.
+fn payload(bytes: &[u8]) -> Result<&[u8], IndexError> {
+    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+        return Err(damaged("not a trailhound index (no header)"));
+    }
+    let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let long = |at: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(b)
+    };
+    let version = word(8);
+    if version != VERSION {
+        return Err(IndexError::Version(version));
+    }
+    let payload = &bytes[HEADER..];
+    if long(16) != payload.len() as u64 {
+        return Err(damaged(format!(
+            "{} bytes of payload where the header says {}",
+            payload.len(),
+            long(16)
+        )));
+    }
+    if xxhash_rust::xxh3::xxh3_64(payload) != long(24) {
+        return Err(damaged("checksum mismatch"));
+    }
+    Ok(payload)
+}
+
+/// The meta section and the store an index file holds (findings empty: the caller reads them again).
+pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
+    let mut i = In::new(payload(bytes)?);
+    let meta: Meta = serde_json::from_slice(i.blob("meta")?).map_err(|e| damaged(format!("meta: {e}")))?;
+    // Strings.
+    let ends = i.uints("string offsets")?;
+    let blob = std::str::from_utf8(i.blob("strings")?).map_err(|_| damaged("strings are not UTF-8"))?;
+    let mut strings: Vec<Box<str>> = Vec::with_capacity(ends.len());
+    let mut start = 0usize;
+    for k in 0..ends.len() {
+        let end = usize::try_from(ends.get(k)).map_err(|_| damaged("string offset"))?;
+        let s = blob.get(start..end).ok_or_else(|| damaged("string offset"))?;
+        strings.push(s.into());
+        start = end;
+    }
+    let strings = Interner::from_strings(strings).ok_or_else(|| damaged("strings repeat"))?;
+    let nsym = strings.len() as u64;
+    let sym = |v: Option<u32>, what: &str| v.map(Sym).ok_or_else(|| damaged(what.to_string()));
+    // Identities.
+    let kinds = i.uints("identity kinds")?;
+    let n_ids = kinds.len();
+    let mut id_cols = Vec::with_capacity(16);
+    for _ in 0..16 {
+        id_cols.push(i.dict("identity field", nsym)?);
+    }
+    let mfa = i.uints("identity mfa")?;
+    let created = i.uints("identity creation")?;
+    if id_cols.iter().any(|c| c.len() != n_ids) || mfa.len() != n_ids || created.len() != n_ids {
+        return Err(damaged("identity columns differ in length"));
+    }
+    let mut identities = Vec::with_capacity(n_ids);
+    for k in 0..n_ids {
+        let s = |c: usize| sym(id_cols[c].get(k), "identity symbol");
+        identities.push(Identity {
+            kind: word(kinds.get(k)).ok_or_else(|| damaged("identity kind"))?,
+            principal_id: s(0)?,
+            arn: s(1)?,
+            account_id: s(2)?,
+            access_key_id: s(3)?,
+            user_name: s(4)?,
+            invoked_by: s(5)?,
+            identity_provider: s(6)?,
+            issuer_type: s(7)?,
+            issuer_principal_id: s(8)?,
+            issuer_arn: s(9)?,
+            issuer_account_id: s(10)?,
+            issuer_user_name: s(11)?,
+            source_identity: s(12)?,
+            on_behalf_of: s(13)?,
+            credential_id: s(14)?,
+            session_name: s(15)?,
+            mfa: word(mfa.get(k)).ok_or_else(|| damaged("mfa"))?,
+            creation_date: created.get(k) as i64,
+        });
+    }
+    // Assumptions.
+    let a_event = i.uints("assumption event")?;
+    let n_asm = a_event.len();
+    let a_kind = i.uints("assumption kind")?;
+    let mut a_cols = Vec::with_capacity(7);
+    for _ in 0..7 {
+        a_cols.push(i.dict("assumption field", nsym)?);
+    }
+    let a_dur = i.uints("assumption duration")?;
+    if a_kind.len() != n_asm || a_dur.len() != n_asm || a_cols.iter().any(|c| c.len() != n_asm) {
+        return Err(damaged("assumption columns differ in length"));
+    }
+    let mut assumptions = Vec::with_capacity(n_asm);
+    for k in 0..n_asm {
+        let s = |c: usize| sym(a_cols[c].get(k), "assumption symbol");
+        assumptions.push(Assumption {
+            event: a_event.get32(k).ok_or_else(|| damaged("assumption event"))?,
+            kind: word(a_kind.get(k)).ok_or_else(|| damaged("assumption kind"))?,
+            role_arn: s(0)?,
+            session_name: s(1)?,
+            source_identity: s(2)?,
+            duration_seconds: u32::try_from(a_dur.get(k)).map_err(|_| damaged("duration"))?,
+            new_access_key: s(3)?,
+            assumed_role_id: s(4)?,
+            assumed_role_arn: s(5)?,
+            provider: s(6)?,
+        });
+    }
+    // Events.
+    let t0 = i.i64("time base")?;
+    let time = i.uints("time")?;
+    let n = time.len();
+    let (tag, hi, lo) = (i.uints("id kind")?, i.uints("id")?, i.uints("id")?);
+    let mut syms = Vec::with_capacity(EVENT_SYMS.len());
+    for _ in 0..EVENT_SYMS.len() {
+        syms.push(i.dict("event symbol", nsym)?);
+    }
+    let identity = i.dict("event identity", n_ids as u64)?;
+    let assumption = i.uints("event assumption")?;
+    let etype = i.uints("event type")?;
+    let flags = i.uints("event flags")?;
+    let file = i.uints("event file")?;
+    let index = i.uints("event index")?;
+    if !i.is_done() {
+        return Err(damaged("bytes after the last column"));
+    }
+    let lens = [
+        tag.len(),
+        hi.len(),
+        lo.len(),
+        identity.len(),
+        assumption.len(),
+        etype.len(),
+        flags.len(),
+        file.len(),
+        index.len(),
+    ];
+    if lens.iter().any(|&l| l != n) || syms.iter().any(|c| c.len() != n) {
+        return Err(damaged("event columns differ in length"));
+    }
+    let n_files = meta.files.len() as u64;
+    let events: Option<Vec<Event>> = (0..n)
+        .into_par_iter()
+        .map(|k| {
+            let id = match tag.get(k) {
+                0 => EventId::Uuid((u128::from(hi.get(k)) << 64) | u128::from(lo.get(k))),
+                1 => EventId::Other(Sym(u32::try_from(lo.get(k)).ok().filter(|&s| u64::from(s) < nsym)?)),
+                2 => EventId::Missing(lo.get(k)),
+                _ => return None,
+            };
+            let a = assumption.get(k);
+            let assumption = match a {
+                0 => Event::NO_ASSUMPTION,
+                a if a <= n_asm as u64 => (a - 1) as u32,
+                _ => return None,
+            };
+            let file = file.get32(k).filter(|&f| u64::from(f) < n_files)?;
+            Some(Event {
+                time: t0.wrapping_add(time.get(k) as i64),
+                id,
+                shared_event_id: Sym(syms[0].get(k)?),
+                event_source: Sym(syms[1].get(k)?),
+                event_name: Sym(syms[2].get(k)?),
+                region: Sym(syms[3].get(k)?),
+                recipient_account: Sym(syms[4].get(k)?),
+                source_ip: Sym(syms[5].get(k)?),
+                user_agent: Sym(syms[6].get(k)?),
+                error_code: Sym(syms[7].get(k)?),
+                resource: Sym(syms[8].get(k)?),
+                identity: identity.get(k)?,
+                assumption,
+                event_type: word(etype.get(k))?,
+                flags: u8::try_from(flags.get(k)).ok()?,
+                locator: RecordLocator {
+                    file,
+                    index: index.get32(k)?,
+                },
+            })
+        })
+        .collect();
+    let events = events.ok_or_else(|| damaged("an event refers to something the index does not hold"))?;
+    if assumptions.iter().any(|a| a.event as usize >= events.len()) {
+        return Err(damaged("an assumption refers to no event"));
+    }
+    let files = meta
+        .files
+        .iter()
+        .map(|f| SourceFile {
+            path: f.path.clone(),
+            format: f.format,
+            gzip: f.gzip,
+            findings: f.findings,
+        })
+        .collect();
+    let store = Store {
+        strings,
+        events,
+        identities,
+        assumptions,
+        files,
+        findings: Vec::new(),
+        report: meta.report.clone(),
+    };
+    Ok((meta, store))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::{AssumeKind, EventType, IdentityType, Mfa};
+
+    fn round_trip<T: VariantArray + Copy + PartialEq + std::fmt::Debug>(to_code: fn(T) -> u64) {
+        for &v in T::VARIANTS {
+            assert_eq!(word::<T>(to_code(v)), Some(v));
+        }
+        assert_eq!(word::<T>(T::VARIANTS.len() as u64), None);
+    }
+
+    #[test]
+    fn vocabulary_codes_round_trip() {
+        round_trip::<EventType>(|v| v as u64);
+        round_trip::<IdentityType>(|v| v as u64);
+        round_trip::<Mfa>(|v| v as u64);
+        round_trip::<AssumeKind>(|v| v as u64);
+    }
+
+    fn meta(files: usize) -> Meta {
+        Meta {
+            trailhound: "t".into(),
+            inputs: vec![PathBuf::from("in")],
+            max_file_bytes: 1,
+            read_budget: 2,
+            discovery_errors: Vec::new(),
+            files: (0..files)
+                .map(|k| IndexedFile {
+                    path: PathBuf::from(format!("f{k}")),
+                    stamp: None,
+                    format: Some(Format::S3Records),
+                    gzip: k == 0,
+                    findings: 0,
+                })
+                .collect(),
+            report: IngestReport {
+                records: 3,
+                ..Default::default()
+            },
+        }
+    }
+
+    /// A store with every kind of event id, an assumption and symbols far apart.
+    fn store() -> Store {
+        let mut st = Store::default();
+        for k in 0..300 {
+            st.strings.intern(&format!("filler {k}"));
+        }
+        let mut s = |x: &str| st.strings.intern(x);
+        let (arn, key, other, src) = (
+            s("arn:aws:iam::1:role/r"),
+            s("ASIA1"),
+            s("odd-id"),
+            s("sts.amazonaws.com"),
+        );
+        st.identities.push(Identity {
+            kind: IdentityType::AssumedRole,
+            arn,
+            access_key_id: key,
+            mfa: Mfa::Yes,
+            creation_date: -5,
+            ..Default::default()
+        });
+        let ev = |time, id| Event {
+            time,
+            id,
+            shared_event_id: Sym::NONE,
+            event_source: src,
+            event_name: src,
+            region: Sym::NONE,
+            recipient_account: Sym::NONE,
+            source_ip: Sym::NONE,
+            user_agent: Sym::NONE,
+            error_code: Sym::NONE,
+            resource: arn,
+            identity: 0,
+            assumption: Event::NO_ASSUMPTION,
+            event_type: EventType::AwsServiceEvent,
+            flags: 5,
+            locator: RecordLocator { file: 1, index: 70_000 },
+        };
+        st.events.push(ev(-10, EventId::Uuid(u128::MAX - 7)));
+        st.events.push(ev(0, EventId::Other(other)));
+        let mut last = ev(1 << 40, EventId::Missing(u64::MAX));
+        last.assumption = 0;
+        st.events.push(last);
+        st.assumptions.push(Assumption {
+            event: 2,
+            kind: AssumeKind::AssumeRoleWithSaml,
+            role_arn: arn,
+            session_name: Sym::NONE,
+            source_identity: Sym::NONE,
+            duration_seconds: 43_200,
+            new_access_key: key,
+            assumed_role_id: Sym::NONE,
+            assumed_role_arn: arn,
+            provider: Sym::NONE,
+        });
+        st
+    }
+
+    #[test]
+    fn a_store_round_trips() {
+        let st = store();
+        let bytes = encode(&meta(2), &st).unwrap();
+        let (m, back) = decode(&bytes).unwrap();
+        assert_eq!(m, meta(2));
+        assert_eq!(
+            back.strings.iter().collect::<Vec<_>>(),
+            st.strings.iter().collect::<Vec<_>>()
+        );
+        assert_eq!(back.strings.get("ASIA1"), st.strings.get("ASIA1"));
+        assert_eq!(back.identities, st.identities);
+        assert_eq!(back.assumptions, st.assumptions);
+        assert_eq!(format!("{:?}", back.events), format!("{:?}", st.events));
+        assert_eq!(back.files.len(), 2);
+        assert_eq!(back.report.records, 3);
+    }
+
+    #[test]
+    fn references_to_nothing_are_damage_even_with_a_good_checksum() {
+        // One file fewer than the events refer to: the checksum is right (it was written so), the index is not.
+        let bytes = encode(&meta(1), &store()).unwrap();
+        assert!(matches!(decode(&bytes), Err(IndexError::Damaged(_))));
+        // Every prefix of a good index is refused.
+        let bytes = encode(&meta(2), &store()).unwrap();
+        for cut in [0, 8, 31, 32, bytes.len() / 2, bytes.len() - 1] {
+            assert!(decode(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+}
