@@ -327,5 +327,6 @@ fn a_denied_burst_is_five_denials_in_ten_minutes() {
 fn without_inputs_or_a_case_it_says_what_to_give() {
     let out = run_in(DATA, &["summary"], None);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("-i PATH"));
+    // The shared input arguments: -i (--input) is required unless --case names a case.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--input <INPUTS>"));
 }
