@@ -224,8 +224,10 @@ pub fn run(args: &FetchArgs, progress: impl Fn(crate::aws::FetchProgress) + Send
     };
     match rt.block_on(athena::fetch_until(req, progress, ctrl_c)) {
         Ok(summary) => {
-            if args.json {
-                let _ = super::common::print_json(&summary);
+            if args.json
+                && let Err(e) = super::common::print_json(&summary)
+            {
+                say(format_args!("error: {e}"));
             }
             print_summary(&summary);
             if summary.errors.is_empty() {
