@@ -3,4 +3,5 @@
 //! loaded. This module owns the document model and the analyses built on it; it decides nothing about who a
 //! principal is (that is `core::graph` and `core::behavior`) and draws nothing.
 
+pub mod actions;
 pub mod document;
