@@ -28,4 +28,5 @@ mod golden_sample;
 mod groups;
 mod hostile_output;
 mod meta;
+mod policy;
 mod summary;

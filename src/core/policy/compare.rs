@@ -219,6 +219,10 @@ pub fn compare(doc: &PolicyDocument, usage: &Usage) -> Comparison {
             v.notes
                 .push("covered only by statements with conditions or patterns not evaluated".to_owned());
         }
+        if deny == 1 && v.verdict != Verdict::Denied {
+            v.notes
+                .push("a Deny with conditions (not evaluated) also covers it".to_owned());
+        }
         if v.verdict == Verdict::NotGranted && best.iter().any(|&b| b > 0) {
             v.notes
                 .push("granted on some of the resources used, not on all".to_owned());
