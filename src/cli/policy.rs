@@ -5,8 +5,8 @@ use super::behavior::select_profile;
 use super::common::{InputArgs, load_dataset, print_json, safe};
 use crate::core::policy::compare::{GrantKind, Verdict};
 use crate::core::policy::document::{LoadedPolicy, parse_policy_input};
-use crate::core::policy::report::{CallJson, MANAGED_POLICY_LIMIT, PolicyReport};
-use crate::core::policy::{actions::UnknownReason, policy_report};
+use crate::core::policy::policy_report;
+use crate::core::policy::report::{CallJson, MANAGED_POLICY_LIMIT, PolicyReport, reason_label};
 use crate::core::time::Scope;
 use anyhow::{Context, anyhow};
 use std::io::Read;
@@ -77,23 +77,13 @@ pub fn run(a: PolicyArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Why a call is unmapped, for people.
-pub fn reason_text(r: UnknownReason) -> &'static str {
-    match r {
-        UnknownReason::Service => "service not in the mapping",
-        UnknownReason::Call => "call not in the service's list",
-        UnknownReason::Contents => "actions depend on the request's contents",
-        UnknownReason::Malformed => "not a plain API name",
-    }
-}
-
 fn calls(title: &str, list: &[CallJson]) {
     if list.is_empty() {
         return;
     }
     println!("\n{title}:");
     for c in list {
-        let why = c.reason.map(|r| format!("  ({})", reason_text(r))).unwrap_or_default();
+        let why = c.reason.map(|r| format!("  ({})", reason_label(r))).unwrap_or_default();
         println!(
             "  {:<32} {:<36} {:>6} calls  {} .. {}{why}",
             safe(&c.event_source),

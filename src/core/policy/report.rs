@@ -92,6 +92,16 @@ pub struct PolicyReport {
     pub compared: Option<ComparedJson>,
 }
 
+/// Why a call is unmapped, for people (the CLI's table and the TUI's Policy tab).
+pub fn reason_label(r: UnknownReason) -> &'static str {
+    match r {
+        UnknownReason::Service => "service not in the mapping",
+        UnknownReason::Call => "call not in the service's list",
+        UnknownReason::Contents => "actions depend on the request's contents",
+        UnknownReason::Malformed => "not a plain API name",
+    }
+}
+
 fn time(t: i64) -> String {
     if t == i64::MAX || t == i64::MIN {
         String::new()
