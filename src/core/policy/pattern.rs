@@ -107,13 +107,11 @@ fn glob(pattern: &[Token], text: &[char]) -> bool {
                 }
             }
             Token::One => {
-                for j in 0..text.len() {
-                    next[j + 1] = row[j];
-                }
+                next[1..].copy_from_slice(&row[..text.len()]);
             }
             Token::Char(c) => {
-                for j in 0..text.len() {
-                    next[j + 1] = row[j] && text[j] == *c;
+                for (j, &t) in text.iter().enumerate() {
+                    next[j + 1] = row[j] && t == *c;
                 }
             }
         }

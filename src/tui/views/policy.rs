@@ -153,12 +153,13 @@ pub fn render(f: &mut Frame, body: Rect, ctx: &ViewCtx) -> Drawn {
     let title = match &ctx.model().policy {
         Some(Ok(r)) => {
             // A session's tab is about that session's own calls, not its identity's.
-            let whose = r
-                .profile
-                .asked
-                .as_ref()
-                .map_or_else(|| r.profile.description.clone(), |a| format!("{a} (its own calls)"));
-            let panel_title = format!("Least-privilege policy ({} characters) — {whose}", r.policy_characters);
+            let panel_title = match &r.profile.asked {
+                Some(a) => format!("Policy of {a}'s own calls ({} characters)", r.policy_characters),
+                None => format!(
+                    "Policy of {} ({} characters)",
+                    r.profile.description, r.policy_characters
+                ),
+            };
             super::panel(f, top, &header(r), ctx.theme, &panel_title);
             "Used actions and their events (Enter: raw record)".to_owned()
         }
