@@ -16,6 +16,7 @@ mod fetch;
 mod fetch_athena;
 mod ingest;
 mod note;
+mod policy;
 mod s3;
 mod summary;
 mod trace;
@@ -62,6 +63,10 @@ pub enum Command {
     Behavior(behavior::BehaviorArgs),
     /// API call volume of a profile around a scope, with the scope's drill-downs (IP, API, access key, resource).
     Volume(behavior::VolumeArgs),
+    /// The least-privilege IAM policy of a profile's successful calls in a scope (session, session identity,
+    /// role, user, or an origin through its chain), the calls left unmapped, and with --compare how an existing
+    /// policy relates to that use.
+    Policy(policy::PolicyArgs),
     /// One UTC day at a glance (Detective's summary): findings, principals with the most indicators, new
     /// geolocations, busiest principals and roles, instance credentials used from outside AWS.
     Summary(summary::SummaryArgs),
@@ -126,6 +131,7 @@ pub fn main() -> ExitCode {
         Some(Command::Role(a)) => trace::run_role(a),
         Some(Command::Behavior(a)) => behavior::run_behavior(a),
         Some(Command::Volume(a)) => behavior::run_volume(a),
+        Some(Command::Policy(a)) => policy::run(a),
         Some(Command::Summary(a)) => summary::run(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),

@@ -1,7 +1,7 @@
 //! The large-case benchmark behind `trailhound bench`: loads a CloudTrail tree and measures each goal of the
 //! "10 million events on this 2-core machine" table (README "Benchmarks") — ingest rate on the normal and the
 //! many-small-files layouts, peak resident memory per event, `trace`, `behavior`/`volume`, TUI frames and pivot view
-//! models — and reports every row with its goal, what was measured, and by how much a goal was missed.
+//! models, the least-privilege policy of a session identity — and reports every row with its goal, what was measured, and by how much a goal was missed.
 //!
 //! It measures the real code paths (the one load path `Dataset::load`, the graph queries the `trace` command runs,
 //! the behaviour queries, `tui::render::draw` on a ratatui `TestBackend`) with plain `Instant` timings: numbers for
@@ -126,6 +126,8 @@ pub mod goals {
     pub const IDENTITY: (f64, Better, &str) = (10.0, Better::AtMost, "ms");
     /// `behavior` / `volume` of the busiest account over all data.
     pub const ACCOUNT: (f64, Better, &str) = (250.0, Better::AtMost, "ms");
+    /// The least-privilege policy of a session identity (issue #13).
+    pub const POLICY: (f64, Better, &str) = (100.0, Better::AtMost, "ms");
     /// One TUI frame.
     pub const FRAME: (f64, Better, &str) = (16.0, Better::AtMost, "ms");
     /// One pivot's view model.
@@ -233,6 +235,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
     progress("queries (trace, behavior, volume)");
     let trace = queries::trace(&data, plan.samples);
     let (identity, account) = queries::behavior(&data, plan.samples);
+    let policy = queries::policy(&data, plan.samples);
     progress("TUI (frames, pivot view models)");
     let (frame, pivot) = screen::rows(data);
     let everything = probe::memory();
@@ -257,7 +260,9 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
         bytes,
         threads: rayon::current_num_threads(),
         load_average: [load_before, probe::load_average()],
-        rows: vec![ingest, small, memory, reopen, trace, identity, account, frame, pivot],
+        rows: vec![
+            ingest, small, memory, reopen, trace, identity, account, policy, frame, pivot,
+        ],
     }
 }
 

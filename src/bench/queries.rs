@@ -1,5 +1,5 @@
-//! The query rows: `trace` of a sample of sessions, and `behavior` / `volume` of a sample of session identities and
-//! of the busiest account. Each is timed as its command computes it once the data is loaded (JSON written to a
+//! The query rows: `trace` of a sample of sessions, `behavior` / `volume` of a sample of session identities and
+//! of the busiest account, and the least-privilege policy of a sample of session identities. Each is timed as its command computes it once the data is loaded (JSON written to a
 //! sink for `trace`), so the numbers are what an analyst waits for after the load.
 
 use super::probe::Spread;
@@ -172,6 +172,59 @@ pub fn behavior(data: &Dataset, samples: usize) -> (Row, Row) {
     });
     let account = account.unwrap_or_else(|| Row::not_measured("account", ACCOUNT, goals::ACCOUNT, "no events".into()));
     (identity, account)
+}
+
+/// The least-privilege policy (`trailhound policy`: selection, usage, generation) of a sample of session identities
+/// over every loaded event (the widest scope, so the largest identity's every call is read).
+pub fn policy(data: &Dataset, samples: usize) -> Row {
+    const WHAT: &str = "least-privilege policy of a session identity, all data";
+    let (store, graph, ix) = (data.store(), data.graph(), data.behavior());
+    let (Some(first), Some(last)) = (store.events.first(), store.events.last()) else {
+        return Row::not_measured("policy", WHAT, goals::POLICY, "no events".into());
+    };
+    let all = Scope::new(first.time, last.time + 1);
+    let ids = &graph.identities;
+    let weight = |i: usize| {
+        ids[i]
+            .sessions
+            .iter()
+            .map(|&s| graph.session(s).events.len())
+            .sum::<usize>()
+    };
+    let mut times = Vec::new();
+    let mut largest = 0;
+    for i in sample(ids.len(), samples, weight) {
+        let p = Profile::SessionIdentity {
+            role_arn: store.s(ids[i].role_arn).to_string(),
+            session_name: store.s(ids[i].session_name).to_string(),
+        };
+        let mut n = 0;
+        let t = timed(|| {
+            if let Ok(sel) = behavior::select(&p, store, graph, ix) {
+                n = sel.events_total();
+                let u = crate::core::policy::usage::usage(&sel, store, graph, ix, all);
+                std::hint::black_box(crate::core::policy::generate::generate(&u));
+            }
+        });
+        largest = largest.max(n);
+        times.push(t);
+    }
+    if times.is_empty() {
+        return Row::not_measured("policy", WHAT, goals::POLICY, "no session identity".into());
+    }
+    let s = Spread::of(times);
+    Row::measured(
+        "policy",
+        WHAT,
+        goals::POLICY,
+        ms(s.max),
+        format!(
+            "worst of {} identities (largest {largest} events), every loaded event in scope: p50 {:.3} / max {:.3} ms",
+            s.count,
+            ms(s.p50),
+            ms(s.max)
+        ),
+    )
 }
 
 /// The recipient account with the most events.

@@ -67,24 +67,35 @@ fn load(p: &ProfileArgs) -> anyhow::Result<Dataset> {
 }
 
 fn prepare<'a>(p: &ProfileArgs, l: &'a Dataset) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
-    let finding = match &p.finding {
+    select_profile(l, p.profile.as_deref(), p.scope, p.finding.as_deref())
+}
+
+/// The profile (or a finding's principal) and the scope (given, the finding's, else the whole hour of the
+/// profile's last activity): what every profile command (`behavior`, `volume`, `policy`) starts from.
+pub(super) fn select_profile<'a>(
+    l: &'a Dataset,
+    profile: Option<&str>,
+    scope: Option<Scope>,
+    finding: Option<&str>,
+) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
+    let finding = match finding {
         Some(id) => Some(
             l.store()
                 .findings
                 .iter()
-                .find(|f| f.id == *id || f.arn.as_deref() == Some(id.as_str()))
+                .find(|f| f.id == id || f.arn.as_deref() == Some(id))
                 .ok_or_else(|| anyhow!("no loaded finding has id {:?}", safe(id)))?,
         ),
         None => None,
     };
     let err = |e: behavior::BehaviorError| anyhow!(safe(&e.to_string()));
-    let profile = match (&p.profile, finding) {
+    let profile = match (profile, finding) {
         (Some(text), _) => Profile::parse(text, l.store(), l.graph()).map_err(err)?,
         (None, Some(f)) => Profile::of_finding(f, l.store(), l.graph()).map_err(err)?,
         (None, None) => anyhow::bail!("give a profile or --finding ID"),
     };
     let sel = behavior::select(&profile, l.store(), l.graph(), l.behavior()).map_err(err)?;
-    let scope = match (p.scope, finding) {
+    let scope = match (scope, finding) {
         (Some(s), _) => s,
         (None, Some(f)) => f.scope(),
         (None, None) => {

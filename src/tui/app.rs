@@ -44,6 +44,8 @@ pub struct ViewModel {
     pub report: Option<Result<crate::core::behavior::BehaviorReport, String>>,
     /// API volume tab: the series with its baseline and the drill-downs.
     pub volume_report: Option<Result<crate::core::behavior::VolumeReport, String>>,
+    /// Policy tab: `core::policy`'s least-privilege report for this profile and scope.
+    pub policy: Option<Result<crate::core::policy::PolicyReport, String>>,
     /// How many of `items` failed.
     pub failed: usize,
     /// The API-volume chart's buckets: (start, succeeded, failed).

@@ -96,13 +96,13 @@ impl ViewSpec {
         use Tab::*;
         match self {
             ViewSpec::Session(_) | ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
-                &[Overview, NewBehaviour, ApiVolume, Events]
+                &[Overview, NewBehaviour, ApiVolume, Events, Policy]
             }
-            ViewSpec::Ip(_)
-            | ViewSpec::UserAgent(_)
-            | ViewSpec::AccessKey(_)
-            | ViewSpec::Resource(_)
-            | ViewSpec::Group(_) => &[Overview, Events],
+            // The calls signed with a long-term key are its user's use.
+            ViewSpec::AccessKey(_) => &[Overview, Events, Policy],
+            ViewSpec::Ip(_) | ViewSpec::UserAgent(_) | ViewSpec::Resource(_) | ViewSpec::Group(_) => {
+                &[Overview, Events]
+            }
             _ => &[],
         }
     }
@@ -121,6 +121,8 @@ pub enum Tab {
     ApiVolume,
     /// The scoped events.
     Events,
+    /// `core::policy`'s least-privilege policy of the profile's calls in scope, actions pivoting to their events.
+    Policy,
 }
 
 impl Tab {

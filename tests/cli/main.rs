@@ -29,4 +29,5 @@ mod golden_sample;
 mod groups;
 mod hostile_output;
 mod meta;
+mod policy;
 mod summary;

@@ -60,6 +60,19 @@ fn snapshots_of_every_view() {
     snap!("session_api_volume_resource_ip_api", &mut app);
     tab(&mut app, "Events");
     snap!("session_events", &mut app);
+    tab(&mut app, "Policy");
+    snap!("session_policy", &mut app);
+    // An action's event row pivots to its raw record; Esc comes back to the tab.
+    select_row(&mut app, "2026-11-05T14:25:40Z RunInstances");
+    act(&mut app, Action::Enter);
+    assert!(
+        matches!(app.spec(), trailhound::tui::spec::ViewSpec::Event(_)),
+        "{:?}",
+        app.spec()
+    );
+    act(&mut app, Action::Back);
+    assert_eq!(app.tab_name(), Some("Policy"));
+    tab(&mut app, "Events");
     filter(&mut app, "AccessDenied");
     act(&mut app, Action::Enter);
     snap!("event_detail", &mut app);

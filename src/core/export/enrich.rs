@@ -1,5 +1,5 @@
-//! The analyses plugged into reports: chains from the session graph, places from geolocation, and new-behaviour
-//! highlights from behaviour analytics.
+//! The analyses plugged into reports: chains from the session graph, places from geolocation, new-behaviour
+//! highlights from behaviour analytics, and the least-privilege policy of profile entities (`core::policy`).
 
 use super::build::Enrichment;
 use super::report::{Chain, ChainEdge, ChainNode};
@@ -60,6 +60,41 @@ impl Enrichment for Analyses<'_> {
         scope: Option<crate::core::time::Scope>,
     ) -> Option<Vec<super::report::Highlight>> {
         super::highlights::highlights(store, self.graph?, self.behavior?, self.geo?, entity, scope)
+    }
+
+    fn least_privilege(
+        &self,
+        store: &Store,
+        entity: &EntityRef,
+        scope: Option<crate::core::time::Scope>,
+    ) -> Option<super::report::LeastPrivilege> {
+        use crate::core::behavior::{self, Profile};
+        let (graph, ix) = (self.graph?, self.behavior?);
+        // Profiles whose calls are one principal's (or a chain's) use; addresses and user agents are not.
+        if !matches!(
+            entity,
+            EntityRef::Session(_)
+                | EntityRef::AccessKey(_)
+                | EntityRef::Identity { .. }
+                | EntityRef::Role(_)
+                | EntityRef::Principal(_)
+                | EntityRef::Account(_)
+        ) {
+            return None;
+        }
+        let profile = Profile::from_entity(entity.clone()).ok()?;
+        let sel = behavior::select(&profile, store, graph, ix).ok()?;
+        let scope = scope.or_else(|| behavior::default_scope(&sel, ix))?;
+        let u = crate::core::policy::usage::usage(&sel, store, graph, ix, scope);
+        Some(super::report::LeastPrivilege {
+            policy: crate::core::policy::generate::generate(&u),
+            unmapped: u
+                .unmapped
+                .iter()
+                .map(|c| format!("{} {}", c.event_source, c.event_name))
+                .collect(),
+            failed_left_out: u.counts.failed,
+        })
     }
 
     fn chain(&self, store: &Store, entity: &EntityRef) -> Option<Chain> {

@@ -149,6 +149,9 @@ fn entity(o: &mut String, e: &EntitySection) {
     }
     chain(o, e.chain.as_ref());
     highlights(o, e.highlights.as_deref());
+    if let Some(lp) = &e.least_privilege {
+        least_privilege(o, lp);
+    }
     evidence(o, e);
     if !e.notes.is_empty() {
         o.push_str("#### Notes\n\n");
@@ -199,6 +202,26 @@ fn highlights(o: &mut String, h: Option<&[Highlight]>) {
             }
             o.push('\n');
         }
+    }
+}
+
+fn least_privilege(o: &mut String, lp: &LeastPrivilege) {
+    o.push_str("#### Least-privilege policy\n\n");
+    o.push_str("What the successful calls in scope needed (`trailhound policy`; README \"Least privilege from observed use\").\n\n");
+    // Inert JSON: hazards escaped, and every line starts with indentation then `{`, `}`, `[`, `]` or `"`, so no
+    // value can close the fence.
+    let json = crate::core::text::json::to_string_pretty(&lp.policy).unwrap_or_default();
+    let _ = writeln!(o, "```json\n{json}\n```\n");
+    if !lp.unmapped.is_empty() {
+        let list: Vec<String> = lp.unmapped.iter().map(|u| md(u)).collect();
+        let _ = writeln!(
+            o,
+            "Calls whose actions are unknown (not in the policy): {}\n",
+            list.join(", ")
+        );
+    }
+    if lp.failed_left_out > 0 {
+        let _ = writeln!(o, "{} failed calls left out.\n", lp.failed_left_out);
     }
 }
 

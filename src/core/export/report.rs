@@ -209,6 +209,17 @@ pub struct Highlight {
     pub detail: String,
 }
 
+/// The least-privilege policy of a profile entity's successful calls in the report's scope (`core::policy`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LeastPrivilege {
+    /// The generated policy.
+    pub policy: crate::core::policy::document::PolicyDocument,
+    /// Calls whose IAM actions are unknown (`eventSource eventName`): not in the policy.
+    pub unmapped: Vec<String>,
+    /// Failed calls left out (not use).
+    pub failed_left_out: u64,
+}
+
 /// Everything the report says about one marked entity: marks, notes, facts, chain, behaviour and evidence.
 #[derive(Clone, Debug, Serialize)]
 pub struct EntitySection {
@@ -234,6 +245,10 @@ pub struct EntitySection {
     pub chain: Option<Chain>,
     /// `None`: behaviour analytics were not computed for this report.
     pub highlights: Option<Vec<Highlight>>,
+    /// The least-privilege policy of a profile entity (session, role, principal, account, key) in scope; absent
+    /// when not computed or when the entity is not a profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub least_privilege: Option<LeastPrivilege>,
     /// Evidence events shown (at most the configured limit)…
     pub evidence: Vec<EvidenceEvent>,
     /// …out of this many matching the entity in scope.

@@ -22,6 +22,7 @@ pub mod map;
 pub mod marked;
 pub mod model;
 pub mod notes;
+pub mod policy;
 pub mod profile;
 pub mod related;
 pub mod select;
@@ -103,6 +104,7 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
                 Tab::NewBehaviour => behavior::render(f, body, ctx),
                 Tab::ApiVolume => api_volume::render(f, body, ctx),
                 Tab::Events => events::render(f, body, ctx),
+                Tab::Policy => policy::render(f, body, ctx),
             };
             drawn.hits.tabs = tabs_area;
             drawn

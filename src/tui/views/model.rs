@@ -3,8 +3,8 @@
 //! table's filtered, sorted order is computed the same way ([`compute_order`]).
 
 use super::{
-    api_volume, behavior, chain, event, events, finding, findings, group, marked, notes, profile, select, summary,
-    volume,
+    api_volume, behavior, chain, event, events, finding, findings, group, marked, notes, policy, profile, select,
+    summary, volume,
 };
 use crate::core::dataset::Dataset;
 use crate::core::model::Store;
@@ -169,6 +169,16 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
                 );
                 m.volume_report = Some(v);
             }
+            Some(Tab::Policy) => match policy::compute(store, graph, r.data.behavior(), spec, bscope()) {
+                Ok((report, rows)) => {
+                    m.rows = Some(rows);
+                    m.policy = Some(Ok(report));
+                }
+                Err(e) => {
+                    m.rows = Some(Default::default());
+                    m.policy = Some(Err(e));
+                }
+            },
             Some(Tab::Events) => {}
             Some(Tab::Overview) | None => {
                 m.rows = profile::rows(store, graph, spec, tab, scope, &m.items);
