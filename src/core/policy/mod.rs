@@ -1,7 +1,7 @@
-//! IAM policies as the analyses read them: the geo-fence a policy (or the analyst's flags) draws around where a
-//! principal may call from ([`fence`]).
-//!
-//! Nothing here evaluates IAM in full: each analysis reads the parts of a policy it needs and says what it did not
-//! understand.
+//! The policy lens: IAM policy documents read from what an analyst has at hand (a document, `aws iam
+//! get-role-policy` or `get-policy-version` output), and the questions asked of them beside the CloudTrail that is
+//! loaded. This module owns the document model and the analyses built on it (the geo-fence review, [`fence`]); it
+//! decides nothing about who a principal is (that is `core::graph` and `core::behavior`) and draws nothing.
 
+pub mod document;
 pub mod fence;
