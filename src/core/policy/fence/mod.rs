@@ -9,8 +9,10 @@
 
 pub mod judge;
 mod model;
+mod policy;
 pub mod review;
 
 pub use judge::{Endpoint, Endpoints, NoEndpoints, RawEndpoints, Standing};
 pub use model::{CountryCode, Fence, FenceError, FenceSource, parse_cidr};
+pub use policy::from_policy;
 pub use review::{GeofenceReport, PrincipalBreaches, ServiceRow, Severity, SourceRow, Totals, review};
