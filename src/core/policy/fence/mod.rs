@@ -14,5 +14,5 @@ pub mod review;
 
 pub use judge::{Endpoint, Endpoints, NoEndpoints, RawEndpoints, Standing};
 pub use model::{CountryCode, Fence, FenceError, FenceSource, parse_cidr};
-pub use policy::from_policy;
+pub use policy::{MAX_POLICY_BYTES, from_policy, read_policy_file};
 pub use review::{GeofenceReport, PrincipalBreaches, ServiceRow, Severity, SourceRow, Totals, review};

@@ -152,6 +152,32 @@ pub fn from_policy(text: &str, file: &str, roles: &[String]) -> Result<Fence, Fe
     Ok(f)
 }
 
+/// Largest policy file read: IAM's own limits are a few kilobytes (6 144 characters for a managed policy), so
+/// anything past this is not a policy.
+pub const MAX_POLICY_BYTES: u64 = 1 << 20;
+
+/// Read the fence from a policy file (at most [`MAX_POLICY_BYTES`]); see [`from_policy`].
+pub fn read_policy_file(path: &std::path::Path, roles: &[String]) -> Result<Fence, FenceError> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let err = |e: std::io::Error| FenceError::Policy(format!("{}: {e}", crate::core::text::visible(&name)));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(err)?
+        .take(MAX_POLICY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(err)?;
+    if bytes.len() as u64 > MAX_POLICY_BYTES {
+        return Err(FenceError::Policy(format!(
+            "{}: larger than {MAX_POLICY_BYTES} bytes, not a policy",
+            crate::core::text::visible(&name)
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| FenceError::Policy(format!("{}: not UTF-8 text", crate::core::text::visible(&name))))?;
+    from_policy(&text, &name, roles)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
