@@ -53,7 +53,11 @@ impl FenceArgs {
         let err = |e: fence::FenceError| anyhow!(safe(&e.to_string()));
         let mut f = match &self.policy {
             Some(p) => fence::read_policy_file(p, &self.roles).map_err(err)?,
-            None if flags_given => return Fence::from_flags(&self.allow_countries, &self.allow_cidrs, &self.roles).map(Some).map_err(err),
+            None if flags_given => {
+                return Fence::from_flags(&self.allow_countries, &self.allow_cidrs, &self.roles)
+                    .map(Some)
+                    .map_err(err);
+            }
             None => return Ok(None),
         };
         if flags_given {
@@ -81,7 +85,13 @@ pub fn run(a: GeofenceArgs) -> anyhow::Result<ExitCode> {
         Some(p) => Some(behavior::select(p, data.store(), data.graph(), data.behavior()).map_err(err)?),
         None => None,
     };
-    let r = fence::review(&data, &fence, a.scope.unwrap_or(Scope::ALL), sel.as_ref(), &RawEndpoints::new(data.store()));
+    let r = fence::review(
+        &data,
+        &fence,
+        a.scope.unwrap_or(Scope::ALL),
+        sel.as_ref(),
+        &RawEndpoints::new(data.store()),
+    );
     if a.input.json {
         print_json(&r)?;
     } else {
@@ -98,7 +108,11 @@ fn print_text(r: &GeofenceReport) {
     println!("fence       {} ({source})", safe(&r.fence.to_text()));
     println!(
         "service calls on a principal's behalf: {}",
-        if r.fence.service_calls_exempt { "exempt (aws:ViaAWSService)" } else { "not exempt" }
+        if r.fence.service_calls_exempt {
+            "exempt (aws:ViaAWSService)"
+        } else {
+            "not exempt"
+        }
     );
     if r.fence.roles.is_empty() {
         println!("covers      every principal");
@@ -154,7 +168,10 @@ fn print_text(r: &GeofenceReport) {
                 safe(s.session.as_deref().unwrap_or("-")),
                 safe(&s.origin),
                 safe(&s.why),
-                s.vpc_endpoint.as_deref().map(|v| format!("  endpoint {}", safe(v))).unwrap_or_default()
+                s.vpc_endpoint
+                    .as_deref()
+                    .map(|v| format!("  endpoint {}", safe(v)))
+                    .unwrap_or_default()
             );
         }
         for s in &p.on_behalf {

@@ -24,6 +24,7 @@ mod export_output;
 mod export_sample;
 mod fetch;
 mod findings;
+mod geofence;
 mod golden_sample;
 mod groups;
 mod hostile_output;

@@ -62,9 +62,11 @@ fn label(i: usize, s: &Statement) -> String {
 /// Read the fence from a policy file's text (a plain document, `get-role-policy` or `get-policy-version` output).
 /// `file` names it in the report; `roles` are the role ARNs it covers (none: every principal).
 pub fn from_policy(text: &str, file: &str, roles: &[String]) -> Result<Fence, FenceError> {
-    let loaded = parse_policy_input(text).map_err(|e| FenceError::Policy(format!("{}: {e}", crate::core::text::visible(file))))?;
+    let loaded = parse_policy_input(text)
+        .map_err(|e| FenceError::Policy(format!("{}: {e}", crate::core::text::visible(file))))?;
     let mut f = Fence::new(FenceSource::Policy { file: file.to_string() });
-    f.roles.extend(roles.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()));
+    f.roles
+        .extend(roles.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()));
     let mut fence_statements = 0usize;
     let mut exempting = 0usize;
     for (i, s) in loaded.document.statements.iter().enumerate() {
@@ -89,7 +91,9 @@ pub fn from_policy(text: &str, file: &str, roles: &[String]) -> Result<Fence, Fe
         for (c, k) in taken {
             for v in &c.values {
                 match k {
-                    Key::Ip => f.cidrs.push(parse_cidr(v).map_err(|e| FenceError::Policy(format!("{name}: {e}")))?),
+                    Key::Ip => f
+                        .cidrs
+                        .push(parse_cidr(v).map_err(|e| FenceError::Policy(format!("{name}: {e}")))?),
                     Key::Vpc => {
                         f.vpcs.insert(v.clone());
                     }
@@ -108,9 +112,9 @@ pub fn from_policy(text: &str, file: &str, roles: &[String]) -> Result<Fence, Fe
         // aws:ViaAWSService: a Deny exempts service calls with `false`, an Allow admits them with `true`.
         let via = s.conditions_on(VIA_SERVICE).any(|c| {
             c.base_operator() == "Bool"
-                && c.values.iter().any(|v| {
-                    v.eq_ignore_ascii_case(if s.effect == Effect::Deny { "false" } else { "true" })
-                })
+                && c.values
+                    .iter()
+                    .any(|v| v.eq_ignore_ascii_case(if s.effect == Effect::Deny { "false" } else { "true" }))
         });
         if via {
             exempting += 1;
@@ -127,9 +131,12 @@ pub fn from_policy(text: &str, file: &str, roles: &[String]) -> Result<Fence, Fe
                 others.join(", ")
             ));
         }
-        let all_actions = matches!(&s.action, crate::core::policy::document::ActionSpec::Action(a) if a.iter().any(|x| x == "*"));
+        let all_actions =
+            matches!(&s.action, crate::core::policy::document::ActionSpec::Action(a) if a.iter().any(|x| x == "*"));
         if !all_actions {
-            f.notes.push(format!("{name} applies to some actions only: the fence is taken to apply to every call"));
+            f.notes.push(format!(
+                "{name} applies to some actions only: the fence is taken to apply to every call"
+            ));
         }
     }
     // Calls AWS services make on the principal's behalf come from the service, not the principal: only a fence
@@ -146,7 +153,11 @@ pub fn from_policy(text: &str, file: &str, roles: &[String]) -> Result<Fence, Fe
         return Err(FenceError::Policy(format!(
             "{}: no statement draws a fence (Deny with NotIpAddress on aws:SourceIp, StringNotEquals on aws:SourceVpc/aws:SourceVpce, or Allow with IpAddress / StringEquals){}",
             crate::core::text::visible(file),
-            if f.notes.is_empty() { String::new() } else { format!("; {}", f.notes.join("; ")) }
+            if f.notes.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", f.notes.join("; "))
+            }
         )));
     }
     Ok(f)
@@ -209,11 +220,20 @@ mod tests {
         let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddressIfExists":{"aws:SourceIp":"198.51.100.7"},"StringNotEqualsIfExists":{"aws:SourceVpce":["vpce-0abc"]}}}]}"#;
         let encoded: String = doc
             .bytes()
-            .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
             .collect();
         let text = format!(r#"{{"RoleName":"Ops","PolicyName":"fence","PolicyDocument":"{encoded}"}}"#);
         let f = from_policy(&text, "role.json", &["arn:aws:iam::111122223333:role/Ops".into()]).unwrap();
-        assert_eq!(f.to_text(), "cidrs=198.51.100.7/32 vpces=vpce-0abc roles=arn:aws:iam::111122223333:role/Ops services=judged");
+        assert_eq!(
+            f.to_text(),
+            "cidrs=198.51.100.7/32 vpces=vpce-0abc roles=arn:aws:iam::111122223333:role/Ops services=judged"
+        );
         assert!(!f.service_calls_exempt);
         assert_eq!(f.notes.len(), 2, "{:?}", f.notes);
     }
@@ -226,15 +246,26 @@ mod tests {
           {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"198.51.100.0/24"}}}
         ]}"#;
         let f = from_policy(text, "p.json", &[]).unwrap();
-        assert_eq!(f.cidrs.iter().map(|c| c.to_string()).collect::<Vec<_>>(), ["192.0.2.0/24"]);
-        assert!(f.notes.iter().any(|n| n.contains("statement 2") && n.contains("does not draw a fence")), "{:?}", f.notes);
+        assert_eq!(
+            f.cidrs.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+            ["192.0.2.0/24"]
+        );
+        assert!(
+            f.notes
+                .iter()
+                .any(|n| n.contains("statement 2") && n.contains("does not draw a fence")),
+            "{:?}",
+            f.notes
+        );
         assert!(f.notes.iter().any(|n| n.contains("some actions only")), "{:?}", f.notes);
     }
 
     #[test]
     fn no_fence_and_bad_values_are_errors() {
         let none = r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
-        assert!(matches!(from_policy(none, "p.json", &[]), Err(FenceError::Policy(m)) if m.contains("no statement draws a fence")));
+        assert!(
+            matches!(from_policy(none, "p.json", &[]), Err(FenceError::Policy(m)) if m.contains("no statement draws a fence"))
+        );
         let bad = r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"not-an-ip"}}}}"#;
         assert!(matches!(from_policy(bad, "p.json", &[]), Err(FenceError::Policy(m)) if m.contains("not-an-ip")));
         assert!(matches!(from_policy("[1", "p.json", &[]), Err(FenceError::Policy(_))));
