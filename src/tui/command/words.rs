@@ -24,6 +24,7 @@ pub enum CommandWord {
     Fetch,
     Export,
     Tag,
+    Geofence,
     Quit,
 }
 
@@ -146,6 +147,13 @@ pub const WORDS: &[Word] = &[
         None,
         "tag (or with -, untag) the selected event or this entity",
     ),
+    w(
+        CommandWord::Geofence,
+        "geofence",
+        "[FENCE]",
+        None,
+        "calls from outside a geo-fence (US GB 203.0.113.0/24; none: the command line's); on a profile, its calls",
+    ),
     Word {
         aliases: &["q"],
         ..w(CommandWord::Quit, "quit", "", None, "leave trailhound")
@@ -162,8 +170,10 @@ impl CommandWord {
         self.spec().name
     }
 
+    /// Whether the command needs an argument (an optional one is written `[ARG]`).
     pub fn takes_arg(self) -> bool {
-        !self.spec().arg.is_empty()
+        let arg = self.spec().arg;
+        !arg.is_empty() && !arg.starts_with('[')
     }
 }
 
@@ -251,7 +261,8 @@ mod tests {
     fn every_word_has_one_row() {
         use CommandWord::*;
         for c in [
-            Session, Key, Role, User, Ip, Account, Finding, Findings, Event, Scope, Notes, Fetch, Export, Tag, Quit,
+            Session, Key, Role, User, Ip, Account, Finding, Findings, Event, Scope, Notes, Fetch, Export, Tag,
+            Geofence, Quit,
         ] {
             assert_eq!(WORDS.iter().filter(|w| w.word == c).count(), 1, "{c:?}");
             assert_eq!(c.spec().word, c);
@@ -286,6 +297,8 @@ mod tests {
             ("n", Notes),
             ("fe", Fetch),
             ("t", Tag),
+            ("g", Geofence),
+            ("geofence", Geofence),
             ("q", Quit),
             ("qu", Quit),
             ("quit", Quit),

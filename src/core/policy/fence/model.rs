@@ -67,6 +67,9 @@ pub enum FenceError {
     /// A word of the text form that is not `countries=`, `cidrs=`, `vpcs=`, `vpces=`, `roles=` or `services=`.
     #[error("{0:?}: expected countries=…, cidrs=…, vpcs=…, vpces=…, roles=… or services=exempt|judged")]
     Word(String),
+    /// A bare word of the text form that is neither a country nor an address.
+    #[error("{0:?} is neither a country code (US) nor an address or CIDR block (203.0.113.0/24)")]
+    Bare(String),
     /// The fence admits nothing: no country, block or VPC condition.
     #[error(
         "the fence is empty: give --allow-countries, --allow-cidrs or a policy with aws:SourceIp / aws:SourceVpce conditions"
@@ -254,7 +257,10 @@ impl Fence {
                             Some(c) => {
                                 f.countries.insert(c);
                             }
-                            None => f.cidrs.push(parse_cidr(v)?),
+                            None => f.cidrs.push(
+                                parse_cidr(v)
+                                    .map_err(|_| FenceError::Bare(crate::core::text::visible(v).into_owned()))?,
+                            ),
                         }
                     }
                 }
