@@ -353,3 +353,41 @@ fn hostile_logs_and_policy_come_out_inert() {
     assert_eq!(out.status.code(), Some(2));
     assert_inert("error", &String::from_utf8(out.stderr).unwrap());
 }
+
+/// `trailhound export` with a fence: the JSON report carries the review (the command's own shape) and the
+/// Markdown report a section naming the breach; without a fence there is neither.
+#[test]
+fn exports_include_the_review_when_a_fence_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case");
+    let case_s = case.display().to_string();
+    let trail = format!("{DATA}/trail.json");
+    assert!(run(&["case", "new", "--case", &case_s]).status.success());
+    let export = |format: &str, fence: bool| {
+        let mut a = vec![
+            "export", "--case", &case_s, "-i", &trail, "--geoip", GEOIP, "--format", format,
+        ];
+        if fence {
+            a.extend(["--allow-countries", "US", "--allow-cidrs", "192.0.2.0/24"]);
+        }
+        let out = run(&a);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: Value = serde_json::from_str(&export("json", true)).unwrap();
+    assert_eq!(json["geofence"]["totals"]["allowed_outside"], 3);
+    assert_eq!(json["geofence"]["principals"][0]["principal"]["label"], "Ops / sara");
+    let md = export("md", true);
+    assert!(md.contains("## Geo-fence review"), "{md}");
+    assert!(
+        md.contains("| **allowed from outside** | Ops / sara | 203.0.113.66 | DE Frankfurt am Main | AS64503 Example Hosting GmbH | 2 | 0 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Ops / sara | cloudformation.amazonaws.com | 1 | 0 |"),
+        "{md}"
+    );
+    let plain: Value = serde_json::from_str(&export("json", false)).unwrap();
+    assert!(plain.get("geofence").is_none());
+    assert!(!export("md", false).contains("Geo-fence"));
+}
