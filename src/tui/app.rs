@@ -57,6 +57,9 @@ pub struct ViewModel {
     /// Geo-fence view: `core::policy::fence`'s review (what `trailhound geofence --json` prints), or why there is
     /// none.
     pub geofence: Option<std::sync::Arc<Result<crate::core::policy::fence::GeofenceReport, String>>>,
+    /// New behaviour tab with a command-line fence: the labels of the places whose addresses are all outside it
+    /// (the map marks them).
+    pub outside_places: Vec<String>,
 }
 
 /// A line of text in parts, each with its style slot (`None`: unstyled); computed with the model, themed when

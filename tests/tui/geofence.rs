@@ -54,17 +54,17 @@ fn command_word_opens_the_review_and_enter_pivots_to_the_session() {
     insta::assert_snapshot!("geofence_view_80x24", screen_at(&app, 80, 24));
     // The map labels Frankfurt, where calls were let through, in the critical colour.
     let theme = Theme::default();
-    let critical = theme.style(Slot::SeverityCritical).fg.unwrap();
+    let critical = theme.style(Slot::SeverityCritical).bg.unwrap();
     let t = terminal(&mut app, &theme);
     let buf = t.backend().buffer();
     let found = (0..buf.area.height).any(|y| {
         let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
         line.find("●OUT Frankfurt").is_some_and(|i| {
             let x = line[..i].chars().count() as u16;
-            buf[(x, y)].fg == critical
+            buf[(x, y)].bg == critical
         })
     });
-    assert!(found, "●OUT Frankfurt in severity.critical");
+    assert!(found, "●OUT Frankfurt in severity.critical (its background)");
     select_row(&mut app, "203.0.113.66");
     act(&mut app, Action::Enter);
     assert_eq!(app.spec(), &ViewSpec::Session("ASIAOPSSARA000000001".into()));
@@ -148,4 +148,55 @@ fn hostile_addresses_never_reach_the_terminal() {
         assert!(!s.chars().any(raw_hazard), "{s}");
         assert!(!s.lines().any(|l| l.trim_start().starts_with("FAKE")), "{s}");
     }
+}
+
+/// With a command-line fence, the New behaviour tab's map marks the places outside it in `severity.critical`:
+/// in the sample case (samples/SCENARIO.md) the outside account's calls from Frankfurt at 16:00–17:00 are new for
+/// the account and outside a US fence; the US places keep their colours.
+#[test]
+fn the_behaviour_map_marks_places_outside_the_fence() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on_with_geo(&case, &case.join("geoip"));
+    app.fence = Some(Arc::new(Fence::from_flags(&["US".into()], &[], &[]).unwrap()));
+    command(&mut app, "scope 2026-11-05T16:00:00Z..2026-11-05T17:00:00Z");
+    command(&mut app, "account 111122223333");
+    for _ in 0..8 {
+        if app.tab_name() == Some("New behaviour") {
+            break;
+        }
+        act(&mut app, Action::NextTab);
+    }
+    assert_eq!(app.tab_name(), Some("New behaviour"));
+    let outside = app.top().model.outside_places.clone();
+    assert!(
+        !outside.is_empty() && outside.iter().all(|l| l.contains("Germany")),
+        "{outside:?}"
+    );
+    let theme = Theme::default();
+    let critical = theme.style(Slot::SeverityCritical).bg.unwrap();
+    let t = terminal(&mut app, &theme);
+    let buf = t.backend().buffer();
+    let mut seen = Vec::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        let mut from = 0;
+        while let Some(i) = line[from..].find('●').map(|i| i + from) {
+            let label: String = line[i..].chars().take(16).collect();
+            seen.push((label, buf[(line[..i].chars().count() as u16, y)].bg));
+            from = i + '●'.len_utf8();
+        }
+    }
+    assert!(
+        seen.iter()
+            .any(|(l, fg)| l.starts_with("●OUT Frankfurt") && *fg == critical),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter().any(|(l, fg)| !l.starts_with("●OUT") && *fg != critical),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter().all(|(l, fg)| l.starts_with("●OUT") || *fg != critical),
+        "{seen:?}"
+    );
 }

@@ -216,6 +216,26 @@ pub fn rows(r: &Result<GeofenceReport, String>) -> StaticRows {
     StaticRows { columns, rows }
 }
 
+/// The New behaviour map's places whose every address is outside `fence` (judged as the review judges them;
+/// unknown is not outside).
+pub fn outside_places(
+    r: &crate::core::behavior::BehaviorReport,
+    fence: &Fence,
+    geo: &crate::core::geo::GeoDb,
+) -> Vec<String> {
+    r.known_geolocations
+        .iter()
+        .chain(&r.new_geolocations)
+        .filter(|g| {
+            !g.addresses.is_empty()
+                && g.addresses
+                    .iter()
+                    .all(|a| fence::judge::judge_address(fence, geo, a).standing == Standing::Outside)
+        })
+        .map(|g| g.label.clone())
+        .collect()
+}
+
 /// The profile overview's row that opens the profile's own review against the command line's fence.
 pub fn pivot_row(spec: &ViewSpec) -> StaticRow {
     StaticRow::new(vec!["geo-fence".into(), "calls from outside the fence (Enter)".into()])

@@ -170,6 +170,9 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             Some(Tab::NewBehaviour) => {
                 let rep = behavior::report(store, graph, r.data.behavior(), r.data.geo(), spec, bscope());
                 m.rows = Some(rep.as_ref().map(behavior::new_rows).unwrap_or_default());
+                if let (Ok(rep), Some(f)) = (&rep, &r.fence) {
+                    m.outside_places = geofence::outside_places(rep, f, r.data.geo());
+                }
                 m.report = Some(rep);
             }
             Some(Tab::ApiVolume) => {
