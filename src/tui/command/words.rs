@@ -21,6 +21,8 @@ pub enum CommandWord {
     Event,
     Scope,
     Notes,
+    Summary,
+    Group,
     Fetch,
     Export,
     Tag,
@@ -127,6 +129,24 @@ pub const WORDS: &[Word] = &[
     ),
     w(CommandWord::Notes, "notes", "", None, "the case's investigation notes"),
     w(
+        CommandWord::Summary,
+        "summary",
+        "[DATE]",
+        None,
+        "the day summary of DATE (YYYY-MM-DD; without it, the last day loaded)",
+    ),
+    // `:g` stays the group's (an exact alias) now that `:geofence` shares its first letter.
+    Word {
+        aliases: &["g"],
+        ..w(
+            CommandWord::Group,
+            "group",
+            "FINDING",
+            Some(EntityKind::Finding),
+            "the incident group that holds a finding (with its attack sequence)",
+        )
+    },
+    w(
         CommandWord::Fetch,
         "fetch",
         "",
@@ -170,7 +190,7 @@ impl CommandWord {
         self.spec().name
     }
 
-    /// Whether the command needs an argument (an optional one is written `[ARG]`).
+    /// Whether the command needs an argument: it has one and it is not in brackets (`[DATE]` may be left out).
     pub fn takes_arg(self) -> bool {
         let arg = self.spec().arg;
         !arg.is_empty() && !arg.starts_with('[')
@@ -261,8 +281,8 @@ mod tests {
     fn every_word_has_one_row() {
         use CommandWord::*;
         for c in [
-            Session, Key, Role, User, Ip, Account, Finding, Findings, Event, Scope, Notes, Fetch, Export, Tag,
-            Geofence, Quit,
+            Session, Key, Role, User, Ip, Account, Finding, Findings, Event, Scope, Notes, Summary, Group, Fetch,
+            Export, Tag, Geofence, Quit,
         ] {
             assert_eq!(WORDS.iter().filter(|w| w.word == c).count(), 1, "{c:?}");
             assert_eq!(c.spec().word, c);
@@ -295,10 +315,14 @@ mod tests {
             ("ex", Export),
             ("sc", Scope),
             ("n", Notes),
+            ("su", Summary),
+            ("summary", Summary),
+            ("g", Group),
             ("fe", Fetch),
             ("t", Tag),
-            ("g", Geofence),
+            ("ge", Geofence),
             ("geofence", Geofence),
+            ("gr", Group),
             ("q", Quit),
             ("qu", Quit),
             ("quit", Quit),
@@ -311,7 +335,10 @@ mod tests {
             resolve("f"),
             Err(Unresolved::Ambiguous(vec!["finding", "findings", "fetch"]))
         );
-        assert_eq!(resolve("s"), Err(Unresolved::Ambiguous(vec!["session", "scope"])));
+        assert_eq!(
+            resolve("s"),
+            Err(Unresolved::Ambiguous(vec!["session", "scope", "summary"]))
+        );
         assert_eq!(resolve("fi"), Err(Unresolved::Ambiguous(vec!["finding", "findings"])));
         for bad in ["", "zz", "sessions", "Session", "qq", ":q"] {
             assert_eq!(resolve(bad), Err(Unresolved::Unknown), "{bad:?}");
