@@ -899,10 +899,7 @@ mod tests {
             error_of(r#"{"PolicyDocument": "%FF%FE"}"#),
             "PolicyDocument is a string but not URL-encoded UTF-8 JSON"
         );
-        assert_eq!(
-            error_of(r#"{"PolicyVersion": {"VersionId": "v1"}}"#).contains("PolicyVersion has no Document"),
-            true
-        );
+        assert!(error_of(r#"{"PolicyVersion": {"VersionId": "v1"}}"#).contains("PolicyVersion has no Document"));
     }
 
     #[test]
