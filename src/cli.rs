@@ -14,6 +14,7 @@ mod demo;
 mod export;
 mod fetch;
 mod fetch_athena;
+mod geofence;
 mod ingest;
 mod note;
 mod policy;
@@ -76,6 +77,9 @@ pub enum Command {
     Finding(findings::ShowArgs),
     /// Findings grouped into incidents: shared principals, keys, chains, origins, resources, addresses in a window.
     Groups(groups::GroupsArgs),
+    /// Geo-fence review: principals with calls from outside the allowed countries / address blocks / VPC endpoints
+    /// (from flags or a policy's aws:SourceIp conditions), allowed (critical) or denied, services' calls apart.
+    Geofence(geofence::GeofenceArgs),
     /// Create and inspect investigation cases
     #[command(subcommand)]
     Case(case::CaseCommand),
@@ -136,6 +140,7 @@ pub fn main() -> ExitCode {
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),
         Some(Command::Groups(a)) => groups::run(a),
+        Some(Command::Geofence(a)) => geofence::run(a),
         Some(Command::Case(c)) => case::run(c),
         Some(Command::Note(c)) => done(note::run(c)),
         Some(Command::Star(a)) => done(note::star(a, true)),

@@ -8,6 +8,7 @@
 //! a reader, never assertions (the smoke test only checks the report is well-formed). A row whose work does not
 //! exist yet says so ([`reopen`]) instead of printing a number. This module does not generate data or print.
 
+mod geofence;
 mod probe;
 mod queries;
 pub mod reopen;
@@ -132,6 +133,8 @@ pub mod goals {
     pub const FRAME: (f64, Better, &str) = (16.0, Better::AtMost, "ms");
     /// One pivot's view model.
     pub const PIVOT: (f64, Better, &str) = (250.0, Better::AtMost, "ms");
+    /// The geo-fence review of a session identity over all data (issue 13).
+    pub const GEOFENCE: (f64, Better, &str) = (100.0, Better::AtMost, "ms");
 }
 
 /// What to measure.
@@ -236,6 +239,8 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
     let trace = queries::trace(&data, plan.samples);
     let (identity, account) = queries::behavior(&data, plan.samples);
     let policy = queries::policy(&data, plan.samples);
+    progress("geofence");
+    let geofence = geofence::row(&data, plan.samples);
     progress("TUI (frames, pivot view models)");
     let (frame, pivot) = screen::rows(data);
     let everything = probe::memory();
@@ -261,7 +266,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
         threads: rayon::current_num_threads(),
         load_average: [load_before, probe::load_average()],
         rows: vec![
-            ingest, small, memory, reopen, trace, identity, account, policy, frame, pivot,
+            ingest, small, memory, reopen, trace, identity, account, policy, geofence, frame, pivot,
         ],
     }
 }

@@ -36,6 +36,9 @@ pub struct ExportArgs {
     window: super::common::WindowArgs,
     #[command(flatten)]
     s3: super::s3::S3Args,
+    /// With a fence, the report includes the geo-fence review of the case's scope (README "Geo-fence review").
+    #[command(flatten)]
+    fence: super::geofence::FenceArgs,
 }
 
 /// Load the events and findings the report draws evidence from; say what could not be loaded.
@@ -68,6 +71,7 @@ fn load(
 }
 
 pub fn run(a: ExportArgs) -> Result<()> {
+    let fence = a.fence.fence()?;
     let case = a.case.open()?;
     let mut snap = CaseSnapshot::read(&case)?;
     // The case's own inputs are read through its index; other inputs are parsed.
@@ -105,7 +109,10 @@ pub fn run(a: ExportArgs) -> Result<()> {
         geo: Some(data.geo()),
         behavior: Some(data.behavior()),
     };
-    let report = export::build(&snap, data.store(), &analyses, &opts);
+    let mut report = export::build(&snap, data.store(), &analyses, &opts);
+    if let Some(f) = &fence {
+        export::add_geofence(&mut report, &data, f, snap.scope);
+    }
     let text = export::render(&report, a.format);
     match a.output.unwrap_or(Output::Stdout) {
         Output::Stdout => super::closed_stdout::write_stdout(|out| out.write_all(text.as_bytes()))?,

@@ -23,9 +23,14 @@ pub struct TuiArgs {
     pub window: super::common::WindowArgs,
     #[command(flatten)]
     pub s3: super::s3::S3Args,
+    /// The geo-fence `:geofence` reviews against (`trailhound geofence` takes the same flags).
+    #[command(flatten)]
+    pub fence: super::geofence::FenceArgs,
 }
 
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
+    // A fence that does not parse is said before the terminal is taken.
+    let fence = args.fence.fence()?.map(std::sync::Arc::new);
     let mut inputs = args.inputs;
     let geoip = args.geoip;
     let mut case_dir = args.case;
@@ -72,6 +77,7 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
         case: case_dir,
         window,
         index,
+        fence,
     })?;
     Ok(ExitCode::SUCCESS)
 }

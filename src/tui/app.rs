@@ -56,6 +56,12 @@ pub struct ViewModel {
     pub chain: Option<crate::tui::views::chain::ChainModel>,
     /// Summary view: `core::summary`'s answer for the day (what `trailhound summary --json` prints).
     pub summary: Option<std::sync::Arc<crate::core::summary::Summary>>,
+    /// Geo-fence view: `core::policy::fence`'s review (what `trailhound geofence --json` prints), or why there is
+    /// none.
+    pub geofence: Option<std::sync::Arc<Result<crate::core::policy::fence::GeofenceReport, String>>>,
+    /// New behaviour tab with a command-line fence: the labels of the places whose addresses are all outside it
+    /// (the map marks them).
+    pub outside_places: Vec<String>,
 }
 
 /// A line of text in parts, each with its style slot (`None`: unstyled); computed with the model, themed when
@@ -227,6 +233,9 @@ pub struct App {
     pub case_label: Option<String>,
     /// Where the case was left, applied once the data has loaded (see `ui_state`).
     pub restore: Option<crate::tui::ui_state::UiState>,
+    /// The geo-fence given on the command line (`--allow-countries`, `--allow-cidrs`, `--policy`), which
+    /// `:geofence` without an argument reviews against.
+    pub fence: Option<std::sync::Arc<crate::core::policy::fence::Fence>>,
 }
 
 impl App {
@@ -259,6 +268,7 @@ impl App {
             note_pending: None,
             fetch: Default::default(),
             restore: None,
+            fence: None,
             case_label: None,
         }
     }

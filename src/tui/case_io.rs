@@ -259,5 +259,8 @@ pub fn entity_of(spec: &ViewSpec, store: &crate::core::model::Store) -> EntityRe
             Some(id) if !id.is_empty() => EntityRef::Event(id),
             _ => EntityRef::Case,
         },
+        // A note from a profile's geo-fence review is about that profile; from the whole review, the case.
+        ViewSpec::Geofence { profile: Some(p), .. } => entity_of(p, store),
+        ViewSpec::Geofence { profile: None, .. } => EntityRef::Case,
     }
 }

@@ -50,11 +50,12 @@ pub fn command(app: &mut App, arg: &str) -> Vec<Command> {
 /// What the export reads: the UI's loaded dataset, shared read-only. Compared by generation (two requests are
 /// equal when they export the same load), so it can travel inside a [`super::case_io::CaseRequest`].
 #[derive(Clone)]
-pub struct Loaded(pub Arc<Dataset>);
+pub struct Loaded(pub Arc<Dataset>, pub Option<Arc<crate::core::policy::fence::Fence>>);
 
 impl Loaded {
+    /// The app's data and its command-line fence (the report then includes the geo-fence review).
     pub fn of(app: &App) -> Loaded {
-        Loaded(Arc::clone(&app.data))
+        Loaded(Arc::clone(&app.data), app.fence.clone())
     }
 }
 
@@ -87,13 +88,16 @@ pub fn export(case: &Case, data: &Loaded, format: Format, path: &Path) -> Result
         generated: now,
         ..ReportOptions::default()
     };
-    let data = &data.0;
+    let (data, fence) = (&data.0, &data.1);
     let analyses = Analyses {
         graph: Some(data.graph()),
         geo: Some(data.geo()),
         behavior: Some(data.behavior()),
     };
-    let report = export::build(&snap, data.store(), &analyses, &opts);
+    let mut report = export::build(&snap, data.store(), &analyses, &opts);
+    if let Some(f) = fence {
+        export::add_geofence(&mut report, data, f, snap.scope);
+    }
     let text = export::render(&report, format);
     write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())?;
     Ok(text.len())

@@ -36,6 +36,8 @@ pub struct Options {
     pub window: crate::core::ingest::LoadWindow,
     /// The case index `inputs` are read through (set when they are the case's recorded inputs).
     pub index: Option<crate::core::index::CaseIndex>,
+    /// The geo-fence from the command line (`:geofence` without an argument).
+    pub fence: Option<Arc<crate::core::policy::fence::Fence>>,
 }
 
 impl Options {
@@ -182,6 +184,7 @@ async fn main_loop(opts: Options) -> anyhow::Result<()> {
     let mut app = App::new(keymap);
     app.defer_models = true;
     app.fetch.open_case = opts.case.clone();
+    app.fence = opts.fence.clone();
     app.sources = opts.inputs.iter().map(|p| p.display().to_string()).collect();
     if let Some(w) = kwarn.or(twarn) {
         app.set_status(Slot::StatusWarning, w);

@@ -36,6 +36,13 @@ pub enum ViewSpec {
     Notes,
     /// The day summary (the landing view) of one UTC day, as days since 1970-01-01; `None`: the last day loaded.
     Summary(Option<i64>),
+    /// The geo-fence review (`core::policy::fence`): principals with calls from outside the fence in the scope.
+    /// `fence` is the fence's text form (`:geofence US GB 203.0.113.0/24`); `None`: the fence given on the
+    /// command line. `profile`: the profile view it was opened from, whose calls alone are reviewed.
+    Geofence {
+        fence: Option<String>,
+        profile: Option<Box<ViewSpec>>,
+    },
 }
 
 impl ViewSpec {
@@ -61,6 +68,8 @@ impl ViewSpec {
             ViewSpec::Notes => "Notes".into(),
             ViewSpec::Summary(Some(d)) => format!("Summary {}", crate::core::summary::day_label(*d)),
             ViewSpec::Summary(None) => "Summary".into(),
+            ViewSpec::Geofence { profile: None, .. } => "Geo-fence".into(),
+            ViewSpec::Geofence { profile: Some(p), .. } => format!("Geo-fence of {}", p.crumb()),
         }
     }
 

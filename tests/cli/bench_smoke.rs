@@ -45,7 +45,8 @@ fn the_benchmark_reports_every_row_on_both_layouts() {
             "account",
             "policy",
             "frame",
-            "pivot"
+            "pivot",
+            "geofence"
         ]
     );
     for r in rows {

@@ -25,6 +25,7 @@ mod export_output;
 mod export_sample;
 mod fetch;
 mod findings;
+mod geofence;
 mod golden_sample;
 mod groups;
 mod hostile_output;

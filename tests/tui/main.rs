@@ -19,6 +19,7 @@ mod support;
 mod app;
 mod behavior_agreement;
 mod fetch;
+mod geofence;
 mod group;
 mod notes;
 mod screens;

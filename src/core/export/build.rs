@@ -205,6 +205,7 @@ pub fn build(snap: &CaseSnapshot, store: &Store, enrich: &dyn Enrichment, opts: 
             .collect(),
         entities: sections,
         timeline: timeline.into_values().collect(),
+        geofence: None,
     }
 }
 

@@ -13,6 +13,9 @@ pub fn render(r: &Report) -> String {
     let mut o = String::new();
     summary(&mut o, r);
     findings(&mut o, r);
+    if let Some(g) = &r.geofence {
+        geofence(&mut o, g);
+    }
     if !r.case_notes.is_empty() {
         o.push_str("## Case notes\n\n");
         notes(&mut o, &r.case_notes);
@@ -89,6 +92,97 @@ fn findings(o: &mut String, r: &Report) {
         );
     }
     o.push('\n');
+}
+
+fn geofence(o: &mut String, g: &crate::core::policy::fence::GeofenceReport) {
+    use crate::core::policy::fence::Standing;
+    o.push_str("## Geo-fence review\n\n");
+    let _ = writeln!(
+        o,
+        "Fence: {} (service calls on a principal's behalf {}; covers {}).\n",
+        md(&g.fence.to_text()),
+        if g.fence.service_calls_exempt {
+            "exempt"
+        } else {
+            "not exempt"
+        },
+        if g.fence.roles.is_empty() {
+            "every principal".to_string()
+        } else {
+            format!("{} role(s)", g.fence.roles.len())
+        }
+    );
+    for n in &g.fence.notes {
+        let _ = writeln!(o, "- Note: {}", md(n));
+    }
+    if !g.fence.notes.is_empty() {
+        o.push('\n');
+    }
+    let t = &g.totals;
+    let _ = writeln!(
+        o,
+        "{} calls covered: {} inside, **{} allowed from outside**, {} denied from outside, {} unknown, {} made by AWS services on the principals' behalf ({} not covered).\n",
+        t.covered, t.inside, t.allowed_outside, t.denied_outside, t.unknown, t.on_behalf, t.not_covered
+    );
+    if g.principals.is_empty() {
+        o.push_str("_No call from outside the fence._\n\n");
+        return;
+    }
+    o.push_str("| Standing | Principal | Address | Place | AS | Allowed | Denied | Session | Origin | Last seen |\n");
+    o.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
+    for p in &g.principals {
+        for s in &p.sources {
+            let standing = match (s.standing, s.allowed > 0) {
+                (Standing::Outside, true) => "**allowed from outside**",
+                (Standing::Outside, false) => "denied",
+                _ => "unknown",
+            };
+            let place = match (&s.country, &s.city) {
+                (Some(c), Some(city)) => format!("{c} {city}"),
+                (Some(c), None) => c.clone(),
+                _ => "unknown".into(),
+            };
+            let asn = match (&s.asn, &s.as_org) {
+                (Some(n), Some(org)) => format!("AS{n} {org}"),
+                _ => "unknown".into(),
+            };
+            let _ = writeln!(
+                o,
+                "| {standing} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                md(&p.principal.label),
+                md(&s.address),
+                md(&place),
+                md(&asn),
+                s.allowed,
+                s.denied,
+                md(s.session.as_deref().unwrap_or("")),
+                md(&s.origin),
+                s.last_seen
+            );
+        }
+    }
+    o.push('\n');
+    let services: Vec<_> = g
+        .principals
+        .iter()
+        .flat_map(|p| p.on_behalf.iter().map(move |s| (p, s)))
+        .collect();
+    if !services.is_empty() {
+        o.push_str("Calls AWS services made on the principals' behalf (not judged by address):\n\n");
+        o.push_str("| Principal | Service | Allowed | Denied | Last seen |\n|---|---|---|---|---|\n");
+        for (p, s) in services {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                md(&p.principal.label),
+                md(&s.service),
+                s.allowed,
+                s.denied,
+                s.last_seen
+            );
+        }
+        o.push('\n');
+    }
 }
 
 fn notes(o: &mut String, notes: &[NoteEntry]) {

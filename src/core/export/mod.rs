@@ -39,6 +39,18 @@ fn unknown_format(s: &str) -> crate::core::vocab::UnknownWord {
     crate::core::vocab::UnknownWord::new("format", s, "md, json, csv or jsonl")
 }
 
+/// Add the geo-fence review of `scope` (the case's scope, else everything loaded) against `fence` to `report`.
+pub fn add_geofence(
+    report: &mut Report,
+    data: &crate::core::dataset::Dataset,
+    fence: &crate::core::policy::fence::Fence,
+    scope: Option<crate::core::time::Scope>,
+) {
+    use crate::core::policy::fence::{RawEndpoints, review};
+    let scope = scope.unwrap_or(crate::core::time::Scope::ALL);
+    report.geofence = Some(review(data, fence, scope, None, &RawEndpoints::new(data.store())));
+}
+
 /// The report as pretty JSON (`"version": 1`), hazard characters escaped (see `core::text::json`).
 pub fn json(report: &Report) -> String {
     use crate::core::text::json::to_string_pretty;

@@ -42,6 +42,9 @@ pub struct Report {
     pub entities: Vec<EntitySection>,
     /// The evidence timeline: the union of the entities' evidence events, by time.
     pub timeline: Vec<EvidenceEvent>,
+    /// The geo-fence review of the case's scope, when a fence was given (`trailhound geofence --json`'s shape).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geofence: Option<crate::core::policy::fence::GeofenceReport>,
 }
 
 /// The case, as the report introduces it.

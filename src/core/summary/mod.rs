@@ -21,7 +21,9 @@ pub use findings::{DayFinding, DayFindings, SeverityCount, TypeCount};
 pub use indicators::{IndicatorRow, Trip};
 pub use instance::{InstanceUse, Network};
 pub use places::{NewPlace, PlacePrincipal};
-pub use principal::{PrincipalJson, PrincipalKind};
+pub use principal::{
+    PrincipalJson, PrincipalKey, PrincipalKind, describe as describe_principal, of_event as principal_of_event,
+};
 pub use volume::{SPARK_DAYS, TopPrincipal, TopRole, sparkline};
 
 use crate::core::behavior::OriginKey;
@@ -31,7 +33,6 @@ use crate::core::graph::Signer;
 use crate::core::model::Store;
 use crate::core::time::{Scope, rfc3339};
 use hashbrown::HashMap;
-use principal::PrincipalKey;
 use serde::Serialize;
 
 /// Seconds in a day.

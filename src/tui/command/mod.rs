@@ -96,6 +96,13 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
             }
             return Vec::new();
         }
+        CommandWord::Geofence => match geofence_view(app, arg) {
+            Ok(spec) => Some(spec),
+            Err(e) => {
+                app.set_status(Slot::StatusError, e);
+                return Vec::new();
+            }
+        },
         CommandWord::Role => entity_view(EntityKind::Role, &resolve_role(app.data.store(), app.data.graph(), arg)),
         CommandWord::Session
         | CommandWord::Key
@@ -114,6 +121,23 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
             Vec::new()
         }
     }
+}
+
+/// `:geofence [FENCE]`: the review against the typed fence (else the command line's), of the profile on top when
+/// there is one (else of every principal). A fence that does not parse is an error on the status line.
+fn geofence_view(app: &App, arg: &str) -> Result<ViewSpec, String> {
+    use crate::core::policy::fence::{Fence, FenceSource};
+    let fence = match arg {
+        "" => None,
+        text => Some(
+            Fence::parse_text(text, FenceSource::Flags)
+                .map_err(|e| format!(":geofence: {e}"))?
+                .to_text(),
+        ),
+    };
+    let top = app.spec();
+    let profile = super::views::behavior::profile_of(top).map(|_| Box::new(top.clone()));
+    Ok(ViewSpec::Geofence { fence, profile })
 }
 
 /// The view `kind:value` opens, through the one entity grammar (`:key ASIA…` opens the role session).

@@ -26,6 +26,7 @@ pub enum CommandWord {
     Fetch,
     Export,
     Tag,
+    Geofence,
     Quit,
 }
 
@@ -134,13 +135,17 @@ pub const WORDS: &[Word] = &[
         None,
         "the day summary of DATE (YYYY-MM-DD; without it, the last day loaded)",
     ),
-    w(
-        CommandWord::Group,
-        "group",
-        "FINDING",
-        Some(EntityKind::Finding),
-        "the incident group that holds a finding (with its attack sequence)",
-    ),
+    // `:g` stays the group's (an exact alias) now that `:geofence` shares its first letter.
+    Word {
+        aliases: &["g"],
+        ..w(
+            CommandWord::Group,
+            "group",
+            "FINDING",
+            Some(EntityKind::Finding),
+            "the incident group that holds a finding (with its attack sequence)",
+        )
+    },
     w(
         CommandWord::Fetch,
         "fetch",
@@ -161,6 +166,13 @@ pub const WORDS: &[Word] = &[
         "NAME|-NAME",
         None,
         "tag (or with -, untag) the selected event or this entity",
+    ),
+    w(
+        CommandWord::Geofence,
+        "geofence",
+        "[FENCE]",
+        None,
+        "calls from outside a geo-fence (US GB 203.0.113.0/24; none: the command line's); on a profile, its calls",
     ),
     Word {
         aliases: &["q"],
@@ -270,7 +282,7 @@ mod tests {
         use CommandWord::*;
         for c in [
             Session, Key, Role, User, Ip, Account, Finding, Findings, Event, Scope, Notes, Summary, Group, Fetch,
-            Export, Tag, Quit,
+            Export, Tag, Geofence, Quit,
         ] {
             assert_eq!(WORDS.iter().filter(|w| w.word == c).count(), 1, "{c:?}");
             assert_eq!(c.spec().word, c);
@@ -308,6 +320,9 @@ mod tests {
             ("g", Group),
             ("fe", Fetch),
             ("t", Tag),
+            ("ge", Geofence),
+            ("geofence", Geofence),
+            ("gr", Group),
             ("q", Quit),
             ("qu", Quit),
             ("quit", Quit),

@@ -224,8 +224,38 @@ pub fn render(f: &mut Frame, body: Rect, ctx: &ViewCtx) -> Drawn {
             } else {
                 ""
             };
-            let title = format!("Places: ● known ● new — {}{training}", r.profile.description);
-            super::map::render(f, m, &known, &new, &title, ctx.theme);
+            let outside = &ctx.model().outside_places;
+            if outside.is_empty() {
+                let title = format!("Places: ● known ● new — {}{training}", r.profile.description);
+                super::map::render(f, m, &known, &new, &title, ctx.theme);
+            } else {
+                // With a fence: places outside it are marked over the known / new colours.
+                let (out, known): (Vec<_>, Vec<_>) = known.into_iter().partition(|p| outside.contains(&p.label));
+                let (out_new, new): (Vec<_>, Vec<_>) = new.into_iter().partition(|p| outside.contains(&p.label));
+                let out: Vec<_> = out.into_iter().chain(out_new).collect();
+                let title = format!(
+                    "Places: ● known ● new ● outside the fence — {}{training}",
+                    r.profile.description
+                );
+                let layers = [
+                    super::map::Layer {
+                        rows: &known,
+                        slot: Slot::BehaviorKnown,
+                        tag: "",
+                    },
+                    super::map::Layer {
+                        rows: &new,
+                        slot: Slot::BehaviorNew,
+                        tag: "NEW ",
+                    },
+                    super::map::Layer {
+                        rows: &out,
+                        slot: Slot::SeverityCritical,
+                        tag: "OUT ",
+                    },
+                ];
+                super::map::render_layers(f, m, &layers, &title, ctx.theme);
+            }
             format!(
                 "New behaviour in scope vs the {}-day baseline (Enter: pivot)",
                 r.baseline.days

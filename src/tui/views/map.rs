@@ -1,6 +1,7 @@
-//! The world map of the New behaviour tab: places the profile's calls came from, known ones (seen in the
-//! baseline) in the `behavior.known` colour and new ones in `behavior.new`, each labelled. Classification comes
-//! from `core::behavior`; this module only draws.
+//! The world map: places calls came from, in layers each with its theme slot and label tag — the New behaviour
+//! tab's known (seen in the baseline, `behavior.known`) and new (`behavior.new`) places, the geo-fence view's places
+//! outside the fence (allowed from there: `severity.critical`, only denied: `severity.low`). Classification comes
+//! from `core::behavior` and `core::policy::fence`; this module only draws.
 
 use crate::tui::sanitize::clean;
 use crate::tui::theme::{Slot, Theme};
@@ -26,16 +27,43 @@ fn valid(r: &PlaceRow) -> bool {
     (-90.0..=90.0).contains(&r.lat) && (-180.0..=180.0).contains(&r.lon)
 }
 
+/// One layer of points: the places, their slot and the tag their labels start with (`"NEW "`, `"OUT "`).
+pub struct Layer<'a> {
+    pub rows: &'a [PlaceRow],
+    pub slot: Slot,
+    pub tag: &'static str,
+}
+
+/// The New behaviour tab's map: known places, then new ones (tagged `NEW`).
 pub fn render(f: &mut Frame, area: Rect, known: &[PlaceRow], new: &[PlaceRow], title: &str, theme: &Theme) {
-    let coords =
-        |rows: &[PlaceRow]| -> Vec<(f64, f64)> { rows.iter().filter(|r| valid(r)).map(|r| (r.lon, r.lat)).collect() };
-    let (known_xy, new_xy) = (coords(known), coords(new));
+    let layers = [
+        Layer {
+            rows: known,
+            slot: Slot::BehaviorKnown,
+            tag: "",
+        },
+        Layer {
+            rows: new,
+            slot: Slot::BehaviorNew,
+            tag: "NEW ",
+        },
+    ];
+    render_layers(f, area, &layers, title, theme);
+}
+
+/// The map with `layers` drawn in order (later layers win where labels overlap).
+pub fn render_layers(f: &mut Frame, area: Rect, layers: &[Layer], title: &str, theme: &Theme) {
     let colour = |s: Slot| theme.style(s).fg.unwrap_or(Color::Reset);
-    let (land, known_c, new_c) = (
-        colour(Slot::MapLand),
-        colour(Slot::BehaviorKnown),
-        colour(Slot::BehaviorNew),
-    );
+    let land = colour(Slot::MapLand);
+    let points: Vec<(Vec<(f64, f64)>, Color)> = layers
+        .iter()
+        .map(|l| {
+            (
+                l.rows.iter().filter(|r| valid(r)).map(|r| (r.lon, r.lat)).collect(),
+                colour(l.slot),
+            )
+        })
+        .collect();
     let canvas = Canvas::default()
         .block(
             Block::bordered()
@@ -54,14 +82,9 @@ pub fn render(f: &mut Frame, area: Rect, known: &[PlaceRow], new: &[PlaceRow], t
                 color: land,
             });
             ctx.layer();
-            ctx.draw(&Points {
-                coords: &known_xy,
-                color: known_c,
-            });
-            ctx.draw(&Points {
-                coords: &new_xy,
-                color: new_c,
-            });
+            for (coords, color) in &points {
+                ctx.draw(&Points { coords, color: *color });
+            }
         });
     f.render_widget(canvas, area);
     // Labels next to the points, drawn as text so they stay readable; new places last, so they win overlaps.
@@ -74,10 +97,9 @@ pub fn render(f: &mut Frame, area: Rect, known: &[PlaceRow], new: &[PlaceRow], t
     if inner.width == 0 || inner.height == 0 {
         return;
     }
-    let labelled = known
+    let labelled = layers
         .iter()
-        .map(|r| (r, Slot::BehaviorKnown, ""))
-        .chain(new.iter().map(|r| (r, Slot::BehaviorNew, "NEW ")));
+        .flat_map(|l| l.rows.iter().map(move |r| (r, l.slot, l.tag)));
     for (r, slot, tag) in labelled {
         if !valid(r) {
             continue;

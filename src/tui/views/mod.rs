@@ -6,7 +6,7 @@
 //!
 //! ```text
 //!  summary  findings  finding  group (overview │ events)  profile (overview │ behavior │ api_volume │ events)
-//!  chain  event  notes
+//!  chain  event  notes  geofence
 //! ```
 
 pub mod api_volume;
@@ -17,6 +17,7 @@ pub mod events;
 pub mod fetch;
 pub mod finding;
 pub mod findings;
+pub mod geofence;
 pub mod group;
 pub mod map;
 pub mod marked;
@@ -96,6 +97,7 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
         ViewSpec::Group(_) => group::render(f, area, ctx),
         ViewSpec::Notes => notes::render(f, area, ctx),
         ViewSpec::Summary(_) => summary::render(f, area, ctx),
+        ViewSpec::Geofence { .. } => geofence::render(f, area, ctx),
         spec => {
             let [tabs_area, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
             render_tabs(f, tabs_area, spec.tabs(), ctx.frame().tab, ctx.theme);

@@ -3,7 +3,8 @@
 //! table's filtered, sorted order is computed the same way ([`compute_order`]).
 
 use super::{
-    api_volume, behavior, chain, event, events, finding, findings, group, marked, notes, policy, profile, select,
+    api_volume, behavior, chain, event, events, finding, findings, geofence, group, marked, notes, policy, profile,
+    select,
     summary, volume,
 };
 use crate::core::dataset::Dataset;
@@ -28,6 +29,8 @@ pub struct ModelRequest {
     pub tab: Option<Tab>,
     pub drill: usize,
     pub scope: Scope,
+    /// The fence given on the command line (the geo-fence view's default).
+    pub fence: Option<Arc<crate::core::policy::fence::Fence>>,
 }
 
 /// Which (spec, tab, drill, scope, data, notes) the top view's model must be computed for.
@@ -45,6 +48,8 @@ pub fn model_key(app: &App) -> u64 {
         notes.iter().for_each(|n| (n.id, n.rev).hash(&mut h));
     }
     app.marks.hash(&mut h);
+    // The command line's fence is set once at start; hashed so a model never outlives a different one.
+    app.fence.as_ref().map(|f| f.to_text()).hash(&mut h);
     // Data is replaced wholesale on load: its generation tells a new load from the old one.
     app.data.generation().hash(&mut h);
     // Zero is the key of "no model yet" (`ViewModel::default`).
@@ -69,6 +74,7 @@ pub fn request(app: &App) -> ModelRequest {
         tab: app.tab(),
         drill: app.top().drill,
         scope: app.scope.scope,
+        fence: app.fence.clone(),
     }
 }
 
@@ -154,10 +160,20 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             }
             None => m.header = summary::empty_header(),
         },
+        ViewSpec::Geofence { .. } => {
+            // The table is the aggregate; `items` stay the (empty) selection of a view that is not a profile.
+            let rep = geofence::report(&r.data, r.fence.as_deref(), spec, scope);
+            m.header = geofence::header(&rep);
+            m.rows = Some(geofence::rows(&rep));
+            m.geofence = Some(Arc::new(rep));
+        }
         _ => match tab {
             Some(Tab::NewBehaviour) => {
                 let rep = behavior::report(store, graph, r.data.behavior(), r.data.geo(), spec, bscope());
                 m.rows = Some(rep.as_ref().map(behavior::new_rows).unwrap_or_default());
+                if let (Ok(rep), Some(f)) = (&rep, &r.fence) {
+                    m.outside_places = geofence::outside_places(rep, f, r.data.geo());
+                }
                 m.report = Some(rep);
             }
             Some(Tab::ApiVolume) => {
@@ -182,6 +198,12 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             Some(Tab::Events) => {}
             Some(Tab::Overview) | None => {
                 m.rows = profile::rows(store, graph, spec, tab, scope, &m.items);
+                // With a fence on the command line, the profile's own geo-fence review is one Enter away.
+                if let (Some(rows), Some(_)) = (m.rows.as_mut(), &r.fence)
+                    && behavior::profile_of(spec).is_some()
+                {
+                    rows.rows.push(geofence::pivot_row(spec));
+                }
                 m.header = profile::details(store, graph, r.data.geo(), &m.items, m.failed, spec);
                 m.volume = volume::buckets(store, &m.items, scope, volume::RESOLUTION);
             }
