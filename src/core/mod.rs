@@ -21,6 +21,7 @@ pub mod ingest;
 pub mod model;
 pub mod names;
 pub mod orgscale;
+pub mod policy;
 pub mod provenance;
 pub mod summary;
 pub mod text;

@@ -4,7 +4,7 @@
 //! the origin did), denied bursts (one per burst, `denied`), and findings that name it (one per finding). Rows are
 //! ranked by the number of indicators, then by the highest severity of a related finding, then by label.
 
-use super::denied::Burst;
+use crate::core::policy::denied::burst::Burst;
 use super::principal::{self, PrincipalJson, PrincipalKey};
 use crate::core::behavior::{BehaviorIndex, OriginKey, impossible_pairs, lookback_seconds, place_label};
 use crate::core::findings::{Finding, SeverityLabel};
