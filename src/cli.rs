@@ -10,6 +10,7 @@ mod case;
 mod common;
 mod completions;
 mod demo;
+mod denied;
 mod export;
 mod fetch;
 mod fetch_athena;
@@ -61,6 +62,9 @@ pub enum Command {
     Behavior(behavior::BehaviorArgs),
     /// API call volume of a profile around a scope, with the scope's drill-downs (IP, API, access key, resource).
     Volume(behavior::VolumeArgs),
+    /// A profile's denied calls explained: policy type (SCP, boundary, …), explicit or implicit, action, resource,
+    /// policy ARN, by policy type → action → resource, with bursts of denials.
+    Denied(denied::DeniedArgs),
     /// One UTC day at a glance (Detective's summary): findings, principals with the most indicators, new
     /// geolocations, busiest principals and roles, instance credentials used from outside AWS.
     Summary(summary::SummaryArgs),
@@ -124,6 +128,7 @@ pub fn main() -> ExitCode {
         Some(Command::Role(a)) => trace::run_role(a),
         Some(Command::Behavior(a)) => behavior::run_behavior(a),
         Some(Command::Volume(a)) => behavior::run_volume(a),
+        Some(Command::Denied(a)) => denied::run(a),
         Some(Command::Summary(a)) => summary::run(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),

@@ -67,31 +67,42 @@ fn load(p: &ProfileArgs) -> anyhow::Result<Dataset> {
 }
 
 fn prepare<'a>(p: &ProfileArgs, l: &'a Dataset) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
-    let finding = match &p.finding {
-        Some(id) => Some(
-            l.store()
-                .findings
-                .iter()
-                .find(|f| f.id == *id || f.arn.as_deref() == Some(id.as_str()))
-                .ok_or_else(|| anyhow!("no loaded finding has id {:?}", safe(id)))?,
-        ),
-        None => None,
-    };
-    let err = |e: behavior::BehaviorError| anyhow!(safe(&e.to_string()));
-    let profile = match (&p.profile, finding) {
-        (Some(text), _) => Profile::parse(text, l.store(), l.graph()).map_err(err)?,
-        (None, Some(f)) => Profile::of_finding(f, l.store(), l.graph()).map_err(err)?,
-        (None, None) => anyhow::bail!("give a profile or --finding ID"),
-    };
-    let sel = behavior::select(&profile, l.store(), l.graph(), l.behavior()).map_err(err)?;
-    let scope = match (p.scope, finding) {
+    let (sel, scope) = select_profile(l, p.profile.as_deref(), p.finding.as_deref())?;
+    let scope = match (p.scope, scope) {
         (Some(s), _) => s,
-        (None, Some(f)) => f.scope(),
+        (None, Some(s)) => s,
         (None, None) => {
             behavior::default_scope(&sel, l.behavior()).ok_or_else(|| anyhow!("the profile has no events"))?
         }
     };
     Ok((sel, scope))
+}
+
+/// The profile named by `profile` (else the principal of the loaded finding `finding`), with the finding's scope
+/// when one was given. Every profile command selects through here (`behavior`, `volume`, `denied`).
+pub(super) fn select_profile<'a>(
+    l: &'a Dataset,
+    profile: Option<&str>,
+    finding: Option<&str>,
+) -> anyhow::Result<(behavior::Selection<'a>, Option<Scope>)> {
+    let finding = match finding {
+        Some(id) => Some(
+            l.store()
+                .findings
+                .iter()
+                .find(|f| f.id == id || f.arn.as_deref() == Some(id))
+                .ok_or_else(|| anyhow!("no loaded finding has id {:?}", safe(id)))?,
+        ),
+        None => None,
+    };
+    let err = |e: behavior::BehaviorError| anyhow!(safe(&e.to_string()));
+    let profile = match (profile, finding) {
+        (Some(text), _) => Profile::parse(text, l.store(), l.graph()).map_err(err)?,
+        (None, Some(f)) => Profile::of_finding(f, l.store(), l.graph()).map_err(err)?,
+        (None, None) => anyhow::bail!("give a profile or --finding ID"),
+    };
+    let sel = behavior::select(&profile, l.store(), l.graph(), l.behavior()).map_err(err)?;
+    Ok((sel, finding.map(|f| f.scope())))
 }
 
 pub fn run_behavior(a: BehaviorArgs) -> anyhow::Result<ExitCode> {

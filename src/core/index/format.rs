@@ -521,6 +521,10 @@ mod tests {
             assumed_role_arn: arn,
             provider: Sym::NONE,
         });
+        // Denied calls' messages, on two of the three kinds of id.
+        let (m1, m2) = (st.strings.intern("Access Denied"), st.strings.intern("User: x is not authorized"));
+        st.denial_messages.insert(EventId::Other(other), m1);
+        st.denial_messages.insert(EventId::Missing(u64::MAX), m2);
         st
     }
 
@@ -540,6 +544,9 @@ mod tests {
         assert_eq!(format!("{:?}", back.events), format!("{:?}", st.events));
         assert_eq!(back.files.len(), 2);
         assert_eq!(back.report.records, 3);
+        assert_eq!(back.denial_messages, st.denial_messages);
+        assert_eq!(back.denial_message(&back.events[0]), None);
+        assert_eq!(back.denial_message(&back.events[1]), Some("Access Denied"));
     }
 
     #[test]
