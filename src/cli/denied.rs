@@ -35,10 +35,7 @@ pub fn run(a: DeniedArgs) -> anyhow::Result<ExitCode> {
     let ix = l.behavior();
     let scope = match (a.scope, finding_scope) {
         (Some(s), _) | (None, Some(s)) => s,
-        (None, None) => match (sel.first_time(ix), sel.last_time(ix)) {
-            (Some(f), Some(t)) => Scope::from_observed(f, t),
-            _ => return Err(anyhow!("the profile has no events")),
-        },
+        (None, None) => denied::default_scope(&sel, ix).ok_or_else(|| anyhow!("the profile has no events"))?,
     };
     let cfg = DeniedConfig {
         max_calls: a.max_calls,

@@ -216,3 +216,30 @@ fn hostile_messages_are_inert_in_text_and_json() {
         }
     }
 }
+
+#[test]
+fn the_report_export_carries_each_marked_profiles_denials() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let case = h.join("case");
+    let case = case.to_str().unwrap();
+    stdout(&run(&["case", "new", "--case", case, "-i", DATA], h));
+    stdout(&run(&["star", "--case", case, "session:ASIAALICEDEV00000001"], h));
+    stdout(&run(&["star", "--case", case, "ip:198.51.100.23"], h));
+    let v: Value = serde_json::from_str(&stdout(&run(&["export", "--case", case, "--format", "json"], h))).unwrap();
+    let entities = v["entities"].as_array().unwrap();
+    let alice = entities.iter().find(|e| e["entity"] == "session:ASIAALICEDEV00000001").unwrap();
+    // Judged as the session identity over its active hour: the same counts as `denied`.
+    assert_eq!(alice["denied"]["denied"], 12);
+    assert_eq!(alice["denied"]["bursts"][0]["denials"], 7);
+    assert_eq!(alice["denied"]["by_policy_type"].as_array().unwrap().len(), 9);
+    // The address is a profile too: alice's 12 and bob's one denial came from it.
+    let ip = entities.iter().find(|e| e["entity"] == "ip:198.51.100.23").unwrap();
+    assert_eq!(ip["denied"]["denied"], 13);
+    let md = stdout(&run(&["export", "--case", case, "--format", "md"], h));
+    assert!(md.contains("#### Denied calls"), "{md}");
+    assert!(
+        md.contains("| SCP | lambda:CreateFunction | arn:aws:lambda:us-east-1:111122223333:function:exfil | 1 | 1 | 0 |"),
+        "{md}"
+    );
+}

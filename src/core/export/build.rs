@@ -20,6 +20,10 @@ pub trait Enrichment {
     fn highlights(&self, _store: &Store, _entity: &EntityRef, _scope: Option<Scope>) -> Option<Vec<Highlight>> {
         None
     }
+    /// The denied calls of `entity` in `scope` (policy lens).
+    fn denied(&self, _store: &Store, _entity: &EntityRef, _scope: Option<Scope>) -> Option<super::report::DeniedSection> {
+        None
+    }
     /// `City, Region, Country (ASN org)` for an IP (geolocation).
     fn place(&self, _ip: &str) -> Option<String> {
         None
@@ -289,6 +293,7 @@ fn section(
         detective_url: detective::entity_url(e, &facts, snap.scope),
         chain: enrich.chain(store, e),
         highlights: enrich.highlights(store, e, snap.scope),
+        denied: enrich.denied(store, e, snap.scope),
         evidence: idxs.iter().filter_map(|i| timeline.get(i).cloned()).collect(),
         evidence_total: acc.total,
     }

@@ -62,6 +62,15 @@ impl Enrichment for Analyses<'_> {
         super::highlights::highlights(store, self.graph?, self.behavior?, self.geo?, entity, scope)
     }
 
+    fn denied(
+        &self,
+        store: &Store,
+        entity: &EntityRef,
+        scope: Option<crate::core::time::Scope>,
+    ) -> Option<super::report::DeniedSection> {
+        super::denied::section(store, self.graph?, self.behavior?, entity, scope)
+    }
+
     fn chain(&self, store: &Store, entity: &EntityRef) -> Option<Chain> {
         let g = self.graph?;
         let key = match entity {

@@ -79,23 +79,22 @@ pub fn explain(message: Option<&str>) -> (MessageForm, Explanation) {
     let (action, mut rest) = token(rest);
     ex.action = action.map(str::to_string);
     if let Some(r) = rest.strip_prefix(ON_RESOURCE) {
-        let (resource, after) = token(r);
-        ex.resource = resource.map(str::to_string);
-        rest = after;
+        // The resource runs up to the context: IAM writes `role DemoRole1`, most services an ARN, some quoted.
+        let end = [r.find(&format!(" {EXPLICIT}")), r.find(&format!(" {IMPLICIT}"))]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(r.len());
+        let resource = r[..end].trim().trim_end_matches('.').trim_matches('"').trim();
+        ex.resource = (!resource.is_empty()).then(|| resource.to_string());
+        rest = &r[end..];
     }
     context(rest.trim().trim_end_matches('.').trim_end(), &mut ex);
     (MessageForm::Detailed, ex)
 }
 
-/// The next word (up to white space; a `"quoted"` word without its quotes), without a final `.` or `,`, and the
-/// text after it.
+/// The next word (up to white space), without a final `.` or `,`, and the text after it.
 fn token(s: &str) -> (Option<&str>, &str) {
-    if let Some(q) = s.strip_prefix('"') {
-        return match q.find('"') {
-            Some(end) => (Some(&q[..end]).filter(|w| !w.is_empty()), &q[end + 1..]),
-            None => (None, s),
-        };
-    }
     let end = s.find(char::is_whitespace).unwrap_or(s.len());
     let word = s[..end].trim_end_matches(['.', ',']);
     (Some(word).filter(|w| !w.is_empty()), &s[end..])

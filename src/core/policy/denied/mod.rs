@@ -24,7 +24,15 @@ pub use report::{
     denied,
 };
 
+use crate::core::behavior::{BehaviorIndex, Selection};
 use crate::core::model::Store;
+use crate::core::time::Scope;
+
+/// The scope used when none is given: every hour the profile was active (its first to last call, widened to whole
+/// hours), since a denial an hour before the last activity matters as much as one in it. `None`: no events.
+pub fn default_scope(sel: &Selection, ix: &BehaviorIndex) -> Option<Scope> {
+    Some(Scope::from_observed(sel.first_time(ix)?, sel.last_time(ix)?))
+}
 
 /// The explanation of event `i` when it is a denied call (`None` otherwise): what the TUI's event detail shows
 /// beside the raw record.

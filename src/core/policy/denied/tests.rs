@@ -144,6 +144,22 @@ fn identity_based_policy_implicit_with_quoted_resource() {
 }
 
 #[test]
+fn iam_names_the_resource_by_kind_and_name() {
+    // IAM's own form (`on resource: role <name>`), as the sample case's AttachRolePolicy denial carries it.
+    check(
+        "User: arn:aws:sts::111122223333:assumed-role/DemoRole1/sara is not authorized to perform: iam:AttachRolePolicy on resource: role DemoRole1 because no identity-based policy allows the iam:AttachRolePolicy action",
+        Want {
+            policy_type: PolicyType::IdentityBased,
+            deny: DenyKind::Implicit,
+            action: Some("iam:AttachRolePolicy"),
+            resource: Some("role DemoRole1"),
+            principal: Some("arn:aws:sts::111122223333:assumed-role/DemoRole1/sara"),
+            ..NOTHING
+        },
+    );
+}
+
+#[test]
 fn resource_based_policy_implicit() {
     check(
         "User: arn:aws:iam::777788889999:user/JohnDoe is not authorized to perform: secretsmanager:GetSecretValue because no resource-based policy allows the secretsmanager:GetSecretValue action",
