@@ -8,6 +8,7 @@
 //! a reader, never assertions (the smoke test only checks the report is well-formed). A row whose work does not
 //! exist yet says so ([`reopen`]) instead of printing a number. This module does not generate data or print.
 
+mod denied;
 mod probe;
 mod queries;
 pub mod reopen;
@@ -126,6 +127,8 @@ pub mod goals {
     pub const IDENTITY: (f64, Better, &str) = (10.0, Better::AtMost, "ms");
     /// `behavior` / `volume` of the busiest account over all data.
     pub const ACCOUNT: (f64, Better, &str) = (250.0, Better::AtMost, "ms");
+    /// `denied` of a session identity.
+    pub const DENIED: (f64, Better, &str) = (100.0, Better::AtMost, "ms");
     /// One TUI frame.
     pub const FRAME: (f64, Better, &str) = (16.0, Better::AtMost, "ms");
     /// One pivot's view model.
@@ -230,9 +233,10 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
     let data = main.data;
     let events = data.store().events.len();
     let (files, bytes) = (data.store().report.files_read, data.store().report.bytes_read);
-    progress("queries (trace, behavior, volume)");
+    progress("queries (trace, behavior, volume, denied)");
     let trace = queries::trace(&data, plan.samples);
     let (identity, account) = queries::behavior(&data, plan.samples);
+    let denied = denied::row(&data, plan.samples);
     progress("TUI (frames, pivot view models)");
     let (frame, pivot) = screen::rows(data);
     let everything = probe::memory();
@@ -257,7 +261,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
         bytes,
         threads: rayon::current_num_threads(),
         load_average: [load_before, probe::load_average()],
-        rows: vec![ingest, small, memory, reopen, trace, identity, account, frame, pivot],
+        rows: vec![ingest, small, memory, reopen, trace, identity, account, denied, frame, pivot],
     }
 }
 

@@ -11,7 +11,7 @@ use crate::core::time::Scope;
 use std::time::{Duration, Instant};
 
 /// `n` indices out of `0..len` ranked by `weight`: the heaviest half, and the rest spread evenly over all.
-fn sample(len: usize, n: usize, weight: impl Fn(usize) -> usize) -> Vec<usize> {
+pub(super) fn sample(len: usize, n: usize, weight: impl Fn(usize) -> usize) -> Vec<usize> {
     let mut by_weight: Vec<usize> = (0..len).collect();
     by_weight.sort_by_key(|&i| std::cmp::Reverse(weight(i)));
     let mut picked: Vec<usize> = by_weight.into_iter().take(n.div_ceil(2)).collect();

@@ -43,6 +43,7 @@ fn the_benchmark_reports_every_row_on_both_layouts() {
             "trace",
             "identity",
             "account",
+            "denied",
             "frame",
             "pivot"
         ]
