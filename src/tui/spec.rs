@@ -95,14 +95,12 @@ impl ViewSpec {
     pub fn tabs(&self) -> &'static [Tab] {
         use Tab::*;
         match self {
+            // Denied comes last so that a saved tab position (`ui_state`) still opens the same tab.
             ViewSpec::Session(_) | ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
-                &[Overview, NewBehaviour, ApiVolume, Events]
+                &[Overview, NewBehaviour, ApiVolume, Events, Denied]
             }
-            ViewSpec::Ip(_)
-            | ViewSpec::UserAgent(_)
-            | ViewSpec::AccessKey(_)
-            | ViewSpec::Resource(_)
-            | ViewSpec::Group(_) => &[Overview, Events],
+            ViewSpec::Ip(_) | ViewSpec::UserAgent(_) | ViewSpec::AccessKey(_) => &[Overview, Events, Denied],
+            ViewSpec::Resource(_) | ViewSpec::Group(_) => &[Overview, Events],
             _ => &[],
         }
     }
@@ -121,6 +119,8 @@ pub enum Tab {
     ApiVolume,
     /// The scoped events.
     Events,
+    /// `core::policy::denied`: the profile's denied calls explained, by policy type → action → resource.
+    Denied,
 }
 
 impl Tab {

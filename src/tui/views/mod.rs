@@ -5,13 +5,15 @@
 //! filter, sort and pivot without knowing which view is on top.
 //!
 //! ```text
-//!  summary  findings  finding  group (overview │ events)  profile (overview │ behavior │ api_volume │ events)
+//!  summary  findings  finding  group (overview │ events)
+//!  profile (overview │ behavior │ api_volume │ events │ denied)
 //!  chain  event  notes
 //! ```
 
 pub mod api_volume;
 pub mod behavior;
 pub mod chain;
+pub mod denied;
 pub mod event;
 pub mod events;
 pub mod fetch;
@@ -103,6 +105,7 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
                 Tab::NewBehaviour => behavior::render(f, body, ctx),
                 Tab::ApiVolume => api_volume::render(f, body, ctx),
                 Tab::Events => events::render(f, body, ctx),
+                Tab::Denied => denied::render(f, body, ctx),
             };
             drawn.hits.tabs = tabs_area;
             drawn

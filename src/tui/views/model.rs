@@ -3,7 +3,7 @@
 //! table's filtered, sorted order is computed the same way ([`compute_order`]).
 
 use super::{
-    api_volume, behavior, chain, event, events, finding, findings, group, marked, notes, profile, select, summary,
+    api_volume, behavior, chain, denied, event, events, finding, findings, group, marked, notes, profile, select, summary,
     volume,
 };
 use crate::core::dataset::Dataset;
@@ -126,7 +126,10 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             }
             m.rows = Some(rows);
         }
-        ViewSpec::Event(i) => m.header = event::title(store, *i),
+        ViewSpec::Event(i) => {
+            m.header = event::title(store, *i);
+            m.header.extend(denied::explanation(store, *i));
+        }
         ViewSpec::Chain(k) => {
             let c = chain::build(store, graph, k);
             m.rows = Some(chain::rows(&c));
@@ -170,6 +173,11 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
                 m.volume_report = Some(v);
             }
             Some(Tab::Events) => {}
+            Some(Tab::Denied) => {
+                let rep = denied::report(store, graph, r.data.behavior(), spec, scope);
+                m.header = denied::header(&rep);
+                m.rows = Some(denied::rows(&rep));
+            }
             Some(Tab::Overview) | None => {
                 m.rows = profile::rows(store, graph, spec, tab, scope, &m.items);
                 m.header = profile::details(store, graph, r.data.geo(), &m.items, m.failed, spec);
