@@ -62,7 +62,11 @@ fn or_not_stated(s: Option<&str>) -> String {
 }
 
 fn print_text(r: &DeniedReport) {
-    println!("profile  {} — {}", safe(&r.profile.entity), safe(&r.profile.description));
+    println!(
+        "profile  {} — {}",
+        safe(&r.profile.entity),
+        safe(&r.profile.description)
+    );
     println!("scope    {} .. {}", r.scope.from, r.scope.to);
     println!(
         "rules    denial codes {}; burst: ≥ {} denials within {} minutes",
@@ -74,7 +78,12 @@ fn print_text(r: &DeniedReport) {
         println!("denied   none of {} calls in the scope", r.calls_in_scope);
         return;
     }
-    println!("denied   {} of {} calls  ({})", r.counts.denied, r.calls_in_scope, counts(&r.counts));
+    println!(
+        "denied   {} of {} calls  ({})",
+        r.counts.denied,
+        r.calls_in_scope,
+        counts(&r.counts)
+    );
     if r.bursts.is_empty() {
         println!("bursts   none");
     }
@@ -93,8 +102,16 @@ fn print_text(r: &DeniedReport) {
                 counts(&a.counts)
             );
             for x in &a.resources {
-                let from = x.resource_from.map(|f| format!(" [from the {}]", serde_plain(f))).unwrap_or_default();
-                println!("      {}{}  {}", or_not_stated(x.resource.as_deref()), from, counts(&x.counts));
+                let from = x
+                    .resource_from
+                    .map(|f| format!(" [from the {}]", serde_plain(f)))
+                    .unwrap_or_default();
+                println!(
+                    "      {}{}  {}",
+                    or_not_stated(x.resource.as_deref()),
+                    from,
+                    counts(&x.counts)
+                );
             }
         }
     }
@@ -109,7 +126,13 @@ fn print_text(r: &DeniedReport) {
     );
     for c in &r.calls {
         let e = &c.explanation;
-        println!("  {}  {} {}  {}", c.time, safe(&c.event_source), safe(&c.event_name), safe(&c.error_code));
+        println!(
+            "  {}  {} {}  {}",
+            c.time,
+            safe(&c.event_source),
+            safe(&c.event_name),
+            safe(&c.error_code)
+        );
         println!("    event       {}", safe(&c.event_id));
         println!("    policy      {} ({})", e.policy_type.label(), e.deny);
         println!("    action      {}", or_not_stated(e.action.as_deref()));
@@ -122,7 +145,10 @@ fn print_text(r: &DeniedReport) {
         if let Some(s) = &c.session {
             println!("    session     {}", safe(s));
         }
-        let message = c.message.as_deref().map_or_else(|| "(none in the record)".to_string(), safe);
+        let message = c
+            .message
+            .as_deref()
+            .map_or_else(|| "(none in the record)".to_string(), safe);
         println!("    message     {message} ({})", c.form);
         if e.encoded {
             println!("    encoded     yes: aws sts decode-authorization-message --encoded-message …");

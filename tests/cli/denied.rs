@@ -52,17 +52,27 @@ fn types(v: &Value) -> Vec<(String, u64, u64, u64)> {
 #[test]
 fn each_policy_type_is_read_from_its_message() {
     let home = tempfile::tempdir().unwrap();
-    let golden = stdout(&run(&["denied", "-i", DATA, ALICE, "--scope", SCOPE, "--json"], home.path()));
+    let golden = stdout(&run(
+        &["denied", "-i", DATA, ALICE, "--scope", SCOPE, "--json"],
+        home.path(),
+    ));
     let v: Value = serde_json::from_str(&golden).unwrap();
     // Alice's 14 calls in the hour: 12 denied (the throttled call and GetCallerIdentity are not); bob's is not hers.
     assert_eq!(v["calls_in_scope"], 14);
     assert_eq!(v["denied"], 12);
-    assert_eq!(v["explicit"], 5, "SCP, RCP, session, resource-based, and the unknown phrase's explicit deny");
+    assert_eq!(
+        v["explicit"], 5,
+        "SCP, RCP, session, resource-based, and the unknown phrase's explicit deny"
+    );
     assert_eq!(v["implicit"], 4, "boundary, identity-based, VPC endpoint, role trust");
     assert_eq!(v["first_seen"], "2026-11-05T10:01:00Z");
     assert_eq!(v["last_seen"], "2026-11-05T10:50:00Z");
     let mut t = types(&v);
-    assert_eq!(t.remove(0), ("not-stated".into(), 4, 1, 0), "EC2 encoded, S3 bare, S3 none, unknown phrase");
+    assert_eq!(
+        t.remove(0),
+        ("not-stated".into(), 4, 1, 0),
+        "EC2 encoded, S3 bare, S3 none, unknown phrase"
+    );
     t.sort();
     let one = |name: &str, explicit| (name.to_string(), 1, explicit, 1 - explicit);
     let mut want = vec![
@@ -100,8 +110,15 @@ fn each_policy_type_is_read_from_its_message() {
     assert_eq!(scp["session"], "ASIAALICEDEV00000001");
     let ec2 = by_name("RunInstances");
     assert_eq!(ec2["error_code"], "Client.UnauthorizedOperation");
-    assert_eq!((ec2["policy_type"].as_str(), ec2["deny"].as_str()), (Some("not-stated"), Some("not-stated")));
-    assert_eq!(ec2["action"], Value::Null, "EC2 names no action: none is invented from RunInstances");
+    assert_eq!(
+        (ec2["policy_type"].as_str(), ec2["deny"].as_str()),
+        (Some("not-stated"), Some("not-stated"))
+    );
+    assert_eq!(
+        ec2["action"],
+        Value::Null,
+        "EC2 names no action: none is invented from RunInstances"
+    );
     assert_eq!(ec2["encoded"], true);
     assert_eq!(ec2["form"], "bare");
     let bare = by_name("ListObjects");
@@ -111,10 +128,16 @@ fn each_policy_type_is_read_from_its_message() {
     let none = calls.iter().find(|c| c["form"] == "missing").unwrap();
     assert_eq!(none["message"], Value::Null);
     let unknown = by_name("PutObject");
-    assert_eq!(unknown["policy_type"], "not-stated", "a phrase outside the table is not guessed");
+    assert_eq!(
+        unknown["policy_type"], "not-stated",
+        "a phrase outside the table is not guessed"
+    );
     assert_eq!(unknown["deny"], "explicit");
     assert!(unknown["message"].as_str().unwrap().contains("transitively"));
-    assert!(calls.iter().all(|c| c["event_name"] != "ListUsers"), "bob's denial is not alice's");
+    assert!(
+        calls.iter().all(|c| c["event_name"] != "ListUsers"),
+        "bob's denial is not alice's"
+    );
     insta::assert_snapshot!("denied_alice", golden);
 }
 
@@ -123,7 +146,10 @@ fn a_session_key_is_judged_as_its_identity_and_a_case_index_gives_the_same_answe
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let direct = json(&["denied", "-i", DATA, ALICE, "--scope", SCOPE, "--json"], h);
-    let by_key = json(&["denied", "-i", DATA, "ASIAALICEDEV00000001", "--scope", SCOPE, "--json"], h);
+    let by_key = json(
+        &["denied", "-i", DATA, "ASIAALICEDEV00000001", "--scope", SCOPE, "--json"],
+        h,
+    );
     assert_eq!(by_key["by_policy_type"], direct["by_policy_type"]);
     assert_eq!(by_key["profile"]["asked"], "session:ASIAALICEDEV00000001");
 
@@ -153,7 +179,10 @@ fn text_output_puts_every_field_on_its_line() {
     let home = tempfile::tempdir().unwrap();
     let out = stdout(&run(&["denied", "-i", DATA, ALICE, "--scope", SCOPE], home.path()));
     assert!(out.contains("denied   12 of 14 calls"), "{out}");
-    assert!(out.contains("burst    2026-11-05T10:01:00Z .. 2026-11-05T10:07:00Z  7 denials"), "{out}");
+    assert!(
+        out.contains("burst    2026-11-05T10:01:00Z .. 2026-11-05T10:07:00Z  7 denials"),
+        "{out}"
+    );
     for line in [
         "    policy      SCP (explicit)",
         "    action      lambda:CreateFunction",
@@ -200,7 +229,10 @@ fn hostile_messages_are_inert_in_text_and_json() {
                 panic!("{args:?} {what}: raw U+{:04X}", c as u32);
             }
         }
-        assert!(!so.lines().any(|l| l.trim_start().starts_with("FAKE")), "a line break in a value started a line");
+        assert!(
+            !so.lines().any(|l| l.trim_start().starts_with("FAKE")),
+            "a line break in a value started a line"
+        );
         if args.contains(&"--json") {
             // Inert on a terminal, exact for a JSON reader.
             let v: Value = serde_json::from_str(&so).unwrap();
@@ -228,7 +260,10 @@ fn the_report_export_carries_each_marked_profiles_denials() {
     stdout(&run(&["star", "--case", case, "ip:198.51.100.23"], h));
     let v: Value = serde_json::from_str(&stdout(&run(&["export", "--case", case, "--format", "json"], h))).unwrap();
     let entities = v["entities"].as_array().unwrap();
-    let alice = entities.iter().find(|e| e["entity"] == "session:ASIAALICEDEV00000001").unwrap();
+    let alice = entities
+        .iter()
+        .find(|e| e["entity"] == "session:ASIAALICEDEV00000001")
+        .unwrap();
     // Judged as the session identity over its active hour: the same counts as `denied`.
     assert_eq!(alice["denied"]["denied"], 12);
     assert_eq!(alice["denied"]["bursts"][0]["denials"], 7);
@@ -239,7 +274,9 @@ fn the_report_export_carries_each_marked_profiles_denials() {
     let md = stdout(&run(&["export", "--case", case, "--format", "md"], h));
     assert!(md.contains("#### Denied calls"), "{md}");
     assert!(
-        md.contains("| SCP | lambda:CreateFunction | arn:aws:lambda:us-east-1:111122223333:function:exfil | 1 | 1 | 0 |"),
+        md.contains(
+            "| SCP | lambda:CreateFunction | arn:aws:lambda:us-east-1:111122223333:function:exfil | 1 | 1 | 0 |"
+        ),
         "{md}"
     );
 }

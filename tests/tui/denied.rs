@@ -48,8 +48,14 @@ fn every_profile_view_has_a_denied_tab() {
 fn the_denied_tab_of_a_session_at_both_sizes() {
     let mut app = alice();
     let s = screen(&mut app);
-    assert!(s.contains("12 of 14 calls in scope (5 explicit, 4 implicit, 3 not stated)"), "{s}");
-    assert!(s.contains("7 denials 2026-11-05T10:01:00Z → 2026-11-05T10:07:00Z"), "{s}");
+    assert!(
+        s.contains("12 of 14 calls in scope (5 explicit, 4 implicit, 3 not stated)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("7 denials 2026-11-05T10:01:00Z → 2026-11-05T10:07:00Z"),
+        "{s}"
+    );
     insta::assert_snapshot!("denied_tab", s);
     insta::assert_snapshot!("denied_tab_80x24", screen_at(&app, 80, 24));
 }
@@ -65,7 +71,10 @@ fn rows_pivot_to_the_event_the_resource_and_the_session() {
     // Alice's 14 calls and bob's one (the AssumeRole is the user's); bob's 10:10 denial joins alice's burst, since
     // the role's denials are one sequence.
     assert!(s.contains("13 of 15 calls in scope"), "{s}");
-    assert!(s.contains("8 denials 2026-11-05T10:01:00Z → 2026-11-05T10:10:00Z"), "{s}");
+    assert!(
+        s.contains("8 denials 2026-11-05T10:01:00Z → 2026-11-05T10:10:00Z"),
+        "{s}"
+    );
     select_row(&mut app, "arn:aws:lambda:us-east-1:111122223333:function:exfil");
     act(&mut app, Action::Enter);
     assert_eq!(
@@ -89,7 +98,10 @@ fn rows_pivot_to_the_event_the_resource_and_the_session() {
     let s = screen(&mut app);
     assert!(s.contains("Why it was denied"), "{s}");
     assert!(s.contains("policy: SCP"), "{s}");
-    assert!(s.contains("\"errorCode\": \"AccessDeniedException\""), "the raw record is beside it:\n{s}");
+    assert!(
+        s.contains("\"errorCode\": \"AccessDeniedException\""),
+        "the raw record is beside it:\n{s}"
+    );
     insta::assert_snapshot!("denied_event_detail", s);
     insta::assert_snapshot!("denied_event_detail_80x24", screen_at(&app, 80, 24));
 }

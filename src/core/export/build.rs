@@ -21,7 +21,12 @@ pub trait Enrichment {
         None
     }
     /// The denied calls of `entity` in `scope` (policy lens).
-    fn denied(&self, _store: &Store, _entity: &EntityRef, _scope: Option<Scope>) -> Option<super::report::DeniedSection> {
+    fn denied(
+        &self,
+        _store: &Store,
+        _entity: &EntityRef,
+        _scope: Option<Scope>,
+    ) -> Option<super::report::DeniedSection> {
         None
     }
     /// `City, Region, Country (ASN org)` for an IP (geolocation).

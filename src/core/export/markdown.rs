@@ -211,7 +211,11 @@ fn denied(o: &mut String, d: Option<&DeniedSection>) {
     };
     let c = &d.counts;
     if c.denied == 0 {
-        let _ = writeln!(o, "_No denied calls of {} in {} .. {}._\n", d.calls_in_scope, d.scope.from, d.scope.to);
+        let _ = writeln!(
+            o,
+            "_No denied calls of {} in {} .. {}._\n",
+            d.calls_in_scope, d.scope.from, d.scope.to
+        );
         return;
     }
     let _ = writeln!(
@@ -238,7 +242,12 @@ fn denied(o: &mut String, d: Option<&DeniedSection>) {
                 let _ = writeln!(
                     o,
                     "| {} | {action} | {resource} | {} | {} | {} | {} | {} |",
-                    t.label, r.counts.denied, r.counts.explicit, r.counts.implicit, r.counts.first_seen, r.counts.last_seen
+                    t.label,
+                    r.counts.denied,
+                    r.counts.explicit,
+                    r.counts.implicit,
+                    r.counts.first_seen,
+                    r.counts.last_seen
                 );
             }
         }

@@ -522,7 +522,10 @@ mod tests {
             provider: Sym::NONE,
         });
         // Denied calls' messages, on two of the three kinds of id.
-        let (m1, m2) = (st.strings.intern("Access Denied"), st.strings.intern("User: x is not authorized"));
+        let (m1, m2) = (
+            st.strings.intern("Access Denied"),
+            st.strings.intern("User: x is not authorized"),
+        );
         st.denial_messages.insert(EventId::Other(other), m1);
         st.denial_messages.insert(EventId::Missing(u64::MAX), m2);
         st

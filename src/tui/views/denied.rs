@@ -224,7 +224,11 @@ pub fn explanation(store: &Store, i: usize) -> Vec<StyledLine> {
         kv(
             "deny",
             deny.into(),
-            if deny == DenyKind::Explicit { Slot::SeverityHigh } else { Slot::Text },
+            if deny == DenyKind::Explicit {
+                Slot::SeverityHigh
+            } else {
+                Slot::Text
+            },
         ),
         kv("action", &stated(&action), Slot::TextAccent),
         kv("resource", &stated(&resource), Slot::Text),
@@ -233,7 +237,11 @@ pub fn explanation(store: &Store, i: usize) -> Vec<StyledLine> {
         kv("message", form.into(), Slot::TextDim),
     ];
     if encoded {
-        lines.push(kv("encoded", "yes: aws sts decode-authorization-message", Slot::StatusWarning));
+        lines.push(kv(
+            "encoded",
+            "yes: aws sts decode-authorization-message",
+            Slot::StatusWarning,
+        ));
     }
     lines
 }

@@ -58,7 +58,10 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx, index: usize) -> Drawn {
     // Wrapped: ARNs are long, and a cut ARN is a wrong one.
     let block = Block::bordered()
         .border_style(ctx.theme.style(Slot::Border))
-        .title(Span::styled(" Why it was denied (as the message states) ", ctx.theme.style(Slot::Title)));
+        .title(Span::styled(
+            " Why it was denied (as the message states) ",
+            ctx.theme.style(Slot::Title),
+        ));
     f.render_widget(
         Paragraph::new(super::themed(explanation, ctx.theme))
             .wrap(ratatui::widgets::Wrap { trim: false })

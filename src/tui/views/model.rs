@@ -3,8 +3,8 @@
 //! table's filtered, sorted order is computed the same way ([`compute_order`]).
 
 use super::{
-    api_volume, behavior, chain, denied, event, events, finding, findings, group, marked, notes, profile, select, summary,
-    volume,
+    api_volume, behavior, chain, denied, event, events, finding, findings, group, marked, notes, profile, select,
+    summary, volume,
 };
 use crate::core::dataset::Dataset;
 use crate::core::model::Store;

@@ -42,7 +42,12 @@ mod tests {
 
     #[test]
     fn the_family_is_chosen_by_exact_code() {
-        for c in ["AccessDenied", "AccessDeniedException", "Client.UnauthorizedOperation", "AuthorizationError"] {
+        for c in [
+            "AccessDenied",
+            "AccessDeniedException",
+            "Client.UnauthorizedOperation",
+            "AuthorizationError",
+        ] {
             assert!(is_denial_code(c), "{c}");
         }
         // Throttling, validation, not-found and a dry run are not denials; neither is another spelling.

@@ -193,7 +193,13 @@ pub struct DeniedReport {
     pub calls_not_listed: u64,
 }
 
-type Tree = BTreeMap<PolicyType, (Counts, BTreeMap<(Option<String>, Sym, Sym), (Counts, BTreeMap<(Option<String>, Option<ResourceFrom>), Counts>)>)>;
+type Tree = BTreeMap<
+    PolicyType,
+    (
+        Counts,
+        BTreeMap<(Option<String>, Sym, Sym), (Counts, BTreeMap<(Option<String>, Option<ResourceFrom>), Counts>)>,
+    ),
+>;
 
 /// The denied report of `sel` in `scope`.
 pub fn denied(
@@ -248,7 +254,10 @@ pub fn denied(
             .entry((ex.action.clone(), e.event_source, e.event_name))
             .or_default();
         ac.add(e.time, i, ex.deny);
-        resources.entry((resource.clone(), from)).or_default().add(e.time, i, ex.deny);
+        resources
+            .entry((resource.clone(), from))
+            .or_default()
+            .add(e.time, i, ex.deny);
         if n >= listed_from {
             let session = match graph.signer.get(i as usize) {
                 Some(Signer::Session(s)) => store.strings.opt(graph.session(*s).access_key).map(str::to_string),
@@ -291,7 +300,7 @@ pub fn denied(
 
 /// Most denials first, then by key (the tree's order), so the output is deterministic.
 fn ranked<T>(mut v: Vec<T>, counts: impl Fn(&T) -> &Counts) -> Vec<T> {
-    v.sort_by(|a, b| counts(b).denied.cmp(&counts(a).denied));
+    v.sort_by_key(|x| std::cmp::Reverse(counts(x).denied));
     v
 }
 

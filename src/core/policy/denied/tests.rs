@@ -50,7 +50,9 @@ fn service_control_policy_explicit_with_policy_arn() {
             deny: DenyKind::Explicit,
             action: Some("iam:ListRoles"),
             resource: Some("arn:aws:iam::123456789012:role/*"),
-            policy_arn: Some("arn:aws:organizations::987654321098:policy/o-qv5af4abcd/service_control_policy/p-2kgnabcd"),
+            policy_arn: Some(
+                "arn:aws:organizations::987654321098:policy/o-qv5af4abcd/service_control_policy/p-2kgnabcd",
+            ),
             principal: Some("arn:aws:iam::123456789012:user/Matt"),
             ..NOTHING
         },
