@@ -11,6 +11,7 @@ mod closed_stdout;
 mod common;
 mod completions;
 mod demo;
+mod denied;
 mod export;
 mod fetch;
 mod fetch_athena;
@@ -68,6 +69,9 @@ pub enum Command {
     /// role, user, or an origin through its chain), the calls left unmapped, and with --compare how an existing
     /// policy relates to that use.
     Policy(policy::PolicyArgs),
+    /// A profile's denied calls explained: policy type (SCP, boundary, …), explicit or implicit, action, resource,
+    /// policy ARN, by policy type → action → resource, with bursts of denials.
+    Denied(denied::DeniedArgs),
     /// One UTC day at a glance (Detective's summary): findings, principals with the most indicators, new
     /// geolocations, busiest principals and roles, instance credentials used from outside AWS.
     Summary(summary::SummaryArgs),
@@ -136,6 +140,7 @@ pub fn main() -> ExitCode {
         Some(Command::Behavior(a)) => behavior::run_behavior(a),
         Some(Command::Volume(a)) => behavior::run_volume(a),
         Some(Command::Policy(a)) => policy::run(a),
+        Some(Command::Denied(a)) => denied::run(a),
         Some(Command::Summary(a)) => summary::run(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),

@@ -8,6 +8,7 @@
 //! a reader, never assertions (the smoke test only checks the report is well-formed). A row whose work does not
 //! exist yet says so ([`reopen`]) instead of printing a number. This module does not generate data or print.
 
+mod denied;
 mod geofence;
 mod probe;
 mod queries;
@@ -129,6 +130,8 @@ pub mod goals {
     pub const ACCOUNT: (f64, Better, &str) = (250.0, Better::AtMost, "ms");
     /// The least-privilege policy of a session identity (issue #13).
     pub const POLICY: (f64, Better, &str) = (100.0, Better::AtMost, "ms");
+    /// `denied` of a session identity.
+    pub const DENIED: (f64, Better, &str) = (100.0, Better::AtMost, "ms");
     /// One TUI frame.
     pub const FRAME: (f64, Better, &str) = (16.0, Better::AtMost, "ms");
     /// One pivot's view model.
@@ -235,10 +238,11 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
     let data = main.data;
     let events = data.store().events.len();
     let (files, bytes) = (data.store().report.files_read, data.store().report.bytes_read);
-    progress("queries (trace, behavior, volume)");
+    progress("queries (trace, behavior, volume, denied)");
     let trace = queries::trace(&data, plan.samples);
     let (identity, account) = queries::behavior(&data, plan.samples);
     let policy = queries::policy(&data, plan.samples);
+    let denied = denied::row(&data, plan.samples);
     progress("geofence");
     let geofence = geofence::row(&data, plan.samples);
     progress("TUI (frames, pivot view models)");
@@ -266,7 +270,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
         threads: rayon::current_num_threads(),
         load_average: [load_before, probe::load_average()],
         rows: vec![
-            ingest, small, memory, reopen, trace, identity, account, policy, geofence, frame, pivot,
+            ingest, small, memory, reopen, trace, identity, account, policy, denied, geofence, frame, pivot,
         ],
     }
 }

@@ -67,17 +67,35 @@ fn load(p: &ProfileArgs) -> anyhow::Result<Dataset> {
 }
 
 fn prepare<'a>(p: &ProfileArgs, l: &'a Dataset) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
-    select_profile(l, p.profile.as_deref(), p.scope, p.finding.as_deref())
+    select_profile_scoped(l, p.profile.as_deref(), p.scope, p.finding.as_deref())
 }
 
 /// The profile (or a finding's principal) and the scope (given, the finding's, else the whole hour of the
-/// profile's last activity): what every profile command (`behavior`, `volume`, `policy`) starts from.
-pub(super) fn select_profile<'a>(
+/// profile's last activity): what `behavior`, `volume` and `policy` start from.
+pub(super) fn select_profile_scoped<'a>(
     l: &'a Dataset,
     profile: Option<&str>,
     scope: Option<Scope>,
     finding: Option<&str>,
 ) -> anyhow::Result<(behavior::Selection<'a>, Scope)> {
+    let (sel, finding_scope) = select_profile(l, profile, finding)?;
+    let scope = match (scope, finding_scope) {
+        (Some(s), _) => s,
+        (None, Some(s)) => s,
+        (None, None) => {
+            behavior::default_scope(&sel, l.behavior()).ok_or_else(|| anyhow!("the profile has no events"))?
+        }
+    };
+    Ok((sel, scope))
+}
+
+/// The profile named by `profile` (else the principal of the loaded finding `finding`), with the finding's scope
+/// when one was given. Every profile command selects through here (`behavior`, `volume`, `policy`, `denied`).
+pub(super) fn select_profile<'a>(
+    l: &'a Dataset,
+    profile: Option<&str>,
+    finding: Option<&str>,
+) -> anyhow::Result<(behavior::Selection<'a>, Option<Scope>)> {
     let finding = match finding {
         Some(id) => Some(
             l.store()
@@ -95,14 +113,7 @@ pub(super) fn select_profile<'a>(
         (None, None) => anyhow::bail!("give a profile or --finding ID"),
     };
     let sel = behavior::select(&profile, l.store(), l.graph(), l.behavior()).map_err(err)?;
-    let scope = match (scope, finding) {
-        (Some(s), _) => s,
-        (None, Some(f)) => f.scope(),
-        (None, None) => {
-            behavior::default_scope(&sel, l.behavior()).ok_or_else(|| anyhow!("the profile has no events"))?
-        }
-    };
-    Ok((sel, scope))
+    Ok((sel, finding.map(|f| f.scope())))
 }
 
 pub fn run_behavior(a: BehaviorArgs) -> anyhow::Result<ExitCode> {

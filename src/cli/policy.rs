@@ -1,7 +1,7 @@
 //! `trailhound policy`: the least-privilege IAM policy of a profile's successful calls in a scope, the calls left
 //! unmapped, and with `--compare FILE` how an existing policy document relates to that use; text or JSON.
 
-use super::behavior::select_profile;
+use super::behavior::select_profile_scoped;
 use super::common::{InputArgs, load_dataset, print_json, safe};
 use crate::core::policy::compare::{GrantKind, Verdict};
 use crate::core::policy::document::{LoadedPolicy, parse_policy_input};
@@ -60,7 +60,7 @@ pub fn run(a: PolicyArgs) -> anyhow::Result<ExitCode> {
         .map(|p| read_policy(p).map(|l| (p.display().to_string(), l)))
         .transpose()?;
     let l = load_dataset(&a.input, None)?;
-    let (sel, scope) = select_profile(&l, a.profile.as_deref(), a.scope, a.finding.as_deref())?;
+    let (sel, scope) = select_profile_scoped(&l, a.profile.as_deref(), a.scope, a.finding.as_deref())?;
     let r = policy_report(
         &sel,
         l.store(),

@@ -472,6 +472,22 @@ pub struct Assumption {
     pub provider: Sym,
 }
 
+/// Longest `errorMessage` kept, in bytes (cut at a character boundary): an EC2 encoded authorization message is at
+/// most 10,240 characters (`docs/denied.md` §3); anything longer is hostile padding.
+pub const MAX_ERROR_MESSAGE: usize = 16 * 1024;
+
+/// `s` cut to at most `max` bytes at a character boundary.
+pub fn clip_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// An input file that contributed records.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
@@ -500,6 +516,11 @@ pub struct Store {
     pub files: Vec<SourceFile>,
     /// GuardDuty and Access Analyzer findings, deduplicated.
     pub findings: Vec<crate::core::findings::Finding>,
+    /// The `errorMessage` of each denied call (an `errorCode` of the denial family,
+    /// `core::policy::denied::codes`), by event id, capped at [`MAX_ERROR_MESSAGE`] bytes. A side table rather than
+    /// an event field: denials are few and the event row stays compact. Ids are unique in the store, so the table
+    /// needs no renumbering when events are sorted or windowed.
+    pub denial_messages: hashbrown::HashMap<EventId, Sym>,
     /// What was read, skipped and why.
     pub report: crate::core::provenance::IngestReport,
 }
@@ -512,6 +533,10 @@ impl Store {
     /// The caller identity of `ev`.
     pub fn identity(&self, ev: &Event) -> &Identity {
         &self.identities[ev.identity as usize]
+    }
+    /// The `errorMessage` ingest kept for `ev` (denied calls only; `None` when the record had none).
+    pub fn denial_message(&self, ev: &Event) -> Option<&str> {
+        self.denial_messages.get(&ev.id).map(|&s| self.s(s))
     }
     /// The assumption fields of `ev`, when it is a credential-issuing STS call.
     pub fn assumption(&self, ev: &Event) -> Option<&Assumption> {

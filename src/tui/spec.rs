@@ -104,14 +104,14 @@ impl ViewSpec {
     pub fn tabs(&self) -> &'static [Tab] {
         use Tab::*;
         match self {
+            // Policy and Denied come last so that a tab position saved before them (`ui_state`) opens the same tab.
             ViewSpec::Session(_) | ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
-                &[Overview, NewBehaviour, ApiVolume, Events, Policy]
+                &[Overview, NewBehaviour, ApiVolume, Events, Policy, Denied]
             }
             // The calls signed with a long-term key are its user's use.
-            ViewSpec::AccessKey(_) => &[Overview, Events, Policy],
-            ViewSpec::Ip(_) | ViewSpec::UserAgent(_) | ViewSpec::Resource(_) | ViewSpec::Group(_) => {
-                &[Overview, Events]
-            }
+            ViewSpec::AccessKey(_) => &[Overview, Events, Policy, Denied],
+            ViewSpec::Ip(_) | ViewSpec::UserAgent(_) => &[Overview, Events, Denied],
+            ViewSpec::Resource(_) | ViewSpec::Group(_) => &[Overview, Events],
             _ => &[],
         }
     }
@@ -132,6 +132,8 @@ pub enum Tab {
     Events,
     /// `core::policy`'s least-privilege policy of the profile's calls in scope, actions pivoting to their events.
     Policy,
+    /// `core::policy::denied`: the profile's denied calls explained, by policy type → action → resource.
+    Denied,
 }
 
 impl Tab {

@@ -44,9 +44,10 @@ fn the_benchmark_reports_every_row_on_both_layouts() {
             "identity",
             "account",
             "policy",
+            "denied",
+            "geofence",
             "frame",
-            "pivot",
-            "geofence"
+            "pivot"
         ]
     );
     for r in rows {

@@ -24,6 +24,15 @@ pub trait Enrichment {
     fn least_privilege(&self, _store: &Store, _entity: &EntityRef, _scope: Option<Scope>) -> Option<LeastPrivilege> {
         None
     }
+    /// The denied calls of `entity` in `scope` (policy lens).
+    fn denied(
+        &self,
+        _store: &Store,
+        _entity: &EntityRef,
+        _scope: Option<Scope>,
+    ) -> Option<super::report::DeniedSection> {
+        None
+    }
     /// `City, Region, Country (ASN org)` for an IP (geolocation).
     fn place(&self, _ip: &str) -> Option<String> {
         None
@@ -295,6 +304,7 @@ fn section(
         chain: enrich.chain(store, e),
         highlights: enrich.highlights(store, e, snap.scope),
         least_privilege: enrich.least_privilege(store, e, snap.scope),
+        denied: enrich.denied(store, e, snap.scope),
         evidence: idxs.iter().filter_map(|i| timeline.get(i).cloned()).collect(),
         evidence_total: acc.total,
     }

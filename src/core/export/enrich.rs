@@ -97,6 +97,15 @@ impl Enrichment for Analyses<'_> {
         })
     }
 
+    fn denied(
+        &self,
+        store: &Store,
+        entity: &EntityRef,
+        scope: Option<crate::core::time::Scope>,
+    ) -> Option<super::report::DeniedSection> {
+        super::denied::section(store, self.graph?, self.behavior?, entity, scope)
+    }
+
     fn chain(&self, store: &Store, entity: &EntityRef) -> Option<Chain> {
         let g = self.graph?;
         let key = match entity {

@@ -19,6 +19,15 @@ pub fn highlights(
     entity: &EntityRef,
     scope: Option<Scope>,
 ) -> Option<Vec<Highlight>> {
+    let profile = profile_of(store, graph, entity)?;
+    let sel = behavior::select(&profile, store, graph, ix).ok()?;
+    let scope = scope.or_else(|| behavior::default_scope(&sel, ix))?;
+    let r = behavior::behavior(&sel, store, graph, ix, geo, scope, &BehaviorConfig::default());
+    Some(flatten(&r))
+}
+
+/// The profile a report judges `entity` by; `None` when it is not a profile (a finding, an event, the case).
+pub fn profile_of(store: &Store, graph: &SessionGraph, entity: &EntityRef) -> Option<Profile> {
     // Like Detective, a role session's behaviour is judged over its session identity (role + session name): one
     // assumption alone has no history to compare with.
     let entity = match entity {
@@ -34,11 +43,7 @@ pub fn highlights(
         },
         other => other.clone(),
     };
-    let profile = Profile::from_entity(entity).ok()?;
-    let sel = behavior::select(&profile, store, graph, ix).ok()?;
-    let scope = scope.or_else(|| behavior::default_scope(&sel, ix))?;
-    let r = behavior::behavior(&sel, store, graph, ix, geo, scope, &BehaviorConfig::default());
-    Some(flatten(&r))
+    Profile::from_entity(entity).ok()
 }
 
 fn h(category: &str, value: String, detail: String) -> Highlight {

@@ -246,6 +246,7 @@ fn entity(o: &mut String, e: &EntitySection) {
     if let Some(lp) = &e.least_privilege {
         least_privilege(o, lp);
     }
+    denied(o, e.denied.as_ref());
     evidence(o, e);
     if !e.notes.is_empty() {
         o.push_str("#### Notes\n\n");
@@ -317,6 +318,58 @@ fn least_privilege(o: &mut String, lp: &LeastPrivilege) {
     if lp.failed_left_out > 0 {
         let _ = writeln!(o, "{} failed calls left out.\n", lp.failed_left_out);
     }
+}
+
+fn denied(o: &mut String, d: Option<&DeniedSection>) {
+    o.push_str("#### Denied calls\n\n");
+    let Some(d) = d else {
+        o.push_str("_Not computed for this report (not a profile, or the session graph is not available)._\n\n");
+        return;
+    };
+    let c = &d.counts;
+    if c.denied == 0 {
+        let _ = writeln!(
+            o,
+            "_No denied calls of {} in {} .. {}._\n",
+            d.calls_in_scope, d.scope.from, d.scope.to
+        );
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "{} of {} calls denied in {} .. {} ({} explicit, {} implicit), first {}, last {}.\n",
+        c.denied, d.calls_in_scope, d.scope.from, d.scope.to, c.explicit, c.implicit, c.first_seen, c.last_seen
+    );
+    for b in &d.bursts {
+        let _ = writeln!(o, "- **Burst:** {} denials from {} to {}", b.denials, b.first, b.last);
+    }
+    if !d.bursts.is_empty() {
+        o.push('\n');
+    }
+    o.push_str("| Policy type | Action | Resource | Denied | Explicit | Implicit | First | Last |\n");
+    o.push_str("|---|---|---|---|---|---|---|---|\n");
+    for t in &d.by_policy_type {
+        for a in &t.actions {
+            let action = match &a.action {
+                Some(x) => md(x),
+                None => format!("not stated ({} {})", md(&a.event_source), md(&a.event_name)),
+            };
+            for r in &a.resources {
+                let resource = r.resource.as_deref().map_or_else(|| "not stated".to_string(), md);
+                let _ = writeln!(
+                    o,
+                    "| {} | {action} | {resource} | {} | {} | {} | {} | {} |",
+                    t.label,
+                    r.counts.denied,
+                    r.counts.explicit,
+                    r.counts.implicit,
+                    r.counts.first_seen,
+                    r.counts.last_seen
+                );
+            }
+        }
+    }
+    o.push('\n');
 }
 
 fn evidence(o: &mut String, e: &EntitySection) {

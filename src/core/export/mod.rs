@@ -3,6 +3,7 @@
 //! [`escape`] for its target format.
 
 mod build;
+mod denied;
 pub mod detective;
 pub mod enrich;
 pub mod escape;

@@ -201,6 +201,23 @@ pub struct ChainEdge {
     pub rule: String,
 }
 
+/// An entity's denied calls in the report's scope (the entity's active hours when the case has none): the same
+/// numbers and tree as `trailhound denied --json`, without the list of calls.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DeniedSection {
+    /// The scope counted.
+    pub scope: crate::core::time::ScopeJson,
+    /// The profile's calls in the scope.
+    pub calls_in_scope: u64,
+    /// Denied, explicit, implicit, first and last seen.
+    #[serde(flatten)]
+    pub counts: crate::core::policy::denied::Counts,
+    /// Bursts of denials.
+    pub bursts: Vec<crate::core::policy::denied::Burst>,
+    /// Policy type → action → resource.
+    pub by_policy_type: Vec<crate::core::policy::denied::TypeNode>,
+}
+
 /// One new-behaviour observation for an entity in scope.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Highlight {
@@ -252,6 +269,9 @@ pub struct EntitySection {
     /// when not computed or when the entity is not a profile.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub least_privilege: Option<LeastPrivilege>,
+    /// The entity's denied calls explained (`trailhound denied`'s counts without the call list); `None`: not
+    /// computed for this report, or the entity is not a profile.
+    pub denied: Option<DeniedSection>,
     /// Evidence events shown (at most the configured limit)…
     pub evidence: Vec<EvidenceEvent>,
     /// …out of this many matching the entity in scope.

@@ -21,7 +21,7 @@ use strum::VariantArray;
 /// The first bytes of every index file.
 pub const MAGIC: &[u8; 8] = b"THINDEX\0";
 /// Bumped whenever the layout changes; an index of another version is rebuilt.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Magic, version, reserved, payload length, checksum.
 const HEADER: usize = 8 + 4 + 4 + 8 + 8;
 
@@ -165,6 +165,14 @@ pub fn encode(meta: &Meta, store: &Store) -> Result<Vec<u8>, IndexError> {
     o.uints(&ev.iter().map(|e| u64::from(e.flags)).collect::<Vec<_>>());
     o.uints(&ev.iter().map(|e| u64::from(e.locator.file)).collect::<Vec<_>>());
     o.uints(&ev.iter().map(|e| u64::from(e.locator.index)).collect::<Vec<_>>());
+    // Denied calls' messages: the events that have one, by position, and the message symbols.
+    let (at, msg): (Vec<u64>, Vec<u32>) = ev
+        .iter()
+        .enumerate()
+        .filter_map(|(k, e)| store.denial_messages.get(&e.id).map(|s| (k as u64, s.0)))
+        .unzip();
+    o.uints(&at);
+    o.dict(msg.into_iter());
 
     let payload = o.bytes;
     let mut file = Vec::with_capacity(HEADER + payload.len());
@@ -316,6 +324,8 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
     let flags = i.uints("event flags")?;
     let file = i.uints("event file")?;
     let index = i.uints("event index")?;
+    let msg_at = i.uints("message event")?;
+    let msg = i.dict("message", nsym)?;
     if !i.is_done() {
         return Err(damaged("bytes after the last column"));
     }
@@ -377,6 +387,18 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
     if assumptions.iter().any(|a| a.event as usize >= events.len()) {
         return Err(damaged("an assumption refers to no event"));
     }
+    if msg_at.len() != msg.len() {
+        return Err(damaged("message columns differ in length"));
+    }
+    let mut denial_messages = hashbrown::HashMap::with_capacity(msg.len());
+    for k in 0..msg.len() {
+        let e = usize::try_from(msg_at.get(k))
+            .ok()
+            .and_then(|p| events.get(p))
+            .ok_or_else(|| damaged("a message refers to no event"))?;
+        let s = msg.get(k).ok_or_else(|| damaged("a message refers to no symbol"))?;
+        denial_messages.insert(e.id, Sym(s));
+    }
     let files = meta
         .files
         .iter()
@@ -394,6 +416,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
         assumptions,
         files,
         findings: Vec::new(),
+        denial_messages,
         report: meta.report.clone(),
     };
     Ok((meta, store))
@@ -498,6 +521,13 @@ mod tests {
             assumed_role_arn: arn,
             provider: Sym::NONE,
         });
+        // Denied calls' messages, on two of the three kinds of id.
+        let (m1, m2) = (
+            st.strings.intern("Access Denied"),
+            st.strings.intern("User: x is not authorized"),
+        );
+        st.denial_messages.insert(EventId::Other(other), m1);
+        st.denial_messages.insert(EventId::Missing(u64::MAX), m2);
         st
     }
 
@@ -517,6 +547,9 @@ mod tests {
         assert_eq!(format!("{:?}", back.events), format!("{:?}", st.events));
         assert_eq!(back.files.len(), 2);
         assert_eq!(back.report.records, 3);
+        assert_eq!(back.denial_messages, st.denial_messages);
+        assert_eq!(back.denial_message(&back.events[0]), None);
+        assert_eq!(back.denial_message(&back.events[1]), Some("Access Denied"));
     }
 
     #[test]

@@ -169,7 +169,7 @@ impl Merger {
             .collect();
         self.report.records += b.events.len() as u64;
         let everything = self.window.is_everything();
-        for ev in b.events {
+        for (k, ev) in b.events.into_iter().enumerate() {
             if !everything
                 && !self.window.admits_event(
                     ev.time,
@@ -230,6 +230,9 @@ impl Merger {
                     ..a.clone()
                 });
                 event.assumption = (self.store.assumptions.len() - 1) as u32;
+            }
+            if let Some(&msg) = b.messages.get(&(k as u32)) {
+                self.store.denial_messages.insert(id, m(msg));
             }
             let index = self.store.events.len() as u32;
             self.store.events.push(event);

@@ -27,6 +27,8 @@ pub struct Batch {
     pub identities: Vec<Identity>,
     pub assumptions: Vec<Assumption>,
     pub events: Vec<Event>,
+    /// Batch event index → `errorMessage` of a denied call (see `Store::denial_messages`).
+    pub messages: HashMap<u32, crate::core::model::Sym>,
 }
 
 /// What parsing one file produced.
@@ -346,6 +348,7 @@ impl Ctx<'_> {
             Err(_) => {
                 // Undo what the stream added: the file is read again record by record.
                 self.out.batch.events.truncate(mark.0);
+                self.out.batch.messages.retain(|&k, _| (k as usize) < mark.0);
                 self.out.batch.assumptions.truncate(mark.1);
                 self.out.errors.truncate(mark.2);
                 self.out.errors_dropped = mark.3;

@@ -33,6 +33,9 @@ pub struct RawRecord<'a> {
     pub user_agent: Str<'a>,
     #[serde(borrow, default)]
     pub error_code: Str<'a>,
+    /// Read leniently: a message of an unexpected type reads as absent rather than losing the record.
+    #[serde(borrow, default)]
+    pub error_message: LStr<'a>,
     #[serde(borrow, default)]
     pub request_parameters: Lenient<RequestParameters<'a>>,
     #[serde(borrow, default)]

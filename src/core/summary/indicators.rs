@@ -4,7 +4,6 @@
 //! the origin did), denied bursts (one per burst, `denied`), and findings that name it (one per finding). Rows are
 //! ranked by the number of indicators, then by the highest severity of a related finding, then by label.
 
-use super::denied::Burst;
 use super::principal::{self, PrincipalJson, PrincipalKey};
 use crate::core::behavior::{BehaviorIndex, OriginKey, impossible_pairs, lookback_seconds, place_label};
 use crate::core::findings::{Finding, SeverityLabel};
@@ -12,6 +11,7 @@ use crate::core::geo::GeoDb;
 use crate::core::geo::travel::TravelRule;
 use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
+use crate::core::policy::denied::burst::Burst;
 use crate::core::time::{Scope, rfc3339};
 use hashbrown::HashMap;
 use serde::Serialize;

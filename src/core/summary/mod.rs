@@ -16,7 +16,8 @@ mod places;
 mod principal;
 mod volume;
 
-pub use denied::{Burst, BurstRule, DENIAL_CODES};
+pub use crate::core::policy::denied::burst::{Burst, BurstRule};
+pub use crate::core::policy::denied::codes::DENIAL_CODES;
 pub use findings::{DayFinding, DayFindings, SeverityCount, TypeCount};
 pub use indicators::{IndicatorRow, Trip};
 pub use instance::{InstanceUse, Network};
@@ -174,7 +175,7 @@ pub fn summarize(data: &Dataset, day: Option<Day>, cfg: &SummaryConfig) -> Optio
     let mut addresses: HashMap<u32, places::DayAddress> = HashMap::new();
     let mut denials: HashMap<PrincipalKey, Vec<i64>> = HashMap::new();
     let mut acted: hashbrown::HashSet<(OriginKey, PrincipalKey)> = hashbrown::HashSet::new();
-    let mut codes = denied::DenialCodes::default();
+    let mut codes = crate::core::policy::denied::codes::DenialCodes::default();
     let (mut events, mut failed) = (0u64, 0u64);
     for i in day_range.clone() {
         let (Some(r), Some(e)) = (ix.rows.get(i), store.events.get(i)) else {

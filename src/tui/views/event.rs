@@ -1,5 +1,7 @@
 //! The event detail view: the raw record pretty-printed, sanitised line by line (only the lines on screen are
 //! sanitised when drawing), scrollable. The record is read from disk by a background job (`Command::ReadRaw`).
+//! A denied call's explanation (`core::policy::denied`, computed with the model after the title line) is drawn
+//! beside the record on a wide screen, above it on a narrow one.
 
 use super::ViewCtx;
 use super::events::{api_name, caller};
@@ -26,8 +28,50 @@ pub fn title(store: &Store, index: usize) -> Vec<StyledLine> {
     vec![StyledLine(vec![(clean(&text).into_owned(), Some(Slot::Title))])]
 }
 
-/// The raw record, sanitising only the lines on screen; returns the scroll clamped to the text.
+/// The raw record, sanitising only the lines on screen, with a denied call's explanation beside (or above) it;
+/// returns the scroll clamped to the text.
 pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx, index: usize) -> Drawn {
+    use ratatui::layout::Constraint::{Fill, Length};
+    use ratatui::layout::Layout;
+    let explanation = ctx.model().header.get(1..).unwrap_or_default();
+    if explanation.is_empty() {
+        return record(f, area, ctx, index);
+    }
+    let (record_area, panel_area) = if area.width >= 100 {
+        let [a, b] = Layout::horizontal([Fill(1), Length(area.width * 2 / 5)]).areas(area);
+        (a, b)
+    } else {
+        // Room for the wrapped lines, up to three fifths of the screen.
+        let inner = usize::from(area.width.saturating_sub(2).max(1));
+        let wrapped: usize = explanation
+            .iter()
+            .map(|l| {
+                // Word wrapping moves a long value to a line of its own: one more line than the characters need.
+                let n = l.0.iter().map(|(t, _)| t.chars().count()).sum::<usize>();
+                n.div_ceil(inner).max(1) + usize::from(n > inner)
+            })
+            .sum();
+        let h = (wrapped as u16).saturating_add(2).min(area.height * 3 / 5);
+        let [b, a] = Layout::vertical([Length(h), Fill(1)]).areas(area);
+        (a, b)
+    };
+    // Wrapped: ARNs are long, and a cut ARN is a wrong one.
+    let block = Block::bordered()
+        .border_style(ctx.theme.style(Slot::Border))
+        .title(Span::styled(
+            " Why it was denied (as the message states) ",
+            ctx.theme.style(Slot::Title),
+        ));
+    f.render_widget(
+        Paragraph::new(super::themed(explanation, ctx.theme))
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(block),
+        panel_area,
+    );
+    record(f, record_area, ctx, index)
+}
+
+fn record(f: &mut Frame, area: Rect, ctx: &ViewCtx, index: usize) -> Drawn {
     let theme = ctx.theme;
     let height = area.height.saturating_sub(2);
     let mut lines: Vec<Line> = Vec::new();

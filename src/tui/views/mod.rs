@@ -7,11 +7,15 @@
 //! ```text
 //!  summary  findings  finding  group (overview │ events)  profile (overview │ behavior │ api_volume │ events)
 //!  chain  event  notes  geofence
+//!  summary  findings  finding  group (overview │ events)
+//!  profile (overview │ behavior │ api_volume │ events │ denied)
+//!  chain  event  notes
 //! ```
 
 pub mod api_volume;
 pub mod behavior;
 pub mod chain;
+pub mod denied;
 pub mod event;
 pub mod events;
 pub mod fetch;
@@ -107,6 +111,7 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
                 Tab::ApiVolume => api_volume::render(f, body, ctx),
                 Tab::Events => events::render(f, body, ctx),
                 Tab::Policy => policy::render(f, body, ctx),
+                Tab::Denied => denied::render(f, body, ctx),
             };
             drawn.hits.tabs = tabs_area;
             drawn

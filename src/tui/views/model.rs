@@ -3,8 +3,8 @@
 //! table's filtered, sorted order is computed the same way ([`compute_order`]).
 
 use super::{
-    api_volume, behavior, chain, event, events, finding, findings, geofence, group, marked, notes, policy, profile,
-    select,
+    api_volume, behavior, chain, denied, event, events, finding, findings, geofence, group, marked, notes, policy,
+    profile, select,
     summary, volume,
 };
 use crate::core::dataset::Dataset;
@@ -132,7 +132,10 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             }
             m.rows = Some(rows);
         }
-        ViewSpec::Event(i) => m.header = event::title(store, *i),
+        ViewSpec::Event(i) => {
+            m.header = event::title(store, *i);
+            m.header.extend(denied::explanation(store, *i));
+        }
         ViewSpec::Chain(k) => {
             let c = chain::build(store, graph, k);
             m.rows = Some(chain::rows(&c));
@@ -196,6 +199,11 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
                 }
             },
             Some(Tab::Events) => {}
+            Some(Tab::Denied) => {
+                let rep = denied::report(store, graph, r.data.behavior(), spec, scope);
+                m.header = denied::header(&rep);
+                m.rows = Some(denied::rows(&rep));
+            }
             Some(Tab::Overview) | None => {
                 m.rows = profile::rows(store, graph, spec, tab, scope, &m.items);
                 // With a fence on the command line, the profile's own geo-fence review is one Enter away.

@@ -6,7 +6,10 @@ use super::super::fields::{assumption_of, intern_opt, resource_of};
 use super::super::record::RawRecord;
 use super::Ctx;
 use super::{clip, message};
-use crate::core::model::{AssumeKind, Event, EventId, Identity, Interner, Mfa, RecordLocator, Sym, flags, parse_uuid};
+use crate::core::model::{
+    AssumeKind, Event, EventId, Identity, Interner, MAX_ERROR_MESSAGE, Mfa, RecordLocator, Sym, clip_bytes, flags,
+    parse_uuid,
+};
 use crate::core::time::parse_epoch;
 
 impl Ctx<'_> {
@@ -84,6 +87,15 @@ impl Ctx<'_> {
             ev.assumption = b.assumptions.len() as u32;
             let a = assumption_of(&mut b.strings, r, kind, event_index);
             b.assumptions.push(a);
+        }
+        if let (Some(code), Some(text)) = (r.error_code.as_deref(), r.error_message.as_deref())
+            && crate::core::policy::denied::codes::is_denial_code(code)
+        {
+            let text = clip_bytes(text, MAX_ERROR_MESSAGE);
+            let sym = b.strings.intern(text);
+            if sym.is_some() {
+                b.messages.insert(event_index, sym);
+            }
         }
         b.events.push(ev);
     }
