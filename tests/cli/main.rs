@@ -27,5 +27,6 @@ mod findings;
 mod golden_sample;
 mod groups;
 mod hostile_output;
+mod identity_output;
 mod meta;
 mod summary;

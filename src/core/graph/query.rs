@@ -125,6 +125,9 @@ pub struct ChainHop {
     /// Trusted identity propagation: the context provider the assumption named (`providedContexts`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provided_context: Option<String>,
+    /// For an `AssumeRoot` hop: the root task it was scoped to (`S3UnlockBucketPolicy`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_task: Option<String>,
     /// For children: depth below the traced session (1 = started by it) and the key that started it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<u32>,
@@ -367,6 +370,7 @@ impl SessionGraph {
             provided_context: e
                 .and_then(|e| store.assumption(&store.events[e.event as usize]))
                 .and_then(|a| opt(store, a.context.context_provider)),
+            root_task: self.root_view(store, s).map(|r| r.task.unwrap_or_else(|| "(no task policy logged)".into())),
             depth: None,
             parent_access_key_id: None,
             session: s,

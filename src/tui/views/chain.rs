@@ -55,6 +55,9 @@ pub fn origin_node(o: &OriginView) -> (TreeNode, Option<ViewSpec>) {
         format!("account {}", o.account.as_deref().unwrap_or("?")),
         Slot::TextDim,
     )];
+    if let Some(u) = &o.user_id {
+        lines.push((format!("Identity Center user id {u}"), Slot::TextAccent));
+    }
     lines.push((
         o.description.clone(),
         if o.logs_loaded {
@@ -75,11 +78,14 @@ pub fn origin_node(o: &OriginView) -> (TreeNode, Option<ViewSpec>) {
 
 fn hop_node(h: &ChainHop, depth: usize, focus: bool) -> TreeNode {
     let role = h.role_arn.as_deref().unwrap_or("?");
-    let title = format!(
-        "{}/{}",
-        role.rsplit('/').next().unwrap_or(role),
-        h.session_name.as_deref().unwrap_or("?")
-    );
+    let title = match &h.root_task {
+        Some(task) => format!("root/{}", task),
+        None => format!(
+            "{}/{}",
+            role.rsplit('/').next().unwrap_or(role),
+            h.session_name.as_deref().unwrap_or("?")
+        ),
+    };
     let (label, slot, weak) = link_label(h.link);
     let mut lines = vec![(
         h.access_key_id.clone().unwrap_or_else(|| "(no key)".into()),
@@ -92,6 +98,24 @@ fn hop_node(h: &ChainHop, depth: usize, focus: bool) -> TreeNode {
     lines.push((h.assumed_at.clone().unwrap_or_default(), Slot::TextDim));
     if h.source_identity_break {
         lines.push(("source identity dropped/changed here".into(), Slot::StatusWarning));
+    }
+    if let Some(ps) = crate::core::graph::identity_center::permission_set(role) {
+        lines.push((format!("permission set {ps}"), Slot::Text));
+    }
+    if let Some(p) = &h.provided_context {
+        lines.push((format!("identity propagated ({p})"), Slot::TextAccent));
+    }
+    for i in &h.tag_issues {
+        lines.push((
+            format!(
+                "tag {} {}: {} → {}",
+                i.key,
+                i.kind,
+                i.was.as_deref().unwrap_or("(none)"),
+                i.now.as_deref().unwrap_or("(none)")
+            ),
+            Slot::StatusWarning,
+        ));
     }
     TreeNode {
         depth,
