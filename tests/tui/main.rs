@@ -20,6 +20,7 @@ mod app;
 mod behavior_agreement;
 mod fetch;
 mod group;
+mod identity;
 mod notes;
 mod screens;
 mod summary;
