@@ -41,7 +41,7 @@ fn tag_chain_session_overview_and_chain_show_tags_and_their_issues() {
     select_row(&mut app, "this session");
     act(&mut app, Action::Chain);
     let s = screen(&mut app);
-    assert!(s.contains("tag project transitive-dropped"), "{s}");
+    assert!(s.contains("tag project dropped checkout→∅"), "{s}");
     snap!("identity_tag_chain_graph", &mut app);
 }
 

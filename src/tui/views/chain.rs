@@ -3,6 +3,7 @@
 //! rule that made it (`core::graph::Link`), weak links dashed, unknown origins said plainly.
 
 use super::ViewCtx;
+use crate::core::graph::tags::TagIssueKind;
 use crate::core::graph::{ChainHop, Link, OriginKind, OriginView, SessionGraph};
 use crate::core::model::Store;
 use crate::tui::app::Drawn;
@@ -103,17 +104,19 @@ fn hop_node(h: &ChainHop, depth: usize, focus: bool) -> TreeNode {
         lines.push((format!("permission set {ps}"), Slot::Text));
     }
     if let Some(p) = &h.provided_context {
-        lines.push((format!("identity propagated ({p})"), Slot::TextAccent));
+        let provider = p.rsplit('/').next().unwrap_or(p);
+        lines.push((format!("propagated by {provider}"), Slot::TextAccent));
     }
     for i in &h.tag_issues {
+        let what = match i.kind {
+            TagIssueKind::TransitiveChanged => "changed",
+            TagIssueKind::TransitiveDropped => "dropped",
+            TagIssueKind::Retagged => "retagged",
+            TagIssueKind::NewValue => "new value",
+        };
+        let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "∅".into());
         lines.push((
-            format!(
-                "tag {} {}: {} → {}",
-                i.key,
-                i.kind,
-                i.was.as_deref().unwrap_or("(none)"),
-                i.now.as_deref().unwrap_or("(none)")
-            ),
+            format!("tag {} {what} {}→{}", i.key, v(&i.was), v(&i.now)),
             Slot::StatusWarning,
         ));
     }

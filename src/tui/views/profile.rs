@@ -385,10 +385,9 @@ fn context_lines(
         lines.push(kv(
             "root task",
             format!(
-                "{} until {} by {}",
+                "{} until {}",
                 r.task.as_deref().unwrap_or("(none logged)"),
-                r.expires_by,
-                r.issued_by.as_deref().unwrap_or("?")
+                r.expires_by
             ),
             Slot::StatusWarning,
         ));
