@@ -18,7 +18,10 @@ fn hostile_tag_chain(dir: &std::path::Path) -> std::path::PathBuf {
     let text = json!({ "Records": records })
         .to_string()
         .replace("\"team\"", &serde_json::to_string(&format!("te{HS}am")).unwrap())
-        .replace("\"payments\"", &serde_json::to_string(&format!("pay{HS}ments")).unwrap());
+        .replace(
+            "\"payments\"",
+            &serde_json::to_string(&format!("pay{HS}ments")).unwrap(),
+        );
     let file = dir.join("cloudtrail.json");
     std::fs::write(&file, text).unwrap();
     file
@@ -39,7 +42,11 @@ fn hostile_tag_keys_and_values_never_reach_output_raw() {
     assert_eq!(tags[0]["value"], json!(value));
     assert_eq!(tags[0]["source"], "chain");
     let strings = json_strings(&j);
-    assert!(strings.iter().any(|s| s.contains(&format!("{key}={value} never seen before"))));
+    assert!(
+        strings
+            .iter()
+            .any(|s| s.contains(&format!("{key}={value} never seen before")))
+    );
     let t = ok(&["trace", "-i", i, "ASIADANAREPORTING001"]);
     assert!(t.stdout.contains("tag             te"), "{}", t.stdout);
     assert!(t.stdout.contains("! tag cost-center retagged: 42 → 99"), "{}", t.stdout);
@@ -51,7 +58,10 @@ fn hostile_tag_keys_and_values_never_reach_output_raw() {
     assert_eq!(v["chain"][1]["tag_issues"][0]["was"], json!(value));
     ok(&["trace", "-i", i, "ASIADANADBADMIN00001"]);
     let j = ok(&["role", "-i", i, "reporting", "--json"]);
-    assert!(json_strings(&j).contains(&key), "role --json carries the sessions' tags");
+    assert!(
+        json_strings(&j).contains(&key),
+        "role --json carries the sessions' tags"
+    );
     ok(&["role", "-i", i, "reporting"]);
 
     // A case export of the session: its chain node names the tags, inert in every format.

@@ -76,7 +76,10 @@ fn hostile_tag_keys_and_values_never_reach_the_terminal() {
     let bad = "\u{1b}[2J\u{1b}]0;pwn\u{7}\u{9b}1m\u{202e}\u{2066}\u{200b}\u{e0041}\u{e007f}";
     let dir = scenario_dir("identity_tag_chain", |s| {
         s.replace("\"team\"", &serde_json::to_string(&format!("te{bad}am")).unwrap())
-            .replace("\"payments\"", &serde_json::to_string(&format!("pay{bad}ments")).unwrap())
+            .replace(
+                "\"payments\"",
+                &serde_json::to_string(&format!("pay{bad}ments")).unwrap(),
+            )
     });
     let mut app = app_on(dir.path());
     let mut seen = String::new();
@@ -89,7 +92,16 @@ fn hostile_tag_keys_and_values_never_reach_the_terminal() {
         seen.push_str(&screen(&mut app));
     }
     assert!(seen.contains("pay"), "{seen}");
-    for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{200b}', '\u{e0041}', '\u{e007f}'] {
+    for c in [
+        '\u{1b}',
+        '\u{7}',
+        '\u{9b}',
+        '\u{202e}',
+        '\u{2066}',
+        '\u{200b}',
+        '\u{e0041}',
+        '\u{e007f}',
+    ] {
         assert!(!seen.contains(c), "U+{:04X} reached the screen:\n{seen}", c as u32);
     }
 }

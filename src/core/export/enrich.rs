@@ -68,7 +68,10 @@ fn context_note(store: &Store, g: &SessionGraph, s: SessionId) -> Option<String>
         ));
     }
     for u in g.identity_center_view(store, s).map(|v| v.users).unwrap_or_default() {
-        parts.push(format!("Identity Center user {} ({}, {})", u.user_id, u.link, u.confidence));
+        parts.push(format!(
+            "Identity Center user {} ({}, {})",
+            u.user_id, u.link, u.confidence
+        ));
     }
     let tags = g.tag_views(store, s);
     if !tags.is_empty() {

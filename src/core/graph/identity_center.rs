@@ -76,7 +76,10 @@ mod tests {
     fn permission_sets_are_read_from_reserved_role_names_only() {
         let arn = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef";
         assert_eq!(permission_set(arn), Some("AdministratorAccess"));
-        assert_eq!(permission_set("AWSReservedSSO_Read_Only_Audit_ab12"), Some("Read_Only_Audit"));
+        assert_eq!(
+            permission_set("AWSReservedSSO_Read_Only_Audit_ab12"),
+            Some("Read_Only_Audit")
+        );
         assert_eq!(permission_set("arn:aws:iam::1:role/AWSReservedSSO_"), None);
         assert_eq!(permission_set("arn:aws:iam::1:role/AWSReservedSSO_NoHash"), None);
         assert_eq!(permission_set("arn:aws:iam::1:role/Admin"), None);

@@ -370,7 +370,9 @@ impl SessionGraph {
             provided_context: e
                 .and_then(|e| store.assumption(&store.events[e.event as usize]))
                 .and_then(|a| opt(store, a.context.context_provider)),
-            root_task: self.root_view(store, s).map(|r| r.task.unwrap_or_else(|| "(no task policy logged)".into())),
+            root_task: self
+                .root_view(store, s)
+                .map(|r| r.task.unwrap_or_else(|| "(no task policy logged)".into())),
             depth: None,
             parent_access_key_id: None,
             session: s,

@@ -80,7 +80,11 @@ fn encode_context(o: &mut Out, asm: &[Assumption]) {
     let tags: Vec<&[(Sym, Sym)]> = asm.iter().map(|a| &*a.context.tags).collect();
     o.uints(&tags.iter().map(|l| l.len() as u64).collect::<Vec<_>>());
     pairs(o, &tags);
-    o.uints(&asm.iter().map(|a| a.context.transitive_keys.len() as u64).collect::<Vec<_>>());
+    o.uints(
+        &asm.iter()
+            .map(|a| a.context.transitive_keys.len() as u64)
+            .collect::<Vec<_>>(),
+    );
     o.dict(asm.iter().flat_map(|a| a.context.transitive_keys.iter().map(|k| k.0)));
     o.uints(
         &asm.iter()

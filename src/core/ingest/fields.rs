@@ -67,7 +67,15 @@ fn context_of(s: &mut Interner, rp: &RequestParameters) -> AssumptionContext {
             .take(MAX_TAGS)
             .collect()
     };
-    let mut tags = pairs(&mut rp.tags.get().into_iter().flatten().filter_map(|t| t.get()).map(|t| (t.key.as_deref(), t.value.as_deref())));
+    let mut tags = pairs(
+        &mut rp
+            .tags
+            .get()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.get())
+            .map(|t| (t.key.as_deref(), t.value.as_deref())),
+    );
     if tags.is_empty()
         && let Some(m) = rp.principal_tags.get()
     {
