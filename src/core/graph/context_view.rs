@@ -57,10 +57,19 @@ pub struct IcUserView {
     pub identity_store_arn: Option<String>,
     /// The user's name from the Identity Center records with the same user id (sign-in, portal), if loaded.
     pub user_name: Option<String>,
-    /// Always `on-behalf-of`: the session's own calls name the user id.
-    pub link: &'static str,
+    /// How the user was tied to the session.
+    pub link: UserLink,
     /// Always `exact`.
     pub confidence: Confidence,
+}
+
+/// How an Identity Center user is tied to a session.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum UserLink {
+    /// The session's own calls carry the user id in `userIdentity.onBehalfOf.userId` (exact).
+    OnBehalfOf,
 }
 
 /// An `AssumeRoot` session's task.
@@ -134,7 +143,7 @@ impl SessionGraph {
                     .find(|o| o.user_id == u.user_id)
                     .and_then(|o| opt(store, o.name))
                     .filter(|n| n != store.s(u.user_id)),
-                link: "on-behalf-of",
+                link: UserLink::OnBehalfOf,
                 confidence: Confidence::Exact,
             })
             .collect();

@@ -19,7 +19,7 @@ mod query;
 pub mod root;
 pub mod tags;
 
-pub use context_view::{IdentityCenterView, RootView, TagIssueView, TagView};
+pub use context_view::{IcUserView, IdentityCenterView, RootView, TagIssueView, TagView, UserLink};
 pub use lookup::Found;
 pub use query::{Call, ChainHop, ChainStop, MAX_CHAIN_DEPTH, OriginView, RoleProfile, RoleUse, SessionView, Trace};
 
