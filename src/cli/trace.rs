@@ -114,6 +114,7 @@ fn print_trace(t: &Trace) {
         s.mfa.map(|m| if m { "yes" } else { "no" }).unwrap_or("unknown")
     );
     println!("source identity {}", o(&s.source_identity));
+    print_context(s);
     println!("\nassumed by      {} [{}]", safe(&t.origin.description), t.origin.kind);
     println!("\nchain (outermost first):");
     for (i, h) in t.chain.iter().enumerate() {
@@ -132,6 +133,16 @@ fn print_trace(t: &Trace) {
                 ""
             }
         );
+        for x in &h.tag_issues {
+            println!(
+                "  {}    ! tag {} {}: {} → {}",
+                "  ".repeat(i),
+                safe(&x.key),
+                x.kind,
+                safe(x.was.as_deref().unwrap_or("(none)")),
+                safe(x.now.as_deref().unwrap_or("(none)"))
+            );
+        }
     }
     if !t.children.is_empty() {
         println!("\nsessions it started:");
@@ -160,6 +171,43 @@ fn print_trace(t: &Trace) {
     }
     for f in &t.flags {
         println!("\n! {}", safe(f));
+    }
+}
+
+/// Identity context lines, only for sessions that have it (permission set, Identity Center user, root task, tags).
+fn print_context(s: &crate::core::graph::SessionView) {
+    if let Some(ic) = &s.identity_center {
+        if let Some(ps) = &ic.permission_set {
+            println!("permission set  {}", safe(ps));
+        }
+        for u in &ic.users {
+            println!(
+                "IC user         {} in {} ({}, {})",
+                safe(&u.user_id),
+                safe(u.identity_store_arn.as_deref().unwrap_or("-")),
+                u.link,
+                u.confidence
+            );
+        }
+    }
+    if let Some(r) = &s.root {
+        println!(
+            "root task       {} ({}) until {} by {}",
+            safe(r.task.as_deref().unwrap_or("-")),
+            safe(r.task_policy_arn.as_deref().unwrap_or("-")),
+            r.expires_by,
+            safe(r.issued_by.as_deref().unwrap_or("-"))
+        );
+    }
+    for t in &s.tags {
+        println!(
+            "tag             {}={}  [{}{}, {}]",
+            safe(&t.key),
+            safe(&t.value),
+            t.source,
+            if t.transitive { ", transitive" } else { "" },
+            t.confidence
+        );
     }
 }
 

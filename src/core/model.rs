@@ -262,6 +262,8 @@ pub struct Identity {
     pub on_behalf_of: Sym,
     /// `credentialId` (Identity Center), kept for look-ups.
     pub credential_id: Sym,
+    /// `onBehalfOf.identityStoreArn`: the identity store the `on_behalf_of` user id belongs to.
+    pub identity_store_arn: Sym,
     /// The session name: the part of `principalId` after `:` for role and federated sessions.
     pub session_name: Sym,
 }
@@ -470,6 +472,30 @@ pub struct Assumption {
     pub assumed_role_arn: Sym,
     /// `requestParameters.principalArn` (SAML provider) or `responseElements.provider` (web identity).
     pub provider: Sym,
+    /// Session tags, root task and identity-propagation inputs (`docs/identity-context.md`); empty for most.
+    pub context: AssumptionContext,
+}
+
+/// Most tags kept per list: STS accepts 50 (`docs/identity-context.md` §1); a hostile record may hold millions.
+pub const MAX_TAGS: usize = 64;
+
+/// What an assumption says beyond the role and session: its session tags, the root task it was scoped to, the
+/// identity context it propagated (`docs/identity-context.md`). All empty for a plain `AssumeRole`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AssumptionContext {
+    /// Session tags the call set: `requestParameters.tags` (AssumeRole) or `principalTags` (SAML, web
+    /// identity), in logged order, at most [`MAX_TAGS`].
+    pub tags: Box<[(Sym, Sym)]>,
+    /// `requestParameters.transitiveTagKeys`.
+    pub transitive_keys: Box<[Sym]>,
+    /// `requestParameters.incomingTransitiveTags`: what the caller's chain passed on; `None` when not logged.
+    pub incoming_tags: Option<Box<[(Sym, Sym)]>>,
+    /// `requestParameters.targetPrincipal` (AssumeRoot): the member account id or principal ARN.
+    pub target_principal: Sym,
+    /// `requestParameters.taskPolicyArn.arn` (AssumeRoot): the root-task policy scoping the session.
+    pub task_policy_arn: Sym,
+    /// `requestParameters.providedContexts[].providerArn` (trusted identity propagation), first one.
+    pub context_provider: Sym,
 }
 
 /// Longest `errorMessage` kept, in bytes (cut at a character boundary): an EC2 encoded authorization message is at

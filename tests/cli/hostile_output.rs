@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_trailhound");
 
-fn assert_inert(what: &str, text: &str) {
+pub(super) fn assert_inert(what: &str, text: &str) {
     if let Some((i, c)) = text.char_indices().find(|&(_, c)| raw_hazard(c)) {
         let from = text[..i].char_indices().rev().nth(40).map_or(0, |(j, _)| j);
         panic!("{what}: raw U+{:04X} at byte {i}, after {:?}", c as u32, &text[from..i]);
@@ -31,7 +31,7 @@ fn assert_inert(what: &str, text: &str) {
 }
 
 /// Every string in a JSON document, keys included.
-fn strings(v: &Value, out: &mut Vec<String>) {
+pub(super) fn strings(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::String(s) => out.push(s.clone()),
         Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
@@ -45,13 +45,13 @@ fn strings(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-struct Run {
-    out: Output,
-    stdout: String,
-    stderr: String,
+pub(super) struct Run {
+    pub(super) out: Output,
+    pub(super) stdout: String,
+    pub(super) stderr: String,
 }
 
-fn run(args: &[&str]) -> Run {
+pub(super) fn run(args: &[&str]) -> Run {
     run_with_stdin(args, "")
 }
 
@@ -84,7 +84,7 @@ fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
     Run { out, stdout, stderr }
 }
 
-fn ok(args: &[&str]) -> Run {
+pub(super) fn ok(args: &[&str]) -> Run {
     let r = run(args);
     assert!(
         r.out.status.success(),
@@ -96,7 +96,7 @@ fn ok(args: &[&str]) -> Run {
 }
 
 /// Parse JSON output and return every string in it.
-fn json_strings(r: &Run) -> Vec<String> {
+pub(super) fn json_strings(r: &Run) -> Vec<String> {
     let v: Value = serde_json::from_str(&r.stdout).expect("JSON on stdout");
     let mut out = Vec::new();
     strings(&v, &mut out);

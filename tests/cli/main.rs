@@ -30,6 +30,7 @@ mod geofence;
 mod golden_sample;
 mod groups;
 mod hostile_output;
+mod identity_output;
 mod meta;
 mod policy;
 mod summary;

@@ -9,19 +9,21 @@ use trailhound::core::graph::{Found, SessionGraph};
 use trailhound::core::ingest::load_paths;
 use trailhound::core::time::Scope;
 
+/// `logs` keys are an account (its us-east-1 log) or `<account>/<region>`.
 fn write_tree(dir: &Path, logs: &serde_json::Map<String, Value>) {
-    for (acct, recs) in logs {
+    for (key, recs) in logs {
         let recs = recs.as_array().unwrap();
         if recs.is_empty() {
             continue;
         }
-        let sub = dir.join(format!("AWSLogs/o-test/{acct}/CloudTrail/us-east-1/2026/11/05"));
+        let (acct, region) = key.split_once('/').unwrap_or((key, "us-east-1"));
+        let sub = dir.join(format!("AWSLogs/o-test/{acct}/CloudTrail/{region}/2026/11/05"));
         std::fs::create_dir_all(&sub).unwrap();
         let body = json!({ "Records": recs }).to_string();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(body.as_bytes()).unwrap();
         std::fs::write(
-            sub.join(format!("{acct}_CloudTrail_us-east-1_20261105T0000Z_test.json.gz")),
+            sub.join(format!("{acct}_CloudTrail_{region}_20261105T0000Z_test.json.gz")),
             gz.finish().unwrap(),
         )
         .unwrap();
@@ -51,7 +53,7 @@ fn check_subset(path: &str, want: &Value, got: &Value, errs: &mut Vec<String>) {
     }
 }
 
-fn run(name: &str) {
+pub fn run(name: &str) {
     let file = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/scenarios")
         .join(format!("{name}.json"));
@@ -63,6 +65,10 @@ fn run(name: &str) {
     let graph = SessionGraph::build(&store);
     let mut errs = Vec::new();
     for (n, exp) in scenario["expect"].as_array().unwrap().iter().enumerate() {
+        if let Some(t) = exp.get("origin_target").and_then(Value::as_str) {
+            check_origin(&store, &graph, n, t, exp, &mut errs);
+            continue;
+        }
         let target = exp["target"].as_str().unwrap();
         let session = match graph.find(&store, target) {
             Found::Sessions(v) if v.len() == 1 => v[0],
@@ -90,6 +96,9 @@ fn run(name: &str) {
             if let Some(w) = exp.get(key) {
                 check_subset(&format!("{p}.session.{field}"), w, &trace["session"][field], &mut errs);
             }
+        }
+        if let Some(w) = exp.get("session") {
+            check_subset(&format!("{p}.session"), w, &trace["session"], &mut errs);
         }
         if let Some(l) = exp.get("session_link") {
             check_subset(&format!("{p}.session.link"), l, &trace["session"]["link"], &mut errs);
@@ -127,6 +136,37 @@ fn run(name: &str) {
         }
     }
     assert!(errs.is_empty(), "scenario {name}:\n{}", errs.join("\n"));
+}
+
+/// An origin principal (root, IAM user, Identity Center user by user id): its view and its own records'
+/// (event name, region) in time order.
+fn check_origin(
+    store: &trailhound::core::model::Store,
+    graph: &SessionGraph,
+    n: usize,
+    target: &str,
+    exp: &Value,
+    errs: &mut Vec<String>,
+) {
+    let p = format!("expect[{n}] origin {target}");
+    let o = match graph.find(store, target) {
+        Found::Origin(o) => o,
+        other => return errs.push(format!("{p}: found {other:?}")),
+    };
+    let view = serde_json::to_value(graph.origin_view(store, o)).unwrap();
+    if let Some(w) = exp.get("origin") {
+        check_subset(&format!("{p}.origin"), w, &view, errs);
+    }
+    if let Some(w) = exp.get("origin_events") {
+        let got: Vec<Value> = graph.origin_events[o as usize]
+            .iter()
+            .map(|&i| {
+                let e = &store.events[i as usize];
+                json!([store.s(e.event_name), store.s(e.region)])
+            })
+            .collect();
+        check_subset(&format!("{p}.origin_events"), w, &Value::Array(got), errs);
+    }
 }
 
 #[test]
@@ -177,7 +217,9 @@ fn an_iam_users_session_token_owns_its_calls() {
 #[test]
 fn every_scenario_file_has_a_test() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
-    let src = std::fs::read_to_string(file!()).unwrap();
+    let mut src = std::fs::read_to_string(file!()).unwrap();
+    // Identity-context scenarios are run from their own module.
+    src += &std::fs::read_to_string(file!().replace("graph_scenarios", "identity_scenarios")).unwrap();
     for e in std::fs::read_dir(dir).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().to_string();
         if let Some(stem) = name.strip_suffix(".json") {

@@ -25,6 +25,7 @@ mod graph_realdata;
 mod graph_sample;
 mod graph_scenarios;
 mod graph_stress;
+mod identity_scenarios;
 mod ingest_bytes;
 mod ingest_formats;
 mod ingest_hostile_files;

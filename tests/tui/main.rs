@@ -22,6 +22,7 @@ mod denied;
 mod fetch;
 mod geofence;
 mod group;
+mod identity;
 mod notes;
 mod screens;
 mod summary;

@@ -40,16 +40,57 @@ fn session_node(store: &Store, g: &SessionGraph, s: SessionId) -> ChainNode {
         (None, None) => "(unnamed session)".to_string(),
     };
     let account = store.s(x.account);
+    let label = match (key.is_empty(), account.is_empty()) {
+        (false, false) => format!("{name} in {account} ({key})"),
+        (false, true) => format!("{name} ({key})"),
+        (true, false) => format!("{name} in {account}"),
+        (true, true) => name,
+    };
     ChainNode {
         kind: "session".into(),
-        label: match (key.is_empty(), account.is_empty()) {
-            (false, false) => format!("{name} in {account} ({key})"),
-            (false, true) => format!("{name} ({key})"),
-            (true, false) => format!("{name} in {account}"),
-            (true, true) => name,
+        label: match context_note(store, g, s) {
+            Some(note) => format!("{label}; {note}"),
+            None => label,
         },
         entity: (!key.is_empty()).then(|| format!("session:{key}")),
     }
+}
+
+/// The session's identity context in a few words (root task, Identity Center user, tags, tag issues), or `None`
+/// when it has none: sessions without this context keep their labels.
+fn context_note(store: &Store, g: &SessionGraph, s: SessionId) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(r) = g.root_view(store, s) {
+        parts.push(format!(
+            "root task {} until {}",
+            r.task.as_deref().unwrap_or("(none logged)"),
+            r.expires_by
+        ));
+    }
+    for u in g.identity_center_view(store, s).map(|v| v.users).unwrap_or_default() {
+        parts.push(format!(
+            "Identity Center user {} ({}, {})",
+            u.user_id, u.link, u.confidence
+        ));
+    }
+    let tags = g.tag_views(store, s);
+    if !tags.is_empty() {
+        let list: Vec<String> = tags
+            .iter()
+            .map(|t| format!("{}={} ({})", t.key, t.value, t.source))
+            .collect();
+        parts.push(format!("tags {}", list.join(", ")));
+    }
+    for i in g.tag_issue_views(store, s) {
+        parts.push(format!(
+            "{} {}: {} → {}",
+            i.kind,
+            i.key,
+            i.was.as_deref().unwrap_or("(none)"),
+            i.now.as_deref().unwrap_or("(none)")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 impl Enrichment for Analyses<'_> {

@@ -59,6 +59,8 @@ pub fn build(store: &Store) -> SessionGraph {
             origin_events: Vec::new(),
             failed_assumptions: Vec::new(),
             graph: DiGraph::new(),
+            tags: Default::default(),
+            on_behalf: Default::default(),
             index: Default::default(),
         },
         origin_map: HashMap::new(),
@@ -94,6 +96,8 @@ impl<'s> Builder<'s> {
                 (&mut known.principal_id, o.principal_id),
                 (&mut known.provider, o.provider),
                 (&mut known.account, o.account),
+                (&mut known.name, o.name),
+                (&mut known.identity_store, o.identity_store),
             ] {
                 if field.is_none() {
                     *field = value;
@@ -217,11 +221,18 @@ impl<'s> Builder<'s> {
                 principal_id: Sym::NONE,
                 acting_for: Sym::NONE,
                 provider: Sym::NONE,
+                user_id: Sym::NONE,
+                identity_store: Sym::NONE,
                 logs_loaded: true,
             })),
         };
         let (kind, role_arn, session_name, principal_id, arn) = self.session_fields(a, ev);
-        let account = match super::origin::arn_account(store.s(role_arn)) {
+        // An AssumeRoot session belongs to its target member account, not the caller's.
+        let owner = match a.kind {
+            AssumeKind::AssumeRoot => super::root::target_account(store.s(a.context.target_principal)),
+            _ => super::origin::arn_account(store.s(role_arn)),
+        };
+        let account = match owner {
             Some(acct) => store.strings.get(acct).unwrap_or(ev.recipient_account),
             None => ev.recipient_account,
         };
@@ -322,6 +333,8 @@ impl<'s> Builder<'s> {
                 a.assumed_role_arn,
             ),
             AssumeKind::GetSessionToken => (SessionKind::SessionToken, Sym::NONE, Sym::NONE, id.principal_id, id.arn),
+            // No role and no assumed-role user: the member account's calls name the principal (`…:root`).
+            AssumeKind::AssumeRoot => (SessionKind::Root, Sym::NONE, Sym::NONE, Sym::NONE, Sym::NONE),
             _ => (
                 SessionKind::Role,
                 a.role_arn,
@@ -392,13 +405,16 @@ impl<'s> Builder<'s> {
             }
         }
         self.g.index = super::lookup::Index::build(&self.g, self.store, std::mem::take(&mut self.key_to_session));
+        self.g.tags = super::tags::compute(&self.g, self.store);
+        self.g.on_behalf = super::identity_center::compute(&self.g, self.store);
         self.g
     }
 }
 
-/// What identifies an origin. Identity Center users are one person per user name (user names are unique in an
-/// identity store; the sign-in, federation and SAML records name them with different principal ids); SAML and web
-/// identity users per provider and name; everyone else by every field.
+/// What identifies an origin. Identity Center users are one person per user id when the records give one
+/// (`onBehalfOf.userId`: the identity store's id, `docs/identity-context.md` §2), else per user name (the SAML
+/// federation records name them with different principal ids and no user id); SAML and web identity users per
+/// provider and name; everyone else by every field.
 fn origin_key(o: &Origin) -> Origin {
     let bare = Origin {
         kind: o.kind,
@@ -408,9 +424,16 @@ fn origin_key(o: &Origin) -> Origin {
         principal_id: Sym::NONE,
         acting_for: Sym::NONE,
         provider: Sym::NONE,
+        user_id: Sym::NONE,
+        identity_store: Sym::NONE,
         logs_loaded: true,
     };
     match o.kind {
+        super::OriginKind::IdentityCenterUser if o.user_id.is_some() => Origin {
+            name: Sym::NONE,
+            user_id: o.user_id,
+            ..bare
+        },
         super::OriginKind::IdentityCenterUser if o.name.is_some() => bare,
         super::OriginKind::SamlUser | super::OriginKind::WebIdentityUser if o.name.is_some() => Origin {
             provider: o.provider,

@@ -97,7 +97,8 @@ impl SessionGraph {
         &self.index.session_children[s as usize]
     }
 
-    /// Resolve what an analyst typed: access key, principal id, session or role ARN, event id.
+    /// Resolve what an analyst typed: access key, principal id, session or role ARN, Identity Center user id,
+    /// event id.
     pub fn find(&self, store: &Store, what: &str) -> Found {
         let what = what.trim();
         if let Some(s) = self.session_by_key(store, what) {
@@ -109,7 +110,11 @@ impl SessionGraph {
                     return Found::Sessions(v.clone());
                 }
             }
-            if let Some(o) = self.origins.iter().position(|o| o.principal_id == sym || o.arn == sym) {
+            if let Some(o) = self
+                .origins
+                .iter()
+                .position(|o| o.principal_id == sym || o.arn == sym || o.user_id == sym)
+            {
                 return Found::Origin(o as OriginId);
             }
         }

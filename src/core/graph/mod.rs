@@ -11,10 +11,15 @@
 //! [`OriginKind::Unknown`] or an outside account "whose logs are not loaded" — never a guessed person.
 
 mod build;
+mod context_view;
+pub mod identity_center;
 mod lookup;
 mod origin;
 mod query;
+pub mod root;
+pub mod tags;
 
+pub use context_view::{IcUserView, IdentityCenterView, RootView, TagIssueView, TagView, UserLink};
 pub use lookup::Found;
 pub use query::{Call, ChainHop, ChainStop, MAX_CHAIN_DEPTH, OriginView, RoleProfile, RoleUse, SessionView, Trace};
 
@@ -48,6 +53,19 @@ pub enum Link {
     PrincipalTime,
     /// Only role ARN + session name + time agree. Weak: session names are chosen by the caller and repeat.
     NameTime,
+}
+
+/// How far a piece of identity context (a tag's source, a session's Identity Center user, a permission set) can
+/// be trusted (`docs/identity-context.md` §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::Display, strum::IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Confidence {
+    /// A field of the records states it (a logged tag, `onBehalfOf.userId` on the session's own calls).
+    Exact,
+    /// It follows from logged facts by a documented AWS rule (chaining passes transitive tags on; Identity
+    /// Center names its roles `AWSReservedSSO_<permission set>_<hash>`).
+    Derived,
 }
 
 fn unknown_link(s: &str) -> UnknownWord {
@@ -124,6 +142,10 @@ pub struct Origin {
     pub acting_for: Sym,
     /// Identity provider (SAML provider ARN, OIDC issuer) when known.
     pub provider: Sym,
+    /// Identity Center user id (`onBehalfOf.userId`) when the records give one: then it, not the name, is who.
+    pub user_id: Sym,
+    /// The identity store of `user_id` (`onBehalfOf.identityStoreArn`).
+    pub identity_store: Sym,
     /// False for outside accounts whose own CloudTrail is not loaded (the caller is only "account X, principal Y").
     pub logs_loaded: bool,
 }
@@ -145,6 +167,8 @@ pub enum SessionKind {
     Federated,
     /// GetSessionToken (an IAM user's temporary key).
     SessionToken,
+    /// AssumeRoot: a short root session in a member account (`docs/identity-context.md` §3).
+    Root,
 }
 
 /// One role session: one assumption (or, when its assumption is not in the logs, one observed temporary key).
@@ -279,6 +303,10 @@ pub struct SessionGraph {
     pub failed_assumptions: Vec<u32>,
     /// The petgraph mirror of the topology, for traversals.
     pub graph: DiGraph<Node, Rel>,
+    /// Every session's effective session tags and the tag issues of the hop that created it.
+    pub tags: tags::Tags,
+    /// The Identity Center users each session's calls were made on behalf of.
+    pub on_behalf: identity_center::OnBehalf,
     index: lookup::Index,
 }
 

@@ -38,6 +38,8 @@ pub fn origin_of_identity(
         principal_id: id.principal_id,
         acting_for: Sym::NONE,
         provider: id.identity_provider,
+        user_id: Sym::NONE,
+        identity_store: Sym::NONE,
         logs_loaded: true,
     };
     let role_arn = assumption.map(|a| s(a.role_arn)).unwrap_or("");
@@ -132,6 +134,8 @@ pub fn origin_of_identity(
                 Some(n) => Origin {
                     kind: OriginKind::IdentityCenterUser,
                     name: n,
+                    user_id: id.on_behalf_of,
+                    identity_store: id.identity_store_arn,
                     ..blank
                 },
                 None => Origin {

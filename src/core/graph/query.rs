@@ -1,7 +1,10 @@
 //! Queries over the session graph, shaped for the CLI's JSON and the TUI's views: trace a session (origin, chain,
 //! sessions it started, its calls in a scope) and a role's profile (Detective's "resource interaction").
 
-use super::{Caller, EdgeId, Link, OriginId, OriginKind, SessionGraph, SessionId, SessionKind};
+use super::{
+    Caller, EdgeId, IdentityCenterView, Link, OriginId, OriginKind, RootView, SessionGraph, SessionId, SessionKind,
+    TagIssueView, TagView,
+};
 use crate::core::model::{Mfa, Store, Sym};
 use crate::core::time::{Scope, rfc3339};
 use serde::Serialize;
@@ -50,6 +53,15 @@ pub struct SessionView {
     pub link: Option<Link>,
     /// How many calls the session signed in all loaded data (not only in scope).
     pub calls_total: u64,
+    /// Its effective session tags, each with its source (absent when it has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<TagView>,
+    /// Permission set and Identity Center user (absent for other sessions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_center: Option<IdentityCenterView>,
+    /// The root task of an `AssumeRoot` session (absent for other sessions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<RootView>,
 }
 
 /// The origin of a chain as the CLI and TUI show it: names resolved.
@@ -73,6 +85,15 @@ pub struct OriginView {
     pub logs_loaded: bool,
     /// One honest sentence for people: what is known and what is not.
     pub description: String,
+    /// Identity Center user id (`onBehalfOf.userId`), when the records give one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The identity store of `user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_store_arn: Option<String>,
+    /// Identity Center portal sessions (`credentialId`) seen in the origin's own records.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub portal_sessions: Vec<String>,
 }
 
 /// One assumption hop in a chain (outermost first), or one session started by the traced session.
@@ -98,6 +119,15 @@ pub struct ChainHop {
     pub source_identity_break: bool,
     /// Both accounts' copies of this cross-account assumption are loaded.
     pub cross_account_copies: bool,
+    /// Tag issues on this hop (transitive tag changed or dropped, retagging, a value new for the role).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tag_issues: Vec<TagIssueView>,
+    /// Trusted identity propagation: the context provider the assumption named (`providedContexts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provided_context: Option<String>,
+    /// For an `AssumeRoot` hop: the root task it was scoped to (`S3UnlockBucketPolicy`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_task: Option<String>,
     /// For children: depth below the traced session (1 = started by it) and the key that started it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<u32>,
@@ -200,6 +230,9 @@ impl SessionGraph {
             source_identity: opt(store, x.source_identity),
             link: x.created_by.and(x.event_link),
             calls_total: x.events.len() as u64,
+            tags: self.tag_views(store, s),
+            identity_center: self.identity_center_view(store, s),
+            root: self.root_view(store, s),
         }
     }
 
@@ -225,8 +258,24 @@ impl SessionGraph {
                 store.strings.opt(x.acting_for).unwrap_or("an unnamed resource")
             ),
             OriginKind::Unknown => "unknown: the assumption record names no caller".to_string(),
+            OriginKind::IdentityCenterUser if x.user_id.is_some() => format!(
+                "identity-center-user {} (user id {})",
+                name.as_deref().unwrap_or("(unnamed)"),
+                store.s(x.user_id)
+            ),
             k => format!("{k} {}", name.as_deref().unwrap_or("(unnamed)")),
         };
+        let mut portal_sessions: Vec<String> = Vec::new();
+        if x.kind == OriginKind::IdentityCenterUser {
+            for &i in &self.origin_events[o as usize] {
+                let c = store.identity(&store.events[i as usize]).credential_id;
+                if let Some(c) = store.strings.opt(c)
+                    && !portal_sessions.iter().any(|p| p == c)
+                {
+                    portal_sessions.push(c.to_string());
+                }
+            }
+        }
         OriginView {
             kind: x.kind,
             name,
@@ -237,6 +286,9 @@ impl SessionGraph {
             provider: opt(store, x.provider),
             logs_loaded: x.logs_loaded,
             description,
+            user_id: opt(store, x.user_id),
+            identity_store_arn: opt(store, x.identity_store),
+            portal_sessions,
         }
     }
 
@@ -252,6 +304,9 @@ impl SessionGraph {
             acting_for: None,
             provider: None,
             logs_loaded: false,
+            user_id: None,
+            identity_store_arn: None,
+            portal_sessions: Vec::new(),
             description: format!(
                 "unknown: session {} was created outside the loaded logs (no assumption returned its key)",
                 store
@@ -311,6 +366,13 @@ impl SessionGraph {
             source_identity: opt(store, x.source_identity),
             source_identity_break: e.is_some_and(|e| e.source_identity_break),
             cross_account_copies: e.is_some_and(|e| e.other_copy.is_some()),
+            tag_issues: self.tag_issue_views(store, s),
+            provided_context: e
+                .and_then(|e| store.assumption(&store.events[e.event as usize]))
+                .and_then(|a| opt(store, a.context.context_provider)),
+            root_task: self
+                .root_view(store, s)
+                .map(|r| r.task.unwrap_or_else(|| "(no task policy logged)".into())),
             depth: None,
             parent_access_key_id: None,
             session: s,
@@ -402,6 +464,7 @@ impl SessionGraph {
                 ));
             }
         }
+        self.context_flags(store, &path, &mut flags);
         Trace {
             session: self.session_view(store, s),
             origin: match origin {

@@ -11,7 +11,9 @@
 use super::IndexError;
 use super::columns::{In, Out};
 use super::stamp::Stamp;
-use crate::core::model::{Assumption, Event, EventId, Identity, Interner, RecordLocator, SourceFile, Store, Sym};
+use crate::core::model::{
+    Assumption, AssumptionContext, Event, EventId, Identity, Interner, RecordLocator, SourceFile, Store, Sym,
+};
 use crate::core::provenance::{Format, IngestError, IngestReport};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -68,6 +70,71 @@ fn damaged(what: impl Into<String>) -> IndexError {
     IndexError::Damaged(what.into())
 }
 
+/// The assumptions' tag lists: per list a count column (incoming tags: 0 = not logged, else count + 1) and the
+/// flattened keys and values.
+fn encode_context(o: &mut Out, asm: &[Assumption]) {
+    let pairs = |o: &mut Out, lists: &[&[(Sym, Sym)]]| {
+        o.dict(lists.iter().flat_map(|l| l.iter().map(|p| p.0.0)));
+        o.dict(lists.iter().flat_map(|l| l.iter().map(|p| p.1.0)));
+    };
+    let tags: Vec<&[(Sym, Sym)]> = asm.iter().map(|a| &*a.context.tags).collect();
+    o.uints(&tags.iter().map(|l| l.len() as u64).collect::<Vec<_>>());
+    pairs(o, &tags);
+    o.uints(
+        &asm.iter()
+            .map(|a| a.context.transitive_keys.len() as u64)
+            .collect::<Vec<_>>(),
+    );
+    o.dict(asm.iter().flat_map(|a| a.context.transitive_keys.iter().map(|k| k.0)));
+    o.uints(
+        &asm.iter()
+            .map(|a| a.context.incoming_tags.as_ref().map_or(0, |l| l.len() as u64 + 1))
+            .collect::<Vec<_>>(),
+    );
+    let incoming: Vec<&[(Sym, Sym)]> = asm.iter().filter_map(|a| a.context.incoming_tags.as_deref()).collect();
+    pairs(o, &incoming);
+}
+
+/// The tag lists `encode_context` wrote, one context per assumption (symbols other than the lists left unset).
+fn decode_context(i: &mut In, n_asm: usize, nsym: u64) -> Result<Vec<AssumptionContext>, IndexError> {
+    let count = |c: &super::columns::Uints, k: usize| usize::try_from(c.get(k)).map_err(|_| damaged("tag count"));
+    let sym = |d: &super::columns::Dict, k: usize| d.get(k).map(Sym).ok_or_else(|| damaged("tag symbol"));
+    let tag_n = i.uints("tag counts")?;
+    let (tag_k, tag_v) = (i.dict("tag keys", nsym)?, i.dict("tag values", nsym)?);
+    let tr_n = i.uints("transitive counts")?;
+    let tr_k = i.dict("transitive keys", nsym)?;
+    let in_n = i.uints("incoming counts")?;
+    let (in_k, in_v) = (i.dict("incoming keys", nsym)?, i.dict("incoming values", nsym)?);
+    if tag_n.len() != n_asm || tr_n.len() != n_asm || in_n.len() != n_asm {
+        return Err(damaged("tag columns differ in length"));
+    }
+    let (mut at_tag, mut at_tr, mut at_in) = (0usize, 0usize, 0usize);
+    let mut out = Vec::with_capacity(n_asm);
+    for k in 0..n_asm {
+        let take = |n: usize, at: &mut usize, keys: &super::columns::Dict, values: Option<&super::columns::Dict>| {
+            let mut v = Vec::with_capacity(n.min(crate::core::model::MAX_TAGS));
+            for j in *at..at.checked_add(n).ok_or_else(|| damaged("tag count"))? {
+                v.push((sym(keys, j)?, values.map_or(Ok(Sym::NONE), |d| sym(d, j))?));
+            }
+            *at += n;
+            Ok::<_, IndexError>(v)
+        };
+        let tags = take(count(&tag_n, k)?, &mut at_tag, &tag_k, Some(&tag_v))?;
+        let transitive = take(count(&tr_n, k)?, &mut at_tr, &tr_k, None)?;
+        let incoming = match count(&in_n, k)? {
+            0 => None,
+            n => Some(take(n - 1, &mut at_in, &in_k, Some(&in_v))?.into_boxed_slice()),
+        };
+        out.push(AssumptionContext {
+            tags: tags.into_boxed_slice(),
+            transitive_keys: transitive.into_iter().map(|p| p.0).collect(),
+            incoming_tags: incoming,
+            ..Default::default()
+        });
+    }
+    Ok(out)
+}
+
 /// The index file for `store`, built from `meta`'s inputs.
 pub fn encode(meta: &Meta, store: &Store) -> Result<Vec<u8>, IndexError> {
     let mut o = Out::default();
@@ -107,13 +174,14 @@ pub fn encode(meta: &Meta, store: &Store) -> Result<Vec<u8>, IndexError> {
         o.dict(ids.iter().map(|i| f(i).0));
     }
     o.dict(ids.iter().map(|i| i.session_name.0));
+    o.dict(ids.iter().map(|i| i.identity_store_arn.0));
     o.uints(&ids.iter().map(|i| i.mfa as u64).collect::<Vec<_>>());
     o.uints(&ids.iter().map(|i| i.creation_date as u64).collect::<Vec<_>>());
     // Assumptions.
     let asm = &store.assumptions;
     o.uints(&asm.iter().map(|a| u64::from(a.event)).collect::<Vec<_>>());
     o.uints(&asm.iter().map(|a| a.kind as u64).collect::<Vec<_>>());
-    let asm_syms: [fn(&Assumption) -> Sym; 7] = [
+    let asm_syms: [fn(&Assumption) -> Sym; 10] = [
         |a| a.role_arn,
         |a| a.session_name,
         |a| a.source_identity,
@@ -121,11 +189,15 @@ pub fn encode(meta: &Meta, store: &Store) -> Result<Vec<u8>, IndexError> {
         |a| a.assumed_role_id,
         |a| a.assumed_role_arn,
         |a| a.provider,
+        |a| a.context.target_principal,
+        |a| a.context.task_policy_arn,
+        |a| a.context.context_provider,
     ];
     for f in asm_syms {
         o.dict(asm.iter().map(|a| f(a).0));
     }
     o.uints(&asm.iter().map(|a| u64::from(a.duration_seconds)).collect::<Vec<_>>());
+    encode_context(&mut o, asm);
     // Events.
     let ev = &store.events;
     let t0 = ev.iter().map(|e| e.time).min().unwrap_or(0);
@@ -247,8 +319,8 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
     // Identities.
     let kinds = i.uints("identity kinds")?;
     let n_ids = kinds.len();
-    let mut id_cols = Vec::with_capacity(16);
-    for _ in 0..16 {
+    let mut id_cols = Vec::with_capacity(17);
+    for _ in 0..17 {
         id_cols.push(i.dict("identity field", nsym)?);
     }
     let mfa = i.uints("identity mfa")?;
@@ -277,6 +349,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
             on_behalf_of: s(13)?,
             credential_id: s(14)?,
             session_name: s(15)?,
+            identity_store_arn: s(16)?,
             mfa: word(mfa.get(k)).ok_or_else(|| damaged("mfa"))?,
             creation_date: created.get(k) as i64,
         });
@@ -285,14 +358,15 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
     let a_event = i.uints("assumption event")?;
     let n_asm = a_event.len();
     let a_kind = i.uints("assumption kind")?;
-    let mut a_cols = Vec::with_capacity(7);
-    for _ in 0..7 {
+    let mut a_cols = Vec::with_capacity(10);
+    for _ in 0..10 {
         a_cols.push(i.dict("assumption field", nsym)?);
     }
     let a_dur = i.uints("assumption duration")?;
     if a_kind.len() != n_asm || a_dur.len() != n_asm || a_cols.iter().any(|c| c.len() != n_asm) {
         return Err(damaged("assumption columns differ in length"));
     }
+    let mut contexts = decode_context(&mut i, n_asm, nsym)?.into_iter();
     let mut assumptions = Vec::with_capacity(n_asm);
     for k in 0..n_asm {
         let s = |c: usize| sym(a_cols[c].get(k), "assumption symbol");
@@ -307,6 +381,12 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
             assumed_role_id: s(4)?,
             assumed_role_arn: s(5)?,
             provider: s(6)?,
+            context: AssumptionContext {
+                target_principal: s(7)?,
+                task_policy_arn: s(8)?,
+                context_provider: s(9)?,
+                ..contexts.next().unwrap_or_default()
+            },
         });
     }
     // Events.
@@ -520,6 +600,14 @@ mod tests {
             assumed_role_id: Sym::NONE,
             assumed_role_arn: arn,
             provider: Sym::NONE,
+            context: AssumptionContext {
+                tags: Box::new([(key, arn), (other, Sym::NONE)]),
+                transitive_keys: Box::new([key]),
+                incoming_tags: Some(Box::new([(other, src)])),
+                target_principal: other,
+                task_policy_arn: arn,
+                context_provider: src,
+            },
         });
         // Denied calls' messages, on two of the three kinds of id.
         let (m1, m2) = (

@@ -1,8 +1,8 @@
 //! What a record's fields become beyond plain strings: the assumption an STS call describes and the main
 //! resource a call touched (ARNs built the way Access Analyzer and the evidence views name resources).
 
-use super::record::RawRecord;
-use crate::core::model::{AssumeKind, Assumption, Interner, Sym};
+use super::record::{RawRecord, RequestParameters};
+use crate::core::model::{AssumeKind, Assumption, AssumptionContext, Interner, MAX_TAGS, Sym};
 
 pub fn intern_opt(s: &mut Interner, v: Option<&str>) -> Sym {
     match v {
@@ -55,6 +55,58 @@ pub fn assumption_of(s: &mut Interner, r: &RawRecord, kind: AssumeKind, event: u
         assumed_role_id: intern_opt(s, assumed_id),
         assumed_role_arn: intern_opt(s, assumed_arn),
         provider: intern_opt(s, provider),
+        context: rp.map(|rp| context_of(s, rp)).unwrap_or_default(),
+    }
+}
+
+/// Session tags, AssumeRoot's target and task policy, and the first provided context of an STS call
+/// (`docs/identity-context.md`). Tags without a key are not tags and are left out; lists stop at [`MAX_TAGS`].
+fn context_of(s: &mut Interner, rp: &RequestParameters) -> AssumptionContext {
+    let mut pairs = |it: &mut dyn Iterator<Item = (Option<&str>, Option<&str>)>| -> Box<[(Sym, Sym)]> {
+        it.filter_map(|(k, v)| Some((s.intern(k.filter(|k| !k.is_empty())?), intern_opt(s, v))))
+            .take(MAX_TAGS)
+            .collect()
+    };
+    let mut tags = pairs(
+        &mut rp
+            .tags
+            .get()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.get())
+            .map(|t| (t.key.as_deref(), t.value.as_deref())),
+    );
+    if tags.is_empty()
+        && let Some(m) = rp.principal_tags.get()
+    {
+        tags = pairs(&mut m.0.iter().map(|(k, v)| (Some(k.as_ref()), v.as_deref())));
+    }
+    let incoming = rp
+        .incoming_transitive_tags
+        .get()
+        .map(|m| pairs(&mut m.0.iter().map(|(k, v)| (Some(k.as_ref()), v.as_deref()))));
+    AssumptionContext {
+        tags,
+        transitive_keys: rp
+            .transitive_tag_keys
+            .get()
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k.as_deref().filter(|k| !k.is_empty()))
+            .take(MAX_TAGS)
+            .map(|k| s.intern(k))
+            .collect(),
+        incoming_tags: incoming,
+        target_principal: intern_opt(s, rp.target_principal.as_deref()),
+        task_policy_arn: intern_opt(s, rp.task_policy_arn.get().and_then(|p| p.arn.as_deref())),
+        context_provider: intern_opt(
+            s,
+            rp.provided_contexts
+                .get()
+                .into_iter()
+                .flatten()
+                .find_map(|c| c.get().and_then(|c| c.provider_arn.as_deref())),
+        ),
     }
 }
 

@@ -5,7 +5,7 @@ use super::parse::Batch;
 use super::read::FileResult;
 use super::window::LoadWindow;
 use super::{IngestError, IngestReport, MAX_ERRORS_KEPT, SkippedFile};
-use crate::core::model::{Assumption, Event, EventId, Identity, SourceFile, Store, Sym};
+use crate::core::model::{Assumption, AssumptionContext, Event, EventId, Identity, SourceFile, Store, Sym};
 use hashbrown::{HashMap, HashTable};
 use std::hash::BuildHasher;
 use std::path::Path;
@@ -157,6 +157,7 @@ impl Merger {
                     source_identity: m(i.source_identity),
                     on_behalf_of: m(i.on_behalf_of),
                     credential_id: m(i.credential_id),
+                    identity_store_arn: m(i.identity_store_arn),
                     session_name: m(i.session_name),
                     ..i.clone()
                 };
@@ -227,6 +228,7 @@ impl Merger {
                     assumed_role_id: m(a.assumed_role_id),
                     assumed_role_arn: m(a.assumed_role_arn),
                     provider: m(a.provider),
+                    context: remap_context(&a.context, &m),
                     ..a.clone()
                 });
                 event.assumption = (self.store.assumptions.len() - 1) as u32;
@@ -257,6 +259,19 @@ impl Merger {
         self.store.assumptions.shrink_to_fit();
         self.store.report = self.report;
         self.store
+    }
+}
+
+/// An assumption's context with its symbols in the store's interner.
+fn remap_context(c: &AssumptionContext, m: &impl Fn(Sym) -> Sym) -> AssumptionContext {
+    let pairs = |v: &[(Sym, Sym)]| v.iter().map(|&(k, x)| (m(k), m(x))).collect();
+    AssumptionContext {
+        tags: pairs(&c.tags),
+        transitive_keys: c.transitive_keys.iter().map(|&k| m(k)).collect(),
+        incoming_tags: c.incoming_tags.as_deref().map(pairs),
+        target_principal: m(c.target_principal),
+        task_policy_arn: m(c.task_policy_arn),
+        context_provider: m(c.context_provider),
     }
 }
 

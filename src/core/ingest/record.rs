@@ -125,6 +125,8 @@ pub struct SessionAttributes<'a> {
 pub struct OnBehalfOf<'a> {
     #[serde(borrow, default)]
     pub user_id: LStr<'a>,
+    #[serde(borrow, default)]
+    pub identity_store_arn: LStr<'a>,
 }
 
 /// The request parameters trailhound reads: assumption inputs and the common resource names.
@@ -174,6 +176,72 @@ pub struct RequestParameters<'a> {
     pub db_snapshot_identifier: LStr<'a>,
     #[serde(borrow, default, rename = "dBClusterSnapshotIdentifier")]
     pub db_cluster_snapshot_identifier: LStr<'a>,
+    /// AssumeRole session tags: `[{"key": …, "value": …}]`.
+    #[serde(borrow, default)]
+    pub tags: Lenient<Vec<Lenient<RawTag<'a>>>>,
+    /// AssumeRoleWithSAML / WithWebIdentity session tags from the assertion: `{key: value}`.
+    #[serde(borrow, default)]
+    pub principal_tags: Lenient<TagMap<'a>>,
+    #[serde(borrow, default)]
+    pub transitive_tag_keys: Lenient<Vec<LStr<'a>>>,
+    #[serde(borrow, default)]
+    pub incoming_transitive_tags: Lenient<TagMap<'a>>,
+    /// AssumeRoot.
+    #[serde(borrow, default)]
+    pub target_principal: LStr<'a>,
+    #[serde(borrow, default)]
+    pub task_policy_arn: Lenient<PolicyDescriptor<'a>>,
+    #[serde(borrow, default)]
+    pub provided_contexts: Lenient<Vec<Lenient<ProvidedContext<'a>>>>,
+}
+
+/// One `{"key", "value"}` session tag (`Key`/`Value` accepted too: the API spells them so).
+#[derive(Deserialize, Default)]
+pub struct RawTag<'a> {
+    #[serde(borrow, default, alias = "Key")]
+    pub key: LStr<'a>,
+    #[serde(borrow, default, alias = "Value")]
+    pub value: LStr<'a>,
+}
+
+/// A `{key: value}` object read in logged order, values read leniently (a map of anything else reads as absent).
+#[derive(Default)]
+pub struct TagMap<'a>(pub Vec<(Cow<'a, str>, LStr<'a>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for TagMap<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = TagMap<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of tags")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = a.next_entry::<Cow<'de, str>, LStr<'de>>()? {
+                    // Keep reading past the cap (the document must still parse) but keep no more.
+                    if out.len() < crate::core::model::MAX_TAGS {
+                        out.push((k, v));
+                    }
+                }
+                Ok(TagMap(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PolicyDescriptor<'a> {
+    #[serde(borrow, default)]
+    pub arn: LStr<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvidedContext<'a> {
+    #[serde(borrow, default, alias = "ProviderArn")]
+    pub provider_arn: LStr<'a>,
 }
 
 #[derive(Deserialize, Default)]

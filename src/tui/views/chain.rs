@@ -3,6 +3,7 @@
 //! rule that made it (`core::graph::Link`), weak links dashed, unknown origins said plainly.
 
 use super::ViewCtx;
+use crate::core::graph::tags::TagIssueKind;
 use crate::core::graph::{ChainHop, Link, OriginKind, OriginView, SessionGraph};
 use crate::core::model::Store;
 use crate::tui::app::Drawn;
@@ -55,6 +56,9 @@ pub fn origin_node(o: &OriginView) -> (TreeNode, Option<ViewSpec>) {
         format!("account {}", o.account.as_deref().unwrap_or("?")),
         Slot::TextDim,
     )];
+    if let Some(u) = &o.user_id {
+        lines.push((format!("Identity Center user id {u}"), Slot::TextAccent));
+    }
     lines.push((
         o.description.clone(),
         if o.logs_loaded {
@@ -75,11 +79,14 @@ pub fn origin_node(o: &OriginView) -> (TreeNode, Option<ViewSpec>) {
 
 fn hop_node(h: &ChainHop, depth: usize, focus: bool) -> TreeNode {
     let role = h.role_arn.as_deref().unwrap_or("?");
-    let title = format!(
-        "{}/{}",
-        role.rsplit('/').next().unwrap_or(role),
-        h.session_name.as_deref().unwrap_or("?")
-    );
+    let title = match &h.root_task {
+        Some(task) => format!("root/{}", task),
+        None => format!(
+            "{}/{}",
+            role.rsplit('/').next().unwrap_or(role),
+            h.session_name.as_deref().unwrap_or("?")
+        ),
+    };
     let (label, slot, weak) = link_label(h.link);
     let mut lines = vec![(
         h.access_key_id.clone().unwrap_or_else(|| "(no key)".into()),
@@ -92,6 +99,26 @@ fn hop_node(h: &ChainHop, depth: usize, focus: bool) -> TreeNode {
     lines.push((h.assumed_at.clone().unwrap_or_default(), Slot::TextDim));
     if h.source_identity_break {
         lines.push(("source identity dropped/changed here".into(), Slot::StatusWarning));
+    }
+    if let Some(ps) = crate::core::graph::identity_center::permission_set(role) {
+        lines.push((format!("permission set {ps}"), Slot::Text));
+    }
+    if let Some(p) = &h.provided_context {
+        let provider = p.rsplit('/').next().unwrap_or(p);
+        lines.push((format!("propagated by {provider}"), Slot::TextAccent));
+    }
+    for i in &h.tag_issues {
+        let what = match i.kind {
+            TagIssueKind::TransitiveChanged => "changed",
+            TagIssueKind::TransitiveDropped => "dropped",
+            TagIssueKind::Retagged => "retagged",
+            TagIssueKind::NewValue => "new value",
+        };
+        let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "∅".into());
+        lines.push((
+            format!("tag {} {what} {}→{}", i.key, v(&i.was), v(&i.now)),
+            Slot::StatusWarning,
+        ));
     }
     TreeNode {
         depth,

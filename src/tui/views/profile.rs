@@ -354,10 +354,60 @@ fn session_details(
     };
     lines.push(kv("MFA", mfa.into(), Slot::Text));
     lines.push(kv("source identity", opt(&v.source_identity), Slot::Text));
+    context_lines(v, lines, kv);
     let (label, slot, _) = link_label(v.link);
     lines.push(kv("link", label.into(), slot));
     for f in &t.flags {
         lines.push(kv("flag", f.clone(), Slot::StatusWarning));
+    }
+}
+
+/// Identity context lines (permission set, Identity Center user, root task, session tags): only for sessions that
+/// have them.
+fn context_lines(
+    v: &crate::core::graph::SessionView,
+    lines: &mut Vec<StyledLine>,
+    kv: &dyn Fn(&str, String, Slot) -> StyledLine,
+) {
+    if let Some(ic) = &v.identity_center {
+        if let Some(ps) = &ic.permission_set {
+            lines.push(kv("permission set", ps.clone(), Slot::Text));
+        }
+        for u in &ic.users {
+            lines.push(kv(
+                "IC user",
+                format!("{} ({}, {})", u.user_id, u.link, u.confidence),
+                Slot::TextAccent,
+            ));
+        }
+    }
+    if let Some(r) = &v.root {
+        lines.push(kv(
+            "root task",
+            format!(
+                "{} until {}",
+                r.task.as_deref().unwrap_or("(none logged)"),
+                r.expires_by
+            ),
+            Slot::StatusWarning,
+        ));
+    }
+    const SHOWN: usize = 4;
+    for t in v.tags.iter().take(SHOWN) {
+        lines.push(kv(
+            "tag",
+            format!(
+                "{}={} ({}{})",
+                t.key,
+                t.value,
+                t.source,
+                if t.transitive { ", transitive" } else { "" }
+            ),
+            Slot::Text,
+        ));
+    }
+    if v.tags.len() > SHOWN {
+        lines.push(kv("tag", format!("… {} more", v.tags.len() - SHOWN), Slot::TextDim));
     }
 }
 

@@ -79,6 +79,7 @@ pub fn sample_store() -> Store {
                 "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/sara",
             ),
             provider: s("arn:aws:iam::111122223333:saml-provider/AWSSSO_1a2b3c4d5e6f7a8b_DO_NOT_DELETE"),
+            context: Default::default(),
         },
         Assumption {
             event: 2,
@@ -91,6 +92,7 @@ pub fn sample_store() -> Store {
             assumed_role_id: s("AROADEMOROLE1EXAMPLE:sara"),
             assumed_role_arn: s("arn:aws:sts::111122223333:assumed-role/DemoRole1/sara"),
             provider: Sym::NONE,
+            context: Default::default(),
         },
     ];
     // (time, uuid tail, source, name, identity, ip, ua, error, resource, assumption)

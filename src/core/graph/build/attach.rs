@@ -212,6 +212,11 @@ impl Builder<'_> {
                     if sess.source_identity.is_none() {
                         sess.source_identity = id.source_identity;
                     }
+                    // An AssumeRoot response names no principal; the member account's calls do (`…:root`).
+                    if sess.kind == SessionKind::Root && sess.arn.is_none() && id.kind == IdentityType::Root {
+                        sess.arn = id.arn;
+                        sess.principal_id = id.principal_id;
+                    }
                 }
                 Signer::Origin(o) => self.g.origin_events[o as usize].push(i as u32),
                 Signer::None => {}

@@ -146,6 +146,7 @@ impl Ctx<'_> {
                 source_identity: lstr(s, sc.map(|c| &c.source_identity)),
                 on_behalf_of: lstr(s, ri.on_behalf_of.get().map(|o| &o.user_id)),
                 credential_id: intern_opt(s, ri.credential_id.as_deref()),
+                identity_store_arn: lstr(s, ri.on_behalf_of.get().map(|o| &o.identity_store_arn)),
                 session_name: match (
                     ri.kind.as_deref(),
                     ri.principal_id.as_deref().and_then(|p| p.split_once(':')),
