@@ -50,6 +50,10 @@ pub struct SessionView {
     pub link: Option<Link>,
     /// How many calls the session signed in all loaded data (not only in scope).
     pub calls_total: u64,
+    /// What an elevated-access broker's context says about it (README "Elevated-access brokers"); absent without
+    /// broker context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker: Option<crate::core::broker::view::BrokerView>,
 }
 
 /// The origin of a chain as the CLI and TUI show it: names resolved.
@@ -104,6 +108,9 @@ pub struct ChainHop {
     /// For children: the key of the session that started this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_access_key_id: Option<String>,
+    /// Set when an elevated-access broker granted this hop: how it was tied to the broker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker_link: Option<crate::core::broker::BrokerLink>,
     /// The hop's session in the graph (not serialised).
     #[serde(skip)]
     pub session: SessionId,
@@ -137,6 +144,10 @@ pub struct Trace {
     pub calls: Vec<Call>,
     /// Warnings worth an analyst's eye (source identity dropped, weak links, cycles).
     pub flags: Vec<String>,
+    /// The broker grant that decides the origin (the nearest broker-granted hop at or above the session); absent
+    /// without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker: Option<crate::core::broker::view::BrokerView>,
 }
 
 /// Something that assumed a role, or a role that was assumed (Detective's resource interaction rows).
@@ -169,6 +180,9 @@ pub struct RoleProfile {
     pub assumed_roles: Vec<RoleUse>,
     /// Every session of the role.
     pub sessions: Vec<SessionView>,
+    /// The role as an elevated-access broker manages it (its requests); absent when no broker manages it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker: Option<crate::core::broker::view::RoleBrokerView>,
 }
 
 fn opt(store: &Store, s: Sym) -> Option<String> {
@@ -200,6 +214,7 @@ impl SessionGraph {
             source_identity: opt(store, x.source_identity),
             link: x.created_by.and(x.event_link),
             calls_total: x.events.len() as u64,
+            broker: None,
         }
     }
 
@@ -313,6 +328,7 @@ impl SessionGraph {
             cross_account_copies: e.is_some_and(|e| e.other_copy.is_some()),
             depth: None,
             parent_access_key_id: None,
+            broker_link: None,
             session: s,
         }
     }
@@ -412,6 +428,7 @@ impl SessionGraph {
             children: self.descendants(store, s),
             calls: self.calls(store, s, scope),
             flags,
+            broker: None,
         }
     }
 
@@ -507,6 +524,7 @@ impl SessionGraph {
                 })
                 .map(|&s| self.session_view(store, s))
                 .collect(),
+            broker: None,
         }
     }
 }
