@@ -77,6 +77,14 @@ pub enum CaseCommand {
         #[arg(short = 'i', long = "input", value_name = "PATH", required = true)]
         inputs: Vec<PathBuf>,
     },
+    /// Record elevated-access broker roles and request logs (added to those recorded; README "Elevated-access
+    /// brokers"); every command loading `--case` then uses them
+    Broker {
+        #[command(flatten)]
+        case: CaseDir,
+        #[command(flatten)]
+        broker: super::common::BrokerArgs,
+    },
     /// Set the analysis scope (FROM..TO, RFC 3339) or clear it with `none`
     Scope {
         #[command(flatten)]
@@ -174,6 +182,12 @@ pub fn run(cmd: CaseCommand) -> Result<ExitCode> {
         CaseCommand::List { json } => done(list(json)),
         CaseCommand::AddInput { case, inputs } => {
             done(case.open()?.add_inputs(&path_inputs(&inputs)?).map_err(Into::into))
+        }
+        CaseCommand::Broker { case, broker } => {
+            if broker.roles.is_empty() && broker.logs.is_empty() {
+                bail!("give --broker-role ARN and/or --broker-log FILE to record");
+            }
+            done(case.open()?.add_broker_config(&broker.config()).map_err(Into::into))
         }
         CaseCommand::Scope { case, scope } => {
             let c = case.open()?;

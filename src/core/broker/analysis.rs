@@ -3,7 +3,8 @@
 //!
 //! Rules, each in one place here:
 //! - *Granted by a broker*: the session was assumed by a session of a configured broker role, or (weak) by any
-//!   role session while its name is `<e-mail>-<RoleName>` of the role it assumed (the reference broker's pattern).
+//!   role session of automation (its chain starts at an AWS service or outside the logs) while its name is
+//!   `<e-mail>-<RoleName>` of the role it assumed (the reference broker's pattern).
 //! - *Requester*: the `<requester>` part of that name; for a configured broker whose names do not follow the
 //!   pattern, the whole session name (said so in a flag).
 //! - *Broker-managed role*: a role (or permission set) in an account that a request names, or that a configured
@@ -15,7 +16,7 @@
 use super::BrokerContext;
 use super::name::{looks_like_email, request_role_name, requester_in};
 use super::request::Request;
-use crate::core::graph::{Caller, SessionGraph, SessionId, SessionKind};
+use crate::core::graph::{Caller, OriginKind, SessionGraph, SessionId, SessionKind};
 use crate::core::model::Store;
 use hashbrown::{HashMap, HashSet};
 use serde::Serialize;
@@ -222,7 +223,13 @@ fn grant_of(store: &Store, graph: &SessionGraph, ctx: &BrokerContext, s: Session
             name_off_pattern: off,
         });
     }
-    let who = from_name.filter(|w| looks_like_email(w))?;
+    // A name alone is taken only from automation: a broker is a service's role (its chain starts at an AWS
+    // service, or outside the logs). A person's own session choosing such a name is that person, not the name.
+    let automation = match graph.chain_of(caller) {
+        (_, Some(o), _) => graph.origin(o).kind == OriginKind::AwsService,
+        (_, None, _) => true,
+    };
+    let who = from_name.filter(|w| automation && looks_like_email(w))?;
     Some(Grant {
         link: BrokerLink::NamePattern,
         broker_session: caller,

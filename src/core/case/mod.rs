@@ -10,6 +10,7 @@
 //! Nothing in this module knows about terminals or report formats.
 
 mod defaults;
+mod broker;
 mod marks;
 pub mod model;
 mod notes;
