@@ -214,13 +214,31 @@ pub fn run_role(a: RoleArgs) -> anyhow::Result<ExitCode> {
     println!("\nsessions involved: {}", p.sessions.len());
     for s in p.sessions.iter().take(200) {
         println!(
-            "  {:<22} {:<20} {} .. {}  calls {}",
+            "  {:<22} {:<20} {} .. {}  calls {}{}",
             safe(s.access_key_id.as_deref().unwrap_or("-")),
             safe(s.session_name.as_deref().unwrap_or("-")),
             s.first_seen,
             s.last_seen,
-            s.calls_total
+            s.calls_total,
+            s.broker
+                .as_ref()
+                .map(|b| format!("  broker: {} ({})", b.approval, safe(b.requester.as_deref().unwrap_or("-"))))
+                .unwrap_or_default()
         );
+    }
+    if let Some(b) = &p.broker {
+        println!("\nbroker requests: {} ({} sessions flagged)", b.requests.len(), b.sessions_flagged);
+        for r in &b.requests {
+            println!(
+                "  {:<28} {:<10} {} .. {}  approver {}  why {}",
+                safe(&r.requester),
+                safe(&r.status_word),
+                r.start,
+                r.end,
+                safe(r.approver.as_deref().unwrap_or("-")),
+                safe(r.justification.as_deref().unwrap_or("-"))
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

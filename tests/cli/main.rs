@@ -15,6 +15,7 @@ mod fetch_data;
 mod support;
 
 mod behavior;
+mod broker;
 mod bench_smoke;
 mod case;
 mod case_durability;

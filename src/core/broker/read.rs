@@ -205,7 +205,8 @@ fn request(f: &Fields, path: &Path, index: u64) -> Result<Request, String> {
         return Err(format!("field {k:?} is {} bytes (limit {MAX_FIELD_BYTES})", v.len()));
     }
     let format = format_of(f);
-    let get = |k: &str| f.get(k).map(|s| s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+    // Free text (justification, approver…) is kept as written; identity fields and times are trimmed below.
+    let get = |k: &str| f.get(k).filter(|s| !s.trim().is_empty()).cloned();
     let need = |k: &str| get(k).ok_or_else(|| format!("{format} record without {k:?}"));
     let source = RequestSource {
         path: PathBuf::from(path),
@@ -290,6 +291,7 @@ fn request(f: &Fields, path: &Path, index: u64) -> Result<Request, String> {
                 )
             }
         };
+    let (requester, account, role) = (requester.trim().to_string(), account.trim().to_string(), role.trim().to_string());
     if !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())) {
         return Err(format!("account {account:?} is not a 12-digit account id"));
     }
@@ -340,6 +342,7 @@ fn duration(s: &str, unit: f64, field: &str) -> Result<i64, String> {
 /// A time: RFC 3339 (no offset: UTC), or the reference broker's `MM/DD/YY HH:MM:SS` (Python's `%x %X` in the C
 /// locale, Lambda's clock in UTC; `docs/brokers.md` §3.1).
 fn time(s: &str, field: &str) -> Result<i64, String> {
+    let s = s.trim();
     crate::core::time::parse_epoch(s)
         .or_else(|| python_x_x(s))
         .ok_or_else(|| format!("{field} {s:?} is not a time (RFC 3339 or MM/DD/YY HH:MM:SS)"))
