@@ -23,6 +23,8 @@ pub struct TuiArgs {
     pub window: super::common::WindowArgs,
     #[command(flatten)]
     pub s3: super::s3::S3Args,
+    #[command(flatten)]
+    pub broker: super::common::BrokerArgs,
 }
 
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
@@ -65,7 +67,16 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     {
         anyhow::bail!("unknown theme {name:?} (dark, light, high-contrast, colorblind)");
     }
+    // The case's recorded broker settings, with those given here added.
+    let recorded = match &case_dir {
+        Some(dir) if dir.join(crate::core::case::DB_FILE).exists() => {
+            crate::core::case::Case::open(dir)?.broker_config()?
+        }
+        _ => Default::default(),
+    };
+    let broker = recorded.merged(&args.broker.config());
     crate::tui::run(crate::tui::Options {
+        broker,
         inputs,
         theme: args.theme,
         geoip,

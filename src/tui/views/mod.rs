@@ -11,6 +11,7 @@
 
 pub mod api_volume;
 pub mod behavior;
+pub mod broker;
 pub mod chain;
 pub mod event;
 pub mod events;

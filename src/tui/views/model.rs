@@ -128,7 +128,7 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         }
         ViewSpec::Event(i) => m.header = event::title(store, *i),
         ViewSpec::Chain(k) => {
-            let c = chain::build(store, graph, k);
+            let c = chain::build(store, graph, r.data.brokers(), k);
             m.rows = Some(chain::rows(&c));
             m.chain = Some(c);
         }
@@ -171,8 +171,9 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             }
             Some(Tab::Events) => {}
             Some(Tab::Overview) | None => {
-                m.rows = profile::rows(store, graph, spec, tab, scope, &m.items);
-                m.header = profile::details(store, graph, r.data.geo(), &m.items, m.failed, spec);
+                let brokers = r.data.brokers();
+                m.rows = profile::rows(store, graph, brokers, spec, tab, scope, &m.items);
+                m.header = profile::details(store, graph, brokers, r.data.geo(), &m.items, m.failed, spec);
                 m.volume = volume::buckets(store, &m.items, scope, volume::RESOLUTION);
             }
         },
