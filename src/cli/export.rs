@@ -36,6 +36,8 @@ pub struct ExportArgs {
     window: super::common::WindowArgs,
     #[command(flatten)]
     s3: super::s3::S3Args,
+    #[command(flatten)]
+    broker: super::common::BrokerArgs,
 }
 
 /// Load the events and findings the report draws evidence from; say what could not be loaded.
@@ -88,6 +90,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
             .collect();
     }
     let (data, warning) = load(case.dir(), &snap.inputs, &a.window.window(), a.geoip.as_deref(), index);
+    let data = super::common::with_brokers(data, case.broker_config()?.merged(&a.broker.config()));
     if let Some(w) = &warning {
         eprintln!("trailhound: warning: {w}");
     }
@@ -104,6 +107,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
         graph: Some(data.graph()),
         geo: Some(data.geo()),
         behavior: Some(data.behavior()),
+        brokers: Some(data.brokers()),
     };
     let report = export::build(&snap, data.store(), &analyses, &opts);
     let text = export::render(&report, a.format);

@@ -145,11 +145,59 @@ fn the_case_records_broker_settings_for_every_later_command() {
         "--broker-log".into(),
         log("reference"),
     ]);
-    let (out, _) = ok(&["trace".into(), "--case".into(), c, "ASIACAROLADMIN000001".into(), "--json".into()]);
+    let (out, _) = ok(&["trace".into(), "--case".into(), c.clone(), "ASIACAROLADMIN000001".into(), "--json".into()]);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["origin"]["name"], "carol@example.com");
     assert_eq!(v["broker"]["confidence"], "strong");
     assert_eq!(v["broker"]["approval"], "beyond-window");
+
+    // The export's chain of a noted session starts at the requester, labels the broker's hop with its own link
+    // kind and confidence, and ends with the request's answer.
+    ok(&[
+        "note".into(),
+        "add".into(),
+        "--case".into(),
+        c.clone(),
+        "session:ASIACAROLADMIN000001".into(),
+        "Key created after the window.".into(),
+    ]);
+    let (out, _) = ok(&["export".into(), "--case".into(), c, "--format".into(), "json".into()]);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let mut chains = Vec::new();
+    find_key(&report, "chain", &mut chains);
+    let chain = chains
+        .iter()
+        .find(|c| c["nodes"].as_array().is_some_and(|n| !n.is_empty()))
+        .expect("the noted session's chain");
+    let nodes = chain["nodes"].as_array().unwrap();
+    assert!(
+        nodes[0]["label"].as_str().unwrap().starts_with("carol@example.com, requester"),
+        "{chain:#}"
+    );
+    let last = nodes.last().unwrap();
+    assert_eq!(last["kind"], "broker-approval");
+    let label = last["label"].as_str().unwrap();
+    assert!(label.starts_with("beyond-window"), "{label}");
+    assert!(label.contains("approver bob@example.com"), "{label}");
+    assert!(label.contains("justification CHG-0815"), "{label}");
+    let rules: Vec<&str> = chain["edges"].as_array().unwrap().iter().map(|e| e["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["access-key", "broker-request (strong)"]);
+}
+
+/// Every value under `key` anywhere in `v`.
+fn find_key<'a>(v: &'a Value, key: &str, out: &mut Vec<&'a Value>) {
+    match v {
+        Value::Object(o) => {
+            for (k, x) in o {
+                if k == key {
+                    out.push(x);
+                }
+                find_key(x, key, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| find_key(x, key, out)),
+        _ => {}
+    }
 }
 
 fn write_log(dir: &Path, name: &str, body: &str) -> String {

@@ -202,7 +202,7 @@ impl BrokerAnalysis {
 }
 
 /// The requester as the origin of a broker-granted chain.
-fn requester_origin(v: &BrokerView) -> OriginView {
+pub fn requester_origin(v: &BrokerView) -> OriginView {
     let broker = v
         .broker_role_arn
         .as_deref()
