@@ -327,15 +327,16 @@ fn decide(
             Some(i),
         );
     }
+    // An approval of the requester at that very time, for something else, says more than "outside the window".
+    if let Some(i) = covering(&|r| by(r)) {
+        return (Approval::OtherRoleOrAccount, Some(i));
+    }
     let nearest = all()
         .filter(|(_, r)| r.status.granted() && r.is_for(account, role) && by(r))
         .min_by_key(|(i, r)| ((r.start - start).abs().min((r.end - start).abs()), *i))
         .map(|(i, _)| i);
     if nearest.is_some() {
         return (Approval::OutsideWindow, nearest);
-    }
-    if let Some(i) = covering(&|r| by(r)) {
-        return (Approval::OtherRoleOrAccount, Some(i));
     }
     if let Some(i) = covering(&|r| r.is_for(account, role)) {
         return (Approval::OtherRequester, Some(i));
@@ -347,5 +348,62 @@ fn decide(
     match refused {
         Some(i) => (Approval::NotGranted, Some(i)),
         None => (Approval::NoApproval, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::broker::request::{LogFormat, RequestSource, RequestStatus};
+
+    fn req(who: &str, account: &str, role: &str, start: i64, end: i64, status: RequestStatus) -> Request {
+        Request {
+            id: None,
+            format: LogFormat::Trailhound,
+            source: RequestSource {
+                path: "log".into(),
+                index: 0,
+            },
+            status,
+            status_word: status.to_string(),
+            requester: who.into(),
+            requester_aliases: Vec::new(),
+            account: account.into(),
+            role: role.into(),
+            start,
+            end,
+            approver: Some("bob".into()),
+            justification: None,
+            ticket: None,
+        }
+    }
+
+    const A: &str = "111122223333";
+    const B: &str = "444455556666";
+
+    #[test]
+    fn each_answer_from_a_small_log() {
+        use RequestStatus::*;
+        let log = vec![
+            req("alice", A, "Admin", 100, 200, Approved), // 0
+            req("alice", B, "Admin", 300, 400, Approved), // 1
+            req("bob", A, "Admin", 500, 600, Approved),   // 2
+            req("carol", A, "Admin", 100, 200, Rejected), // 3
+            req("alice", A, "Admin", 700, 800, Revoked),  // 4
+        ];
+        let who = |w: &str| vec![w.to_string()];
+        let d = |w: &str, acct: &str, start: i64, last: i64| decide(&log, acct, "admin", &who(w), start, last);
+        assert_eq!(d("alice", A, 150, 190), (Approval::InWindow, Some(0)));
+        assert_eq!(d("ALICE", A, 150, 190), (Approval::InWindow, Some(0)), "requesters compare without case");
+        assert_eq!(d("alice", A, 150, 200), (Approval::BeyondWindow, Some(0)), "the end is exclusive");
+        assert_eq!(d("alice", A, 750, 760), (Approval::InWindow, Some(4)), "a revoked grant had its window");
+        assert_eq!(d("alice", A, 250, 260), (Approval::OutsideWindow, Some(0)));
+        assert_eq!(d("alice", A, 350, 360), (Approval::OtherRoleOrAccount, Some(1)));
+        assert_eq!(d("alice", A, 550, 560), (Approval::OutsideWindow, Some(4)), "the nearest of her windows");
+        assert_eq!(d("erin", A, 550, 560), (Approval::OtherRequester, Some(2)));
+        assert_eq!(d("dave", A, 150, 160), (Approval::OtherRequester, Some(0)));
+        assert_eq!(d("carol", A, 250, 260), (Approval::NotGranted, Some(3)));
+        assert_eq!(d("dave", A, 250, 260), (Approval::NoApproval, None));
+        assert_eq!(d("bob", B, 550, 560), (Approval::OtherRoleOrAccount, Some(2)), "approved for A, used in B");
     }
 }

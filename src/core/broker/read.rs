@@ -415,6 +415,31 @@ mod tests {
         assert!(r.errors[0].reason.contains("12-digit"), "{}", r.errors[0].reason);
     }
 
+    /// Every prefix and every single-byte corruption of real-shaped logs reads without a panic, and whatever it
+    /// yields is a valid request (12-digit account, a window that ends after it starts).
+    #[test]
+    fn truncated_and_corrupted_logs_never_panic() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/broker/logs");
+        for name in ["reference-broker-scan.json", "team-approvals.csv"] {
+            let bytes = std::fs::read(dir.join(name)).unwrap();
+            let mut inputs: Vec<Vec<u8>> = (0..bytes.len()).map(|n| bytes[..n].to_vec()).collect();
+            for (i, b) in [b'"', b',', b'\n', b'{', 0xff, b'9'].into_iter().enumerate() {
+                for at in (i..bytes.len()).step_by(7) {
+                    let mut v = bytes.clone();
+                    v[at] = b;
+                    inputs.push(v);
+                }
+            }
+            for input in inputs {
+                let mut out = LogRead::default();
+                read_bytes(Path::new(name), &input, &mut out);
+                for r in &out.requests {
+                    assert!(r.account.len() == 12 && r.end > r.start, "{r:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn oversized_fields_make_a_record_bad() {
         let long = "x".repeat(MAX_FIELD_BYTES + 1);
