@@ -182,7 +182,13 @@ fn print_broker(b: &crate::core::broker::view::BrokerView) {
     if let Some(r) = &b.request {
         println!("approver        {}", o(r.approver.as_deref()));
         println!("justification   {}", o(r.justification.as_deref()));
-        println!("window          {} .. {} ({} {})", r.start, r.end, r.format, safe(&r.status_word));
+        println!(
+            "window          {} .. {} ({} {})",
+            r.start,
+            r.end,
+            r.format,
+            safe(&r.status_word)
+        );
     }
 }
 
@@ -222,12 +228,20 @@ pub fn run_role(a: RoleArgs) -> anyhow::Result<ExitCode> {
             s.calls_total,
             s.broker
                 .as_ref()
-                .map(|b| format!("  broker: {} ({})", b.approval, safe(b.requester.as_deref().unwrap_or("-"))))
+                .map(|b| format!(
+                    "  broker: {} ({})",
+                    b.approval,
+                    safe(b.requester.as_deref().unwrap_or("-"))
+                ))
                 .unwrap_or_default()
         );
     }
     if let Some(b) = &p.broker {
-        println!("\nbroker requests: {} ({} sessions flagged)", b.requests.len(), b.sessions_flagged);
+        println!(
+            "\nbroker requests: {} ({} sessions flagged)",
+            b.requests.len(),
+            b.sessions_flagged
+        );
         for r in &b.requests {
             println!(
                 "  {:<28} {:<10} {} .. {}  approver {}  why {}",

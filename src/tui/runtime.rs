@@ -87,7 +87,8 @@ pub fn apply(app: &mut App, job: Job) {
             app.loading = None;
             let store = app.data.store();
             let r = &store.report;
-            let broker_errors = app.data.brokers().context.errors.len() as u64 + app.data.brokers().context.errors_dropped;
+            let broker_errors =
+                app.data.brokers().context.errors.len() as u64 + app.data.brokers().context.errors_dropped;
             let errors = r.errors_total;
             let mut msg = format!(
                 "loaded {} events and {} findings from {} files{}",

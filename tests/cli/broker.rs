@@ -32,7 +32,10 @@ fn exec(args: &[String]) -> Output {
 
 fn ok(args: &[String]) -> (String, String) {
     let out = exec(args);
-    let (o, e) = (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap());
+    let (o, e) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
     assert!(out.status.success(), "{args:?}: {e}");
     (o, e)
 }
@@ -80,8 +83,19 @@ fn the_story_as_told_by_hand() {
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(format!("{DATA}/expect.json")).unwrap()).unwrap();
     let mut errs = Vec::new();
     for case in spec["cases"].as_array().unwrap() {
-        let logs: Vec<&str> = case["logs"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
-        let a = args("trace", case["target"].as_str().unwrap(), case["roles"] == true, &logs, true);
+        let logs: Vec<&str> = case["logs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        let a = args(
+            "trace",
+            case["target"].as_str().unwrap(),
+            case["roles"] == true,
+            &logs,
+            true,
+        );
         let (out, _) = ok(&a);
         let got: Value = serde_json::from_str(&out).unwrap();
         check_subset(case["name"].as_str().unwrap(), &case["expect"], Some(&got), &mut errs);
@@ -91,7 +105,13 @@ fn the_story_as_told_by_hand() {
 
 #[test]
 fn golden_trace_of_the_breach_and_role() {
-    let (trace, _) = ok(&args("trace", "ASIACAROLADMIN000001", true, &["reference", "team"], true));
+    let (trace, _) = ok(&args(
+        "trace",
+        "ASIACAROLADMIN000001",
+        true,
+        &["reference", "team"],
+        true,
+    ));
     insta::assert_snapshot!("broker_trace_carol", trace);
     let (role, _) = ok(&args("role", "Admin", true, &["reference", "team"], true));
     let v: Value = serde_json::from_str(&role).unwrap();
@@ -102,7 +122,12 @@ fn golden_trace_of_the_breach_and_role() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["access_key_id"].as_str().unwrap().to_string(), s["broker"]["approval"].as_str().unwrap().to_string()))
+        .map(|s| {
+            (
+                s["access_key_id"].as_str().unwrap().to_string(),
+                s["broker"]["approval"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         approvals,
@@ -134,7 +159,14 @@ fn the_case_records_broker_settings_for_every_later_command() {
     let dir = tempfile::tempdir().unwrap();
     let case = dir.path().join("case");
     let c = case.display().to_string();
-    ok(&["case".into(), "new".into(), "--case".into(), c.clone(), "-i".into(), format!("{DATA}/trail")]);
+    ok(&[
+        "case".into(),
+        "new".into(),
+        "--case".into(),
+        c.clone(),
+        "-i".into(),
+        format!("{DATA}/trail"),
+    ]);
     ok(&[
         "case".into(),
         "broker".into(),
@@ -145,7 +177,13 @@ fn the_case_records_broker_settings_for_every_later_command() {
         "--broker-log".into(),
         log("reference"),
     ]);
-    let (out, _) = ok(&["trace".into(), "--case".into(), c.clone(), "ASIACAROLADMIN000001".into(), "--json".into()]);
+    let (out, _) = ok(&[
+        "trace".into(),
+        "--case".into(),
+        c.clone(),
+        "ASIACAROLADMIN000001".into(),
+        "--json".into(),
+    ]);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["origin"]["name"], "carol@example.com");
     assert_eq!(v["broker"]["confidence"], "strong");
@@ -171,7 +209,10 @@ fn the_case_records_broker_settings_for_every_later_command() {
         .expect("the noted session's chain");
     let nodes = chain["nodes"].as_array().unwrap();
     assert!(
-        nodes[0]["label"].as_str().unwrap().starts_with("carol@example.com, requester"),
+        nodes[0]["label"]
+            .as_str()
+            .unwrap()
+            .starts_with("carol@example.com, requester"),
         "{chain:#}"
     );
     let last = nodes.last().unwrap();
@@ -180,7 +221,12 @@ fn the_case_records_broker_settings_for_every_later_command() {
     assert!(label.starts_with("beyond-window"), "{label}");
     assert!(label.contains("approver bob@example.com"), "{label}");
     assert!(label.contains("justification CHG-0815"), "{label}");
-    let rules: Vec<&str> = chain["edges"].as_array().unwrap().iter().map(|e| e["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = chain["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["rule"].as_str().unwrap())
+        .collect();
     assert_eq!(rules, ["access-key", "broker-request (strong)"]);
 }
 
@@ -261,12 +307,19 @@ fn hostile_request_logs_never_reach_the_terminal_raw() {
     // The file name is hostile too: it is printed with bad records and in every request's `file`.
     let l = write_log(dir.path(), "req\u{1b}[31m\u{202e}.json", &records.to_string());
     for cmd in ["trace", "role"] {
-        let target = if cmd == "trace" { "ASIACAROLADMIN000001" } else { "Admin" };
+        let target = if cmd == "trace" {
+            "ASIACAROLADMIN000001"
+        } else {
+            "Admin"
+        };
         for json_out in [false, true] {
             let mut a = args(cmd, target, true, &[], json_out);
             a.extend(["--broker-log".into(), l.clone()]);
             let out = exec(&a);
-            let (o, e) = (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap());
+            let (o, e) = (
+                String::from_utf8(out.stdout).unwrap(),
+                String::from_utf8(out.stderr).unwrap(),
+            );
             assert!(out.status.success(), "{cmd}: {e}");
             assert_inert(&format!("{cmd} stdout"), &o);
             assert_inert(&format!("{cmd} stderr"), &e);

@@ -15,8 +15,8 @@ mod fetch_data;
 mod support;
 
 mod behavior;
-mod broker;
 mod bench_smoke;
+mod broker;
 mod case;
 mod case_durability;
 mod case_hardening;

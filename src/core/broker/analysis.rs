@@ -148,7 +148,10 @@ impl BrokerAnalysis {
         let mut grants: Vec<(SessionId, Grant)> = Vec::new();
         for (i, s) in graph.sessions.iter().enumerate() {
             if let Some(g) = grant_of(store, graph, &a.context, i as SessionId) {
-                if a.context.config.is_broker_role(store.s(graph.session(g.broker_session).role_arn)) {
+                if a.context
+                    .config
+                    .is_broker_role(store.s(graph.session(g.broker_session).role_arn))
+                {
                     a.managed.insert((
                         store.s(s.account).to_string(),
                         request_role_name(store.s(s.role_arn)).to_ascii_lowercase(),
@@ -251,7 +254,13 @@ fn people_of(store: &Store, graph: &SessionGraph, s: SessionId) -> Vec<String> {
     who
 }
 
-fn assess(store: &Store, graph: &SessionGraph, ctx: &BrokerContext, s: SessionId, grant: Option<Grant>) -> SessionBroker {
+fn assess(
+    store: &Store,
+    graph: &SessionGraph,
+    ctx: &BrokerContext,
+    s: SessionId,
+    grant: Option<Grant>,
+) -> SessionBroker {
     let x = graph.session(s);
     let started = x.created_by.map(|e| graph.edge(e).time).unwrap_or(x.first_seen);
     let account = store.s(x.account);
@@ -394,16 +403,36 @@ mod tests {
         let who = |w: &str| vec![w.to_string()];
         let d = |w: &str, acct: &str, start: i64, last: i64| decide(&log, acct, "admin", &who(w), start, last);
         assert_eq!(d("alice", A, 150, 190), (Approval::InWindow, Some(0)));
-        assert_eq!(d("ALICE", A, 150, 190), (Approval::InWindow, Some(0)), "requesters compare without case");
-        assert_eq!(d("alice", A, 150, 200), (Approval::BeyondWindow, Some(0)), "the end is exclusive");
-        assert_eq!(d("alice", A, 750, 760), (Approval::InWindow, Some(4)), "a revoked grant had its window");
+        assert_eq!(
+            d("ALICE", A, 150, 190),
+            (Approval::InWindow, Some(0)),
+            "requesters compare without case"
+        );
+        assert_eq!(
+            d("alice", A, 150, 200),
+            (Approval::BeyondWindow, Some(0)),
+            "the end is exclusive"
+        );
+        assert_eq!(
+            d("alice", A, 750, 760),
+            (Approval::InWindow, Some(4)),
+            "a revoked grant had its window"
+        );
         assert_eq!(d("alice", A, 250, 260), (Approval::OutsideWindow, Some(0)));
         assert_eq!(d("alice", A, 350, 360), (Approval::OtherRoleOrAccount, Some(1)));
-        assert_eq!(d("alice", A, 550, 560), (Approval::OutsideWindow, Some(4)), "the nearest of her windows");
+        assert_eq!(
+            d("alice", A, 550, 560),
+            (Approval::OutsideWindow, Some(4)),
+            "the nearest of her windows"
+        );
         assert_eq!(d("erin", A, 550, 560), (Approval::OtherRequester, Some(2)));
         assert_eq!(d("dave", A, 150, 160), (Approval::OtherRequester, Some(0)));
         assert_eq!(d("carol", A, 250, 260), (Approval::NotGranted, Some(3)));
         assert_eq!(d("dave", A, 250, 260), (Approval::NoApproval, None));
-        assert_eq!(d("bob", B, 550, 560), (Approval::OtherRoleOrAccount, Some(2)), "approved for A, used in B");
+        assert_eq!(
+            d("bob", B, 550, 560),
+            (Approval::OtherRoleOrAccount, Some(2)),
+            "approved for A, used in B"
+        );
     }
 }

@@ -33,8 +33,14 @@ mod tests {
 
     #[test]
     fn the_reference_pattern() {
-        assert_eq!(requester_in("alice@example.com-Admin", "Admin").as_deref(), Some("alice@example.com"));
-        assert_eq!(requester_in("alice@example.com-admin", "Admin").as_deref(), Some("alice@example.com"));
+        assert_eq!(
+            requester_in("alice@example.com-Admin", "Admin").as_deref(),
+            Some("alice@example.com")
+        );
+        assert_eq!(
+            requester_in("alice@example.com-admin", "Admin").as_deref(),
+            Some("alice@example.com")
+        );
         assert_eq!(requester_in("a-b-Admin", "Admin").as_deref(), Some("a-b"));
         assert_eq!(requester_in("-Admin", "Admin"), None);
         assert_eq!(requester_in("alice", "Admin"), None);
@@ -46,7 +52,9 @@ mod tests {
     #[test]
     fn permission_set_names() {
         assert_eq!(
-            request_role_name("arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_Full_0123abcd"),
+            request_role_name(
+                "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_Full_0123abcd"
+            ),
             "Admin_Full"
         );
         assert_eq!(request_role_name("arn:aws:iam::111122223333:role/Admin"), "Admin");

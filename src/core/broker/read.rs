@@ -87,7 +87,11 @@ fn json_records(path: &Path, text: &str, out: &mut LogRead) -> Vec<(u64, Fields)
             _ => vec![Value::Object(o)],
         },
         Ok(_) => {
-            out.error(path, None, "JSON that is neither an object nor an array of requests".into());
+            out.error(
+                path,
+                None,
+                "JSON that is neither an object nor an array of requests".into(),
+            );
             return Vec::new();
         }
         // Not one JSON value: JSON lines (a DynamoDB export to S3 is one `{"Item": …}` per line).
@@ -132,7 +136,11 @@ fn fields_of(path: &Path, index: u64, v: Value, out: &mut LogRead) -> Option<Fie
             return None;
         }
     };
-    Some(obj.into_iter().filter_map(|(k, v)| text_of(v).map(|t| (k, t))).collect())
+    Some(
+        obj.into_iter()
+            .filter_map(|(k, v)| text_of(v).map(|t| (k, t)))
+            .collect(),
+    )
 }
 
 /// A JSON value as text: strings as they are, numbers and booleans written out, lists joined with ", ",
@@ -212,86 +220,90 @@ fn request(f: &Fields, path: &Path, index: u64) -> Result<Request, String> {
         path: PathBuf::from(path),
         index,
     };
-    let (id, status_word, requester, aliases, account, role, start, end, approver, justification, ticket) =
-        match format {
-            LogFormat::Trailhound => {
-                let start = time(&need("start")?, "start")?;
-                let end = match (get("end"), get("duration_minutes")) {
-                    (Some(e), _) => time(&e, "end")?,
-                    (None, Some(d)) => start + duration(&d, 60.0, "duration_minutes")?,
-                    (None, None) => return Err("trailhound record without \"end\" or \"duration_minutes\"".into()),
-                };
-                (
-                    get("id"),
-                    need("status")?,
-                    need("requester")?,
-                    Vec::new(),
-                    need("account")?,
-                    need("role")?,
-                    start,
-                    end,
-                    get("approver"),
-                    get("justification"),
-                    get("ticket"),
-                )
-            }
-            LogFormat::ReferenceBroker => {
-                let status_word = need("request_status")?;
-                let minutes = duration(&need("request_duration")?, 60.0, "request_duration")?;
-                // Approved: the window runs from the review (approval) to expiration_time, as the broker computes it.
-                let granted = RequestStatus::from_word(&status_word).granted();
-                let start = match (granted, get("review_time")) {
-                    (true, Some(t)) => time(&t, "review_time")?,
-                    _ => time(&need("request_time")?, "request_time")?,
-                };
-                let end = match (granted, get("expiration_time")) {
-                    (true, Some(t)) => time(&t, "expiration_time")?,
-                    _ => start + minutes,
-                };
-                (
-                    get("id"),
-                    status_word,
-                    need("requester")?,
-                    Vec::new(),
-                    need("request_account")?,
-                    need("request_role")?,
-                    start,
-                    end,
-                    get("reviewer"),
-                    get("request_justification"),
-                    None,
-                )
-            }
-            LogFormat::Team => {
-                let start = time(&need("startTime")?, "startTime")?;
-                let end = match (get("endTime"), get("duration")) {
-                    (Some(e), _) => time(&e, "endTime")?,
-                    (None, Some(d)) => start + duration(&d, 3600.0, "duration")?,
-                    (None, None) => return Err("team record without \"endTime\" or \"duration\"".into()),
-                };
-                let email = get("email");
-                let username = get("username");
-                let requester = email
-                    .clone()
-                    .or(username.clone())
-                    .ok_or("team record without \"email\" or \"username\"")?;
-                let aliases = username.into_iter().filter(|u| Some(u) != email.as_ref()).collect();
-                (
-                    get("id"),
-                    need("status")?,
-                    requester,
-                    aliases,
-                    need("accountId")?,
-                    need("role")?,
-                    start,
-                    end,
-                    get("approver").or(get("approvers")),
-                    get("justification"),
-                    get("ticketNo"),
-                )
-            }
-        };
-    let (requester, account, role) = (requester.trim().to_string(), account.trim().to_string(), role.trim().to_string());
+    let (id, status_word, requester, aliases, account, role, start, end, approver, justification, ticket) = match format
+    {
+        LogFormat::Trailhound => {
+            let start = time(&need("start")?, "start")?;
+            let end = match (get("end"), get("duration_minutes")) {
+                (Some(e), _) => time(&e, "end")?,
+                (None, Some(d)) => start + duration(&d, 60.0, "duration_minutes")?,
+                (None, None) => return Err("trailhound record without \"end\" or \"duration_minutes\"".into()),
+            };
+            (
+                get("id"),
+                need("status")?,
+                need("requester")?,
+                Vec::new(),
+                need("account")?,
+                need("role")?,
+                start,
+                end,
+                get("approver"),
+                get("justification"),
+                get("ticket"),
+            )
+        }
+        LogFormat::ReferenceBroker => {
+            let status_word = need("request_status")?;
+            let minutes = duration(&need("request_duration")?, 60.0, "request_duration")?;
+            // Approved: the window runs from the review (approval) to expiration_time, as the broker computes it.
+            let granted = RequestStatus::from_word(&status_word).granted();
+            let start = match (granted, get("review_time")) {
+                (true, Some(t)) => time(&t, "review_time")?,
+                _ => time(&need("request_time")?, "request_time")?,
+            };
+            let end = match (granted, get("expiration_time")) {
+                (true, Some(t)) => time(&t, "expiration_time")?,
+                _ => start + minutes,
+            };
+            (
+                get("id"),
+                status_word,
+                need("requester")?,
+                Vec::new(),
+                need("request_account")?,
+                need("request_role")?,
+                start,
+                end,
+                get("reviewer"),
+                get("request_justification"),
+                None,
+            )
+        }
+        LogFormat::Team => {
+            let start = time(&need("startTime")?, "startTime")?;
+            let end = match (get("endTime"), get("duration")) {
+                (Some(e), _) => time(&e, "endTime")?,
+                (None, Some(d)) => start + duration(&d, 3600.0, "duration")?,
+                (None, None) => return Err("team record without \"endTime\" or \"duration\"".into()),
+            };
+            let email = get("email");
+            let username = get("username");
+            let requester = email
+                .clone()
+                .or(username.clone())
+                .ok_or("team record without \"email\" or \"username\"")?;
+            let aliases = username.into_iter().filter(|u| Some(u) != email.as_ref()).collect();
+            (
+                get("id"),
+                need("status")?,
+                requester,
+                aliases,
+                need("accountId")?,
+                need("role")?,
+                start,
+                end,
+                get("approver").or(get("approvers")),
+                get("justification"),
+                get("ticketNo"),
+            )
+        }
+    };
+    let (requester, account, role) = (
+        requester.trim().to_string(),
+        account.trim().to_string(),
+        role.trim().to_string(),
+    );
     if !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())) {
         return Err(format!("account {account:?} is not a 12-digit account id"));
     }
@@ -328,10 +340,7 @@ fn request(f: &Fields, path: &Path, index: u64) -> Result<Request, String> {
 
 /// A duration in `unit` seconds (minutes: 60, hours: 3600), positive and at most a year.
 fn duration(s: &str, unit: f64, field: &str) -> Result<i64, String> {
-    let n: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("{field} {s:?} is not a number"))?;
+    let n: f64 = s.trim().parse().map_err(|_| format!("{field} {s:?} is not a number"))?;
     let secs = n * unit;
     if !secs.is_finite() || secs <= 0.0 || secs > MAX_WINDOW_SECONDS as f64 {
         return Err(format!("{field} {s:?} is not a positive duration of at most a year"));
@@ -379,7 +388,10 @@ mod tests {
 
     #[test]
     fn reference_broker_times_are_python_x_x_in_utc() {
-        assert_eq!(python_x_x("11/05/26 09:00:00"), crate::core::time::parse_epoch("2026-11-05T09:00:00Z"));
+        assert_eq!(
+            python_x_x("11/05/26 09:00:00"),
+            crate::core::time::parse_epoch("2026-11-05T09:00:00Z")
+        );
         assert_eq!(python_x_x("02/30/26 09:00:00"), None);
         assert_eq!(python_x_x("11/05/2026 09:00:00"), None);
     }

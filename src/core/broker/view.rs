@@ -116,11 +116,22 @@ impl BrokerAnalysis {
         let x = graph.session(s);
         let key = store.strings.opt(x.access_key).map(str::to_string);
         let broker = sb.grant.as_ref().map(|g| graph.session(g.broker_session));
-        let broker_origin = sb.grant.as_ref().map(|g| graph.origin_of(store, g.broker_session).description);
+        let broker_origin = sb
+            .grant
+            .as_ref()
+            .map(|g| graph.origin_of(store, g.broker_session).description);
         let request = self.request(sb);
         let role = super::name::request_role_name(store.s(x.role_arn)).to_string();
         let account = store.s(x.account).to_string();
-        let flags = flags(sb, request, key.as_deref().unwrap_or("(no key)"), &role, &account, store, graph);
+        let flags = flags(
+            sb,
+            request,
+            key.as_deref().unwrap_or("(no key)"),
+            &role,
+            &account,
+            store,
+            graph,
+        );
         Some(BrokerView {
             access_key_id: key,
             link: sb.grant.as_ref().map(|g| g.link),
@@ -237,7 +248,11 @@ fn explanation(sb: &SessionBroker, r: Option<&Request>) -> String {
     match (sb.approval, r) {
         (Approval::InWindow, Some(r)) => format!("inside {who}'s window {} approved by {}", window(r), by(r)),
         (Approval::BeyondWindow, Some(r)) => {
-            format!("started inside {who}'s window {} approved by {}, active after it", window(r), by(r))
+            format!(
+                "started inside {who}'s window {} approved by {}, active after it",
+                window(r),
+                by(r)
+            )
         }
         (Approval::OutsideWindow, Some(r)) => format!("outside {who}'s approved window {}", window(r)),
         (Approval::OtherRoleOrAccount, Some(r)) => format!(

@@ -9,8 +9,8 @@
 //! open, and refuses writes while damaged; `salvage` copies what a damaged case still holds into a new one.
 //! Nothing in this module knows about terminals or report formats.
 
-mod defaults;
 mod broker;
+mod defaults;
 mod marks;
 pub mod model;
 mod notes;

@@ -203,7 +203,8 @@ fn broker_lines(brokers: &BrokerAnalysis, store: &Store, graph: &SessionGraph, h
         },
     ));
     if !approver.is_empty() {
-        node.lines.push((approver.trim_start_matches(", ").to_string(), Slot::TextDim));
+        node.lines
+            .push((approver.trim_start_matches(", ").to_string(), Slot::TextDim));
     }
 }
 

@@ -10,8 +10,8 @@
 
 use super::ViewCtx;
 use super::chain::{hop_label, link_label};
-use crate::core::broker::BrokerAnalysis;
 use super::related;
+use crate::core::broker::BrokerAnalysis;
 use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::{Scope, rfc3339};
