@@ -334,8 +334,9 @@ fn show(c: &Case, json: bool) -> Result<()> {
     let tags = c.tags(None)?;
     let verdicts = c.verdicts()?;
     let scope = c.scope()?;
+    let broker = c.broker_config()?;
     if json {
-        let v = serde_json::json!({
+        let mut v = serde_json::json!({
             "dir": c.dir().display().to_string(),
             "access": c.access().as_str(),
             "read_only_because": c.access().reason().map(|r| r.as_str()),
@@ -350,6 +351,10 @@ fn show(c: &Case, json: bool) -> Result<()> {
                 "entity": v.entity, "verdict": v.verdict, "author": v.author, "at": rfc3339(v.at)
             })).collect::<Vec<_>>(),
         });
+        // Present only when recorded, so a case without broker settings shows as it always did.
+        if !broker.is_empty() {
+            v["broker"] = serde_json::json!(broker);
+        }
         return super::common::print_json(&v);
     }
     let vis = super::common::safe;
@@ -375,6 +380,12 @@ fn show(c: &Case, json: bool) -> Result<()> {
                 vis(&url.cache_dir(c.dir()).display().to_string())
             ),
         }
+    }
+    for r in &broker.roles {
+        println!("broker   role {}", vis(r));
+    }
+    for l in &broker.logs {
+        println!("broker   log {}", vis(&l.display().to_string()));
     }
     println!(
         "notes {}, stars {}, tags {}, verdicts {}",

@@ -177,6 +177,16 @@ fn the_case_records_broker_settings_for_every_later_command() {
         "--broker-log".into(),
         log("reference"),
     ]);
+    let (shown, _) = ok(&[
+        "case".into(),
+        "show".into(),
+        "--case".into(),
+        c.clone(),
+        "--json".into(),
+    ]);
+    let shown: Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["broker"]["roles"], json!([BROKER_ROLE]));
+    assert_eq!(shown["broker"]["logs"].as_array().map(Vec::len), Some(1));
     let (out, _) = ok(&[
         "trace".into(),
         "--case".into(),
