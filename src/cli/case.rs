@@ -77,6 +77,14 @@ pub enum CaseCommand {
         #[arg(short = 'i', long = "input", value_name = "PATH", required = true)]
         inputs: Vec<PathBuf>,
     },
+    /// Record elevated-access broker roles and request logs (added to those recorded; README "Elevated-access
+    /// brokers"); every command loading `--case` then uses them
+    Broker {
+        #[command(flatten)]
+        case: CaseDir,
+        #[command(flatten)]
+        broker: super::common::BrokerArgs,
+    },
     /// Set the analysis scope (FROM..TO, RFC 3339) or clear it with `none`
     Scope {
         #[command(flatten)]
@@ -174,6 +182,12 @@ pub fn run(cmd: CaseCommand) -> Result<ExitCode> {
         CaseCommand::List { json } => done(list(json)),
         CaseCommand::AddInput { case, inputs } => {
             done(case.open()?.add_inputs(&path_inputs(&inputs)?).map_err(Into::into))
+        }
+        CaseCommand::Broker { case, broker } => {
+            if broker.roles.is_empty() && broker.logs.is_empty() {
+                bail!("give --broker-role ARN and/or --broker-log FILE to record");
+            }
+            done(case.open()?.add_broker_config(&broker.config()).map_err(Into::into))
         }
         CaseCommand::Scope { case, scope } => {
             let c = case.open()?;
@@ -320,8 +334,9 @@ fn show(c: &Case, json: bool) -> Result<()> {
     let tags = c.tags(None)?;
     let verdicts = c.verdicts()?;
     let scope = c.scope()?;
+    let broker = c.broker_config()?;
     if json {
-        let v = serde_json::json!({
+        let mut v = serde_json::json!({
             "dir": c.dir().display().to_string(),
             "access": c.access().as_str(),
             "read_only_because": c.access().reason().map(|r| r.as_str()),
@@ -336,6 +351,10 @@ fn show(c: &Case, json: bool) -> Result<()> {
                 "entity": v.entity, "verdict": v.verdict, "author": v.author, "at": rfc3339(v.at)
             })).collect::<Vec<_>>(),
         });
+        // Present only when recorded, so a case without broker settings shows as it always did.
+        if !broker.is_empty() {
+            v["broker"] = serde_json::json!(broker);
+        }
         return super::common::print_json(&v);
     }
     let vis = super::common::safe;
@@ -361,6 +380,12 @@ fn show(c: &Case, json: bool) -> Result<()> {
                 vis(&url.cache_dir(c.dir()).display().to_string())
             ),
         }
+    }
+    for r in &broker.roles {
+        println!("broker   role {}", vis(r));
+    }
+    for l in &broker.logs {
+        println!("broker   log {}", vis(&l.display().to_string()));
     }
     println!(
         "notes {}, stars {}, tags {}, verdicts {}",

@@ -25,6 +25,31 @@ pub struct InputArgs {
     pub json: bool,
     #[command(flatten)]
     pub window: WindowArgs,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
+}
+
+/// Elevated-access brokers (README "Elevated-access brokers"): added to what the case records, if any.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct BrokerArgs {
+    /// ARN of an elevated-access broker's own role (repeatable): sessions it assumes are attributed to the
+    /// requester their name carries, and checked against the request log.
+    #[arg(long = "broker-role", value_name = "ARN")]
+    pub roles: Vec<String>,
+    /// A broker's request log (repeatable): trailhound JSON/CSV, the reference broker's request table or API
+    /// output, or TEAM's requests export.
+    #[arg(long = "broker-log", value_name = "FILE")]
+    pub logs: Vec<PathBuf>,
+}
+
+impl BrokerArgs {
+    /// The configuration these options give.
+    pub fn config(&self) -> crate::core::broker::BrokerConfig {
+        crate::core::broker::BrokerConfig {
+            roles: self.roles.clone(),
+            logs: self.logs.clone(),
+        }
+    }
 }
 
 /// What to load: `--from/--to/--account/--region` (README "Reading only what the question needs").
@@ -81,16 +106,39 @@ pub use crate::core::time::parse_time;
 /// the user's `--geoip DIR`, if the command has one.
 pub fn load_dataset(args: &InputArgs, geoip: Option<&Path>) -> anyhow::Result<Dataset> {
     let window = args.window.window();
-    match &args.case {
+    let (data, recorded) = match &args.case {
         Some(dir) => {
             let (inputs, index) = case_inputs(dir)?;
-            Ok(load_paths(&inputs, &window, geoip, Some(index)))
+            let recorded = crate::core::case::Case::open(dir)?.broker_config()?;
+            (load_paths(&inputs, &window, geoip, Some(index)), recorded)
         }
         None => {
             let inputs = super::s3::resolve(&args.inputs, None, &window, &args.s3)?;
-            Ok(load_paths(&inputs, &window, geoip, None))
+            (load_paths(&inputs, &window, geoip, None), Default::default())
         }
+    };
+    Ok(with_brokers(data, recorded.merged(&args.broker.config())))
+}
+
+/// `data` with the broker overlay's context read from `config` (nothing when it is empty), saying on stderr
+/// which request-log records were bad and skipped.
+pub fn with_brokers(data: Dataset, config: crate::core::broker::BrokerConfig) -> Dataset {
+    if config.is_empty() {
+        return data;
     }
+    let ctx = crate::core::broker::BrokerContext::load(config);
+    for e in &ctx.errors {
+        let at = e.index.map(|i| format!(" record {i}")).unwrap_or_default();
+        eprintln!(
+            "broker log {}{at}: {} (skipped)",
+            safe(&e.path.display().to_string()),
+            safe(&e.reason)
+        );
+    }
+    if ctx.errors_dropped > 0 {
+        eprintln!("broker logs: {} more bad records skipped", ctx.errors_dropped);
+    }
+    data.with_brokers(ctx)
 }
 
 /// What a case's recorded inputs load from without the network (`Input::local_path`: paths as recorded, an S3

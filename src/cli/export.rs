@@ -39,6 +39,8 @@ pub struct ExportArgs {
     /// With a fence, the report includes the geo-fence review of the case's scope (README "Geo-fence review").
     #[command(flatten)]
     fence: super::geofence::FenceArgs,
+    #[command(flatten)]
+    broker: super::common::BrokerArgs,
 }
 
 /// Load the events and findings the report draws evidence from; say what could not be loaded.
@@ -92,6 +94,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
             .collect();
     }
     let (data, warning) = load(case.dir(), &snap.inputs, &a.window.window(), a.geoip.as_deref(), index);
+    let data = super::common::with_brokers(data, case.broker_config()?.merged(&a.broker.config()));
     if let Some(w) = &warning {
         eprintln!("trailhound: warning: {w}");
     }
@@ -108,6 +111,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
         graph: Some(data.graph()),
         geo: Some(data.geo()),
         behavior: Some(data.behavior()),
+        brokers: Some(data.brokers()),
     };
     let mut report = export::build(&snap, data.store(), &analyses, &opts);
     if let Some(f) = &fence {

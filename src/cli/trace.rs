@@ -33,7 +33,7 @@ pub fn run_trace(a: TraceArgs) -> anyhow::Result<ExitCode> {
     let (store, graph) = (data.store(), data.graph());
     let scope = a.scope.unwrap_or(Scope::ALL);
     let session = resolve(store, graph, &a.target, scope)?;
-    let t = graph.trace(store, session, scope);
+    let t = data.trace(session, scope);
     if a.input.json {
         print_json(&t)?;
     } else {
@@ -116,6 +116,9 @@ fn print_trace(t: &Trace) {
     println!("source identity {}", o(&s.source_identity));
     print_context(s);
     println!("\nassumed by      {} [{}]", safe(&t.origin.description), t.origin.kind);
+    if let Some(b) = t.broker.as_ref().or(s.broker.as_ref()) {
+        print_broker(b);
+    }
     println!("\nchain (outermost first):");
     for (i, h) in t.chain.iter().enumerate() {
         println!(
@@ -211,11 +214,35 @@ fn print_context(s: &crate::core::graph::SessionView) {
     }
 }
 
+/// The broker lines of a trace: who asked, who approved, why, and what the request log says.
+fn print_broker(b: &crate::core::broker::view::BrokerView) {
+    let o = |v: Option<&str>| safe(v.unwrap_or("-"));
+    if let Some(link) = b.link {
+        println!(
+            "broker          {} ({} link: {})",
+            o(b.broker_role_arn.as_deref()),
+            b.confidence.map(<&str>::from).unwrap_or("-"),
+            link
+        );
+    }
+    println!("requester       {}", o(b.requester.as_deref()));
+    println!("approval        {}: {}", b.approval, safe(&b.explanation));
+    if let Some(r) = &b.request {
+        println!("approver        {}", o(r.approver.as_deref()));
+        println!("justification   {}", o(r.justification.as_deref()));
+        println!(
+            "window          {} .. {} ({} {})",
+            r.start,
+            r.end,
+            r.format,
+            safe(&r.status_word)
+        );
+    }
+}
+
 pub fn run_role(a: RoleArgs) -> anyhow::Result<ExitCode> {
     let data = load_dataset(&a.input, None)?;
-    let p = data
-        .graph()
-        .role_profile(data.store(), &a.role, a.scope.unwrap_or(Scope::ALL));
+    let p = data.role_profile(&a.role, a.scope.unwrap_or(Scope::ALL));
     if p.role_arns.is_empty() {
         bail!("no role {:?} in the loaded data", safe(&a.role));
     }
@@ -241,13 +268,39 @@ pub fn run_role(a: RoleArgs) -> anyhow::Result<ExitCode> {
     println!("\nsessions involved: {}", p.sessions.len());
     for s in p.sessions.iter().take(200) {
         println!(
-            "  {:<22} {:<20} {} .. {}  calls {}",
+            "  {:<22} {:<20} {} .. {}  calls {}{}",
             safe(s.access_key_id.as_deref().unwrap_or("-")),
             safe(s.session_name.as_deref().unwrap_or("-")),
             s.first_seen,
             s.last_seen,
-            s.calls_total
+            s.calls_total,
+            s.broker
+                .as_ref()
+                .map(|b| format!(
+                    "  broker: {} ({})",
+                    b.approval,
+                    safe(b.requester.as_deref().unwrap_or("-"))
+                ))
+                .unwrap_or_default()
         );
+    }
+    if let Some(b) = &p.broker {
+        println!(
+            "\nbroker requests: {} ({} sessions flagged)",
+            b.requests.len(),
+            b.sessions_flagged
+        );
+        for r in &b.requests {
+            println!(
+                "  {:<28} {:<10} {} .. {}  approver {}  why {}",
+                safe(&r.requester),
+                safe(&r.status_word),
+                r.start,
+                r.end,
+                safe(r.approver.as_deref().unwrap_or("-")),
+                safe(r.justification.as_deref().unwrap_or("-"))
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,8 @@ pub struct TuiArgs {
     /// The geo-fence `:geofence` reviews against (`trailhound geofence` takes the same flags).
     #[command(flatten)]
     pub fence: super::geofence::FenceArgs,
+    #[command(flatten)]
+    pub broker: super::common::BrokerArgs,
 }
 
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
@@ -70,7 +72,16 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     {
         anyhow::bail!("unknown theme {name:?} (dark, light, high-contrast, colorblind)");
     }
+    // The case's recorded broker settings, with those given here added.
+    let recorded = match &case_dir {
+        Some(dir) if dir.join(crate::core::case::DB_FILE).exists() => {
+            crate::core::case::Case::open(dir)?.broker_config()?
+        }
+        _ => Default::default(),
+    };
+    let broker = recorded.merged(&args.broker.config());
     crate::tui::run(crate::tui::Options {
+        broker,
         inputs,
         theme: args.theme,
         geoip,

@@ -11,8 +11,9 @@
 //! This module does not parse, link or analyse: it only decides what is built from what, once.
 
 use crate::core::behavior::{self, BehaviorIndex};
+use crate::core::broker::{BrokerAnalysis, BrokerContext};
 use crate::core::geo::{GeoDb, SearchPath};
-use crate::core::graph::SessionGraph;
+use crate::core::graph::{RoleProfile, SessionGraph, SessionId, Trace};
 use crate::core::groups::{self, FindingGroup, GroupOptions};
 use crate::core::ingest::{self, LoadOptions, Progress};
 use crate::core::model::Store;
@@ -45,6 +46,9 @@ pub struct Dataset {
     geo: OnceLock<GeoDb>,
     names: OnceLock<LoadedNames>,
     groups: OnceLock<Vec<FindingGroup>>,
+    /// Broker roles and request logs (`--broker-role`, `--broker-log`, the case's broker settings).
+    broker_context: BrokerContext,
+    broker: OnceLock<BrokerAnalysis>,
 }
 
 /// The next generation number: 0 is never handed out, so a cache initialised to 0 never matches real data.
@@ -99,6 +103,17 @@ impl Dataset {
             geo: OnceLock::new(),
             names: OnceLock::new(),
             groups: OnceLock::new(),
+            broker_context: BrokerContext::default(),
+            broker: OnceLock::new(),
+        }
+    }
+
+    /// Use this broker context (roles and read request logs) for the broker overlay.
+    pub fn with_brokers(self, context: BrokerContext) -> Dataset {
+        Dataset {
+            broker_context: context,
+            broker: OnceLock::new(),
+            ..self
         }
     }
 
@@ -163,6 +178,26 @@ impl Dataset {
             .get_or_init(|| groups::groups(&self.store, self.graph(), &self.store.findings, GroupOptions::default()))
     }
 
+    /// The elevated-access broker overlay (built on first use, with the graph); empty without broker context.
+    pub fn brokers(&self) -> &BrokerAnalysis {
+        self.broker
+            .get_or_init(|| BrokerAnalysis::build(&self.store, self.graph(), self.broker_context.clone()))
+    }
+
+    /// `trace` of session `s` within `scope`, with what the broker context says about it.
+    pub fn trace(&self, s: SessionId, scope: crate::core::time::Scope) -> Trace {
+        let mut t = self.graph().trace(&self.store, s, scope);
+        self.brokers().annotate_trace(&self.store, self.graph(), s, &mut t);
+        t
+    }
+
+    /// The role profile of `role` within `scope`, with what the broker context says about it.
+    pub fn role_profile(&self, role: &str, scope: crate::core::time::Scope) -> RoleProfile {
+        let mut p = self.graph().role_profile(&self.store, role, scope);
+        self.brokers().annotate_role(&self.store, self.graph(), role, &mut p);
+        p
+    }
+
     /// Build every derived part now (a background loader does this so the first view does not wait).
     pub fn build_all(&self) {
         self.graph();
@@ -170,6 +205,7 @@ impl Dataset {
         self.geo();
         self.names();
         self.groups();
+        self.brokers();
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod access_key;
 pub mod behavior;
+pub mod broker;
 pub mod case;
 pub mod dataset;
 pub mod entity;

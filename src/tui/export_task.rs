@@ -93,6 +93,7 @@ pub fn export(case: &Case, data: &Loaded, format: Format, path: &Path) -> Result
         graph: Some(data.graph()),
         geo: Some(data.geo()),
         behavior: Some(data.behavior()),
+        brokers: Some(data.brokers()),
     };
     let mut report = export::build(&snap, data.store(), &analyses, &opts);
     if let Some(f) = fence {

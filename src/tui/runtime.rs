@@ -38,6 +38,8 @@ pub struct Options {
     pub index: Option<crate::core::index::CaseIndex>,
     /// The geo-fence from the command line (`:geofence` without an argument).
     pub fence: Option<Arc<crate::core::policy::fence::Fence>>,
+    /// Elevated-access broker roles and request logs (`--broker-role`, `--broker-log`, the case's settings).
+    pub broker: crate::core::broker::BrokerConfig,
 }
 
 impl Options {
@@ -87,8 +89,10 @@ pub fn apply(app: &mut App, job: Job) {
             app.loading = None;
             let store = app.data.store();
             let r = &store.report;
+            let broker_errors =
+                app.data.brokers().context.errors.len() as u64 + app.data.brokers().context.errors_dropped;
             let errors = r.errors_total;
-            let msg = format!(
+            let mut msg = format!(
                 "loaded {} events and {} findings from {} files{}",
                 store.events.len(),
                 store.findings.len(),
@@ -99,8 +103,13 @@ pub fn apply(app: &mut App, job: Job) {
                     String::new()
                 }
             );
+            if broker_errors > 0 {
+                msg.push_str(&format!(
+                    " — {broker_errors} bad broker request records skipped (trailhound trace --broker-log lists them)"
+                ));
+            }
             app.set_status(
-                if errors > 0 {
+                if errors + broker_errors > 0 {
                     Slot::StatusWarning
                 } else {
                     Slot::StatusOk
@@ -232,7 +241,7 @@ async fn event_loop(
                 format!("{name} (new on first note)")
             }
         });
-    start_load(app, &opts.inputs, opts.dataset(&opts.inputs), tx.clone());
+    start_load(app, &opts.inputs, opts.dataset(&opts.inputs), &opts.broker, tx.clone());
     let case_tx = {
         let tx = tx.clone();
         super::case_io::spawn(
@@ -335,7 +344,7 @@ async fn event_loop(
                 Command::Fetch(spec) => start_fetch(spec, tx.clone()),
                 Command::Load(inputs) => {
                     app.sources = inputs.iter().map(|p| p.display().to_string()).collect();
-                    start_load(app, &inputs, opts.dataset(&inputs), tx.clone());
+                    start_load(app, &inputs, opts.dataset(&inputs), &opts.broker, tx.clone());
                 }
             }
         }
@@ -439,18 +448,28 @@ fn start_fetch(spec: super::fetch_dialog::FetchSpec, tx: mpsc::UnboundedSender<J
     }));
 }
 
-fn start_load(app: &mut App, inputs: &[PathBuf], opts: DatasetOptions, tx: mpsc::UnboundedSender<Job>) {
+fn start_load(
+    app: &mut App,
+    inputs: &[PathBuf],
+    opts: DatasetOptions,
+    broker: &crate::core::broker::BrokerConfig,
+    tx: mpsc::UnboundedSender<Job>,
+) {
     if inputs.is_empty() {
         app.set_status(Slot::StatusWarning, "nothing to load: pass -i PATH (files or folders)");
         return;
     }
     app.loading = Some(Progress::default());
     let inputs = inputs.to_vec();
+    let broker = broker.clone();
     tokio::task::spawn_blocking(move || {
         let ptx = tx.clone();
-        let data = Dataset::load(&inputs, &opts, &move |p| {
+        let mut data = Dataset::load(&inputs, &opts, &move |p| {
             let _ = ptx.send(Job::Progress(p));
         });
+        if !broker.is_empty() {
+            data = data.with_brokers(crate::core::broker::BrokerContext::load(broker));
+        }
         // The first views need the graph and behaviour index: build them here, off the UI thread.
         data.build_all();
         let _ = tx.send(Job::Loaded(Arc::new(data)));

@@ -16,6 +16,7 @@ mod support;
 
 mod behavior;
 mod bench_smoke;
+mod broker;
 mod case;
 mod case_durability;
 mod case_hardening;

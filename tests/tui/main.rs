@@ -18,6 +18,7 @@ mod support;
 
 mod app;
 mod behavior_agreement;
+mod broker;
 mod denied;
 mod fetch;
 mod geofence;

@@ -9,6 +9,7 @@
 //! open, and refuses writes while damaged; `salvage` copies what a damaged case still holds into a new one.
 //! Nothing in this module knows about terminals or report formats.
 
+mod broker;
 mod defaults;
 mod marks;
 pub mod model;

@@ -16,6 +16,9 @@ pub struct Analyses<'a> {
     pub geo: Option<&'a GeoDb>,
     /// Behaviour index (needs the graph and geolocation too); highlights are "not computed" without it.
     pub behavior: Option<&'a crate::core::behavior::BehaviorIndex>,
+    /// The elevated-access broker overlay: a broker-granted chain starts at its requester, the broker's hop is
+    /// labelled with its own link kind and the request's answer follows (README "Elevated-access brokers").
+    pub brokers: Option<&'a crate::core::broker::BrokerAnalysis>,
 }
 
 fn role_name(arn: &str) -> &str {
@@ -158,7 +161,15 @@ impl Enrichment for Analyses<'_> {
         };
         let (path, _, stop) = g.chain_of(s);
         let first = *path.first()?;
-        let origin = g.origin_of(store, first);
+        let grant = self.brokers.and_then(|b| {
+            let hop = b.granting_hop(g, s)?;
+            Some((hop, b.view(store, g, hop)?))
+        });
+        let origin = match &grant {
+            // The requester, as `trace` names it (one rule: `core::broker::view`).
+            Some((_, v)) => crate::core::broker::view::requester_origin(v),
+            None => g.origin_of(store, first),
+        };
         let mut chain = Chain::default();
         chain.nodes.push(ChainNode {
             kind: "origin".into(),
@@ -186,11 +197,32 @@ impl Enrichment for Analyses<'_> {
                 ),
                 None => ("created outside the loaded logs".into(), "unknown".into()),
             };
+            let rule = match &grant {
+                Some((hop, v)) if *hop == sid => match (v.link, v.confidence) {
+                    (Some(l), Some(c)) => format!("{l} ({c})"),
+                    _ => rule,
+                },
+                _ => rule,
+            };
             chain.edges.push(ChainEdge {
                 from,
                 to: chain.nodes.len() - 1,
                 label,
                 rule,
+            });
+        }
+        if let Some((_, v)) = &grant {
+            let r = v.request.as_ref();
+            chain.nodes.push(ChainNode {
+                kind: "broker-approval".into(),
+                label: format!(
+                    "{}: {}; approver {}; justification {}",
+                    v.approval,
+                    v.explanation,
+                    r.and_then(|r| r.approver.as_deref()).unwrap_or("-"),
+                    r.and_then(|r| r.justification.as_deref()).unwrap_or("-")
+                ),
+                entity: None,
             });
         }
         Some(chain)

@@ -21,6 +21,7 @@ pub mod tags;
 
 pub use context_view::{IcUserView, IdentityCenterView, RootView, TagIssueView, TagView, UserLink};
 pub use lookup::Found;
+pub use origin::arn_account;
 pub use query::{Call, ChainHop, ChainStop, MAX_CHAIN_DEPTH, OriginView, RoleProfile, RoleUse, SessionView, Trace};
 
 use crate::core::model::{Mfa, Store, Sym};
@@ -115,13 +116,16 @@ pub enum OriginKind {
     AwsAccount,
     /// The logs do not say who it was.
     Unknown,
+    /// The person who asked an elevated-access broker; the broker's role assumed the role for them
+    /// (`core::broker`). Only ever set by the broker overlay, never by the graph itself.
+    BrokerRequester,
 }
 
 fn unknown_origin_kind(s: &str) -> UnknownWord {
     UnknownWord::new(
         "origin kind",
         s,
-        "iam-user, root, saml-user, web-identity-user, identity-center-user, federated-user, aws-service, aws-account or unknown",
+        "iam-user, root, saml-user, web-identity-user, identity-center-user, federated-user, aws-service, aws-account, unknown or broker-requester",
     )
 }
 

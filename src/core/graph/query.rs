@@ -62,6 +62,10 @@ pub struct SessionView {
     /// The root task of an `AssumeRoot` session (absent for other sessions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub root: Option<RootView>,
+    /// What an elevated-access broker's context says about it (README "Elevated-access brokers"); absent without
+    /// broker context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker: Option<crate::core::broker::view::BrokerView>,
 }
 
 /// The origin of a chain as the CLI and TUI show it: names resolved.
@@ -134,6 +138,9 @@ pub struct ChainHop {
     /// For children: the key of the session that started this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_access_key_id: Option<String>,
+    /// Set when an elevated-access broker granted this hop: how it was tied to the broker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker_link: Option<crate::core::broker::BrokerLink>,
     /// The hop's session in the graph (not serialised).
     #[serde(skip)]
     pub session: SessionId,
@@ -167,6 +174,10 @@ pub struct Trace {
     pub calls: Vec<Call>,
     /// Warnings worth an analyst's eye (source identity dropped, weak links, cycles).
     pub flags: Vec<String>,
+    /// The broker grant that decides the origin (the nearest broker-granted hop at or above the session); absent
+    /// without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker: Option<crate::core::broker::view::BrokerView>,
 }
 
 /// Something that assumed a role, or a role that was assumed (Detective's resource interaction rows).
@@ -199,6 +210,9 @@ pub struct RoleProfile {
     pub assumed_roles: Vec<RoleUse>,
     /// Every session of the role.
     pub sessions: Vec<SessionView>,
+    /// The role as an elevated-access broker manages it (its requests); absent when no broker manages it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker: Option<crate::core::broker::view::RoleBrokerView>,
 }
 
 fn opt(store: &Store, s: Sym) -> Option<String> {
@@ -233,6 +247,7 @@ impl SessionGraph {
             tags: self.tag_views(store, s),
             identity_center: self.identity_center_view(store, s),
             root: self.root_view(store, s),
+            broker: None,
         }
     }
 
@@ -375,6 +390,7 @@ impl SessionGraph {
                 .map(|r| r.task.unwrap_or_else(|| "(no task policy logged)".into())),
             depth: None,
             parent_access_key_id: None,
+            broker_link: None,
             session: s,
         }
     }
@@ -475,6 +491,7 @@ impl SessionGraph {
             children: self.descendants(store, s),
             calls: self.calls(store, s, scope),
             flags,
+            broker: None,
         }
     }
 
@@ -570,6 +587,7 @@ impl SessionGraph {
                 })
                 .map(|&s| self.session_view(store, s))
                 .collect(),
+            broker: None,
         }
     }
 }

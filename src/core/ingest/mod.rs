@@ -70,6 +70,18 @@ impl Default for LoadOptions {
     }
 }
 
+/// The whole content of one side file that is not CloudTrail (a broker's request log): only a regular file, opened
+/// without blocking, gzip detected by content, at most `max_bytes` decompressed (`TooLarge` past it).
+pub fn read_side_file(path: &std::path::Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
+    let opts = LoadOptions {
+        max_file_bytes: max_bytes,
+        read_budget: max_bytes,
+        window: LoadWindow::default(),
+    };
+    let budget = budget::Budget::new(max_bytes);
+    read::read_bytes(path, &opts, &budget).map(|(held, _)| held.to_vec())
+}
+
 /// Load every CloudTrail record and finding under `inputs` (files or folders, any mix).
 pub fn load(inputs: &[PathBuf], opts: &LoadOptions, progress: &(dyn Fn(Progress) + Sync)) -> Store {
     let mut report = IngestReport::default();

@@ -3,6 +3,7 @@
 //! rule that made it (`core::graph::Link`), weak links dashed, unknown origins said plainly.
 
 use super::ViewCtx;
+use crate::core::broker::{BrokerAnalysis, BrokerLink};
 use crate::core::graph::tags::TagIssueKind;
 use crate::core::graph::{ChainHop, Link, OriginKind, OriginView, SessionGraph};
 use crate::core::model::Store;
@@ -34,9 +35,28 @@ pub fn link_label(link: Option<Link>) -> (&'static str, Slot, bool) {
     }
 }
 
+/// How a broker's grant reads and looks (`core::broker::BrokerLink`): its own kind and confidence, weak dashed.
+pub fn broker_label(link: BrokerLink) -> (&'static str, Slot, bool) {
+    match link {
+        BrokerLink::BrokerRequest => ("broker, approved", Slot::EdgeStrong, false),
+        BrokerLink::BrokerRole => ("broker role (medium)", Slot::EdgeMedium, false),
+        BrokerLink::NamePattern => ("broker name (weak)", Slot::EdgeWeak, true),
+    }
+}
+
+/// The label of a hop: a broker's grant when a broker granted it, else the assumption's link.
+pub fn hop_label(h: &ChainHop) -> (&'static str, Slot, bool) {
+    match h.broker_link {
+        Some(b) => broker_label(b),
+        None => link_label(h.link),
+    }
+}
+
 pub fn origin_node(o: &OriginView) -> (TreeNode, Option<ViewSpec>) {
     let (slot, target) = match o.kind {
         OriginKind::Unknown => (Slot::PrincipalUnknown, None),
+        // A requester is known from the broker, not as a principal of the logs: nothing to open.
+        OriginKind::BrokerRequester => (Slot::Title, None),
         OriginKind::AwsAccount => (Slot::PrincipalExternal, o.account.clone().map(ViewSpec::Account)),
         _ => (
             Slot::Title,
@@ -52,10 +72,13 @@ pub fn origin_node(o: &OriginView) -> (TreeNode, Option<ViewSpec>) {
         .clone()
         .or(o.account.clone())
         .unwrap_or_else(|| o.kind.to_string());
-    let mut lines = vec![(
-        format!("account {}", o.account.as_deref().unwrap_or("?")),
-        Slot::TextDim,
-    )];
+    let mut lines = vec![match o.kind {
+        OriginKind::BrokerRequester => ("requester through an elevated-access broker".into(), Slot::TextDim),
+        _ => (
+            format!("account {}", o.account.as_deref().unwrap_or("?")),
+            Slot::TextDim,
+        ),
+    }];
     if let Some(u) = &o.user_id {
         lines.push((format!("Identity Center user id {u}"), Slot::TextAccent));
     }
@@ -87,7 +110,7 @@ fn hop_node(h: &ChainHop, depth: usize, focus: bool) -> TreeNode {
             h.session_name.as_deref().unwrap_or("?")
         ),
     };
-    let (label, slot, weak) = link_label(h.link);
+    let (label, slot, weak) = hop_label(h);
     let mut lines = vec![(
         h.access_key_id.clone().unwrap_or_else(|| "(no key)".into()),
         Slot::TextAccent,
@@ -129,7 +152,7 @@ fn hop_node(h: &ChainHop, depth: usize, focus: bool) -> TreeNode {
     }
 }
 
-pub fn build(store: &Store, graph: &SessionGraph, key: &str) -> ChainModel {
+pub fn build(store: &Store, graph: &SessionGraph, brokers: &BrokerAnalysis, key: &str) -> ChainModel {
     let mut m = ChainModel {
         nodes: Vec::new(),
         targets: Vec::new(),
@@ -147,8 +170,19 @@ pub fn build(store: &Store, graph: &SessionGraph, key: &str) -> ChainModel {
         return m;
     };
     // One trace gives the origin, the path from the top-most known session down to this one, and what it started.
-    let t = graph.trace(store, s, crate::core::time::Scope::new(0, 0));
-    let (on, ot) = origin_node(&t.origin);
+    let mut t = graph.trace(store, s, crate::core::time::Scope::new(0, 0));
+    brokers.annotate_trace(store, graph, s, &mut t);
+    let (mut on, ot) = origin_node(&t.origin);
+    if let Some(b) = &t.broker
+        && let (Some(link), Some(c)) = (b.link, b.confidence)
+    {
+        // Boxes are narrow: the requester's box says what kind of link names them, the sentence is in details.
+        let (_, slot, _) = broker_label(link);
+        on.lines = vec![
+            ("requester via broker".into(), Slot::TextDim),
+            (format!("{c} link ({link})"), slot),
+        ];
+    }
     m.nodes.push(on);
     m.targets.push(ot);
     let hop_target = |h: &ChainHop| h.access_key_id.clone().map(ViewSpec::Session);
@@ -157,7 +191,11 @@ pub fn build(store: &Store, graph: &SessionGraph, key: &str) -> ChainModel {
         if here {
             m.focus = m.nodes.len();
         }
-        m.nodes.push(hop_node(h, d + 1, here));
+        let mut node = hop_node(h, d + 1, here);
+        if h.broker_link.is_some() {
+            broker_lines(brokers, store, graph, h, &mut node);
+        }
+        m.nodes.push(node);
         m.targets.push(hop_target(h));
     }
     let base = t.chain.len();
@@ -166,6 +204,35 @@ pub fn build(store: &Store, graph: &SessionGraph, key: &str) -> ChainModel {
         m.targets.push(hop_target(h));
     }
     m
+}
+
+/// The broker's answer for a granted hop, under its box: requester, approval, approver.
+fn broker_lines(brokers: &BrokerAnalysis, store: &Store, graph: &SessionGraph, h: &ChainHop, node: &mut TreeNode) {
+    let Some(v) = brokers.view(store, graph, h.session) else {
+        return;
+    };
+    node.lines.push((
+        format!("for {}", v.requester.as_deref().unwrap_or("(no requester named)")),
+        Slot::TextAccent,
+    ));
+    let approver = v
+        .request
+        .as_ref()
+        .and_then(|r| r.approver.as_deref())
+        .map(|a| format!(", approver {a}"))
+        .unwrap_or_default();
+    node.lines.push((
+        v.approval.to_string(),
+        if v.approval.is_breach() {
+            Slot::StatusWarning
+        } else {
+            Slot::TextDim
+        },
+    ));
+    if !approver.is_empty() {
+        node.lines
+            .push((approver.trim_start_matches(", ").to_string(), Slot::TextDim));
+    }
 }
 
 /// The chain's nodes as a table source (selection and Enter work like every other list).

@@ -14,6 +14,7 @@
 
 pub mod api_volume;
 pub mod behavior;
+pub mod broker;
 pub mod chain;
 pub mod denied;
 pub mod event;

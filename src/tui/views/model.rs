@@ -137,7 +137,7 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             m.header.extend(denied::explanation(store, *i));
         }
         ViewSpec::Chain(k) => {
-            let c = chain::build(store, graph, k);
+            let c = chain::build(store, graph, r.data.brokers(), k);
             m.rows = Some(chain::rows(&c));
             m.chain = Some(c);
         }
@@ -205,14 +205,15 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
                 m.rows = Some(denied::rows(&rep));
             }
             Some(Tab::Overview) | None => {
-                m.rows = profile::rows(store, graph, spec, tab, scope, &m.items);
+                let brokers = r.data.brokers();
+                m.rows = profile::rows(store, graph, brokers, spec, tab, scope, &m.items);
                 // With a fence on the command line, the profile's own geo-fence review is one Enter away.
                 if let (Some(rows), Some(_)) = (m.rows.as_mut(), &r.fence)
                     && behavior::profile_of(spec).is_some()
                 {
                     rows.rows.push(geofence::pivot_row(spec));
                 }
-                m.header = profile::details(store, graph, r.data.geo(), &m.items, m.failed, spec);
+                m.header = profile::details(store, graph, brokers, r.data.geo(), &m.items, m.failed, spec);
                 m.volume = volume::buckets(store, &m.items, scope, volume::RESOLUTION);
             }
         },

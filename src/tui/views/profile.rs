@@ -9,8 +9,9 @@
 //! ```
 
 use super::ViewCtx;
-use super::chain::link_label;
+use super::chain::{hop_label, link_label};
 use super::related;
+use crate::core::broker::BrokerAnalysis;
 use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
 use crate::core::time::{Scope, rfc3339};
@@ -28,21 +29,29 @@ use ratatui::layout::{Layout, Rect};
 pub fn rows(
     store: &Store,
     graph: &SessionGraph,
+    brokers: &BrokerAnalysis,
     spec: &ViewSpec,
     tab: Option<Tab>,
     scope: Scope,
     items: &[u32],
 ) -> Option<StaticRows> {
     Some(match (tab, spec) {
-        (Some(Tab::Overview), ViewSpec::Session(k)) => session_chain(store, graph, k, items, spec),
-        (Some(Tab::Overview), ViewSpec::Role(arn)) => role_rows(store, graph, arn, scope, items, spec),
+        (Some(Tab::Overview), ViewSpec::Session(k)) => session_chain(store, graph, brokers, k, items, spec),
+        (Some(Tab::Overview), ViewSpec::Role(arn)) => role_rows(store, graph, brokers, arn, scope, items, spec),
         (Some(Tab::Overview), _) => related::related(store, items, spec),
         _ => return None,
     })
 }
 
 /// The session's chain from its origin, itself, and the sessions it started, each with its link confidence.
-fn session_chain(store: &Store, graph: &SessionGraph, key: &str, items: &[u32], spec: &ViewSpec) -> StaticRows {
+fn session_chain(
+    store: &Store,
+    graph: &SessionGraph,
+    brokers: &BrokerAnalysis,
+    key: &str,
+    items: &[u32],
+    spec: &ViewSpec,
+) -> StaticRows {
     let columns = vec![
         col("Relation", Length(14)),
         col("Session / principal", Fill(3)),
@@ -56,7 +65,8 @@ fn session_chain(store: &Store, graph: &SessionGraph, key: &str, items: &[u32], 
             rows: Vec::new(),
         };
     };
-    let t = graph.trace(store, s, Scope::new(0, 0));
+    let mut t = graph.trace(store, s, Scope::new(0, 0));
+    brokers.annotate_trace(store, graph, s, &mut t);
     let mut rows = Vec::new();
     let o = &t.origin;
     let (_, slot, _) = link_label(None);
@@ -74,7 +84,7 @@ fn session_chain(store: &Store, graph: &SessionGraph, key: &str, items: &[u32], 
         .target(origin_target),
     );
     let hop_row = |rel: String, h: &crate::core::graph::ChainHop, here: bool| {
-        let (label, lslot, _) = link_label(h.link);
+        let (label, lslot, _) = hop_label(h);
         let role = h.role_arn.as_deref().unwrap_or("?");
         let role = role.rsplit('/').next().unwrap_or(role);
         let name = format!("{} / {}", role, h.session_name.as_deref().unwrap_or("?"));
@@ -162,12 +172,14 @@ fn session_chain(store: &Store, graph: &SessionGraph, key: &str, items: &[u32], 
 fn role_rows(
     store: &Store,
     graph: &SessionGraph,
+    brokers: &BrokerAnalysis,
     arn: &str,
     scope: Scope,
     items: &[u32],
     spec: &ViewSpec,
 ) -> StaticRows {
-    let p = graph.role_profile(store, arn, scope);
+    let mut p = graph.role_profile(store, arn, scope);
+    brokers.annotate_role(store, graph, arn, &mut p);
     let mut rows = Vec::new();
     for (rel, uses) in [("assumed by", &p.assumed_by), ("assumed role", &p.assumed_roles)] {
         for u in uses {
@@ -205,9 +217,13 @@ fn role_rows(
             StaticRow::new(vec![
                 "session".into(),
                 clean(&format!(
-                    "{} ({})",
+                    "{} ({}){}",
                     sv.session_name.as_deref().unwrap_or("?"),
-                    sv.access_key_id.as_deref().unwrap_or("no key")
+                    sv.access_key_id.as_deref().unwrap_or("no key"),
+                    sv.broker
+                        .as_ref()
+                        .map(|b| format!(" broker: {}", b.approval))
+                        .unwrap_or_default()
                 ))
                 .into_owned(),
                 sv.calls_total.to_string(),
@@ -241,6 +257,7 @@ fn role_rows(
 pub fn details(
     store: &Store,
     graph: &SessionGraph,
+    brokers: &BrokerAnalysis,
     geo: &crate::core::geo::GeoDb,
     items: &[u32],
     failed: usize,
@@ -249,7 +266,7 @@ pub fn details(
     let mut lines = Vec::new();
     let kv = |k: &str, v: String, slot: Slot| StyledLine::kv(16, k, &v, slot);
     if let ViewSpec::Session(key) = spec {
-        session_details(store, graph, key, &mut lines, &kv);
+        session_details(store, graph, brokers, key, &mut lines, &kv);
     }
     if let ViewSpec::Ip(addr) = spec {
         let info = geo.lookup(addr);
@@ -293,6 +310,7 @@ pub fn details(
 fn session_details(
     store: &Store,
     graph: &SessionGraph,
+    brokers: &BrokerAnalysis,
     key: &str,
     lines: &mut Vec<StyledLine>,
     kv: &dyn Fn(&str, String, Slot) -> StyledLine,
@@ -305,7 +323,8 @@ fn session_details(
         ));
         return;
     };
-    let t = graph.trace(store, s, Scope::new(0, 0));
+    let mut t = graph.trace(store, s, Scope::new(0, 0));
+    brokers.annotate_trace(store, graph, s, &mut t);
     let v = &t.session;
     let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "(none)".into());
     lines.push(kv("role", opt(&v.role_arn), Slot::TextAccent));
@@ -342,6 +361,9 @@ fn session_details(
             Slot::PrincipalUnknown
         },
     ));
+    if let Some(b) = t.broker.as_ref().or(v.broker.as_ref()) {
+        super::broker::details(b, lines, kv);
+    }
     lines.push(kv(
         "observed",
         format!("{} → {}", v.first_seen, v.last_seen),
