@@ -22,6 +22,7 @@ pub mod model;
 pub mod names;
 pub mod orgscale;
 pub mod provenance;
+pub mod rules;
 pub mod summary;
 pub mod text;
 pub mod time;

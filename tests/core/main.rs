@@ -32,4 +32,5 @@ mod ingest_lines_stream;
 mod ingest_mutation;
 mod ingest_realdata;
 mod ingest_window;
+mod rules_builtin;
 mod sample_investigation;

@@ -1,0 +1,228 @@
+//! Running a rule set over the store, once. Pass one answers every rule for every event from the fields the store
+//! keeps, remembering each answer under the values of the kept fields the rule names (so a rule is really
+//! evaluated once per distinct combination, not per event); an answer that needed anything else marks the event
+//! as a candidate. Pass two reads the candidates' raw records (each file once) and decides them exactly.
+//! Correlations run last over the hits.
+
+use super::correlate::Facts;
+use super::event::RuleEvent;
+use super::fields::{Answer, Kept};
+use super::hits::{Detections, Hit, Unreadable};
+use super::{Attribution, RuleIdx, RuleSet, attribute};
+use crate::core::graph::{OriginId, SessionGraph};
+use crate::core::ingest::raw_values;
+use crate::core::model::{Store, Sym};
+use hashbrown::HashMap;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Events per work unit (each keeps its own memo).
+const CHUNK: usize = 1 << 16;
+
+/// What pass one concluded for one rule on one event.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Match,
+    NeedsRaw,
+}
+
+/// Rules that name the same kept fields share one memo key.
+struct KeySet {
+    fields: Vec<Kept>,
+    rules: Vec<RuleIdx>,
+}
+
+/// Run `rules` over everything `store` holds.
+pub fn evaluate(store: &Store, graph: &SessionGraph, rules: Arc<RuleSet>) -> Detections {
+    let mut sets: Vec<KeySet> = Vec::new();
+    for (i, r) in rules.rules.iter().enumerate() {
+        match sets.iter_mut().find(|s| s.fields == r.kept) {
+            Some(s) => s.rules.push(i as RuleIdx),
+            None => sets.push(KeySet {
+                fields: r.kept.clone(),
+                rules: vec![i as RuleIdx],
+            }),
+        }
+    }
+    let passes: Vec<(Vec<Hit>, Vec<Hit>)> = store
+        .events
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| first_pass(store, &rules, &sets, c * CHUNK, chunk))
+        .collect();
+    let mut all: Vec<Hit> = Vec::new();
+    let mut candidates: Vec<Hit> = Vec::new();
+    for (h, c) in passes {
+        all.extend(h);
+        candidates.extend(c);
+    }
+    let mut events: Vec<u32> = candidates.iter().map(|h| h.event).collect();
+    events.dedup();
+    let (raw, mut unreadable) = read_raw(store, &events);
+    let decided: Vec<Hit> = candidates
+        .par_iter()
+        .filter(|h| {
+            raw.get(&h.event).is_some_and(|v| {
+                let ev = &store.events[h.event as usize];
+                let e = RuleEvent::full(store, ev, v);
+                rsigma_eval::evaluate_rule(&rules.rules[h.rule as usize].compiled, &e).is_some()
+            })
+        })
+        .copied()
+        .collect();
+    all.extend(decided);
+    all.sort_unstable();
+    all.dedup();
+
+    let correlations = correlate(store, graph, &rules, &all, &mut unreadable);
+    let hits = all
+        .iter()
+        .filter(|h| rules.rules[h.rule as usize].generate)
+        .copied()
+        .collect();
+    Detections {
+        rules,
+        hits,
+        all,
+        correlations,
+        unreadable,
+    }
+}
+
+fn first_pass(store: &Store, rules: &RuleSet, sets: &[KeySet], base: usize, chunk: &[crate::core::model::Event]) -> (Vec<Hit>, Vec<Hit>) {
+    let mut memo: Vec<HashMap<Box<[u32]>, Vec<(RuleIdx, Outcome)>>> = sets.iter().map(|_| HashMap::new()).collect();
+    let mut hits = Vec::new();
+    let mut candidates = Vec::new();
+    let mut key = [0u32; 32];
+    for (i, ev) in chunk.iter().enumerate() {
+        let event = (base + i) as u32;
+        for (s, set) in sets.iter().enumerate() {
+            let n = set.fields.len().min(key.len());
+            for (k, f) in key.iter_mut().zip(&set.fields) {
+                *k = f.code(store, ev);
+            }
+            if !memo[s].contains_key(&key[..n]) {
+                let answers: Vec<(RuleIdx, Outcome)> = set
+                    .rules
+                    .iter()
+                    .filter_map(|&r| {
+                        let e = RuleEvent::probe(store, ev, &set.fields);
+                        let matched = rsigma_eval::evaluate_rule(&rules.rules[r as usize].compiled, &e).is_some();
+                        if e.asked_raw() {
+                            Some((r, Outcome::NeedsRaw))
+                        } else {
+                            matched.then_some((r, Outcome::Match))
+                        }
+                    })
+                    .collect();
+                memo[s].insert(Box::from(&key[..n]), answers);
+            }
+            let Some(answers) = memo[s].get(&key[..n]) else {
+                continue;
+            };
+            for &(rule, o) in answers {
+                match o {
+                    Outcome::Match => hits.push(Hit { event, rule }),
+                    Outcome::NeedsRaw => candidates.push(Hit { event, rule }),
+                }
+            }
+        }
+    }
+    (hits, candidates)
+}
+
+/// The raw records of `events`, and the ones that could not be read.
+fn read_raw(store: &Store, events: &[u32]) -> (HashMap<u32, Value>, Vec<Unreadable>) {
+    let mut raw = HashMap::new();
+    let mut bad = Vec::new();
+    for (event, v) in raw_values(store, events) {
+        match v {
+            Ok(v) => {
+                raw.insert(event, v);
+            }
+            Err(e) => bad.push(Unreadable {
+                event,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    (raw, bad)
+}
+
+struct StoreFacts<'a> {
+    store: &'a Store,
+    graph: &'a SessionGraph,
+    raw: HashMap<u32, Value>,
+}
+
+impl Facts for StoreFacts<'_> {
+    fn time(&self, event: u32) -> i64 {
+        self.store.events[event as usize].time
+    }
+    fn attribution(&self, event: u32) -> Attribution {
+        attribute(self.graph, event)
+    }
+    fn origin_account(&self, origin: OriginId) -> Sym {
+        self.graph.origin(origin).account
+    }
+    fn field(&self, event: u32, path: &str) -> Option<String> {
+        let ev = &self.store.events[event as usize];
+        if let Some(k) = Kept::of_path(path) {
+            match k.value(self.store, ev) {
+                Answer::Str(s) => return Some(s.to_string()),
+                Answer::Bool(b) => return Some(b.to_string()),
+                Answer::Absent => return None,
+                Answer::Raw => {}
+            }
+        }
+        let mut v = self.raw.get(&event)?;
+        for part in path.split('.') {
+            v = v.get(part)?;
+        }
+        match v {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+fn correlate(store: &Store, graph: &SessionGraph, rules: &RuleSet, all: &[Hit], unreadable: &mut Vec<Unreadable>) -> Vec<super::CorrelationHit> {
+    if rules.correlations.is_empty() {
+        return Vec::new();
+    }
+    let mut by_rule: HashMap<RuleIdx, Vec<u32>> = HashMap::new();
+    for h in all {
+        by_rule.entry(h.rule).or_default().push(h.event);
+    }
+    // Raw records only for the events of correlations that group or count by a field the store does not keep.
+    let mut need: Vec<u32> = Vec::new();
+    for c in &rules.correlations {
+        if c.raw_fields().iter().any(|f| Kept::of_path(f).is_none()) {
+            for r in &c.rules {
+                need.extend(by_rule.get(r).into_iter().flatten());
+            }
+        }
+    }
+    need.sort_unstable();
+    need.dedup();
+    let (raw, bad) = read_raw(store, &need);
+    unreadable.extend(bad);
+    let facts = StoreFacts { store, graph, raw };
+    let mut out: Vec<super::CorrelationHit> = rules
+        .correlations
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            let hits: Vec<Vec<u32>> = c
+                .rules
+                .iter()
+                .map(|r| by_rule.get(r).cloned().unwrap_or_default())
+                .collect();
+            c.evaluate(i as u32, &hits, &facts)
+        })
+        .collect();
+    out.sort_by_key(|c| (c.first, c.correlation));
+    out
+}
