@@ -33,4 +33,5 @@ mod ingest_mutation;
 mod ingest_realdata;
 mod ingest_window;
 mod rules_builtin;
+mod rules_engine;
 mod sample_investigation;

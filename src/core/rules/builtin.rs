@@ -13,8 +13,38 @@ macro_rules! rules {
 }
 
 rules![
+    "bedrock_model_invoked.yml",
     "cloudtrail_logging_stopped.yml",
     "cloudtrail_trail_changed.yml",
+    "config_recorder_stopped.yml",
+    "console_login_without_mfa.yml",
+    "discovery_after_get_caller_identity.yml",
+    "ec2_password_data.yml",
+    "ec2_user_data.yml",
+    "federation_token_issued.yml",
+    "guardduty_disabled.yml",
+    "iam_access_key_created.yml",
+    "iam_admin_policy_attached.yml",
+    "iam_login_profile_changed.yml",
+    "iam_passrole_to_compute.yml",
+    "iam_policy_attached.yml",
+    "iam_trust_policy_outside_account.yml",
+    "iam_user_created.yml",
+    "kms_key_deletion.yml",
+    "lambda_code_or_layer_changed.yml",
+    "mass_deletion.yml",
+    "network_logs_deleted.yml",
+    "organizations_leave.yml",
+    "remote_command_on_instance.yml",
+    "resource_policy_public_or_outside.yml",
+    "role_assumed_by_outside_account.yml",
+    "rolesanywhere_trust_anchor.yml",
+    "s3_bucket_policy_changed.yml",
+    "s3_bulk_download.yml",
+    "secrets_burst.yml",
+    "secrets_read.yml",
+    "security_group_open_to_world.yml",
+    "snapshot_or_image_shared.yml",
 ];
 
 /// The built-in set, compiled once per process.

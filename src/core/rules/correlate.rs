@@ -104,15 +104,32 @@ impl GroupValue {
     }
 }
 
+/// What a correlation names: a detection rule or an earlier correlation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Ref {
+    Rule(RuleIdx),
+    Correlation(CorrelationIdx),
+}
+
+/// One thing a correlation counts: an event a rule hit, or a window an earlier correlation fired (represented by
+/// its first event, which gives its time and group).
+pub(super) struct Member {
+    pub(super) event: u32,
+    pub(super) events: Vec<u32>,
+}
+
 /// A resolved correlation rule.
 pub(crate) struct Correlation {
     pub(crate) meta: RuleMeta,
+    name: Option<String>,
     pub(crate) kind: CorrelationKind,
     /// The rules it names, in the order listed.
-    pub(crate) rules: Vec<RuleIdx>,
+    pub(crate) rules: Vec<Ref>,
+    /// False when a correlation with `generate: false` names it: its windows are only that correlation's material.
+    pub(crate) generate: bool,
     pub(crate) group_by: Vec<GroupField>,
     /// Per group-by alias: the field each rule's events give it.
-    aliases: Vec<(String, Vec<(RuleIdx, String)>)>,
+    aliases: Vec<(String, Vec<(Ref, String)>)>,
     pub(crate) timespan: i64,
     predicates: Vec<(ConditionOperator, u64)>,
     /// `value_count`'s field.
@@ -120,7 +137,14 @@ pub(crate) struct Correlation {
 }
 
 /// Resolve a parsed correlation against the loaded rules.
-pub(super) fn resolve(c: &CorrelationRule, origin: RuleOrigin, rules: &[Rule]) -> Result<Correlation, (ProblemKind, String)> {
+/// Resolve a parsed correlation against the loaded rules and the correlations resolved before it; `Ok(None)` when
+/// it names a correlation not (yet) resolved.
+pub(super) fn resolve(
+    c: &CorrelationRule,
+    origin: RuleOrigin,
+    rules: &[Rule],
+    earlier: &[Correlation],
+) -> Result<Option<Correlation>, (ProblemKind, String)> {
     let unsupported = |why: String| Err((ProblemKind::Unsupported, why));
     let kind = match c.correlation_type {
         CorrelationType::EventCount => CorrelationKind::EventCount,
@@ -136,13 +160,19 @@ pub(super) fn resolve(c: &CorrelationRule, origin: RuleOrigin, rules: &[Rule]) -
         rules
             .iter()
             .position(|r| r.meta.id == name || r.name.as_deref() == Some(name))
-            .map(|i| i as RuleIdx)
+            .map(|i| Ref::Rule(i as RuleIdx))
+            .or_else(|| {
+                earlier
+                    .iter()
+                    .position(|r| r.meta.id == name || r.name.as_deref() == Some(name))
+                    .map(|i| Ref::Correlation(i as CorrelationIdx))
+            })
     };
     let mut idx = Vec::new();
     for name in &c.rules {
         match find(name) {
             Some(i) => idx.push(i),
-            None => return unsupported(format!("names rule `{name}`, which is not a loaded CloudTrail detection rule")),
+            None => return Ok(None),
         }
     }
     let (predicates, field) = match &c.condition {
@@ -171,7 +201,9 @@ pub(super) fn resolve(c: &CorrelationRule, origin: RuleOrigin, rules: &[Rule]) -
         })
         .collect();
     let (tactics, techniques) = attack_tags(&c.tags);
-    Ok(Correlation {
+    Ok(Some(Correlation {
+        name: c.name.clone(),
+        generate: true,
         meta: RuleMeta {
             id: c.id.clone().unwrap_or_else(|| c.title.clone()),
             title: c.title.clone(),
@@ -189,7 +221,7 @@ pub(super) fn resolve(c: &CorrelationRule, origin: RuleOrigin, rules: &[Rule]) -
         timespan: i64::try_from(c.timespan.seconds).unwrap_or(i64::MAX),
         predicates,
         field,
-    })
+    }))
 }
 
 /// Whether a temporal condition is `a and b and …` over exactly the named rules.
@@ -277,17 +309,19 @@ impl Correlation {
         }
     }
 
-    /// Evaluate over `hits[p]`: the events each named rule hit (by position in `rules`), time-sorted or not.
-    pub(super) fn evaluate(&self, me: CorrelationIdx, hits: &[Vec<u32>], facts: &dyn Facts) -> Vec<CorrelationHit> {
-        struct Item {
+    /// Evaluate over `hits[p]`: what each named rule or correlation produced (by position in `rules`).
+    pub(super) fn evaluate(&self, me: CorrelationIdx, hits: &[Vec<Member>], facts: &dyn Facts) -> Vec<CorrelationHit> {
+        struct Item<'m> {
             time: i64,
             event: u32,
             pos: usize,
             value: Option<String>,
+            member: &'m [u32],
         }
         let mut groups: HashMap<Vec<GroupValue>, Vec<Item>> = HashMap::new();
-        'items: for (pos, events) in hits.iter().enumerate() {
-            for &event in events {
+        'items: for (pos, members) in hits.iter().enumerate() {
+            for m in members {
+                let event = m.event;
                 let mut key = Vec::with_capacity(self.group_by.len());
                 for g in &self.group_by {
                     match self.group_value(g, pos, event, facts) {
@@ -301,6 +335,7 @@ impl Correlation {
                     event,
                     pos,
                     value,
+                    member: &m.events,
                 });
             }
         }
@@ -331,7 +366,8 @@ impl Correlation {
                     }
                 };
                 if fired {
-                    let mut events: Vec<u32> = items[i..j].iter().map(|x| x.event).collect();
+                    let mut events: Vec<u32> = items[i..j].iter().flat_map(|x| x.member.iter().copied()).collect();
+                    events.sort_unstable();
                     events.dedup();
                     out.push(CorrelationHit {
                         correlation: me,
@@ -365,9 +401,10 @@ impl Correlation {
         })
     }
 
-    /// Temporal: every named rule, unless a threshold says how many distinct rules are enough.
+    /// Temporal: every named rule, unless a threshold says how many distinct rules are enough. The parser writes
+    /// an absent condition as `gte: 1`, which the specification reads as "all of them".
     fn all_rules(&self, distinct: usize) -> bool {
-        if self.predicates.is_empty() {
+        if self.predicates.is_empty() || self.predicates == [(ConditionOperator::Gte, 1)] {
             distinct >= self.rules.len()
         } else {
             self.holds(distinct)

@@ -4,7 +4,7 @@
 //! as a candidate. Pass two reads the candidates' raw records (each file once) and decides them exactly.
 //! Correlations run last over the hits.
 
-use super::correlate::Facts;
+use super::correlate::{Facts, Member, Ref};
 use super::event::RuleEvent;
 use super::fields::{Answer, Kept};
 use super::hits::{Detections, Hit, Unreadable};
@@ -198,10 +198,17 @@ fn correlate(store: &Store, graph: &SessionGraph, rules: &RuleSet, all: &[Hit], 
     }
     // Raw records only for the events of correlations that group or count by a field the store does not keep.
     let mut need: Vec<u32> = Vec::new();
-    for c in &rules.correlations {
-        if c.raw_fields().iter().any(|f| Kept::of_path(f).is_none()) {
+    // (all of them when any does: a correlation's window stands for its first event in the correlations naming it).
+    if rules
+        .correlations
+        .iter()
+        .any(|c| c.raw_fields().iter().any(|f| Kept::of_path(f).is_none()))
+    {
+        for c in &rules.correlations {
             for r in &c.rules {
-                need.extend(by_rule.get(r).into_iter().flatten());
+                if let Ref::Rule(r) = r {
+                    need.extend(by_rule.get(r).into_iter().flatten());
+                }
             }
         }
     }
@@ -210,18 +217,40 @@ fn correlate(store: &Store, graph: &SessionGraph, rules: &RuleSet, all: &[Hit], 
     let (raw, bad) = read_raw(store, &need);
     unreadable.extend(bad);
     let facts = StoreFacts { store, graph, raw };
-    let mut out: Vec<super::CorrelationHit> = rules
-        .correlations
-        .iter()
+    // In resolution order: a correlation only names correlations resolved before it.
+    let mut fired: Vec<Vec<super::CorrelationHit>> = Vec::with_capacity(rules.correlations.len());
+    for (i, c) in rules.correlations.iter().enumerate() {
+        let members: Vec<Vec<Member>> = c
+            .rules
+            .iter()
+            .map(|r| match *r {
+                Ref::Rule(r) => by_rule
+                    .get(&r)
+                    .into_iter()
+                    .flatten()
+                    .map(|&e| Member {
+                        event: e,
+                        events: vec![e],
+                    })
+                    .collect(),
+                Ref::Correlation(x) => fired[x as usize]
+                    .iter()
+                    .filter_map(|h| {
+                        Some(Member {
+                            event: *h.events.first()?,
+                            events: h.events.clone(),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        fired.push(c.evaluate(i as u32, &members, &facts));
+    }
+    let mut out: Vec<super::CorrelationHit> = fired
+        .into_iter()
         .enumerate()
-        .flat_map(|(i, c)| {
-            let hits: Vec<Vec<u32>> = c
-                .rules
-                .iter()
-                .map(|r| by_rule.get(r).cloned().unwrap_or_default())
-                .collect();
-            c.evaluate(i as u32, &hits, &facts)
-        })
+        .filter(|(i, _)| rules.correlations[*i].generate)
+        .flat_map(|(_, v)| v)
         .collect();
     out.sort_by_key(|c| (c.first, c.correlation));
     out

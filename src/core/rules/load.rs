@@ -7,7 +7,7 @@
 //! skipped. Correlations are resolved to the detection rules they name once every file is read.
 
 use super::attack::attack_tags;
-use super::correlate::{Correlation, resolve};
+use super::correlate::{Correlation, Ref, resolve};
 use super::fields::Kept;
 use super::{Level, RuleMeta, RuleOrigin};
 use rsigma_eval::CompiledRule;
@@ -211,21 +211,39 @@ impl RuleSetBuilder {
         }
     }
 
-    /// Resolve correlations and finish.
+    /// Resolve correlations (a correlation may name detection rules and other correlations, in any file order)
+    /// and finish.
     pub fn build(mut self) -> RuleSet {
-        let mut correlations = Vec::new();
-        for (c, origin) in std::mem::take(&mut self.correlations) {
-            match resolve(&c, origin.clone(), &self.rules) {
-                Ok(corr) => {
-                    if !c.generate {
-                        for &r in &corr.rules {
-                            self.rules[r as usize].generate = false;
+        let mut correlations: Vec<Correlation> = Vec::new();
+        let mut pending = std::mem::take(&mut self.correlations);
+        loop {
+            let before = pending.len();
+            let mut still = Vec::new();
+            for (c, origin) in pending {
+                match resolve(&c, origin.clone(), &self.rules, &correlations) {
+                    Ok(Some(corr)) => {
+                        if !c.generate {
+                            for r in &corr.rules {
+                                match *r {
+                                    Ref::Rule(r) => self.rules[r as usize].generate = false,
+                                    Ref::Correlation(x) => correlations[x as usize].generate = false,
+                                }
+                            }
                         }
+                        correlations.push(corr);
                     }
-                    correlations.push(corr);
+                    Ok(None) => still.push((c, origin)),
+                    Err((kind, why)) => self.problem(&origin, Some(&c.title), kind, why),
                 }
-                Err((kind, why)) => self.problem(&origin, Some(&c.title), kind, why),
             }
+            pending = still;
+            if pending.is_empty() || pending.len() == before {
+                break;
+            }
+        }
+        for (c, origin) in pending {
+            let why = "names a rule that is not a loaded CloudTrail detection or correlation rule (or correlations name each other in a loop)";
+            self.problem(&origin, Some(&c.title), ProblemKind::Unsupported, why.into());
         }
         RuleSet {
             rules: self.rules,
