@@ -159,7 +159,7 @@ impl RuleSetBuilder {
         if text.len() as u64 > self.limits.max_file_bytes {
             return self.problem(&origin, None, ProblemKind::TooLarge, format!("file larger than {} bytes", self.limits.max_file_bytes));
         }
-        if let Some(why) = alias_bomb(text) {
+        if let Some(why) = alias_bomb(text).or_else(|| nesting_bomb(text, self.limits.max_depth)) {
             return self.problem(&origin, None, ProblemKind::TooLarge, why);
         }
         let collection = match rsigma_parser::parse_sigma_yaml(text) {
@@ -411,6 +411,33 @@ fn alias_bomb(text: &str) -> Option<String> {
         }
     }
     (aliases > 64).then(|| format!("{aliases} YAML alias references (at most 64 are read)"))
+}
+
+/// The YAML parser and the condition grammar recurse per level of nesting: a file nested thousands deep would
+/// overflow the stack before any bound inside them applies. Brackets and parentheses nested deeper than `max`
+/// (counted over the whole text, strings included: a rule has no use for such depth anywhere), or more than `max`
+/// `not`s, are refused unparsed.
+fn nesting_bomb(text: &str, max: usize) -> Option<String> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for b in text.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > max {
+        return Some(format!("brackets nested {deepest} deep (at most {max})"));
+    }
+    let nots = text
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| w.eq_ignore_ascii_case("not"))
+        .count();
+    (nots > max).then(|| format!("{nots} `not`s (at most {max})"))
 }
 
 /// The file's text, or `None` when it is larger than `max` (read at most `max + 1` bytes).
