@@ -7,6 +7,7 @@ use super::budget::Budget;
 use super::read::{ReadError, line_of, read_bytes};
 use super::scan;
 use crate::core::model::Store;
+use rayon::prelude::*;
 
 /// Why a record's raw text could not be read again.
 #[derive(Debug, thiserror::Error)]
@@ -59,18 +60,23 @@ pub fn raw_values(store: &Store, events: &[u32]) -> Vec<(u32, Result<serde_json:
         }
     }
     want.sort_unstable();
-    for chunk in want.chunk_by(|a, b| a.0 == b.0) {
-        let indexes: Vec<u32> = chunk.iter().map(|w| w.1).collect();
-        let values = records_of_file(store, chunk[0].0, &indexes);
-        let mut values = values.into_iter();
-        for w in chunk {
-            let v = match values.next() {
-                Some((_, v)) => v,
-                None => Err(RawError::IndexOutOfRange),
-            };
-            out.push((w.2, v));
-        }
-    }
+    // One file per task: reading and decompressing is the cost, and files are independent.
+    let files: Vec<&[(u32, u32, u32)]> = want.chunk_by(|a, b| a.0 == b.0).collect();
+    let read: Vec<Vec<(u32, Result<serde_json::Value, RawError>)>> = files
+        .par_iter()
+        .map(|chunk| {
+            let indexes: Vec<u32> = chunk.iter().map(|w| w.1).collect();
+            let mut values = records_of_file(store, chunk[0].0, &indexes).into_iter();
+            chunk
+                .iter()
+                .map(|w| match values.next() {
+                    Some((_, v)) => (w.2, v),
+                    None => (w.2, Err(RawError::IndexOutOfRange)),
+                })
+                .collect()
+        })
+        .collect();
+    out.extend(read.into_iter().flatten());
     out
 }
 

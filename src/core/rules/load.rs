@@ -120,6 +120,10 @@ impl RuleSet {
     pub fn correlation(&self, i: super::CorrelationIdx) -> &RuleMeta {
         &self.correlations[i as usize].meta
     }
+    /// A correlation rule's type.
+    pub fn correlation_kind(&self, i: super::CorrelationIdx) -> super::CorrelationKind {
+        self.correlations[i as usize].kind
+    }
     /// Number of correlation rules.
     pub fn correlation_count(&self) -> usize {
         self.correlations.len()

@@ -19,6 +19,7 @@ mod event;
 mod fields;
 mod hits;
 mod load;
+mod report;
 
 pub use attack::{Tactic, Technique, attack_tags};
 pub use attribution::{Attribution, attribute};
@@ -26,6 +27,7 @@ pub use builtin::{BUILTIN_RULES, add_builtin, builtin};
 pub use correlate::{CorrelationKind, GroupField, GroupValue};
 pub use hits::{CorrelationHit, Detections, Hit, Unreadable};
 pub use load::{LoadLimits, Problem, ProblemKind, RuleSet, RuleSetBuilder};
+pub use report::{ChainHits, CorrelationReport, DetectReport, GroupPart, HitEvent, IdentityHits, OriginHits, RuleCount, RuleRef, report};
 
 use serde::Serialize;
 use std::path::PathBuf;
