@@ -34,4 +34,6 @@ mod ingest_realdata;
 mod ingest_window;
 mod rules_builtin;
 mod rules_engine;
+mod rules_realdata;
+mod rules_sample;
 mod sample_investigation;
