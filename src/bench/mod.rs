@@ -1,7 +1,7 @@
 //! The large-case benchmark behind `trailhound bench`: loads a CloudTrail tree and measures each goal of the
 //! "10 million events on this 2-core machine" table (README "Benchmarks") — ingest rate on the normal and the
 //! many-small-files layouts, peak resident memory per event, `trace`, `behavior`/`volume`, TUI frames and pivot view
-//! models — and reports every row with its goal, what was measured, and by how much a goal was missed.
+//! models, the rule set over every event — and reports every row with its goal, what was measured, and by how much a goal was missed.
 //!
 //! It measures the real code paths (the one load path `Dataset::load`, the graph queries the `trace` command runs,
 //! the behaviour queries, `tui::render::draw` on a ratatui `TestBackend`) with plain `Instant` timings: numbers for
@@ -11,6 +11,7 @@
 mod probe;
 mod queries;
 pub mod reopen;
+pub mod rules;
 mod screen;
 
 use crate::core::dataset::{Dataset, DatasetOptions};
@@ -130,6 +131,8 @@ pub mod goals {
     pub const FRAME: (f64, Better, &str) = (16.0, Better::AtMost, "ms");
     /// One pivot's view model.
     pub const PIVOT: (f64, Better, &str) = (250.0, Better::AtMost, "ms");
+    /// The built-in rules plus 60 user rules over every event (issue #15).
+    pub const RULES: (f64, Better, &str) = (1000.0, Better::AtMost, "ms");
 }
 
 /// What to measure.
@@ -233,6 +236,8 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
     progress("queries (trace, behavior, volume)");
     let trace = queries::trace(&data, plan.samples);
     let (identity, account) = queries::behavior(&data, plan.samples);
+    progress("rules (built-in + 60 user rules)");
+    let rules = rules::row(&data);
     progress("TUI (frames, pivot view models)");
     let (frame, pivot) = screen::rows(data);
     let everything = probe::memory();
@@ -257,7 +262,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
         bytes,
         threads: rayon::current_num_threads(),
         load_average: [load_before, probe::load_average()],
-        rows: vec![ingest, small, memory, reopen, trace, identity, account, frame, pivot],
+        rows: vec![ingest, small, memory, reopen, trace, identity, account, frame, pivot, rules],
     }
 }
 

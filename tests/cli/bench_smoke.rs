@@ -44,7 +44,8 @@ fn the_benchmark_reports_every_row_on_both_layouts() {
             "identity",
             "account",
             "frame",
-            "pivot"
+            "pivot",
+            "rules"
         ]
     );
     for r in rows {

@@ -60,6 +60,7 @@ pub fn evaluate(store: &Store, graph: &SessionGraph, rules: Arc<RuleSet>) -> Det
     let mut events: Vec<u32> = candidates.iter().map(|h| h.event).collect();
     events.dedup();
     let (raw, mut unreadable) = read_raw(store, &events);
+    let mut raw_reads = events.len();
     let decided: Vec<Hit> = candidates
         .par_iter()
         .filter(|h| {
@@ -75,7 +76,7 @@ pub fn evaluate(store: &Store, graph: &SessionGraph, rules: Arc<RuleSet>) -> Det
     all.sort_unstable();
     all.dedup();
 
-    let correlations = correlate(store, graph, &rules, &all, &mut unreadable);
+    let correlations = correlate(store, graph, &rules, &all, &mut unreadable, &mut raw_reads);
     let hits = all
         .iter()
         .filter(|h| rules.rules[h.rule as usize].generate)
@@ -87,6 +88,7 @@ pub fn evaluate(store: &Store, graph: &SessionGraph, rules: Arc<RuleSet>) -> Det
         all,
         correlations,
         unreadable,
+        raw_reads,
     }
 }
 
@@ -188,7 +190,14 @@ impl Facts for StoreFacts<'_> {
     }
 }
 
-fn correlate(store: &Store, graph: &SessionGraph, rules: &RuleSet, all: &[Hit], unreadable: &mut Vec<Unreadable>) -> Vec<super::CorrelationHit> {
+fn correlate(
+    store: &Store,
+    graph: &SessionGraph,
+    rules: &RuleSet,
+    all: &[Hit],
+    unreadable: &mut Vec<Unreadable>,
+    raw_reads: &mut usize,
+) -> Vec<super::CorrelationHit> {
     if rules.correlations.is_empty() {
         return Vec::new();
     }
@@ -214,6 +223,7 @@ fn correlate(store: &Store, graph: &SessionGraph, rules: &RuleSet, all: &[Hit], 
     }
     need.sort_unstable();
     need.dedup();
+    *raw_reads += need.len();
     let (raw, bad) = read_raw(store, &need);
     unreadable.extend(bad);
     let facts = StoreFacts { store, graph, raw };

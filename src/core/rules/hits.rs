@@ -35,6 +35,8 @@ pub struct Detections {
     pub(super) all: Vec<Hit>,
     pub(super) correlations: Vec<Corr>,
     pub(super) unreadable: Vec<Unreadable>,
+    /// Raw records read again (for candidates and correlation fields).
+    pub(super) raw_reads: usize,
 }
 
 impl std::fmt::Debug for Detections {
@@ -91,6 +93,10 @@ impl Detections {
     pub fn unreadable(&self) -> &[Unreadable] {
         &self.unreadable
     }
+    /// How many raw records were read again to decide candidates and correlation fields.
+    pub fn raw_reads(&self) -> usize {
+        self.raw_reads
+    }
     /// Events with at least one shown hit, each once, in event order.
     pub fn events(&self) -> impl Iterator<Item = u32> + '_ {
         let mut last = None;
@@ -109,6 +115,7 @@ impl Detections {
             all: Vec::new(),
             correlations: Vec::new(),
             unreadable: Vec::new(),
+            raw_reads: 0,
         }
     }
 }
