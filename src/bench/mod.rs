@@ -262,7 +262,9 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
         bytes,
         threads: rayon::current_num_threads(),
         load_average: [load_before, probe::load_average()],
-        rows: vec![ingest, small, memory, reopen, trace, identity, account, frame, pivot, rules],
+        rows: vec![
+            ingest, small, memory, reopen, trace, identity, account, frame, pivot, rules,
+        ],
     }
 }
 

@@ -12,19 +12,40 @@ use std::time::Instant;
 
 /// The sixty user rules, as YAML.
 pub fn user_rules() -> Vec<String> {
-    let services = ["iam", "s3", "ec2", "sts", "kms", "lambda", "ssm", "secretsmanager", "cloudtrail", "rds"];
+    let services = [
+        "iam",
+        "s3",
+        "ec2",
+        "sts",
+        "kms",
+        "lambda",
+        "ssm",
+        "secretsmanager",
+        "cloudtrail",
+        "rds",
+    ];
     let verbs = ["Create", "Delete", "Put", "Update", "Attach", "Modify"];
     let mut out = Vec::new();
     for i in 0..60 {
         let svc = services[i % services.len()];
         let verb = verbs[i % verbs.len()];
         let detection = match i % 6 {
-            0 => format!("    sel:\n        eventSource: {svc}.amazonaws.com\n        eventName|startswith: {verb}\n    condition: sel"),
-            1 => format!("    sel:\n        eventName:\n            - {verb}Thing{i}\n            - {verb}Other{i}\n            - ListBuckets\n        userAgent|contains: 'python-requests'\n    condition: sel"),
-            2 => format!("    sel:\n        eventSource: {svc}.amazonaws.com\n        eventName|startswith: {verb}\n        requestParameters.policyDocument|contains: 'arn:aws:iam::{i:012}'\n    condition: sel"),
+            0 => format!(
+                "    sel:\n        eventSource: {svc}.amazonaws.com\n        eventName|startswith: {verb}\n    condition: sel"
+            ),
+            1 => format!(
+                "    sel:\n        eventName:\n            - {verb}Thing{i}\n            - {verb}Other{i}\n            - ListBuckets\n        userAgent|contains: 'python-requests'\n    condition: sel"
+            ),
+            2 => format!(
+                "    sel:\n        eventSource: {svc}.amazonaws.com\n        eventName|startswith: {verb}\n        requestParameters.policyDocument|contains: 'arn:aws:iam::{i:012}'\n    condition: sel"
+            ),
             3 => format!("    sel:\n        userIdentity.arn|re: ':role/[a-z-]*admin{i}'\n    condition: sel"),
-            4 => format!("    sel:\n        eventName|endswith: Policy\n    filter:\n        sourceIPAddress|cidr: 10.{i}.0.0/16\n    condition: sel and not filter"),
-            _ => format!("    sel:\n        eventSource: {svc}.amazonaws.com\n        errorCode:\n            - AccessDenied\n            - UnauthorizedOperation\n    condition: sel"),
+            4 => format!(
+                "    sel:\n        eventName|endswith: Policy\n    filter:\n        sourceIPAddress|cidr: 10.{i}.0.0/16\n    condition: sel and not filter"
+            ),
+            _ => format!(
+                "    sel:\n        eventSource: {svc}.amazonaws.com\n        errorCode:\n            - AccessDenied\n            - UnauthorizedOperation\n    condition: sel"
+            ),
         };
         out.push(format!(
             "title: bench rule {i}\nid: bench-{i}\nlogsource:\n    product: aws\n    service: cloudtrail\ndetection:\n{detection}\nlevel: low\n"

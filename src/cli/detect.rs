@@ -193,6 +193,9 @@ fn print_text(r: &DetectReport) {
         }
     }
     if !r.unreadable.is_empty() {
-        println!("\n{} records could not be read again (their files changed since loading); rules that needed them did not decide them", r.unreadable.len());
+        println!(
+            "\n{} records could not be read again (their files changed since loading); rules that needed them did not decide them",
+            r.unreadable.len()
+        );
     }
 }

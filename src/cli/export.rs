@@ -104,6 +104,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
         graph: Some(data.graph()),
         geo: Some(data.geo()),
         behavior: Some(data.behavior()),
+        detections: Some(data.detections()),
     };
     let report = export::build(&snap, data.store(), &analyses, &opts);
     let text = export::render(&report, a.format);

@@ -18,8 +18,8 @@ use crate::core::ingest::{self, LoadOptions, Progress};
 use crate::core::model::Store;
 use crate::core::names::LoadedNames;
 use crate::core::rules::{self, Detections, RuleSet};
-use std::sync::Arc;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -92,6 +92,7 @@ pub fn export(case: &Case, data: &Loaded, format: Format, path: &Path) -> Result
         graph: Some(data.graph()),
         geo: Some(data.geo()),
         behavior: Some(data.behavior()),
+        detections: Some(data.detections()),
     };
     let report = export::build(&snap, data.store(), &analyses, &opts);
     let text = export::render(&report, format);

@@ -36,7 +36,11 @@ fn the_built_in_set_loads_without_problems() {
     assert!(set.problems().is_empty(), "{:#?}", set.problems());
     assert_eq!(set.skipped_logsource(), 0);
     for r in set.rules() {
-        assert!(!r.tactics.is_empty() && !r.techniques.is_empty(), "{} is ATT&CK-tagged", r.title);
+        assert!(
+            !r.tactics.is_empty() && !r.techniques.is_empty(),
+            "{} is ATT&CK-tagged",
+            r.title
+        );
     }
 }
 
@@ -62,7 +66,10 @@ fn each_rule_fires_on_its_test_event_and_not_on_the_quiet_one() {
             let d = data.detections();
             assert!(d.unreadable().is_empty(), "{name}: {:?}", d.unreadable());
             if is_correlation {
-                let fired = d.correlations().iter().any(|c| mine(&d.correlation_rule(c.correlation).origin));
+                let fired = d
+                    .correlations()
+                    .iter()
+                    .any(|c| mine(&d.correlation_rule(c.correlation).origin));
                 if fired != want {
                     failures.push(format!("{name}: {key} events: correlation fired = {fired}"));
                 }

@@ -19,7 +19,9 @@ fn incident_hits(data: &Dataset) -> BTreeMap<(String, String), Vec<String>> {
             continue; // 2026-11-05 14:00 .. 17:00 UTC
         }
         let key = store.s(store.identity(ev).access_key_id).to_string();
-        out.entry((store.s(ev.event_name).to_string(), key)).or_default().push(d.rule(h.rule).title.clone());
+        out.entry((store.s(ev.event_name).to_string(), key))
+            .or_default()
+            .push(d.rule(h.rule).title.clone());
     }
     out
 }
@@ -30,13 +32,30 @@ fn saras_stoplogging_and_policy_changes_and_the_outside_accounts_calls_are_hit_a
     let store = data.store();
     let g = data.graph();
     let hits = incident_hits(&data);
-    let titles = |name: &str, key: &str| hits.get(&(name.to_string(), key.to_string())).cloned().unwrap_or_default();
-    assert_eq!(titles("StopLogging", "ASIASARAADMIN0000001"), ["CloudTrail logging stopped or trail deleted"]);
+    let titles = |name: &str, key: &str| {
+        hits.get(&(name.to_string(), key.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        titles("StopLogging", "ASIASARAADMIN0000001"),
+        ["CloudTrail logging stopped or trail deleted"]
+    );
     let mut attach = titles("AttachRolePolicy", "ASIADEMOROLE10000001");
     attach.sort();
     // The denied AdministratorAccess attempt and the successful ReadOnlyAccess attachment on vendor-audit.
-    assert_eq!(attach, ["Administrator policy attached", "IAM policy attached or written", "IAM policy attached or written"]);
-    assert_eq!(titles("UpdateAssumeRolePolicy", "ASIADEMOROLE10000001"), ["Role trust policy lets another account assume the role"]);
+    assert_eq!(
+        attach,
+        [
+            "Administrator policy attached",
+            "IAM policy attached or written",
+            "IAM policy attached or written"
+        ]
+    );
+    assert_eq!(
+        titles("UpdateAssumeRolePolicy", "ASIADEMOROLE10000001"),
+        ["Role trust policy lets another account assume the role"]
+    );
     // The outside account's AssumeRole is signed with no key of ours: the caller is the account.
     let vendor_assume: Vec<u32> = data
         .detections()
@@ -51,7 +70,9 @@ fn saras_stoplogging_and_policy_changes_and_the_outside_accounts_calls_are_hit_a
     assert_eq!(vendor_assume.len(), 1);
 
     // Attribution: sara (Identity Center) behind both her sessions; the account 999988887777 behind the vendor's.
-    let sara = (0..g.origins.len() as u32).find(|&o| store.strings.opt(g.origin(o).name) == Some("sara")).unwrap();
+    let sara = (0..g.origins.len() as u32)
+        .find(|&o| store.strings.opt(g.origin(o).name) == Some("sara"))
+        .unwrap();
     for (name, key, chain_root) in [
         ("StopLogging", "ASIASARAADMIN0000001", "ASIASARAADMIN0000001"),
         ("UpdateAssumeRolePolicy", "ASIADEMOROLE10000001", "ASIASARAADMIN0000001"),
@@ -69,8 +90,14 @@ fn saras_stoplogging_and_policy_changes_and_the_outside_accounts_calls_are_hit_a
         let a = attribute(g, e);
         assert_eq!(a.origin, Some(sara), "{name}");
         assert!(!a.weak);
-        assert_eq!(store.s(g.session(a.chain_root.unwrap()).access_key), chain_root, "{name}");
-        let Signer::Session(s) = a.signer else { panic!("{name} is signed by a session") };
+        assert_eq!(
+            store.s(g.session(a.chain_root.unwrap()).access_key),
+            chain_root,
+            "{name}"
+        );
+        let Signer::Session(s) = a.signer else {
+            panic!("{name} is signed by a session")
+        };
         assert_eq!(store.s(g.session(s).access_key), key);
     }
     let a = attribute(g, vendor_assume[0]);
@@ -100,6 +127,10 @@ fn the_outside_accounts_bulk_download_is_one_correlation_grouped_by_its_origin()
         assert_eq!(store.s(store.identity(ev).access_key_id), "ASIAVENDORAUDIT00001");
     }
     // Nothing else in the sample is a discovery burst or a mass deletion.
-    let titles: Vec<&str> = d.correlations().iter().map(|c| d.correlation_rule(c.correlation).title.as_str()).collect();
+    let titles: Vec<&str> = d
+        .correlations()
+        .iter()
+        .map(|c| d.correlation_rule(c.correlation).title.as_str())
+        .collect();
     assert_eq!(titles, ["Bulk S3 download by one origin"]);
 }

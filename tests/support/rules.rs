@@ -37,10 +37,17 @@ pub fn dataset(records: &[Value]) -> (tempfile::TempDir, Dataset) {
         }
         out.push(r);
     }
-    let path = dir.path().join("111111111111_CloudTrail_us-east-1_20260301T1000Z_test.json");
+    let path = dir
+        .path()
+        .join("111111111111_CloudTrail_us-east-1_20260301T1000Z_test.json");
     std::fs::write(&path, serde_json::to_vec(&json!({ "Records": out })).unwrap()).unwrap();
     let store = trailhound::core::ingest::load_paths(&[&path]);
-    assert_eq!(store.events.len(), records.len(), "every hand-written record loads: {:?}", store.report);
+    assert_eq!(
+        store.events.len(),
+        records.len(),
+        "every hand-written record loads: {:?}",
+        store.report
+    );
     (dir, Dataset::from_store(store))
 }
 

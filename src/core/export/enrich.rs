@@ -16,6 +16,8 @@ pub struct Analyses<'a> {
     pub geo: Option<&'a GeoDb>,
     /// Behaviour index (needs the graph and geolocation too); highlights are "not computed" without it.
     pub behavior: Option<&'a crate::core::behavior::BehaviorIndex>,
+    /// Rule hits, for the rules and ATT&CK tags of each evidence event.
+    pub detections: Option<&'a crate::core::rules::Detections>,
 }
 
 fn role_name(arn: &str) -> &str {
@@ -60,6 +62,29 @@ impl Enrichment for Analyses<'_> {
         scope: Option<crate::core::time::Scope>,
     ) -> Option<Vec<super::report::Highlight>> {
         super::highlights::highlights(store, self.graph?, self.behavior?, self.geo?, entity, scope)
+    }
+
+    fn rules(&self, index: usize) -> (Vec<String>, Vec<String>) {
+        let Some(d) = self.detections else {
+            return (Vec::new(), Vec::new());
+        };
+        let mut hits: Vec<&crate::core::rules::RuleMeta> =
+            d.of_event(index as u32).iter().map(|h| d.rule(h.rule)).collect();
+        hits.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.title.cmp(&b.title)));
+        let mut attack: Vec<String> = Vec::new();
+        for m in &hits {
+            for t in m
+                .tactics
+                .iter()
+                .map(|t| t.to_string())
+                .chain(m.techniques.iter().map(|t| t.to_string()))
+            {
+                if !attack.contains(&t) {
+                    attack.push(t);
+                }
+            }
+        }
+        (hits.iter().map(|m| m.title.clone()).collect(), attack)
     }
 
     fn chain(&self, store: &Store, entity: &EntityRef) -> Option<Chain> {

@@ -5,7 +5,18 @@ use serde::Serialize;
 
 /// An ATT&CK enterprise tactic.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, strum::Display, strum::EnumString, strum::IntoStaticStr,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
@@ -96,11 +107,22 @@ mod tests {
 
     #[test]
     fn tags_split_into_tactics_and_techniques() {
-        let tags: Vec<String> = ["attack.defense_evasion", "attack.t1562.008", "attack.defense-evasion", "attack.T1098", "cve.2021", "attack.g0016", "attack.t12"]
-            .map(String::from)
-            .to_vec();
+        let tags: Vec<String> = [
+            "attack.defense_evasion",
+            "attack.t1562.008",
+            "attack.defense-evasion",
+            "attack.T1098",
+            "cve.2021",
+            "attack.g0016",
+            "attack.t12",
+        ]
+        .map(String::from)
+        .to_vec();
         let (ta, te) = attack_tags(&tags);
         assert_eq!(ta, vec![Tactic::DefenseEvasion]);
-        assert_eq!(te.iter().map(Technique::as_str).collect::<Vec<_>>(), ["T1562.008", "T1098"]);
+        assert_eq!(
+            te.iter().map(Technique::as_str).collect::<Vec<_>>(),
+            ["T1562.008", "T1098"]
+        );
     }
 }

@@ -14,7 +14,9 @@ use super::{CorrelationIdx, RuleIdx, RuleMeta, RuleOrigin, attack_tags};
 use crate::core::graph::{OriginId, SessionGraph, SessionId};
 use crate::core::model::{Store, Sym};
 use hashbrown::HashMap;
-use rsigma_parser::{ConditionExpr, ConditionOperator, CorrelationCondition, CorrelationRule, CorrelationType, WindowMode};
+use rsigma_parser::{
+    ConditionExpr, ConditionOperator, CorrelationCondition, CorrelationRule, CorrelationType, WindowMode,
+};
 use serde::Serialize;
 
 /// Which correlation.
@@ -180,7 +182,9 @@ pub(super) fn resolve(
             (predicates.clone(), field.as_ref().and_then(|f| f.first().cloned()))
         }
         CorrelationCondition::Extended(e) if all_of(e, &c.rules) => (Vec::new(), None),
-        CorrelationCondition::Extended(_) => return unsupported("a boolean correlation condition other than `a and b …`".into()),
+        CorrelationCondition::Extended(_) => {
+            return unsupported("a boolean correlation condition other than `a and b …`".into());
+        }
     };
     if kind == CorrelationKind::ValueCount && field.is_none() {
         return Err((ProblemKind::Parse, "value_count without a condition field".into()));
@@ -285,7 +289,9 @@ impl Correlation {
             GroupField::Origin => a().origin.map(GroupValue::Origin),
             GroupField::SessionIdentity => {
                 let a = a();
-                a.session_identity.map(GroupValue::SessionIdentity).or_else(|| own_origin(&a))
+                a.session_identity
+                    .map(GroupValue::SessionIdentity)
+                    .or_else(|| own_origin(&a))
             }
             GroupField::ChainRoot => {
                 let a = a();
@@ -429,7 +435,10 @@ impl Window {
         }
     }
     fn remove(&mut self, event: u32, pos: usize, value: Option<&str>) {
-        fn dec<K: std::hash::Hash + Eq, Q: std::hash::Hash + hashbrown::Equivalent<K> + ?Sized>(m: &mut HashMap<K, u32>, k: &Q) {
+        fn dec<K: std::hash::Hash + Eq, Q: std::hash::Hash + hashbrown::Equivalent<K> + ?Sized>(
+            m: &mut HashMap<K, u32>,
+            k: &Q,
+        ) {
             if let Some(n) = m.get_mut(k) {
                 *n -= 1;
                 if *n == 0 {

@@ -92,7 +92,13 @@ pub fn evaluate(store: &Store, graph: &SessionGraph, rules: Arc<RuleSet>) -> Det
     }
 }
 
-fn first_pass(store: &Store, rules: &RuleSet, sets: &[KeySet], base: usize, chunk: &[crate::core::model::Event]) -> (Vec<Hit>, Vec<Hit>) {
+fn first_pass(
+    store: &Store,
+    rules: &RuleSet,
+    sets: &[KeySet],
+    base: usize,
+    chunk: &[crate::core::model::Event],
+) -> (Vec<Hit>, Vec<Hit>) {
     let mut memo: Vec<HashMap<Box<[u32]>, Vec<(RuleIdx, Outcome)>>> = sets.iter().map(|_| HashMap::new()).collect();
     let mut hits = Vec::new();
     let mut candidates = Vec::new();

@@ -87,7 +87,9 @@ impl Detections {
     }
     /// The correlations an event belongs to.
     pub fn correlations_of_event(&self, event: u32) -> impl Iterator<Item = &Corr> {
-        self.correlations.iter().filter(move |c| c.events.binary_search(&event).is_ok())
+        self.correlations
+            .iter()
+            .filter(move |c| c.events.binary_search(&event).is_ok())
     }
     /// Records that could not be read again; rules that needed them did not decide those events.
     pub fn unreadable(&self) -> &[Unreadable] {

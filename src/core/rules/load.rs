@@ -161,7 +161,12 @@ impl RuleSetBuilder {
     /// Add the rules of one YAML text (one or more documents).
     pub fn add_text(&mut self, text: &str, origin: RuleOrigin) {
         if text.len() as u64 > self.limits.max_file_bytes {
-            return self.problem(&origin, None, ProblemKind::TooLarge, format!("file larger than {} bytes", self.limits.max_file_bytes));
+            return self.problem(
+                &origin,
+                None,
+                ProblemKind::TooLarge,
+                format!("file larger than {} bytes", self.limits.max_file_bytes),
+            );
         }
         if let Some(why) = alias_bomb(text).or_else(|| nesting_bomb(text, self.limits.max_depth)) {
             return self.problem(&origin, None, ProblemKind::TooLarge, why);
@@ -174,7 +179,12 @@ impl RuleSetBuilder {
             self.problem(&origin, None, ProblemKind::Parse, e.clone());
         }
         for f in &collection.filters {
-            self.problem(&origin, Some(&f.title), ProblemKind::Unsupported, "filter rules are not applied".into());
+            self.problem(
+                &origin,
+                Some(&f.title),
+                ProblemKind::Unsupported,
+                "filter rules are not applied".into(),
+            );
         }
         for r in collection.rules {
             self.add_rule(r, &origin);
@@ -190,7 +200,12 @@ impl RuleSetBuilder {
         self.files += 1;
         match read_bounded(path, self.limits.max_file_bytes) {
             Ok(Some(text)) => self.add_text(&text, origin),
-            Ok(None) => self.problem(&origin, None, ProblemKind::TooLarge, format!("file larger than {} bytes", self.limits.max_file_bytes)),
+            Ok(None) => self.problem(
+                &origin,
+                None,
+                ProblemKind::TooLarge,
+                format!("file larger than {} bytes", self.limits.max_file_bytes),
+            ),
             Err(e) => self.problem(&origin, None, ProblemKind::Unreadable, e.to_string()),
         }
     }
@@ -208,7 +223,12 @@ impl RuleSetBuilder {
         for f in files {
             if self.files >= self.limits.max_files {
                 let origin = RuleOrigin::File(f);
-                self.problem(&origin, None, ProblemKind::TooLarge, format!("more than {} rule files", self.limits.max_files));
+                self.problem(
+                    &origin,
+                    None,
+                    ProblemKind::TooLarge,
+                    format!("more than {} rule files", self.limits.max_files),
+                );
                 break;
             }
             self.add_file(&f);
@@ -306,11 +326,17 @@ impl RuleSetBuilder {
 /// The bounds a parsed rule must keep before it is compiled; collects the kept fields its detection names.
 fn check(r: &SigmaRule, limits: &LoadLimits, kept: &mut Vec<Kept>) -> Result<(), (ProblemKind, String)> {
     if r.detection.timeframe.is_some() {
-        return Err((ProblemKind::Unsupported, "`timeframe` aggregations (use a correlation rule)".into()));
+        return Err((
+            ProblemKind::Unsupported,
+            "`timeframe` aggregations (use a correlation rule)".into(),
+        ));
     }
     for c in &r.detection.conditions {
         if depth_of_condition(c, limits.max_depth).is_none() {
-            return Err((ProblemKind::TooLarge, format!("condition nested deeper than {}", limits.max_depth)));
+            return Err((
+                ProblemKind::TooLarge,
+                format!("condition nested deeper than {}", limits.max_depth),
+            ));
         }
     }
     for d in r.detection.named.values() {
@@ -337,28 +363,45 @@ pub(super) fn depth_of_condition(c: &ConditionExpr, max: usize) -> Option<usize>
     }
 }
 
-fn walk_detection(d: &Detection, limits: &LoadLimits, depth: usize, kept: &mut Vec<Kept>) -> Result<(), (ProblemKind, String)> {
+fn walk_detection(
+    d: &Detection,
+    limits: &LoadLimits,
+    depth: usize,
+    kept: &mut Vec<Kept>,
+) -> Result<(), (ProblemKind, String)> {
     if depth > limits.max_depth {
-        return Err((ProblemKind::TooLarge, format!("detection nested deeper than {}", limits.max_depth)));
+        return Err((
+            ProblemKind::TooLarge,
+            format!("detection nested deeper than {}", limits.max_depth),
+        ));
     }
     match d {
         Detection::AllOf(items) => {
             for item in items {
                 if let Some(name) = &item.field.name {
                     if name.starts_with("trailhound.") {
-                        return Err((ProblemKind::Unsupported, format!("`{name}` is for correlation group-by only")));
+                        return Err((
+                            ProblemKind::Unsupported,
+                            format!("`{name}` is for correlation group-by only"),
+                        ));
                     }
                     kept.extend(Kept::of_path(name));
                 }
                 let re = item.field.modifiers.contains(&Modifier::Re);
                 let fieldref = item.field.modifiers.contains(&Modifier::FieldRef);
                 if item.field.modifiers.contains(&Modifier::Expand) {
-                    return Err((ProblemKind::Unsupported, "`|expand` placeholders need a pipeline".into()));
+                    return Err((
+                        ProblemKind::Unsupported,
+                        "`|expand` placeholders need a pipeline".into(),
+                    ));
                 }
                 for v in &item.values {
                     if let SigmaValue::String(s) = v {
                         if re && s.original.chars().count() > limits.max_regex_chars {
-                            return Err((ProblemKind::TooLarge, format!("regular expression longer than {} characters", limits.max_regex_chars)));
+                            return Err((
+                                ProblemKind::TooLarge,
+                                format!("regular expression longer than {} characters", limits.max_regex_chars),
+                            ));
                         }
                         if fieldref {
                             kept.extend(Kept::of_path(&s.original));
@@ -384,7 +427,10 @@ fn walk_detection(d: &Detection, limits: &LoadLimits, depth: usize, kept: &mut V
         Detection::ArrayMatch { body, .. } => walk_detection(body, limits, depth + 1, kept)?,
         Detection::Conditional { named, condition } => {
             if depth_of_condition(condition, limits.max_depth).is_none() {
-                return Err((ProblemKind::TooLarge, format!("condition nested deeper than {}", limits.max_depth)));
+                return Err((
+                    ProblemKind::TooLarge,
+                    format!("condition nested deeper than {}", limits.max_depth),
+                ));
             }
             for x in named.values() {
                 walk_detection(x, limits, depth + 1, kept)?;

@@ -27,7 +27,10 @@ pub use builtin::{BUILTIN_RULES, add_builtin, builtin};
 pub use correlate::{CorrelationKind, GroupField, GroupValue};
 pub use hits::{CorrelationHit, Detections, Hit, Unreadable};
 pub use load::{LoadLimits, Problem, ProblemKind, RuleSet, RuleSetBuilder};
-pub use report::{ChainHits, CorrelationReport, DetectReport, GroupPart, HitEvent, IdentityHits, OriginHits, RuleCount, RuleRef, report};
+pub use report::{
+    ChainHits, CorrelationReport, DetectReport, GroupPart, HitEvent, IdentityHits, OriginHits, RuleCount, RuleRef,
+    report,
+};
 
 use serde::Serialize;
 use std::path::PathBuf;

@@ -2,7 +2,9 @@
 //! scope grouped by who is behind them — origin, then session identity, then chain — and the correlations that
 //! fired in the scope, each with its group and events. Built from [`Detections`]; nothing is evaluated here.
 
-use super::{Attribution, CorrelationHit, Detections, GroupValue, Level, Problem, RuleMeta, Tactic, Technique, attribute};
+use super::{
+    Attribution, CorrelationHit, Detections, GroupValue, Level, Problem, RuleMeta, Tactic, Technique, attribute,
+};
 use crate::core::graph::{OriginView, SessionGraph, Signer};
 use crate::core::model::Store;
 use crate::core::time::{Scope, ScopeJson, rfc3339};
@@ -162,7 +164,11 @@ fn opt(store: &Store, s: crate::core::model::Sym) -> Option<String> {
 
 fn hit_event(store: &Store, d: &Detections, event: u32, correlation_rules: bool) -> HitEvent {
     let ev = &store.events[event as usize];
-    let hits = if correlation_rules { d.all_of_event(event) } else { d.of_event(event) };
+    let hits = if correlation_rules {
+        d.all_of_event(event)
+    } else {
+        d.of_event(event)
+    };
     let mut rules: Vec<RuleRef> = hits.iter().map(|h| RuleRef::from(d.rule(h.rule))).collect();
     rules.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.title.cmp(&b.title)));
     HitEvent {
@@ -205,7 +211,9 @@ pub fn report(store: &Store, graph: &SessionGraph, d: &Detections, scope: Option
     let mut origins: Vec<OriginHits> = Vec::new();
     let mut origin_pos: BTreeMap<Option<u32>, usize> = BTreeMap::new();
     for key in order {
-        let Some((a, events)) = grouped.remove(&key) else { continue };
+        let Some((a, events)) = grouped.remove(&key) else {
+            continue;
+        };
         let oi = *origin_pos.entry(key.0).or_insert_with(|| {
             origins.push(OriginHits {
                 origin: key.0.map(|o| graph.origin_view(store, o)),
