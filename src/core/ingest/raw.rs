@@ -30,6 +30,9 @@ pub enum RawError {
     /// The record's index is past the file's records (it changed since it was loaded).
     #[error("record index out of range")]
     IndexOutOfRange,
+    /// The record's JSON line holds several records and none has the event's id (or the event has none).
+    #[error("the record's line holds {0} records and none has this event's eventID")]
+    NotInLine(usize),
     /// A `lookup-events` entry without its `CloudTrailEvent` text.
     #[error("lookup-events entry without CloudTrailEvent")]
     NoCloudTrailEvent,
@@ -42,7 +45,7 @@ pub enum RawError {
 /// parse makes (`scan`), so a record kept from a file with a bad byte elsewhere is found too.
 pub fn raw_record(store: &Store, event: usize) -> Result<String, RawError> {
     let ev = store.events.get(event).ok_or(RawError::NoSuchEvent)?;
-    let mut out = records_of_file(store, ev.locator.file, &[ev.locator.index]);
+    let mut out = records_of_file(store, ev.locator.file, &[(ev.locator.index, event as u32)]);
     let (_, v) = out.pop().ok_or(RawError::IndexOutOfRange)?;
     Ok(serde_json::to_string_pretty(&v?)?)
 }
@@ -65,8 +68,8 @@ pub fn raw_values(store: &Store, events: &[u32]) -> Vec<(u32, Result<serde_json:
     let read: Vec<Vec<(u32, Result<serde_json::Value, RawError>)>> = files
         .par_iter()
         .map(|chunk| {
-            let indexes: Vec<u32> = chunk.iter().map(|w| w.1).collect();
-            let mut values = records_of_file(store, chunk[0].0, &indexes).into_iter();
+            let wanted: Vec<(u32, u32)> = chunk.iter().map(|w| (w.1, w.2)).collect();
+            let mut values = records_of_file(store, chunk[0].0, &wanted).into_iter();
             chunk
                 .iter()
                 .map(|w| match values.next() {
@@ -80,9 +83,12 @@ pub fn raw_values(store: &Store, events: &[u32]) -> Vec<(u32, Result<serde_json:
     out
 }
 
-/// The records at `indexes` (ascending) of one input file, parsed; one answer per index, in order. A file that
-/// cannot be read answers the same error for each.
-fn records_of_file(store: &Store, file: u32, indexes: &[u32]) -> Vec<(u32, Result<serde_json::Value, RawError>)> {
+/// The records at `wanted` (record index in the file, ascending; the event it is, for JSON lines that hold several
+/// records) of one input file, parsed; one answer per index, in order. A file that cannot be read answers the same
+/// error for each.
+fn records_of_file(store: &Store, file: u32, wanted: &[(u32, u32)]) -> Vec<(u32, Result<serde_json::Value, RawError>)> {
+    let indexes: Vec<u32> = wanted.iter().map(|w| w.0).collect();
+    let indexes = &indexes[..];
     let all = |e: &dyn Fn() -> RawError| indexes.iter().map(|&i| (i, Err(e()))).collect();
     let Some(file) = store.files.get(file as usize) else {
         return all(&|| RawError::NoSuchFile);
@@ -91,13 +97,14 @@ fn records_of_file(store: &Store, file: u32, indexes: &[u32]) -> Vec<(u32, Resul
     let budget = Budget::new(opts.read_budget);
     if file.format == Some(Format::JsonLines) {
         // JSON lines may be of any size: read up to each line.
-        return indexes
+        return wanted
             .iter()
-            .map(|&i| {
+            .map(|&(i, event)| {
+                let id = store.events.get(event as usize).map(|ev| store.event_id_string(ev)).unwrap_or_default();
                 let v = line_of(&file.path, u64::from(i), &opts, &budget)
                     .map_err(RawError::from)
                     .and_then(|l| l.ok_or(RawError::IndexOutOfRange))
-                    .and_then(|line| parse_record(&element_record(std::str::from_utf8(line.trim_ascii())?)?));
+                    .and_then(|line| line_record(std::str::from_utf8(line.trim_ascii())?, &id));
                 (i, v)
             })
             .collect();
@@ -149,6 +156,36 @@ fn records_of_file(store: &Store, file: u32, indexes: &[u32]) -> Vec<(u32, Resul
 
 fn parse_record(text: &str) -> Result<serde_json::Value, RawError> {
     Ok(serde_json::from_str(text)?)
+}
+
+/// The record on one JSON line: the line itself (or the record of its EventBridge envelope), or, when the line is a
+/// whole S3 delivery document or `lookup-events` page (all its records carry the line's index), the one record with
+/// the event's id. Without an id to tell them apart, a line of several records is an error, never a guess.
+fn line_record(text: &str, event_id: &str) -> Result<serde_json::Value, RawError> {
+    let v: serde_json::Value = serde_json::from_str(text)?;
+    let candidates: Vec<serde_json::Value> = if let Some(records) = v.get("Records").and_then(|r| r.as_array()) {
+        records.clone()
+    } else if let Some(events) = v.get("Events").and_then(|e| e.as_array()) {
+        let texts = events.iter().map(|e| e.get("CloudTrailEvent").and_then(|t| t.as_str()));
+        let texts: Option<Vec<&str>> = texts.collect();
+        let texts = texts.ok_or(RawError::NoCloudTrailEvent)?;
+        texts.into_iter().map(serde_json::from_str).collect::<Result<_, _>>()?
+    } else {
+        return Ok(serde_json::from_str(&element_record(text)?)?);
+    };
+    let same_id = |r: &&serde_json::Value| {
+        r.get("eventID")
+            .and_then(|i| i.as_str())
+            .is_some_and(|i| !event_id.is_empty() && i.eq_ignore_ascii_case(event_id))
+    };
+    match candidates.as_slice() {
+        [only] => Ok(only.clone()),
+        many => many
+            .iter()
+            .find(same_id)
+            .cloned()
+            .ok_or(RawError::NotInLine(many.len())),
+    }
 }
 
 /// An element is either a record or an EventBridge envelope around one.
