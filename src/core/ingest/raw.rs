@@ -100,7 +100,11 @@ fn records_of_file(store: &Store, file: u32, wanted: &[(u32, u32)]) -> Vec<(u32,
         return wanted
             .iter()
             .map(|&(i, event)| {
-                let id = store.events.get(event as usize).map(|ev| store.event_id_string(ev)).unwrap_or_default();
+                let id = store
+                    .events
+                    .get(event as usize)
+                    .map(|ev| store.event_id_string(ev))
+                    .unwrap_or_default();
                 let v = line_of(&file.path, u64::from(i), &opts, &budget)
                     .map_err(RawError::from)
                     .and_then(|l| l.ok_or(RawError::IndexOutOfRange))

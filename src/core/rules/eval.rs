@@ -27,6 +27,9 @@ enum Outcome {
     NeedsRaw,
 }
 
+/// Per key set: the kept fields' values → the rules that matched or need the raw record.
+type Memo = HashMap<Box<[u32]>, Vec<(RuleIdx, Outcome)>>;
+
 /// Rules that name the same kept fields share one memo key.
 struct KeySet {
     fields: Vec<Kept>,
@@ -99,7 +102,7 @@ fn first_pass(
     base: usize,
     chunk: &[crate::core::model::Event],
 ) -> (Vec<Hit>, Vec<Hit>) {
-    let mut memo: Vec<HashMap<Box<[u32]>, Vec<(RuleIdx, Outcome)>>> = sets.iter().map(|_| HashMap::new()).collect();
+    let mut memo: Vec<Memo> = sets.iter().map(|_| HashMap::new()).collect();
     let mut hits = Vec::new();
     let mut candidates = Vec::new();
     let mut key = [0u32; 32];

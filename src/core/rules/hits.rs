@@ -101,13 +101,9 @@ impl Detections {
     }
     /// Events with at least one shown hit, each once, in event order.
     pub fn events(&self) -> impl Iterator<Item = u32> + '_ {
-        let mut last = None;
-        self.hits.iter().filter_map(move |h| {
-            (last != Some(h.event)).then(|| {
-                last = Some(h.event);
-                h.event
-            })
-        })
+        let mut events: Vec<u32> = self.hits.iter().map(|h| h.event).collect();
+        events.dedup();
+        events.into_iter()
     }
     /// An empty result (no rules).
     pub fn empty(rules: Arc<RuleSet>) -> Self {
