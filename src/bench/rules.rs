@@ -76,12 +76,15 @@ pub fn row(data: &Dataset) -> Row {
         goals::RULES,
         ms(took),
         format!(
-            "{} rules and {n_corr} correlations ({problems} not run) over {} events: {} hits, {} correlations fired, {} records read again",
+            "{} rules and {n_corr} correlations ({problems} not run) over {} events: {} hits, {} correlations fired; store pass {:.0} ms, {} raw records from {} files read again in {:.0} ms",
             n_rules,
             data.store().events.len(),
             d.hits().len(),
             d.correlations().len(),
-            d.raw_reads()
+            d.stats().first_pass_us as f64 / 1e3,
+            d.stats().raw_reads,
+            d.stats().raw_files,
+            d.stats().raw_pass_us as f64 / 1e3
         ),
     )
 }

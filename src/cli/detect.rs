@@ -67,15 +67,22 @@ pub fn run(a: DetectArgs) -> anyhow::Result<ExitCode> {
     let d = data.detections();
     let evaluated = t.elapsed();
     if a.timings {
+        let s = d.stats();
         eprintln!(
-            "timings: rules {:.0} ms, load {:.0} ms ({} events), graph {:.0} ms, evaluation {:.0} ms ({} rules, {} correlations)",
+            "timings: rules {:.0} ms, load {:.0} ms ({} events), graph {:.0} ms, evaluation {:.0} ms ({} rules, {} correlations): store pass {:.0} ms, {} candidates, {} raw records from {} files read again in {:.0} ms, correlations {:.0} ms",
             rules_loaded.as_secs_f64() * 1e3,
             loaded.as_secs_f64() * 1e3,
             data.store().events.len(),
             graphed.as_secs_f64() * 1e3,
             evaluated.as_secs_f64() * 1e3,
             d.rules().rule_count(),
-            d.rules().correlation_count()
+            d.rules().correlation_count(),
+            s.first_pass_us as f64 / 1e3,
+            s.candidates,
+            s.raw_reads,
+            s.raw_files,
+            s.raw_pass_us as f64 / 1e3,
+            s.correlate_us as f64 / 1e3
         );
     }
     let r = rules::report(data.store(), data.graph(), d, a.scope);

@@ -7,7 +7,7 @@
 use super::correlate::{Facts, Member, Ref};
 use super::event::RuleEvent;
 use super::fields::{Answer, Kept};
-use super::hits::{Detections, Hit, Unreadable};
+use super::hits::{Detections, EvalStats, Hit, Unreadable};
 use super::{Attribution, RuleIdx, RuleSet, attribute};
 use crate::core::graph::{OriginId, SessionGraph};
 use crate::core::ingest::raw_values;
@@ -16,6 +16,7 @@ use hashbrown::HashMap;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::sync::Arc;
+use std::time::Instant;
 
 /// Events per work unit (each keeps its own memo).
 const CHUNK: usize = 1 << 16;
@@ -48,6 +49,8 @@ pub fn evaluate(store: &Store, graph: &SessionGraph, rules: Arc<RuleSet>) -> Det
             }),
         }
     }
+    let mut stats = EvalStats::default();
+    let t = Instant::now();
     let passes: Vec<(Vec<Hit>, Vec<Hit>)> = store
         .events
         .par_chunks(CHUNK)
@@ -60,10 +63,14 @@ pub fn evaluate(store: &Store, graph: &SessionGraph, rules: Arc<RuleSet>) -> Det
         all.extend(h);
         candidates.extend(c);
     }
+    stats.first_pass_us = t.elapsed().as_micros() as u64;
+    stats.candidates = candidates.len();
+    let t = Instant::now();
     let mut events: Vec<u32> = candidates.iter().map(|h| h.event).collect();
     events.dedup();
+    stats.raw_files = files_of(store, &events);
     let (raw, mut unreadable) = read_raw(store, &events);
-    let mut raw_reads = events.len();
+    stats.raw_reads = events.len();
     let decided: Vec<Hit> = candidates
         .par_iter()
         .filter(|h| {
@@ -79,7 +86,10 @@ pub fn evaluate(store: &Store, graph: &SessionGraph, rules: Arc<RuleSet>) -> Det
     all.sort_unstable();
     all.dedup();
 
-    let correlations = correlate(store, graph, &rules, &all, &mut unreadable, &mut raw_reads);
+    stats.raw_pass_us = t.elapsed().as_micros() as u64;
+    let t = Instant::now();
+    let correlations = correlate(store, graph, &rules, &all, &mut unreadable, &mut stats.raw_reads);
+    stats.correlate_us = t.elapsed().as_micros() as u64;
     let hits = all
         .iter()
         .filter(|h| rules.rules[h.rule as usize].generate)
@@ -91,8 +101,20 @@ pub fn evaluate(store: &Store, graph: &SessionGraph, rules: Arc<RuleSet>) -> Det
         all,
         correlations,
         unreadable,
-        raw_reads,
+        stats,
     }
+}
+
+/// How many distinct input files hold `events`.
+fn files_of(store: &Store, events: &[u32]) -> usize {
+    let mut files: Vec<u32> = events
+        .iter()
+        .filter_map(|&e| store.events.get(e as usize))
+        .map(|ev| ev.locator.file)
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files.len()
 }
 
 fn first_pass(

@@ -35,8 +35,24 @@ pub struct Detections {
     pub(super) all: Vec<Hit>,
     pub(super) correlations: Vec<Corr>,
     pub(super) unreadable: Vec<Unreadable>,
+    pub(super) stats: EvalStats,
+}
+
+/// What one evaluation cost: the store-only pass, the raw records read again for candidates, the correlations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EvalStats {
+    /// Wall time of the first pass (fields the store keeps), microseconds.
+    pub first_pass_us: u64,
+    /// (event, rule) pairs the first pass could not decide.
+    pub candidates: usize,
     /// Raw records read again (for candidates and correlation fields).
-    pub(super) raw_reads: usize,
+    pub raw_reads: usize,
+    /// Input files those records were read from.
+    pub raw_files: usize,
+    /// Wall time of reading them and deciding the candidates, microseconds.
+    pub raw_pass_us: u64,
+    /// Wall time of the correlations (with their raw reads), microseconds.
+    pub correlate_us: u64,
 }
 
 impl std::fmt::Debug for Detections {
@@ -97,7 +113,11 @@ impl Detections {
     }
     /// How many raw records were read again to decide candidates and correlation fields.
     pub fn raw_reads(&self) -> usize {
-        self.raw_reads
+        self.stats.raw_reads
+    }
+    /// What the evaluation cost.
+    pub fn stats(&self) -> EvalStats {
+        self.stats
     }
     /// Events with at least one shown hit, each once, in event order.
     pub fn events(&self) -> impl Iterator<Item = u32> + '_ {
@@ -113,7 +133,7 @@ impl Detections {
             all: Vec::new(),
             correlations: Vec::new(),
             unreadable: Vec::new(),
-            raw_reads: 0,
+            stats: EvalStats::default(),
         }
     }
 }

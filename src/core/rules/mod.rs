@@ -25,7 +25,7 @@ pub use attack::{Tactic, Technique, attack_tags};
 pub use attribution::{Attribution, attribute};
 pub use builtin::{BUILTIN_RULES, add_builtin, builtin};
 pub use correlate::{CorrelationKind, GroupField, GroupValue};
-pub use hits::{CorrelationHit, Detections, Hit, Unreadable};
+pub use hits::{CorrelationHit, Detections, EvalStats, Hit, Unreadable};
 pub use load::{LoadLimits, Problem, ProblemKind, RuleSet, RuleSetBuilder};
 pub use report::{
     ChainHits, CorrelationReport, DetectReport, GroupPart, HitEvent, IdentityHits, OriginHits, RuleCount, RuleRef,
