@@ -12,6 +12,7 @@ mod common;
 mod completions;
 mod demo;
 mod denied;
+mod detect;
 mod export;
 mod fetch;
 mod fetch_athena;
@@ -75,6 +76,9 @@ pub enum Command {
     /// One UTC day at a glance (Detective's summary): findings, principals with the most indicators, new
     /// geolocations, busiest principals and roles, instance credentials used from outside AWS.
     Summary(summary::SummaryArgs),
+    /// Run Sigma rules (the built-in set and --rules DIR…) over the events: hits by origin, session identity and
+    /// chain, and correlations.
+    Detect(detect::DetectArgs),
     /// List GuardDuty and IAM Access Analyzer findings.
     Findings(findings::ListArgs),
     /// One finding: its entities, scope, and the CloudTrail evidence behind it.
@@ -142,6 +146,7 @@ pub fn main() -> ExitCode {
         Some(Command::Policy(a)) => policy::run(a),
         Some(Command::Denied(a)) => denied::run(a),
         Some(Command::Summary(a)) => summary::run(a),
+        Some(Command::Detect(a)) => detect::run(a),
         Some(Command::Findings(a)) => findings::list(a),
         Some(Command::Finding(a)) => findings::show(a),
         Some(Command::Groups(a)) => groups::run(a),

@@ -1,7 +1,8 @@
 //! The large-case benchmark behind `trailhound bench`: loads a CloudTrail tree and measures each goal of the
 //! "10 million events on this 2-core machine" table (README "Benchmarks") — ingest rate on the normal and the
 //! many-small-files layouts, peak resident memory per event, `trace`, `behavior`/`volume`, TUI frames and pivot view
-//! models, the least-privilege policy of a session identity — and reports every row with its goal, what was measured, and by how much a goal was missed.
+//! models, the least-privilege policy of a session identity, the rule set over every event — and reports every row
+//! with its goal, what was measured, and by how much a goal was missed.
 //!
 //! It measures the real code paths (the one load path `Dataset::load`, the graph queries the `trace` command runs,
 //! the behaviour queries, `tui::render::draw` on a ratatui `TestBackend`) with plain `Instant` timings: numbers for
@@ -13,6 +14,7 @@ mod geofence;
 mod probe;
 mod queries;
 pub mod reopen;
+pub mod rules;
 mod screen;
 
 use crate::core::dataset::{Dataset, DatasetOptions};
@@ -138,6 +140,8 @@ pub mod goals {
     pub const PIVOT: (f64, Better, &str) = (250.0, Better::AtMost, "ms");
     /// The geo-fence review of a session identity over all data (issue 13).
     pub const GEOFENCE: (f64, Better, &str) = (100.0, Better::AtMost, "ms");
+    /// The built-in rules plus 60 user rules over every event (issue #15).
+    pub const RULES: (f64, Better, &str) = (1000.0, Better::AtMost, "ms");
 }
 
 /// What to measure.
@@ -245,6 +249,8 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
     let denied = denied::row(&data, plan.samples);
     progress("geofence");
     let geofence = geofence::row(&data, plan.samples);
+    progress("rules (built-in + 60 user rules)");
+    let rules = rules::row(&data);
     progress("TUI (frames, pivot view models)");
     let (frame, pivot) = screen::rows(data);
     let everything = probe::memory();
@@ -270,7 +276,7 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
         threads: rayon::current_num_threads(),
         load_average: [load_before, probe::load_average()],
         rows: vec![
-            ingest, small, memory, reopen, trace, identity, account, policy, denied, geofence, frame, pivot,
+            ingest, small, memory, reopen, trace, identity, account, policy, denied, geofence, frame, pivot, rules,
         ],
     }
 }

@@ -112,6 +112,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
         geo: Some(data.geo()),
         behavior: Some(data.behavior()),
         brokers: Some(data.brokers()),
+        detections: Some(data.detections()),
     };
     let mut report = export::build(&snap, data.store(), &analyses, &opts);
     if let Some(f) = &fence {

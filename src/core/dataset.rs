@@ -1,6 +1,6 @@
 //! The one way data is loaded: inputs in, a [`Dataset`] out — the event store, and on first use the session
-//! graph, the behaviour index, the geolocation databases, the index of loaded names and the finding groups built
-//! over it.
+//! graph, the behaviour index, the geolocation databases, the index of loaded names, the finding groups and the
+//! rule hits built over it.
 //!
 //! Every command and the TUI go through [`Dataset::load`], so they agree on what was loaded, how geolocation
 //! databases are found (one [`SearchPath::with_inputs`] order) and which finding locations supplement them. The
@@ -18,7 +18,9 @@ use crate::core::groups::{self, FindingGroup, GroupOptions};
 use crate::core::ingest::{self, LoadOptions, Progress};
 use crate::core::model::Store;
 use crate::core::names::LoadedNames;
+use crate::core::rules::{self, Detections, RuleSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -49,6 +51,9 @@ pub struct Dataset {
     /// Broker roles and request logs (`--broker-role`, `--broker-log`, the case's broker settings).
     broker_context: BrokerContext,
     broker: OnceLock<BrokerAnalysis>,
+    /// The rules evaluated by [`Dataset::detections`]; `None`: the built-in set.
+    rules: Option<Arc<RuleSet>>,
+    detections: OnceLock<Detections>,
 }
 
 /// The next generation number: 0 is never handed out, so a cache initialised to 0 never matches real data.
@@ -105,6 +110,8 @@ impl Dataset {
             groups: OnceLock::new(),
             broker_context: BrokerContext::default(),
             broker: OnceLock::new(),
+            rules: None,
+            detections: OnceLock::new(),
         }
     }
 
@@ -113,6 +120,15 @@ impl Dataset {
         Dataset {
             broker_context: context,
             broker: OnceLock::new(),
+            ..self
+        }
+    }
+
+    /// Evaluate these rules (the built-in set plus the user's, see `core::rules`) instead of the built-in set.
+    pub fn with_rules(self, rules: Arc<RuleSet>) -> Dataset {
+        Dataset {
+            rules: Some(rules),
+            detections: OnceLock::new(),
             ..self
         }
     }
@@ -198,6 +214,15 @@ impl Dataset {
         p
     }
 
+    /// The rule set's hits and correlations over everything loaded (evaluated on first use, with the graph), so
+    /// views and pivots never evaluate again.
+    pub fn detections(&self) -> &Detections {
+        self.detections.get_or_init(|| {
+            let rules = self.rules.clone().unwrap_or_else(rules::builtin);
+            rules::evaluate(&self.store, self.graph(), rules)
+        })
+    }
+
     /// Build every derived part now (a background loader does this so the first view does not wait).
     pub fn build_all(&self) {
         self.graph();
@@ -206,6 +231,7 @@ impl Dataset {
         self.names();
         self.groups();
         self.brokers();
+        self.detections();
     }
 }
 

@@ -24,6 +24,7 @@ pub mod names;
 pub mod orgscale;
 pub mod policy;
 pub mod provenance;
+pub mod rules;
 pub mod summary;
 pub mod text;
 pub mod time;

@@ -94,6 +94,7 @@ pub fn export(case: &Case, data: &Loaded, format: Format, path: &Path) -> Result
         geo: Some(data.geo()),
         behavior: Some(data.behavior()),
         brokers: Some(data.brokers()),
+        detections: Some(data.detections()),
     };
     let mut report = export::build(&snap, data.store(), &analyses, &opts);
     if let Some(f) = fence {

@@ -47,7 +47,8 @@ fn the_benchmark_reports_every_row_on_both_layouts() {
             "denied",
             "geofence",
             "frame",
-            "pivot"
+            "pivot",
+            "rules"
         ]
     );
     for r in rows {

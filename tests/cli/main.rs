@@ -23,6 +23,7 @@ mod case_hardening;
 mod case_inputs;
 mod closed_stdout;
 mod denied;
+mod detect;
 mod export_output;
 mod export_sample;
 mod fetch;

@@ -33,4 +33,8 @@ mod ingest_lines_stream;
 mod ingest_mutation;
 mod ingest_realdata;
 mod ingest_window;
+mod rules_builtin;
+mod rules_engine;
+mod rules_realdata;
+mod rules_sample;
 mod sample_investigation;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 pub mod demo_tree;
 pub mod findings;
 pub mod hostile;
+pub mod rules;
 
 /// Path to a file or folder in the shared real data. `None` (with a message) when it is missing outside CI;
 /// under `CI=true` a missing dataset fails the test.

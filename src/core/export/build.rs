@@ -37,6 +37,10 @@ pub trait Enrichment {
     fn place(&self, _ip: &str) -> Option<String> {
         None
     }
+    /// The rules that hit event `index` (titles, highest level first) and their ATT&CK tags (rule hits).
+    fn rules(&self, _index: usize) -> (Vec<String>, Vec<String>) {
+        (Vec::new(), Vec::new())
+    }
 }
 
 /// No analyses: chains, highlights and places are reported as not computed.
@@ -152,6 +156,7 @@ pub fn build(snap: &CaseSnapshot, store: &Store, enrich: &dyn Enrichment, opts: 
             };
             let row = timeline.entry(idx).or_insert_with(|| {
                 let mut row = evidence::evidence_row(store, idx, ev, place(ev.source_ip));
+                (row.rules, row.attack) = enrich.rules(idx);
                 let id = EntityRef::Event(row.event_id.clone());
                 row.starred = !row.event_id.is_empty() && starred.contains(&id);
                 row

@@ -19,6 +19,8 @@ pub struct Analyses<'a> {
     /// The elevated-access broker overlay: a broker-granted chain starts at its requester, the broker's hop is
     /// labelled with its own link kind and the request's answer follows (README "Elevated-access brokers").
     pub brokers: Option<&'a crate::core::broker::BrokerAnalysis>,
+    /// Rule hits, for the rules and ATT&CK tags of each evidence event.
+    pub detections: Option<&'a crate::core::rules::Detections>,
 }
 
 fn role_name(arn: &str) -> &str {
@@ -148,6 +150,29 @@ impl Enrichment for Analyses<'_> {
         scope: Option<crate::core::time::Scope>,
     ) -> Option<super::report::DeniedSection> {
         super::denied::section(store, self.graph?, self.behavior?, entity, scope)
+    }
+
+    fn rules(&self, index: usize) -> (Vec<String>, Vec<String>) {
+        let Some(d) = self.detections else {
+            return (Vec::new(), Vec::new());
+        };
+        let mut hits: Vec<&crate::core::rules::RuleMeta> =
+            d.of_event(index as u32).iter().map(|h| d.rule(h.rule)).collect();
+        hits.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.title.cmp(&b.title)));
+        let mut attack: Vec<String> = Vec::new();
+        for m in &hits {
+            for t in m
+                .tactics
+                .iter()
+                .map(|t| t.to_string())
+                .chain(m.techniques.iter().map(|t| t.to_string()))
+            {
+                if !attack.contains(&t) {
+                    attack.push(t);
+                }
+            }
+        }
+        (hits.iter().map(|m| m.title.clone()).collect(), attack)
     }
 
     fn chain(&self, store: &Store, entity: &EntityRef) -> Option<Chain> {

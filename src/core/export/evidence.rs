@@ -163,6 +163,8 @@ pub fn evidence_row(store: &Store, idx: usize, ev: &Event, place: Option<String>
         resource: store.s(ev.resource).to_string(),
         starred: false,
         entities: Vec::new(),
+        rules: Vec::new(),
+        attack: Vec::new(),
         index: idx,
     }
 }

@@ -309,6 +309,10 @@ pub struct EvidenceEvent {
     pub starred: bool,
     /// The report entities this event is evidence for.
     pub entities: Vec<String>,
+    /// Titles of the detection rules that hit it, highest level first.
+    pub rules: Vec<String>,
+    /// Their ATT&CK tactics and techniques (`defense-evasion`, `T1562.008`), each once.
+    pub attack: Vec<String>,
     /// Index in the store (not serialised; for joins while building).
     #[serde(skip)]
     pub index: usize,

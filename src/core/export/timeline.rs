@@ -1,11 +1,12 @@
 //! The evidence timeline as CSV (one row per event, RFC 4180, formula-safe) and as JSON lines shaped for
-//! Timesketch import (`message`, `datetime`, `timestamp_desc`, plus the fields).
+//! Timesketch import (`message`, `datetime`, `timestamp_desc`, plus the fields; the rules that hit each event and
+//! their ATT&CK tags as `rules`, `attack` and Timesketch's `tag`).
 
 use super::escape::csv_cell;
 use super::report::{EvidenceEvent, Report};
 use crate::core::time::rfc3339;
 
-const COLUMNS: [&str; 14] = [
+const COLUMNS: [&str; 16] = [
     "time",
     "event_id",
     "account",
@@ -20,9 +21,11 @@ const COLUMNS: [&str; 14] = [
     "resource",
     "starred",
     "entities",
+    "rules",
+    "attack",
 ];
 
-fn cells(e: &EvidenceEvent) -> [String; 14] {
+fn cells(e: &EvidenceEvent) -> [String; 16] {
     [
         rfc3339(e.time.0),
         e.event_id.clone(),
@@ -39,6 +42,8 @@ fn cells(e: &EvidenceEvent) -> [String; 14] {
         e.starred.to_string(),
         // Entity values can hold spaces (user agents); " | " never occurs in ARNs, keys, ids or IPs.
         e.entities.join(" | "),
+        e.rules.join(" | "),
+        e.attack.join(" | "),
     ]
 }
 
@@ -87,6 +92,11 @@ pub fn jsonl(report: &Report) -> String {
         }
         obj["starred"] = serde_json::Value::Bool(e.starred);
         obj["entities"] = serde_json::json!(e.entities);
+        // ATT&CK tactics and techniques of the rules that hit the event; `tag` is the attribute Timesketch shows
+        // as labels.
+        obj["rules"] = serde_json::json!(e.rules);
+        obj["attack"] = serde_json::json!(e.attack);
+        obj["tag"] = serde_json::json!(e.attack);
         out.push_str(&crate::core::text::json::to_string(&obj).unwrap_or_default());
         out.push('\n');
     }

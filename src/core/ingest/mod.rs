@@ -21,7 +21,7 @@ mod summary;
 pub mod window;
 
 pub use discover::{discover, discover_in};
-pub use raw::{RawError, raw_record};
+pub use raw::{RawError, raw_record, raw_values};
 pub use read::ReadError;
 pub use restrict::restrict;
 pub use summary::{Summary, summarize};
