@@ -12,7 +12,7 @@ mod completions;
 mod demo;
 mod export;
 mod fetch;
-mod fetch_athena;
+mod fetch_orgscale;
 mod ingest;
 mod note;
 mod s3;
