@@ -166,9 +166,10 @@ pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>,
 /// Print a serialisable value as pretty JSON on stdout, every hazard character in a string as a `\uXXXX` escape
 /// (`core::text::json`): the same data for a JSON reader, inert on a terminal. Every command's `--json` uses this.
 pub fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    crate::core::text::json::to_writer_pretty(&mut out, v)?;
-    writeln!(out)?;
+    super::closed_stdout::write_stdout(|out| {
+        crate::core::text::json::to_writer_pretty(&mut *out, v)?;
+        writeln!(out)
+    })?;
     Ok(())
 }
 
