@@ -15,7 +15,7 @@ mod denied;
 mod detect;
 mod export;
 mod fetch;
-mod fetch_athena;
+mod fetch_orgscale;
 mod geofence;
 mod ingest;
 mod note;

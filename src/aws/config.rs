@@ -181,6 +181,15 @@ impl Context {
         aws_sdk_athena::Client::from_conf(conf)
     }
 
+    /// A CloudTrail client for CloudTrail Lake's query calls: not through the LookupEvents rate limiter, whose
+    /// two-a-second budget is LookupEvents' own.
+    pub(crate) fn lake(&self, region: &str) -> aws_sdk_cloudtrail::Client {
+        let conf = aws_sdk_cloudtrail::config::Builder::from(&self.sdk)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_cloudtrail::Client::from_conf(conf)
+    }
+
     /// The endpoint override, without any userinfo part, for the manifest.
     pub(crate) fn endpoint_for_manifest(url: Option<&str>) -> Option<String> {
         url.map(|u| match (u.find("://"), u.find('@')) {

@@ -109,6 +109,8 @@ const THROTTLING: &[&str] = &[
     "RequestLimitExceeded",
     "ThrottledException",
     "SlowDown",
+    // CloudTrail Lake: more queries running than the account may run at once (10; `docs/org-scale.md`).
+    "MaxConcurrentQueriesException",
 ];
 
 /// Classify an SDK error of the call that needs IAM permission `action` (e.g. `cloudtrail:LookupEvents`).

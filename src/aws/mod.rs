@@ -18,6 +18,8 @@ mod errors;
 mod gd_json;
 mod guardduty;
 mod join;
+pub mod lake;
+pub mod plan_run;
 mod ratelimit;
 pub mod s3;
 mod write;
@@ -182,6 +184,8 @@ pub enum Service {
     AccessAnalyzer,
     #[serde(rename = "athena")]
     Athena,
+    #[serde(rename = "cloudtrail-lake")]
+    Lake,
 }
 
 impl std::fmt::Display for Service {
@@ -191,6 +195,7 @@ impl std::fmt::Display for Service {
             Self::GuardDuty => "guardduty",
             Self::AccessAnalyzer => "access-analyzer",
             Self::Athena => "athena",
+            Self::Lake => "cloudtrail-lake",
         })
     }
 }

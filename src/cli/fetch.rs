@@ -49,56 +49,91 @@ pub struct FetchArgs {
     #[arg(long)]
     pub json: bool,
     /// Org scale: run the plan on this Athena table (`[CATALOG.]DATABASE.TABLE`) instead of LookupEvents.
-    #[arg(long, value_name = "DATABASE.TABLE", help_heading = "Org scale (Athena)")]
+    #[arg(
+        long,
+        value_name = "DATABASE.TABLE",
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
+    )]
     pub athena: Option<String>,
+    /// Org scale: run the plan on this CloudTrail Lake event data store (its ARN, or the id at its end).
+    #[arg(
+        long,
+        value_name = "EVENT_DATA_STORE",
+        conflicts_with_all = ["athena", "workgroup", "output_location", "catalog", "allow_full_scan"],
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
+    )]
+    pub lake: Option<String>,
     /// Athena workgroup.
-    #[arg(long, value_name = "WG", help_heading = "Org scale (Athena)")]
+    #[arg(long, value_name = "WG", help_heading = "Org scale (Athena, CloudTrail Lake)")]
     pub workgroup: Option<String>,
     /// Athena query result location (`s3://…`), unless the workgroup sets one.
-    #[arg(long, value_name = "S3_URI", help_heading = "Org scale (Athena)")]
+    #[arg(long, value_name = "S3_URI", help_heading = "Org scale (Athena, CloudTrail Lake)")]
     pub output_location: Option<String>,
     /// Data catalog (default AwsDataCatalog).
-    #[arg(long, value_name = "NAME", help_heading = "Org scale (Athena)")]
+    #[arg(long, value_name = "NAME", help_heading = "Org scale (Athena, CloudTrail Lake)")]
     pub catalog: Option<String>,
     /// Account in scope (12 digits); repeatable; `all` for every account.
-    #[arg(long = "account", value_name = "ID", help_heading = "Org scale (Athena)")]
+    #[arg(
+        long = "account",
+        value_name = "ID",
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
+    )]
     pub accounts: Vec<String>,
     /// Take accounts, principals and (without --from/--to) the window from this finding (loaded from --input).
-    #[arg(long, value_name = "ID", requires = "inputs", help_heading = "Org scale (Athena)")]
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "inputs",
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
+    )]
     pub finding: Option<String>,
     /// Where --finding is read from: GuardDuty / Access Analyzer findings files or folders; repeatable.
     #[arg(
         short = 'i',
         long = "input",
         value_name = "PATH",
-        help_heading = "Org scale (Athena)"
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
     )]
     pub inputs: Vec<std::path::PathBuf>,
     /// Principal to follow (access key, principal id, role ARN, user ARN, identity:ROLE_ARN#SESSION); repeatable.
-    #[arg(long = "principal", value_name = "P", help_heading = "Org scale (Athena)")]
+    #[arg(
+        long = "principal",
+        value_name = "P",
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
+    )]
     pub principals: Vec<String>,
     /// Days of baseline before --from for the principals and their chains.
-    #[arg(long, value_name = "N", default_value_t = 45, help_heading = "Org scale (Athena)")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 45,
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
+    )]
     pub baseline_days: u32,
     /// Refuse a query returning more rows than this.
     #[arg(
         long,
         value_name = "N",
         default_value_t = 1_000_000,
-        help_heading = "Org scale (Athena)"
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
     )]
     pub max_rows: u64,
     /// Stop any query that scans more bytes than this.
-    #[arg(long, value_name = "BYTES", help_heading = "Org scale (Athena)")]
+    #[arg(long, value_name = "BYTES", help_heading = "Org scale (Athena, CloudTrail Lake)")]
     pub max_scan_bytes: Option<u64>,
     /// Dollars per TB scanned, for the cost estimate.
-    #[arg(long, value_name = "USD", default_value_t = 5.0, help_heading = "Org scale (Athena)")]
+    #[arg(
+        long,
+        value_name = "USD",
+        default_value_t = 5.0,
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
+    )]
     pub price_per_tb: f64,
     /// Accept a table without date partitions (every query scans all of it).
-    #[arg(long, help_heading = "Org scale (Athena)")]
+    #[arg(long, help_heading = "Org scale (Athena, CloudTrail Lake)")]
     pub allow_full_scan: bool,
     /// Print the plan (each query's SQL, parameters and partition ranges) and run nothing.
-    #[arg(long, help_heading = "Org scale (Athena)")]
+    #[arg(long, help_heading = "Org scale (Athena, CloudTrail Lake)")]
     pub dry_run: bool,
     /// Milliseconds between two GetQueryExecution polls (tests shorten it).
     #[arg(long, hide = true, default_value_t = 1000, env = "TRAILHOUND_ATHENA_POLL_MS")]
@@ -214,8 +249,8 @@ fn print_progress(p: FetchProgress) {
 }
 
 pub fn run(args: FetchArgs) -> ExitCode {
-    if args.athena.is_some() {
-        return super::fetch_athena::run(&args, print_progress);
+    if args.athena.is_some() || args.lake.is_some() {
+        return super::fetch_orgscale::run(&args, print_progress);
     }
     let req = match request(&args) {
         Ok(r) => r,

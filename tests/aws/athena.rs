@@ -17,7 +17,7 @@ use trailhound::aws::{FetchProgress, FetchRequest, StaticCredentials, Tuning};
 use trailhound::core::orgscale::plan::{Principal, Settings};
 
 /// 2026-11-05, the sample's last day (497 records).
-const WINDOW: (i64, i64) = (1_793_836_800, 1_793_923_199);
+pub(crate) const WINDOW: (i64, i64) = (1_793_836_800, 1_793_923_199);
 
 fn request(fake: &FakeAthena, case: &std::path::Path, accounts: Option<Vec<String>>) -> AthenaRequest {
     let mut base = FetchRequest::new(case);
@@ -68,19 +68,19 @@ fn sample() -> Vec<Value> {
     crate::support::demo_tree::sample()
 }
 
-fn in_window(r: &Value) -> bool {
+pub(crate) fn in_window(r: &Value) -> bool {
     let t = r["eventTime"].as_str().unwrap_or("");
     ("2026-11-05T00:00:00Z"..="2026-11-05T23:59:59Z").contains(&t)
 }
 
-fn ids(recs: &[Value]) -> BTreeSet<String> {
+pub(crate) fn ids(recs: &[Value]) -> BTreeSet<String> {
     recs.iter()
         .map(|r| r["eventID"].as_str().unwrap().to_string())
         .collect()
 }
 
 /// The records of one fetched query file.
-fn file_records(case: &std::path::Path, rel: &std::path::Path) -> Vec<Value> {
+pub(crate) fn file_records(case: &std::path::Path, rel: &std::path::Path) -> Vec<Value> {
     let mut text = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(case.join("fetched").join(rel)).unwrap())
         .read_to_string(&mut text)
@@ -88,10 +88,8 @@ fn file_records(case: &std::path::Path, rel: &std::path::Path) -> Vec<Value> {
     text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-async fn start(layout: Layout) -> (FakeAthena, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let f = FakeAthena::start(&sample(), layout, dir.path()).await;
-    (f, dir)
+async fn start(layout: Layout) -> FakeAthena {
+    FakeAthena::start(layout).await
 }
 
 fn assert_pruned(executed: &[Executed], table_bytes: u64) {
@@ -117,7 +115,7 @@ async fn a_fetched_window_is_exactly_the_local_window_in_each_layout() {
     let local: Vec<Value> = sample().into_iter().filter(in_window).collect();
     assert_eq!(local.len(), 497, "the sample's last day");
     for layout in [Layout::Org, Layout::Classic, Layout::Projection] {
-        let (fake, _dir) = start(layout).await;
+        let fake = start(layout).await;
         let case = tempfile::tempdir().unwrap();
         let (s, _) = run(request(&fake, case.path(), None)).await;
         assert!(s.errors.is_empty(), "{layout:?}: {:?}", s.errors);
@@ -160,7 +158,7 @@ async fn a_fetched_window_is_exactly_the_local_window_in_each_layout() {
 }
 
 /// A record as the documented table can give it back: only the fields it has columns for.
-fn comparable(r: &Value) -> Value {
+pub(crate) fn comparable(r: &Value) -> Value {
     let mut v = r.clone();
     let o = v.as_object_mut().unwrap();
     let known: BTreeSet<&str> = trailhound::core::orgscale::columns::COLUMNS
@@ -196,7 +194,7 @@ fn comparable(r: &Value) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn results_page_and_a_rerun_reuses_finished_queries() {
-    let (fake, _dir) = start(Layout::Org).await;
+    let fake = start(Layout::Org).await;
     fake.state.lock().unwrap().page_rows = 100;
     let case = tempfile::tempdir().unwrap();
     let (s1, _) = run(request(&fake, case.path(), Some(vec!["444455556666".into()]))).await;
@@ -218,7 +216,7 @@ async fn results_page_and_a_rerun_reuses_finished_queries() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttled_starts_are_retried_and_failed_queries_say_why() {
-    let (fake, _dir) = start(Layout::Org).await;
+    let fake = start(Layout::Org).await;
     fake.fault(Fault::Throttle);
     fake.fault(Fault::Throttle);
     let case = tempfile::tempdir().unwrap();
@@ -231,7 +229,7 @@ async fn throttled_starts_are_retried_and_failed_queries_say_why() {
     );
     assert_eq!(s.queries[0].state, "SUCCEEDED");
 
-    let (fake, _dir) = start(Layout::Org).await;
+    let fake = start(Layout::Org).await;
     fake.fault(Fault::Fail(
         "HIVE_BAD_DATA: Error parsing field value for field 3".into(),
     ));
@@ -254,7 +252,7 @@ async fn throttled_starts_are_retried_and_failed_queries_say_why() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_principal_values_reach_the_engine_as_themselves() {
-    let (fake, _dir) = start(Layout::Org).await;
+    let fake = start(Layout::Org).await;
     let case = tempfile::tempdir().unwrap();
     let hostile = [
         "x' OR '1'='1",
@@ -288,7 +286,7 @@ async fn hostile_principal_values_reach_the_engine_as_themselves() {
 }
 
 /// `trailhound <args> --json`, stdout as JSON.
-fn cli_json(args: &[&str]) -> Value {
+pub(crate) fn cli_json(args: &[&str]) -> Value {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_trailhound"))
         .args(args)
         .arg("--json")
@@ -308,7 +306,7 @@ fn cli_json(args: &[&str]) -> Value {
 async fn the_findings_principal_reads_the_same_from_a_fetch_as_from_the_full_copy() {
     const FINDING: &str = "8ec5b1a2c3d4e5f60718293a4b5c6d7e";
     const KEY: &str = "ASIAVENDORAUDIT00001";
-    let (fake, _dir) = start(Layout::Org).await;
+    let fake = start(Layout::Org).await;
     let case = tempfile::tempdir().unwrap();
     let mut req = request(&fake, case.path(), Some(vec!["111122223333".into()]));
     req.principals = vec![Principal::AccessKey(KEY.into())];
@@ -330,7 +328,7 @@ async fn the_findings_principal_reads_the_same_from_a_fetch_as_from_the_full_cop
 /// Each command's JSON on the fetched case (plus the sample's findings and GeoIP databases) equals its JSON on
 /// the full sample loaded from `from` (the fetch's baseline start: the same window; counts of everything loaded,
 /// such as a profile's days of history, otherwise differ by design).
-fn same_answers(case: &std::path::Path, from: &str, commands: &[Vec<&str>]) {
+pub(crate) fn same_answers(case: &std::path::Path, from: &str, commands: &[Vec<&str>]) {
     let full = crate::support::sample_case();
     let fetched = case.join("fetched");
     let findings = full.join("findings");
@@ -356,7 +354,7 @@ fn same_answers(case: &std::path::Path, from: &str, commands: &[Vec<&str>]) {
 async fn chain_rounds_and_the_baseline_complete_an_older_session() {
     const KEY: &str = "ASIA6AZK5IXATMZHT4FI";
     const ROLE: &str = "arn:aws:iam::444455556666:role/web-app-role";
-    let (fake, _dir) = start(Layout::Classic).await;
+    let fake = start(Layout::Classic).await;
     let case = tempfile::tempdir().unwrap();
     let mut req = request(&fake, case.path(), Some(vec!["444455556666".into()]));
     req.base.window = Some((WINDOW.0 + 3600, WINDOW.1));
@@ -384,7 +382,7 @@ async fn chain_rounds_and_the_baseline_complete_an_older_session() {
 /// `--dry-run` prints every query's SQL, parameters and partition ranges and starts no query.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dry_run_prints_the_plan_and_runs_nothing() {
-    let (fake, _dir) = start(Layout::Org).await;
+    let fake = start(Layout::Org).await;
     let case = tempfile::tempdir().unwrap();
     let url = fake.url.clone();
     let case_dir = case.path().to_path_buf();
@@ -518,7 +516,7 @@ fn measure_rows_per_second_from_result_pages_to_records() {
 /// CANCELLED; the next run starts it again and finishes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_fetch_stops_its_running_query() {
-    let (fake, _dir) = start(Layout::Org).await;
+    let fake = start(Layout::Org).await;
     fake.state.lock().unwrap().running_polls = u32::MAX;
     let case = tempfile::tempdir().unwrap();
     // Interrupt once the query has been polled (it never finishes on its own).

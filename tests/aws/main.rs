@@ -7,10 +7,14 @@
     reason = "test code: a panic with a message is how a test fails"
 )]
 
+#[path = "../support/duckdb_engine.rs"]
+mod duckdb_engine;
 #[path = "../support/fake_athena.rs"]
 mod fake_athena;
 #[path = "../support/fake_aws.rs"]
 mod fake_aws;
+#[path = "../support/fake_lake.rs"]
+mod fake_lake;
 #[path = "../support/fake_s3.rs"]
 mod fake_s3;
 #[path = "../support/fetch_data.rs"]
@@ -20,5 +24,6 @@ mod support;
 
 mod athena;
 mod fetch;
+mod lake;
 mod policy;
 mod s3;

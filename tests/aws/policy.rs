@@ -1,8 +1,10 @@
 //! The least-privilege IAM policy shipped in `policy/trailhound-readonly.json` must allow every AWS API the fetch
 //! code calls, and nothing else; `policy/trailhound-orgscale.json` likewise for the Athena calls of
-//! `fetch --athena`, plus exactly the Glue and S3 actions Athena needs on the caller's behalf
-//! (`trailhound::aws::athena::INDIRECT_ACTIONS`). The calls are found by scanning `src/aws/**/*.rs` for SDK
-//! operation calls on a client (`client.lookup_events()` …), so a new call without a policy update fails here.
+//! `fetch --athena` and the CloudTrail Lake calls of `fetch --lake`, plus exactly the Glue and S3 actions Athena
+//! needs on the caller's behalf (`trailhound::aws::athena::INDIRECT_ACTIONS`). The calls are found by scanning
+//! `src/aws/**/*.rs` for SDK operation calls on a client (`client.lookup_events()` …), so a new call without a
+//! policy update fails here. A file's client tells its group: `ctx.lake(` makes CloudTrail calls of the org-scale
+//! policy, `ctx.cloudtrail(` those of the read-only one.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -75,8 +77,21 @@ fn s3_action(operation: &str) -> String {
     }
 }
 
-/// IAM actions of the SDK operations called in `src/aws/**/*.rs`.
-fn called_actions() -> BTreeSet<String> {
+/// Whether an action belongs to the org-scale policy.
+fn orgscale(action: &str) -> bool {
+    action.starts_with("athena:") || LAKE.contains(&action)
+}
+
+/// The CloudTrail Lake actions the code calls (checked against the scan below).
+const LAKE: &[&str] = &[
+    "cloudtrail:StartQuery",
+    "cloudtrail:DescribeQuery",
+    "cloudtrail:GetQueryResults",
+    "cloudtrail:CancelQuery",
+];
+
+/// (group, IAM action) of the SDK operations called in `src/aws/**/*.rs`; the group is the client's.
+fn called_by_group() -> BTreeSet<(&'static str, String)> {
     let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws"));
     let mut out = BTreeSet::new();
     let mut files = Vec::new();
@@ -85,6 +100,8 @@ fn called_actions() -> BTreeSet<String> {
         let text: String = std::fs::read_to_string(&path).unwrap().split_whitespace().collect();
         let service = if text.contains("ctx.cloudtrail(") {
             "cloudtrail"
+        } else if text.contains("ctx.lake(") {
+            "lake"
         } else if text.contains("ctx.guardduty(") {
             "guardduty"
         } else if text.contains("ctx.access_analyzer(") {
@@ -103,10 +120,14 @@ fn called_actions() -> BTreeSet<String> {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
             if rest[ident.len()..].starts_with("()") {
-                out.insert(match service {
-                    "s3" => s3_action(&pascal(&ident)),
-                    _ => format!("{service}:{}", pascal(&ident)),
-                });
+                out.insert((
+                    service,
+                    match service {
+                        "s3" => s3_action(&pascal(&ident)),
+                        "lake" => format!("cloudtrail:{}", pascal(&ident)),
+                        _ => format!("{service}:{}", pascal(&ident)),
+                    },
+                ));
             }
         }
     }
@@ -116,9 +137,10 @@ fn called_actions() -> BTreeSet<String> {
 #[test]
 fn policy_covers_every_api_the_code_calls_and_no_more() {
     let allowed = allowed(&policy());
-    let called: BTreeSet<String> = called_actions()
+    let called: BTreeSet<String> = called_by_group()
         .into_iter()
-        .filter(|a| !a.starts_with("athena:"))
+        .filter(|(g, _)| !["athena", "lake"].contains(g))
+        .map(|(_, a)| a)
         .collect();
     // The scanner must actually find the calls (a scanner that finds nothing would pass vacuously).
     for known in [
@@ -186,12 +208,18 @@ fn error_messages_name_actions_the_policy_grants() {
 }
 
 #[test]
-fn orgscale_policy_is_the_athena_calls_and_what_athena_needs() {
+fn orgscale_policy_is_the_athena_and_lake_calls_and_what_athena_needs() {
     let granted: BTreeSet<String> = allowed(&orgscale_policy()).into_iter().collect();
-    let athena: BTreeSet<String> = called_actions()
-        .into_iter()
-        .filter(|a| a.starts_with("athena:"))
+    let by_group = called_by_group();
+    let athena: BTreeSet<String> = by_group
+        .iter()
+        .filter(|(g, _)| ["athena", "lake"].contains(g))
+        .map(|(_, a)| a.clone())
         .collect();
+    assert!(athena.iter().all(|a| orgscale(a)), "{athena:?}");
+    for known in LAKE {
+        assert!(athena.contains(*known), "scanner missed {known}: {athena:?}");
+    }
     for known in [
         "athena:GetTableMetadata",
         "athena:StartQueryExecution",

@@ -1,9 +1,16 @@
-"""The SQL engine behind the tests' fake Athena: DuckDB over a table built from CloudTrail records with the
+"""The SQL engine behind the tests' fake Athena and fake CloudTrail Lake: DuckDB over a table built from CloudTrail records with the
 documented CloudTrail table's columns (scalars as strings; useridentity, resources, tlsdetails, addendum as
 structs; requestparameters/responseelements/additionaleventdata/serviceeventdetails as JSON strings) plus the
 partition columns of one layout. Reads one JSON request per line on stdin and answers one JSON line on stdout.
 
-  python3 duckdb_athena.py RECORDS.jsonl LAYOUT      (LAYOUT: org | classic | projection)
+  python3 duckdb_athena.py RECORDS.jsonl LAYOUT      (LAYOUT: org | classic | projection | lake:STORE_ID)
+
+`lake:STORE_ID` builds instead a table named STORE_ID (quoted) with CloudTrail Lake's documented schema: eventtime
+and creationdate TIMESTAMP, readonly and managementevent BOOLEAN, requestparameters, responseelements,
+additionaleventdata, serviceeventdetails and addendum MAP(VARCHAR, VARCHAR) (a nested object or array held as its
+JSON text, a number or boolean as its text: how Lake flattens them is not documented), resources with arnprefix,
+no partitions; values render as Lake renders them (timestamps `yyyy-MM-dd HH:mm:ss.SSS`), and `scanned` counts the
+records the query's top-level eventtime conjuncts admit.
 
 Request {"sql": ..., "params": ["'literal'", ...]}: each parameter must be exactly one SQL string literal, as
 Athena's ExecutionParameters take them ('' is the only escape); it is decoded and bound to DuckDB's `?`. Answer
@@ -11,6 +18,7 @@ Athena's ExecutionParameters take them ('' is the only escape); it is decoded an
 (ROW `{k=v, ...}`, ARRAY `[a, b]`, booleans `true`/`false`), or {"error": message}. `scanned` is the size of the
 records in the partitions the query's partition predicates admit: what Athena would bill.
 """
+import datetime
 import json
 import re
 import sys
@@ -93,6 +101,89 @@ def row_of(rec, layout):
     return out
 
 
+LAKE_USERIDENTITY = USERIDENTITY.replace("creationdate VARCHAR", "creationdate TIMESTAMP")
+LAKE_MAPS = ["requestparameters", "responseelements", "additionaleventdata", "serviceeventdetails", "addendum"]
+LAKE_SCALARS = [c for c in SCALARS if c not in ("eventtime", "readonly")]
+
+
+def lake_time(t):
+    """RFC 3339 `2026-11-05T00:00:18Z` as a DuckDB TIMESTAMP text."""
+    return None if t is None else t.replace("T", " ").rstrip("Z")
+
+
+def flat(v):
+    """A record value as a map<string,string> value."""
+    if v is None:
+        return None
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+    return as_text(v)
+
+
+def lake_row_of(rec):
+    out = row_of(rec, "projection")
+    low = {k.lower(): v for k, v in rec.items()}
+    del out["timestamp"]
+    out["eventtime"] = lake_time(out["eventtime"])
+    out["readonly"] = low.get("readonly") if isinstance(low.get("readonly"), bool) else None
+    out["managementevent"] = low.get("managementevent") if isinstance(low.get("managementevent"), bool) else None
+    for c in LAKE_MAPS:
+        v = low.get(c)
+        out[c] = {k: flat(x) for k, x in v.items()} if isinstance(v, dict) else None
+    sc = (out["useridentity"] or {}).get("sessioncontext")
+    if sc and sc.get("attributes"):
+        sc["attributes"]["creationdate"] = lake_time(sc["attributes"].get("creationdate"))
+    if out["resources"] is not None:
+        out["resources"] = [{**r, "arnprefix": None} for r in out["resources"]]
+    return out
+
+
+def lake_render(v):
+    """A value as CloudTrail Lake's GetQueryResults renders it."""
+    if isinstance(v, datetime.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S.") + f"{v.microsecond // 1000:03d}"
+    return render(v)
+
+
+def lake_main(path, store):
+    rows = [lake_row_of(json.loads(l)) for l in open(path, encoding="utf-8") if l.strip()]
+    con = duckdb.connect()
+    cols = [f"{c} VARCHAR" for c in LAKE_SCALARS] + ["eventtime TIMESTAMP", "readonly BOOLEAN", "managementevent BOOLEAN"]
+    cols += [f"{c} MAP(VARCHAR, VARCHAR)" for c in LAKE_MAPS]
+    cols += [f"useridentity {LAKE_USERIDENTITY}",
+             "resources STRUCT(accountid VARCHAR, type VARCHAR, arn VARCHAR, arnprefix VARCHAR)[]",
+             "tlsdetails STRUCT(tlsversion VARCHAR, ciphersuite VARCHAR, clientprovidedhostheader VARCHAR)",
+             "_bytes BIGINT"]
+    table = '"' + store + '"'
+    con.execute(f"CREATE TABLE {table} (" + ", ".join(cols) + ")")
+    tmp = path + ".lake.jsonl"
+    with open(tmp, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps({k: v for k, v in r.items() if k in {c.split(' ', 1)[0] for c in cols}},
+                               ensure_ascii=False) + "\n")
+    spec = ", ".join(repr(c.split(" ", 1)[0]) + ": " + repr(c.split(" ", 1)[1]) for c in cols)
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_json('{tmp}', format='newline_delimited', "
+                f"columns={{{spec}}})")
+    total = con.execute(f"SELECT coalesce(sum(_bytes), 0), count(*) FROM {table}").fetchone()
+    sys.stdout.write(json.dumps({"ready": True, "bytes": int(total[0]), "rows": int(total[1])}) + "\n")
+    sys.stdout.flush()
+    for line in sys.stdin:
+        req = json.loads(line)
+        try:
+            cur = con.execute(req["sql"])
+            names = [d[0] for d in cur.description]
+            out = [[lake_render(v) for v in r] for r in cur.fetchall()]
+            try:
+                scan, preds = scanned(con, req["sql"], [], ["eventtime"], table)
+            except Exception:  # a conjunct this splitter cannot isolate: bill the whole store
+                scan, preds = int(total[0]), 0
+            ans = {"columns": names, "rows": out, "scanned": scan, "partition_predicates": preds}
+        except Exception as e:  # the query fails as Lake's would, with the engine's message
+            ans = {"error": str(e)}
+        sys.stdout.write(json.dumps(ans, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
 def render(v):
     """A value as Athena's GetQueryResults renders it."""
     if v is None:
@@ -134,10 +225,10 @@ def split_top(text, sep):
     return parts
 
 
-def scanned(con, sql, params, partition_cols):
+def scanned(con, sql, params, partition_cols, table="trails.org"):
     """Bytes of the partitions the query's top-level partition conjuncts admit."""
     if " WHERE " not in sql:
-        return int(con.execute("SELECT coalesce(sum(_bytes), 0) FROM trails.org").fetchone()[0]), 0
+        return int(con.execute(f"SELECT coalesce(sum(_bytes), 0) FROM {table}").fetchone()[0]), 0
     where = sql.split(" WHERE ", 1)[1].split(" ORDER BY ")[0]
     keep, kept_params, used = [], [], 0
     idents = re.compile(r'"([a-z_][a-z0-9_]*)"')
@@ -148,12 +239,14 @@ def scanned(con, sql, params, partition_cols):
             keep.append(conj)
             kept_params += params[used:used + n]
         used += n
-    q = "SELECT coalesce(sum(_bytes), 0) FROM trails.org" + (" WHERE " + " AND ".join(keep) if keep else "")
+    q = f"SELECT coalesce(sum(_bytes), 0) FROM {table}" + (" WHERE " + " AND ".join(keep) if keep else "")
     return int(con.execute(q, kept_params).fetchone()[0]), len(keep)
 
 
 def main():
     path, layout = sys.argv[1], sys.argv[2]
+    if layout.startswith("lake:"):
+        return lake_main(path, layout[len("lake:"):])
     rows = [row_of(json.loads(l), layout) for l in open(path, encoding="utf-8") if l.strip()]
     con = duckdb.connect()
     con.execute("CREATE SCHEMA trails")

@@ -1,6 +1,7 @@
-//! A fake Amazon Athena for the org-scale tests: a hyper HTTP server speaking Athena's awsJson1_1 protocol
+//! A fake Amazon Athena for the org-scale tests: an HTTP server speaking Athena's awsJson1_1 protocol
 //! (`X-Amz-Target: AmazonAthena.<Op>`) to the real SDK, that **executes the SQL it receives** on DuckDB (the
-//! Python `duckdb` package, driven through `duckdb_athena.py` beside this file) over a table built from CloudTrail
+//! Python `duckdb` package, driven through `duckdb_athena.py` beside this file; the process and the server are
+//! `duckdb_engine.rs`, shared with the fake CloudTrail Lake) over a table built from CloudTrail
 //! records with the documented table's columns and the partition columns of one layout. Values come back as
 //! Athena renders them, a page at a time with the column names as the first row of the first page. Queries go
 //! RUNNING then SUCCEEDED (or FAILED with the engine's message as `StateChangeReason`); start requests can be
@@ -8,15 +9,11 @@
 #![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
-use std::convert::Infallible;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::{Request, Response};
 use serde_json::{Value, json};
+
+use crate::duckdb_engine::{SharedEngine, sample_engine, serve};
 
 /// Partition layouts the engine can build.
 #[derive(Clone, Copy, Debug)]
@@ -64,22 +61,6 @@ pub struct Executed {
     pub error: Option<String>,
 }
 
-struct Engine {
-    _child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl Engine {
-    fn ask(&mut self, req: &Value) -> Value {
-        writeln!(self.stdin, "{req}").unwrap();
-        self.stdin.flush().unwrap();
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).unwrap();
-        serde_json::from_str(&line).expect("engine answers JSON")
-    }
-}
-
 struct Stored {
     result: Value,
     polls: u32,
@@ -109,62 +90,29 @@ pub struct FakeAthena {
 }
 
 impl FakeAthena {
-    /// Serve a table built from `records` (CloudTrail record objects) in `layout`.
-    pub async fn start(records: &[Value], layout: Layout, dir: &std::path::Path) -> FakeAthena {
-        let path = dir.join("records.jsonl");
-        let mut f = std::fs::File::create(&path).unwrap();
-        for r in records {
-            writeln!(f, "{r}").unwrap();
-        }
-        drop(f);
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/duckdb_athena.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(&path)
-            .arg(layout.name())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs (the engine needs the duckdb package: pip install duckdb)");
-        let stdin = child.stdin.take().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut ready = String::new();
-        stdout.read_line(&mut ready).unwrap();
-        let ready: Value = serde_json::from_str(&ready)
-            .unwrap_or_else(|_| panic!("the DuckDB engine did not start (is `duckdb` installed?): {ready:?}"));
-        let engine = Arc::new(Mutex::new(Engine {
-            _child: child,
-            stdin,
-            stdout,
-        }));
+    /// Serve a table built from the sample case in `layout` (its engine shared with every other fake of the same
+    /// layout in this test binary).
+    pub async fn start(layout: Layout) -> FakeAthena {
+        let engine = sample_engine(layout.name());
+        let (table_bytes, table_rows) = {
+            let e = engine.lock().unwrap();
+            (e.table_bytes, e.table_rows)
+        };
         let state = Arc::new(Mutex::new(State {
             page_rows: 1000,
             running_polls: 1,
             ..State::default()
         }));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (st, eng) = (state.clone(), engine.clone());
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    break;
-                };
-                let (st, eng) = (st.clone(), eng.clone());
-                tokio::spawn(async move {
-                    let io = hyper_util::rt::TokioIo::new(stream);
-                    let svc = hyper::service::service_fn(move |req| handle(st.clone(), eng.clone(), layout, req));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(io, svc)
-                        .await;
-                });
-            }
-        });
+        let st = state.clone();
+        let url = serve(Arc::new(move |target: &str, body: Value| {
+            handle(&st, &engine, layout, target, body)
+        }))
+        .await;
         FakeAthena {
-            url: format!("http://{addr}"),
+            url,
             state,
-            table_bytes: ready["bytes"].as_u64().unwrap(),
-            table_rows: ready["rows"].as_u64().unwrap(),
+            table_bytes,
+            table_rows,
         }
     }
 
@@ -181,14 +129,8 @@ impl FakeAthena {
     }
 }
 
-type Resp = Response<Full<Bytes>>;
-
-fn answer(status: u16, body: Value) -> Resp {
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/x-amz-json-1.1")
-        .body(Full::new(Bytes::from(body.to_string())))
-        .unwrap()
+fn answer(status: u16, body: Value) -> (u16, Value) {
+    (status, body)
 }
 
 /// The table's columns as Glue reports them (Hive type strings), matching what the engine built.
@@ -238,42 +180,24 @@ fn table_metadata(layout: Layout) -> Value {
     json!({"TableMetadata": {"Name": "org", "TableType": "EXTERNAL_TABLE", "Columns": cols, "PartitionKeys": keys}})
 }
 
-async fn handle(
-    state: Arc<Mutex<State>>,
-    engine: Arc<Mutex<Engine>>,
-    layout: Layout,
-    req: Request<Incoming>,
-) -> Result<Resp, Infallible> {
-    let target = req
-        .headers()
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+fn handle(state: &Mutex<State>, engine: &SharedEngine, layout: Layout, target: &str, body: Value) -> (u16, Value) {
     let op = target.strip_prefix("AmazonAthena.").unwrap_or("Unknown").to_string();
-    let bytes = req
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     let mut st = state.lock().unwrap();
     st.log.push((op.clone(), body.clone()));
     let id_of = |b: &Value| b["QueryExecutionId"].as_str().unwrap_or("").to_string();
-    let resp = match op.as_str() {
+    match op.as_str() {
         "GetTableMetadata" => answer(200, table_metadata(layout)),
         "StartQueryExecution" => {
             let token = body["ClientRequestToken"].as_str().unwrap_or("").to_string();
             if let Some(id) = st.tokens.get(&token) {
-                return Ok(answer(200, json!({"QueryExecutionId": id})));
+                return answer(200, json!({"QueryExecutionId": id}));
             }
             let fault = st.faults.pop_front();
             if let Some(Fault::Throttle) = fault {
-                return Ok(answer(
+                return answer(
                     400,
                     json!({"__type": "TooManyRequestsException", "Message": "Rate exceeded", "Reason": "CONCURRENT_QUERY_LIMIT_EXCEEDED"}),
-                ));
+                );
             }
             let sql = body["QueryString"].as_str().unwrap_or("").to_string();
             let params: Vec<String> = body["ExecutionParameters"]
@@ -355,10 +279,10 @@ async fn handle(
                 .min(st.page_rows)
                 .max(1);
             let Some(q) = st.queries.get(&id) else {
-                return Ok(answer(
+                return answer(
                     400,
                     json!({"__type": "InvalidRequestException", "Message": "no such query"}),
-                ));
+                );
             };
             let columns: Vec<String> = q.result["columns"]
                 .as_array()
@@ -393,6 +317,5 @@ async fn handle(
             answer(200, out)
         }
         _ => answer(400, json!({"__type": "UnknownOperationException", "Message": op})),
-    };
-    Ok(resp)
+    }
 }

@@ -2,10 +2,12 @@
 //! from a column path (`useridentity.sessioncontext.sessionissuer.arn`) to the record's JSON path
 //! (`userIdentity.sessionContext.sessionIssuer.arn`) and how its text reads back. Queries select scalar columns
 //! and struct fields by path (Athena renders whole ROW and ARRAY values as `{k=v}` / `[a, b]` text, which is not
-//! JSON); `resources` is the one array, selected as `CAST(… AS JSON)`. Which paths a given table has is read from
-//! its `GetTableMetadata` column types ([`TableColumns`]).
+//! JSON); `resources` is the one array, selected as `CAST(… AS JSON)`. Which paths a given table has, and their
+//! types, is read from its `GetTableMetadata` column types ([`TableColumns`]); for a CloudTrail Lake event data
+//! store, from the documented schema ([`LAKE_SCHEMA`]). Where a type differs between the two (Lake's `eventtime` is
+//! a timestamp, its `requestparameters` a map), the type decides how the value is selected and read back.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 /// How a selected value's text becomes a JSON value in the record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +22,13 @@ pub enum ValueKind {
     /// `resources`, selected as `CAST(resources AS JSON)`: a JSON array of `{arn, accountid, type}` objects,
     /// renamed to the record's `{ARN, accountId, type}`.
     Resources,
+    /// A `timestamp` column (CloudTrail Lake's `eventtime`, `creationdate`), rendered `yyyy-MM-dd HH:mm:ss.SSS`:
+    /// back to the record's `yyyy-MM-ddTHH:mm:ssZ`.
+    Timestamp,
+    /// A `map<string,string>` column (CloudTrail Lake's `requestparameters`, `responseelements`, …), selected as
+    /// `CAST(… AS JSON)`: an object of string values; a value holding JSON object or array text (a nested object
+    /// of the record) is parsed back (`docs/org-scale.md` says what this cannot restore).
+    Map,
 }
 
 /// One selectable column path.
@@ -131,6 +140,8 @@ pub const COLUMNS: &[Column] = &[
     c("vpcendpointid", "vpcEndpointId", Text),
     c("vpcendpointaccountid", "vpcEndpointAccountId", Text),
     c("eventcategory", "eventCategory", Text),
+    // A map in Lake; in Athena's table a struct, selected by its field paths below instead.
+    c("addendum", "addendum", JsonText),
     c("addendum.reason", "addendum.reason", Text),
     c("addendum.updatedfields", "addendum.updatedFields", Text),
     c("addendum.originalrequestid", "addendum.originalRequestID", Text),
@@ -149,13 +160,67 @@ pub const COLUMNS: &[Column] = &[
 /// `struct<type:string,sessioncontext:struct<…>>`). A struct column contributes every field path under it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TableColumns {
-    paths: BTreeSet<String>,
+    /// Path → its (lower-case) type.
+    paths: BTreeMap<String, String>,
 }
+
+/// The documented SQL schema of a CloudTrail Lake event data store of CloudTrail events (AWS CloudTrail User
+/// Guide, "Supported SQL schemas for event data stores"; `docs/org-scale.md`), as `(name, type)` pairs.
+pub const LAKE_SCHEMA: &[(&str, &str)] = &[
+    ("eventversion", "string"),
+    (
+        "useridentity",
+        "struct<type:string,principalid:string,arn:string,accountid:string,accesskeyid:string,username:string,\
+         sessioncontext:struct<attributes:struct<creationdate:timestamp,mfaauthenticated:string>,\
+         sessionissuer:struct<type:string,principalid:string,arn:string,accountid:string,username:string>,\
+         webidfederationdata:struct<federatedprovider:string,attributes:map<string,string>>,\
+         sourceidentity:string,ec2roledelivery:string,ec2issuedinvpc:string>,\
+         onbehalfof:struct<userid:string,identitystorearn:string>,\
+         inscopeof:struct<sourcearn:string,sourceaccount:string,issuertype:string,credentiaisissuedto:string>,\
+         invokedby:string,identityprovider:string>",
+    ),
+    ("eventtime", "timestamp"),
+    ("eventsource", "string"),
+    ("eventname", "string"),
+    ("awsregion", "string"),
+    ("sourceipaddress", "string"),
+    ("useragent", "string"),
+    ("errorcode", "string"),
+    ("errormessage", "string"),
+    ("requestparameters", "map<string,string>"),
+    ("responseelements", "map<string,string>"),
+    ("additionaleventdata", "map<string,string>"),
+    ("requestid", "string"),
+    ("eventid", "string"),
+    ("readonly", "boolean"),
+    (
+        "resources",
+        "array<struct<accountid:string,type:string,arn:string,arnprefix:string>>",
+    ),
+    ("eventtype", "string"),
+    ("apiversion", "string"),
+    ("managementevent", "boolean"),
+    ("recipientaccountid", "string"),
+    ("sharedeventid", "string"),
+    ("annotation", "string"),
+    ("vpcendpointid", "string"),
+    ("vpcendpointaccountid", "string"),
+    ("serviceeventdetails", "map<string,string>"),
+    ("addendum", "map<string,string>"),
+    ("edgedevicedetails", "map<string,string>"),
+    ("insightdetails", "map<string,string>"),
+    ("eventcategory", "string"),
+    (
+        "tlsdetails",
+        "struct<tlsversion:string,ciphersuite:string,clientprovidedhostheader:string>",
+    ),
+    ("sessioncredentialfromconsole", "string"),
+];
 
 impl TableColumns {
     /// From `(name, type)` pairs as the table metadata lists them.
     pub fn from_metadata<'a>(columns: impl IntoIterator<Item = (&'a str, &'a str)>) -> TableColumns {
-        let mut paths = BTreeSet::new();
+        let mut paths = BTreeMap::new();
         for (name, ty) in columns {
             let name = name.to_ascii_lowercase();
             collect(&name, &ty.to_ascii_lowercase(), &mut paths);
@@ -163,21 +228,41 @@ impl TableColumns {
         TableColumns { paths }
     }
 
-    /// Whether the table has this (lower-case, dotted) path.
-    pub fn has(&self, path: &str) -> bool {
-        self.paths.contains(path)
+    /// The columns of a CloudTrail Lake event data store ([`LAKE_SCHEMA`]).
+    pub fn lake() -> TableColumns {
+        TableColumns::from_metadata(LAKE_SCHEMA.iter().copied())
     }
 
-    /// The [`COLUMNS`] this table has, in record order.
+    /// Whether the table has this (lower-case, dotted) path.
+    pub fn has(&self, path: &str) -> bool {
+        self.paths.contains_key(path)
+    }
+
+    /// The [`COLUMNS`] this table has, in record order, each read back as its type says: a struct is selected by
+    /// its field paths, never whole; a `timestamp`, `boolean` or `map` column reads as one.
     pub fn selectable(&self) -> Vec<Column> {
-        COLUMNS.iter().copied().filter(|c| self.has(c.path)).collect()
+        COLUMNS
+            .iter()
+            .filter_map(|c| {
+                let ty = self.paths.get(c.path)?;
+                let kind = match ty.as_str() {
+                    t if t.starts_with("struct<") => return None,
+                    t if t.starts_with("map<") => ValueKind::Map,
+                    "timestamp" => ValueKind::Timestamp,
+                    "boolean" => ValueKind::Bool,
+                    _ => c.kind,
+                };
+                Some(Column { kind, ..*c })
+            })
+            .collect()
     }
 }
 
-/// Record `prefix` and, for a struct type, every field path under it.
-fn collect(prefix: &str, ty: &str, out: &mut BTreeSet<String>) {
-    out.insert(prefix.to_string());
-    let ty = ty.trim();
+/// Record `prefix` with its type and, for a struct type, every field path under it.
+fn collect(prefix: &str, ty: &str, out: &mut BTreeMap<String, String>) {
+    let ty: String = ty.split_whitespace().collect();
+    out.insert(prefix.to_string(), ty.clone());
+    let ty = ty.as_str();
     let Some(body) = ty.strip_prefix("struct<").and_then(|b| b.strip_suffix('>')) else {
         return;
     };
@@ -240,6 +325,38 @@ mod tests {
                 "resources"
             ]
         );
+    }
+
+    #[test]
+    fn lake_types_decide_how_values_read_back() {
+        let kinds: Vec<(&str, ValueKind)> = TableColumns::lake()
+            .selectable()
+            .iter()
+            .map(|c| (c.path, c.kind))
+            .collect();
+        let kind = |p: &str| kinds.iter().find(|(q, _)| *q == p).map(|(_, k)| *k);
+        assert_eq!(kind("eventtime"), Some(ValueKind::Timestamp));
+        assert_eq!(
+            kind("useridentity.sessioncontext.attributes.creationdate"),
+            Some(ValueKind::Timestamp)
+        );
+        assert_eq!(kind("requestparameters"), Some(ValueKind::Map));
+        assert_eq!(kind("addendum"), Some(ValueKind::Map));
+        assert_eq!(kind("readonly"), Some(ValueKind::Bool));
+        assert_eq!(kind("managementevent"), Some(ValueKind::Bool));
+        assert_eq!(kind("resources"), Some(ValueKind::Resources));
+        assert_eq!(kind("tlsdetails.tlsversion"), Some(ValueKind::Text));
+        assert_eq!(
+            kind("useridentity.sessioncontext.sourceidentity"),
+            Some(ValueKind::Text)
+        );
+        assert_eq!(kind("useridentity.credentialid"), None, "not in Lake's schema");
+        assert_eq!(kind("addendum.reason"), None, "a map is selected whole");
+        // Athena's addendum is a struct: selected by its fields, never whole.
+        let athena = TableColumns::from_metadata([("addendum", "struct<reason:string>"), ("eventtime", "string")]);
+        let paths: Vec<&str> = athena.selectable().iter().map(|c| c.path).collect();
+        assert_eq!(paths, ["eventtime", "addendum.reason"]);
+        assert_eq!(athena.selectable()[0].kind, ValueKind::Text);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use super::columns::{Column, TableColumns, ValueKind};
 use super::layout::{Layout, PartitionRange, day_of, predicate};
-use super::sql::{BadValue, Sql, TableRef};
+use super::sql::{BadValue, EventDataStore, Sql, TableRef};
 use crate::core::time::rfc3339;
 
 /// The events that create sessions or sign someone in: the chain-completion rounds look for these.
@@ -152,11 +152,50 @@ impl Principal {
     }
 }
 
+/// What the plan's queries read: an Athena table or a CloudTrail Lake event data store. The two differ in the SQL
+/// around the same plan: Lake names the store by its id in `FROM`, its `eventtime` is a timestamp (compared with
+/// `CAST('yyyy-MM-dd HH:mm:ss' AS TIMESTAMP)`), it has no partitions (it prunes on `eventtime` itself), its
+/// `responseelements` is a map, and its results name each value by its column alias (so every column gets one).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// `[catalog.]database.table` in Athena.
+    Athena(TableRef),
+    /// A CloudTrail Lake event data store.
+    Lake(EventDataStore),
+}
+
+impl std::fmt::Display for Source {
+    /// As SQL names it after `FROM`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Athena(t) => t.fmt(f),
+            Source::Lake(e) => e.fmt(f),
+        }
+    }
+}
+
+impl Source {
+    fn lake(&self) -> bool {
+        matches!(self, Source::Lake(_))
+    }
+
+    /// The text of a time bound as this engine compares it with `eventtime`.
+    fn time(&self, epoch: i64) -> String {
+        match self {
+            // A string column of RFC 3339 text: ISO-8601 strings compare as times do.
+            Source::Athena(_) => rfc3339(epoch),
+            // A timestamp: `yyyy-MM-dd HH:mm:ss`, cast.
+            Source::Lake(_) => rfc3339(epoch).replace('T', " ").trim_end_matches('Z').to_string(),
+        }
+    }
+}
+
 /// The table a plan runs against.
 #[derive(Clone, Debug)]
 pub struct Target {
-    /// `[catalog.]database.table`.
-    pub table: TableRef,
+    /// The table or event data store.
+    pub source: Source,
     /// Its partition keys.
     pub layout: Layout,
     /// Its columns.
@@ -228,7 +267,7 @@ impl Target {
         if let Some(missing) = NEEDED.iter().find(|c| !self.columns.has(c)) {
             return Err(PlanError::MissingColumn(missing));
         }
-        if self.layout.date.is_none() && !s.allow_full_scan {
+        if self.layout.date.is_none() && !s.allow_full_scan && !self.source.lake() {
             return Err(PlanError::FullScan);
         }
         Ok(())
@@ -248,16 +287,27 @@ impl Target {
         self.check(s)?;
         let mut sql = Sql::default();
         sql.push("SELECT ");
+        let lake = self.source.lake();
         for (i, c) in self.selected().iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
             }
             sql.push(&select_expr(c));
+            if lake {
+                sql.push(&format!(" AS \"{}\"", alias(i)));
+            }
         }
-        sql.push(" FROM ").push(&self.table.to_string());
-        sql.push(" WHERE \"eventtime\" >= ").param(&rfc3339(from))?;
-        sql.push(" AND \"eventtime\" <= ").param(&rfc3339(to))?;
-        let partitions = predicate(&self.layout, &mut sql, (day_of(from), day_of(to)), accounts, regions)?;
+        sql.push(" FROM ").push(&self.source.to_string());
+        let (open, close) = if lake { ("CAST(", " AS TIMESTAMP)") } else { ("", "") };
+        sql.push(" WHERE \"eventtime\" >= ").push(open);
+        sql.param(&self.source.time(from))?.push(close);
+        sql.push(" AND \"eventtime\" <= ").push(open);
+        sql.param(&self.source.time(to))?.push(close);
+        let mut partitions = predicate(&self.layout, &mut sql, (day_of(from), day_of(to)), accounts, regions)?;
+        if lake {
+            // Lake prunes what it scans on eventtime.
+            partitions.keys.push("eventtime".into());
+        }
         if let Some(list) = accounts.filter(|l| !l.is_empty())
             && self.layout.account.is_none()
         {
@@ -306,6 +356,14 @@ impl Target {
         accounts: Option<&[String]>,
         s: &Settings,
     ) -> Result<Query, PlanError> {
+        // Access keys are `[A-Z0-9]`: the key's text appears verbatim inside the response JSON (Athena: a JSON
+        // string column) or inside the `credentials` value of Lake's map, however Lake renders that nested object.
+        // `json_extract` gives a JSON string there, which casts to VARCHAR on Trino and DuckDB alike.
+        let haystack = if self.source.lake() {
+            "CAST(json_extract(CAST(\"responseelements\" AS JSON), '$.credentials') AS VARCHAR)"
+        } else {
+            "\"responseelements\""
+        };
         self.query(Part::Chain(round), window, s, accounts, None, |sql| {
             sql.push(" AND \"eventname\" IN ");
             sql.param_list(ORIGIN_EVENTS.iter().copied())?;
@@ -314,8 +372,7 @@ impl Target {
                 if i > 0 {
                     sql.push(" OR ");
                 }
-                // Access keys are `[A-Z0-9]`: the key's text appears verbatim inside the response JSON.
-                sql.push("strpos(\"responseelements\", ").param(k)?.push(") > 0");
+                sql.push("strpos(").push(haystack).push(", ").param(k)?.push(") > 0");
             }
             sql.push(")");
             Ok(())
@@ -345,14 +402,19 @@ impl Target {
     }
 }
 
-/// The select expression of a column: its quoted path, `resources` as JSON.
+/// The select expression of a column: its quoted path, `resources` and maps as JSON.
 pub fn select_expr(c: &Column) -> String {
     let path: Vec<String> = c.path.split('.').map(|p| format!("\"{p}\"")).collect();
     let path = path.join(".");
     match c.kind {
-        ValueKind::Resources => format!("CAST({path} AS JSON)"),
+        ValueKind::Resources | ValueKind::Map => format!("CAST({path} AS JSON)"),
         _ => path,
     }
+}
+
+/// The alias of the `i`-th selected column where results name values by alias (CloudTrail Lake).
+pub fn alias(i: usize) -> String {
+    format!("c{i}")
 }
 
 /// The baseline window before a scope starting at `from`: `days` whole days, ending one second before `from`.
@@ -366,7 +428,7 @@ mod tests {
 
     fn target(keys: &[&str]) -> Target {
         Target {
-            table: "trails.org".parse().unwrap(),
+            source: Source::Athena("trails.org".parse().unwrap()),
             layout: Layout::from_partition_keys(keys.iter().copied()),
             columns: TableColumns::from_metadata([
                 ("eventid", "string"),
@@ -487,6 +549,96 @@ mod tests {
         );
         assert_eq!(p("AROAEXAMPLE:sara"), Principal::PrincipalId("AROAEXAMPLE:sara".into()));
         assert_eq!(p("arn:aws:iam::111122223333:user/bob").account(), Some("111122223333"));
+    }
+
+    fn lake() -> Target {
+        Target {
+            source: Source::Lake("EXAMPLE-f852-4e8f".parse().unwrap()),
+            layout: Layout::default(),
+            columns: TableColumns::lake(),
+        }
+    }
+
+    #[test]
+    fn lake_queries_cast_times_alias_columns_and_need_no_partitions() {
+        let q = lake().scope((1_793_836_800, 1_793_890_800), &settings()).unwrap();
+        assert!(
+            q.sql
+                .text
+                .starts_with("SELECT \"eventversion\" AS \"c0\", \"useridentity\".\"type\" AS \"c1\","),
+            "{}",
+            q.sql.text
+        );
+        assert!(
+            q.sql.text.contains("CAST(\"requestparameters\" AS JSON) AS \"c"),
+            "{}",
+            q.sql.text
+        );
+        assert!(
+            q.sql.text.contains(
+                " FROM EXAMPLE-f852-4e8f WHERE \"eventtime\" >= CAST(? AS TIMESTAMP) AND \"eventtime\" <= \
+                 CAST(? AS TIMESTAMP) AND \"recipientaccountid\" IN (?) ORDER BY \"eventtime\", \"eventid\" LIMIT 1001"
+            ),
+            "{}",
+            q.sql.text
+        );
+        assert_eq!(
+            q.sql.params,
+            ["'2026-11-05 00:00:00'", "'2026-11-05 15:00:00'", "'111122223333'"]
+        );
+        assert_eq!(q.partitions.keys, ["eventtime"]);
+        assert!(q.sql.inline().contains(">= CAST('2026-11-05 00:00:00' AS TIMESTAMP)"));
+        let c = lake()
+            .chain(1, (0, 10), &["ASIAEXAMPLE000000001".into()], None, &settings())
+            .unwrap();
+        assert!(
+            c.sql.text.contains(
+                "strpos(CAST(json_extract(CAST(\"responseelements\" AS JSON), '$.credentials') AS VARCHAR), ?) > 0"
+            ),
+            "{}",
+            c.sql.text
+        );
+    }
+
+    #[test]
+    fn hostile_values_inlined_for_lake_stay_one_literal() {
+        let hostile = [
+            "x' OR '1'='1",
+            "a'; DROP TABLE t; --",
+            "back\\slash\\'",
+            "?",
+            "sessión\u{202e}\u{e0041}名前",
+        ];
+        let principals: Vec<Principal> = hostile.iter().map(|h| Principal::PrincipalId(h.to_string())).collect();
+        let q = lake().baseline((0, 10), &principals, None, &settings()).unwrap();
+        let plain: Vec<Principal> = hostile.iter().map(|_| Principal::PrincipalId("p".into())).collect();
+        let p = lake().baseline((0, 10), &plain, None, &settings()).unwrap();
+        assert_eq!(q.sql.text, p.sql.text, "values never change the text");
+        let inlined = q.sql.inline();
+        for h in hostile {
+            assert!(
+                inlined.contains(&format!("= '{}'", h.replace('\'', "''"))),
+                "{h}: {inlined}"
+            );
+        }
+        // Removing every literal leaves the text the plain query has, literal for literal.
+        let strip = |s: &str| {
+            let mut out = String::new();
+            let mut in_lit = false;
+            for ch in s.chars() {
+                if ch == '\'' {
+                    in_lit = !in_lit;
+                    continue;
+                }
+                if !in_lit {
+                    out.push(ch);
+                }
+            }
+            out
+        };
+        assert_eq!(strip(&inlined), strip(&p.sql.inline()));
+        let bad = [Principal::PrincipalId("a\nb".into())];
+        assert!(lake().baseline((0, 10), &bad, None, &settings()).is_err());
     }
 
     #[test]

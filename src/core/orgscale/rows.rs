@@ -45,10 +45,57 @@ impl RowReader {
                     Ok(Value::Null) => continue,
                     _ => Value::String(text.to_string()),
                 },
+                ValueKind::Timestamp => Value::String(rfc3339_of(text)),
+                ValueKind::Map => match serde_json::from_str::<Value>(text) {
+                    Ok(Value::Object(m)) => Value::Object(m.into_iter().map(|(k, v)| (k, nested(v))).collect()),
+                    Ok(Value::Null) => continue,
+                    _ => Value::String(text.to_string()),
+                },
             };
             insert(&mut rec, path, value);
         }
         rec
+    }
+}
+
+/// A SQL timestamp as an engine renders it (`2026-11-05 00:00:18.000`, `2026-11-05 00:00:18`) in the record's
+/// form (`2026-11-05T00:00:18Z`); a fraction other than zero is kept. Text of another shape is kept as it is.
+fn rfc3339_of(text: &str) -> String {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let shaped = b.len() >= 19
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b' '
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    if !shaped {
+        return text.to_string();
+    }
+    let fraction = &text[19..];
+    let keep = match fraction.strip_prefix('.') {
+        Some(f) if !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()) => !f.bytes().all(|c| c == b'0'),
+        _ if fraction.is_empty() => false,
+        _ => return text.to_string(),
+    };
+    format!("{}T{}{}Z", &text[..10], &text[11..19], if keep { fraction } else { "" })
+}
+
+/// A map value: a string holding JSON object or array text is a nested object of the record, flattened to text by
+/// the map type; anything else stays the string it is.
+fn nested(v: Value) -> Value {
+    match &v {
+        Value::String(s) if s.starts_with('{') || s.starts_with('[') => match serde_json::from_str::<Value>(s) {
+            Ok(inner @ (Value::Object(_) | Value::Array(_))) => inner,
+            _ => v,
+        },
+        _ => v,
     }
 }
 
@@ -90,9 +137,49 @@ fn insert(rec: &mut Map<String, Value>, path: &[&str], value: Value) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::columns::COLUMNS;
+    use super::super::columns::{COLUMNS, TableColumns};
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn lake_rows_restore_timestamps_and_maps() {
+        let lake = TableColumns::lake().selectable();
+        let pick = |paths: &[&str]| -> Vec<Column> {
+            paths
+                .iter()
+                .map(|p| *lake.iter().find(|c| c.path == *p).unwrap())
+                .collect()
+        };
+        let r = RowReader::new(&pick(&[
+            "eventtime",
+            "useridentity.sessioncontext.attributes.creationdate",
+            "responseelements",
+            "requestparameters",
+            "readonly",
+        ]));
+        let rec = r.record([
+            Some("2026-11-05 00:00:18.000"),
+            Some("2026-11-04 23:59:59.250"),
+            Some(r#"{"credentials":"{\"accessKeyId\":\"ASIAX\",\"expiration\":\"Nov 5, 2026\"}","x":null}"#),
+            Some(r#"{"roleArn":"arn:aws:iam::1:role/R","durationSeconds":"3600","policy":"{not json","tags":"[{\"key\":\"a\"}]"}"#),
+            Some("false"),
+        ]);
+        assert_eq!(
+            Value::Object(rec),
+            json!({
+                "eventTime": "2026-11-05T00:00:18Z",
+                "userIdentity": {"sessionContext": {"attributes": {"creationDate": "2026-11-04T23:59:59.250Z"}}},
+                "responseElements": {"credentials": {"accessKeyId": "ASIAX", "expiration": "Nov 5, 2026"}, "x": null},
+                "requestParameters": {"roleArn": "arn:aws:iam::1:role/R", "durationSeconds": "3600",
+                    "policy": "{not json", "tags": [{"key": "a"}]},
+                "readOnly": false
+            })
+        );
+        assert_eq!(rfc3339_of("2026-11-05 00:00:18"), "2026-11-05T00:00:18Z");
+        for odd in ["2026-11-05T00:00:18Z", "yesterday", "2026-11-05 00:00:18.x", ""] {
+            assert_eq!(rfc3339_of(odd), odd);
+        }
+    }
 
     fn cols(paths: &[&str]) -> Vec<Column> {
         paths

@@ -89,6 +89,59 @@ impl fmt::Display for TableRef {
     }
 }
 
+/// A CloudTrail Lake event data store, as given to `--lake`: its ARN
+/// (`arn:aws:cloudtrail:REGION:ACCOUNT:eventdatastore/ID`) or the id alone. Lake's SQL names the store by its id,
+/// unquoted, in `FROM` (AWS's examples: `FROM EXAMPLEf852-4e8f-8bd1-bcf6cEXAMPLE`), so the id passes a strict
+/// allow-list: ASCII letters, digits and `-`, 3–128 characters, starting with a letter or digit.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct EventDataStore {
+    /// The id, as it goes in `FROM`.
+    pub id: String,
+    /// The region of the ARN, when an ARN was given.
+    pub region: Option<String>,
+}
+
+impl std::str::FromStr for EventDataStore {
+    type Err = BadIdent;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadIdent(s.to_string());
+        let (id, region) = match s.strip_prefix("arn:") {
+            Some(rest) => {
+                // partition:cloudtrail:region:account:eventdatastore/ID
+                let parts: Vec<&str> = rest.splitn(5, ':').collect();
+                let [_, "cloudtrail", region, _, resource] = parts.as_slice() else {
+                    return Err(bad());
+                };
+                let id = resource.strip_prefix("eventdatastore/").ok_or_else(bad)?;
+                let region_ok = !region.is_empty()
+                    && region
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                (id, region_ok.then(|| region.to_string()))
+            }
+            None => (s, None),
+        };
+        let ok = (3..=128).contains(&id.len())
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && id.as_bytes()[0].is_ascii_alphanumeric();
+        if ok {
+            Ok(EventDataStore {
+                id: id.to_string(),
+                region,
+            })
+        } else {
+            Err(bad())
+        }
+    }
+}
+
+impl fmt::Display for EventDataStore {
+    /// The id, unquoted, as Lake's `FROM` takes it (the allow-list leaves nothing to quote).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.id)
+    }
+}
+
 /// Why a value cannot be a query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BadValue {
@@ -197,6 +250,36 @@ mod tests {
         assert_eq!(t.catalog.unwrap().as_str(), "awsdatacatalog");
         for bad in ["db", "a.b.c.d", "db.t;drop", "db.\"t\""] {
             assert!(bad.parse::<TableRef>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn event_data_stores_are_an_arn_or_an_id() {
+        let e: EventDataStore = "arn:aws:cloudtrail:eu-west-1:111122223333:eventdatastore/EXAMPLE-f852-4e8f-8bd1"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            (e.id.as_str(), e.region.as_deref()),
+            ("EXAMPLE-f852-4e8f-8bd1", Some("eu-west-1"))
+        );
+        assert_eq!(e.to_string(), "EXAMPLE-f852-4e8f-8bd1");
+        let e: EventDataStore = "0a1b2c3d-0000-1111-2222-333344445555".parse().unwrap();
+        assert_eq!(e.region, None);
+        for bad in [
+            "",
+            "ab",
+            "-abc",
+            "abc def",
+            "abc;drop",
+            "abc'--",
+            "abc\"x",
+            "ab/c",
+            "arn:aws:s3:::bucket",
+            "arn:aws:cloudtrail:us-east-1:1:trail/x",
+            "arn:aws:cloudtrail:us-east-1:1:eventdatastore/a b",
+            "sessión",
+        ] {
+            assert!(bad.parse::<EventDataStore>().is_err(), "{bad}");
         }
     }
 

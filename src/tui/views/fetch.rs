@@ -116,6 +116,7 @@ fn service_name(s: Service) -> &'static str {
         Service::GuardDuty => "GuardDuty",
         Service::AccessAnalyzer => "Access Analyzer",
         Service::Athena => "Athena",
+        Service::Lake => "CloudTrail Lake",
     }
 }
 

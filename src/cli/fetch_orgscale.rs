@@ -1,15 +1,18 @@
-//! `trailhound fetch --athena`: the org-scale path of the fetch command. Builds the
-//! [`AthenaRequest`](crate::aws::athena::AthenaRequest) from the arguments, prints the plan with `--dry-run`,
-//! else runs it with progress on stderr and the summary (every query's id, state, rows, bytes scanned and
-//! estimated cost) on stderr or, with `--json`, stdout.
+//! `trailhound fetch --athena` / `--lake`: the org-scale path of the fetch command. Builds the
+//! [`AthenaRequest`](crate::aws::athena::AthenaRequest) or [`LakeRequest`](crate::aws::lake::LakeRequest) from
+//! the arguments (one [`PlanRequest`] for both), prints the plan with `--dry-run`, else runs it with progress on
+//! stderr and the summary (every query's id, state, rows, bytes scanned and estimated cost) on stderr or, with
+//! `--json`, stdout.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use super::fetch::FetchArgs;
-use crate::aws::athena::{self, AthenaRequest, AthenaSummary};
+use crate::aws::athena::{self, AthenaRequest};
+use crate::aws::lake::{self, LakeRequest};
+use crate::aws::plan_run::{PlanRequest, PlanSummary};
 use crate::core::orgscale::plan::{Principal, Query, Settings};
-use crate::core::orgscale::sql::TableRef;
+use crate::core::orgscale::sql::{EventDataStore, TableRef};
 
 fn say(line: std::fmt::Arguments) {
     eprintln!("{}", crate::core::text::visible_lines(&line.to_string()));
@@ -60,8 +63,8 @@ pub fn from_finding(id: &str, inputs: &[std::path::PathBuf]) -> Result<FromFindi
     Ok(out)
 }
 
-/// The Athena request the arguments describe.
-pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
+/// What both engines' requests share, from the arguments (`engine` names the flag in messages).
+fn plan_request(a: &FetchArgs, engine: &str) -> Result<PlanRequest, String> {
     let mut base = super::fetch::request(a)?;
     let finding = match &a.finding {
         Some(id) => from_finding(id, &a.inputs)?,
@@ -70,12 +73,6 @@ pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
     if a.from.is_none() && a.to.is_none() && finding.window.is_some() {
         base.window = finding.window;
     }
-    let table: TableRef = a
-        .athena
-        .as_deref()
-        .unwrap_or_default()
-        .parse()
-        .map_err(|e: crate::core::orgscale::sql::BadIdent| format!("--athena: {e}; expected DATABASE.TABLE"))?;
     let accounts = if a.accounts.iter().any(|x| x == "all") {
         None
     } else {
@@ -85,10 +82,9 @@ pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
             }
         }
         if a.accounts.is_empty() && finding.accounts.is_empty() && a.principals.is_empty() {
-            return Err(
-                "--athena needs --account ID (repeatable), --account all, or --principal to say what is in scope"
-                    .into(),
-            );
+            return Err(format!(
+                "{engine} needs --account ID (repeatable), --account all, or --principal to say what is in scope"
+            ));
         }
         let mut all = a.accounts.clone();
         all.extend(finding.accounts.iter().filter(|x| !a.accounts.contains(x)).cloned());
@@ -105,17 +101,15 @@ pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
         }
     }
     if base.regions.len() > 1 {
-        return Err("--athena runs in one region: give --region once (the table's region)".into());
+        return Err(format!(
+            "{engine} runs in one region: give --region once (the region of the table or event data store)"
+        ));
     }
     if !(a.price_per_tb.is_finite() && a.price_per_tb >= 0.0) {
         return Err("--price-per-tb must be a non-negative number".into());
     }
-    Ok(AthenaRequest {
+    Ok(PlanRequest {
         base,
-        table,
-        catalog: a.catalog.clone(),
-        workgroup: a.workgroup.clone(),
-        output_location: a.output_location.clone(),
         settings: Settings {
             accounts,
             regions: None,
@@ -130,8 +124,50 @@ pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
     })
 }
 
-/// The plan as text: per query its part, window, partitions, SQL and parameters.
-pub fn plan_text(table: &str, layout: &str, queries: &[Query]) -> String {
+/// The Athena request the arguments describe.
+pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
+    let table: TableRef = a
+        .athena
+        .as_deref()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e: crate::core::orgscale::sql::BadIdent| format!("--athena: {e}; expected DATABASE.TABLE"))?;
+    let p = plan_request(a, "--athena")?;
+    Ok(AthenaRequest {
+        base: p.base,
+        table,
+        catalog: a.catalog.clone(),
+        workgroup: a.workgroup.clone(),
+        output_location: a.output_location.clone(),
+        settings: p.settings,
+        principals: p.principals,
+        baseline_days: p.baseline_days,
+        price_per_tb: p.price_per_tb,
+        max_scan_bytes: p.max_scan_bytes,
+        poll_interval: p.poll_interval,
+    })
+}
+
+/// The CloudTrail Lake request the arguments describe.
+pub fn lake_request(a: &FetchArgs) -> Result<LakeRequest, String> {
+    let store: EventDataStore = a.lake.as_deref().unwrap_or_default().parse().map_err(|_| {
+        "--lake: expected an event data store ARN (arn:aws:cloudtrail:REGION:ACCOUNT:eventdatastore/ID) or its id \
+         (letters, digits and -)"
+            .to_string()
+    })?;
+    let mut plan = plan_request(a, "--lake")?;
+    // The ARN's region is the store's, unless --region says otherwise.
+    if plan.base.regions.is_empty()
+        && let Some(r) = &store.region
+    {
+        plan.base.regions = vec![r.clone()];
+    }
+    Ok(LakeRequest { plan, store })
+}
+
+/// The plan as text: per query its part, window, partitions, SQL and parameters (`inline`: the SQL as an engine
+/// without parameters receives it, every value inlined as its literal).
+pub fn plan_text(table: &str, layout: &str, queries: &[Query], inline: bool) -> String {
     let mut out = format!("plan for {table} (partitions: {layout})\n");
     for (i, q) in queries.iter().enumerate() {
         let p = &q.partitions;
@@ -145,7 +181,7 @@ pub fn plan_text(table: &str, layout: &str, queries: &[Query]) -> String {
             p.days.1,
             p.accounts.as_ref().map_or("all".to_string(), |a| a.join(", ")),
             p.regions.as_ref().map_or("all".to_string(), |a| a.join(", ")),
-            q.sql.text,
+            if inline { q.sql.inline() } else { q.sql.text.clone() },
             q.sql.params.join(", ")
         ));
     }
@@ -156,7 +192,7 @@ pub fn plan_text(table: &str, layout: &str, queries: &[Query]) -> String {
     out
 }
 
-fn print_summary(s: &AthenaSummary) {
+fn print_summary(engine: &str, s: &PlanSummary) {
     for q in &s.queries {
         say(format_args!(
             "{}: {} {} rows {} scanned {} bytes (~${:.4}){}",
@@ -170,7 +206,7 @@ fn print_summary(s: &AthenaSummary) {
         ));
     }
     say(format_args!(
-        "athena: {} records, {} bytes scanned, ~${:.4}; manifest {}",
+        "{engine}: {} records, {} bytes scanned, ~${:.4}; manifest {}",
         s.records,
         s.bytes_scanned,
         s.cost_usd,
@@ -178,8 +214,20 @@ fn print_summary(s: &AthenaSummary) {
     ));
 }
 
+/// The request of one engine or the other.
+enum Req {
+    Athena(AthenaRequest),
+    Lake(LakeRequest),
+}
+
 pub fn run(args: &FetchArgs, progress: impl Fn(crate::aws::FetchProgress) + Send + Sync) -> ExitCode {
-    let req = match request(args) {
+    let is_lake = args.lake.is_some();
+    let built = if is_lake {
+        lake_request(args).map(Req::Lake)
+    } else {
+        request(args).map(Req::Athena)
+    };
+    let req = match built {
         Ok(r) => r,
         Err(e) => {
             say(format_args!("error: {e}"));
@@ -194,17 +242,24 @@ pub fn run(args: &FetchArgs, progress: impl Fn(crate::aws::FetchProgress) + Send
         }
     };
     if args.dry_run {
-        return match rt.block_on(athena::dry_run(&req, progress)) {
-            Ok((target, queries)) => {
+        let planned = match &req {
+            Req::Athena(a) => rt
+                .block_on(athena::dry_run(a, progress))
+                .map(|(t, q)| (a.table.to_string(), t, q)),
+            Req::Lake(l) => lake::dry_run(l).map(|(t, q)| (l.store.to_string(), t, q)),
+        };
+        return match planned {
+            Ok((name, target, queries)) => {
                 if args.json {
                     let _ = super::common::print_json(&queries);
                 } else {
                     print!(
                         "{}",
                         crate::core::text::visible_lines(&plan_text(
-                            &req.table.to_string(),
-                            &target.layout.describe(),
-                            &queries
+                            &name,
+                            &crate::aws::plan_run::layout_text(&target),
+                            &queries,
+                            is_lake
                         ))
                     );
                 }
@@ -216,20 +271,24 @@ pub fn run(args: &FetchArgs, progress: impl Fn(crate::aws::FetchProgress) + Send
             }
         };
     }
-    // Ctrl-C stops the queries still running (StopQueryExecution) and keeps what finished.
+    // Ctrl-C stops the queries still running (StopQueryExecution / CancelQuery) and keeps what finished.
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
     };
-    match rt.block_on(athena::fetch_until(req, progress, ctrl_c)) {
+    let (engine, result) = match req {
+        Req::Athena(a) => ("athena", rt.block_on(athena::fetch_until(a, progress, ctrl_c))),
+        Req::Lake(l) => ("lake", rt.block_on(lake::fetch_until(l, progress, ctrl_c))),
+    };
+    match result {
         Ok(summary) => {
             if args.json
                 && let Err(e) = super::common::print_json(&summary)
             {
                 say(format_args!("error: {e}"));
             }
-            print_summary(&summary);
+            print_summary(engine, &summary);
             if summary.errors.is_empty() {
                 ExitCode::SUCCESS
             } else {
@@ -302,5 +361,25 @@ mod tests {
         assert_eq!(r.settings.accounts, None);
         assert_eq!(r.baseline_days, 45);
         assert_eq!(r.price_per_tb, 5.0);
+    }
+
+    #[test]
+    fn lake_takes_an_arn_or_an_id_and_the_arns_region() {
+        let t = T::try_parse_from([
+            "t",
+            "--lake",
+            "arn:aws:cloudtrail:eu-west-1:111122223333:eventdatastore/EXAMPLE-f852",
+            "--account",
+            "all",
+        ])
+        .unwrap();
+        let r = lake_request(&t.a).unwrap();
+        assert_eq!(r.store.id, "EXAMPLE-f852");
+        assert_eq!(r.plan.base.regions, ["eu-west-1"]);
+        let t = T::try_parse_from(["t", "--lake", "a b;", "--account", "all"]).unwrap();
+        assert!(lake_request(&t.a).unwrap_err().contains("--lake"));
+        let t = T::try_parse_from(["t", "--lake", "EXAMPLE-f852"]).unwrap();
+        assert!(lake_request(&t.a).unwrap_err().starts_with("--lake needs --account"));
+        assert!(T::try_parse_from(["t", "--lake", "x", "--athena", "a.b"]).is_err());
     }
 }

@@ -1,0 +1,553 @@
+//! Running the org-scale plan (`core::orgscale::plan`) on a query engine, whichever it is: the scope query, the
+//! chain-completion rounds until the chains close, and the baseline, each started, polled (state, bytes scanned,
+//! cost; stopped past `--max-scan-bytes`) and paged back into CloudTrail records through an [`Engine`] (Amazon
+//! Athena in `super::athena`, CloudTrail Lake in `super::lake`). Each query's records land in
+//! `<case>/fetched/<engine>/` as gzip JSON lines, read by the normal ingest; `manifest.json` beside them records
+//! every query (id, SQL, parameters, state, rows, bytes scanned, time) and is what a re-run resumes from: a query
+//! that already succeeded is not run again. Interrupting the run stops the queries still running. This module
+//! owns that sequence and the manifest; it knows nothing of either engine's API.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::write::{OutDir, atomic_write};
+use super::{FetchError, FetchProgress, FetchRequest, Service};
+use crate::core::orgscale::chains::{chain_principals, unresolved_keys};
+use crate::core::orgscale::plan::{MAX_CHAIN_ROUNDS, PlanError, Principal, Query, Settings, Target, baseline_window};
+use crate::core::orgscale::rows::RowReader;
+
+/// Engines bill at least this many bytes per query (Athena: 10 MB; `docs/org-scale.md`).
+pub const MIN_BILLED_BYTES: u64 = 10 * 1024 * 1024;
+
+/// What every engine's run shares: the window, scope settings, principals, baseline, price and caps.
+#[derive(Clone, Debug)]
+pub struct PlanRequest {
+    /// Profile, region (the first is used), window, endpoint, tuning, credentials and case folder.
+    pub base: FetchRequest,
+    pub settings: Settings,
+    /// `--principal`s (and the finding's).
+    pub principals: Vec<Principal>,
+    pub baseline_days: u32,
+    /// Dollars per TB (10¹² bytes) scanned.
+    pub price_per_tb: f64,
+    /// Stop a query that has scanned more than this.
+    pub max_scan_bytes: Option<u64>,
+    /// Between two status polls.
+    pub poll_interval: Duration,
+}
+
+/// One query as run (or reused), also the manifest's entry.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct QueryReport {
+    pub part: String,
+    /// A digest of the SQL and parameters, the key a re-run resumes by (Athena's client request token).
+    pub token: String,
+    pub query_id: Option<String>,
+    pub sql: String,
+    pub params: Vec<String>,
+    pub state: String,
+    pub state_change_reason: Option<String>,
+    pub rows: usize,
+    pub bytes_scanned: u64,
+    pub cost_usd: f64,
+    pub seconds: f64,
+    /// Records file, relative to `fetched/`.
+    pub file: Option<PathBuf>,
+    /// Taken from an earlier run instead of querying again.
+    #[serde(default)]
+    pub reused: bool,
+    /// How many times this query was started (a failed query is started again on a re-run).
+    #[serde(default)]
+    pub attempt: u32,
+}
+
+/// What a plan's run did.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct PlanSummary {
+    /// The table or event data store, as SQL names it.
+    pub table: String,
+    pub layout: String,
+    pub queries: Vec<QueryReport>,
+    pub records: usize,
+    pub bytes_scanned: u64,
+    pub cost_usd: f64,
+    pub errors: Vec<String>,
+    pub manifest: PathBuf,
+}
+
+/// A query's state as the engine reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Polled {
+    /// The engine's own word (`RUNNING`, `SUCCEEDED`, `FINISHED`, `TIMED_OUT`…), for the manifest.
+    pub state: String,
+    pub end: End,
+    pub reason: Option<String>,
+    pub bytes_scanned: u64,
+}
+
+/// Where a query is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    Running,
+    Succeeded,
+    /// Failed, cancelled or timed out: it will give no rows.
+    Failed,
+}
+
+/// One page of results: a value per selected column (`None` for null), and the token of the next page.
+pub(crate) struct Page {
+    pub rows: Vec<Vec<Option<String>>>,
+    pub next: Option<String>,
+}
+
+/// A query engine's four calls. Errors are messages, already redacted and naming the IAM action where access was
+/// denied (`super::errors::with_retry` makes them).
+pub(crate) trait Engine {
+    fn service(&self) -> Service;
+    /// The folder under `fetched/` and the manifest's home.
+    fn dir(&self) -> &'static str;
+    /// Start `q`; `token` is stable for the same query and attempt.
+    async fn start(&self, q: &Query, token: &str) -> Result<String, String>;
+    async fn poll(&self, id: &str) -> Result<Polled, String>;
+    /// Page `next` (`None`: the first) of the results of query `id`.
+    async fn page(&self, id: &str, next: Option<String>) -> Result<Page, String>;
+    async fn stop(&self, id: &str) -> Result<(), String>;
+}
+
+/// 32 hex digits of two FNV-1a passes over the query (text, then each parameter): stable across runs and builds,
+/// which a client request token and the resume key must be.
+pub fn token(sql: &str, params: &[String]) -> String {
+    let mut h = [0xcbf2_9ce4_8422_2325u64, 0x6c62_272e_07bb_0142u64];
+    let mut feed = |bytes: &[u8]| {
+        for (i, seed) in h.iter_mut().enumerate() {
+            for b in bytes {
+                *seed ^= u64::from(*b) + i as u64;
+                *seed = seed.wrapping_mul(0x0100_0000_01b3);
+            }
+            *seed ^= 0xff;
+            *seed = seed.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    feed(sql.as_bytes());
+    for p in params {
+        feed(p.as_bytes());
+    }
+    format!("{:016x}{:016x}", h[0], h[1])
+}
+
+/// Estimated dollars for `bytes` scanned.
+pub fn cost(bytes: u64, price_per_tb: f64) -> f64 {
+    bytes.max(MIN_BILLED_BYTES) as f64 / 1e12 * price_per_tb
+}
+
+fn manifest_path(out: &OutDir, dir: &str) -> PathBuf {
+    out.root.join(dir).join("manifest.json")
+}
+
+/// Run the plan on `engine` against `target` until it ends or `stop` completes (the CLI passes Ctrl-C): the
+/// queries running then are stopped and recorded as CANCELLED (a re-run starts them again; finished ones are
+/// reused). A failed query is an error in the summary and the plan goes on without its records.
+pub(crate) async fn run<E: Engine>(
+    engine: &E,
+    target: &Target,
+    req: &PlanRequest,
+    region: &str,
+    progress: &(impl Fn(FetchProgress) + Send + Sync),
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<PlanSummary, FetchError> {
+    let out = OutDir::create(&req.base.case_dir)?;
+    let manifest = manifest_path(&out, engine.dir());
+    let done: BTreeMap<String, QueryReport> = std::fs::read(&manifest)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| serde_json::from_value::<Vec<QueryReport>>(v.get("queries")?.clone()).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|q| (q.token.clone(), q))
+        .collect();
+    let mut run = Runner {
+        engine,
+        req,
+        region: region.to_string(),
+        out: &out,
+        progress,
+        done,
+        summary: PlanSummary {
+            table: target.source.to_string(),
+            layout: layout_text(target),
+            manifest,
+            ..PlanSummary::default()
+        },
+        reader: RowReader::new(&target.selected()),
+        running: BTreeSet::new(),
+    };
+    let outcome = {
+        let plan = run_plan(&mut run, target);
+        tokio::pin!(plan);
+        tokio::pin!(stop);
+        tokio::select! {
+            r = &mut plan => Some(r),
+            () = &mut stop => None,
+        }
+    };
+    let records = match outcome {
+        Some(r) => r?,
+        None => {
+            run.stop_running().await;
+            Vec::new()
+        }
+    };
+    let mut summary = run.finish()?;
+    let mut ids = BTreeSet::new();
+    summary.records = records
+        .iter()
+        .filter(|r| ids.insert(r.get("eventID").and_then(Value::as_str).unwrap_or("").to_string()))
+        .count();
+    Ok(summary)
+}
+
+/// How the plan printout and the manifest describe what prunes the queries.
+pub fn layout_text(target: &Target) -> String {
+    match target.source {
+        crate::core::orgscale::plan::Source::Athena(_) => target.layout.describe(),
+        crate::core::orgscale::plan::Source::Lake(_) => "none: CloudTrail Lake prunes on eventtime".to_string(),
+    }
+}
+
+/// The plan's fixed queries, made without running anything (`--dry-run`): the scope query and, when principals
+/// are named, the baseline over their own accounts. Chain rounds depend on results and are described, not made.
+pub fn fixed_queries(target: &Target, req: &PlanRequest) -> Result<Vec<Query>, PlanError> {
+    let window = super::config::resolve_window(req.base.window);
+    let mut queries = vec![target.scope(window, &req.settings)?];
+    if !req.principals.is_empty() {
+        let accounts: Vec<String> = req
+            .principals
+            .iter()
+            .filter_map(|p| p.account().map(String::from))
+            .collect();
+        let accounts = (!accounts.is_empty()).then_some(accounts);
+        queries.push(target.baseline(
+            baseline_window(window.0, req.baseline_days),
+            &req.principals,
+            accounts.as_deref().or(req.settings.accounts.as_deref()),
+            &req.settings,
+        )?);
+    }
+    Ok(queries)
+}
+
+struct Runner<'a, E, P> {
+    engine: &'a E,
+    req: &'a PlanRequest,
+    region: String,
+    out: &'a OutDir,
+    progress: &'a P,
+    done: BTreeMap<String, QueryReport>,
+    summary: PlanSummary,
+    reader: RowReader,
+    /// Ids of the queries started and not yet ended.
+    running: BTreeSet<String>,
+}
+
+/// The plan's queries in order: scope, chain rounds, baseline. Returns every record fetched.
+async fn run_plan<E: Engine, P: Fn(FetchProgress) + Send + Sync>(
+    run: &mut Runner<'_, E, P>,
+    target: &Target,
+) -> Result<Vec<Map<String, Value>>, FetchError> {
+    let req = run.req;
+    let window = super::config::resolve_window(req.base.window);
+    let plan_err = |e: PlanError| FetchError::Invalid(e.to_string());
+    // 1. Scope.
+    let mut records = run.query(target.scope(window, &req.settings).map_err(plan_err)?).await;
+    // 2. Chain completion, round after round.
+    let base = baseline_window(window.0, req.baseline_days);
+    let mut asked = BTreeSet::new();
+    for round in 1..=MAX_CHAIN_ROUNDS {
+        let keys = unresolved_keys(&records, &asked);
+        if keys.is_empty() {
+            break;
+        }
+        asked.extend(keys.iter().cloned());
+        let q = target
+            .chain(round, base, &keys, req.settings.accounts.as_deref(), &req.settings)
+            .map_err(plan_err)?;
+        let found = run.query(q).await;
+        records.extend(found);
+    }
+    // 3. Baseline of the named principals and everyone on their chains, in the accounts they acted in.
+    if !req.principals.is_empty() {
+        let (principals, accounts) = chain_principals(&records, &req.principals);
+        let accounts = (!accounts.is_empty()).then_some(accounts);
+        let q = target
+            .baseline(base, &principals, accounts.as_deref(), &req.settings)
+            .map_err(plan_err)?;
+        let found = run.query(q).await;
+        records.extend(found);
+    }
+    Ok(records)
+}
+
+impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
+    fn note(&self, message: String) {
+        (self.progress)(FetchProgress::Note {
+            service: self.engine.service(),
+            region: self.region.clone(),
+            message,
+        });
+    }
+
+    fn error(&mut self, message: String) {
+        (self.progress)(FetchProgress::Error {
+            service: self.engine.service(),
+            region: self.region.clone(),
+            message: message.clone(),
+        });
+        self.summary.errors.push(message);
+    }
+
+    /// Run (or reuse) one query and return its records.
+    async fn query(&mut self, q: Query) -> Vec<Map<String, Value>> {
+        let tok = token(&q.sql.text, &q.sql.params);
+        let started = std::time::Instant::now();
+        let mut report = QueryReport {
+            part: q.part.to_string(),
+            token: tok.clone(),
+            query_id: None,
+            sql: q.sql.text.clone(),
+            params: q.sql.params.clone(),
+            state: "PLANNED".into(),
+            state_change_reason: None,
+            rows: 0,
+            bytes_scanned: 0,
+            cost_usd: 0.0,
+            seconds: 0.0,
+            file: None,
+            reused: false,
+            attempt: 1,
+        };
+        if let Some(prev) = self.done.get(&tok).cloned() {
+            // A file is written only once a query succeeded and all its rows were read.
+            if let Some(file) = &prev.file
+                && let Ok(records) = read_jsonl_gz(&self.out.root.join(file))
+            {
+                self.note(format!(
+                    "{}: reusing query {} ({} rows)",
+                    q.part,
+                    prev.query_id.clone().unwrap_or_default(),
+                    records.len()
+                ));
+                self.summary.queries.push(QueryReport { reused: true, ..prev });
+                return records;
+            }
+            if matches!(prev.state.as_str(), "FAILED" | "CANCELLED" | "STOPPED" | "TIMED_OUT") {
+                report.attempt = prev.attempt + 1;
+            } else {
+                report.query_id = prev.query_id;
+            }
+        }
+        let records = match self.execute(&q, &mut report).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.error(format!("{}: {e}", q.part));
+                Vec::new()
+            }
+        };
+        report.seconds = started.elapsed().as_secs_f64();
+        report.cost_usd = cost(report.bytes_scanned, self.req.price_per_tb);
+        self.summary.bytes_scanned += report.bytes_scanned;
+        self.summary.cost_usd += report.cost_usd;
+        self.done.insert(tok, report.clone());
+        self.summary.queries.push(report);
+        let _ = self.save();
+        records
+    }
+
+    async fn execute(&mut self, q: &Query, report: &mut QueryReport) -> Result<Vec<Map<String, Value>>, String> {
+        let engine = self.engine;
+        let id = match report.query_id.clone() {
+            Some(id) => {
+                self.note(format!("{}: resuming query {id}", q.part));
+                id
+            }
+            None => engine.start(q, &format!("{}-{}", report.token, report.attempt)).await?,
+        };
+        report.query_id = Some(id.clone());
+        report.state = "QUEUED".into();
+        self.running.insert(id.clone());
+        let _ = self.save_with(report);
+        // Poll until the query ends.
+        loop {
+            let p = engine.poll(&id).await?;
+            report.bytes_scanned = p.bytes_scanned;
+            report.state = p.state;
+            report.state_change_reason = p.reason.as_deref().map(super::redact);
+            if p.end != End::Running {
+                self.running.remove(&id);
+            }
+            match p.end {
+                End::Succeeded => break,
+                End::Failed => {
+                    return Err(format!(
+                        "query {id} {}: {}",
+                        report.state,
+                        crate::core::text::visible_lines(
+                            report.state_change_reason.as_deref().unwrap_or("no reason given")
+                        )
+                    ));
+                }
+                End::Running => {}
+            }
+            if let Some(cap) = self.req.max_scan_bytes
+                && report.bytes_scanned > cap
+            {
+                let _ = engine.stop(&id).await;
+                report.state = "STOPPED".into();
+                self.running.remove(&id);
+                return Err(format!(
+                    "query {id} stopped: it scanned {} bytes, more than --max-scan-bytes {cap}; narrow the window, \
+                     the accounts or the principals",
+                    report.bytes_scanned
+                ));
+            }
+            tokio::time::sleep(self.req.poll_interval).await;
+        }
+        // Page the results back into records.
+        let mut records = Vec::new();
+        let mut next: Option<String> = None;
+        let mut page = 0u32;
+        loop {
+            let got = engine.page(&id, next.take()).await?;
+            let items = got.rows.len();
+            for row in &got.rows {
+                let rec = self.reader.record(row.iter().map(Option::as_deref));
+                if !rec.is_empty() {
+                    records.push(rec);
+                }
+            }
+            page += 1;
+            (self.progress)(FetchProgress::Page {
+                service: engine.service(),
+                region: self.region.clone(),
+                page,
+                items,
+                total: records.len(),
+            });
+            if records.len() as u64 > self.req.settings.max_rows {
+                report.rows = records.len();
+                return Err(format!(
+                    "query {id} returned more than --max-rows {} rows: narrow it (--from/--to, --account, \
+                     --principal) or raise --max-rows",
+                    self.req.settings.max_rows
+                ));
+            }
+            match got.next {
+                Some(t) => next = Some(t),
+                None => break,
+            }
+        }
+        report.rows = records.len();
+        let rel = PathBuf::from(engine.dir()).join(format!(
+            "{}-{}.jsonl.gz",
+            q.part.to_string().replace(' ', "-"),
+            super::write::safe_component(&id)
+        ));
+        write_jsonl_gz(&self.out.root.join(&rel), &records).map_err(|e| format!("{}: {e}", rel.display()))?;
+        (self.progress)(FetchProgress::Wrote {
+            path: self.out.root.join(&rel),
+            items: records.len(),
+        });
+        report.file = Some(rel);
+        Ok(records)
+    }
+
+    /// Stop every query still running (the fetch was interrupted) and record them as CANCELLED.
+    async fn stop_running(&mut self) {
+        let ids: Vec<String> = std::mem::take(&mut self.running).into_iter().collect();
+        for id in &ids {
+            let stopped = self.engine.stop(id).await;
+            let mut cancelled = None;
+            for q in self.done.values_mut() {
+                if q.query_id.as_deref() == Some(id.as_str()) {
+                    q.state = "CANCELLED".into();
+                    q.state_change_reason = Some("interrupted: stopped by trailhound".into());
+                    cancelled = Some(q.clone());
+                }
+            }
+            if let Some(q) = cancelled {
+                self.summary.queries.push(q);
+            }
+            let how = match stopped {
+                Ok(()) => "stopped".to_string(),
+                Err(e) => format!("could not be stopped ({e})"),
+            };
+            self.error(format!("interrupted: query {id} {how}"));
+        }
+        if ids.is_empty() {
+            self.error("interrupted".into());
+        }
+        let _ = self.save();
+    }
+
+    fn save_with(&mut self, report: &QueryReport) -> std::io::Result<()> {
+        self.done.insert(report.token.clone(), report.clone());
+        self.save()
+    }
+
+    /// Write the manifest: every query run or reused so far.
+    fn save(&self) -> std::io::Result<()> {
+        let v = serde_json::json!({
+            "table": self.summary.table,
+            "layout": self.summary.layout,
+            "queries": self.done.values().collect::<Vec<_>>(),
+        });
+        let text = crate::core::text::json::to_string_pretty(&v).map_err(std::io::Error::other)?;
+        atomic_write(&self.summary.manifest, text.as_bytes())
+    }
+
+    fn finish(self) -> Result<PlanSummary, FetchError> {
+        self.save().map_err(|e| FetchError::io(&self.summary.manifest, e))?;
+        Ok(self.summary)
+    }
+}
+
+fn write_jsonl_gz(path: &std::path::Path, records: &[Map<String, Value>]) -> std::io::Result<()> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for r in records {
+        serde_json::to_writer(&mut gz, r)?;
+        gz.write_all(b"\n")?;
+    }
+    atomic_write(path, &gz.finish()?)
+}
+
+fn read_jsonl_gz(path: &std::path::Path) -> std::io::Result<Vec<Map<String, Value>>> {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path)?).read_to_string(&mut text)?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_stable_and_depend_on_every_part() {
+        let t = token("SELECT ?", &["'a'".into()]);
+        assert_eq!(t.len(), 32);
+        assert_eq!(t, token("SELECT ?", &["'a'".into()]));
+        assert_ne!(t, token("SELECT ?", &["'b'".into()]));
+        assert_ne!(t, token("SELECT ? ", &["'a'".into()]));
+    }
+
+    #[test]
+    fn cost_has_a_minimum() {
+        assert_eq!(cost(0, 5.0), MIN_BILLED_BYTES as f64 / 1e12 * 5.0);
+        assert_eq!(cost(2_000_000_000_000, 5.0), 10.0);
+    }
+}
