@@ -13,6 +13,8 @@ use trailhound::core::model::{Event, Store, Sym};
 use trailhound::core::time::Scope;
 
 type Leaves = BTreeMap<Vec<String>, (u64, u64)>;
+/// Whether an event (by index) belongs to a profile.
+type Member<'a> = Box<dyn Fn(u32) -> bool + 'a>;
 
 /// Every leaf of a tree as its path of keys, with its counts; and every inner node must hold its children's sum.
 fn leaves(nodes: &[DrillNode], path: &mut Vec<String>, out: &mut Leaves) {
@@ -106,7 +108,7 @@ fn drill_downs_counted_per_key_equal_the_per_event_computation() {
             Scope::new(first + (last - first) / 3, last - (last - first) / 3),
         ];
         // Profiles with a definition independent of the index: by account, by address, by session identity.
-        let mut profiles: Vec<(Profile, Box<dyn Fn(u32) -> bool + '_>)> = Vec::new();
+        let mut profiles: Vec<(Profile, Member)> = Vec::new();
         let events_of = &store.events;
         let mut accounts: Vec<Sym> = store.events.iter().map(|e| e.recipient_account).collect();
         let mut ips: Vec<Sym> = store.events.iter().map(|e| e.source_ip).collect();
