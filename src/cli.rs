@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod behavior;
 mod bench;
 mod case;
+mod closed_stdout;
 mod common;
 mod completions;
 mod demo;
@@ -110,6 +111,7 @@ fn parse() -> Result<Cli, ExitCode> {
 }
 
 pub fn main() -> ExitCode {
+    closed_stdout::exit_quietly_on_closed_stdout();
     let cli = match parse() {
         Ok(cli) => cli,
         Err(code) => return code,

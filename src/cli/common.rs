@@ -74,21 +74,7 @@ impl WindowArgs {
     }
 }
 
-/// An RFC 3339 time, or a date (`YYYY-MM-DD`, its midnight UTC), as epoch seconds.
-pub fn parse_time(s: &str) -> Result<i64, String> {
-    let s = s.trim();
-    if let Ok(t) = s.parse::<jiff::Timestamp>() {
-        return Ok(t.as_second());
-    }
-    match s.parse::<jiff::civil::Date>() {
-        Ok(d) => Ok(
-            crate::core::time::days_from_civil(i64::from(d.year()), i64::from(d.month()), i64::from(d.day())) * 86_400,
-        ),
-        Err(_) => Err(format!(
-            "{s:?}: expected RFC 3339 (2026-11-05T14:00:00Z) or a date (2026-11-05)"
-        )),
-    }
-}
+pub use crate::core::time::parse_time;
 
 /// Load the `-i` inputs (an `s3://` input through its copy in the default case, brought up to date first), or the
 /// `--case` inputs through the case's index, within the load window through the one [`Dataset`] path. `geoip` is
@@ -166,9 +152,10 @@ pub fn load_paths(inputs: &[PathBuf], window: &LoadWindow, geoip: Option<&Path>,
 /// Print a serialisable value as pretty JSON on stdout, every hazard character in a string as a `\uXXXX` escape
 /// (`core::text::json`): the same data for a JSON reader, inert on a terminal. Every command's `--json` uses this.
 pub fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    crate::core::text::json::to_writer_pretty(&mut out, v)?;
-    writeln!(out)?;
+    super::closed_stdout::write_stdout(|out| {
+        crate::core::text::json::to_writer_pretty(&mut *out, v)?;
+        writeln!(out)
+    })?;
     Ok(())
 }
 

@@ -3,7 +3,6 @@
 
 use anyhow::Context;
 use clap::CommandFactory;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -22,9 +21,10 @@ pub struct ManArgs {
 
 pub fn completions(a: &CompletionsArgs) -> anyhow::Result<()> {
     let mut cmd = super::Cli::command();
-    let mut out = std::io::stdout().lock();
-    clap_complete::generate(a.shell, &mut cmd, "trailhound", &mut out);
-    out.flush()?;
+    super::closed_stdout::write_stdout(|out| {
+        clap_complete::generate(a.shell, &mut cmd, "trailhound", out);
+        Ok(())
+    })?;
     Ok(())
 }
 
@@ -32,9 +32,7 @@ pub fn man(a: &ManArgs) -> anyhow::Result<()> {
     let cmd = super::Cli::command();
     match &a.out {
         None => {
-            let mut out = std::io::stdout().lock();
-            clap_mangen::Man::new(cmd).render(&mut out)?;
-            out.flush()?;
+            super::closed_stdout::write_stdout(|out| clap_mangen::Man::new(cmd).render(out))?;
         }
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

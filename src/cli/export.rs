@@ -108,11 +108,7 @@ pub fn run(a: ExportArgs) -> Result<()> {
     let report = export::build(&snap, data.store(), &analyses, &opts);
     let text = export::render(&report, a.format);
     match a.output.unwrap_or(Output::Stdout) {
-        Output::Stdout => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-        }
+        Output::Stdout => super::closed_stdout::write_stdout(|out| out.write_all(text.as_bytes()))?,
         Output::File(path) => write_atomic(&path, text.as_bytes())?,
     }
     Ok(())

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use super::common::parse_time;
 use crate::aws::{FetchProgress, FetchRequest, LookupAttr, LookupKey, Services, Tuning};
 
 /// Fetch CloudTrail events (LookupEvents), GuardDuty and IAM Access Analyzer findings from AWS into a case.
@@ -105,15 +106,6 @@ pub struct FetchArgs {
     /// Base backoff in milliseconds for retries (tests shorten it).
     #[arg(long, hide = true, env = "TRAILHOUND_FETCH_BACKOFF_MS")]
     pub backoff_ms: Option<u64>,
-}
-
-fn parse_time(s: &str) -> Result<i64, String> {
-    let full = if s.len() == 10 {
-        format!("{s}T00:00:00Z")
-    } else {
-        s.to_string()
-    };
-    crate::core::time::parse_epoch(&full).ok_or_else(|| format!("`{s}` is not an RFC 3339 time or a date"))
 }
 
 fn parse_lookup(s: &str) -> Result<LookupAttr, String> {

@@ -194,6 +194,20 @@ impl From<Scope> for ScopeJson {
     }
 }
 
+/// An RFC 3339 time, or a date (`YYYY-MM-DD`, its midnight UTC), as epoch seconds.
+pub fn parse_time(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Ok(t.as_second());
+    }
+    match s.parse::<jiff::civil::Date>() {
+        Ok(d) => Ok(days_from_civil(i64::from(d.year()), i64::from(d.month()), i64::from(d.day())) * 86_400),
+        Err(_) => Err(format!(
+            "{s:?}: expected RFC 3339 (2026-11-05T14:00:00Z) or a date (2026-11-05)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

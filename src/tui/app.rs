@@ -126,8 +126,30 @@ pub enum ScopeKind {
 pub struct ScopeState {
     pub scope: Scope,
     pub kind: ScopeKind,
-    /// The window of the last finding opened (what `scope_reset` returns to).
+    /// The window of the last finding or group opened (what `scope_reset` returns to).
     pub finding: Option<Scope>,
+    /// Whose window `finding` is, for the scope bar's label.
+    pub window_of: WindowOf,
+}
+
+/// What set the scope's base window: a finding (its window) or an incident group (the window of its findings).
+/// Saved in `ui_state` (`"finding"`, `"group"`); absent in older saves, which only had findings' windows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowOf {
+    #[default]
+    Finding,
+    Group,
+}
+
+impl WindowOf {
+    /// The scope bar's words for the base window.
+    pub fn label(self) -> &'static str {
+        match self {
+            WindowOf::Finding => "finding window",
+            WindowOf::Group => "group window",
+        }
+    }
 }
 
 impl Default for ScopeState {
@@ -136,6 +158,7 @@ impl Default for ScopeState {
             scope: Scope::ALL,
             kind: ScopeKind::AllData,
             finding: None,
+            window_of: WindowOf::Finding,
         }
     }
 }

@@ -119,8 +119,8 @@ pub fn scope_text(s: Scope) -> String {
 fn scope_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let kind = match app.scope.kind {
         ScopeKind::AllData => "everything loaded".to_string(),
-        ScopeKind::Finding => "finding window".to_string(),
-        ScopeKind::Adjusted(h) => format!("finding window ±{h} h"),
+        ScopeKind::Finding => app.scope.window_of.label().to_string(),
+        ScopeKind::Adjusted(h) => format!("{} ±{h} h", app.scope.window_of.label()),
         ScopeKind::Day => "24 h".to_string(),
         ScopeKind::Week => "7 days".to_string(),
         ScopeKind::Custom => "custom".to_string(),

@@ -4,7 +4,7 @@
 //! version 1, which wrote views and scope kinds as hand-encoded strings (`session:ASIA…`, `adjusted:2`), is still
 //! read. An unreadable or foreign state is ignored (the case still opens at the findings list), never an error.
 
-use super::app::{App, Frame, ScopeKind};
+use super::app::{App, Frame, ScopeKind, WindowOf};
 use super::spec::ViewSpec;
 use super::view_stack::ViewStack;
 use crate::core::time::Scope;
@@ -32,8 +32,11 @@ pub struct SavedScope {
     pub from: i64,
     pub to: i64,
     pub kind: ScopeKind,
-    /// The last opened finding's window (what "back to the finding window" returns to).
+    /// The last opened finding's or group's window (what "back to the finding window" returns to).
     pub finding: Option<(i64, i64)>,
+    /// Whose window `finding` is (absent in older saves: a finding's).
+    #[serde(default)]
+    pub window_of: WindowOf,
 }
 
 /// The state worth saving: the stack without a trailing raw-record view (it is re-read on demand, a click away).
@@ -58,6 +61,7 @@ pub fn capture(app: &App) -> UiState {
             to: app.scope.scope.to,
             kind: app.scope.kind,
             finding: app.scope.finding.map(|s| (s.from, s.to)),
+            window_of: app.scope.window_of,
         },
     }
 }
@@ -76,6 +80,7 @@ pub fn at_findings(scope: Scope) -> UiState {
             to: scope.to,
             kind: ScopeKind::Custom,
             finding: None,
+            window_of: WindowOf::Finding,
         },
     }
 }
@@ -115,6 +120,7 @@ pub fn restore(app: &mut App, s: &UiState) {
     app.scope.scope = Scope::new(s.scope.from, s.scope.to);
     app.scope.kind = s.scope.kind;
     app.scope.finding = s.scope.finding.map(|(a, b)| Scope::new(a, b));
+    app.scope.window_of = s.scope.window_of;
     super::update::refresh(app);
 }
 
@@ -166,6 +172,7 @@ mod v1 {
                 to: s.scope.to,
                 kind: kind(&s.scope.kind),
                 finding: s.scope.finding,
+                window_of: WindowOf::Finding,
             },
         })
     }
@@ -261,6 +268,7 @@ mod tests {
                     to: i64::MAX,
                     kind,
                     finding: (i % 2 == 0).then_some((10, 20)),
+                    window_of: if i % 3 == 0 { WindowOf::Group } else { WindowOf::Finding },
                 },
             };
             let json = serde_json::to_string(&state).unwrap();
@@ -270,8 +278,11 @@ mod tests {
         let json = serde_json::to_string(&at_findings(Scope::new(10, 20))).unwrap();
         assert_eq!(
             json,
-            r#"{"version":2,"stack":[{"view":"findings","tab":0,"selected":0}],"scope":{"from":10,"to":20,"kind":"custom","finding":null}}"#
+            r#"{"version":2,"stack":[{"view":"findings","tab":0,"selected":0}],"scope":{"from":10,"to":20,"kind":"custom","finding":null,"window_of":"finding"}}"#
         );
+        // Saves from before groups had windows: the base window was a finding's.
+        let older = r#"{"version":2,"stack":[{"view":"findings","tab":0,"selected":0}],"scope":{"from":10,"to":20,"kind":"finding","finding":[10,20]}}"#;
+        assert_eq!(parse(older).map(|s| s.scope.window_of), Some(WindowOf::Finding));
         let session = serde_json::to_string(&ViewSpec::Session("ASIA1".into())).unwrap();
         assert_eq!(session, r#"{"session":"ASIA1"}"#);
     }

@@ -281,12 +281,14 @@ pub fn push(app: &mut App, spec: ViewSpec) -> Vec<Command> {
         && let Some(s) = views::finding_scope(app.data.store(), id)
     {
         app.scope.finding = Some(s);
+        app.scope.window_of = super::app::WindowOf::Finding;
         set_scope(app, s, ScopeKind::Finding);
     }
     if let ViewSpec::Group(id) = &spec
         && let Some(s) = views::group::scope(&app.data, id)
     {
         app.scope.finding = Some(s);
+        app.scope.window_of = super::app::WindowOf::Group;
         set_scope(app, s, ScopeKind::Finding);
     }
     if spec == ViewSpec::Notes {

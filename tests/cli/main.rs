@@ -20,6 +20,7 @@ mod case;
 mod case_durability;
 mod case_hardening;
 mod case_inputs;
+mod closed_stdout;
 mod export_output;
 mod export_sample;
 mod fetch;

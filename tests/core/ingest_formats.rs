@@ -82,6 +82,50 @@ fn every_delivery_form_is_recognised_by_content() {
     }
 }
 
+/// `zcat */*.json.gz > all.json` makes each line a whole S3 delivery document: every record is read, and the
+/// detail view reads back each event's own record (by eventID within its line), never a neighbour's.
+#[test]
+fn lines_that_are_whole_delivery_documents_read_back_their_own_records() {
+    let d = tempfile::tempdir().unwrap();
+    let t = "2026-11-05T14:10:00Z";
+    let r = |n, name| record(&uuid(n), name, t, "ASIAEXAMPLE000000001");
+    let lookup = serde_json::json!({"Events":[
+        {"EventId": uuid(25), "CloudTrailEvent": r(25, "GetObject")},
+        {"EventId": uuid(26), "CloudTrailEvent": r(26, "PutObject")}]});
+    let text = format!(
+        "{}\n{}\n\n{}\n",
+        s3(&[r(21, "RunInstances"), r(22, "StopLogging")]),
+        s3(&[r(23, "CreateUser"), r(24, "DeleteTrail")]),
+        lookup
+    );
+    let path = write(d.path(), "zcat.json", text.as_bytes());
+    let store = load_paths(&[path]);
+    assert_eq!(store.report.errors, vec![]);
+    assert_eq!(store.events.len(), 6);
+    for (i, ev) in store.events.iter().enumerate() {
+        let raw = raw_record(&store, i).unwrap_or_else(|e| panic!("event {i}: {e}"));
+        let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        assert_eq!(v["eventID"], store.event_id_string(ev), "event {i} read back {raw}");
+        assert_eq!(v["eventName"], store.strings.resolve(ev.event_name), "event {i}");
+    }
+    // Two records on one line with no eventID cannot be told apart: an error, never one of them at random.
+    let strip = |n| r(n, "ListBuckets").replace(&format!(r#""eventID":"{}","#, uuid(n)), "");
+    let path = write(
+        d.path(),
+        "noid.json",
+        format!("{}\n{}\n", s3(&[strip(31), strip(32)]), r(33, "ListBuckets")).as_bytes(),
+    );
+    let store = load_paths(&[path]);
+    assert_eq!(store.files[0].format, Some(Format::JsonLines));
+    assert_eq!(store.events.len(), 3);
+    for (i, ev) in store.events.iter().enumerate() {
+        match store.event_id_string(ev).as_str() {
+            "" => assert!(raw_record(&store, i).is_err(), "event {i} of a line without eventIDs"),
+            id => assert!(raw_record(&store, i).unwrap().contains(id)),
+        }
+    }
+}
+
 #[test]
 fn bad_files_and_records_are_reported_and_skipped() {
     let d = tempfile::tempdir().unwrap();

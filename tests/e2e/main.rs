@@ -1,5 +1,5 @@
-//! End-to-end tests of the release binary in a real terminal (tmux), in their own binary: they need
-//! `target/release/trailhound` and tmux, and skip (saying why) without them unless `CI=true`.
+//! End-to-end tests of the binary in a real terminal (tmux), in their own test binary: they need tmux, and skip
+//! (saying why) without it unless `CI=true`.
 
 #![allow(
     clippy::unwrap_used,

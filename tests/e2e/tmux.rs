@@ -1,6 +1,6 @@
-//! End to end: the release binary in a real terminal (tmux), on the bundled sample case, driven with keys along
-//! the investigation path, asserting what the pane shows. Skips (with a message) when the binary or tmux is
-//! missing, unless `CI=true`, where that is a failure (`.ci/run` builds the release binary and installs tmux).
+//! End to end: the binary cargo built for the test run, in a real terminal (tmux), on the bundled sample case,
+//! driven with keys along the investigation path, asserting what the pane shows. Skips (with a message) when tmux
+//! or the sample case is missing, unless `CI=true`, where that is a failure (`.ci/run` installs tmux).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -18,20 +18,15 @@ fn skip_or_fail(why: &str) {
     eprintln!("skipping the tmux end-to-end test: {why}");
 }
 
+/// The binary cargo built for this test run (debug under `cargo test`: CI does not spend a release build on it).
 fn binary() -> Option<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut candidates = Vec::new();
-    if let Ok(t) = std::env::var("CARGO_TARGET_DIR") {
-        candidates.push(PathBuf::from(t).join("release/trailhound"));
-    }
-    candidates.push(manifest.join("target/release/trailhound"));
-    candidates.into_iter().find(|p| p.is_file())
+    Some(PathBuf::from(env!("CARGO_BIN_EXE_trailhound"))).filter(|p| p.is_file())
 }
 
-/// The release binary, tmux and the sample case, or `None` after skipping (or failing under CI) with the reason.
+/// The binary, tmux and the sample case, or `None` after skipping (or failing under CI) with the reason.
 fn prerequisites() -> Option<PathBuf> {
     let Some(bin) = binary() else {
-        skip_or_fail("target/release/trailhound is not built");
+        skip_or_fail("the trailhound binary is not built");
         return None;
     };
     if Command::new("tmux").arg("-V").output().is_err() {

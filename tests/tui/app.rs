@@ -186,6 +186,34 @@ fn command_line_completes_and_resolves_role_names() {
 }
 
 #[test]
+fn summary_and_group_open_by_command_word() {
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, "summary 2026-11-05");
+    assert_eq!(
+        app.spec(),
+        &ViewSpec::Summary(Some(trailhound::core::time::days_from_civil(2026, 11, 5)))
+    );
+    command(&mut app, "su");
+    assert_eq!(app.spec(), &ViewSpec::Summary(None), "no date: the last day loaded");
+    let depth = app.stack.len();
+    command(&mut app, "summary yesterday");
+    assert_eq!(app.stack.len(), depth, "a bad date opens nothing");
+    assert!(app.status.as_ref().is_some_and(|s| s.1.contains("expected RFC 3339")));
+    command(&mut app, "group aa-7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f");
+    assert_eq!(
+        app.spec(),
+        &ViewSpec::Group("aa-7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f".into())
+    );
+    let s = screen(&mut app);
+    assert!(s.contains("group window") && !s.contains("finding window"), "{s}");
+    let depth = app.stack.len();
+    command(&mut app, "g no-such-finding");
+    assert_eq!(app.stack.len(), depth);
+    assert!(app.status.as_ref().is_some_and(|s| s.1.contains("no loaded finding")));
+}
+
+#[test]
 fn scope_presets_move_the_window() {
     let Some(case) = sample() else { return };
     let mut app = app_on(&case);

@@ -311,6 +311,13 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether the document being read is one line of a JSON-lines file (`zcat *.json.gz > all.json` makes each
+    /// line a whole S3 delivery document). Then every record of the line carries the line's index, which is what
+    /// reading the record again needs (`raw::raw_record` finds it within the line by its eventID).
+    fn in_line(&self) -> bool {
+        self.out.format == Some(Format::JsonLines)
+    }
+
     fn set_format(&mut self, f: Format) {
         if self.out.format.is_none() {
             self.out.format = Some(f);
@@ -360,9 +367,10 @@ impl Ctx<'_> {
                 self.set_format(Format::S3Records);
                 match serde_json::from_str::<S3DocRaw>(text) {
                     Ok(doc) => {
+                        let in_line = self.in_line();
                         for (i, raw) in doc.records.iter().enumerate() {
                             self.at = None;
-                            self.record_text(raw.get(), i);
+                            self.record_text(raw.get(), if in_line { index } else { i });
                         }
                     }
                     Err(e) => self.file_error(format!("\"Records\" is not an array of records: {e}")),
@@ -372,9 +380,10 @@ impl Ctx<'_> {
                 self.set_format(Format::LookupEvents);
                 match serde_json::from_str::<LookupEvents>(text) {
                     Ok(doc) => {
+                        let in_line = self.in_line();
                         for (i, raw) in doc.events.iter().enumerate() {
                             self.at = None;
-                            self.lookup_entry(raw.get(), i);
+                            self.lookup_entry(raw.get(), if in_line { index } else { i });
                         }
                     }
                     Err(e) => self.file_error(format!("\"Events\" is not a lookup-events list: {e}")),

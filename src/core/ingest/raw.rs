@@ -29,6 +29,9 @@ pub enum RawError {
     /// The record's index is past the file's records (it changed since it was loaded).
     #[error("record index out of range")]
     IndexOutOfRange,
+    /// The record's JSON line holds several records and none has the event's id (or the event has none).
+    #[error("the record's line holds {0} records and none has this event's eventID")]
+    NotInLine(usize),
     /// A `lookup-events` entry without its `CloudTrailEvent` text.
     #[error("lookup-events entry without CloudTrailEvent")]
     NoCloudTrailEvent,
@@ -48,8 +51,7 @@ pub fn raw_record(store: &Store, event: usize) -> Result<String, RawError> {
         // JSON lines may be of any size: read up to the one line.
         let line =
             line_of(&file.path, u64::from(ev.locator.index), &opts, &budget)?.ok_or(RawError::IndexOutOfRange)?;
-        let record = element_record(std::str::from_utf8(line.trim_ascii())?)?;
-        let v: serde_json::Value = serde_json::from_str(&record)?;
+        let v = line_record(std::str::from_utf8(line.trim_ascii())?, &store.event_id_string(ev))?;
         return Ok(serde_json::to_string_pretty(&v)?);
     }
     let (buf, _) = read_bytes(&file.path, &opts, &budget)?;
@@ -76,6 +78,36 @@ pub fn raw_record(store: &Store, event: usize) -> Result<String, RawError> {
     };
     let v: serde_json::Value = serde_json::from_str(&record)?;
     Ok(serde_json::to_string_pretty(&v)?)
+}
+
+/// The record on one JSON line: the line itself (or the record of its EventBridge envelope), or, when the line is a
+/// whole S3 delivery document or `lookup-events` page (all its records carry the line's index), the one record with
+/// the event's id. Without an id to tell them apart, a line of several records is an error, never a guess.
+fn line_record(text: &str, event_id: &str) -> Result<serde_json::Value, RawError> {
+    let v: serde_json::Value = serde_json::from_str(text)?;
+    let candidates: Vec<serde_json::Value> = if let Some(records) = v.get("Records").and_then(|r| r.as_array()) {
+        records.clone()
+    } else if let Some(events) = v.get("Events").and_then(|e| e.as_array()) {
+        let texts = events.iter().map(|e| e.get("CloudTrailEvent").and_then(|t| t.as_str()));
+        let texts: Option<Vec<&str>> = texts.collect();
+        let texts = texts.ok_or(RawError::NoCloudTrailEvent)?;
+        texts.into_iter().map(serde_json::from_str).collect::<Result<_, _>>()?
+    } else {
+        return Ok(serde_json::from_str(&element_record(text)?)?);
+    };
+    let same_id = |r: &&serde_json::Value| {
+        r.get("eventID")
+            .and_then(|i| i.as_str())
+            .is_some_and(|i| !event_id.is_empty() && i.eq_ignore_ascii_case(event_id))
+    };
+    match candidates.as_slice() {
+        [only] => Ok(only.clone()),
+        many => many
+            .iter()
+            .find(same_id)
+            .cloned()
+            .ok_or(RawError::NotInLine(many.len())),
+    }
 }
 
 /// An element is either a record or an EventBridge envelope around one.

@@ -56,6 +56,21 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
             return Vec::new();
         }
         CommandWord::Notes => Some(ViewSpec::Notes),
+        CommandWord::Summary if arg.is_empty() => Some(ViewSpec::Summary(None)),
+        CommandWord::Summary => match crate::core::time::parse_time(arg) {
+            Ok(t) => Some(ViewSpec::Summary(Some(crate::core::summary::day_of(t)))),
+            Err(e) => {
+                app.set_status(Slot::StatusError, format!(":summary {e}"));
+                return Vec::new();
+            }
+        },
+        CommandWord::Group => match crate::tui::views::group::of(app.data.groups(), arg) {
+            Some(_) => Some(ViewSpec::Group(arg.to_string())),
+            None => {
+                app.set_status(Slot::StatusError, format!("no loaded finding has id {arg}"));
+                return Vec::new();
+            }
+        },
         CommandWord::Export => return super::export_task::command(app, arg),
         // `:tag NAME` adds, `:tag -NAME` removes (no `:untag` word: it would make `:u` ambiguous with `:user`).
         CommandWord::Tag => {

@@ -21,6 +21,8 @@ pub enum CommandWord {
     Event,
     Scope,
     Notes,
+    Summary,
+    Group,
     Fetch,
     Export,
     Tag,
@@ -126,6 +128,20 @@ pub const WORDS: &[Word] = &[
     ),
     w(CommandWord::Notes, "notes", "", None, "the case's investigation notes"),
     w(
+        CommandWord::Summary,
+        "summary",
+        "[DATE]",
+        None,
+        "the day summary of DATE (YYYY-MM-DD; without it, the last day loaded)",
+    ),
+    w(
+        CommandWord::Group,
+        "group",
+        "FINDING",
+        Some(EntityKind::Finding),
+        "the incident group that holds a finding (with its attack sequence)",
+    ),
+    w(
         CommandWord::Fetch,
         "fetch",
         "",
@@ -162,8 +178,10 @@ impl CommandWord {
         self.spec().name
     }
 
+    /// Whether the command needs an argument: it has one and it is not in brackets (`[DATE]` may be left out).
     pub fn takes_arg(self) -> bool {
-        !self.spec().arg.is_empty()
+        let arg = self.spec().arg;
+        !arg.is_empty() && !arg.starts_with('[')
     }
 }
 
@@ -251,7 +269,8 @@ mod tests {
     fn every_word_has_one_row() {
         use CommandWord::*;
         for c in [
-            Session, Key, Role, User, Ip, Account, Finding, Findings, Event, Scope, Notes, Fetch, Export, Tag, Quit,
+            Session, Key, Role, User, Ip, Account, Finding, Findings, Event, Scope, Notes, Summary, Group, Fetch,
+            Export, Tag, Quit,
         ] {
             assert_eq!(WORDS.iter().filter(|w| w.word == c).count(), 1, "{c:?}");
             assert_eq!(c.spec().word, c);
@@ -284,6 +303,9 @@ mod tests {
             ("ex", Export),
             ("sc", Scope),
             ("n", Notes),
+            ("su", Summary),
+            ("summary", Summary),
+            ("g", Group),
             ("fe", Fetch),
             ("t", Tag),
             ("q", Quit),
@@ -298,7 +320,10 @@ mod tests {
             resolve("f"),
             Err(Unresolved::Ambiguous(vec!["finding", "findings", "fetch"]))
         );
-        assert_eq!(resolve("s"), Err(Unresolved::Ambiguous(vec!["session", "scope"])));
+        assert_eq!(
+            resolve("s"),
+            Err(Unresolved::Ambiguous(vec!["session", "scope", "summary"]))
+        );
         assert_eq!(resolve("fi"), Err(Unresolved::Ambiguous(vec!["finding", "findings"])));
         for bad in ["", "zz", "sessions", "Session", "qq", ":q"] {
             assert_eq!(resolve(bad), Err(Unresolved::Unknown), "{bad:?}");
