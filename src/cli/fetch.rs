@@ -307,7 +307,7 @@ mod tests {
         let r = req(&["--to", "2026-11-06"]).unwrap();
         assert_eq!(r.services, Services::ALL);
         assert_eq!(r.window, Some((1_793_836_800, 1_793_923_200)));
-        assert!(req(&["--from", "yesterday"]).unwrap_err().contains("not an RFC 3339"));
+        assert!(req(&["--from", "yesterday"]).unwrap_err().contains("expected RFC 3339"));
         assert!(req(&["--lookup", "user"]).unwrap_err().contains("KEY=VALUE"));
     }
 }
