@@ -6,8 +6,9 @@
 //!
 //! It measures the real code paths (the one load path `Dataset::load`, the graph queries the `trace` command runs,
 //! the behaviour queries, `tui::render::draw` on a ratatui `TestBackend`) with plain `Instant` timings: numbers for
-//! a reader, never assertions (the smoke test only checks the report is well-formed). A row whose work does not
-//! exist yet says so ([`reopen`]) instead of printing a number. This module does not generate data or print.
+//! a reader, never assertions (the smoke test only checks the report is well-formed). A row that could not be
+//! measured says why instead of printing a number ([`reopen`] when the case index was not reused). This module
+//! does not generate data or print.
 
 mod denied;
 mod geofence;

@@ -54,10 +54,8 @@ fn the_benchmark_reports_every_row_on_both_layouts() {
     for r in rows {
         let status = r["status"].as_str().unwrap();
         if r["id"] == "reopen" {
-            assert_eq!(status, "not_measured", "{r}");
-            assert!(r["measured"].is_null(), "{r}");
-            assert!(r["note"].as_str().unwrap().contains("case index not built yet"), "{r}");
-            continue;
+            // Measured through a case whose index was reused (else the row says it was not measured, and why).
+            assert!(r["note"].as_str().unwrap().contains("read the index"), "{r}");
         }
         assert!(matches!(status, "met" | "missed"), "{r}");
         let measured = r["measured"].as_f64().unwrap();

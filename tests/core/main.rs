@@ -12,6 +12,7 @@
 mod support;
 
 mod architecture;
+mod behavior_drilldown_keys;
 mod behavior_sample;
 mod behavior_scenarios;
 mod case_index;

@@ -16,7 +16,6 @@ use crate::core::model::{Store, Sym};
 use crate::core::time::Scope;
 use hashbrown::HashMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// One node of a drill-down tree: calls grouped under a key (an address, an API, a key, a resource), with sub-groups.
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -107,7 +106,25 @@ pub fn filter_tree(nodes: Vec<DrillNode>, needle: &str) -> Vec<DrillNode> {
 type Path = [u32; 4];
 type Namer<'a> = dyn Fn(usize, u32) -> (String, Option<String>) + 'a;
 
-fn tree(counts: BTreeMap<Path, (u64, u64)>, depth: usize, name: &Namer) -> Vec<DrillNode> {
+/// Calls per path, sorted by path with every path once (the order a `BTreeMap` of the paths would give).
+type Counted = Vec<(Path, (u64, u64))>;
+
+/// `v` sorted by path, the counts of equal paths added up. Sorting one vector is several times faster than a
+/// `BTreeMap` insert per key when a scope holds hundreds of thousands of distinct keys.
+fn merged(mut v: Counted) -> Counted {
+    v.sort_unstable_by_key(|x| x.0);
+    v.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1.0 += later.1.0;
+            kept.1.1 += later.1.1;
+        }
+        same
+    });
+    v
+}
+
+fn tree(counts: Counted, depth: usize, name: &Namer) -> Vec<DrillNode> {
     fn build(items: &[(Path, (u64, u64))], level: usize, depth: usize, name: &Namer) -> Vec<DrillNode> {
         items
             .chunk_by(|a, b| a.0[level] == b.0[level])
@@ -130,7 +147,7 @@ fn tree(counts: BTreeMap<Path, (u64, u64)>, depth: usize, name: &Namer) -> Vec<D
             })
             .collect()
     }
-    let items: Vec<(Path, (u64, u64))> = counts.into_iter().collect();
+    let items = merged(counts);
     let mut out = build(&items, 0, depth, name);
     sort_tree(&mut out, DrillSort::Total);
     out
@@ -173,65 +190,85 @@ impl Drilldowns {
     }
 }
 
-pub fn drilldowns(sel: &Selection, store: &Store, ix: &BehaviorIndex, geo: &GeoDb, scope: Scope) -> Drilldowns {
+/// Calls in scope per drill-down key ([`super::index::Combo`]): (successful, failed).
+fn count_keys(sel: &Selection, ix: &BehaviorIndex, scope: Scope) -> HashMap<u32, (u64, u64)> {
     let (lo, hi) = (ix.index_at(scope.from), ix.index_at(scope.to));
-    let mut by_ip: BTreeMap<Path, (u64, u64)> = BTreeMap::new();
-    let mut by_api: BTreeMap<Path, (u64, u64)> = BTreeMap::new();
-    let mut by_key: BTreeMap<Path, (u64, u64)> = BTreeMap::new();
-    let mut by_res: BTreeMap<Path, (u64, u64)> = BTreeMap::new();
-    let bump = |m: &mut BTreeMap<Path, (u64, u64)>, p: Path, failed: bool| {
-        let c = m.entry(p).or_default();
-        if failed {
-            c.1 += 1;
-        } else {
-            c.0 += 1;
-        }
-    };
-    let mut ips: Vec<Sym> = Vec::new();
+    let mut counts: HashMap<u32, (u64, u64)> = HashMap::new();
     for part in sel.window(lo, hi) {
-        for &i in part.events {
-            let (Some(e), Some(r)) = (store.events.get(i as usize), ix.rows.get(i as usize)) else {
-                continue;
-            };
-            let id = store.identity(e);
-            let key = id.access_key_id.0;
-            let caller = [id.access_key_id, id.arn, id.principal_id, id.invoked_by]
-                .into_iter()
-                .find(|s| s.is_some())
-                .unwrap_or(Sym::NONE)
-                .0;
-            let (ip, src, api, f) = (e.source_ip.0, e.event_source.0, r.api_id(), e.failed());
-            ips.push(e.source_ip);
-            bump(&mut by_ip, [ip, api, caller, 0], f);
-            bump(&mut by_api, [src, api, ip, key], f);
-            bump(&mut by_key, [key, ip, api, 0], f);
-            bump(&mut by_res, [e.resource.0, ip, api, 0], f);
-        }
+        part.for_each(ix, |_, r| {
+            let c = counts.entry(r.combo).or_default();
+            if r.failed() {
+                c.1 += 1;
+            } else {
+                c.0 += 1;
+            }
+        });
+    }
+    counts
+}
+
+/// The scope's four drill-down trees. Calls are counted per drill-down key first, so the trees are built from the
+/// distinct keys in scope, not from every event (`core::behavior::index`).
+pub fn drilldowns(sel: &Selection, store: &Store, ix: &BehaviorIndex, geo: &GeoDb, scope: Scope) -> Drilldowns {
+    let counted = count_keys(sel, ix, scope);
+    let mut by_ip: Counted = Vec::with_capacity(counted.len());
+    let mut by_api: Counted = Vec::with_capacity(counted.len());
+    let mut by_key: Counted = Vec::with_capacity(counted.len());
+    let mut by_res: Counted = Vec::with_capacity(counted.len());
+    let mut ips: Vec<Sym> = Vec::new();
+    for (combo, n) in counted {
+        let Some(k) = ix.combos.get(combo as usize) else {
+            continue;
+        };
+        let Some(id) = store.identities.get(k.identity as usize) else {
+            continue;
+        };
+        let key = id.access_key_id.0;
+        let caller = [id.access_key_id, id.arn, id.principal_id, id.invoked_by]
+            .into_iter()
+            .find(|s| s.is_some())
+            .unwrap_or(Sym::NONE)
+            .0;
+        let src = ix.apis.get(k.api as usize).map_or(Sym::NONE, |a| a.0).0;
+        let (ip, api) = (k.source_ip.0, k.api);
+        ips.push(k.source_ip);
+        by_ip.push(([ip, api, caller, 0], n));
+        by_api.push(([src, api, ip, key], n));
+        by_key.push(([key, ip, api, 0], n));
+        by_res.push(([k.resource.0, ip, api, 0], n));
     }
     ips.sort_unstable();
     ips.dedup();
-    let labels: HashMap<u32, String> = ips
+    // Names are made once per address and API in scope and cloned into the nodes: a busy scope's trees repeat
+    // each address and API in hundreds of thousands of nodes.
+    let text = |s: u32, none: &str| store.strings.opt(Sym(s)).unwrap_or(none).to_string();
+    let ip_names: HashMap<u32, (String, Option<String>)> = ips
         .into_iter()
-        .filter(|s| s.is_some())
         .map(|s| {
-            let info = geo.lookup(store.s(s));
-            let label = match &info.place {
-                Some(p) => place_label(p),
-                None => info.class.label(),
-            };
-            (s.0, label)
+            let label = s.is_some().then(|| {
+                let info = geo.lookup(store.s(s));
+                match &info.place {
+                    Some(p) => place_label(p),
+                    None => info.class.label(),
+                }
+            });
+            (s.0, (text(s.0, "(no source address)"), label))
         })
         .collect();
-    let text = |s: u32, none: &str| store.strings.opt(Sym(s)).unwrap_or(none).to_string();
-    let ip_node = |s: u32| (text(s, "(no source address)"), labels.get(&s).cloned());
-    let api_full = |a: u32| match ix.apis.get(a as usize) {
-        Some(&(src, name)) => format!("{}:{}", service_of(store.s(src)), store.s(name)),
-        None => String::new(),
+    let ip_node = |s: u32| match ip_names.get(&s) {
+        Some(n) => n.clone(),
+        None => (text(s, "(no source address)"), None),
     };
-    let api_name = |a: u32| match ix.apis.get(a as usize) {
-        Some(&(_, name)) => store.s(name).to_string(),
-        None => String::new(),
-    };
+    let api_names: Vec<(String, String)> = ix
+        .apis
+        .iter()
+        .map(|&(src, name)| {
+            let name = store.s(name);
+            (format!("{}:{name}", service_of(store.s(src))), name.to_string())
+        })
+        .collect();
+    let api_full = |a: u32| api_names.get(a as usize).map(|n| n.0.clone()).unwrap_or_default();
+    let api_name = |a: u32| api_names.get(a as usize).map(|n| n.1.clone()).unwrap_or_default();
     Drilldowns {
         by_ip: tree(by_ip, 3, &|level, s| match level {
             0 => ip_node(s),

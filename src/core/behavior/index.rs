@@ -5,9 +5,14 @@
 //! the scans count into small arrays instead of hashing strings. Event lists for the profiles the session graph does
 //! not already hold (IP, user agent, recipient account, long-term access key, origin → sessions) are built here.
 //! Lists hold event indices in ascending order, which is time order because the store is sorted by time.
+//!
+//! Each row also names its event's *drill-down key* ([`Combo`]: API, source address, caller identity, resource):
+//! the volume drill-downs group a scope's calls by parts of that key, so they count rows per key (one small-array
+//! or hash increment per event) and build their trees from the distinct keys, instead of walking every event's
+//! fields. A busy account's scope over all data holds hundreds of thousands of events but a few thousand keys.
 
 use crate::core::graph::{OriginId, SessionGraph, SessionId, Signer};
-use crate::core::model::{Store, Sym};
+use crate::core::model::{IdentityId, Store, Sym};
 use hashbrown::HashMap;
 
 /// Set on [`Row::api`] when the call failed (`errorCode` present).
@@ -24,6 +29,22 @@ pub struct Row {
     pub ip: u32,
     /// Dense user-agent id; 0 = no `userAgent`.
     pub ua: u32,
+    /// Dense drill-down key id ([`BehaviorIndex::combos`]). It fills the row's padding: rows stay 24 bytes.
+    pub combo: u32,
+}
+
+/// What the volume drill-downs group one call by (`core::behavior::drilldown`): everything but the time and the
+/// failure bit. Two events with the same key fall in the same leaf of every drill-down tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Combo {
+    /// Dense API id (no failure bit); the API's event source follows from it.
+    pub api: u32,
+    /// `sourceIPAddress`.
+    pub source_ip: Sym,
+    /// The caller's deduplicated `userIdentity` (its access key and caller name follow from it).
+    pub identity: IdentityId,
+    /// The main resource touched.
+    pub resource: Sym,
 }
 
 impl Row {
@@ -53,6 +74,8 @@ pub struct BehaviorIndex {
     pub rows: Vec<Row>,
     /// Dense API id → (eventSource, eventName).
     pub apis: Vec<(Sym, Sym)>,
+    /// Dense drill-down key id → the key ([`Row::combo`]).
+    pub combos: Vec<Combo>,
     /// Dense IP id → `sourceIPAddress` symbol (index 0 is `Sym::NONE`).
     pub ips: Vec<Sym>,
     /// Dense user-agent id → `userAgent` symbol (index 0 is `Sym::NONE`).
@@ -103,6 +126,7 @@ impl BehaviorIndex {
         let mut ix = BehaviorIndex {
             rows: Vec::with_capacity(n),
             apis: Vec::new(),
+            combos: Vec::new(),
             ips: vec![Sym::NONE],
             uas: vec![Sym::NONE],
             ip_ids: HashMap::new(),
@@ -129,6 +153,7 @@ impl BehaviorIndex {
             ix.origin_canon.push(canon);
         }
         let mut api_ids: HashMap<(Sym, Sym), u32> = HashMap::new();
+        let mut combo_ids: HashMap<Combo, u32> = HashMap::new();
         let mut by_ip: Vec<Vec<u32>> = vec![Vec::new()];
         let mut by_ua: Vec<Vec<u32>> = vec![Vec::new()];
         for (i, e) in store.events.iter().enumerate() {
@@ -144,6 +169,16 @@ impl BehaviorIndex {
             if ua as usize >= by_ua.len() {
                 by_ua.push(Vec::new());
             }
+            let key = Combo {
+                api,
+                source_ip: e.source_ip,
+                identity: e.identity,
+                resource: e.resource,
+            };
+            let combo = *combo_ids.entry(key).or_insert_with(|| {
+                ix.combos.push(key);
+                (ix.combos.len() - 1) as u32
+            });
             let i = i as u32;
             if ip != 0 {
                 by_ip[ip as usize].push(i);
@@ -165,6 +200,7 @@ impl BehaviorIndex {
                 api: api | if e.failed() { FAILED } else { 0 },
                 ip,
                 ua,
+                combo,
             });
         }
         ix.session_off.push(0);

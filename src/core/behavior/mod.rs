@@ -24,7 +24,7 @@ pub use drilldown::{DrillNode, DrillSort, Drilldowns, filter_tree, sort_tree};
 pub use error::BehaviorError;
 pub use findinggeo::{FindingLocation, add_finding_locations, finding_locations};
 pub use increase::IncreaseRow;
-pub use index::{BehaviorIndex, OriginKey, Row};
+pub use index::{BehaviorIndex, Combo, OriginKey, Row};
 pub(crate) use newbehavior::place_key;
 pub use newbehavior::{ApiRow, AsoRow, GeoRow, UaRow, UnplacedRow};
 pub use profile::Profile;
