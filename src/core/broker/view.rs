@@ -238,6 +238,9 @@ pub fn requester_origin(v: &BrokerView) -> OriginView {
         provider: None,
         logs_loaded: true,
         description,
+        user_id: None,
+        identity_store_arn: None,
+        portal_sessions: Vec::new(),
     }
 }
 

@@ -4,8 +4,7 @@
 
 use super::{
     api_volume, behavior, chain, denied, event, events, finding, findings, geofence, group, marked, notes, policy,
-    profile, select,
-    summary, volume,
+    profile, select, summary, volume,
 };
 use crate::core::dataset::Dataset;
 use crate::core::model::Store;
