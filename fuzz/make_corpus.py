@@ -2,8 +2,9 @@
 """Build the fuzzers' seed corpora from the shared real data (never committed) and the repository's own files.
 
 Usage: python3 fuzz/make_corpus.py [REALDATA] [OUT]   (defaults: ../shared/realdata from the repository root, and
-fuzz/corpus). Writes OUT/<target>/<sha1> for the targets cloudtrail, cloudtrail_gzip, findings, keymap, theme and
-ui_state. Every form the ingest accepts is derived from the real records: whole files ({"Records":[...]}, bare
+fuzz/corpus). Writes OUT/<target>/<sha1> for the targets cloudtrail, cloudtrail_gzip, findings, keymap, theme,
+ui_state, sigma_rules (the built-in rules in rules/) and query_rows (real records rendered as the Athena table's
+row values, in the column order of src/core/orgscale/columns.rs). Every form the ingest accepts is derived from the real records: whole files ({"Records":[...]}, bare
 arrays, JSON lines, lookup-events output, EventBridge envelopes), single records, each record wrapped in the
 other forms, and gzip (single and multi-member) of those. Inputs larger than MAX_LEN are left out (libFuzzer's
 -max_len in fuzz/run.sh)."""
@@ -120,11 +121,41 @@ def gzipped(data, members=1):
     return gzip.compress(data[:half], mtime=0) + gzip.compress(data[half:], mtime=0)
 
 
+def athena_columns():
+    """(record JSON path, value kind) of each column of the documented table, in COLUMNS order."""
+    import re
+    text = (ROOT / "src" / "core" / "orgscale" / "columns.rs").read_text()
+    body = text.split("pub const COLUMNS", 1)[1].split("];", 1)[0]
+    return re.findall(r'c\(\s*"[^"]+",\s*"([^"]+)",\s*(\w+)\s*,?\s*\)', body)
+
+
+def athena_row(rec, columns):
+    """A record as Athena renders the selected columns: text values, U+0000 for a null, U+001F between values."""
+    out = []
+    for path, kind in columns:
+        v = rec
+        for k in path.split("."):
+            v = v.get(k) if isinstance(v, dict) else None
+        if v is None:
+            out.append("\0")
+        elif kind == "Resources":
+            out.append(json.dumps([{"arn": r.get("ARN"), "accountid": r.get("accountId"), "type": r.get("type")}
+                                   for r in v if isinstance(r, dict)] if isinstance(v, list) else v))
+        elif isinstance(v, bool):
+            out.append("true" if v else "false")
+        elif isinstance(v, str):
+            out.append(v)
+        else:
+            out.append(json.dumps(v))
+    return b"\0" + "\x1f".join(out).encode()
+
+
 def main():
     if not REAL.is_dir():
         sys.exit(f"no real data at {REAL}")
     files = sorted(p for p in REAL.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonl", ".gz"))
     gz_seeds = []
+    columns = athena_columns()
     for path in files:
         raw = path.read_bytes()
         if path.suffix == ".gz":
@@ -135,6 +166,9 @@ def main():
         docs = documents(path, raw.decode("utf-8", "replace"))
         recs = [r for d in docs for r in records(d)]
         forms = finding_forms(recs) if target == "findings" else cloudtrail_forms(recs)
+        if target == "cloudtrail":
+            for rec in recs[:20]:
+                put("query_rows", athena_row(rec, columns))
         for i, form in enumerate(forms):
             put(target, form)
             if target == "cloudtrail" and i % 7 == 0:
@@ -143,6 +177,8 @@ def main():
             gz_seeds.append(raw)
     for i, s in enumerate(gz_seeds):
         put("cloudtrail_gzip", gzipped(s, 2 if i % 5 == 0 else 1))
+    for rule in sorted((ROOT / "rules").glob("*.yml")):
+        put("sigma_rules", rule.read_bytes())
     for toml in sorted((ROOT / "keymap").glob("*.toml")):
         put("keymap", toml.read_bytes())
     for toml in sorted((ROOT / "themes").glob("*.toml")):
