@@ -172,3 +172,14 @@ pub fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks (unique argument ids across flattened groups, valid defaults, …): a clash
+    /// such as two `roles` fields would otherwise only show as a panic when the binary starts.
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

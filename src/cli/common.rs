@@ -34,11 +34,11 @@ pub struct InputArgs {
 pub struct BrokerArgs {
     /// ARN of an elevated-access broker's own role (repeatable): sessions it assumes are attributed to the
     /// requester their name carries, and checked against the request log.
-    #[arg(long = "broker-role", value_name = "ARN")]
+    #[arg(long = "broker-role", id = "broker_roles", value_name = "ARN")]
     pub roles: Vec<String>,
     /// A broker's request log (repeatable): trailhound JSON/CSV, the reference broker's request table or API
     /// output, or TEAM's requests export.
-    #[arg(long = "broker-log", value_name = "FILE")]
+    #[arg(long = "broker-log", id = "broker_logs", value_name = "FILE")]
     pub logs: Vec<PathBuf>,
 }
 
