@@ -239,6 +239,9 @@ pub enum FetchProgress {
     /// A service is done with a region, whether it succeeded or not (regions run at the same time, so reports of
     /// different regions interleave).
     Finished { service: Service, region: String },
+    /// Where one org-scale query is (Athena, CloudTrail Lake): sent when it waits, starts, is polled, pages and
+    /// ends (queries run at the same time, so reports of different queries interleave).
+    Query(Box<plan_run::QueryProgress>),
 }
 
 /// Per service and region: what came back.

@@ -121,6 +121,7 @@ fn plan_request(a: &FetchArgs, engine: &str) -> Result<PlanRequest, String> {
         price_per_tb: a.price_per_tb,
         max_scan_bytes: a.max_scan_bytes,
         poll_interval: Duration::from_millis(a.poll_ms),
+        concurrency: usize::from(a.query_concurrency),
     })
 }
 
@@ -145,6 +146,7 @@ pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
         price_per_tb: p.price_per_tb,
         max_scan_bytes: p.max_scan_bytes,
         poll_interval: p.poll_interval,
+        concurrency: p.concurrency,
     })
 }
 

@@ -195,7 +195,7 @@ impl FetchJob {
                     self.done.push((service, region));
                 }
             }
-            FetchProgress::Wrote { .. } => {}
+            FetchProgress::Wrote { .. } | FetchProgress::Query(_) => {}
         }
     }
 

@@ -9,4 +9,5 @@ pub mod columns;
 pub mod layout;
 pub mod plan;
 pub mod rows;
+pub mod split;
 pub mod sql;
