@@ -19,6 +19,7 @@ mod gd_json;
 mod guardduty;
 mod join;
 pub mod lake;
+pub mod orgscale;
 pub mod plan_run;
 mod ratelimit;
 pub mod s3;

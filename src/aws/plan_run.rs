@@ -51,6 +51,14 @@ pub struct PlanRequest {
 /// `--query-concurrency`'s default: well under Athena's default quota of 20 concurrent DML queries per account
 /// and CloudTrail Lake's 10 (docs/org-scale.md), which other users of the account share.
 pub const DEFAULT_QUERY_CONCURRENCY: usize = 4;
+/// `--baseline-days`' default.
+pub const DEFAULT_BASELINE_DAYS: u32 = 45;
+/// `--max-rows`' default.
+pub const DEFAULT_MAX_ROWS: u64 = 1_000_000;
+/// `--price-per-tb`'s default (docs/org-scale.md: $5.00 per TB scanned).
+pub const DEFAULT_PRICE_PER_TB: f64 = 5.0;
+/// Between two status polls by default.
+pub const DEFAULT_POLL: Duration = Duration::from_secs(1);
 /// The most `--query-concurrency` accepts (Athena's default DML quota).
 pub const MAX_QUERY_CONCURRENCY: usize = 20;
 

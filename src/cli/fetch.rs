@@ -106,7 +106,7 @@ pub struct FetchArgs {
     #[arg(
         long,
         value_name = "N",
-        default_value_t = 45,
+        default_value_t = crate::aws::plan_run::DEFAULT_BASELINE_DAYS,
         help_heading = "Org scale (Athena, CloudTrail Lake)"
     )]
     pub baseline_days: u32,
@@ -114,7 +114,7 @@ pub struct FetchArgs {
     #[arg(
         long,
         value_name = "N",
-        default_value_t = 1_000_000,
+        default_value_t = crate::aws::plan_run::DEFAULT_MAX_ROWS,
         help_heading = "Org scale (Athena, CloudTrail Lake)"
     )]
     pub max_rows: u64,
@@ -125,7 +125,7 @@ pub struct FetchArgs {
     #[arg(
         long,
         value_name = "USD",
-        default_value_t = 5.0,
+        default_value_t = crate::aws::plan_run::DEFAULT_PRICE_PER_TB,
         help_heading = "Org scale (Athena, CloudTrail Lake)"
     )]
     pub price_per_tb: f64,
