@@ -27,6 +27,14 @@ impl OrgRequest {
         }
     }
 
+    /// At most this many queries at once.
+    pub fn concurrency(&self) -> usize {
+        match self {
+            OrgRequest::Athena(a) => a.concurrency,
+            OrgRequest::Lake(l) => l.plan.concurrency,
+        }
+    }
+
     /// Profile, region, window, endpoint, tuning, credentials and case folder.
     pub fn base_mut(&mut self) -> &mut FetchRequest {
         match self {
@@ -57,6 +65,7 @@ impl OrgRequest {
             &layout_text(&target),
             &queries,
             matches!(self, OrgRequest::Lake(_)),
+            self.concurrency(),
         ))
     }
 
