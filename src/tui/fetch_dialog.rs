@@ -3,22 +3,18 @@
 //! event data store). The source decides which fields show. For the APIs, Enter starts the fetch
 //! ([`Command::Fetch`]); for Athena and Lake it first asks for the plan ([`Command::Plan`]: the text `fetch
 //! --dry-run` prints), shown for a second Enter to run it, and while it runs Esc stops its queries
-//! ([`Command::StopFetch`]). The runtime runs all of these (`fetch_job`). The form never holds a credential: the
-//! profile is a name and the SDK resolves it.
+//! ([`Command::StopFetch`]); those fields' checks and the plan and progress pages' keys are `fetch_org`. The
+//! runtime runs all of these (`fetch_job`). The form never holds a credential: the profile is a name and the SDK
+//! resolves it.
 
 use super::action::{Action, Input};
 use super::app::{App, Mode};
 use super::fetch_job::FetchJob;
 use super::fetch_job::Stage;
+use super::fetch_org::OrgSpec;
 use super::theme::Slot;
 use super::update::Command;
-use crate::aws::athena::AthenaRequest;
-use crate::aws::lake::LakeRequest;
-use crate::aws::orgscale::OrgRequest;
-use crate::aws::plan_run::{self, PlanRequest};
 use crate::aws::{FetchRequest, LookupAttr, LookupKey, Services};
-use crate::core::orgscale::plan::{Principal, Settings, is_account_id};
-use crate::core::orgscale::sql::{EventDataStore, TableRef};
 use std::path::{Path, PathBuf};
 
 /// Where the events come from.
@@ -253,7 +249,7 @@ impl FetchForm {
         })
     }
 
-    fn text_mut(&mut self, f: Field) -> Option<&mut String> {
+    pub(crate) fn text_mut(&mut self, f: Field) -> Option<&mut String> {
         Some(match f {
             Field::Profile => &mut self.profile,
             Field::Regions => &mut self.regions,
@@ -364,7 +360,7 @@ impl FetchForm {
                     "one region: the table's or the event data store's".to_string(),
                 ));
             }
-            org = self.org_spec(&mut errors);
+            org = super::fetch_org::org_spec(self, &mut errors);
         }
         let endpoint = self.endpoint.trim();
         let url_like = endpoint.starts_with("http://") || endpoint.starts_with("https://");
@@ -391,113 +387,6 @@ impl FetchForm {
             org,
         })
     }
-
-    /// The Athena or Lake fields, checked as `fetch --athena/--lake` checks its flags.
-    fn org_spec(&self, errors: &mut Vec<(Field, String)>) -> Option<OrgSpec> {
-        let n = errors.len();
-        let engine = if self.source == SourceKind::Athena {
-            let table = self
-                .table
-                .trim()
-                .parse::<TableRef>()
-                .map_err(|e| errors.push((Field::Table, format!("{e}; expected DATABASE.TABLE"))))
-                .ok();
-            let workgroup = self.workgroup.trim();
-            let wg_ok = workgroup.len() <= 128
-                && workgroup
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-            if !wg_ok {
-                errors.push((Field::Workgroup, "letters, digits, . _ and - only".to_string()));
-            }
-            let output = self.output_location.trim();
-            if !output.is_empty() && !output.starts_with("s3://") {
-                errors.push((Field::OutputLocation, "an S3 URI: s3://BUCKET/PREFIX/".to_string()));
-            }
-            table.map(|table| OrgEngine::Athena {
-                table,
-                workgroup: (!workgroup.is_empty()).then(|| workgroup.to_string()),
-                output_location: (!output.is_empty()).then(|| output.to_string()),
-            })
-        } else {
-            self.store
-                .trim()
-                .parse::<EventDataStore>()
-                .map_err(|_| {
-                    errors.push((
-                        Field::Store,
-                        "an event data store ARN or its id (letters, digits and -)".to_string(),
-                    ))
-                })
-                .ok()
-                .map(|store| OrgEngine::Lake { store })
-        };
-        let listed: Vec<&str> = self
-            .accounts
-            .split([',', ' '])
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-            .collect();
-        let accounts = if listed.contains(&"all") {
-            None
-        } else {
-            if let Some(bad) = listed.iter().find(|a| !is_account_id(a)) {
-                errors.push((Field::Accounts, format!("`{bad}`: expected 12 digits or all")));
-            }
-            Some(listed.iter().map(|a| a.to_string()).collect::<Vec<_>>())
-        };
-        let mut principals = Vec::new();
-        for p in self
-            .principals
-            .split([',', ' '])
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            match p.parse::<Principal>() {
-                Ok(p) if !principals.contains(&p) => principals.push(p),
-                Ok(_) => {}
-                Err(e) => {
-                    errors.push((Field::Principals, e));
-                    break;
-                }
-            }
-        }
-        if listed.is_empty() && principals.is_empty() {
-            errors.push((
-                Field::Accounts,
-                "say what is in scope: account ids, all, or principals".to_string(),
-            ));
-        }
-        let accounts = accounts.filter(|a| !a.is_empty());
-        (errors.len() == n).then_some(())?;
-        Some(OrgSpec {
-            engine: engine?,
-            accounts,
-            principals,
-        })
-    }
-}
-
-/// The Athena table or Lake store the plan runs on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum OrgEngine {
-    Athena {
-        table: TableRef,
-        workgroup: Option<String>,
-        output_location: Option<String>,
-    },
-    Lake {
-        store: EventDataStore,
-    },
-}
-
-/// A validated org-scale source: engine, scope and principals (the rest keeps `fetch`'s defaults).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrgSpec {
-    pub engine: OrgEngine,
-    /// `None`: every account.
-    pub accounts: Option<Vec<String>>,
-    pub principals: Vec<Principal>,
 }
 
 /// A validated form: what [`FetchRequest`] gets (the rest keeps the library's defaults).
@@ -515,51 +404,6 @@ pub struct FetchSpec {
 }
 
 impl FetchSpec {
-    /// The org-scale request (`None` for the APIs), with `trailhound fetch`'s defaults for what the form does not
-    /// ask (baseline days, row cap, price, poll interval, query concurrency).
-    pub fn org_request(&self) -> Option<OrgRequest> {
-        let org = self.org.as_ref()?;
-        let plan = PlanRequest {
-            base: self.request(),
-            settings: Settings {
-                accounts: org.accounts.clone(),
-                regions: None,
-                max_rows: plan_run::DEFAULT_MAX_ROWS,
-                allow_full_scan: false,
-            },
-            principals: org.principals.clone(),
-            baseline_days: plan_run::DEFAULT_BASELINE_DAYS,
-            price_per_tb: plan_run::DEFAULT_PRICE_PER_TB,
-            max_scan_bytes: None,
-            poll_interval: plan_run::DEFAULT_POLL,
-            concurrency: plan_run::DEFAULT_QUERY_CONCURRENCY,
-        };
-        Some(match &org.engine {
-            OrgEngine::Athena {
-                table,
-                workgroup,
-                output_location,
-            } => OrgRequest::Athena(AthenaRequest {
-                base: plan.base,
-                table: table.clone(),
-                catalog: None,
-                workgroup: workgroup.clone(),
-                output_location: output_location.clone(),
-                settings: plan.settings,
-                principals: plan.principals,
-                baseline_days: plan.baseline_days,
-                price_per_tb: plan.price_per_tb,
-                max_scan_bytes: plan.max_scan_bytes,
-                poll_interval: plan.poll_interval,
-                concurrency: plan.concurrency,
-            }),
-            OrgEngine::Lake { store } => OrgRequest::Lake(LakeRequest {
-                plan,
-                store: store.clone(),
-            }),
-        })
-    }
-
     pub fn request(&self) -> FetchRequest {
         let mut req = FetchRequest::new(&self.case_dir);
         req.profile = self.profile.clone();
@@ -636,8 +480,10 @@ pub fn open(app: &mut App) {
 pub fn handle(app: &mut App, input: Input) -> Vec<Command> {
     match app.fetch.stage.clone() {
         Stage::Form => handle_form(app, input),
-        Stage::Plan { spec, text, .. } => handle_plan(app, input, spec, text.is_some_and(|t| t.is_ok())),
-        Stage::Progress => handle_progress(app, input),
+        Stage::Plan { spec, text, .. } => {
+            super::fetch_org::handle_plan(app, input, spec, text.is_some_and(|t| t.is_ok()))
+        }
+        Stage::Progress => super::fetch_org::handle_progress(app, input),
     }
 }
 
@@ -692,59 +538,6 @@ fn handle_form(app: &mut App, input: Input) -> Vec<Command> {
                 app.set_status(Slot::StatusError, "fix the marked fields");
             }
         },
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// The plan shown: Enter runs it (once made), ↑/↓ scroll, Esc goes back to the form.
-fn handle_plan(app: &mut App, input: Input, spec: Box<FetchSpec>, ready: bool) -> Vec<Command> {
-    match input {
-        Input::Cancel | Input::Action(Action::Back) => app.fetch.stage = Stage::Form,
-        Input::Complete | Input::Action(Action::Down) => app.fetch.scroll_plan(1),
-        Input::Action(Action::Up) => app.fetch.scroll_plan(-1),
-        Input::Action(Action::PageDown) => app.fetch.scroll_plan(10),
-        Input::Action(Action::PageUp) => app.fetch.scroll_plan(-10),
-        Input::Submit if !ready => app.set_status(Slot::StatusWarning, "no plan to run yet"),
-        Input::Submit => {
-            app.fetch.job = Some(FetchJob::new(&spec));
-            app.fetch.stage = Stage::Progress;
-            app.set_status(
-                Slot::StatusOk,
-                format!("fetch started into {}", spec.case_dir.display()),
-            );
-            return vec![Command::Fetch(*spec)];
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// An Athena/Lake fetch: Esc stops its running queries (as Ctrl-C does in the CLI); once it has ended, Enter goes
-/// back to the form and Esc closes the dialog.
-fn handle_progress(app: &mut App, input: Input) -> Vec<Command> {
-    let Some(job) = app.fetch.job.as_mut() else {
-        app.fetch.stage = Stage::Form;
-        return Vec::new();
-    };
-    let running = job.outcome.is_none();
-    match input {
-        Input::Cancel | Input::Action(Action::Back) if running => {
-            let first = job
-                .org
-                .as_mut()
-                .is_some_and(|o| !std::mem::replace(&mut o.stopping, true));
-            if first {
-                app.set_status(Slot::StatusWarning, "stopping the running queries…");
-                return vec![Command::StopFetch];
-            }
-            app.set_status(Slot::StatusWarning, "stopping: waiting for the engine to confirm");
-        }
-        Input::Cancel | Input::Action(Action::Back) => {
-            app.fetch.stage = Stage::Form;
-            app.mode = Mode::Normal;
-        }
-        Input::Submit if !running => app.fetch.stage = Stage::Form,
         _ => {}
     }
     Vec::new()

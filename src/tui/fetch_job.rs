@@ -165,8 +165,8 @@ impl FetchJob {
             outcome: None,
             org: spec.org.as_ref().map(|o| {
                 let (engine, target) = match &o.engine {
-                    super::fetch_dialog::OrgEngine::Athena { table, .. } => ("Athena", table.to_string()),
-                    super::fetch_dialog::OrgEngine::Lake { store } => ("CloudTrail Lake", store.to_string()),
+                    super::fetch_org::OrgEngine::Athena { table, .. } => ("Athena", table.to_string()),
+                    super::fetch_org::OrgEngine::Lake { store } => ("CloudTrail Lake", store.to_string()),
                 };
                 OrgProgress {
                     engine,
@@ -426,6 +426,13 @@ fn org_done(app: &mut App, summary: Box<PlanSummary>) -> Vec<Command> {
     );
     let fetched = job.spec.case_dir.join("fetched");
     job.outcome = Some(Outcome::OrgFinished(summary));
+    // Queries still waiting for a slot when the fetch was stopped were never started.
+    if let Some(org) = job.org.as_mut() {
+        for q in org.queries.iter_mut().filter(|q| !q.ended) {
+            q.state = "NOT RUN".into();
+            q.ended = true;
+        }
+    }
     if errors > 0 {
         msg.push_str(&format!(", {errors} error(s)"));
     }

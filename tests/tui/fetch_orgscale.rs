@@ -17,8 +17,9 @@ use trailhound::aws::{FetchProgress, Service, StaticCredentials, Tuning};
 use trailhound::core::orgscale::plan::Principal;
 use trailhound::tui::action::{Action, Input};
 use trailhound::tui::app::{App, Mode};
-use trailhound::tui::fetch_dialog::{Field, OrgEngine, SourceKind};
+use trailhound::tui::fetch_dialog::{Field, SourceKind};
 use trailhound::tui::fetch_job::{FetchEvent, Outcome, Stage, plan_job, run_org_job};
+use trailhound::tui::fetch_org::OrgEngine;
 use trailhound::tui::runtime::{Job, apply};
 use trailhound::tui::update::{Command, update};
 

@@ -72,13 +72,22 @@ mod tests {
             allow_full_scan: false,
         };
         let q = target.scope((1_793_894_400, 1_793_897_999), &s).unwrap();
-        let text = plan_text("\"trails\".\"org\"", "account, region, timestamp", &[q.clone()], false, 4);
+        let text = plan_text(
+            "\"trails\".\"org\"",
+            "account, region, timestamp",
+            std::slice::from_ref(&q),
+            false,
+            4,
+        );
         assert!(text.starts_with("plan for \"trails\".\"org\" (partitions: account, region, timestamp)\n\n1. scope ["));
         assert!(text.contains("   partitions: days 2026/11/05 .. 2026/11/05; accounts 111122223333; regions all\n"));
         assert!(text.contains("   parameters: '2026-11-05T16:00:00Z', '2026-11-05T16:59:59Z', '111122223333'"));
         assert!(text.contains(" LIMIT 11\n"));
         assert!(text.contains("at most 8 rounds)\n"));
-        assert!(!text.contains("then: the baseline"), "no baseline query, no baseline line");
+        assert!(
+            !text.contains("then: the baseline"),
+            "no baseline query, no baseline line"
+        );
         assert!(text.ends_with("beside the scope query\n"));
         assert!(plan_text("t", "l", &[q], false, 1).ends_with("one query at a time (--query-concurrency 1)\n"));
     }
