@@ -549,3 +549,63 @@ async fn snapshots_of_the_athena_form_plan_and_progress_at_two_sizes() {
     );
     insta::assert_snapshot!("fetch_athena_finished_error_120x40", screen_at(&app, 120, 40));
 }
+
+/// Lake's plan is made without calling AWS (its columns are documented): the dialog shows the SQL as Lake receives
+/// it, values inlined as literals; a principal holding a bidi override reaches the SQL as one literal and the screen
+/// neutralised.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lake_plan_is_shown_with_its_values_inlined_and_neutralised() {
+    let mut app = opened(Some("/cases/ir-42"));
+    update(&mut app, Input::Action(Action::PrevTab));
+    assert_eq!(form(&app).source, SourceKind::Lake);
+    set(&mut app, Field::From, FROM);
+    set(&mut app, Field::To, TO);
+    set(
+        &mut app,
+        Field::Store,
+        "arn:aws:cloudtrail:eu-west-1:111122223333:eventdatastore/EXAMPLE-f852",
+    );
+    set(&mut app, Field::Accounts, "all");
+    set(
+        &mut app,
+        Field::Principals,
+        "arn:aws:iam::111122223333:user/x'\u{202e}evil",
+    );
+    let cmds = update(&mut app, Input::Submit);
+    let [Command::Plan(spec)] = &cmds[..] else {
+        panic!("{cmds:?} {:?}", form(&app).errors)
+    };
+    let Some(OrgRequest::Lake(req)) = spec.org_request() else {
+        panic!("a Lake request")
+    };
+    assert_eq!(req.store.id, "EXAMPLE-f852");
+    assert_eq!(req.plan.settings.accounts, None, "all accounts");
+    let sent = Mutex::new(Vec::new());
+    plan_job(OrgRequest::Lake(req), |ev| sent.lock().unwrap().push(ev)).await;
+    for ev in sent.into_inner().unwrap() {
+        apply(&mut app, Job::Fetch(ev));
+    }
+    let Stage::Plan {
+        text: Some(Ok(text)), ..
+    } = &app.fetch.stage
+    else {
+        panic!("{:?}", app.fetch.stage)
+    };
+    assert!(text.contains("FROM EXAMPLE-f852 WHERE"), "{text}");
+    assert!(
+        text.contains("'arn:aws:iam::111122223333:user/x''\u{202e}evil'"),
+        "one literal: {text}"
+    );
+    for _ in 0..40 {
+        update(&mut app, Input::Action(Action::PageDown));
+    }
+    let shown = screen_at(&app, 120, 40);
+    assert!(
+        shown.contains("then: chain-completion rounds"),
+        "scrolled to the end: {shown}"
+    );
+    assert!(
+        !shown.contains('\u{202e}'),
+        "the bidi override is neutralised on screen"
+    );
+}
