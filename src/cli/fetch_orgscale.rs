@@ -322,6 +322,12 @@ mod tests {
         assert_eq!(r.settings.accounts, None);
         assert_eq!(r.baseline_days, 45);
         assert_eq!(r.price_per_tb, 5.0);
+        assert_eq!(r.concurrency, crate::aws::plan_run::DEFAULT_QUERY_CONCURRENCY);
+        for bad in ["0", "21", "x"] {
+            assert!(req(&["--athena", "a.b", "--account", "all", "--query-concurrency", bad]).is_err());
+        }
+        let r = req(&["--athena", "a.b", "--account", "all", "--query-concurrency", "20"]).unwrap();
+        assert_eq!(r.concurrency, 20);
     }
 
     #[test]
