@@ -59,6 +59,8 @@ pub struct AthenaRequest {
     pub max_scan_bytes: Option<u64>,
     /// Between two `GetQueryExecution` polls.
     pub poll_interval: Duration,
+    /// At most this many queries at once (`--query-concurrency`).
+    pub concurrency: usize,
 }
 
 impl AthenaRequest {
@@ -72,6 +74,7 @@ impl AthenaRequest {
             price_per_tb: self.price_per_tb,
             max_scan_bytes: self.max_scan_bytes,
             poll_interval: self.poll_interval,
+            concurrency: self.concurrency,
         }
     }
 

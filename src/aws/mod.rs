@@ -19,6 +19,7 @@ mod gd_json;
 mod guardduty;
 mod join;
 pub mod lake;
+pub mod orgscale;
 pub mod plan_run;
 mod ratelimit;
 pub mod s3;
@@ -239,6 +240,9 @@ pub enum FetchProgress {
     /// A service is done with a region, whether it succeeded or not (regions run at the same time, so reports of
     /// different regions interleave).
     Finished { service: Service, region: String },
+    /// Where one org-scale query is (Athena, CloudTrail Lake): sent when it waits, starts, is polled, pages and
+    /// ends (queries run at the same time, so reports of different queries interleave).
+    Query(Box<plan_run::QueryProgress>),
 }
 
 /// Per service and region: what came back.

@@ -4,21 +4,26 @@
 //! Athena in `super::athena`, CloudTrail Lake in `super::lake`). Each query's records land in
 //! `<case>/fetched/<engine>/` as gzip JSON lines, read by the normal ingest; `manifest.json` beside them records
 //! every query (id, SQL, parameters, state, rows, bytes scanned, time) and is what a re-run resumes from: a query
-//! that already succeeded is not run again. Interrupting the run stops the queries still running. This module
-//! owns that sequence and the manifest; it knows nothing of either engine's API.
+//! that already succeeded is not run again. Interrupting the run stops the queries still running. Queries that do
+//! not depend on each other run at the same time, at most `--query-concurrency` at once (which pieces:
+//! `core::orgscale::split`); the summary, the records and the manifest keep the plan's order whatever order they
+//! finish in. This module owns that sequence and the manifest; it knows nothing of either engine's API.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::join::map_bounded;
 use super::write::{OutDir, atomic_write};
 use super::{FetchError, FetchProgress, FetchRequest, Service};
 use crate::core::orgscale::chains::{chain_principals, unresolved_keys};
 use crate::core::orgscale::plan::{MAX_CHAIN_ROUNDS, PlanError, Principal, Query, Settings, Target, baseline_window};
 use crate::core::orgscale::rows::RowReader;
+use crate::core::orgscale::split::{baseline_rest, chain_account_sets, early_baseline_accounts};
 
 /// Engines bill at least this many bytes per query (Athena: 10 MB; `docs/org-scale.md`).
 pub const MIN_BILLED_BYTES: u64 = 10 * 1024 * 1024;
@@ -38,7 +43,24 @@ pub struct PlanRequest {
     pub max_scan_bytes: Option<u64>,
     /// Between two status polls.
     pub poll_interval: Duration,
+    /// At most this many queries running at once (`--query-concurrency`; 1 runs the plan one query after the
+    /// other, as one baseline query).
+    pub concurrency: usize,
 }
+
+/// `--query-concurrency`'s default: well under Athena's default quota of 20 concurrent DML queries per account
+/// and CloudTrail Lake's 10 (docs/org-scale.md), which other users of the account share.
+pub const DEFAULT_QUERY_CONCURRENCY: usize = 4;
+/// `--baseline-days`' default.
+pub const DEFAULT_BASELINE_DAYS: u32 = 45;
+/// `--max-rows`' default.
+pub const DEFAULT_MAX_ROWS: u64 = 1_000_000;
+/// `--price-per-tb`'s default (docs/org-scale.md: $5.00 per TB scanned).
+pub const DEFAULT_PRICE_PER_TB: f64 = 5.0;
+/// Between two status polls by default.
+pub const DEFAULT_POLL: Duration = Duration::from_secs(1);
+/// The most `--query-concurrency` accepts (Athena's default DML quota).
+pub const MAX_QUERY_CONCURRENCY: usize = 20;
 
 /// One query as run (or reused), also the manifest's entry.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -148,9 +170,43 @@ fn manifest_path(out: &OutDir, dir: &str) -> PathBuf {
     out.root.join(dir).join("manifest.json")
 }
 
-/// Run the plan on `engine` against `target` until it ends or `stop` completes (the CLI passes Ctrl-C): the
-/// queries running then are stopped and recorded as CANCELLED (a re-run starts them again; finished ones are
-/// reused). A failed query is an error in the summary and the plan goes on without its records.
+/// Where a query stands in the plan, for a deterministic order of the summary and the TUI's table whatever order
+/// the queries finish in: the scope (phase 0), chain round `round` piece `index` (phase 1), the baseline pieces
+/// (phase 2: 0 the early one, then the rest in `core::orgscale::split::baseline_rest`'s order).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct QueryOrder {
+    pub phase: u8,
+    pub round: u32,
+    pub index: u32,
+}
+
+/// One org-scale query's progress (`FetchProgress::Query`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryProgress {
+    pub service: Service,
+    pub region: String,
+    pub order: QueryOrder,
+    /// `scope`, `chain round 2`, `baseline`.
+    pub part: String,
+    /// The query's resume key ([`token`]): one row per key.
+    pub token: String,
+    pub query_id: Option<String>,
+    /// The engine's word (`QUEUED`, `RUNNING`, `SUCCEEDED`, `FINISHED`, `FAILED`…), or ours: `WAITING` for a
+    /// free slot (`--query-concurrency`), `STOPPED` past `--max-scan-bytes`.
+    pub state: String,
+    pub rows: usize,
+    pub bytes_scanned: u64,
+    pub cost_usd: f64,
+    /// Taken from an earlier run.
+    pub reused: bool,
+    /// It will change no more.
+    pub ended: bool,
+}
+
+/// Run the plan on `engine` against `target` until it ends or `stop` completes (the CLI passes Ctrl-C, the TUI its
+/// stop key): the queries running then are stopped and recorded as CANCELLED (a re-run starts them again;
+/// finished ones are reused). A failed query is an error in the summary and the plan goes on without its records.
+/// Queries that do not depend on each other run at the same time, at most `req.concurrency` at once.
 pub(crate) async fn run<E: Engine>(
     engine: &E,
     target: &Target,
@@ -169,24 +225,28 @@ pub(crate) async fn run<E: Engine>(
         .into_iter()
         .map(|q| (q.token.clone(), q))
         .collect();
-    let mut run = Runner {
+    let run = Runner {
         engine,
         req,
         region: region.to_string(),
         out: &out,
         progress,
-        done,
-        summary: PlanSummary {
-            table: target.source.to_string(),
-            layout: layout_text(target),
-            manifest,
-            ..PlanSummary::default()
-        },
         reader: RowReader::new(&target.selected()),
-        running: BTreeSet::new(),
+        slots: tokio::sync::Semaphore::new(req.concurrency.max(1)),
+        shared: Mutex::new(Shared {
+            done,
+            summary: PlanSummary {
+                table: target.source.to_string(),
+                layout: layout_text(target),
+                manifest,
+                ..PlanSummary::default()
+            },
+            reports: Vec::new(),
+            running: BTreeSet::new(),
+        }),
     };
     let outcome = {
-        let plan = run_plan(&mut run, target);
+        let plan = run_plan(&run, target);
         tokio::pin!(plan);
         tokio::pin!(stop);
         tokio::select! {
@@ -218,17 +278,15 @@ pub fn layout_text(target: &Target) -> String {
     }
 }
 
-/// The plan's fixed queries, made without running anything (`--dry-run`): the scope query and, when principals
-/// are named, the baseline over their own accounts. Chain rounds depend on results and are described, not made.
+/// The plan's fixed queries, made without running anything (`--dry-run`, the TUI's plan): the scope query and,
+/// when principals are named, the baseline over their own accounts (which starts with the scope query when they
+/// name accounts and `--query-concurrency` is above 1). Chain rounds depend on results and are described, not
+/// made.
 pub fn fixed_queries(target: &Target, req: &PlanRequest) -> Result<Vec<Query>, PlanError> {
     let window = super::config::resolve_window(req.base.window);
     let mut queries = vec![target.scope(window, &req.settings)?];
     if !req.principals.is_empty() {
-        let accounts: Vec<String> = req
-            .principals
-            .iter()
-            .filter_map(|p| p.account().map(String::from))
-            .collect();
+        let accounts = early_baseline_accounts(&req.principals);
         let accounts = (!accounts.is_empty()).then_some(accounts);
         queries.push(target.baseline(
             baseline_window(window.0, req.baseline_days),
@@ -246,52 +304,141 @@ struct Runner<'a, E, P> {
     region: String,
     out: &'a OutDir,
     progress: &'a P,
+    reader: RowReader,
+    /// `--query-concurrency` permits: a query holds one from its start to its last page.
+    slots: tokio::sync::Semaphore,
+    /// What the queries running at the same time share (locked briefly, never across an await).
+    shared: Mutex<Shared>,
+}
+
+struct Shared {
     done: BTreeMap<String, QueryReport>,
     summary: PlanSummary,
-    reader: RowReader,
+    /// Every query run or reused, with its place in the plan (the summary lists them in that order).
+    reports: Vec<(QueryOrder, QueryReport)>,
     /// Ids of the queries started and not yet ended.
     running: BTreeSet<String>,
 }
 
-/// The plan's queries in order: scope, chain rounds, baseline. Returns every record fetched.
+/// The plan's queries: scope, chain rounds, baseline. With `--query-concurrency` above 1, the named principals'
+/// baseline in their own accounts runs beside the scope query and the chain rounds, a chain round over several
+/// account partitions runs per account, and the rest of the baseline runs as its pieces
+/// (`core::orgscale::split`); with 1, one query after the other as one baseline. Returns every record fetched, in
+/// plan order (scope, rounds, baseline pieces), whatever order the queries finished in.
 async fn run_plan<E: Engine, P: Fn(FetchProgress) + Send + Sync>(
-    run: &mut Runner<'_, E, P>,
+    run: &Runner<'_, E, P>,
     target: &Target,
 ) -> Result<Vec<Map<String, Value>>, FetchError> {
     let req = run.req;
     let window = super::config::resolve_window(req.base.window);
     let plan_err = |e: PlanError| FetchError::Invalid(e.to_string());
-    // 1. Scope.
-    let mut records = run.query(target.scope(window, &req.settings).map_err(plan_err)?).await;
-    // 2. Chain completion, round after round.
+    let together = req.concurrency > 1;
     let base = baseline_window(window.0, req.baseline_days);
-    let mut asked = BTreeSet::new();
-    for round in 1..=MAX_CHAIN_ROUNDS {
-        let keys = unresolved_keys(&records, &asked);
-        if keys.is_empty() {
-            break;
+    let named = &req.principals;
+    let early_accounts = if together {
+        early_baseline_accounts(named)
+    } else {
+        Vec::new()
+    };
+    let early = if named.is_empty() || early_accounts.is_empty() {
+        None
+    } else {
+        Some(
+            target
+                .baseline(base, named, Some(&early_accounts), &req.settings)
+                .map_err(plan_err)?,
+        )
+    };
+    let scope = target.scope(window, &req.settings).map_err(plan_err)?;
+    // 1 and 2: the scope, then chain completion round after round.
+    let chains = async {
+        let mut records = run.query(QueryOrder::default(), scope).await;
+        let mut asked = BTreeSet::new();
+        for round in 1..=MAX_CHAIN_ROUNDS {
+            let keys = unresolved_keys(&records, &asked);
+            if keys.is_empty() {
+                break;
+            }
+            asked.extend(keys.iter().cloned());
+            let sets = if together {
+                chain_account_sets(&target.layout, req.settings.accounts.as_deref())
+            } else {
+                vec![req.settings.accounts.clone()]
+            };
+            let queries = sets
+                .iter()
+                .enumerate()
+                .map(|(i, accounts)| {
+                    let order = QueryOrder {
+                        phase: 1,
+                        round,
+                        index: i as u32,
+                    };
+                    Ok((
+                        order,
+                        target.chain(round, base, &keys, accounts.as_deref(), &req.settings)?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, PlanError>>()
+                .map_err(plan_err)?;
+            let found = map_bounded(queries, req.concurrency, |(o, q)| run.query(o, q)).await;
+            records.extend(found.into_iter().flatten());
         }
-        asked.extend(keys.iter().cloned());
-        let q = target
-            .chain(round, base, &keys, req.settings.accounts.as_deref(), &req.settings)
+        Ok::<_, FetchError>(records)
+    };
+    // 3a. The named principals' baseline in their own accounts, beside the scope and the rounds.
+    let early_run = async {
+        match early {
+            Some(q) => run.query(baseline_order(0), q).await,
+            None => Vec::new(),
+        }
+    };
+    let (records, early_records) = tokio::join!(chains, early_run);
+    let mut records = records?;
+    // 3b. The baseline of everyone on the named principals' chains, in the accounts they acted in (what the early
+    // piece did not cover).
+    if !named.is_empty() {
+        let (principals, accounts) = chain_principals(&records, named);
+        let pieces = if early_accounts.is_empty() {
+            let accounts = (!accounts.is_empty()).then_some(accounts);
+            vec![(principals, accounts)]
+        } else {
+            baseline_rest(named, &early_accounts, &principals, &accounts)
+                .into_iter()
+                .map(|(p, a)| (p, Some(a)))
+                .collect()
+        };
+        let queries = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, (p, a))| {
+                Ok((
+                    baseline_order(i as u32 + 1),
+                    target.baseline(base, p, a.as_deref(), &req.settings)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, PlanError>>()
             .map_err(plan_err)?;
-        let found = run.query(q).await;
-        records.extend(found);
-    }
-    // 3. Baseline of the named principals and everyone on their chains, in the accounts they acted in.
-    if !req.principals.is_empty() {
-        let (principals, accounts) = chain_principals(&records, &req.principals);
-        let accounts = (!accounts.is_empty()).then_some(accounts);
-        let q = target
-            .baseline(base, &principals, accounts.as_deref(), &req.settings)
-            .map_err(plan_err)?;
-        let found = run.query(q).await;
-        records.extend(found);
+        let found = map_bounded(queries, req.concurrency, |(o, q)| run.query(o, q)).await;
+        records.extend(early_records);
+        records.extend(found.into_iter().flatten());
     }
     Ok(records)
 }
 
+fn baseline_order(index: u32) -> QueryOrder {
+    QueryOrder {
+        phase: 2,
+        round: 0,
+        index,
+    }
+}
+
 impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn note(&self, message: String) {
         (self.progress)(FetchProgress::Note {
             service: self.engine.service(),
@@ -300,19 +447,36 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
         });
     }
 
-    fn error(&mut self, message: String) {
+    fn error(&self, message: String) {
         (self.progress)(FetchProgress::Error {
             service: self.engine.service(),
             region: self.region.clone(),
             message: message.clone(),
         });
-        self.summary.errors.push(message);
+        self.lock().summary.errors.push(message);
+    }
+
+    /// Report where query `report` (at `order`) is.
+    fn report(&self, order: QueryOrder, report: &QueryReport, ended: bool) {
+        (self.progress)(FetchProgress::Query(Box::new(QueryProgress {
+            service: self.engine.service(),
+            region: self.region.clone(),
+            order,
+            part: report.part.clone(),
+            token: report.token.clone(),
+            query_id: report.query_id.clone(),
+            state: report.state.clone(),
+            rows: report.rows,
+            bytes_scanned: report.bytes_scanned,
+            cost_usd: cost(report.bytes_scanned, self.req.price_per_tb),
+            reused: report.reused,
+            ended,
+        })));
     }
 
     /// Run (or reuse) one query and return its records.
-    async fn query(&mut self, q: Query) -> Vec<Map<String, Value>> {
+    async fn query(&self, order: QueryOrder, q: Query) -> Vec<Map<String, Value>> {
         let tok = token(&q.sql.text, &q.sql.params);
-        let started = std::time::Instant::now();
         let mut report = QueryReport {
             part: q.part.to_string(),
             token: tok.clone(),
@@ -329,7 +493,8 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
             reused: false,
             attempt: 1,
         };
-        if let Some(prev) = self.done.get(&tok).cloned() {
+        let prev = self.lock().done.get(&tok).cloned();
+        if let Some(prev) = prev {
             // A file is written only once a query succeeded and all its rows were read.
             if let Some(file) = &prev.file
                 && let Ok(records) = read_jsonl_gz(&self.out.root.join(file))
@@ -340,7 +505,9 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
                     prev.query_id.clone().unwrap_or_default(),
                     records.len()
                 ));
-                self.summary.queries.push(QueryReport { reused: true, ..prev });
+                let reused = QueryReport { reused: true, ..prev };
+                self.report(order, &reused, true);
+                self.lock().reports.push((order, reused));
                 return records;
             }
             if matches!(prev.state.as_str(), "FAILED" | "CANCELLED" | "STOPPED" | "TIMED_OUT") {
@@ -349,7 +516,12 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
                 report.query_id = prev.query_id;
             }
         }
-        let records = match self.execute(&q, &mut report).await {
+        report.state = "WAITING".into();
+        self.report(order, &report, false);
+        // The semaphore is never closed: a failed acquire only means no limit.
+        let _slot = self.slots.acquire().await.ok();
+        let started = std::time::Instant::now();
+        let records = match self.execute(order, &q, &mut report).await {
             Ok(r) => r,
             Err(e) => {
                 self.error(format!("{}: {e}", q.part));
@@ -358,15 +530,24 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
         };
         report.seconds = started.elapsed().as_secs_f64();
         report.cost_usd = cost(report.bytes_scanned, self.req.price_per_tb);
-        self.summary.bytes_scanned += report.bytes_scanned;
-        self.summary.cost_usd += report.cost_usd;
-        self.done.insert(tok, report.clone());
-        self.summary.queries.push(report);
-        let _ = self.save();
+        self.report(order, &report, true);
+        {
+            let mut sh = self.lock();
+            sh.summary.bytes_scanned += report.bytes_scanned;
+            sh.summary.cost_usd += report.cost_usd;
+            sh.done.insert(tok, report.clone());
+            sh.reports.push((order, report));
+            save(&sh);
+        }
         records
     }
 
-    async fn execute(&mut self, q: &Query, report: &mut QueryReport) -> Result<Vec<Map<String, Value>>, String> {
+    async fn execute(
+        &self,
+        order: QueryOrder,
+        q: &Query,
+        report: &mut QueryReport,
+    ) -> Result<Vec<Map<String, Value>>, String> {
         let engine = self.engine;
         let id = match report.query_id.clone() {
             Some(id) => {
@@ -377,8 +558,13 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
         };
         report.query_id = Some(id.clone());
         report.state = "QUEUED".into();
-        self.running.insert(id.clone());
-        let _ = self.save_with(report);
+        {
+            let mut sh = self.lock();
+            sh.running.insert(id.clone());
+            sh.done.insert(report.token.clone(), report.clone());
+            save(&sh);
+        }
+        self.report(order, report, false);
         // Poll until the query ends.
         loop {
             let p = engine.poll(&id).await?;
@@ -386,8 +572,9 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
             report.state = p.state;
             report.state_change_reason = p.reason.as_deref().map(super::redact);
             if p.end != End::Running {
-                self.running.remove(&id);
+                self.lock().running.remove(&id);
             }
+            self.report(order, report, false);
             match p.end {
                 End::Succeeded => break,
                 End::Failed => {
@@ -406,7 +593,7 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
             {
                 let _ = engine.stop(&id).await;
                 report.state = "STOPPED".into();
-                self.running.remove(&id);
+                self.lock().running.remove(&id);
                 return Err(format!(
                     "query {id} stopped: it scanned {} bytes, more than --max-scan-bytes {cap}; narrow the window, \
                      the accounts or the principals",
@@ -436,8 +623,9 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
                 items,
                 total: records.len(),
             });
+            report.rows = records.len();
+            self.report(order, report, false);
             if records.len() as u64 > self.req.settings.max_rows {
-                report.rows = records.len();
                 return Err(format!(
                     "query {id} returned more than --max-rows {} rows: narrow it (--from/--to, --account, \
                      --principal) or raise --max-rows",
@@ -465,20 +653,29 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
     }
 
     /// Stop every query still running (the fetch was interrupted) and record them as CANCELLED.
-    async fn stop_running(&mut self) {
-        let ids: Vec<String> = std::mem::take(&mut self.running).into_iter().collect();
+    async fn stop_running(&self) {
+        let ids: Vec<String> = std::mem::take(&mut self.lock().running).into_iter().collect();
         for id in &ids {
             let stopped = self.engine.stop(id).await;
-            let mut cancelled = None;
-            for q in self.done.values_mut() {
-                if q.query_id.as_deref() == Some(id.as_str()) {
-                    q.state = "CANCELLED".into();
-                    q.state_change_reason = Some("interrupted: stopped by trailhound".into());
-                    cancelled = Some(q.clone());
+            let cancelled: Vec<QueryReport> = {
+                let mut sh = self.lock();
+                let mut out = Vec::new();
+                for q in sh.done.values_mut() {
+                    if q.query_id.as_deref() == Some(id.as_str()) {
+                        q.state = "CANCELLED".into();
+                        q.state_change_reason = Some("interrupted: stopped by trailhound".into());
+                        out.push(q.clone());
+                    }
                 }
-            }
-            if let Some(q) = cancelled {
-                self.summary.queries.push(q);
+                out
+            };
+            for q in cancelled {
+                let order = QueryOrder {
+                    phase: u8::MAX,
+                    ..QueryOrder::default()
+                };
+                self.report(order, &q, true);
+                self.lock().reports.push((order, q));
             }
             let how = match stopped {
                 Ok(()) => "stopped".to_string(),
@@ -489,29 +686,39 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
         if ids.is_empty() {
             self.error("interrupted".into());
         }
-        let _ = self.save();
-    }
-
-    fn save_with(&mut self, report: &QueryReport) -> std::io::Result<()> {
-        self.done.insert(report.token.clone(), report.clone());
-        self.save()
-    }
-
-    /// Write the manifest: every query run or reused so far.
-    fn save(&self) -> std::io::Result<()> {
-        let v = serde_json::json!({
-            "table": self.summary.table,
-            "layout": self.summary.layout,
-            "queries": self.done.values().collect::<Vec<_>>(),
-        });
-        let text = crate::core::text::json::to_string_pretty(&v).map_err(std::io::Error::other)?;
-        atomic_write(&self.summary.manifest, text.as_bytes())
+        save(&self.lock());
     }
 
     fn finish(self) -> Result<PlanSummary, FetchError> {
-        self.save().map_err(|e| FetchError::io(&self.summary.manifest, e))?;
-        Ok(self.summary)
+        let mut sh = self
+            .shared
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let text = manifest_text(&sh).map_err(|e| FetchError::io(&sh.summary.manifest, e))?;
+        atomic_write(&sh.summary.manifest, text.as_bytes()).map_err(|e| FetchError::io(&sh.summary.manifest, e))?;
+        // Plan order; the sort is stable, so pieces of equal place keep their order.
+        sh.reports.sort_by_key(|(o, _)| *o);
+        sh.summary.queries = sh.reports.into_iter().map(|(_, r)| r).collect();
+        Ok(sh.summary)
     }
+}
+
+/// Write the manifest under the lock (so a later state never loses to an earlier one); a failed write is not fatal
+/// here, `finish` writes it again and reports it.
+fn save(sh: &Shared) {
+    if let Ok(text) = manifest_text(sh) {
+        let _ = atomic_write(&sh.summary.manifest, text.as_bytes());
+    }
+}
+
+/// The manifest: every query run or reused so far, by resume key (so its order does not depend on timing).
+fn manifest_text(sh: &Shared) -> std::io::Result<String> {
+    let v = serde_json::json!({
+        "table": sh.summary.table,
+        "layout": sh.summary.layout,
+        "queries": sh.done.values().collect::<Vec<_>>(),
+    });
+    crate::core::text::json::to_string_pretty(&v).map_err(std::io::Error::other)
 }
 
 fn write_jsonl_gz(path: &std::path::Path, records: &[Map<String, Value>]) -> std::io::Result<()> {

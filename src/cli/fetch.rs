@@ -106,7 +106,7 @@ pub struct FetchArgs {
     #[arg(
         long,
         value_name = "N",
-        default_value_t = 45,
+        default_value_t = crate::aws::plan_run::DEFAULT_BASELINE_DAYS,
         help_heading = "Org scale (Athena, CloudTrail Lake)"
     )]
     pub baseline_days: u32,
@@ -114,7 +114,7 @@ pub struct FetchArgs {
     #[arg(
         long,
         value_name = "N",
-        default_value_t = 1_000_000,
+        default_value_t = crate::aws::plan_run::DEFAULT_MAX_ROWS,
         help_heading = "Org scale (Athena, CloudTrail Lake)"
     )]
     pub max_rows: u64,
@@ -125,13 +125,23 @@ pub struct FetchArgs {
     #[arg(
         long,
         value_name = "USD",
-        default_value_t = 5.0,
+        default_value_t = crate::aws::plan_run::DEFAULT_PRICE_PER_TB,
         help_heading = "Org scale (Athena, CloudTrail Lake)"
     )]
     pub price_per_tb: f64,
     /// Accept a table without date partitions (every query scans all of it).
     #[arg(long, help_heading = "Org scale (Athena, CloudTrail Lake)")]
     pub allow_full_scan: bool,
+    /// Queries running at once, 1-20 (1: one after the other). Athena allows 20 concurrent DML queries per
+    /// account by default, CloudTrail Lake 10; others share them.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = crate::aws::plan_run::DEFAULT_QUERY_CONCURRENCY as u16,
+        value_parser = clap::value_parser!(u16).range(1..=crate::aws::plan_run::MAX_QUERY_CONCURRENCY as i64),
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
+    )]
+    pub query_concurrency: u16,
     /// Print the plan (each query's SQL, parameters and partition ranges) and run nothing.
     #[arg(long, help_heading = "Org scale (Athena, CloudTrail Lake)")]
     pub dry_run: bool,
@@ -245,6 +255,27 @@ fn print_progress(p: FetchProgress) {
         } => say(format_args!("{service} {region}: error: {message}")),
         FetchProgress::Wrote { path, items } => say(format_args!("wrote {} ({items})", path.display())),
         FetchProgress::Finished { service, region } => say(format_args!("{service} {region}: done")),
+        // Started and ended only: the polls in between would flood the terminal.
+        FetchProgress::Query(q) => {
+            if q.state == "QUEUED" || (q.ended && !q.reused) {
+                say(format_args!(
+                    "{} {}: {}: query {} {}{}",
+                    q.service,
+                    q.region,
+                    q.part,
+                    q.query_id.as_deref().unwrap_or("-"),
+                    q.state,
+                    if q.ended {
+                        format!(
+                            ", {} rows, {} bytes scanned (~${:.4})",
+                            q.rows, q.bytes_scanned, q.cost_usd
+                        )
+                    } else {
+                        String::new()
+                    }
+                ))
+            }
+        }
     }
 }
 

@@ -8,10 +8,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::fetch::FetchArgs;
-use crate::aws::athena::{self, AthenaRequest};
-use crate::aws::lake::{self, LakeRequest};
+use crate::aws::athena::AthenaRequest;
+use crate::aws::lake::LakeRequest;
+use crate::aws::orgscale::OrgRequest;
 use crate::aws::plan_run::{PlanRequest, PlanSummary};
-use crate::core::orgscale::plan::{Principal, Query, Settings};
+use crate::core::orgscale::plan::{Principal, Settings, is_account_id};
 use crate::core::orgscale::sql::{EventDataStore, TableRef};
 
 fn say(line: std::fmt::Arguments) {
@@ -77,7 +78,7 @@ fn plan_request(a: &FetchArgs, engine: &str) -> Result<PlanRequest, String> {
         None
     } else {
         for acct in &a.accounts {
-            if acct.len() != 12 || !acct.bytes().all(|b| b.is_ascii_digit()) {
+            if !is_account_id(acct) {
                 return Err(format!("--account `{acct}`: expected 12 digits or `all`"));
             }
         }
@@ -121,6 +122,7 @@ fn plan_request(a: &FetchArgs, engine: &str) -> Result<PlanRequest, String> {
         price_per_tb: a.price_per_tb,
         max_scan_bytes: a.max_scan_bytes,
         poll_interval: Duration::from_millis(a.poll_ms),
+        concurrency: usize::from(a.query_concurrency),
     })
 }
 
@@ -145,6 +147,7 @@ pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
         price_per_tb: p.price_per_tb,
         max_scan_bytes: p.max_scan_bytes,
         poll_interval: p.poll_interval,
+        concurrency: p.concurrency,
     })
 }
 
@@ -163,33 +166,6 @@ pub fn lake_request(a: &FetchArgs) -> Result<LakeRequest, String> {
         plan.base.regions = vec![r.clone()];
     }
     Ok(LakeRequest { plan, store })
-}
-
-/// The plan as text: per query its part, window, partitions, SQL and parameters (`inline`: the SQL as an engine
-/// without parameters receives it, every value inlined as its literal).
-pub fn plan_text(table: &str, layout: &str, queries: &[Query], inline: bool) -> String {
-    let mut out = format!("plan for {table} (partitions: {layout})\n");
-    for (i, q) in queries.iter().enumerate() {
-        let p = &q.partitions;
-        out.push_str(&format!(
-            "\n{}. {} [{} .. {}]\n   partitions: days {} .. {}; accounts {}; regions {}\n   sql: {}\n   parameters: {}\n",
-            i + 1,
-            q.part,
-            q.from,
-            q.to,
-            p.days.0,
-            p.days.1,
-            p.accounts.as_ref().map_or("all".to_string(), |a| a.join(", ")),
-            p.regions.as_ref().map_or("all".to_string(), |a| a.join(", ")),
-            if inline { q.sql.inline() } else { q.sql.text.clone() },
-            q.sql.params.join(", ")
-        ));
-    }
-    out.push_str(
-        "\nthen: chain-completion rounds for temporary keys used in scope whose creation is older than the \
-         window (built from the results, at most 8 rounds)\n",
-    );
-    out
 }
 
 fn print_summary(engine: &str, s: &PlanSummary) {
@@ -214,18 +190,11 @@ fn print_summary(engine: &str, s: &PlanSummary) {
     ));
 }
 
-/// The request of one engine or the other.
-enum Req {
-    Athena(AthenaRequest),
-    Lake(LakeRequest),
-}
-
 pub fn run(args: &FetchArgs, progress: impl Fn(crate::aws::FetchProgress) + Send + Sync) -> ExitCode {
-    let is_lake = args.lake.is_some();
-    let built = if is_lake {
-        lake_request(args).map(Req::Lake)
+    let built = if args.lake.is_some() {
+        lake_request(args).map(OrgRequest::Lake)
     } else {
-        request(args).map(Req::Athena)
+        request(args).map(OrgRequest::Athena)
     };
     let req = match built {
         Ok(r) => r,
@@ -242,27 +211,21 @@ pub fn run(args: &FetchArgs, progress: impl Fn(crate::aws::FetchProgress) + Send
         }
     };
     if args.dry_run {
-        let planned = match &req {
-            Req::Athena(a) => rt
-                .block_on(athena::dry_run(a, progress))
-                .map(|(t, q)| (a.table.to_string(), t, q)),
-            Req::Lake(l) => lake::dry_run(l).map(|(t, q)| (l.store.to_string(), t, q)),
-        };
-        return match planned {
-            Ok((name, target, queries)) => {
-                if args.json {
+        if args.json {
+            return match rt.block_on(req.dry_run(progress)) {
+                Ok((_, _, queries)) => {
                     let _ = super::common::print_json(&queries);
-                } else {
-                    print!(
-                        "{}",
-                        crate::core::text::visible_lines(&plan_text(
-                            &name,
-                            &crate::aws::plan_run::layout_text(&target),
-                            &queries,
-                            is_lake
-                        ))
-                    );
+                    ExitCode::SUCCESS
                 }
+                Err(e) => {
+                    say(format_args!("error: {e}"));
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        return match rt.block_on(req.plan_text(progress)) {
+            Ok(text) => {
+                print!("{}", crate::core::text::visible_lines(&text));
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -277,10 +240,8 @@ pub fn run(args: &FetchArgs, progress: impl Fn(crate::aws::FetchProgress) + Send
             std::future::pending::<()>().await;
         }
     };
-    let (engine, result) = match req {
-        Req::Athena(a) => ("athena", rt.block_on(athena::fetch_until(a, progress, ctrl_c))),
-        Req::Lake(l) => ("lake", rt.block_on(lake::fetch_until(l, progress, ctrl_c))),
-    };
+    let engine = req.engine();
+    let result = rt.block_on(req.fetch_until(progress, ctrl_c));
     match result {
         Ok(summary) => {
             if args.json
@@ -361,6 +322,12 @@ mod tests {
         assert_eq!(r.settings.accounts, None);
         assert_eq!(r.baseline_days, 45);
         assert_eq!(r.price_per_tb, 5.0);
+        assert_eq!(r.concurrency, crate::aws::plan_run::DEFAULT_QUERY_CONCURRENCY);
+        for bad in ["0", "21", "x"] {
+            assert!(req(&["--athena", "a.b", "--account", "all", "--query-concurrency", bad]).is_err());
+        }
+        let r = req(&["--athena", "a.b", "--account", "all", "--query-concurrency", "20"]).unwrap();
+        assert_eq!(r.concurrency, 20);
     }
 
     #[test]

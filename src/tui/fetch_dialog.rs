@@ -1,18 +1,63 @@
 //! The `:fetch` dialog's form: its fields, key handling and validation into a [`FetchSpec`] (the checked values
-//! of a [`crate::aws::FetchRequest`]). Starting a fetch only returns [`Command::Fetch`]; the runtime runs it
-//! (`fetch_job`). The form never holds a credential: the profile is a name and the SDK resolves it.
+//! of a [`crate::aws::FetchRequest`], plus an [`OrgSpec`] when the source is an Athena table or a CloudTrail Lake
+//! event data store). The source decides which fields show. For the APIs, Enter starts the fetch
+//! ([`Command::Fetch`]); for Athena and Lake it first asks for the plan ([`Command::Plan`]: the text `fetch
+//! --dry-run` prints), shown for a second Enter to run it, and while it runs Esc stops its queries
+//! ([`Command::StopFetch`]); those fields' checks and the plan and progress pages' keys are `fetch_org`. The
+//! runtime runs all of these (`fetch_job`). The form never holds a credential: the profile is a name and the SDK
+//! resolves it.
 
 use super::action::{Action, Input};
 use super::app::{App, Mode};
 use super::fetch_job::FetchJob;
+use super::fetch_job::Stage;
+use super::fetch_org::OrgSpec;
 use super::theme::Slot;
 use super::update::Command;
 use crate::aws::{FetchRequest, LookupAttr, LookupKey, Services};
 use std::path::{Path, PathBuf};
 
-/// The form's fields, in Tab order.
+/// Where the events come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SourceKind {
+    /// CloudTrail `LookupEvents`, GuardDuty and Access Analyzer findings, region by region.
+    #[default]
+    Apis,
+    /// The org-scale plan on an Athena table over the organisation trail.
+    Athena,
+    /// The org-scale plan on a CloudTrail Lake event data store.
+    Lake,
+}
+
+impl SourceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Apis => "CloudTrail / GuardDuty / Access Analyzer APIs",
+            SourceKind::Athena => "Athena table (organisation trail)",
+            SourceKind::Lake => "CloudTrail Lake event data store",
+        }
+    }
+
+    fn step(self, forward: bool) -> SourceKind {
+        const ALL: [SourceKind; 3] = [SourceKind::Apis, SourceKind::Athena, SourceKind::Lake];
+        let i = ALL.iter().position(|k| *k == self).unwrap_or(0);
+        ALL[if forward { (i + 1) % 3 } else { (i + 2) % 3 }]
+    }
+
+    /// The fields shown for this source, in Tab order.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            SourceKind::Apis => &API_FIELDS,
+            SourceKind::Athena => &ATHENA_FIELDS,
+            SourceKind::Lake => &LAKE_FIELDS,
+        }
+    }
+}
+
+/// The form's fields (which show depends on the source: [`SourceKind::fields`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Field {
+    Source,
     Profile,
     Regions,
     From,
@@ -21,11 +66,22 @@ pub enum Field {
     GuardDuty,
     AccessAnalyzer,
     Lookup,
+    /// Athena: `[CATALOG.]DATABASE.TABLE`.
+    Table,
+    Workgroup,
+    OutputLocation,
+    /// Lake: the event data store's ARN or id.
+    Store,
+    /// Org scale: the accounts in scope (`all` or ids).
+    Accounts,
+    /// Org scale: principals whose chains and baseline to fetch.
+    Principals,
     Endpoint,
     Case,
 }
 
-pub const FIELDS: [Field; 10] = [
+const API_FIELDS: [Field; 11] = [
+    Field::Source,
     Field::Profile,
     Field::Regions,
     Field::From,
@@ -38,9 +94,38 @@ pub const FIELDS: [Field; 10] = [
     Field::Case,
 ];
 
+const ATHENA_FIELDS: [Field; 12] = [
+    Field::Source,
+    Field::Profile,
+    Field::Regions,
+    Field::From,
+    Field::To,
+    Field::Table,
+    Field::Workgroup,
+    Field::OutputLocation,
+    Field::Accounts,
+    Field::Principals,
+    Field::Endpoint,
+    Field::Case,
+];
+
+const LAKE_FIELDS: [Field; 10] = [
+    Field::Source,
+    Field::Profile,
+    Field::Regions,
+    Field::From,
+    Field::To,
+    Field::Store,
+    Field::Accounts,
+    Field::Principals,
+    Field::Endpoint,
+    Field::Case,
+];
+
 impl Field {
     pub fn label(self) -> &'static str {
         match self {
+            Field::Source => "Source",
             Field::Profile => "Profile",
             Field::Regions => "Regions",
             Field::From => "From",
@@ -49,6 +134,12 @@ impl Field {
             Field::GuardDuty => "GuardDuty",
             Field::AccessAnalyzer => "Access Analyzer",
             Field::Lookup => "Lookup attribute",
+            Field::Table => "Athena table",
+            Field::Workgroup => "Workgroup",
+            Field::OutputLocation => "Output location",
+            Field::Store => "Event data store",
+            Field::Accounts => "Accounts",
+            Field::Principals => "Principals",
             Field::Endpoint => "Endpoint URL",
             Field::Case => "Case folder",
         }
@@ -66,6 +157,12 @@ impl Field {
             Field::From => "(24 h before To; RFC 3339, YYYY-MM-DD or -24h)",
             Field::To => "(now)",
             Field::Lookup => "(none; e.g. access-key=ASIA…, user=NAME, event-name=X)",
+            Field::Table => "(DATABASE.TABLE or CATALOG.DATABASE.TABLE)",
+            Field::Workgroup => "(primary)",
+            Field::OutputLocation => "(the workgroup's; s3://BUCKET/PREFIX/)",
+            Field::Store => "(arn:aws:cloudtrail:REGION:ACCOUNT:eventdatastore/ID, or the ID)",
+            Field::Accounts => "(12-digit ids, comma-separated, or all)",
+            Field::Principals => "(role or user ARN, access key, identity:ROLE_ARN#SESSION; comma-separated)",
             Field::Endpoint => "(AWS default; for testing or VPC endpoints)",
             _ => "",
         }
@@ -75,14 +172,22 @@ impl Field {
 /// The typed values. Toggles are `bool`s; everything else is text as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FetchForm {
+    pub source: SourceKind,
     pub profile: String,
     pub regions: String,
     pub from: String,
     pub to: String,
     pub services: Services,
     pub lookup: String,
+    pub table: String,
+    pub workgroup: String,
+    pub output_location: String,
+    pub store: String,
+    pub accounts: String,
+    pub principals: String,
     pub endpoint: String,
     pub case: String,
+    /// Index into the source's fields.
     pub focus: usize,
     /// Validation messages from the last Enter, per field.
     pub errors: Vec<(Field, String)>,
@@ -94,12 +199,19 @@ const MAX: usize = 1024;
 impl FetchForm {
     pub fn new(case: &Path) -> FetchForm {
         FetchForm {
+            source: SourceKind::Apis,
             profile: String::new(),
             regions: String::new(),
             from: "-24h".into(),
             to: String::new(),
             services: Services::ALL,
             lookup: String::new(),
+            table: String::new(),
+            workgroup: String::new(),
+            output_location: String::new(),
+            store: String::new(),
+            accounts: String::new(),
+            principals: String::new(),
             endpoint: String::new(),
             case: case.display().to_string(),
             focus: 0,
@@ -107,8 +219,14 @@ impl FetchForm {
         }
     }
 
+    /// The fields shown, in Tab order.
+    pub fn fields(&self) -> &'static [Field] {
+        self.source.fields()
+    }
+
     pub fn focused(&self) -> Field {
-        FIELDS[self.focus % FIELDS.len()]
+        let f = self.fields();
+        f[self.focus % f.len()]
     }
 
     /// The text of a text field (`None` for toggles).
@@ -119,19 +237,31 @@ impl FetchForm {
             Field::From => &self.from,
             Field::To => &self.to,
             Field::Lookup => &self.lookup,
+            Field::Table => &self.table,
+            Field::Workgroup => &self.workgroup,
+            Field::OutputLocation => &self.output_location,
+            Field::Store => &self.store,
+            Field::Accounts => &self.accounts,
+            Field::Principals => &self.principals,
             Field::Endpoint => &self.endpoint,
             Field::Case => &self.case,
             _ => return None,
         })
     }
 
-    fn text_mut(&mut self, f: Field) -> Option<&mut String> {
+    pub(crate) fn text_mut(&mut self, f: Field) -> Option<&mut String> {
         Some(match f {
             Field::Profile => &mut self.profile,
             Field::Regions => &mut self.regions,
             Field::From => &mut self.from,
             Field::To => &mut self.to,
             Field::Lookup => &mut self.lookup,
+            Field::Table => &mut self.table,
+            Field::Workgroup => &mut self.workgroup,
+            Field::OutputLocation => &mut self.output_location,
+            Field::Store => &mut self.store,
+            Field::Accounts => &mut self.accounts,
+            Field::Principals => &mut self.principals,
             Field::Endpoint => &mut self.endpoint,
             Field::Case => &mut self.case,
             _ => return None,
@@ -151,9 +281,20 @@ impl FetchForm {
         self.errors.iter().find(|(g, _)| *g == f).map(|(_, m)| m.as_str())
     }
 
+    /// Choose the next (or previous) source; the focus stays on the Source field.
+    pub fn step_source(&mut self, forward: bool) {
+        self.source = self.source.step(forward);
+        self.focus = 0;
+        self.errors.clear();
+    }
+
     fn type_char(&mut self, c: char) {
         let f = self.focused();
-        if f.is_toggle() {
+        if f == Field::Source {
+            if c == ' ' {
+                self.step_source(true);
+            }
+        } else if f.is_toggle() {
             if c == ' ' || c == 'x' {
                 let s = &mut self.services;
                 match f {
@@ -202,13 +343,25 @@ impl FetchForm {
         {
             errors.push((Field::From, "From must be before To".to_string()));
         }
-        if !(self.services.cloudtrail || self.services.guardduty || self.services.access_analyzer) {
-            errors.push((Field::CloudTrail, "choose at least one service".to_string()));
+        let mut lookup = None;
+        let mut org = None;
+        if self.source == SourceKind::Apis {
+            if !(self.services.cloudtrail || self.services.guardduty || self.services.access_analyzer) {
+                errors.push((Field::CloudTrail, "choose at least one service".to_string()));
+            }
+            lookup = match self.lookup.trim() {
+                "" => None,
+                l => parse_lookup(l).map_err(|e| errors.push((Field::Lookup, e))).ok(),
+            };
+        } else {
+            if regions.len() > 1 {
+                errors.push((
+                    Field::Regions,
+                    "one region: the table's or the event data store's".to_string(),
+                ));
+            }
+            org = super::fetch_org::org_spec(self, &mut errors);
         }
-        let lookup = match self.lookup.trim() {
-            "" => None,
-            l => parse_lookup(l).map_err(|e| errors.push((Field::Lookup, e))).ok(),
-        };
         let endpoint = self.endpoint.trim();
         let url_like = endpoint.starts_with("http://") || endpoint.starts_with("https://");
         if !endpoint.is_empty() && !url_like {
@@ -231,6 +384,7 @@ impl FetchForm {
             lookup: lookup.into_iter().collect(),
             endpoint_url: (!endpoint.is_empty()).then(|| endpoint.to_string()),
             case_dir: PathBuf::from(self.case.trim()),
+            org,
         })
     }
 }
@@ -245,6 +399,8 @@ pub struct FetchSpec {
     pub lookup: Vec<LookupAttr>,
     pub endpoint_url: Option<String>,
     pub case_dir: PathBuf,
+    /// Athena or Lake instead of the APIs.
+    pub org: Option<OrgSpec>,
 }
 
 impl FetchSpec {
@@ -320,17 +476,30 @@ pub fn open(app: &mut App) {
     app.mode = Mode::Fetch;
 }
 
-/// Keys while the dialog is open.
+/// Keys while the dialog is open: the form, the plan or the progress of an Athena/Lake fetch.
 pub fn handle(app: &mut App, input: Input) -> Vec<Command> {
+    match app.fetch.stage.clone() {
+        Stage::Form => handle_form(app, input),
+        Stage::Plan { spec, text, .. } => {
+            super::fetch_org::handle_plan(app, input, spec, text.is_some_and(|t| t.is_ok()))
+        }
+        Stage::Progress => super::fetch_org::handle_progress(app, input),
+    }
+}
+
+fn handle_form(app: &mut App, input: Input) -> Vec<Command> {
     let running = app.fetch.job.as_ref().is_some_and(|j| j.outcome.is_none());
     let Some(form) = app.fetch.form.as_mut() else {
         app.mode = Mode::Normal;
         return Vec::new();
     };
-    let n = FIELDS.len();
+    let n = form.fields().len();
     match input {
         Input::Complete | Input::Action(Action::Down) => form.focus = (form.focus + 1) % n,
         Input::Action(Action::Up) => form.focus = (form.focus + n - 1) % n,
+        Input::Action(a @ (Action::NextTab | Action::PrevTab)) if form.focused() == Field::Source => {
+            form.step_source(a == Action::NextTab)
+        }
         Input::Char(c) => form.type_char(c),
         Input::Backspace => {
             let f = form.focused();
@@ -341,6 +510,16 @@ pub fn handle(app: &mut App, input: Input) -> Vec<Command> {
         Input::Cancel | Input::Action(Action::Back) => app.mode = Mode::Normal,
         Input::Submit if running => app.set_status(Slot::StatusWarning, "a fetch is already running"),
         Input::Submit => match form.validate(jiff::Timestamp::now().as_second()) {
+            Ok(spec) if spec.org.is_some() => {
+                form.errors.clear();
+                app.fetch.stage = Stage::Plan {
+                    spec: Box::new(spec.clone()),
+                    text: None,
+                    scroll: 0,
+                };
+                app.set_status(Slot::StatusOk, "making the plan (nothing runs until Enter)");
+                return vec![Command::Plan(spec)];
+            }
             Ok(spec) => {
                 form.errors.clear();
                 app.fetch.job = Some(FetchJob::new(&spec));
@@ -351,7 +530,8 @@ pub fn handle(app: &mut App, input: Input) -> Vec<Command> {
                 return vec![Command::Fetch(spec)];
             }
             Err(errors) => {
-                if let Some(i) = errors.first().and_then(|(f, _)| FIELDS.iter().position(|g| g == f)) {
+                let fields = form.fields();
+                if let Some(i) = errors.first().and_then(|(f, _)| fields.iter().position(|g| g == f)) {
                     form.focus = i;
                 }
                 form.errors = errors;
@@ -376,6 +556,10 @@ pub fn key_input(k: &crossterm::event::KeyEvent) -> Option<Input> {
         KeyCode::Esc => Input::Cancel,
         KeyCode::Tab | KeyCode::Down => Input::Complete,
         KeyCode::BackTab | KeyCode::Up => Input::Action(Action::Up),
+        KeyCode::Left => Input::Action(Action::PrevTab),
+        KeyCode::Right => Input::Action(Action::NextTab),
+        KeyCode::PageUp => Input::Action(Action::PageUp),
+        KeyCode::PageDown => Input::Action(Action::PageDown),
         _ => return None,
     })
 }

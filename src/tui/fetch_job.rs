@@ -3,6 +3,11 @@
 //! (per service and region: pages, items, retries; errors as they come) and, when the fetch ends with files
 //! written, asks for `CASE/fetched/` to be loaded together with what is already open.
 //!
+//! An Athena or CloudTrail Lake fetch goes through [`plan_job`] first (the plan's text, as `fetch --dry-run`
+//! prints it) and then [`run_org_job`] ([`crate::aws::orgscale::OrgRequest`], stopped when the runtime's stop
+//! signal fires); its per-query reports fold into [`OrgProgress`] (state, rows, bytes scanned, estimated cost per
+//! query, in plan order) and its end loads `CASE/fetched/` like any other fetch.
+//!
 //! Every message shown comes from the fetch module and passes through its [`crate::aws::redact`] again here, so
 //! no key, secret or signature reaches the screen.
 
@@ -10,6 +15,8 @@ use super::app::{App, Mode};
 use super::fetch_dialog::{FetchForm, FetchSpec};
 use super::theme::Slot;
 use super::update::Command;
+use crate::aws::orgscale::OrgRequest;
+use crate::aws::plan_run::{PlanSummary, QueryProgress};
 use crate::aws::{FetchProgress, FetchRequest, FetchSummary, Service, redact};
 use std::path::PathBuf;
 
@@ -23,6 +30,34 @@ pub struct FetchState {
     pub open_case: Option<PathBuf>,
     /// Commands produced by background results (`runtime::apply` cannot return them); the runtime drains this.
     pub outbox: Vec<Command>,
+    /// What the dialog shows.
+    pub stage: Stage,
+}
+
+/// The dialog's page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Stage {
+    /// The form (and the last or running API fetch under it).
+    #[default]
+    Form,
+    /// An Athena/Lake plan, before anything runs: `text` is `None` while it is made (Athena reads the table
+    /// first), then the plan or why it could not be made.
+    Plan {
+        spec: Box<FetchSpec>,
+        text: Option<Result<String, String>>,
+        scroll: u16,
+    },
+    /// An Athena/Lake fetch running or ended: its queries.
+    Progress,
+}
+
+impl FetchState {
+    /// Scroll the plan by `by` rows (the view clamps it to the text).
+    pub fn scroll_plan(&mut self, by: i32) {
+        if let Stage::Plan { scroll, .. } = &mut self.stage {
+            *scroll = (i32::from(*scroll) + by).clamp(0, i32::from(u16::MAX)) as u16;
+        }
+    }
 }
 
 /// Counters of one (service, region) query.
@@ -35,10 +70,56 @@ pub struct Counter {
     pub errors: usize,
 }
 
+/// The queries of an Athena/Lake fetch as last reported, in plan order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OrgProgress {
+    /// `Athena` or `CloudTrail Lake`.
+    pub engine: &'static str,
+    /// The table or event data store.
+    pub target: String,
+    pub queries: Vec<QueryProgress>,
+    /// Esc was pressed: the running queries are being stopped.
+    pub stopping: bool,
+}
+
+impl OrgProgress {
+    fn apply(&mut self, q: QueryProgress) {
+        match self.queries.iter_mut().find(|r| r.token == q.token) {
+            // A query keeps its place (a stopped one is reported again out of order).
+            Some(row) => *row = QueryProgress { order: row.order, ..q },
+            None => {
+                let at = self.queries.partition_point(|r| r.order <= q.order);
+                self.queries.insert(at, q);
+            }
+        }
+    }
+
+    /// Rows fetched, bytes scanned and estimated dollars of the queries run (reused ones cost nothing now; one
+    /// still waiting has not started to cost).
+    pub fn totals(&self) -> (usize, u64, f64) {
+        let mut t = (0, 0, 0.0);
+        for q in &self.queries {
+            t.0 += q.rows;
+            if !q.reused && q.query_id.is_some() {
+                t.1 += q.bytes_scanned;
+                t.2 += q.cost_usd;
+            }
+        }
+        t
+    }
+
+    /// Queries that ended, of those known so far (later ones depend on results).
+    pub fn ended(&self) -> (usize, usize) {
+        (self.queries.iter().filter(|q| q.ended).count(), self.queries.len())
+    }
+}
+
 /// How the job ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     Finished(Box<FetchSummary>),
+    /// An Athena/Lake fetch ended (stopped ones too).
+    OrgFinished(Box<PlanSummary>),
     /// Nothing could be fetched (no credentials, no region, unwritable folder); the message is redacted.
     Failed(String),
 }
@@ -57,6 +138,8 @@ pub struct FetchJob {
     /// order).
     pub done: Vec<(Service, String)>,
     pub outcome: Option<Outcome>,
+    /// An Athena/Lake fetch's queries (`None` for the APIs).
+    pub org: Option<OrgProgress>,
 }
 
 /// A report from the background job.
@@ -64,6 +147,10 @@ pub struct FetchJob {
 pub enum FetchEvent {
     Progress(FetchProgress),
     Done(Result<Box<FetchSummary>, String>),
+    /// The Athena/Lake plan's text, or why it could not be made (redacted).
+    Planned(Result<String, String>),
+    /// An Athena/Lake fetch ended.
+    OrgDone(Result<Box<PlanSummary>, String>),
 }
 
 impl FetchJob {
@@ -76,6 +163,17 @@ impl FetchJob {
             messages: Vec::new(),
             done: Vec::new(),
             outcome: None,
+            org: spec.org.as_ref().map(|o| {
+                let (engine, target) = match &o.engine {
+                    super::fetch_org::OrgEngine::Athena { table, .. } => ("Athena", table.to_string()),
+                    super::fetch_org::OrgEngine::Lake { store } => ("CloudTrail Lake", store.to_string()),
+                };
+                OrgProgress {
+                    engine,
+                    target,
+                    ..OrgProgress::default()
+                }
+            }),
         }
     }
 
@@ -102,6 +200,10 @@ impl FetchJob {
     pub fn ratio(&self) -> f64 {
         if self.outcome.is_some() {
             return 1.0;
+        }
+        if let Some(org) = &self.org {
+            let (ended, known) = org.ended();
+            return if known == 0 { 0.0 } else { ended as f64 / known as f64 };
         }
         match self.queries().len() {
             0 => 0.0,
@@ -195,6 +297,11 @@ impl FetchJob {
                     self.done.push((service, region));
                 }
             }
+            FetchProgress::Query(q) => {
+                if let Some(org) = self.org.as_mut() {
+                    org.apply(*q);
+                }
+            }
             FetchProgress::Wrote { .. } => {}
         }
     }
@@ -215,6 +322,22 @@ impl FetchJob {
 
 /// Fold one report into the app; returns the load command when a fetch ends having written files.
 pub fn on_event(app: &mut App, ev: FetchEvent) -> Vec<Command> {
+    // The plan comes before any job.
+    let ev = match ev {
+        FetchEvent::Planned(text) => {
+            if let Stage::Plan { text: t, .. } = &mut app.fetch.stage {
+                let failed = text.is_err();
+                *t = Some(text.map_err(|e| redact(&e)));
+                if failed {
+                    app.set_status(Slot::StatusError, "the plan could not be made (the dialog says why)");
+                } else {
+                    app.set_status(Slot::StatusOk, "the plan: Enter runs it, Esc goes back to the form");
+                }
+            }
+            return Vec::new();
+        }
+        ev => ev,
+    };
     let dialog_open = app.mode == Mode::Fetch;
     let Some(job) = app.fetch.job.as_mut() else {
         return Vec::new();
@@ -246,12 +369,14 @@ pub fn on_event(app: &mut App, ev: FetchEvent) -> Vec<Command> {
             }
             Vec::new()
         }
-        FetchEvent::Done(Err(e)) => {
+        FetchEvent::Planned(_) => Vec::new(),
+        FetchEvent::OrgDone(Err(e)) | FetchEvent::Done(Err(e)) => {
             let e = redact(&e);
             job.outcome = Some(Outcome::Failed(e.clone()));
             app.set_status(Slot::StatusError, format!("fetch failed: {e}"));
             Vec::new()
         }
+        FetchEvent::OrgDone(Ok(summary)) => org_done(app, summary),
         FetchEvent::Done(Ok(summary)) => {
             let wrote = [&summary.cloudtrail, &summary.guardduty, &summary.access_analyzer]
                 .iter()
@@ -283,6 +408,85 @@ pub fn on_event(app: &mut App, ev: FetchEvent) -> Vec<Command> {
             out
         }
     }
+}
+
+/// What an Athena/Lake fetch that ended says and asks: the status line, and the load of `CASE/fetched/` when a
+/// query wrote records.
+fn org_done(app: &mut App, summary: Box<PlanSummary>) -> Vec<Command> {
+    let Some(job) = app.fetch.job.as_mut() else {
+        return Vec::new();
+    };
+    let wrote = summary.queries.iter().any(|q| q.file.is_some());
+    let errors = summary.errors.len();
+    let mut msg = format!(
+        "fetch finished: {} records, {} scanned, ~${:.4}",
+        summary.records,
+        bytes_text(summary.bytes_scanned),
+        summary.cost_usd
+    );
+    let fetched = job.spec.case_dir.join("fetched");
+    job.outcome = Some(Outcome::OrgFinished(summary));
+    // Queries still waiting for a slot when the fetch was stopped were never started.
+    if let Some(org) = job.org.as_mut() {
+        for q in org.queries.iter_mut().filter(|q| !q.ended) {
+            q.state = "NOT RUN".into();
+            q.ended = true;
+        }
+    }
+    if errors > 0 {
+        msg.push_str(&format!(", {errors} error(s)"));
+    }
+    let mut out = Vec::new();
+    if wrote {
+        msg.push_str(&format!(" — loading {}", fetched.display()));
+        let mut inputs: Vec<PathBuf> = app.sources.iter().map(PathBuf::from).collect();
+        if !inputs.contains(&fetched) {
+            inputs.push(fetched);
+        }
+        out.push(Command::Load(inputs));
+    }
+    let slot = if errors > 0 {
+        Slot::StatusWarning
+    } else {
+        Slot::StatusOk
+    };
+    app.set_status(slot, msg);
+    out
+}
+
+/// Bytes in decimal units (Athena and Lake bill per 10¹² bytes).
+pub fn bytes_text(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u + 1 < UNITS.len() {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// The background plan job: the Athena/Lake plan as text (what `fetch --dry-run` prints), through `send`.
+pub async fn plan_job(req: OrgRequest, send: impl Fn(FetchEvent) + Send + Sync) {
+    let text = req.plan_text(|_| {}).await;
+    send(FetchEvent::Planned(text.map_err(|e| redact(&e.to_string()))));
+}
+
+/// The background Athena/Lake job: run the plan until it ends or `stop` completes (the dialog's Esc, through the
+/// runtime), reporting every step and the end through `send`.
+pub async fn run_org_job(
+    req: OrgRequest,
+    stop: impl std::future::Future<Output = ()>,
+    send: impl Fn(FetchEvent) + Send + Sync,
+) {
+    let result = req.fetch_until(|p| send(FetchEvent::Progress(p)), stop).await;
+    send(FetchEvent::OrgDone(
+        result.map(Box::new).map_err(|e| redact(&e.to_string())),
+    ));
 }
 
 /// The background job: run the fetch, reporting every step and the end through `send`.

@@ -8,6 +8,7 @@ pub mod case_io;
 pub mod command;
 pub mod fetch_dialog;
 pub mod fetch_job;
+pub mod fetch_org;
 pub mod keymap;
 pub mod line_edit;
 pub mod render;

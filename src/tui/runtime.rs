@@ -277,6 +277,8 @@ async fn event_loop(
     });
     #[cfg(unix)]
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    // Fired by Esc in an Athena/Lake fetch's progress: its running queries are stopped.
+    let mut fetch_stop: Option<std::sync::Arc<tokio::sync::Notify>> = None;
     loop {
         terminal.draw(|f| super::render::draw(f, app, theme))?;
         let mut commands = Vec::new();
@@ -341,7 +343,13 @@ async fn event_loop(
                     path,
                     data: super::export_task::Loaded::of(app),
                 }),
-                Command::Fetch(spec) => start_fetch(spec, tx.clone()),
+                Command::Fetch(spec) => fetch_stop = start_fetch(spec, tx.clone()),
+                Command::Plan(spec) => start_plan(spec, tx.clone()),
+                Command::StopFetch => {
+                    if let Some(stop) = &fetch_stop {
+                        stop.notify_one();
+                    }
+                }
                 Command::Load(inputs) => {
                     app.sources = inputs.iter().map(|p| p.display().to_string()).collect();
                     start_load(app, &inputs, opts.dataset(&inputs), &opts.broker, tx.clone());
@@ -441,11 +449,38 @@ fn edit_key(k: &KeyEvent) -> Option<Input> {
     })
 }
 
-/// Fetches run on the tokio runtime; their reports come back as `Job::Fetch`.
-fn start_fetch(spec: super::fetch_dialog::FetchSpec, tx: mpsc::UnboundedSender<Job>) {
-    tokio::spawn(super::fetch_job::run_job(spec.request(), move |ev| {
+/// Fetches run on the tokio runtime; their reports come back as `Job::Fetch`. An Athena/Lake fetch returns the
+/// signal that stops it.
+fn start_fetch(
+    spec: super::fetch_dialog::FetchSpec,
+    tx: mpsc::UnboundedSender<Job>,
+) -> Option<std::sync::Arc<tokio::sync::Notify>> {
+    let send = move |ev| {
         let _ = tx.send(Job::Fetch(ev));
-    }));
+    };
+    match spec.org_request() {
+        Some(req) => {
+            let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+            let signal = stop.clone();
+            tokio::spawn(async move {
+                super::fetch_job::run_org_job(req, async move { signal.notified().await }, send).await;
+            });
+            Some(stop)
+        }
+        None => {
+            tokio::spawn(super::fetch_job::run_job(spec.request(), send));
+            None
+        }
+    }
+}
+
+/// An Athena/Lake plan is made on the tokio runtime (Athena reads the table); it comes back as `Job::Fetch`.
+fn start_plan(spec: super::fetch_dialog::FetchSpec, tx: mpsc::UnboundedSender<Job>) {
+    if let Some(req) = spec.org_request() {
+        tokio::spawn(super::fetch_job::plan_job(req, move |ev| {
+            let _ = tx.send(Job::Fetch(ev));
+        }));
+    }
 }
 
 fn start_load(

@@ -24,8 +24,13 @@ pub enum Command {
         format: crate::core::export::Format,
         path: std::path::PathBuf,
     },
-    /// Run a fetch from AWS in the background (`fetch_job::run_job`).
+    /// Run a fetch from AWS in the background (`fetch_job::run_job`, or `fetch_job::run_org_job` for Athena and
+    /// CloudTrail Lake).
     Fetch(super::fetch_dialog::FetchSpec),
+    /// Make an Athena/Lake fetch's plan in the background (`fetch_job::plan_job`), to show before it runs.
+    Plan(super::fetch_dialog::FetchSpec),
+    /// Stop the running Athena/Lake fetch's queries (Esc in its progress).
+    StopFetch,
     /// Load these inputs again (after a fetch: what was open plus `CASE/fetched/`).
     Load(Vec<std::path::PathBuf>),
 }

@@ -53,6 +53,7 @@ fn request(fake: &FakeAthena, case: &std::path::Path, accounts: Option<Vec<Strin
         price_per_tb: 5.0,
         max_scan_bytes: None,
         poll_interval: Duration::from_millis(5),
+        concurrency: trailhound::aws::plan_run::DEFAULT_QUERY_CONCURRENCY,
     }
 }
 
@@ -271,8 +272,10 @@ async fn hostile_principal_values_reach_the_engine_as_themselves() {
     let (s, _) = run(req).await;
     assert!(s.errors.is_empty(), "{:?}", s.errors);
     let executed = fake.executed();
-    let baseline = executed.last().unwrap();
-    assert!(s.queries.last().unwrap().part == "baseline");
+    // The baseline runs beside the scope query (the principals name their account): found by its id.
+    let last = s.queries.last().unwrap();
+    assert!(last.part == "baseline");
+    let baseline = executed.iter().find(|e| Some(&e.id) == last.query_id.as_ref()).unwrap();
     // Nobody has those names: the baseline matched nothing, and the engine saw each value exactly.
     assert_eq!(baseline.rows, 0);
     for h in hostile {
@@ -544,4 +547,101 @@ async fn an_interrupted_fetch_stops_its_running_query() {
     let (s, _) = run(request(&fake, case.path(), None)).await;
     assert!(s.errors.is_empty(), "{:?}", s.errors);
     assert_eq!((s.queries[0].state.as_str(), s.queries[0].attempt), ("SUCCEEDED", 2));
+}
+
+/// The scope query, a chain round split per account partition, and a baseline split into its pieces, with named
+/// principals of their own accounts (so their baseline starts with the scope query) and a session older than the
+/// window (so chains need completing).
+fn concurrent_request(fake: &FakeAthena, case: &std::path::Path, concurrency: usize) -> AthenaRequest {
+    let mut req = request(fake, case, Some(vec!["111122223333".into(), "444455556666".into()]));
+    req.base.window = Some((WINDOW.0 + 3600, WINDOW.1));
+    req.principals = vec![
+        Principal::AccessKey("ASIA6AZK5IXATMZHT4FI".into()),
+        Principal::Role("arn:aws:iam::444455556666:role/web-app-role".into()),
+        Principal::AccessKey("ASIAVENDORAUDIT00001".into()),
+    ];
+    req.concurrency = concurrency;
+    req
+}
+
+/// Every record of every query file the run wrote, by event id.
+fn fetched_ids(case: &std::path::Path, s: &AthenaSummary) -> BTreeSet<String> {
+    s.queries
+        .iter()
+        .filter_map(|q| q.file.as_ref())
+        .flat_map(|f| file_records(case, f))
+        .map(|r| r["eventID"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The fake holds each query RUNNING until two have been started (or a bounded number of polls): run with
+/// `--query-concurrency` above 1, two were running at once; one at a time, never. Both runs fetch the same records,
+/// and two concurrent runs list the same queries in the same order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn independent_queries_overlap_within_the_limit_and_fetch_the_same_records() {
+    let mut runs = Vec::new();
+    for concurrency in [1, 3, 3] {
+        let fake = start(Layout::Org).await;
+        {
+            let mut st = fake.state.lock().unwrap();
+            st.hold_until_started = 2;
+            st.hold_polls = 40;
+        }
+        let case = tempfile::tempdir().unwrap();
+        let (s, _) = run(concurrent_request(&fake, case.path(), concurrency)).await;
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        let peak = fake.state.lock().unwrap().peak_running;
+        if concurrency == 1 {
+            assert_eq!(peak, 1, "one query at a time");
+        } else {
+            assert!(peak >= 2, "no two queries ran at once");
+            assert!(peak <= concurrency, "{peak} running at once, more than {concurrency}");
+        }
+        assert_pruned(&fake.executed(), fake.table_bytes);
+        let parts: Vec<String> = s.queries.iter().map(|q| q.part.clone()).collect();
+        let ids = fetched_ids(case.path(), &s);
+        eprintln!(
+            "concurrency {concurrency}: peak {peak}, parts {parts:?}, {} records",
+            ids.len()
+        );
+        runs.push((s, ids, case));
+    }
+    let (one, many, again) = (&runs[0], &runs[1], &runs[2]);
+    assert_eq!(many.1, one.1, "the same records, one at a time or together");
+    assert_eq!(many.0.records, one.0.records);
+    // One at a time: scope, rounds, one baseline. Together: a round per account, the baseline in pieces.
+    let parts = |s: &AthenaSummary| s.queries.iter().map(|q| q.part.clone()).collect::<Vec<_>>();
+    assert_eq!(parts(&one.0).iter().filter(|p| *p == "baseline").count(), 1);
+    assert!(
+        parts(&many.0).iter().filter(|p| *p == "baseline").count() >= 2,
+        "{:?}",
+        parts(&many.0)
+    );
+    assert_eq!(parts(&many.0).iter().filter(|p| *p == "chain round 1").count(), 2);
+    // Deterministic: the same queries (by resume key) in the same order, and the same manifest order.
+    let keys = |s: &AthenaSummary| s.queries.iter().map(|q| q.token.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&many.0), keys(&again.0));
+    let manifest_keys = |case: &tempfile::TempDir| {
+        let v: Value =
+            serde_json::from_slice(&std::fs::read(case.path().join("fetched/athena/manifest.json")).unwrap()).unwrap();
+        v["queries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["token"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(manifest_keys(&many.2), manifest_keys(&again.2));
+    // The answers read from the concurrent fetch equal those of the full local copy.
+    let role = "role:arn:aws:iam::444455556666:role/web-app-role";
+    let scope = "2026-11-05T10:00:00Z..2026-11-05T11:00:00Z";
+    same_answers(
+        many.2.path(),
+        "2026-09-21T01:00:00Z",
+        &[
+            vec!["trace", "ASIA6AZK5IXATMZHT4FI"],
+            vec!["behavior", role, "--scope", scope],
+            vec!["volume", role, "--scope", scope],
+        ],
+    );
 }

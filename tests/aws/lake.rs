@@ -50,6 +50,7 @@ fn request(fake: &FakeLake, case: &std::path::Path, accounts: Option<Vec<String>
             price_per_tb: 5.0,
             max_scan_bytes: None,
             poll_interval: Duration::from_millis(5),
+            concurrency: trailhound::aws::plan_run::DEFAULT_QUERY_CONCURRENCY,
         },
         store: format!("arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/{STORE}")
             .parse()
@@ -214,8 +215,14 @@ async fn hostile_principal_values_are_inlined_as_exactly_one_literal() {
         .collect();
     let (s, _) = run(req).await;
     assert!(s.errors.is_empty(), "{:?}", s.errors);
-    assert_eq!(s.queries.last().unwrap().part, "baseline");
-    let baseline = fake.executed().pop().unwrap();
+    let last = s.queries.last().unwrap();
+    assert_eq!(last.part, "baseline");
+    // The baseline runs beside the scope query (the principals name their account): found by its id.
+    let baseline = fake
+        .executed()
+        .into_iter()
+        .find(|e| Some(&e.id) == last.query_id.as_ref())
+        .unwrap();
     // Nobody has those names: the baseline matched nothing; the engine read each value as one literal.
     assert_eq!((baseline.rows, baseline.error.as_deref()), (0, None));
     for h in hostile {

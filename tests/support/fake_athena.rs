@@ -5,7 +5,7 @@
 //! records with the documented table's columns and the partition columns of one layout. Values come back as
 //! Athena renders them, a page at a time with the column names as the first row of the first page. Queries go
 //! RUNNING then SUCCEEDED (or FAILED with the engine's message as `StateChangeReason`); start requests can be
-//! throttled; every request is logged.
+//! throttled; every request is logged, and how many queries were running at once (`peak_running`).
 #![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
@@ -65,6 +65,7 @@ struct Stored {
     result: Value,
     polls: u32,
     stopped: bool,
+    ended: bool,
 }
 
 #[derive(Default)]
@@ -76,6 +77,13 @@ pub struct State {
     pub running_polls: u32,
     /// Every request: (operation, body).
     pub log: Vec<(String, Value)>,
+    /// A query stays RUNNING until this many queries have been started (or for `hold_polls` polls, so a client
+    /// that runs one query at a time still finishes, only without overlap): makes overlap certain, not timed.
+    pub hold_until_started: usize,
+    pub hold_polls: u32,
+    /// Queries started and not yet seen ended (SUCCEEDED, FAILED or stopped), and the most there ever were.
+    pub running_now: usize,
+    pub peak_running: usize,
     pub executed: Vec<Executed>,
     queries: HashMap<String, Stored>,
     tokens: HashMap<String, String>,
@@ -225,14 +233,20 @@ fn handle(state: &Mutex<State>, engine: &SharedEngine, layout: Layout, target: &
                     result,
                     polls: 0,
                     stopped: false,
+                    ended: false,
                 },
             );
+            st.running_now += 1;
+            st.peak_running = st.peak_running.max(st.running_now);
             answer(200, json!({"QueryExecutionId": id}))
         }
         "GetQueryExecution" => {
             let id = id_of(&body);
             let running_polls = st.running_polls;
-            match st.queries.get_mut(&id) {
+            let held = st.executed.len() < st.hold_until_started;
+            let hold_polls = st.hold_polls;
+            let mut ended_now = false;
+            let out = match st.queries.get_mut(&id) {
                 None => answer(
                     400,
                     json!({"__type": "InvalidRequestException", "Message": "no such query"}),
@@ -241,13 +255,17 @@ fn handle(state: &Mutex<State>, engine: &SharedEngine, layout: Layout, target: &
                     q.polls += 1;
                     let (state_name, reason) = if q.stopped {
                         ("CANCELLED", Some("stopped by the user".to_string()))
-                    } else if q.polls <= running_polls {
+                    } else if q.polls <= running_polls || (held && q.polls <= hold_polls) {
                         ("RUNNING", None)
                     } else if let Some(e) = q.result["error"].as_str() {
                         ("FAILED", Some(e.to_string()))
                     } else {
                         ("SUCCEEDED", None)
                     };
+                    if state_name != "RUNNING" && !q.ended {
+                        q.ended = true;
+                        ended_now = true;
+                    }
                     let mut status = json!({"State": state_name});
                     if let Some(r) = reason {
                         status["StateChangeReason"] = json!(r);
@@ -259,12 +277,22 @@ fn handle(state: &Mutex<State>, engine: &SharedEngine, layout: Layout, target: &
                             "Statistics": {"DataScannedInBytes": scanned}}}),
                     )
                 }
+            };
+            if ended_now {
+                st.running_now -= 1;
             }
+            out
         }
         "StopQueryExecution" => {
             let id = id_of(&body);
+            let mut ended_now = false;
             if let Some(q) = st.queries.get_mut(&id) {
                 q.stopped = true;
+                ended_now = !q.ended;
+                q.ended = true;
+            }
+            if ended_now {
+                st.running_now -= 1;
             }
             answer(200, json!({}))
         }

@@ -19,29 +19,29 @@ use trailhound::tui::runtime::{Job, apply};
 use trailhound::tui::theme::Slot;
 use trailhound::tui::update::{Command, update};
 
-fn typ(app: &mut App, text: &str) {
+pub(crate) fn typ(app: &mut App, text: &str) {
     for c in text.chars() {
         update(app, Input::Char(c));
     }
 }
 
 /// Erase the focused field.
-fn clear(app: &mut App) {
+pub(crate) fn clear(app: &mut App) {
     for _ in 0..64 {
         update(app, Input::Backspace);
     }
 }
 
-fn tab(app: &mut App) {
+pub(crate) fn tab(app: &mut App) {
     update(app, Input::Complete);
 }
 
-fn form(app: &App) -> &FetchForm {
+pub(crate) fn form(app: &App) -> &FetchForm {
     app.fetch.form.as_ref().expect("dialog opened")
 }
 
-fn focus(app: &mut App, field: Field) {
-    for _ in 0..10 {
+pub(crate) fn focus(app: &mut App, field: Field) {
+    for _ in 0..20 {
         if form(app).focused() == field {
             return;
         }
@@ -50,13 +50,13 @@ fn focus(app: &mut App, field: Field) {
     panic!("no field {field:?}");
 }
 
-fn set(app: &mut App, field: Field, text: &str) {
+pub(crate) fn set(app: &mut App, field: Field, text: &str) {
     focus(app, field);
     clear(app);
     typ(app, text);
 }
 
-fn opened(case: Option<&str>) -> App {
+pub(crate) fn opened(case: Option<&str>) -> App {
     let mut app = App::new(Keymap::default());
     app.fetch.open_case = case.map(PathBuf::from);
     command(&mut app, "fetch");
@@ -69,8 +69,12 @@ fn the_dialog_opens_on_the_open_case_edits_validates_and_starts_the_right_reques
     let mut app = opened(Some("/cases/ir-42"));
     assert_eq!(app.mode, Mode::Fetch);
     assert_eq!(form(&app).case, "/cases/ir-42");
-    assert_eq!(form(&app).focused(), Field::Profile);
-
+    assert_eq!(
+        form(&app).focused(),
+        Field::Source,
+        "the source comes first: it decides the other fields"
+    );
+    tab(&mut app);
     typ(&mut app, "ir-readonly");
     tab(&mut app);
     typ(&mut app, "us-east-1, eu-west-1");

@@ -87,7 +87,7 @@ pub fn run(app: &mut App, cmds: Vec<Command>) {
                 });
                 apply(app, Job::Case(reply));
             }
-            Command::Quit | Command::Fetch(_) | Command::Load(_) => {}
+            Command::Quit | Command::Fetch(_) | Command::Plan(_) | Command::StopFetch | Command::Load(_) => {}
         }
     }
 }

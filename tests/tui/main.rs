@@ -8,6 +8,10 @@
     reason = "test code: a panic with a message is how a test fails"
 )]
 
+#[path = "../support/duckdb_engine.rs"]
+mod duckdb_engine;
+#[path = "../support/fake_athena.rs"]
+mod fake_athena;
 #[path = "../support/fake_aws.rs"]
 mod fake_aws;
 #[path = "../support/fetch_data.rs"]
@@ -21,6 +25,7 @@ mod behavior_agreement;
 mod broker;
 mod denied;
 mod fetch;
+mod fetch_orgscale;
 mod geofence;
 mod group;
 mod identity;

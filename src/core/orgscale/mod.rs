@@ -8,5 +8,7 @@ pub mod chains;
 pub mod columns;
 pub mod layout;
 pub mod plan;
+pub mod printout;
 pub mod rows;
+pub mod split;
 pub mod sql;

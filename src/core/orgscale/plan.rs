@@ -146,10 +146,13 @@ impl Principal {
             Principal::Identity { role_arn, .. } => role_arn,
             _ => return None,
         };
-        arn.split(':')
-            .nth(4)
-            .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+        arn.split(':').nth(4).filter(|a| is_account_id(a))
     }
+}
+
+/// An AWS account id: 12 digits.
+pub fn is_account_id(a: &str) -> bool {
+    a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What the plan's queries read: an Athena table or a CloudTrail Lake event data store. The two differ in the SQL
