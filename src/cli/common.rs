@@ -34,7 +34,7 @@ pub struct InputArgs {
 pub struct BrokerArgs {
     /// ARN of an elevated-access broker's own role (repeatable): sessions it assumes are attributed to the
     /// requester their name carries, and checked against the request log.
-    #[arg(long = "broker-role", value_name = "ARN")]
+    #[arg(id = "broker_roles", long = "broker-role", value_name = "ARN")]
     pub roles: Vec<String>,
     /// A broker's request log (repeatable): trailhound JSON/CSV, the reference broker's request table or API
     /// output, or TEAM's requests export.
