@@ -137,6 +137,8 @@ pub struct RuleCount {
     pub unattributed: usize,
     /// Distinct session identities that signed them.
     pub session_identities: usize,
+    /// The accounts whose logs hold them (`recipientAccountId`).
+    pub accounts: Vec<String>,
     /// First hit in the scope, RFC 3339 UTC.
     pub first: String,
     /// Last hit in the scope, RFC 3339 UTC.
@@ -259,6 +261,7 @@ pub fn report(store: &Store, graph: &SessionGraph, d: &Detections, scope: Option
                 origins: t.origins,
                 unattributed: t.unattributed,
                 session_identities: t.session_identities,
+                accounts: t.accounts,
                 first: rfc3339(t.first),
                 last: rfc3339(t.last),
             }

@@ -26,6 +26,8 @@ pub struct RuleTally {
     /// Distinct session identities (role / session name) that signed them; calls an origin signed itself count
     /// none.
     pub session_identities: usize,
+    /// The accounts whose logs hold those events (`recipientAccountId`), distinct, in string order.
+    pub accounts: Vec<String>,
     /// First and last hit event time, epoch seconds.
     pub first: i64,
     /// See `first`.
@@ -34,6 +36,7 @@ pub struct RuleTally {
 
 #[derive(Default)]
 struct Acc {
+    accounts: BTreeSet<crate::core::model::Sym>,
     events: usize,
     origins: BTreeSet<u32>,
     unattributed: usize,
@@ -70,6 +73,9 @@ pub fn tally(store: &Store, graph: &SessionGraph, d: &Detections, scope: Option<
             if let Some(i) = a.session_identity {
                 t.identities.insert(i);
             }
+            if store.strings.opt(ev.recipient_account).is_some() {
+                t.accounts.insert(ev.recipient_account);
+            }
             t.first = t.first.min(ev.time);
             t.last = t.last.max(ev.time);
         }
@@ -82,6 +88,11 @@ pub fn tally(store: &Store, graph: &SessionGraph, d: &Detections, scope: Option<
             origins: a.origins.len(),
             unattributed: a.unattributed,
             session_identities: a.identities.len(),
+            accounts: {
+                let mut v: Vec<String> = a.accounts.iter().map(|&s| store.s(s).to_string()).collect();
+                v.sort();
+                v
+            },
             first: a.first,
             last: a.last,
         })

@@ -137,9 +137,9 @@ impl TableSource for EventRows<'_> {
             3 => text(Cow::Borrowed(self.store.s(e.source_ip))),
             4 if e.failed() => text(Cow::Borrowed(self.store.s(e.error_code))),
             4 => Key::Text(Cow::Borrowed("ok")),
-            // Highest level first when sorted descending, then by title.
+            // As displayed (the sort agrees with the cells): events of the same top rule come together.
             RULES => match self.rule_cell(row) {
-                Some(r) => Key::Text(Cow::Owned(format!("{}{}", r.level as u8, r.text))),
+                Some(r) => Key::Text(Cow::Borrowed(r.text.as_str())),
                 None => Key::Empty,
             },
             6 => text(Cow::Borrowed(self.store.s(e.resource))),

@@ -1,7 +1,7 @@
 //! The findings list (GuardDuty and IAM Access Analyzer together: severity-coloured, counts by severity, type and
 //! account), with the Sigma rules that hit in the scope beside them: a row per detection rule (level as severity,
-//! title, events hit, origins and session identities behind them, first and last hit) and per correlation that
-//! fired, each pivoting to the events it hit (the `rule` view). The rule rows' numbers are `core::rules::tally`,
+//! title, account, origins and session identities behind its hits, first hit, events hit) and per correlation that
+//! fired, each pivoting to the events it hit (the `rule` view, which also says the last hit). The rule rows' numbers are `core::rules::tally`,
 //! the same `trailhound detect` prints. One finding's view is `finding`.
 
 use super::ViewCtx;
@@ -15,7 +15,7 @@ use crate::tui::app::{Drawn, StyledLine};
 use crate::tui::sanitize::{clean, clean_max};
 use crate::tui::spec::ViewSpec;
 use crate::tui::theme::Slot;
-use crate::tui::widgets::table::{Column, Key, StaticRow, StaticRows, TableSource, col, optional};
+use crate::tui::widgets::table::{Column, Key, StaticRow, StaticRows, TableSource, col};
 use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
 use ratatui::layout::{Layout, Rect};
@@ -47,7 +47,6 @@ const COLUMNS: &[Column] = &[
     col("Resource", Fill(2)),
     col("First seen (UTC)", Length(20)),
     col("Count", Length(6)),
-    optional("Last seen (UTC)", Length(20)),
 ];
 
 /// Where a rule level sorts among GuardDuty severities (the bottom of each band: high is 7.0, medium 4.0).
@@ -78,33 +77,34 @@ pub fn detection_rows(store: &Store, graph: &SessionGraph, d: &Detections, scope
     for t in rules::tally(store, graph, d, scope) {
         let m = d.rule(t.rule);
         let mut who = format!(
-            "{} origin{}, {} session identit{}",
+            "{} origin{} · {} session identit{}",
             t.origins,
             if t.origins == 1 { "" } else { "s" },
             t.session_identities,
             if t.session_identities == 1 { "y" } else { "ies" }
         );
         if t.unattributed > 0 {
-            who.push_str(&format!(", origin unknown for {}", t.unattributed));
+            who.push_str(&format!(" · origin unknown for {}", t.unattributed));
         }
+        let account = match t.accounts.as_slice() {
+            [one] => clean(one).into_owned(),
+            many => format!("{} accounts", many.len()),
+        };
         rows.push(
             StaticRow::new(vec![
                 level_label(m.level),
                 "Rule".into(),
                 clean_max(&m.title, 200).into_owned(),
-                String::new(),
+                account,
                 who,
                 rfc3339(t.first),
                 t.events.to_string(),
-                rfc3339(t.last),
             ])
             .style(0, level_slot(m.level))
             .style(5, Slot::TextDim)
-            .style(7, Slot::TextDim)
             .number(0, level_severity(m.level))
             .number(5, t.first as f64)
             .number(6, t.events as f64)
-            .number(7, t.last as f64)
             .target(Some(ViewSpec::Rule(m.id.clone()))),
         );
     }
@@ -124,15 +124,12 @@ pub fn detection_rows(store: &Store, graph: &SessionGraph, d: &Detections, scope
                 clean_max(&group.join(", "), 200).into_owned(),
                 rfc3339(c.first),
                 c.events.len().to_string(),
-                rfc3339(c.last),
             ])
             .style(0, level_slot(m.level))
             .style(5, Slot::TextDim)
-            .style(7, Slot::TextDim)
             .number(0, level_severity(m.level))
             .number(5, c.first as f64)
             .number(6, c.events.len() as f64)
-            .number(7, c.last as f64)
             .target(Some(ViewSpec::Rule(m.id.clone()))),
         );
     }
@@ -155,15 +152,17 @@ pub fn detection_counts(store: &Store, graph: &SessionGraph, d: &Detections, sco
         *by_level.entry(d.rule(t.rule).level).or_default() += 1;
     }
     let correlations = rules::correlations_in(store, d, scope).count();
-    let mut line = vec![(
+    let head = if tally.is_empty() {
+        " no rule hit an event in scope ".to_string()
+    } else {
         format!(
             " {} rule{} hit {events} event{} in scope: ",
             tally.len(),
             if tally.len() == 1 { "" } else { "s" },
             if events == 1 { "" } else { "s" }
-        ),
-        Some(Slot::Text),
-    )];
+        )
+    };
+    let mut line = vec![(head, Some(Slot::Text))];
     for (l, n) in by_level.iter().rev() {
         line.push((format!("{} {n}  ", level_label(*l)), Some(level_slot(*l))));
     }
@@ -215,7 +214,6 @@ impl TableSource for FindingRows<'_> {
             4 => Cow::Owned(clean(&f.resource_label().unwrap_or_default()).into_owned()),
             5 => Cow::Owned(f.first_seen.or(f.created_at).map(rfc3339).unwrap_or_default()),
             6 => Cow::Owned(f.count.map(|c| c.to_string()).unwrap_or_default()),
-            7 => Cow::Owned(f.last_seen.map(rfc3339).unwrap_or_default()),
             _ => Cow::Borrowed(""),
         }
     }
@@ -226,7 +224,7 @@ impl TableSource for FindingRows<'_> {
         let f = self.store.findings.get(row)?;
         match c {
             0 => Some(severity_slot(f.severity.label)),
-            5 | 7 => Some(Slot::TextDim),
+            5 => Some(Slot::TextDim),
             _ => None,
         }
     }
@@ -242,7 +240,6 @@ impl TableSource for FindingRows<'_> {
             0 => Key::Num(f.severity.value),
             5 => num(f.first_seen.or(f.created_at).map(|t| t as f64)),
             6 => num(f.count.map(|c| c as f64)),
-            7 => num(f.last_seen.map(|t| t as f64)),
             _ => match self.cell(row, c) {
                 t if t.is_empty() => Key::Empty,
                 t => Key::Text(t),
@@ -304,6 +301,6 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
         f,
         rest,
         ctx,
-        "Findings (GuardDuty + IAM Access Analyzer) and rules hit in scope (Enter: its events)",
+        "Findings (GuardDuty + IAM Access Analyzer) and rules hit in scope",
     )
 }

@@ -32,27 +32,29 @@ pub fn events(store: &Store, d: &Detections, id: &str, scope: Scope) -> Vec<u32>
     hit
 }
 
-/// The lines that describe one rule (also the event detail's, one block per rule that hit).
+/// The lines that describe one rule (also the event detail's, one block per rule that hit): level, title and
+/// ATT&CK tags, then id, file and author.
 pub fn describe(m: &RuleMeta) -> Vec<StyledLine> {
     let mut attack: Vec<String> = m.tactics.iter().map(ToString::to_string).collect();
     attack.extend(m.techniques.iter().map(ToString::to_string));
-    let mut lines = vec![StyledLine(vec![
+    let mut first = vec![
         (format!(" [{}] ", m.level), Some(level_slot(m.level))),
         (clean_max(&m.title, 200).into_owned(), Some(Slot::Title)),
-    ])];
+    ];
     if !attack.is_empty() {
-        lines.push(StyledLine::kv(8, "ATT&CK", &attack.join(" "), Slot::TextAccent));
+        first.push((
+            format!("  {}", clean_max(&attack.join(" "), 200)),
+            Some(Slot::TextAccent),
+        ));
     }
-    lines.push(StyledLine::kv(
-        8,
-        "rule",
-        &format!("{} · {}", m.id, m.origin),
-        Slot::Text,
-    ));
+    let mut second = format!("{} · {}", m.id, m.origin);
     if let Some(a) = m.author.as_deref().filter(|a| *a != "trailhound") {
-        lines.push(StyledLine::kv(8, "author", a, Slot::TextDim));
+        second.push_str(&format!(" · by {a}"));
     }
-    lines
+    vec![
+        StyledLine(first),
+        StyledLine(vec![(format!("   {}", clean_max(&second, 300)), Some(Slot::TextDim))]),
+    ]
 }
 
 /// The panel above the events: the rule, and its numbers in the scope.
@@ -66,17 +68,18 @@ pub fn header(store: &Store, graph: &SessionGraph, d: &Detections, id: &str, sco
     let mut lines = describe(m);
     let scoped = (scope != Scope::ALL).then_some(scope);
     let tally = rules::tally(store, graph, d, scoped);
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let line = match tally.iter().find(|t| d.rule(t.rule).id == id) {
         Some(t) => format!(
-            "{} events · {} origins{} · {} session identities · {} .. {}",
-            t.events,
-            t.origins,
+            " {} in scope · {}{} · {} · first {} · last {}",
+            plural(t.events, "event", "events"),
+            plural(t.origins, "origin", "origins"),
             if t.unattributed > 0 {
                 format!(" (origin unknown for {})", t.unattributed)
             } else {
                 String::new()
             },
-            t.session_identities,
+            plural(t.session_identities, "session identity", "session identities"),
             rfc3339(t.first),
             rfc3339(t.last)
         ),
@@ -85,13 +88,16 @@ pub fn header(store: &Store, graph: &SessionGraph, d: &Detections, id: &str, sco
                 .filter(|c| d.correlation_rule(c.correlation).id == id)
                 .count();
             if fired > 0 {
-                format!("correlation fired {fired} times (events of every group below)")
+                format!(
+                    " correlation fired {} in scope (the events of every group below)",
+                    plural(fired, "time", "times")
+                )
             } else {
-                "no hit in scope".to_string()
+                " no hit in scope".to_string()
             }
         }
     };
-    lines.push(StyledLine::kv(8, "in scope", &line, Slot::Text));
+    lines.push(StyledLine(vec![(line, Some(Slot::Text))]));
     lines
 }
 
