@@ -9,7 +9,7 @@ use super::rule_hits::level_slot;
 use crate::core::findings::{SeverityLabel, Source};
 use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
-use crate::core::rules::{self, Detections, Level};
+use crate::core::rules::{self, Detections, Level, RuleTally};
 use crate::core::time::{Scope, rfc3339};
 use crate::tui::app::{Drawn, StyledLine};
 use crate::tui::sanitize::{clean, clean_max};
@@ -69,12 +69,18 @@ fn level_label(l: Level) -> String {
         .unwrap_or_default()
 }
 
-/// The rows of the rules that hit in `scope` (detection rules by `tally`, then each correlation that fired), in
-/// the findings table's columns. Titles and group values are sanitised here.
-pub fn detection_rows(store: &Store, graph: &SessionGraph, d: &Detections, scope: Scope) -> StaticRows {
+/// The rows of the rules that hit in `scope` (detection rules by their `tally` in it, then each correlation that
+/// fired), in the findings table's columns. Titles and group values are sanitised here.
+pub fn detection_rows(
+    store: &Store,
+    graph: &SessionGraph,
+    d: &Detections,
+    tally: &[RuleTally],
+    scope: Scope,
+) -> StaticRows {
     let scope = (scope != Scope::ALL).then_some(scope);
     let mut rows = Vec::new();
-    for t in rules::tally(store, graph, d, scope) {
+    for t in tally {
         let m = d.rule(t.rule);
         let mut who = format!(
             "{} origin{} · {} session identit{}",
@@ -139,16 +145,16 @@ pub fn detection_rows(store: &Store, graph: &SessionGraph, d: &Detections, scope
     }
 }
 
-/// The counts line of the rules that hit in `scope`: how many rules, events, by level, and correlations.
-pub fn detection_counts(store: &Store, graph: &SessionGraph, d: &Detections, scope: Scope) -> StyledLine {
+/// The counts line of the rules that hit in `scope` (their `tally` in it): how many rules, events, by level, and
+/// correlations.
+pub fn detection_counts(store: &Store, d: &Detections, tally: &[RuleTally], scope: Scope) -> StyledLine {
     let scope = (scope != Scope::ALL).then_some(scope);
-    let tally = rules::tally(store, graph, d, scope);
     let events = d
         .events()
         .filter(|&e| scope.is_none_or(|s| store.events.get(e as usize).is_some_and(|ev| s.contains(ev.time))))
         .count();
     let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
-    for t in &tally {
+    for t in tally {
         *by_level.entry(d.rule(t.rule).level).or_default() += 1;
     }
     let correlations = rules::correlations_in(store, d, scope).count();

@@ -135,8 +135,9 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         ViewSpec::Findings => {
             let d = r.data.detections();
             m.header = findings::counts(store);
-            m.header.push(findings::detection_counts(store, graph, d, scope));
-            m.rows = Some(findings::detection_rows(store, graph, d, scope));
+            let tally = crate::core::rules::tally(store, graph, d, (scope != Scope::ALL).then_some(scope));
+            m.header.push(findings::detection_counts(store, d, &tally, scope));
+            m.rows = Some(findings::detection_rows(store, graph, d, &tally, scope));
         }
         ViewSpec::Rule(id) => {
             let d = r.data.detections();

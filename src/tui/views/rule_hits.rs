@@ -118,10 +118,12 @@ pub fn level_slot(l: Level) -> Slot {
 /// The events (indices into `store.events`, ascending) a rule with id `id` hit: a detection rule's shown hits, or
 /// every event of a correlation rule's groups.
 pub fn hit_events(d: &Detections, id: &str) -> Vec<u32> {
+    // The rules with that id (a user's rule may share a built-in's), looked up once rather than per hit.
+    let rules: Vec<_> = d.rules_hit().iter().copied().filter(|&r| d.rule(r).id == id).collect();
     let mut out: Vec<u32> = d
         .hits()
         .iter()
-        .filter(|h| d.rule(h.rule).id == id)
+        .filter(|h| rules.contains(&h.rule))
         .map(|h| h.event)
         .chain(
             d.correlations()
