@@ -1,7 +1,7 @@
 //! The Events tab of every profile (and group, and a rule's hits): one row per scoped event, formatted only when on
 //! screen; filtered and sorted on typed values (each distinct caller, API and interned string tested once), not on
 //! formatted cells. The Rules column shows the rules that hit each event (`rule_hits`, cells computed with the
-//! model); it is the first to give way on a narrow terminal.
+//! model); it and the Resource column give way first on a narrow terminal.
 
 use super::ViewCtx;
 use crate::core::model::{Event, IdentityType, Store, Sym};
@@ -28,14 +28,16 @@ pub struct EventRows<'a> {
 /// The Rules column (index in [`COLUMNS`]).
 const RULES: usize = 5;
 
+/// At 120 columns the Rules column takes the room the Resource column had (an ARN cut after 19 cells says little);
+/// the Resource column comes back on a wider terminal. At 80 both give way and the rest keeps its place.
 const COLUMNS: &[Column] = &[
     col("Time (UTC)", Length(20)),
-    col("API", Length(25)),
+    col("API", Length(26)),
     col("Caller", Fill(2)),
     col("IP", Length(15)),
     col("Result", Length(12)),
     optional("Rules", Fill(2)),
-    col("Resource", Fill(1)),
+    optional("Resource", Fill(1)),
 ];
 
 /// Does this view's table list events (the Events tab, a rule's hits)? Those tables have the Rules column and
