@@ -185,11 +185,22 @@ fn print_text(r: &DetectReport) {
     if !r.by_rule.is_empty() {
         println!("\nBy rule:");
         for c in &r.by_rule {
+            let unknown = if c.unattributed > 0 {
+                format!(" (origin unknown for {})", c.unattributed)
+            } else {
+                String::new()
+            };
             println!(
-                "  {:>6}  [{}] {} — {}{}",
+                "  {:>6}  [{}] {} — {} origin{}{unknown}, {} session identit{}, {} .. {} — {}{}",
                 c.events,
                 c.rule.level,
                 safe(&c.rule.title),
+                c.origins,
+                if c.origins == 1 { "" } else { "s" },
+                c.session_identities,
+                if c.session_identities == 1 { "y" } else { "ies" },
+                c.first,
+                c.last,
                 safe(&c.source),
                 c.author
                     .as_deref()

@@ -28,6 +28,9 @@ pub struct TuiArgs {
     pub fence: super::geofence::FenceArgs,
     #[command(flatten)]
     pub broker: super::common::BrokerArgs,
+    /// The Sigma rules the Rules column, `:rule` and the findings list show (`trailhound detect` takes the same).
+    #[command(flatten)]
+    pub rules: super::detect::RuleArgs,
 }
 
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
@@ -89,6 +92,7 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
         window,
         index,
         fence,
+        rules: (!args.rules.rules.is_empty() || args.rules.no_builtin_rules).then(|| args.rules.rule_set()),
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -29,6 +29,8 @@ pub struct Frame {
     pub drill: usize,
     /// A chain graph selects the session it was opened from once its model is there.
     pub focus_pending: bool,
+    /// `:rule`: the events table keeps only the events this rule hit (cleared with the tab, like the `/` filter).
+    pub rule: Option<crate::tui::views::rule_hits::RuleFilter>,
 }
 
 /// What a view shows, computed once per change (in `update`), so drawing a frame only formats visible rows.
@@ -59,6 +61,10 @@ pub struct ViewModel {
     /// Geo-fence view: `core::policy::fence`'s review (what `trailhound geofence --json` prints), or why there is
     /// none.
     pub geofence: Option<std::sync::Arc<Result<crate::core::policy::fence::GeofenceReport, String>>>,
+    /// Events tables: the Rules cell of each listed event that rules hit (`views::rule_hits`).
+    pub event_rules: crate::tui::views::rule_hits::EventRules,
+    /// Event detail: the rules that hit the event (title, level, ATT&CK, id and file), one line each.
+    pub rules: Vec<StyledLine>,
     /// New behaviour tab with a command-line fence: the labels of the places whose addresses are all outside it
     /// (the map marks them).
     pub outside_places: Vec<String>,
@@ -89,6 +95,7 @@ impl Frame {
             model: Default::default(),
             drill: 0,
             focus_pending: false,
+            rule: None,
         }
     }
 }

@@ -244,7 +244,7 @@ pub fn spawn(dir: Result<PathBuf, String>, inputs: Vec<PathBuf>, reply: impl Fn(
 /// What a note written from a view is about.
 pub fn entity_of(spec: &ViewSpec, store: &crate::core::model::Store) -> EntityRef {
     match spec {
-        ViewSpec::Findings | ViewSpec::Notes | ViewSpec::Summary(_) => EntityRef::Case,
+        ViewSpec::Findings | ViewSpec::Notes | ViewSpec::Summary(_) | ViewSpec::Rule(_) => EntityRef::Case,
         // A note from a group is about the finding the group was opened from.
         ViewSpec::Finding(id) | ViewSpec::Group(id) => EntityRef::Finding(id.clone()),
         ViewSpec::Session(k) | ViewSpec::Chain(k) => EntityRef::Session(k.clone()),

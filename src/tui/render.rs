@@ -135,13 +135,17 @@ fn scope_bar(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         k(Action::Scope7d),
         k(Action::ScopeCustom)
     );
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::raw(" Scope "),
         Span::raw(scope_text(app.scope.scope)),
         Span::raw(format!(" · {kind}")),
-        Span::raw(hint),
-    ])
-    .style(theme.style(Slot::ScopeBar));
+    ];
+    // The events table's `:rule` filter is named before the hints, so a narrow screen keeps it.
+    if let Some(r) = &app.top().rule {
+        spans.push(Span::styled(format!(" · {}", r.label()), theme.style(Slot::TextAccent)));
+    }
+    spans.push(Span::raw(hint));
+    let line = Line::from(spans).style(theme.style(Slot::ScopeBar));
     f.render_widget(Paragraph::new(line).style(theme.style(Slot::ScopeBar)), area);
 }
 

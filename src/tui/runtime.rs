@@ -40,6 +40,9 @@ pub struct Options {
     pub fence: Option<Arc<crate::core::policy::fence::Fence>>,
     /// Elevated-access broker roles and request logs (`--broker-role`, `--broker-log`, the case's settings).
     pub broker: crate::core::broker::BrokerConfig,
+    /// The Sigma rules the Rules column, `:rule` and the findings list show (`--rules`, `--no-builtin-rules`);
+    /// `None`: the built-in set.
+    pub rules: Option<Arc<crate::core::rules::RuleSet>>,
 }
 
 impl Options {
@@ -241,7 +244,7 @@ async fn event_loop(
                 format!("{name} (new on first note)")
             }
         });
-    start_load(app, &opts.inputs, opts.dataset(&opts.inputs), &opts.broker, tx.clone());
+    start_load(app, &opts.inputs, opts.dataset(&opts.inputs), &opts, tx.clone());
     let case_tx = {
         let tx = tx.clone();
         super::case_io::spawn(
@@ -352,7 +355,7 @@ async fn event_loop(
                 }
                 Command::Load(inputs) => {
                     app.sources = inputs.iter().map(|p| p.display().to_string()).collect();
-                    start_load(app, &inputs, opts.dataset(&inputs), &opts.broker, tx.clone());
+                    start_load(app, &inputs, opts.dataset(&inputs), &opts, tx.clone());
                 }
             }
         }
@@ -487,7 +490,7 @@ fn start_load(
     app: &mut App,
     inputs: &[PathBuf],
     opts: DatasetOptions,
-    broker: &crate::core::broker::BrokerConfig,
+    options: &Options,
     tx: mpsc::UnboundedSender<Job>,
 ) {
     if inputs.is_empty() {
@@ -496,7 +499,8 @@ fn start_load(
     }
     app.loading = Some(Progress::default());
     let inputs = inputs.to_vec();
-    let broker = broker.clone();
+    let broker = options.broker.clone();
+    let rules = options.rules.clone();
     tokio::task::spawn_blocking(move || {
         let ptx = tx.clone();
         let mut data = Dataset::load(&inputs, &opts, &move |p| {
@@ -504,6 +508,9 @@ fn start_load(
         });
         if !broker.is_empty() {
             data = data.with_brokers(crate::core::broker::BrokerContext::load(broker));
+        }
+        if let Some(rules) = rules {
+            data = data.with_rules(rules);
         }
         // The first views need the graph and behaviour index: build them here, off the UI thread.
         data.build_all();

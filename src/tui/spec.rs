@@ -32,6 +32,8 @@ pub enum ViewSpec {
     Group(String),
     /// One event's raw record, by index in `Store::events`.
     Event(usize),
+    /// The events a detection or correlation rule hit (`core::rules`), by the rule's id.
+    Rule(String),
     /// The case's investigation notes.
     Notes,
     /// The day summary (the landing view) of one UTC day, as days since 1970-01-01; `None`: the last day loaded.
@@ -65,6 +67,7 @@ impl ViewSpec {
             ViewSpec::Chain(k) => format!("chain {k}"),
             ViewSpec::Group(id) => format!("group of {}", crate::tui::sanitize::clean_max(id, 12)),
             ViewSpec::Event(i) => format!("event #{i}"),
+            ViewSpec::Rule(id) => format!("rule {}", crate::tui::sanitize::clean_max(id, 24)),
             ViewSpec::Notes => "Notes".into(),
             ViewSpec::Summary(Some(d)) => format!("Summary {}", crate::core::summary::day_label(*d)),
             ViewSpec::Summary(None) => "Summary".into(),

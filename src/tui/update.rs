@@ -66,7 +66,9 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
             Input::Char(c) => edit.push(c),
             Input::Backspace => edit.backspace(),
             Input::Complete => {
-                let (done, options) = command::complete_with_options(app.data.names(), &edit.text);
+                // The rules with hits are listed once per evaluation (`Detections::rules_hit`): no hit is read here.
+                let rules = views::rule_hits::completions(app.data.detections());
+                let (done, options) = command::complete_with_rules(app.data.names(), &rules, &edit.text);
                 edit.text = done;
                 app.completions = options;
             }
@@ -157,6 +159,8 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
         Action::Back => {
             if !app.top().table.filter.is_empty() {
                 app.top_mut().table.filter.clear();
+            } else if app.top().rule.is_some() {
+                app.top_mut().rule = None;
             } else if app.stack.len() > 1 {
                 app.stack.pop();
             }
@@ -171,6 +175,7 @@ fn action(app: &mut App, a: Action) -> Vec<Command> {
                     (f.tab + n - 1) % n
                 };
                 f.table = Default::default();
+                f.rule = None;
                 f.scroll = 0;
             }
         }
@@ -398,6 +403,7 @@ fn click(app: &mut App, column: u16, row: u16, out: &mut Vec<Command>) {
                 if f.tab != i {
                     f.tab = i;
                     f.table = Default::default();
+                    f.rule = None;
                 }
                 return;
             }

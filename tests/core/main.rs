@@ -38,4 +38,5 @@ mod rules_builtin;
 mod rules_engine;
 mod rules_realdata;
 mod rules_sample;
+mod rules_tally;
 mod sample_investigation;

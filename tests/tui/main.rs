@@ -30,6 +30,7 @@ mod geofence;
 mod group;
 mod identity;
 mod notes;
+mod rules;
 mod screens;
 mod summary;
 mod ui_state;

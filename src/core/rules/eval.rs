@@ -90,16 +90,20 @@ pub fn evaluate(store: &Store, graph: &SessionGraph, rules: Arc<RuleSet>) -> Det
     let t = Instant::now();
     let correlations = correlate(store, graph, &rules, &all, &mut unreadable, &mut stats.raw_reads);
     stats.correlate_us = t.elapsed().as_micros() as u64;
-    let hits = all
+    let hits: Vec<Hit> = all
         .iter()
         .filter(|h| rules.rules[h.rule as usize].generate)
         .copied()
         .collect();
+    let mut rules_hit: Vec<RuleIdx> = hits.iter().map(|h| h.rule).collect();
+    rules_hit.sort_unstable();
+    rules_hit.dedup();
     Detections {
         rules,
         hits,
         all,
         correlations,
+        rules_hit,
         unreadable,
         stats,
     }

@@ -34,6 +34,8 @@ pub struct Detections {
     /// Every detection hit, including correlation-only rules', sorted by event then rule.
     pub(super) all: Vec<Hit>,
     pub(super) correlations: Vec<Corr>,
+    /// The rules with at least one shown hit, in rule order (what `:rule` completes in the TUI).
+    pub(super) rules_hit: Vec<RuleIdx>,
     pub(super) unreadable: Vec<Unreadable>,
     pub(super) stats: EvalStats,
 }
@@ -89,6 +91,10 @@ impl Detections {
         let hi = self.all.partition_point(|h| h.event <= event);
         &self.all[lo..hi]
     }
+    /// The detection rules with at least one shown hit, in rule order.
+    pub fn rules_hit(&self) -> &[RuleIdx] {
+        &self.rules_hit
+    }
     /// A detection rule's description.
     pub fn rule(&self, r: RuleIdx) -> &RuleMeta {
         self.rules.rule(r)
@@ -132,6 +138,7 @@ impl Detections {
             hits: Vec::new(),
             all: Vec::new(),
             correlations: Vec::new(),
+            rules_hit: Vec::new(),
             unreadable: Vec::new(),
             stats: EvalStats::default(),
         }

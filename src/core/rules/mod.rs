@@ -20,6 +20,7 @@ mod fields;
 mod hits;
 mod load;
 mod report;
+mod tally;
 
 pub use attack::{Tactic, Technique, attack_tags};
 pub use attribution::{Attribution, attribute};
@@ -31,6 +32,7 @@ pub use report::{
     ChainHits, CorrelationReport, DetectReport, GroupPart, HitEvent, IdentityHits, OriginHits, RuleCount, RuleRef,
     report,
 };
+pub use tally::{RuleTally, correlations_in, tally};
 
 use serde::Serialize;
 use std::path::PathBuf;

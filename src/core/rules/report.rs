@@ -131,6 +131,18 @@ pub struct RuleCount {
     pub source: String,
     /// Events it hit in the scope.
     pub events: usize,
+    /// Distinct origins named behind them (`tally`).
+    pub origins: usize,
+    /// Of its events, those whose origin is not named (unknown, or a name + time match up the chain).
+    pub unattributed: usize,
+    /// Distinct session identities that signed them.
+    pub session_identities: usize,
+    /// The accounts whose logs hold them (`recipientAccountId`).
+    pub accounts: Vec<String>,
+    /// First hit in the scope, RFC 3339 UTC.
+    pub first: String,
+    /// Last hit in the scope, RFC 3339 UTC.
+    pub last: String,
 }
 
 /// The whole report.
@@ -192,13 +204,9 @@ pub fn report(store: &Store, graph: &SessionGraph, d: &Detections, scope: Option
     type Key = (Option<u32>, Option<u32>, Option<u32>);
     let mut order: Vec<Key> = Vec::new();
     let mut grouped: BTreeMap<Key, (Attribution, Vec<u32>)> = BTreeMap::new();
-    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
     let mut events_hit = 0;
     for e in d.events().filter(|&e| within(e)) {
         events_hit += 1;
-        for h in d.of_event(e) {
-            *counts.entry(h.rule).or_default() += 1;
-        }
         let a = attribute(graph, e);
         let key = (a.origin, a.session_identity, a.chain_root);
         let entry = grouped.entry(key).or_insert_with(|| {
@@ -241,23 +249,25 @@ pub fn report(store: &Store, graph: &SessionGraph, d: &Detections, scope: Option
             }),
         }
     }
-    let mut by_rule: Vec<RuleCount> = counts
+    let by_rule: Vec<RuleCount> = super::tally(store, graph, d, scope)
         .into_iter()
-        .map(|(r, n)| {
-            let m = d.rule(r);
+        .map(|t| {
+            let m = d.rule(t.rule);
             RuleCount {
                 rule: m.into(),
                 author: m.author.clone(),
                 source: m.origin.to_string(),
-                events: n,
+                events: t.events,
+                origins: t.origins,
+                unattributed: t.unattributed,
+                session_identities: t.session_identities,
+                accounts: t.accounts,
+                first: rfc3339(t.first),
+                last: rfc3339(t.last),
             }
         })
         .collect();
-    by_rule.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| b.rule.level.cmp(&a.rule.level)));
-    let correlations = d
-        .correlations()
-        .iter()
-        .filter(|c| c.events.iter().any(|&e| within(e)))
+    let correlations = super::correlations_in(store, d, scope)
         .map(|c| correlation_report(store, graph, d, c))
         .collect();
     let rules = d.rules();

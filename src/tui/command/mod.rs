@@ -12,7 +12,7 @@ use super::update::{Command, push};
 use crate::core::entity::{EntityKind, EntityRef};
 use crate::core::model::Store;
 use crate::core::names::LoadedNames;
-pub use words::{CommandWord, Unresolved, resolve};
+pub use words::{CommandWord, Completes, Unresolved, resolve};
 
 pub fn run(app: &mut App, text: &str) -> Vec<Command> {
     let text = text.trim().trim_start_matches(':');
@@ -96,6 +96,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
             }
             return Vec::new();
         }
+        CommandWord::Rule => return rule_command(app, arg),
         CommandWord::Geofence => match geofence_view(app, arg) {
             Ok(spec) => Some(spec),
             Err(e) => {
@@ -109,7 +110,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
         | CommandWord::User
         | CommandWord::Ip
         | CommandWord::Account
-        | CommandWord::Finding => match cmd.spec().completes {
+        | CommandWord::Finding => match cmd.spec().entity() {
             Some(kind) => entity_view(kind, arg),
             None => None,
         },
@@ -120,6 +121,38 @@ pub fn run(app: &mut App, text: &str) -> Vec<Command> {
             app.set_status(Slot::StatusError, format!(":{} {arg}: nothing to open", cmd.name()));
             Vec::new()
         }
+    }
+}
+
+/// `:rule TITLE|ID` keeps the events that rule hit in the events table on top (the Events tab, a rule's events),
+/// or opens the rule's events from any other view; `:rule` alone clears the filter. Only the rule set's names and
+/// the list of rules with hits are read here (`Detections::rules_hit`), never the hits themselves.
+fn rule_command(app: &mut App, arg: &str) -> Vec<Command> {
+    use super::views::events::lists_events;
+    use super::views::rule_hits;
+    if arg.is_empty() {
+        if app.top_mut().rule.take().is_some() {
+            app.set_status(Slot::StatusOk, "rule filter cleared");
+        } else {
+            app.set_status(
+                Slot::StatusWarning,
+                "no rule filter here (:rule TITLE keeps the events it hit)",
+            );
+        }
+        return Vec::new();
+    }
+    match rule_hits::resolve(app.data.detections(), arg) {
+        Err(e) => {
+            app.set_status(Slot::StatusError, e);
+            Vec::new()
+        }
+        Ok(f) if lists_events(app.spec(), app.tab()) => {
+            let top = app.top_mut();
+            top.rule = Some(f);
+            top.table.selected = 0;
+            Vec::new()
+        }
+        Ok(f) => push(app, ViewSpec::Rule(f.id)),
     }
 }
 
@@ -169,12 +202,19 @@ pub fn complete(names: &LoadedNames, text: &str) -> String {
 
 /// Like [`complete`], also returning the candidates that still match (for the hint box; at most 50).
 pub fn complete_with_options(names: &LoadedNames, text: &str) -> (String, Vec<String>) {
-    let done = complete_inner(names, text);
+    complete_with_rules(names, &[], text)
+}
+
+/// Like [`complete_with_options`], `:rule`'s argument completing from `rules` (the titles and ids of the rules
+/// that hit, `views::rule_hits::completions`).
+pub fn complete_with_rules(names: &LoadedNames, rules: &[String], text: &str) -> (String, Vec<String>) {
+    let done = complete_inner(names, rules, text);
     let t = done.trim_start_matches(':');
     let options: Vec<String> = match t.split_once(' ') {
         None => words::names_with_prefix(t).into_iter().map(str::to_string).collect(),
         Some((word, arg)) => match resolve(word).ok().and_then(|c| c.spec().completes) {
-            Some(kind) => names.with_prefix(kind, arg).iter().take(50).cloned().collect(),
+            Some(Completes::Entity(kind)) => names.with_prefix(kind, arg).iter().take(50).cloned().collect(),
+            Some(Completes::Rules) => rules_with_prefix(rules, arg).into_iter().map(str::to_string).collect(),
             None => Vec::new(),
         },
     };
@@ -182,7 +222,17 @@ pub fn complete_with_options(names: &LoadedNames, text: &str) -> (String, Vec<St
     (done, if options.len() > 1 { options } else { Vec::new() })
 }
 
-fn complete_inner(names: &LoadedNames, text: &str) -> String {
+/// Rule names starting with `prefix`, ignoring case (titles are typed loosely).
+fn rules_with_prefix<'a>(rules: &'a [String], prefix: &str) -> Vec<&'a str> {
+    let p = prefix.to_lowercase();
+    rules
+        .iter()
+        .filter(|r| r.to_lowercase().starts_with(&p))
+        .map(String::as_str)
+        .collect()
+}
+
+fn complete_inner(names: &LoadedNames, rules: &[String], text: &str) -> String {
     let t = text.trim_start_matches(':');
     match t.split_once(' ') {
         None => {
@@ -197,8 +247,17 @@ fn complete_inner(names: &LoadedNames, text: &str) -> String {
             let Ok(cmd) = resolve(word) else {
                 return text.to_string();
             };
-            let Some(kind) = cmd.spec().completes else {
-                return text.to_string();
+            let kind = match cmd.spec().completes {
+                Some(Completes::Entity(kind)) => kind,
+                Some(Completes::Rules) => {
+                    let m = rules_with_prefix(rules, arg);
+                    return match m.as_slice() {
+                        [] => text.to_string(),
+                        [one] => format!("{} {one}", cmd.name()),
+                        many => format!("{} {}", cmd.name(), common_prefix_ignoring_case(many, arg)),
+                    };
+                }
+                None => return text.to_string(),
             };
             let by_prefix = names.with_prefix(kind, arg);
             // A role also completes from its name (`:role Demo` → `arn:…:role/DemoRole1`); roles are few.
@@ -220,6 +279,19 @@ fn complete_inner(names: &LoadedNames, text: &str) -> String {
             }
         }
     }
+}
+
+/// The longest common prefix of `m`, ignoring case; while it is no longer than what was typed, the typed text
+/// stays as it is.
+fn common_prefix_ignoring_case(m: &[&str], typed: &str) -> String {
+    let lower: Vec<String> = m.iter().map(|s| s.to_lowercase()).collect();
+    let refs: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let n = common_prefix(&refs).len();
+    let first = m[0];
+    if n <= typed.len() || first.to_lowercase().len() != first.len() || !first.is_char_boundary(n) {
+        return typed.to_string();
+    }
+    first[..n].to_string()
 }
 
 fn common_prefix(m: &[&str]) -> String {

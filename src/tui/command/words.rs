@@ -27,7 +27,17 @@ pub enum CommandWord {
     Export,
     Tag,
     Geofence,
+    Rule,
     Quit,
+}
+
+/// Where Tab completes a command's argument from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Completes {
+    /// The loaded names of this entity kind (`core::names`).
+    Entity(EntityKind),
+    /// The titles and ids of the rules that hit (`views::rule_hits::completions`).
+    Rules,
 }
 
 /// One row of the table.
@@ -40,8 +50,18 @@ pub struct Word {
     /// The argument as the help shows it; empty when the command takes none.
     pub arg: &'static str,
     pub description: &'static str,
-    /// Where Tab completes the argument from: the loaded names of this entity kind.
-    pub completes: Option<EntityKind>,
+    /// Where Tab completes the argument from.
+    pub completes: Option<Completes>,
+}
+
+impl Word {
+    /// The entity kind the argument names, when it completes from loaded names.
+    pub fn entity(&self) -> Option<EntityKind> {
+        match self.completes {
+            Some(Completes::Entity(k)) => Some(k),
+            _ => None,
+        }
+    }
 }
 
 const fn w(
@@ -57,7 +77,10 @@ const fn w(
         aliases: &[],
         arg,
         description,
-        completes,
+        completes: match completes {
+            Some(k) => Some(Completes::Entity(k)),
+            None => None,
+        },
     }
 }
 
@@ -175,6 +198,16 @@ pub const WORDS: &[Word] = &[
         "calls from outside a geo-fence (US GB 203.0.113.0/24; none: the command line's); on a profile, its calls",
     ),
     Word {
+        completes: Some(Completes::Rules),
+        ..w(
+            CommandWord::Rule,
+            "rule",
+            "[TITLE|ID]",
+            None,
+            "keep the events a Sigma rule hit (this events table; elsewhere, open the rule's events); none: clear it",
+        )
+    },
+    Word {
         aliases: &["q"],
         ..w(CommandWord::Quit, "quit", "", None, "leave trailhound")
     },
@@ -282,7 +315,7 @@ mod tests {
         use CommandWord::*;
         for c in [
             Session, Key, Role, User, Ip, Account, Finding, Findings, Event, Scope, Notes, Summary, Group, Fetch,
-            Export, Tag, Geofence, Quit,
+            Export, Tag, Geofence, Rule, Quit,
         ] {
             assert_eq!(WORDS.iter().filter(|w| w.word == c).count(), 1, "{c:?}");
             assert_eq!(c.spec().word, c);
@@ -323,6 +356,8 @@ mod tests {
             ("ge", Geofence),
             ("geofence", Geofence),
             ("gr", Group),
+            ("ru", Rule),
+            ("rule", Rule),
             ("q", Quit),
             ("qu", Quit),
             ("quit", Quit),
@@ -340,6 +375,7 @@ mod tests {
             Err(Unresolved::Ambiguous(vec!["session", "scope", "summary"]))
         );
         assert_eq!(resolve("fi"), Err(Unresolved::Ambiguous(vec!["finding", "findings"])));
+        assert_eq!(resolve("r"), Err(Unresolved::Ambiguous(vec!["role", "rule"])));
         for bad in ["", "zz", "sessions", "Session", "qq", ":q"] {
             assert_eq!(resolve(bad), Err(Unresolved::Unknown), "{bad:?}");
         }

@@ -1,7 +1,9 @@
 //! The event detail view: the raw record pretty-printed, sanitised line by line (only the lines on screen are
 //! sanitised when drawing), scrollable. The record is read from disk by a background job (`Command::ReadRaw`).
 //! A denied call's explanation (`core::policy::denied`, computed with the model after the title line) is drawn
-//! beside the record on a wide screen, above it on a narrow one.
+//! beside the record on a wide screen, above it on a narrow one. The rules that hit the event (`rule`, computed
+//! with the model) are listed above both: title, level, ATT&CK tags, rule id and file, and the correlations the
+//! event is part of.
 
 use super::ViewCtx;
 use super::events::{api_name, caller};
@@ -33,6 +35,15 @@ pub fn title(store: &Store, index: usize) -> Vec<StyledLine> {
 pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx, index: usize) -> Drawn {
     use ratatui::layout::Constraint::{Fill, Length};
     use ratatui::layout::Layout;
+    let rules = &ctx.model().rules;
+    let area = if rules.is_empty() {
+        area
+    } else {
+        let h = (rules.len() as u16).saturating_add(2).min((area.height / 3).max(3));
+        let [top, rest] = Layout::vertical([Length(h), Fill(1)]).areas(area);
+        super::panel(f, top, rules, ctx.theme, "Rules that hit this event");
+        rest
+    };
     let explanation = ctx.model().header.get(1..).unwrap_or_default();
     if explanation.is_empty() {
         return record(f, area, ctx, index);

@@ -1,14 +1,17 @@
-//! The Events tab of every profile: one row per scoped event, formatted only when on screen; filtered and sorted
-//! on typed values (each distinct caller, API and interned string tested once), not on formatted cells.
+//! The Events tab of every profile (and group, and a rule's hits): one row per scoped event, formatted only when on
+//! screen; filtered and sorted on typed values (each distinct caller, API and interned string tested once), not on
+//! formatted cells. The Rules column shows the rules that hit each event (`rule_hits`, cells computed with the
+//! model); it and the Resource column give way first on a narrow terminal.
 
 use super::ViewCtx;
 use crate::core::model::{Event, IdentityType, Store, Sym};
 use crate::core::time::rfc3339;
 use crate::tui::app::Drawn;
 use crate::tui::sanitize::clean;
-use crate::tui::spec::ViewSpec;
+use crate::tui::spec::{Tab, ViewSpec};
 use crate::tui::theme::Slot;
-use crate::tui::widgets::table::{Column, Key, Needle, TableSource, col};
+use crate::tui::views::rule_hits::{EventRules, RuleCell, level_slot};
+use crate::tui::widgets::table::{Column, Key, Needle, TableSource, col, optional};
 use hashbrown::HashMap;
 use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
@@ -18,16 +21,36 @@ use std::borrow::Cow;
 pub struct EventRows<'a> {
     pub store: &'a Store,
     pub items: &'a [u32],
+    /// The Rules cells of `items` (computed with the model).
+    pub rules: &'a EventRules,
 }
 
+/// The Rules column (index in [`COLUMNS`]).
+const RULES: usize = 5;
+
+/// At 120 columns the Rules column takes the room the Resource column had (an ARN cut after 19 cells says little);
+/// the Resource column comes back on a wider terminal. At 80 both give way and the rest keeps its place.
 const COLUMNS: &[Column] = &[
     col("Time (UTC)", Length(20)),
-    col("API", Length(27)),
-    col("Caller", Fill(1)),
+    col("API", Length(26)),
+    col("Caller", Fill(2)),
     col("IP", Length(15)),
-    col("Result", Length(13)),
-    col("Resource", Fill(1)),
+    col("Result", Length(12)),
+    optional("Rules", Fill(2)),
+    optional("Resource", Fill(1)),
 ];
+
+/// Does this view's table list events (the Events tab, a rule's hits)? Those tables have the Rules column and
+/// take the `:rule` filter.
+pub fn lists_events(spec: &ViewSpec, tab: Option<Tab>) -> bool {
+    tab == Some(Tab::Events) || matches!(spec, ViewSpec::Rule(_))
+}
+
+impl EventRows<'_> {
+    fn rule_cell(&self, row: usize) -> Option<&RuleCell> {
+        self.rules.get(*self.items.get(row)?)
+    }
+}
 
 /// `service:Name` as IAM policies write it (`ec2:RunInstances`).
 pub fn api_name(store: &Store, source: Sym, name: Sym) -> String {
@@ -85,7 +108,10 @@ impl TableSource for EventRows<'_> {
                     Cow::Borrowed("ok")
                 }
             }
-            5 => clean(self.store.s(e.resource)),
+            RULES => self
+                .rule_cell(row)
+                .map_or(Cow::Borrowed(""), |r| Cow::Borrowed(r.text.as_str())),
+            6 => clean(self.store.s(e.resource)),
             _ => Cow::Borrowed(""),
         }
     }
@@ -93,6 +119,7 @@ impl TableSource for EventRows<'_> {
         let e = self.store.events.get(*self.items.get(row)? as usize)?;
         match c {
             0 => Some(Slot::TextDim),
+            RULES => self.rule_cell(row).map(|r| level_slot(r.level)),
             4 if e.failed() => Some(Slot::StatusError),
             3 | 2 => Some(Slot::TextAccent),
             _ => None,
@@ -112,7 +139,12 @@ impl TableSource for EventRows<'_> {
             3 => text(Cow::Borrowed(self.store.s(e.source_ip))),
             4 if e.failed() => text(Cow::Borrowed(self.store.s(e.error_code))),
             4 => Key::Text(Cow::Borrowed("ok")),
-            5 => text(Cow::Borrowed(self.store.s(e.resource))),
+            // As displayed (the sort agrees with the cells): events of the same top rule come together.
+            RULES => match self.rule_cell(row) {
+                Some(r) => Key::Text(Cow::Borrowed(r.text.as_str())),
+                None => Key::Empty,
+            },
+            6 => text(Cow::Borrowed(self.store.s(e.resource))),
             _ => Key::Empty,
         }
     }
@@ -127,6 +159,14 @@ impl TableSource for EventRows<'_> {
         let mut by_api: HashMap<(Sym, Sym), bool> = HashMap::new();
         let ok = needle.found_in("ok");
         let timelike = needle.is_timelike();
+        // Only the events rules hit have a Rules cell; each is tested once.
+        let ruled: hashbrown::HashSet<u32> = self
+            .rules
+            .cells()
+            .iter()
+            .filter(|c| needle.found_in(&c.text))
+            .map(|c| c.event)
+            .collect();
         (0..self.items.len() as u32)
             .filter(|&row| {
                 let Some(e) = self.items.get(row as usize).and_then(|&i| store.events.get(i as usize)) else {
@@ -148,6 +188,7 @@ impl TableSource for EventRows<'_> {
                     || sym(e.source_ip)
                     || if e.failed() { sym(e.error_code) } else { ok }
                     || sym(e.resource)
+                    || self.items.get(row as usize).is_some_and(|i| ruled.contains(i))
             })
             .collect()
     }
@@ -156,7 +197,15 @@ impl TableSource for EventRows<'_> {
     }
 }
 
-/// The Events tab: the scoped events.
+/// The Events tab: the scoped events (those a rule hit, under `:rule`).
 pub fn render(f: &mut Frame, body: Rect, ctx: &ViewCtx) -> Drawn {
-    super::draw_table(f, body, ctx, "Events in scope (Enter: raw record)")
+    super::draw_table(f, body, ctx, &title("Events in scope (Enter: raw record)", ctx))
+}
+
+/// A table title with the `:rule` filter named after it.
+pub fn title(base: &str, ctx: &ViewCtx) -> String {
+    match &ctx.frame().rule {
+        Some(r) => format!("{base} · {}", r.label()),
+        None => base.to_string(),
+    }
 }

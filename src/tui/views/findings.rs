@@ -1,15 +1,21 @@
 //! The findings list (GuardDuty and IAM Access Analyzer together: severity-coloured, counts by severity, type and
-//! account). One finding's view is `finding`.
+//! account), with the Sigma rules that hit in the scope beside them: a row per detection rule (level as severity,
+//! title, account, origins and session identities behind its hits, first hit, events hit) and per correlation that
+//! fired, each pivoting to the events it hit (the `rule` view, which also says the last hit). The rule rows' numbers are `core::rules::tally`,
+//! the same `trailhound detect` prints. One finding's view is `finding`.
 
 use super::ViewCtx;
+use super::rule_hits::level_slot;
 use crate::core::findings::{SeverityLabel, Source};
+use crate::core::graph::SessionGraph;
 use crate::core::model::Store;
-use crate::core::time::rfc3339;
+use crate::core::rules::{self, Detections, Level, RuleTally};
+use crate::core::time::{Scope, rfc3339};
 use crate::tui::app::{Drawn, StyledLine};
-use crate::tui::sanitize::clean;
+use crate::tui::sanitize::{clean, clean_max};
 use crate::tui::spec::ViewSpec;
 use crate::tui::theme::Slot;
-use crate::tui::widgets::table::{Column, Key, TableSource, col};
+use crate::tui::widgets::table::{Column, Key, StaticRow, StaticRows, TableSource, col};
 use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
 use ratatui::layout::{Layout, Rect};
@@ -18,11 +24,18 @@ use std::collections::BTreeMap;
 
 pub struct FindingRows<'a> {
     store: &'a Store,
+    /// The rule rows after the findings (computed with the model: [`detection_rows`]).
+    rules: Option<&'a StaticRows>,
 }
 
 impl<'a> FindingRows<'a> {
-    pub fn new(store: &'a Store) -> Self {
-        FindingRows { store }
+    pub fn new(store: &'a Store, rules: Option<&'a StaticRows>) -> Self {
+        FindingRows { store, rules }
+    }
+
+    /// A row past the findings: a rule row's index.
+    fn rule_row(&self, row: usize) -> Option<usize> {
+        row.checked_sub(self.store.findings.len())
     }
 }
 
@@ -35,6 +48,139 @@ const COLUMNS: &[Column] = &[
     col("First seen (UTC)", Length(20)),
     col("Count", Length(6)),
 ];
+
+/// Where a rule level sorts among GuardDuty severities (the bottom of each band: high is 7.0, medium 4.0).
+fn level_severity(l: Level) -> f64 {
+    match l {
+        Level::Informational => 0.0,
+        Level::Low => 1.0,
+        Level::Medium => 4.0,
+        Level::High => 7.0,
+        Level::Critical => 9.0,
+    }
+}
+
+/// `High`, `Medium`, … as the severity column writes GuardDuty's labels.
+fn level_label(l: Level) -> String {
+    let s = l.to_string();
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The rows of the rules that hit in `scope` (detection rules by their `tally` in it, then each correlation that
+/// fired), in the findings table's columns. Titles and group values are sanitised here.
+pub fn detection_rows(
+    store: &Store,
+    graph: &SessionGraph,
+    d: &Detections,
+    tally: &[RuleTally],
+    scope: Scope,
+) -> StaticRows {
+    let scope = (scope != Scope::ALL).then_some(scope);
+    let mut rows = Vec::new();
+    for t in tally {
+        let m = d.rule(t.rule);
+        let mut who = format!(
+            "{} origin{} · {} session identit{}",
+            t.origins,
+            if t.origins == 1 { "" } else { "s" },
+            t.session_identities,
+            if t.session_identities == 1 { "y" } else { "ies" }
+        );
+        if t.unattributed > 0 {
+            who.push_str(&format!(" · origin unknown for {}", t.unattributed));
+        }
+        let account = match t.accounts.as_slice() {
+            [one] => clean(one).into_owned(),
+            many => format!("{} accounts", many.len()),
+        };
+        rows.push(
+            StaticRow::new(vec![
+                level_label(m.level),
+                "Rule".into(),
+                clean_max(&m.title, 200).into_owned(),
+                account,
+                who,
+                rfc3339(t.first),
+                t.events.to_string(),
+            ])
+            .style(0, level_slot(m.level))
+            .style(5, Slot::TextDim)
+            .number(0, level_severity(m.level))
+            .number(5, t.first as f64)
+            .number(6, t.events as f64)
+            .target(Some(ViewSpec::Rule(m.id.clone()))),
+        );
+    }
+    for c in rules::correlations_in(store, d, scope) {
+        let m = d.correlation_rule(c.correlation);
+        let group: Vec<String> = c
+            .group
+            .iter()
+            .map(|(f, v)| format!("{}={}", f.name(), v.describe(store, graph)))
+            .collect();
+        rows.push(
+            StaticRow::new(vec![
+                level_label(m.level),
+                "Correlate".into(),
+                clean_max(&m.title, 200).into_owned(),
+                String::new(),
+                clean_max(&group.join(", "), 200).into_owned(),
+                rfc3339(c.first),
+                c.events.len().to_string(),
+            ])
+            .style(0, level_slot(m.level))
+            .style(5, Slot::TextDim)
+            .number(0, level_severity(m.level))
+            .number(5, c.first as f64)
+            .number(6, c.events.len() as f64)
+            .target(Some(ViewSpec::Rule(m.id.clone()))),
+        );
+    }
+    StaticRows {
+        columns: COLUMNS.to_vec(),
+        rows,
+    }
+}
+
+/// The counts line of the rules that hit in `scope` (their `tally` in it): how many rules, events, by level, and
+/// correlations.
+pub fn detection_counts(store: &Store, d: &Detections, tally: &[RuleTally], scope: Scope) -> StyledLine {
+    let scope = (scope != Scope::ALL).then_some(scope);
+    let events = d
+        .events()
+        .filter(|&e| scope.is_none_or(|s| store.events.get(e as usize).is_some_and(|ev| s.contains(ev.time))))
+        .count();
+    let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
+    for t in tally {
+        *by_level.entry(d.rule(t.rule).level).or_default() += 1;
+    }
+    let correlations = rules::correlations_in(store, d, scope).count();
+    let head = if tally.is_empty() {
+        " no rule hit an event in scope ".to_string()
+    } else {
+        format!(
+            " {} rule{} hit {events} event{} in scope: ",
+            tally.len(),
+            if tally.len() == 1 { "" } else { "s" },
+            if events == 1 { "" } else { "s" }
+        )
+    };
+    let mut line = vec![(head, Some(Slot::Text))];
+    for (l, n) in by_level.iter().rev() {
+        line.push((format!("{} {n}  ", level_label(*l)), Some(level_slot(*l))));
+    }
+    line.push((
+        format!(
+            "· {correlations} correlation{} fired",
+            if correlations == 1 { "" } else { "s" }
+        ),
+        Some(Slot::TextDim),
+    ));
+    StyledLine(line)
+}
 
 pub fn severity_slot(l: SeverityLabel) -> Slot {
     match l {
@@ -57,9 +203,12 @@ impl TableSource for FindingRows<'_> {
         COLUMNS
     }
     fn len(&self) -> usize {
-        self.store.findings.len()
+        self.store.findings.len() + self.rules.map_or(0, |r| r.len())
     }
     fn cell(&self, row: usize, c: usize) -> Cow<'_, str> {
+        if let (Some(r), Some(rules)) = (self.rule_row(row), self.rules) {
+            return rules.cell(r, c);
+        }
         let Some(f) = self.store.findings.get(row) else {
             return Cow::Borrowed("");
         };
@@ -75,6 +224,9 @@ impl TableSource for FindingRows<'_> {
         }
     }
     fn style(&self, row: usize, c: usize) -> Option<Slot> {
+        if let (Some(r), Some(rules)) = (self.rule_row(row), self.rules) {
+            return rules.style(r, c);
+        }
         let f = self.store.findings.get(row)?;
         match c {
             0 => Some(severity_slot(f.severity.label)),
@@ -83,6 +235,9 @@ impl TableSource for FindingRows<'_> {
         }
     }
     fn key(&self, row: usize, c: usize) -> Key<'_> {
+        if let (Some(r), Some(rules)) = (self.rule_row(row), self.rules) {
+            return rules.key(r, c);
+        }
         let Some(f) = self.store.findings.get(row) else {
             return Key::Empty;
         };
@@ -98,6 +253,9 @@ impl TableSource for FindingRows<'_> {
         }
     }
     fn target(&self, row: usize) -> Option<ViewSpec> {
+        if let (Some(r), Some(rules)) = (self.rule_row(row), self.rules) {
+            return rules.target(r);
+        }
         self.store.findings.get(row).map(|f| ViewSpec::Finding(f.id.clone()))
     }
 }
@@ -142,7 +300,13 @@ pub fn counts(store: &Store) -> Vec<StyledLine> {
 
 /// The findings list under its counts.
 pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
-    let [counts, rest] = Layout::vertical([Length(4), Fill(1)]).areas(area);
+    let lines = ctx.model().header.len() as u16;
+    let [counts, rest] = Layout::vertical([Length(lines + 2), Fill(1)]).areas(area);
     super::panel(f, counts, &ctx.model().header, ctx.theme, "Counts");
-    super::draw_table(f, rest, ctx, "Findings (GuardDuty + IAM Access Analyzer)")
+    super::draw_table(
+        f,
+        rest,
+        ctx,
+        "Findings (GuardDuty + IAM Access Analyzer) and rules hit in scope",
+    )
 }

@@ -5,11 +5,9 @@
 //! filter, sort and pivot without knowing which view is on top.
 //!
 //! ```text
-//!  summary  findings  finding  group (overview │ events)  profile (overview │ behavior │ api_volume │ events)
+//!  summary  findings (+ rules hit)  finding  group (overview │ events)  rule (its events)
+//!  profile (overview │ behavior │ api_volume │ events │ policy │ denied)
 //!  chain  event  notes  geofence
-//!  summary  findings  finding  group (overview │ events)
-//!  profile (overview │ behavior │ api_volume │ events │ denied)
-//!  chain  event  notes
 //! ```
 
 pub mod api_volume;
@@ -31,6 +29,8 @@ pub mod notes;
 pub mod policy;
 pub mod profile;
 pub mod related;
+pub mod rule;
+pub mod rule_hits;
 pub mod select;
 pub mod summary;
 pub mod volume;
@@ -101,6 +101,7 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
         ViewSpec::Chain(_) => chain::render(f, area, ctx),
         ViewSpec::Group(_) => group::render(f, area, ctx),
         ViewSpec::Notes => notes::render(f, area, ctx),
+        ViewSpec::Rule(_) => rule::render(f, area, ctx),
         ViewSpec::Summary(_) => summary::render(f, area, ctx),
         ViewSpec::Geofence { .. } => geofence::render(f, area, ctx),
         spec => {

@@ -4,7 +4,7 @@
 
 use super::{
     api_volume, behavior, chain, denied, event, events, finding, findings, geofence, group, marked, notes, policy,
-    profile, select, summary, volume,
+    profile, rule, rule_hits, select, summary, volume,
 };
 use crate::core::dataset::Dataset;
 use crate::core::model::Store;
@@ -30,13 +30,22 @@ pub struct ModelRequest {
     pub scope: Scope,
     /// The fence given on the command line (the geo-fence view's default).
     pub fence: Option<Arc<crate::core::policy::fence::Fence>>,
+    /// The events table's `:rule` filter.
+    pub rule: Option<rule_hits::RuleFilter>,
 }
 
 /// Which (spec, tab, drill, scope, data, notes) the top view's model must be computed for.
 pub fn model_key(app: &App) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (app.spec(), app.top().tab, app.top().drill, app.scope.scope).hash(&mut h);
+    (
+        app.spec(),
+        app.top().tab,
+        app.top().drill,
+        app.scope.scope,
+        &app.top().rule,
+    )
+        .hash(&mut h);
     // A new read of the case's notes changes the Notes view.
     app.notes
         .as_ref()
@@ -74,6 +83,7 @@ pub fn request(app: &App) -> ModelRequest {
         drill: app.top().drill,
         scope: app.scope.scope,
         fence: app.fence.clone(),
+        rule: app.top().rule.clone(),
     }
 }
 
@@ -122,7 +132,18 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         _ => scope,
     };
     match spec {
-        ViewSpec::Findings => m.header = findings::counts(store),
+        ViewSpec::Findings => {
+            let d = r.data.detections();
+            m.header = findings::counts(store);
+            let tally = crate::core::rules::tally(store, graph, d, (scope != Scope::ALL).then_some(scope));
+            m.header.push(findings::detection_counts(store, d, &tally, scope));
+            m.rows = Some(findings::detection_rows(store, graph, d, &tally, scope));
+        }
+        ViewSpec::Rule(id) => {
+            let d = r.data.detections();
+            m.items = rule::events(store, d, id, scope);
+            m.header = rule::header(store, graph, d, id, scope);
+        }
         ViewSpec::Finding(id) => {
             m.header = finding::details(store, id);
             let mut rows = finding::entities(store, graph, id);
@@ -134,6 +155,7 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         ViewSpec::Event(i) => {
             m.header = event::title(store, *i);
             m.header.extend(denied::explanation(store, *i));
+            m.rules = rule::event_lines(store, graph, r.data.detections(), *i as u32);
         }
         ViewSpec::Chain(k) => {
             let c = chain::build(store, graph, r.data.brokers(), k);
@@ -217,6 +239,19 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
             }
         },
     }
+    // Every events table: the `:rule` filter, then the Rules cells of what is left.
+    if events::lists_events(spec, tab) {
+        let d = r.data.detections();
+        if let Some(f) = &r.rule {
+            rule_hits::retain_hit(d, &f.id, &mut m.items);
+        }
+        m.failed = m
+            .items
+            .iter()
+            .filter(|&&i| store.events.get(i as usize).is_some_and(|e| e.failed()))
+            .count();
+        m.event_rules = rule_hits::EventRules::of(d, &m.items);
+    }
     m
 }
 
@@ -245,13 +280,14 @@ impl<'a> TableInputs<'a> {
 /// The table a view shows over its model (`None`: the view has no table).
 pub fn table_source<'a>(t: &TableInputs<'a>) -> Option<Box<dyn TableSource + 'a>> {
     let src: Box<dyn TableSource + 'a> = match t.spec {
-        ViewSpec::Findings => Box::new(findings::FindingRows::new(t.store)),
+        ViewSpec::Findings => Box::new(findings::FindingRows::new(t.store, t.model.rows.as_ref())),
         ViewSpec::Event(_) => return None,
         _ => match &t.model.rows {
             Some(rows) => Box::new(rows),
-            None if t.tab == Some(Tab::Events) => Box::new(events::EventRows {
+            None if events::lists_events(t.spec, t.tab) => Box::new(events::EventRows {
                 store: t.store,
                 items: &t.model.items,
+                rules: &t.model.event_rules,
             }),
             None => return None,
         },

@@ -15,11 +15,20 @@ const MIN_FIXED: u16 = 8;
 /// principal it is about.
 pub fn fit_widths(cols: &[Column], inner: u16) -> Vec<Constraint> {
     let mut widths: Vec<Constraint> = cols.iter().map(|c| c.width).collect();
+    let spacing = cols.len().saturating_sub(1) as u16;
+    // Optional columns give way first, whole and from the right, while the rest does not fit as declared.
+    for i in (0..cols.len()).rev() {
+        if fits(&widths, spacing, inner) {
+            break;
+        }
+        if cols[i].optional {
+            widths[i] = Constraint::Length(0);
+        }
+    }
     let fills = widths.iter().filter(|w| matches!(w, Constraint::Fill(_))).count() as u16;
     if fills == 0 {
         return widths;
     }
-    let spacing = cols.len().saturating_sub(1) as u16;
     // The first fill column is the identity one (caller, principal); further fill columns get a fixed column's floor.
     let need = MIN_FILL
         .saturating_add(MIN_FIXED.saturating_mul(fills - 1))
@@ -58,6 +67,23 @@ pub fn fit_widths(cols: &[Column], inner: u16) -> Vec<Constraint> {
     widths
 }
 
+/// Do `widths` fit in `inner` as declared, the fill columns at their floors?
+fn fits(widths: &[Constraint], spacing: u16, inner: u16) -> bool {
+    let fills = widths.iter().filter(|w| matches!(w, Constraint::Fill(_))).count() as u16;
+    let floors = match fills {
+        0 => 0,
+        n => MIN_FILL.saturating_add(MIN_FIXED.saturating_mul(n - 1)),
+    };
+    let fixed = widths
+        .iter()
+        .map(|c| match c {
+            Constraint::Length(n) => *n,
+            _ => 0,
+        })
+        .fold(0u16, u16::saturating_add);
+    fixed.saturating_add(floors).saturating_add(spacing) <= inner
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +117,36 @@ mod tests {
         // A table with no identity column is left alone.
         let plain = vec![col("a", Length(30)), col("b", Length(30))];
         assert_eq!(fit_widths(&plain, 20), vec![Length(30), Length(30)]);
+    }
+
+    #[test]
+    fn optional_columns_give_way_before_any_other_is_narrowed() {
+        use crate::tui::widgets::table::optional;
+        use Constraint::{Fill, Length};
+        let cols = vec![
+            col("Time", Length(20)),
+            col("Caller", Fill(2)),
+            optional("Rules", Fill(2)),
+            col("Resource", Fill(1)),
+            optional("Last", Length(10)),
+        ];
+        // Room for everything: as declared.
+        assert_eq!(fit_widths(&cols, 100), cols.iter().map(|c| c.width).collect::<Vec<_>>());
+        // 20 + 10 + floors 24 + 8 + 8 + 4 spaces = 74: one cell short drops the rightmost optional column only.
+        assert_eq!(
+            fit_widths(&cols, 73),
+            vec![Length(20), Fill(2), Fill(2), Fill(1), Length(0)]
+        );
+        // Shorter: the optional fill goes too, and the time column keeps its width as long as it can.
+        assert_eq!(
+            fit_widths(&cols, 57),
+            vec![Length(20), Fill(2), Length(0), Fill(1), Length(0)]
+        );
+        let w = fit_widths(&cols, 50);
+        assert_eq!((w[2], w[4]), (Length(0), Length(0)));
+        assert!(
+            matches!(w[0], Length(n) if n < 20),
+            "only then is a required column narrowed: {w:?}"
+        );
     }
 }

@@ -23,10 +23,26 @@ use std::cmp::Ordering;
 pub struct Column {
     pub title: &'static str,
     pub width: Constraint,
+    /// An optional column gives way first, whole, when the table does not fit (`fit::fit_widths`).
+    pub optional: bool,
 }
 
 pub const fn col(title: &'static str, width: Constraint) -> Column {
-    Column { title, width }
+    Column {
+        title,
+        width,
+        optional: false,
+    }
+}
+
+/// A column that is dropped before any other column is narrowed (the Rules column of event tables, findings' last
+/// seen).
+pub const fn optional(title: &'static str, width: Constraint) -> Column {
+    Column {
+        title,
+        width,
+        optional: true,
+    }
 }
 
 /// What sorting compares in a cell: empty cells first, then numbers (by value), then text (byte order).
