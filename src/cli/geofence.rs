@@ -42,7 +42,7 @@ pub struct FenceArgs {
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// A role the fence covers (repeatable; default: every principal).
-    #[arg(long = "role", value_name = "ARN")]
+    #[arg(long = "role", id = "fence_roles", value_name = "ARN")]
     pub roles: Vec<String>,
 }
 
