@@ -24,6 +24,7 @@ mod fetch;
 mod geofence;
 mod group;
 mod identity;
+mod investigation;
 mod notes;
 mod screens;
 mod summary;
