@@ -381,3 +381,33 @@ fn hostile_values_are_quoted_or_refused_never_run_or_shown_raw() {
         "{text}"
     );
 }
+
+/// `tests/data/behavior/continents.json.gz` (its `make.py`): mia reads in ReadOnly from Bellevue at 14:10, and 25
+/// minutes later her Admin permission set in 444455556666 creates an access key from Frankfurt. With the demo
+/// geolocation databases the hop is impossible travel; the key's user is not in the record, so the delete command
+/// is not prefilled rather than guessed.
+#[test]
+fn impossible_travel_scores_and_an_unnamed_key_is_not_guessed() {
+    let home = tempfile::tempdir().unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/behavior/continents.json.gz");
+    let geo = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/case/geoip");
+    let mia = "identity:arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_2222222222222222#mia";
+    let v = json_of(&["investigate", "-i", data, "--geoip", geo, mia, "--json"], home.path());
+    let t = &v["impossible_travel"];
+    assert_eq!(t.as_array().unwrap().len(), 1);
+    assert_eq!(t[0]["start"]["ip"], "198.51.100.23");
+    assert_eq!(t[0]["end"]["ip"], "203.0.113.77");
+    assert_eq!(t[0]["start"]["time"], "2026-11-05T14:10:00Z");
+    assert_eq!(t[0]["end"]["time"], "2026-11-05T14:35:00Z");
+    let lines = strs(&v["severity"]["lines"], |l| {
+        format!("{} {}", l["indicator"].as_str().unwrap(), l["points"])
+    });
+    // The access-key rule is medium (10); one impossible trip 25.
+    assert_eq!(lines, ["technique 10", "impossible-travel 25"]);
+    assert_eq!(v["severity"]["level"], "medium");
+    let key = action(&v, "delete-access-key");
+    assert_eq!(key.len(), 1);
+    assert!(key[0]["remedy"]["user_name"].is_null());
+    assert!(key[0]["command"].is_null());
+    assert!(key[0]["not_prefilled"].as_str().unwrap().contains("names no user"));
+}

@@ -10,7 +10,7 @@ use super::events::{EventRef, Gathered, Via};
 use super::shell::quote;
 use crate::core::graph::{SessionGraph, Signer, arn_account};
 use crate::core::ingest::raw_values;
-use crate::core::model::{Store, Sym};
+use crate::core::model::{IdentityType, Store, Sym};
 use crate::core::time::rfc3339;
 use serde::Serialize;
 use serde_json::Value;
@@ -52,8 +52,9 @@ pub enum Remedy {
     },
     /// An access key was created for a user the investigation created or for whom it created keys: delete it.
     DeleteAccessKey {
-        /// The user.
-        user_name: String,
+        /// The user; `None` when the record names none (a `CreateAccessKey` without `userName` creates a key for
+        /// the calling IAM user, and the caller was not one).
+        user_name: Option<String>,
         /// The key, when the logs hold its id.
         access_key_id: Option<String>,
     },
@@ -378,20 +379,37 @@ pub fn recommend(store: &Store, graph: &SessionGraph, g: &Gathered, grants: &[u3
             .and_then(|v| field(v, &["responseElements", "accessKey", "userName"]))
             .or_else(|| v.and_then(|v| field(v, &["requestParameters", "userName"])))
             .map(str::to_string)
-            .or_else(|| store.strings.opt(store.identity(x).user_name).map(str::to_string));
+            .or_else(|| {
+                // Without userName the key is the calling IAM user's own.
+                let id = store.identity(x);
+                (id.kind == IdentityType::IamUser)
+                    .then(|| store.strings.opt(id.user_name).map(str::to_string))
+                    .flatten()
+            });
         let key = v
             .and_then(|v| field(v, &["responseElements", "accessKey", "accessKeyId"]))
             .map(str::to_string);
-        let Some(user) = user else { continue };
-        keyed_users.push(user.clone());
-        let built = match &key {
-            Some(id) => command(
+        if let Some(u) = &user {
+            keyed_users.push(u.clone());
+        }
+        let built = match (&user, &key) {
+            (Some(u), Some(id)) => command(
                 "aws iam delete-access-key",
-                &[("--user-name", &user), ("--access-key-id", id)],
+                &[("--user-name", u), ("--access-key-id", id)],
             ),
-            None => Err("the CreateAccessKey record holds no key id (responseElements not logged)".to_string()),
+            (None, _) => Err(match key_raw.get(&k) {
+                Some(Err(e)) => format!("the CreateAccessKey record could not be read again: {e}"),
+                _ => "the CreateAccessKey record names no user and its caller is not an IAM user".to_string(),
+            }),
+            (Some(_), None) => {
+                Err("the CreateAccessKey record holds no key id (responseElements not logged)".to_string())
+            }
         };
-        let why = format!("CreateAccessKey created a key for {user} at {}", rfc3339(x.time));
+        let why = format!(
+            "CreateAccessKey created a key for {} at {}",
+            user.as_deref().unwrap_or("a user the record does not name"),
+            rfc3339(x.time)
+        );
         out.push(finish(
             Remedy::DeleteAccessKey {
                 user_name: user,
@@ -408,7 +426,7 @@ pub fn recommend(store: &Store, graph: &SessionGraph, g: &Gathered, grants: &[u3
         }
         out.push(finish(
             Remedy::DeleteAccessKey {
-                user_name: user.clone(),
+                user_name: Some(user.clone()),
                 access_key_id: None,
             },
             format!(
@@ -456,7 +474,10 @@ fn revocations(store: &Store, graph: &SessionGraph, g: &Gathered) -> Vec<Action>
             _ => {
                 let id = store.identity(e);
                 if let Some(k) = store.strings.opt(id.access_key_id).filter(|k| k.starts_with("AKIA")) {
-                    let user = store.strings.opt(id.user_name);
+                    // Only an IAM user's record names the key's user; a root key has none to name.
+                    let user = (id.kind == IdentityType::IamUser)
+                        .then(|| store.strings.opt(id.user_name))
+                        .flatten();
                     keys.insert(k, (user, i, via));
                 }
             }
