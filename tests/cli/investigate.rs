@@ -321,6 +321,9 @@ fn hostile_case(dir: &Path) -> std::path::PathBuf {
 fn hostile_values_are_quoted_or_refused_never_run_or_shown_raw() {
     let home = tempfile::tempdir().unwrap();
     let input = hostile_case(home.path());
+    // An intel label is hostile text too.
+    let intel = home.path().join("intel.txt");
+    std::fs::write(&intel, "203.0.113.9 \u{1b}]0;pwn\u{7}tor\u{202e}exit\n").unwrap();
     let args = [
         "investigate",
         "-i",
@@ -328,11 +331,17 @@ fn hostile_values_are_quoted_or_refused_never_run_or_shown_raw() {
         "AKIAMALLORY000000001",
         "--scope",
         "2026-11-05T10:00:00Z..2026-11-05T11:00:00Z",
+        "--intel",
+        intel.to_str().unwrap(),
     ];
     let raw = stdout(&run(&[&args[..], &["--json"]].concat(), home.path()));
     assert!(!raw.chars().any(raw_hazard), "JSON carries no raw hazard");
     let v: Value = serde_json::from_str(&raw).unwrap();
 
+    assert_eq!(
+        v["flagged_addresses"][0]["intel"][0]["label"],
+        "\u{1b}]0;pwn\u{7}tor\u{202e}exit"
+    );
     let trails = action(&v, "reenable-trail");
     assert_eq!(trails.len(), 2);
     assert_eq!(
@@ -379,6 +388,10 @@ fn hostile_values_are_quoted_or_refused_never_run_or_shown_raw() {
     assert!(
         text.contains("not prefilled: the value for --name holds control"),
         "{text}"
+    );
+    assert!(
+        text.contains("\\u{1b}]0;pwn\\u{7}tor\\u{202e}exit"),
+        "the label shows escaped:\n{text}"
     );
 }
 
