@@ -85,7 +85,7 @@ fn print_text(r: &Investigation) {
         println!("  (none in the scope)");
     }
     for o in &r.origins {
-        println!("  {}  {}", o.kind, safe(&o.description));
+        println!("  {}", safe(&o.description));
     }
     println!("\ntechniques observed:");
     if r.techniques.is_empty() {

@@ -81,10 +81,16 @@ pub fn related(
 ) -> Vec<RelatedFinding> {
     // Keys: the profile's sessions and its calls' keys; the chain's sessions above and below.
     let mut keys: HashMap<&str, Relation> = HashMap::new();
+    // Sessions that signed the profile's or the chain's calls; the assumptions' callers are above the chain.
     let mut sessions_in_scope: HashSet<SessionId> = HashSet::new();
+    let mut callers: HashSet<SessionId> = HashSet::new();
     for &(i, via) in &g.events {
         if let Some(Signer::Session(s)) = graph.signer.get(i as usize) {
-            sessions_in_scope.insert(*s);
+            if via == super::events::Via::Assumption {
+                callers.insert(*s);
+            } else {
+                sessions_in_scope.insert(*s);
+            }
         }
         let key = store.identity(&store.events[i as usize]).access_key_id;
         if via == super::events::Via::Own
@@ -99,7 +105,7 @@ pub fn related(
         }
     }
     let mut chain: Vec<SessionId> = g.below.clone();
-    for &s in &sessions_in_scope {
+    for &s in sessions_in_scope.iter().chain(&callers) {
         chain.extend(graph.chain_of(s).0);
     }
     for s in chain {
