@@ -311,7 +311,34 @@ fn hostile_case(dir: &Path) -> std::path::PathBuf {
             json!({"userName": "back$(door)"}),
             json!({"accessKey": {"userName": "back$(door)", "accessKeyId": "AKIABACKDOOR00000001", "status": "Active"}}),
         ),
+        record(
+            "2026-11-05T10:30:00Z",
+            "00000000-0000-4000-8000-000000000007",
+            "sts.amazonaws.com",
+            "AssumeRole",
+            json!({"roleArn": "arn:aws:iam::111122223333:role/ops'role", "roleSessionName": "m"}),
+            json!({"credentials": {"accessKeyId": "ASIAMALLORYSESSION01", "expiration": "Nov 5, 2026, 11:30:00 AM"},
+                   "assumedRoleUser": {"assumedRoleId": "AROAOPSROLEEXAMPLE01:m",
+                                       "arn": "arn:aws:sts::111122223333:assumed-role/ops'role/m"}}),
+        ),
     ];
+    // The session mallory's key started makes one call: down the chain.
+    let mut records = records;
+    let mut call = record(
+        "2026-11-05T10:31:00Z",
+        "00000000-0000-4000-8000-000000000008",
+        "s3.amazonaws.com",
+        "ListBuckets",
+        json!({}),
+        json!(null),
+    );
+    call["userIdentity"] = json!({"type": "AssumedRole", "principalId": "AROAOPSROLEEXAMPLE01:m",
+        "arn": "arn:aws:sts::111122223333:assumed-role/ops'role/m", "accountId": "111122223333",
+        "accessKeyId": "ASIAMALLORYSESSION01",
+        "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAOPSROLEEXAMPLE01",
+            "arn": "arn:aws:iam::111122223333:role/ops'role", "accountId": "111122223333", "userName": "ops'role"},
+            "attributes": {"creationDate": "2026-11-05T10:30:00Z", "mfaAuthenticated": "false"}}});
+    records.push(call);
     let path = dir.join("hostile.json");
     std::fs::write(&path, serde_json::to_vec(&json!({ "Records": records })).unwrap()).unwrap();
     path
@@ -381,6 +408,21 @@ fn hostile_values_are_quoted_or_refused_never_run_or_shown_raw() {
     assert_eq!(
         own[0]["command"],
         "aws iam update-access-key --user-name 'mallory' --access-key-id 'AKIAMALLORY000000001' --status 'Inactive'"
+    );
+
+    // The role session mallory's key started is down the chain, and its role's sessions are revoked up to it
+    // (issued 10:30:00), the role name quoted.
+    assert_eq!(v["events"]["chain"], 1);
+    let revoke = action(&v, "revoke-role-sessions");
+    assert_eq!(revoke.len(), 1);
+    assert_eq!(revoke[0]["remedy"]["issued_before"], "2026-11-05T10:30:01Z");
+    assert!(
+        revoke[0]["command"]
+            .as_str()
+            .unwrap()
+            .starts_with("aws iam put-role-policy --role-name 'ops'\\''role' --policy-name 'AWSRevokeOlderSessions'"),
+        "{}",
+        revoke[0]["command"]
     );
 
     let text = stdout(&run(&args, home.path()));

@@ -3,7 +3,7 @@
 //! the scope of every session its sessions started, down the chain. Each event says which of the three it is.
 
 use crate::core::behavior::{BehaviorIndex, Selection};
-use crate::core::graph::{MAX_CHAIN_DEPTH, SessionGraph, SessionId, Signer};
+use crate::core::graph::{Caller, MAX_CHAIN_DEPTH, SessionGraph, SessionId, Signer};
 use crate::core::model::Store;
 use crate::core::time::{Scope, rfc3339};
 use hashbrown::HashSet;
@@ -106,10 +106,24 @@ pub fn gather(sel: &Selection, graph: &SessionGraph, ix: &BehaviorIndex, scope: 
             }
         }
     }
-    // Down the chain: sessions started by the profile's sessions, breadth first, at most MAX_CHAIN_DEPTH hops.
+    // Down the chain: sessions started by the profile's sessions, and by its own calls signed outside a session
+    // (a long-term key's AssumeRole), breadth first, at most MAX_CHAIN_DEPTH hops.
     let mut seen: HashSet<SessionId> = mine.clone();
     let mut below = Vec::new();
-    let mut frontier: Vec<SessionId> = sel
+    let mut own_sorted: Vec<u32> = events.iter().map(|e| e.0).collect();
+    own_sorted.sort_unstable();
+    let started_by_own: Vec<u32> = graph
+        .edges
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            matches!(e.caller, Caller::Origin(_))
+                && scope.contains(e.time)
+                && own_sorted.binary_search(&e.event).is_ok()
+        })
+        .map(|(k, _)| k as u32)
+        .collect();
+    let mut frontier: Vec<Option<SessionId>> = sel
         .sessions
         .iter()
         .copied()
@@ -117,11 +131,20 @@ pub fn gather(sel: &Selection, graph: &SessionGraph, ix: &BehaviorIndex, scope: 
             let x = graph.session(s);
             x.last_seen >= scope.from && x.first_seen < scope.to
         })
+        .map(Some)
         .collect();
+    // `None` stands for the profile's own calls outside sessions; its children are the edges found above.
+    if !started_by_own.is_empty() {
+        frontier.push(None);
+    }
     for _ in 0..MAX_CHAIN_DEPTH {
         let mut next = Vec::new();
         for s in frontier {
-            for &e in graph.session_children(s) {
+            let children = match s {
+                Some(s) => graph.session_children(s),
+                None => started_by_own.as_slice(),
+            };
+            for &e in children {
                 let child = graph.edge(e).session;
                 if !seen.insert(child) {
                     continue;
@@ -134,7 +157,7 @@ pub fn gather(sel: &Selection, graph: &SessionGraph, ix: &BehaviorIndex, scope: 
                     events.extend(x.events[a..b].iter().map(|&i| (i, Via::Chain)));
                 }
                 if x.last_seen >= scope.from {
-                    next.push(child);
+                    next.push(Some(child));
                 }
             }
         }
