@@ -5,6 +5,7 @@
 use super::behavior::select_profile_scoped;
 use super::common::{InputArgs, load_dataset, print_json, safe};
 use crate::core::investigate::{self, Inputs, IntelSet, Investigation};
+use crate::core::rules::RuleOrigin;
 use crate::core::time::Scope;
 use anyhow::anyhow;
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub struct InvestigateArgs {
     /// Directory with City / ASN .mmdb files (else $TRAILHOUND_GEOIP, the config dir, /usr/share/GeoIP, …).
     #[arg(long)]
     pub geoip: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: super::detect::RuleArgs,
 }
 
 pub fn run(a: InvestigateArgs) -> anyhow::Result<ExitCode> {
@@ -46,7 +49,15 @@ pub fn run(a: InvestigateArgs) -> anyhow::Result<ExitCode> {
         }
         Some(set)
     };
-    let l = load_dataset(&a.input, a.geoip.as_deref())?;
+    let set = a.rules.rule_set();
+    for p in set.problems() {
+        let file = match &p.origin {
+            RuleOrigin::File(f) => f.display().to_string(),
+            RuleOrigin::Builtin(n) => format!("built-in {n}"),
+        };
+        eprintln!("rule not run: {}: {}: {}", safe(&file), p.kind, safe(&p.reason));
+    }
+    let l = load_dataset(&a.input, a.geoip.as_deref())?.with_rules(set);
     let (sel, scope) = select_profile_scoped(&l, a.profile.as_deref(), a.scope, a.finding.as_deref())?;
     let inputs = Inputs {
         store: l.store(),

@@ -466,3 +466,41 @@ fn impossible_travel_scores_and_an_unnamed_key_is_not_guessed() {
     assert!(key[0]["command"].is_null());
     assert!(key[0]["not_prefilled"].as_str().unwrap().contains("names no user"));
 }
+
+/// `--rules DIR --no-builtin-rules`: the user's rule is the only technique (the vendor's ListBuckets, tagged
+/// discovery / T1619); a rule file that does not parse is named on stderr and the rest still runs.
+#[test]
+fn user_rules_replace_the_built_in_set_and_bad_ones_are_named() {
+    let home = tempfile::tempdir().unwrap();
+    let rules = home.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        rules.join("lb.yml"),
+        "title: Any ListBuckets\nid: 11111111-2222-4333-8444-555555555555\nstatus: test\ntags:\n    - attack.discovery\n    - attack.t1619\nlogsource:\n    product: aws\n    service: cloudtrail\ndetection:\n    sel:\n        eventName: ListBuckets\n    condition: sel\nlevel: medium\n",
+    )
+    .unwrap();
+    std::fs::write(rules.join("bad.yml"), "not: [valid").unwrap();
+    let out = run(
+        &[
+            "investigate",
+            "-i",
+            SAMPLE,
+            VENDOR,
+            "--rules",
+            rules.to_str().unwrap(),
+            "--no-builtin-rules",
+            "--json",
+        ],
+        home.path(),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.yml"));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        strs(&v["techniques"], |t| t["tactic"].as_str().unwrap().to_string()),
+        ["discovery"]
+    );
+    let t = &v["techniques"][0]["techniques"][0];
+    assert_eq!(t["technique"], "T1619");
+    assert_eq!(t["events"][0]["event_name"], "ListBuckets");
+    assert_eq!(t["rules"][0]["title"], "Any ListBuckets");
+}
