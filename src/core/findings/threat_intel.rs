@@ -2,7 +2,7 @@
 //! threat names), read from the finding as loaded (`Finding::raw`) in every form GuardDuty writes them —
 //! `service.evidence.threatIntelligenceDetails[].{threatListName, threatNames}` and the older
 //! `service.additionalInfo` (`threatListName`, an object or a JSON string in `value`); keys in any casing, so the
-//! API's PascalCase and the console's camelCase both read (`docs/domain.md`, GuardDuty findings). Nothing here
+//! API's PascalCase and the console's camelCase both read (`docs/domain.md` §4). Nothing here
 //! decides what a listing means; the investigation reports it as GuardDuty's.
 
 use super::{Finding, FindingAction, Source};
