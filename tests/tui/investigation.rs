@@ -102,3 +102,47 @@ fn a_click_on_the_investigation_label_selects_it_at_both_widths() {
         assert_eq!(app.tab_name(), Some("Investigation"), "at {width} columns: {bar}");
     }
 }
+
+/// Hostile values in the fields the tab shows and the commands are built from: a trail name with a terminal
+/// escape (its command is refused, the tab says why), a user agent and a role name with bidi and quote characters.
+/// Nothing reaches the screen raw.
+#[test]
+fn hostile_values_reach_the_tab_neutralised() {
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let who = json!({"type": "IAMUser", "principalId": "AIDAMALLORY0000000001",
+        "arn": "arn:aws:iam::111122223333:user/mallory", "accountId": "111122223333",
+        "accessKeyId": "AKIAMALLORY000000001", "userName": "mallory"});
+    let rec = |t: &str, id: &str, src: &str, name: &str, params: serde_json::Value| {
+        json!({"eventVersion": "1.09", "userIdentity": who, "eventTime": t, "eventSource": src, "eventName": name,
+            "awsRegion": "eu-west-1", "sourceIPAddress": "203.0.113.9",
+            "userAgent": "curl\u{1b}[2J\u{202e}gnp.exe", "requestParameters": params, "responseElements": null,
+            "eventID": id, "readOnly": false, "eventType": "AwsApiCall", "managementEvent": true,
+            "recipientAccountId": "111122223333"})
+    };
+    let records = vec![
+        rec(
+            "2026-11-05T10:05:00Z",
+            "00000000-0000-4000-8000-000000000002",
+            "cloudtrail.amazonaws.com",
+            "StopLogging",
+            json!({"name": "evil\u{1b}]0;pwn\u{7}trail"}),
+        ),
+        rec(
+            "2026-11-05T10:10:00Z",
+            "00000000-0000-4000-8000-000000000004",
+            "iam.amazonaws.com",
+            "UpdateAssumeRolePolicy",
+            json!({"roleName": "ops'role\u{2066}x", "policyDocument": "{}"}),
+        ),
+    ];
+    let path = dir.path().join("hostile.json");
+    std::fs::write(&path, serde_json::to_vec(&json!({ "Records": records })).unwrap()).unwrap();
+    let mut app = app_on(&path);
+    command(&mut app, "scope 2026-11-05T10:00:00Z..2026-11-05T11:00:00Z");
+    command(&mut app, "key AKIAMALLORY000000001");
+    investigation_tab(&mut app);
+    let s = screen(&mut app);
+    assert!(!s.chars().any(crate::support::hostile::raw_hazard), "{s}");
+    assert!(s.contains("not prefilled: the value for --name holds"), "{s}");
+}
