@@ -178,11 +178,14 @@ pub fn recommend(store: &Store, graph: &SessionGraph, g: &Gathered, grants: &[u3
                 .filter(|r| !r.is_empty())
                 .unwrap_or(store.s(e.region))
                 .to_string();
-            let restarted = start.is_some().then_some(()).and_then(|_| {
+            // A later successful StartLogging of the same trail (none when the name was never logged).
+            let restarted = if start.is_none() {
+                None
+            } else {
                 store.events[i as usize + 1..]
                     .iter()
                     .find(|x| x.event_name == start && x.resource == e.resource && !x.failed())
-            });
+            };
             let why = match restarted {
                 Some(x) => format!(
                     "StopLogging stopped the trail at {}; a later StartLogging at {} started it again (check it is still logging)",
