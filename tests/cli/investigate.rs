@@ -322,8 +322,17 @@ fn hostile_case(dir: &Path) -> std::path::PathBuf {
                                        "arn": "arn:aws:sts::111122223333:assumed-role/ops'role/m"}}),
         ),
     ];
-    // The session mallory's key started makes one call: down the chain.
+    // The first trail is started again later (the action still stands: check it is logging).
     let mut records = records;
+    records.push(record(
+        "2026-11-05T10:40:00Z",
+        "00000000-0000-4000-8000-000000000009",
+        "cloudtrail.amazonaws.com",
+        "StartLogging",
+        json!({"name": "trail'; rm -rf ~ #"}),
+        json!(null),
+    ));
+    // The session mallory's key started makes one call: down the chain.
     let mut call = record(
         "2026-11-05T10:31:00Z",
         "00000000-0000-4000-8000-000000000008",
@@ -375,6 +384,15 @@ fn hostile_values_are_quoted_or_refused_never_run_or_shown_raw() {
         trails[0]["command"],
         "aws cloudtrail start-logging --name 'trail'\\''; rm -rf ~ #' --region 'eu-west-1'"
     );
+    assert!(
+        trails[0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("a later StartLogging at 2026-11-05T10:40:00Z started it again"),
+        "{}",
+        trails[0]["why"]
+    );
+    assert!(trails[1]["why"].as_str().unwrap().contains("no later StartLogging"));
     assert!(trails[1]["command"].is_null());
     assert!(trails[1]["not_prefilled"].as_str().unwrap().contains("control"));
     // The value itself is kept exactly in the JSON (escaped by the inert writer).
