@@ -18,6 +18,7 @@ mod fetch;
 mod fetch_orgscale;
 mod geofence;
 mod ingest;
+mod investigate;
 mod note;
 mod policy;
 mod s3;
@@ -73,6 +74,10 @@ pub enum Command {
     /// A profile's denied calls explained: policy type (SCP, boundary, …), explicit or implicit, action, resource,
     /// policy ARN, by policy type → action → resource, with bursts of denials.
     Denied(denied::DeniedArgs),
+    /// Investigate a principal (Detective's Investigations report): techniques observed, flagged addresses
+    /// (--intel), impossible travel, new places / AS organisations / user agents, related findings, denied bursts,
+    /// through its chain; a severity by a documented score and recommended actions with their commands prefilled.
+    Investigate(investigate::InvestigateArgs),
     /// One UTC day at a glance (Detective's summary): findings, principals with the most indicators, new
     /// geolocations, busiest principals and roles, instance credentials used from outside AWS.
     Summary(summary::SummaryArgs),
@@ -145,6 +150,7 @@ pub fn main() -> ExitCode {
         Some(Command::Volume(a)) => behavior::run_volume(a),
         Some(Command::Policy(a)) => policy::run(a),
         Some(Command::Denied(a)) => denied::run(a),
+        Some(Command::Investigate(a)) => investigate::run(a),
         Some(Command::Summary(a)) => summary::run(a),
         Some(Command::Detect(a)) => detect::run(a),
         Some(Command::Findings(a)) => findings::list(a),

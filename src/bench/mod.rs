@@ -12,6 +12,7 @@
 
 mod denied;
 mod geofence;
+mod investigate;
 mod probe;
 mod queries;
 pub mod reopen;
@@ -135,6 +136,8 @@ pub mod goals {
     pub const POLICY: (f64, Better, &str) = (100.0, Better::AtMost, "ms");
     /// `denied` of a session identity.
     pub const DENIED: (f64, Better, &str) = (100.0, Better::AtMost, "ms");
+    /// `investigate` of a session identity (issue #15).
+    pub const INVESTIGATE: (f64, Better, &str) = (250.0, Better::AtMost, "ms");
     /// One TUI frame.
     pub const FRAME: (f64, Better, &str) = (16.0, Better::AtMost, "ms");
     /// One pivot's view model.
@@ -250,6 +253,8 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
     let denied = denied::row(&data, plan.samples);
     progress("geofence");
     let geofence = geofence::row(&data, plan.samples);
+    progress("investigate (rule hits evaluated first)");
+    let investigate = investigate::row(&data, plan.samples);
     progress("rules (built-in + 60 user rules)");
     let rules = rules::row(&data);
     progress("TUI (frames, pivot view models)");
@@ -277,7 +282,20 @@ pub fn run(plan: &Plan, progress: &dyn Fn(&str)) -> Report {
         threads: rayon::current_num_threads(),
         load_average: [load_before, probe::load_average()],
         rows: vec![
-            ingest, small, memory, reopen, trace, identity, account, policy, denied, geofence, frame, pivot, rules,
+            ingest,
+            small,
+            memory,
+            reopen,
+            trace,
+            identity,
+            account,
+            policy,
+            denied,
+            investigate,
+            geofence,
+            frame,
+            pivot,
+            rules,
         ],
     }
 }

@@ -19,6 +19,7 @@ pub mod graph;
 pub mod groups;
 pub mod index;
 pub mod ingest;
+pub mod investigate;
 pub mod model;
 pub mod names;
 pub mod orgscale;

@@ -107,13 +107,14 @@ impl ViewSpec {
     pub fn tabs(&self) -> &'static [Tab] {
         use Tab::*;
         match self {
-            // Policy and Denied come last so that a tab position saved before them (`ui_state`) opens the same tab.
+            // Policy, Denied and Investigation come last so that a tab position saved before them (`ui_state`) opens
+            // the same tab.
             ViewSpec::Session(_) | ViewSpec::Role(_) | ViewSpec::Principal(_) | ViewSpec::Account(_) => {
-                &[Overview, NewBehaviour, ApiVolume, Events, Policy, Denied]
+                &[Overview, NewBehaviour, ApiVolume, Events, Policy, Denied, Investigation]
             }
             // The calls signed with a long-term key are its user's use.
-            ViewSpec::AccessKey(_) => &[Overview, Events, Policy, Denied],
-            ViewSpec::Ip(_) | ViewSpec::UserAgent(_) => &[Overview, Events, Denied],
+            ViewSpec::AccessKey(_) => &[Overview, Events, Policy, Denied, Investigation],
+            ViewSpec::Ip(_) | ViewSpec::UserAgent(_) => &[Overview, Events, Denied, Investigation],
             ViewSpec::Resource(_) | ViewSpec::Group(_) => &[Overview, Events],
             _ => &[],
         }
@@ -137,6 +138,8 @@ pub enum Tab {
     Policy,
     /// `core::policy::denied`: the profile's denied calls explained, by policy type → action → resource.
     Denied,
+    /// `core::investigate`: indicators through the chain, severity, recommended actions with their commands.
+    Investigation,
 }
 
 impl Tab {

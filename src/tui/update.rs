@@ -393,11 +393,12 @@ fn click(app: &mut App, column: u16, row: u16, out: &mut Vec<Command>) {
     }
     let tabs = app.hits.tabs;
     if tabs.height > 0 && row == tabs.y && column >= tabs.x && column < tabs.right() {
-        // Tabs are drawn as " Name │ Name …"; find which label the column falls in.
+        // Tabs are drawn as " Name │ Name …" (`views::render_tabs`); find which label the column falls in.
         let mut x = tabs.x;
         let names = app.spec().tabs();
+        let pad = crate::tui::views::tab_pad(names, tabs.width).len() as u16;
         for (i, tab) in names.iter().enumerate() {
-            let w = tab.label().chars().count() as u16 + 3;
+            let w = tab.label().chars().count() as u16 + 1 + 2 * pad;
             if column < x + w {
                 let f = app.top_mut();
                 if f.tab != i {

@@ -45,6 +45,7 @@ fn the_benchmark_reports_every_row_on_both_layouts() {
             "account",
             "policy",
             "denied",
+            "investigate",
             "geofence",
             "frame",
             "pivot",

@@ -71,6 +71,8 @@ fn markdown_report_of_the_sample_investigation() {
         "#entities/AwsRoleSession/AROADEMOROLE1EXAMPLE:sara?scopeStart=1793887200&scopeEnd=1793890800",
         "| Low 2.0 | Stealth:IAMUser/CloudTrailLoggingDisabled |",
         "malicious",
+        "**Severity: critical** (score 85)",
+        "```sh\naws cloudtrail start-logging --name 'arn:aws:cloudtrail:us-east-1:111122223333:trail/demo-trail-2' --region 'us-east-1'\n```",
     ] {
         assert!(md.contains(needle), "missing {needle:?} in:\n{md}");
     }

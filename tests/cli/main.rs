@@ -33,6 +33,7 @@ mod golden_sample;
 mod groups;
 mod hostile_output;
 mod identity_output;
+mod investigate;
 mod meta;
 mod policy;
 mod summary;

@@ -29,6 +29,7 @@ mod fetch_orgscale;
 mod geofence;
 mod group;
 mod identity;
+mod investigation;
 mod notes;
 mod rules;
 mod screens;

@@ -33,6 +33,15 @@ pub trait Enrichment {
     ) -> Option<super::report::DeniedSection> {
         None
     }
+    /// The investigation of `entity` in `scope` (`core::investigate`).
+    fn investigation(
+        &self,
+        _store: &Store,
+        _entity: &EntityRef,
+        _scope: Option<Scope>,
+    ) -> Option<crate::core::investigate::Investigation> {
+        None
+    }
     /// `City, Region, Country (ASN org)` for an IP (geolocation).
     fn place(&self, _ip: &str) -> Option<String> {
         None
@@ -310,6 +319,7 @@ fn section(
         highlights: enrich.highlights(store, e, snap.scope),
         least_privilege: enrich.least_privilege(store, e, snap.scope),
         denied: enrich.denied(store, e, snap.scope),
+        investigation: enrich.investigation(store, e, snap.scope),
         evidence: idxs.iter().filter_map(|i| timeline.get(i).cloned()).collect(),
         evidence_total: acc.total,
     }

@@ -152,6 +152,23 @@ impl Enrichment for Analyses<'_> {
         super::denied::section(store, self.graph?, self.behavior?, entity, scope)
     }
 
+    fn investigation(
+        &self,
+        store: &Store,
+        entity: &EntityRef,
+        scope: Option<crate::core::time::Scope>,
+    ) -> Option<crate::core::investigate::Investigation> {
+        super::investigate::section(
+            store,
+            self.graph?,
+            self.behavior?,
+            self.geo?,
+            self.detections,
+            entity,
+            scope,
+        )
+    }
+
     fn rules(&self, index: usize) -> (Vec<String>, Vec<String>) {
         let Some(d) = self.detections else {
             return (Vec::new(), Vec::new());

@@ -247,6 +247,7 @@ fn entity(o: &mut String, e: &EntitySection) {
         least_privilege(o, lp);
     }
     denied(o, e.denied.as_ref());
+    investigation(o, e.investigation.as_ref());
     evidence(o, e);
     if !e.notes.is_empty() {
         o.push_str("#### Notes\n\n");
@@ -372,6 +373,142 @@ fn denied(o: &mut String, d: Option<&DeniedSection>) {
     o.push('\n');
 }
 
+/// A command as a fenced code block (literal, copyable): the fence is longer than any run of backticks in it, and
+/// the command went through `core::text::visible` (commands with hazards are never built; this is defence in depth).
+fn command_block(o: &mut String, command: &str) {
+    let command = crate::core::text::visible(command);
+    let longest = command.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let _ = writeln!(o, "{fence}sh\n{command}\n{fence}\n");
+}
+
+fn investigation(o: &mut String, inv: Option<&crate::core::investigate::Investigation>) {
+    o.push_str("#### Investigation\n\n");
+    let Some(r) = inv else {
+        o.push_str("_Not computed for this report (not a profile, or the session graph is not available)._\n\n");
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "**Severity: {}** (score {}) in {} .. {}: {} own calls, {} assumptions, {} calls down the chain.\n",
+        r.severity.level,
+        r.severity.score,
+        r.scope.from,
+        r.scope.to,
+        r.events.own,
+        r.events.assumptions,
+        r.events.chain
+    );
+    if !r.severity.lines.is_empty() {
+        o.push_str("| Indicator | Points | Item |\n|---|---|---|\n");
+        for l in &r.severity.lines {
+            let _ = writeln!(o, "| {} | {} | {} |", l.indicator, l.points, md(&l.item));
+        }
+        o.push('\n');
+    }
+    for t in &r.techniques {
+        let tactic = t.tactic.map_or("untagged".to_string(), |t| t.to_string());
+        for x in &t.techniques {
+            let id = x.technique.as_ref().map_or("untagged".to_string(), |t| t.to_string());
+            let rules: Vec<String> = x
+                .rules
+                .iter()
+                .map(|r| format!("{} ({})", md(&r.title), r.level))
+                .collect();
+            let _ = writeln!(
+                o,
+                "- **{tactic} / {id}**: {} — {} events",
+                rules.join("; "),
+                x.event_count
+            );
+        }
+    }
+    if !r.techniques.is_empty() {
+        o.push('\n');
+    }
+    for f in &r.flagged_addresses {
+        let mut on: Vec<String> = f
+            .intel
+            .iter()
+            .map(|m| format!("{} ({})", md(&m.label), md(&m.list)))
+            .collect();
+        on.extend(f.guardduty.iter().map(|g| {
+            format!(
+                "GuardDuty {} list {}",
+                md(&g.finding_id),
+                g.threat_list_name
+                    .as_deref()
+                    .map_or_else(|| "not named".to_string(), md)
+            )
+        }));
+        let _ = writeln!(
+            o,
+            "- **Flagged address** {}: {} calls; {}",
+            md(&f.ip),
+            f.calls,
+            on.join("; ")
+        );
+    }
+    for t in &r.impossible_travel {
+        let _ = writeln!(
+            o,
+            "- **Impossible travel** {}: {} → {} ({:.0} km/h)",
+            md(&t.origin),
+            md(&t.start.ip),
+            md(&t.end.ip),
+            t.speed_kmh
+        );
+    }
+    for g in &r.new_geolocations {
+        let _ = writeln!(o, "- **New geolocation** {}", md(&g.label));
+    }
+    for a in &r.new_asos {
+        let _ = writeln!(o, "- **New AS organisation** {} {}", a.asn, md(&a.org));
+    }
+    for u in &r.new_user_agents {
+        let _ = writeln!(o, "- **New user agent** {}", md(&u.user_agent));
+    }
+    for f in &r.related_findings {
+        let _ = writeln!(
+            o,
+            "- **Related finding** {} {} ({} {}): {} {}",
+            md(&f.finding_type),
+            md(&f.id),
+            f.severity.label,
+            f.severity.value,
+            f.relation,
+            md(&f.on)
+        );
+    }
+    for b in &r.denied.bursts {
+        let _ = writeln!(
+            o,
+            "- **Denied burst** {} denials from {} to {}",
+            b.denials, b.first, b.last
+        );
+    }
+    o.push('\n');
+    if !r.actions.is_empty() {
+        o.push_str("Recommended actions:\n\n");
+    }
+    for a in &r.actions {
+        let _ = writeln!(o, "- {}\n", md(&a.why));
+        match (&a.command, &a.not_prefilled) {
+            (Some(c), _) => command_block(o, c),
+            (None, Some(why)) => {
+                let _ = writeln!(o, "  _Not prefilled: {}_\n", md(why));
+            }
+            (None, None) => {}
+        }
+    }
+    for n in &r.not_checked {
+        let _ = writeln!(o, "- _Not checked ({}): {}_", n.kind, md(&n.detail));
+    }
+    if !r.not_checked.is_empty() {
+        o.push('\n');
+    }
+}
+
 fn evidence(o: &mut String, e: &EntitySection) {
     let _ = writeln!(
         o,
@@ -422,4 +559,20 @@ fn verdicts(o: &mut String, r: &Report) {
         }
     }
     o.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_block;
+
+    #[test]
+    fn a_command_fence_is_longer_than_any_backtick_run_and_hazards_show_escaped() {
+        let mut o = String::new();
+        command_block(&mut o, "aws x --name 'a````b'");
+        assert_eq!(o, "`````sh\naws x --name 'a````b'\n`````\n\n");
+        let mut o = String::new();
+        command_block(&mut o, "aws x --name 'a\u{1b}[31m'");
+        assert!(!o.contains('\u{1b}'));
+        assert!(o.starts_with("```sh\n"));
+    }
 }

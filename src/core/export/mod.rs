@@ -9,6 +9,7 @@ pub mod enrich;
 pub mod escape;
 mod evidence;
 mod highlights;
+mod investigate;
 pub mod markdown;
 pub mod report;
 pub mod timeline;

@@ -272,6 +272,9 @@ pub struct EntitySection {
     /// The entity's denied calls explained (`trailhound denied`'s counts without the call list); `None`: not
     /// computed for this report, or the entity is not a profile.
     pub denied: Option<DeniedSection>,
+    /// The entity's investigation (`trailhound investigate --json` without intel lists); `None`: not computed for
+    /// this report, or the entity is not a profile.
+    pub investigation: Option<crate::core::investigate::Investigation>,
     /// Evidence events shown (at most the configured limit)…
     pub evidence: Vec<EvidenceEvent>,
     /// …out of this many matching the entity in scope.

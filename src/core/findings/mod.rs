@@ -15,6 +15,7 @@ mod guardduty_asff;
 pub mod pivots;
 pub mod sequence;
 pub(crate) mod ser;
+pub mod threat_intel;
 
 pub use details::*;
 pub use detect::parse_document;

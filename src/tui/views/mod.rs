@@ -22,6 +22,7 @@ pub mod finding;
 pub mod findings;
 pub mod geofence;
 pub mod group;
+pub mod investigation;
 pub mod map;
 pub mod marked;
 pub mod model;
@@ -114,6 +115,7 @@ pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
                 Tab::Events => events::render(f, body, ctx),
                 Tab::Policy => policy::render(f, body, ctx),
                 Tab::Denied => denied::render(f, body, ctx),
+                Tab::Investigation => investigation::render(f, body, ctx),
             };
             drawn.hits.tabs = tabs_area;
             drawn
@@ -166,7 +168,20 @@ pub fn panel(f: &mut Frame, area: Rect, lines: &[StyledLine], theme: &Theme, tit
     f.render_widget(Paragraph::new(themed(lines, theme)).block(block), area);
 }
 
+/// The padding around each tab label in a bar `width` columns wide: a space each side, or none when that would not
+/// fit (a profile's seven tabs at 80 columns) rather than cutting the last label. Drawing and mouse hits use it.
+pub fn tab_pad(tabs: &[Tab], width: u16) -> &'static str {
+    let padded: usize = tabs.iter().map(|t| t.label().chars().count() + 3).sum::<usize>();
+    if padded.saturating_sub(1) <= width as usize {
+        " "
+    } else {
+        ""
+    }
+}
+
+/// Tabs are drawn as " Name │ Name …" (separators only between them), padding per [`tab_pad`].
 fn render_tabs(f: &mut Frame, area: Rect, tabs: &[Tab], active: usize, theme: &Theme) {
+    let pad = tab_pad(tabs, area.width);
     let mut spans = Vec::new();
     for (i, t) in tabs.iter().enumerate() {
         let style = if i == active {
@@ -174,8 +189,10 @@ fn render_tabs(f: &mut Frame, area: Rect, tabs: &[Tab], active: usize, theme: &T
         } else {
             theme.style(Slot::TextDim)
         };
-        spans.push(Span::styled(format!(" {t} "), style));
-        spans.push(Span::styled("│", theme.style(Slot::Border)));
+        if i > 0 {
+            spans.push(Span::styled("│", theme.style(Slot::Border)));
+        }
+        spans.push(Span::styled(format!("{pad}{t}{pad}"), style));
     }
     f.render_widget(Line::from(spans), area);
 }

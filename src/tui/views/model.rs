@@ -3,8 +3,8 @@
 //! table's filtered, sorted order is computed the same way ([`compute_order`]).
 
 use super::{
-    api_volume, behavior, chain, denied, event, events, finding, findings, geofence, group, marked, notes, policy,
-    profile, rule, rule_hits, select, summary, volume,
+    api_volume, behavior, chain, denied, event, events, finding, findings, geofence, group, investigation, marked,
+    notes, policy, profile, rule, rule_hits, select, summary, volume,
 };
 use crate::core::dataset::Dataset;
 use crate::core::model::Store;
@@ -224,6 +224,11 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
                 let rep = denied::report(store, graph, r.data.behavior(), spec, scope);
                 m.header = denied::header(&rep);
                 m.rows = Some(denied::rows(&rep));
+            }
+            Some(Tab::Investigation) => {
+                let rep = investigation::report(&r.data, spec, scope);
+                m.header = investigation::header(&rep);
+                m.rows = Some(investigation::rows(&rep));
             }
             Some(Tab::Overview) | None => {
                 let brokers = r.data.brokers();
