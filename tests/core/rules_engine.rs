@@ -352,3 +352,27 @@ fn value_count_and_temporal_correlations() {
         "b never hit"
     );
 }
+
+/// The raw-record pass decides candidates a batch of events at a time to bound memory; the answer must not depend
+/// on the batch size. On the sample case (over a thousand candidates in dozens of files), batches of 1, 7 and 500
+/// events give exactly the one-batch answer, and the one-event batches do split the work.
+#[test]
+fn the_raw_pass_gives_one_answer_whatever_its_batch_size() {
+    use trailhound::core::graph::SessionGraph;
+    use trailhound::core::rules::{builtin, evaluate_in_batches};
+    let store = trailhound::core::ingest::load_paths(&[&crate::support::sample_case()]);
+    let graph = SessionGraph::build(&store);
+    let whole = evaluate_in_batches(&store, &graph, builtin(), usize::MAX);
+    assert!(
+        whole.stats().raw_reads > 100,
+        "the sample has raw candidates: {:?}",
+        whole.stats()
+    );
+    assert!(!whole.hits().is_empty());
+    for batch in [1, 7, 500] {
+        let d = evaluate_in_batches(&store, &graph, builtin(), batch);
+        assert_eq!(d.hits(), whole.hits(), "batch {batch}");
+        assert_eq!(d.correlations().len(), whole.correlations().len(), "batch {batch}");
+        assert_eq!(d.stats().raw_reads, whole.stats().raw_reads, "batch {batch}");
+    }
+}

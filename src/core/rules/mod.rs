@@ -14,7 +14,7 @@ mod attribution;
 mod builtin;
 mod correlate;
 mod eval;
-pub use eval::evaluate;
+pub use eval::{evaluate, evaluate_in_batches};
 mod event;
 mod fields;
 mod hits;
