@@ -3,7 +3,7 @@
 
 use super::probe::Spread;
 use super::{Row, goals, ms};
-use crate::core::behavior::{self, Profile};
+use crate::core::behavior;
 use crate::core::dataset::Dataset;
 use crate::core::policy::denied::{self, DeniedConfig};
 use std::time::Instant;
@@ -12,22 +12,10 @@ use std::time::Instant;
 pub fn row(data: &Dataset, samples: usize) -> Row {
     const WHAT: &str = "denied of a session identity, all its active hours";
     let (store, graph, ix) = (data.store(), data.graph(), data.behavior());
-    let ids = &graph.identities;
-    let weight = |i: usize| {
-        ids[i]
-            .sessions
-            .iter()
-            .map(|&s| graph.session(s).events.len())
-            .sum::<usize>()
-    };
     let cfg = DeniedConfig::default();
     let mut times = Vec::new();
     let (mut largest, mut most_denied) = (0, 0);
-    for i in super::queries::sample(ids.len(), samples, weight) {
-        let p = Profile::SessionIdentity {
-            role_arn: store.s(ids[i].role_arn).to_string(),
-            session_name: store.s(ids[i].session_name).to_string(),
-        };
+    for (p, _) in super::queries::sampled_identities(data, samples) {
         let t = Instant::now();
         let Ok(sel) = behavior::select(&p, store, graph, ix) else {
             continue;

@@ -3,9 +3,9 @@
 //! (issue 13: ≤ 100 ms at 1M events). Timed once the data is loaded, as the command computes it.
 
 use super::probe::Spread;
-use super::queries::{sample, timed};
+use super::queries::{sampled_identities, timed};
 use super::{Row, goals, ms};
-use crate::core::behavior::{self, Profile};
+use crate::core::behavior;
 use crate::core::dataset::Dataset;
 use crate::core::policy::fence::{self, Fence, NoEndpoints};
 use crate::core::time::Scope;
@@ -25,22 +25,10 @@ pub fn row(data: &Dataset, samples: usize) -> Row {
         );
     };
     data.geo();
-    let ids = &graph.identities;
-    let weight = |i: usize| {
-        ids[i]
-            .sessions
-            .iter()
-            .map(|&s| graph.session(s).events.len())
-            .sum::<usize>()
-    };
     let mut times = Vec::new();
     let mut largest = 0;
-    for i in sample(ids.len(), samples, weight) {
-        let p = Profile::SessionIdentity {
-            role_arn: store.s(ids[i].role_arn).to_string(),
-            session_name: store.s(ids[i].session_name).to_string(),
-        };
-        largest = largest.max(weight(i));
+    for (p, weight) in sampled_identities(data, samples) {
+        largest = largest.max(weight);
         times.push(timed(|| {
             if let Ok(sel) = behavior::select(&p, store, graph, ix) {
                 std::hint::black_box(fence::review(data, &f, Scope::ALL, Some(&sel), &NoEndpoints));

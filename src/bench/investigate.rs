@@ -4,7 +4,7 @@
 
 use super::probe::Spread;
 use super::{Row, goals, ms};
-use crate::core::behavior::{self, Profile};
+use crate::core::behavior;
 use crate::core::dataset::Dataset;
 use crate::core::investigate::{self, Inputs};
 use std::time::Instant;
@@ -22,21 +22,9 @@ pub fn row(data: &Dataset, samples: usize) -> Row {
         detections: Some(data.detections()),
         intel: None,
     };
-    let ids = &graph.identities;
-    let weight = |i: usize| {
-        ids[i]
-            .sessions
-            .iter()
-            .map(|&s| graph.session(s).events.len())
-            .sum::<usize>()
-    };
     let mut times = Vec::new();
     let (mut largest, mut most_events) = (0, 0u64);
-    for i in super::queries::sample(ids.len(), samples, weight) {
-        let p = Profile::SessionIdentity {
-            role_arn: store.s(ids[i].role_arn).to_string(),
-            session_name: store.s(ids[i].session_name).to_string(),
-        };
+    for (p, _) in super::queries::sampled_identities(data, samples) {
         let t = Instant::now();
         let Ok(sel) = behavior::select(&p, store, graph, ix) else {
             continue;

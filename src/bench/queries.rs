@@ -10,6 +10,30 @@ use crate::core::graph::{Found, SessionGraph};
 use crate::core::time::Scope;
 use std::time::{Duration, Instant};
 
+/// The session identities the per-identity rows time ([`sample`] by events signed: the busiest half, the rest
+/// spread over all), each as its profile with that event count.
+pub(super) fn sampled_identities(data: &Dataset, n: usize) -> Vec<(Profile, usize)> {
+    let (store, graph) = (data.store(), data.graph());
+    let ids = &graph.identities;
+    let weight = |i: usize| {
+        ids[i]
+            .sessions
+            .iter()
+            .map(|&s| graph.session(s).events.len())
+            .sum::<usize>()
+    };
+    sample(ids.len(), n, weight)
+        .into_iter()
+        .map(|i| {
+            let p = Profile::SessionIdentity {
+                role_arn: store.s(ids[i].role_arn).to_string(),
+                session_name: store.s(ids[i].session_name).to_string(),
+            };
+            (p, weight(i))
+        })
+        .collect()
+}
+
 /// `n` indices out of `0..len` ranked by `weight`: the heaviest half, and the rest spread evenly over all.
 pub(super) fn sample(len: usize, n: usize, weight: impl Fn(usize) -> usize) -> Vec<usize> {
     let mut by_weight: Vec<usize> = (0..len).collect();
@@ -100,21 +124,9 @@ pub fn behavior(data: &Dataset, samples: usize) -> (Row, Row) {
         Some((b, v, n))
     };
 
-    let ids = &graph.identities;
-    let weight = |i: usize| {
-        ids[i]
-            .sessions
-            .iter()
-            .map(|&s| graph.session(s).events.len())
-            .sum::<usize>()
-    };
     let (mut b_times, mut v_times) = (Vec::new(), Vec::new());
     let mut largest = 0;
-    for i in sample(ids.len(), samples, weight) {
-        let p = Profile::SessionIdentity {
-            role_arn: store.s(ids[i].role_arn).to_string(),
-            session_name: store.s(ids[i].session_name).to_string(),
-        };
+    for (p, _) in sampled_identities(data, samples) {
         if let Some((b, v, n)) = run(&p, None) {
             b_times.push(b);
             v_times.push(v);
@@ -183,21 +195,9 @@ pub fn policy(data: &Dataset, samples: usize) -> Row {
         return Row::not_measured("policy", WHAT, goals::POLICY, "no events".into());
     };
     let all = Scope::new(first.time, last.time + 1);
-    let ids = &graph.identities;
-    let weight = |i: usize| {
-        ids[i]
-            .sessions
-            .iter()
-            .map(|&s| graph.session(s).events.len())
-            .sum::<usize>()
-    };
     let mut times = Vec::new();
     let mut largest = 0;
-    for i in sample(ids.len(), samples, weight) {
-        let p = Profile::SessionIdentity {
-            role_arn: store.s(ids[i].role_arn).to_string(),
-            session_name: store.s(ids[i].session_name).to_string(),
-        };
+    for (p, _) in sampled_identities(data, samples) {
         let mut n = 0;
         let t = timed(|| {
             if let Ok(sel) = behavior::select(&p, store, graph, ix) {
