@@ -223,14 +223,26 @@ impl Dataset {
         })
     }
 
-    /// Build every derived part now (a background loader does this so the first view does not wait).
-    pub fn build_all(&self) {
+    /// The rule hits if they have been evaluated, without waiting: the terminal evaluates the rules after its first
+    /// frame of data, and until then a view says they are being evaluated instead of showing no hits.
+    pub fn detections_ready(&self) -> Option<&Detections> {
+        self.detections.get()
+    }
+
+    /// Build every derived part the first views read (the findings list, the day summary, profiles, the
+    /// completions): all but the rule evaluation, the slowest part, which [`Dataset::build_all`] adds.
+    pub fn build_first(&self) {
         self.graph();
         self.behavior();
         self.geo();
         self.names();
         self.groups();
         self.brokers();
+    }
+
+    /// Build every derived part now (a background loader does this so the views do not wait).
+    pub fn build_all(&self) {
+        self.build_first();
         self.detections();
     }
 }
@@ -255,6 +267,17 @@ mod tests {
         assert_eq!(g1, g2);
         d.build_all();
         assert_eq!(g1, d.graph() as *const SessionGraph);
+    }
+
+    #[test]
+    fn the_first_views_parts_leave_the_rules_for_later() {
+        let d = Dataset::default();
+        d.build_first();
+        assert!(d.detections_ready().is_none());
+        let hits: *const Detections = d.detections();
+        assert_eq!(d.detections_ready().map(|x| x as *const Detections), Some(hits));
+        d.build_all();
+        assert_eq!(d.detections() as *const Detections, hits);
     }
 
     #[test]

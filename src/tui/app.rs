@@ -248,7 +248,12 @@ pub struct App {
 impl App {
     pub fn new(keymap: Keymap) -> App {
         App {
-            data: Default::default(),
+            // Nothing loaded yet: nothing to evaluate either, so no view says the rules are being evaluated.
+            data: {
+                let empty = Dataset::default();
+                empty.build_all();
+                std::sync::Arc::new(empty)
+            },
             sources: Vec::new(),
             stack: ViewStack::new({
                 // Findings open sorted by severity, highest first (Detective's order).
@@ -288,8 +293,15 @@ impl App {
 
     /// An app over an already loaded dataset (headless tests, benchmarks): builds its derived parts here.
     pub fn with_dataset(keymap: Keymap, data: Dataset) -> App {
-        let mut app = App::new(keymap);
         data.build_all();
+        App::with_first_views(keymap, data)
+    }
+
+    /// An app over a dataset as the terminal shows it first: the parts the first views read are built here
+    /// ([`Dataset::build_first`]), the rules not evaluated yet (the views say so until they are).
+    pub fn with_first_views(keymap: Keymap, data: Dataset) -> App {
+        let mut app = App::new(keymap);
+        data.build_first();
         app.data = std::sync::Arc::new(data);
         super::update::refresh(&mut app);
         app

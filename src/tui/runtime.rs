@@ -63,8 +63,11 @@ impl Options {
 /// Results of background work.
 pub enum Job {
     Progress(Progress),
-    /// The dataset the background load built (graph, behaviour index and geolocation included).
+    /// The dataset the background load built (graph, behaviour index and geolocation included; the rules are
+    /// evaluated after it is shown).
     Loaded(Arc<Dataset>),
+    /// The rules have been evaluated over the dataset of this generation: the views that show hits recompute.
+    RulesReady(u64),
     Raw(RawRecord),
     Case(super::case_io::CaseReply),
     /// A view model computed in the background.
@@ -128,6 +131,12 @@ pub fn apply(app: &mut App, job: Job) {
                     update::refresh(app)
                 }
                 None => update::refresh(app),
+            }
+        }
+        Job::RulesReady(generation) => {
+            // A view showing "being evaluated" gets its hits (its model key changed); a stale load's news is dropped.
+            if generation == app.data.generation() {
+                update::refresh(app);
             }
         }
         Job::Raw(r) => app.raw = Some(r),
@@ -512,9 +521,13 @@ fn start_load(
         if let Some(rules) = rules {
             data = data.with_rules(rules);
         }
-        // The first views need the graph and behaviour index: build them here, off the UI thread.
-        data.build_all();
-        let _ = tx.send(Job::Loaded(Arc::new(data)));
+        // The first views need the graph and behaviour index: build them here, off the UI thread. The rules, the
+        // slowest part, are evaluated after the first frame of data, on this same task.
+        data.build_first();
+        let data = Arc::new(data);
+        let _ = tx.send(Job::Loaded(Arc::clone(&data)));
+        data.detections();
+        let _ = tx.send(Job::RulesReady(data.generation()));
     });
 }
 

@@ -66,8 +66,13 @@ pub fn update(app: &mut App, input: Input) -> Vec<Command> {
             Input::Char(c) => edit.push(c),
             Input::Backspace => edit.backspace(),
             Input::Complete => {
-                // The rules with hits are listed once per evaluation (`Detections::rules_hit`): no hit is read here.
-                let rules = views::rule_hits::completions(app.data.detections());
+                // The rules with hits are listed once per evaluation (`Detections::rules_hit`): no hit is read here,
+                // and none is waited for (until the background evaluation ends, only names complete).
+                let rules = app
+                    .data
+                    .detections_ready()
+                    .map(views::rule_hits::completions)
+                    .unwrap_or_default();
                 let (done, options) = command::complete_with_rules(app.data.names(), &rules, &edit.text);
                 edit.text = done;
                 app.completions = options;

@@ -358,3 +358,64 @@ fn hostile_rule_titles_never_reach_the_terminal() {
         assert!(!seen.contains(bad), "{bad:?} reached the screen:\n{seen}");
     }
 }
+
+/// The terminal draws its first frame of data before the rules are evaluated (README "Large cases": reopen):
+/// until their hits are in, every place that shows hits says they are being evaluated — never an empty list that
+/// reads as "no rule hit" — and `:rule` says to wait; then the same views show the hits `App::with_dataset` shows.
+#[test]
+fn views_say_the_rules_are_being_evaluated_until_their_hits_arrive() {
+    let Some(case) = sample() else { return };
+    let data = trailhound::core::dataset::Dataset::from_store(trailhound::core::ingest::load_paths(&[&case]));
+    let mut app = App::with_first_views(trailhound::tui::keymap::Keymap::default(), data);
+    assert!(app.data.detections_ready().is_none(), "the first views built the rules");
+    command(&mut app, "scope 2026-11-05T14:00:00Z..2026-11-05T15:00:00Z");
+
+    // The findings list: GuardDuty's findings, no rule rows yet, and a header line saying why.
+    let before = rows(&app);
+    assert!(
+        before.iter().any(|r| r.starts_with("Medium 5.0 | GuardDuty")),
+        "{before:#?}"
+    );
+    assert!(!before.iter().any(|r| r.contains("| Rule |")), "{before:#?}");
+    let s = screen(&mut app);
+    assert!(s.contains("rules: being evaluated"), "{s}");
+    assert!(!s.contains("no rule hit"), "{s}");
+
+    // An events table: every Rules cell says so; `:rule` and its completion wait.
+    command(&mut app, &format!("session {DEMO_KEY}"));
+    tab(&mut app, "Events");
+    assert_eq!(column(&app, "Rules"), vec!["evaluating…"; 6]);
+    command(&mut app, &format!("rule {ADMIN_POLICY}"));
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.1.contains("still being evaluated")),
+        "{:?}",
+        app.status
+    );
+    assert_eq!(app.top().rule, None);
+    assert_eq!(rows(&app).len(), 6);
+
+    // The hits arrive (the loader's next step, then `Job::RulesReady`'s refresh): the same views now show them.
+    app.data.detections();
+    trailhound::tui::update::refresh(&mut app);
+    assert_eq!(
+        column(&app, "Rules")[2],
+        "Administrator policy attached +1 · T1098.003",
+        "{:#?}",
+        rows(&app)
+    );
+    command(&mut app, &format!("rule {ADMIN_POLICY}"));
+    assert_eq!(rows(&app).len(), 1);
+    act(&mut app, Action::Home);
+    let after = rows(&app);
+    assert!(
+        after
+            .iter()
+            .any(|r| r.starts_with("High | Rule | Administrator policy attached")),
+        "{after:#?}"
+    );
+    let s = screen(&mut app);
+    assert!(s.contains("4 rules hit 4 events in scope"), "{s}");
+    assert!(!s.contains("rules: being evaluated"), "{s}");
+}

@@ -141,7 +141,14 @@ fn rule_command(app: &mut App, arg: &str) -> Vec<Command> {
         }
         return Vec::new();
     }
-    match rule_hits::resolve(app.data.detections(), arg) {
+    let Some(detections) = app.data.detections_ready() else {
+        app.set_status(
+            Slot::StatusWarning,
+            "the rules are still being evaluated over what was loaded; try :rule again in a moment",
+        );
+        return Vec::new();
+    };
+    match rule_hits::resolve(detections, arg) {
         Err(e) => {
             app.set_status(Slot::StatusError, e);
             Vec::new()

@@ -108,9 +108,11 @@ impl TableSource for EventRows<'_> {
                     Cow::Borrowed("ok")
                 }
             }
-            RULES => self
-                .rule_cell(row)
-                .map_or(Cow::Borrowed(""), |r| Cow::Borrowed(r.text.as_str())),
+            RULES => match self.rule_cell(row) {
+                Some(r) => Cow::Borrowed(r.text.as_str()),
+                None if self.rules.is_pending() => Cow::Borrowed(super::rule_hits::PENDING_CELL),
+                None => Cow::Borrowed(""),
+            },
             6 => clean(self.store.s(e.resource)),
             _ => Cow::Borrowed(""),
         }
@@ -119,6 +121,7 @@ impl TableSource for EventRows<'_> {
         let e = self.store.events.get(*self.items.get(row)? as usize)?;
         match c {
             0 => Some(Slot::TextDim),
+            RULES if self.rules.is_pending() => Some(Slot::TextDim),
             RULES => self.rule_cell(row).map(|r| level_slot(r.level)),
             4 if e.failed() => Some(Slot::StatusError),
             3 | 2 => Some(Slot::TextAccent),

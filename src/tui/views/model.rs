@@ -58,8 +58,10 @@ pub fn model_key(app: &App) -> u64 {
     app.marks.hash(&mut h);
     // The command line's fence is set once at start; hashed so a model never outlives a different one.
     app.fence.as_ref().map(|f| f.to_text()).hash(&mut h);
-    // Data is replaced wholesale on load: its generation tells a new load from the old one.
+    // Data is replaced wholesale on load: its generation tells a new load from the old one. The rules are
+    // evaluated after the first frame: their arrival changes the views that show hits.
     app.data.generation().hash(&mut h);
+    app.data.detections_ready().is_some().hash(&mut h);
     // Zero is the key of "no model yet" (`ViewModel::default`).
     h.finish().max(1)
 }
@@ -133,13 +135,21 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
     };
     match spec {
         ViewSpec::Findings => {
-            let d = r.data.detections();
             m.header = findings::counts(store);
-            let tally = crate::core::rules::tally(store, graph, d, (scope != Scope::ALL).then_some(scope));
-            m.header.push(findings::detection_counts(store, d, &tally, scope));
-            m.rows = Some(findings::detection_rows(store, graph, d, &tally, scope));
+            // The list is the first view: it does not wait for the rules (evaluated after the first frame); their
+            // rows join it when they are ready (the model key changes then).
+            match r.data.detections_ready() {
+                Some(d) => {
+                    let tally = crate::core::rules::tally(store, graph, d, (scope != Scope::ALL).then_some(scope));
+                    m.header.push(findings::detection_counts(store, d, &tally, scope));
+                    m.rows = Some(findings::detection_rows(store, graph, d, &tally, scope));
+                }
+                None => m.header.push(rule_hits::pending_line()),
+            }
         }
         ViewSpec::Rule(id) => {
+            // Reached from a rule row or a restored place: waiting for the evaluation is right here (a
+            // background task).
             let d = r.data.detections();
             m.items = rule::events(store, d, id, scope);
             m.header = rule::header(store, graph, d, id, scope);
@@ -155,7 +165,10 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         ViewSpec::Event(i) => {
             m.header = event::title(store, *i);
             m.header.extend(denied::explanation(store, *i));
-            m.rules = rule::event_lines(store, graph, r.data.detections(), *i as u32);
+            m.rules = match r.data.detections_ready() {
+                Some(d) => rule::event_lines(store, graph, d, *i as u32),
+                None => vec![rule_hits::pending_line()],
+            };
         }
         ViewSpec::Chain(k) => {
             let c = chain::build(store, graph, r.data.brokers(), k);
@@ -246,7 +259,17 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
     }
     // Every events table: the `:rule` filter, then the Rules cells of what is left.
     if events::lists_events(spec, tab) {
-        let d = r.data.detections();
+        // A `:rule` filter (a rule's own view too) needs the hits, and waits for them; otherwise the cells say
+        // the rules are being evaluated until they are.
+        let d = if r.rule.is_some() || matches!(spec, ViewSpec::Rule(_)) {
+            Some(r.data.detections())
+        } else {
+            r.data.detections_ready()
+        };
+        let Some(d) = d else {
+            m.event_rules = rule_hits::EventRules::pending();
+            return m;
+        };
         if let Some(f) = &r.rule {
             rule_hits::retain_hit(d, &f.id, &mut m.items);
         }

@@ -38,6 +38,8 @@ pub struct RuleCell {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventRules {
     cells: Vec<RuleCell>,
+    /// The rules are still being evaluated: an empty cell is not yet "no rule hit".
+    pending: bool,
 }
 
 impl EventRules {
@@ -57,7 +59,22 @@ impl EventRules {
             .collect();
         cells.sort_by_key(|c| c.event);
         cells.dedup_by_key(|c| c.event);
-        EventRules { cells }
+        EventRules { cells, pending: false }
+    }
+
+    /// No cells yet: the rules are being evaluated in the background ([`Dataset::detections_ready`]).
+    ///
+    /// [`Dataset::detections_ready`]: crate::core::dataset::Dataset::detections_ready
+    pub fn pending() -> EventRules {
+        EventRules {
+            cells: Vec::new(),
+            pending: true,
+        }
+    }
+
+    /// Are the rules still being evaluated (every cell says so instead of being empty)?
+    pub fn is_pending(&self) -> bool {
+        self.pending
     }
 
     /// The cell of event `event`, if rules hit it.
@@ -154,6 +171,18 @@ fn candidates(d: &Detections) -> Vec<&RuleMeta> {
     }
     out
 }
+
+/// What stands for the rule hits while the rules are evaluated in the background (the findings list's header, an
+/// event's Rules section): never an empty list that would read as "no rule hit".
+pub fn pending_line() -> crate::tui::app::StyledLine {
+    crate::tui::app::StyledLine(vec![(PENDING_TEXT.to_string(), Some(Slot::TextDim))])
+}
+
+/// The text of [`pending_line`].
+pub const PENDING_TEXT: &str = " rules: being evaluated over what was loaded; their hits appear here when ready ";
+
+/// The Rules cell of an event while the rules are evaluated.
+pub const PENDING_CELL: &str = "evaluating…";
 
 /// What `:rule ARG` names: a rule with hits whose id or title is `arg` (titles also ignoring case).
 pub fn resolve(d: &Detections, arg: &str) -> Result<RuleFilter, String> {
