@@ -107,6 +107,11 @@ pub fn behavior(data: &Dataset, samples: usize) -> (Row, Row) {
     });
     let (ix, geo) = (data.behavior(), data.geo());
     let cfg = BehaviorConfig::default();
+    // As `volume` and the TUI cut the trees by default.
+    let drill = behavior::DrillOptions {
+        limit: Some(behavior::DRILL_LIMIT),
+        ..Default::default()
+    };
     let run = |p: &Profile, scope: Option<Scope>| -> Option<(Duration, Duration, usize)> {
         let sel = behavior::select(p, store, graph, ix).ok()?;
         let scope = scope.or_else(|| behavior::default_scope(&sel, ix))?;
@@ -118,7 +123,7 @@ pub fn behavior(data: &Dataset, samples: usize) -> (Row, Row) {
         });
         let v = timed(|| {
             if let Ok(sel) = behavior::select(p, store, graph, ix) {
-                let _ = std::hint::black_box(behavior::volume(&sel, store, ix, geo, scope, &cfg, None));
+                let _ = std::hint::black_box(behavior::volume(&sel, store, ix, geo, scope, &cfg, None, &drill));
             }
         });
         Some((b, v, n))

@@ -60,6 +60,10 @@ pub struct VolumeArgs {
     /// Keep drill-down rows whose key or label contains this text (case-insensitive).
     #[arg(long)]
     pub filter: Option<String>,
+    /// At most this many drill-down rows at the top and under any one row, in --sort's order; the rest become one
+    /// `(N more)` row with their calls. 0: every row (a busy account over weeks has millions).
+    #[arg(long, default_value_t = behavior::DRILL_LIMIT)]
+    pub limit: usize,
 }
 
 fn load(p: &ProfileArgs) -> anyhow::Result<Dataset> {
@@ -264,14 +268,13 @@ pub fn run_volume(a: VolumeArgs) -> anyhow::Result<ExitCode> {
         baseline_days: a.p.baseline_days,
         ..Default::default()
     };
-    let mut r = behavior::volume(&sel, l.store(), l.behavior(), l.geo(), scope, &cfg, a.bucket)
+    let drill = behavior::DrillOptions {
+        sort: a.sort,
+        filter: a.filter.clone(),
+        limit: Some(a.limit),
+    };
+    let r = behavior::volume(&sel, l.store(), l.behavior(), l.geo(), scope, &cfg, a.bucket, &drill)
         .map_err(|e| anyhow!(safe(&e.to_string())))?;
-    for t in [&mut r.by_ip, &mut r.by_api, &mut r.by_access_key, &mut r.by_resource] {
-        if let Some(f) = &a.filter {
-            *t = behavior::filter_tree(std::mem::take(t), f);
-        }
-        behavior::sort_tree(t, a.sort);
-    }
     if a.p.input.json {
         print_json(&r)?;
     } else {

@@ -141,6 +141,52 @@ fn volume_json_and_tables() {
     assert!(text.contains("python-requests/2.31.0"));
 }
 
+/// `--limit N` keeps N rows per level in `--sort`'s order and folds the rest into one `(N more)` row with their
+/// calls (JSON: `more`); `--limit 0` keeps every row. The whole account's calls are the same either way.
+#[test]
+fn volume_limit_folds_the_rest_into_one_row_per_level() {
+    let geo = demo_geoip();
+    let volume = |limit: &str| {
+        json(&run(
+            &[
+                "volume", "-i", SPIKE, IDENTITY, "--scope", SCOPE, "--limit", limit, "--json",
+            ],
+            geo.path(),
+        ))
+    };
+    let all = volume("0");
+    let one = volume("1");
+    let calls = |nodes: &serde_json::Value| -> u64 {
+        nodes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["success"].as_u64().unwrap() + n["failure"].as_u64().unwrap())
+            .sum()
+    };
+    let roots = all["by_api"].as_array().unwrap();
+    assert!(roots.len() > 1, "{roots:#?}");
+    assert!(!all.to_string().contains("\"more\""), "no limit, no more rows");
+    let cut = one["by_api"].as_array().unwrap();
+    assert_eq!(cut.len(), 2, "{cut:#?}");
+    assert_eq!(cut[0]["key"], roots[0]["key"], "the busiest service is kept");
+    assert_eq!(cut[1]["more"], roots.len() as u64 - 1);
+    assert_eq!(cut[1]["key"], format!("({} more)", roots.len() - 1));
+    assert!(cut[1].get("children").is_none());
+    assert_eq!(calls(&one["by_api"]), calls(&all["by_api"]));
+    // Under the kept service too: its busiest API, then the rest.
+    let apis = cut[0]["children"].as_array().unwrap();
+    assert!(apis.len() <= 2 && apis[0]["more"].is_null(), "{apis:#?}");
+
+    let out = run(
+        &["volume", "-i", SPIKE, IDENTITY, "--scope", SCOPE, "--limit", "1"],
+        geo.path(),
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("({} more)", roots.len() - 1)), "{text}");
+}
+
 #[test]
 fn errors_go_to_stderr_with_a_failure_code() {
     let geo = demo_geoip();

@@ -152,7 +152,17 @@ fn drill_downs_counted_per_key_equal_the_per_event_computation() {
                     .map(|i| &store.events[i as usize])
                     .filter(|e| scope.contains(e.time))
                     .collect();
-                let v = behavior::volume(&sel, &store, &ix, &geo, scope, &BehaviorConfig::default(), None).unwrap();
+                let v = behavior::volume(
+                    &sel,
+                    &store,
+                    &ix,
+                    &geo,
+                    scope,
+                    &BehaviorConfig::default(),
+                    None,
+                    &Default::default(),
+                )
+                .unwrap();
                 check(&store, &v, &events, &format!("{file} {} {scope:?}", p.entity()));
                 checked += usize::from(!events.is_empty());
             }
@@ -160,4 +170,142 @@ fn drill_downs_counted_per_key_equal_the_per_event_computation() {
     }
     // The scenarios hold calls in most of these scopes: the comparison is not vacuous.
     assert!(checked > 50, "{checked}");
+}
+
+/// A node of the cut tree as written from the leaves: key, (successful, failed), how many groups a `more` node
+/// stands for, children.
+#[derive(Debug, PartialEq)]
+struct Cut {
+    key: String,
+    counts: (u64, u64),
+    more: Option<u64>,
+    children: Vec<Cut>,
+}
+
+fn cut_of(nodes: &[DrillNode]) -> Vec<Cut> {
+    nodes
+        .iter()
+        .map(|n| Cut {
+            key: n.key.clone(),
+            counts: (n.success, n.failure),
+            more: n.more,
+            children: cut_of(&n.children),
+        })
+        .collect()
+}
+
+/// The tree README "volume --limit" describes, from the per-event leaves: under `prefix`, the groups of the next
+/// key ordered by `sort` (then by key), the first `limit` kept, the rest summed into one `(N more)` node.
+fn cut_from_leaves(
+    leaves: &Leaves,
+    prefix: &[String],
+    depth: usize,
+    sort: behavior::DrillSort,
+    limit: usize,
+) -> Vec<Cut> {
+    let mut groups: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for (path, c) in leaves.iter().filter(|(p, _)| p.starts_with(prefix)) {
+        let g = groups.entry(path[prefix.len()].clone()).or_default();
+        g.0 += c.0;
+        g.1 += c.1;
+    }
+    let mut v: Vec<(String, (u64, u64))> = groups.into_iter().collect();
+    v.sort_by(|a, b| {
+        let by = match sort {
+            behavior::DrillSort::Total => (b.1.0 + b.1.1).cmp(&(a.1.0 + a.1.1)),
+            behavior::DrillSort::Success => b.1.0.cmp(&a.1.0),
+            behavior::DrillSort::Failure => b.1.1.cmp(&a.1.1),
+            behavior::DrillSort::Key => std::cmp::Ordering::Equal,
+        };
+        by.then_with(|| a.0.cmp(&b.0))
+    });
+    let rest = if v.len() > limit {
+        v.split_off(limit)
+    } else {
+        Vec::new()
+    };
+    let mut out: Vec<Cut> = v
+        .into_iter()
+        .map(|(key, counts)| {
+            let mut below = prefix.to_vec();
+            below.push(key.clone());
+            let children = if below.len() < depth {
+                cut_from_leaves(leaves, &below, depth, sort, limit)
+            } else {
+                Vec::new()
+            };
+            Cut {
+                key,
+                counts,
+                more: None,
+                children,
+            }
+        })
+        .collect();
+    if !rest.is_empty() {
+        out.push(Cut {
+            key: format!("({} more)", rest.len()),
+            counts: rest.iter().fold((0, 0), |a, r| (a.0 + r.1.0, a.1 + r.1.1)),
+            more: Some(rest.len() as u64),
+            children: Vec::new(),
+        });
+    }
+    out
+}
+
+/// `--limit` keeps, at every level, exactly the first groups of the whole tree's order (ties broken by key, so
+/// which of equal groups are kept never depends on the build), and the `(N more)` node holds the calls of the rest.
+#[test]
+fn a_limited_tree_is_the_whole_tree_cut_at_every_level() {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/behavior"));
+    let geo = GeoDb::empty();
+    let mut cut_somewhere = 0;
+    for file in [
+        "spike.json.gz",
+        "travel.json.gz",
+        "continents.json.gz",
+        "instance.json.gz",
+    ] {
+        let store = load_paths(&[dir.join(file)]);
+        let graph = SessionGraph::build(&store);
+        let ix = BehaviorIndex::build(&store, &graph);
+        let (first, last) = (store.events[0].time, store.events[store.events.len() - 1].time);
+        let scope = Scope::new(first, last + 1);
+        let mut accounts: Vec<Sym> = store.events.iter().map(|e| e.recipient_account).collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        accounts.retain(|s| s.is_some());
+        for a in accounts {
+            let p = Profile::Account {
+                id: store.s(a).to_string(),
+            };
+            let sel = behavior::select(&p, &store, &graph, &ix).unwrap();
+            let events: Vec<&Event> = store.events.iter().filter(|e| e.recipient_account == a).collect();
+            let leaves = expected(&store, &events);
+            for sort in [
+                behavior::DrillSort::Total,
+                behavior::DrillSort::Success,
+                behavior::DrillSort::Failure,
+                behavior::DrillSort::Key,
+            ] {
+                for limit in [1, 2, 3, 7] {
+                    let drill = behavior::DrillOptions {
+                        sort,
+                        filter: None,
+                        limit: Some(limit),
+                    };
+                    let v = behavior::volume(&sel, &store, &ix, &geo, scope, &BehaviorConfig::default(), None, &drill)
+                        .unwrap();
+                    let got = [&v.by_ip, &v.by_api, &v.by_access_key, &v.by_resource].map(|t| cut_of(t));
+                    for (k, (g, depth)) in got.iter().zip([3, 4, 3, 3]).enumerate() {
+                        let want = cut_from_leaves(&leaves[k], &[], depth, sort, limit);
+                        assert_eq!(g, &want, "{file} account {} tree {k} {sort} limit {limit}", store.s(a));
+                        cut_somewhere += usize::from(g.iter().any(|n| n.more.is_some()));
+                    }
+                }
+            }
+        }
+    }
+    // The scenarios have levels wider than the limits: the cut is exercised, not vacuous.
+    assert!(cut_somewhere > 20, "{cut_somewhere}");
 }

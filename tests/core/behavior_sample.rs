@@ -128,7 +128,17 @@ fn demorole1_sara_shows_the_api_calls_new_to_that_identity() {
 
     let p = Profile::parse(&format!("identity:{DEMO}#sara"), &c.store, &c.graph).unwrap();
     let sel = behavior::select(&p, &c.store, &c.graph, &c.ix).unwrap();
-    let v = behavior::volume(&sel, &c.store, &c.ix, &c.geo, scope, &BehaviorConfig::default(), None).unwrap();
+    let v = behavior::volume(
+        &sel,
+        &c.store,
+        &c.ix,
+        &c.geo,
+        scope,
+        &BehaviorConfig::default(),
+        None,
+        &Default::default(),
+    )
+    .unwrap();
     let iam = v.by_api.iter().find(|n| n.key == "iam").unwrap();
     let attach = iam.children.iter().find(|n| n.key == "AttachRolePolicy").unwrap();
     assert_eq!((attach.success, attach.failure), (1, 1));

@@ -57,9 +57,29 @@ fn report(c: &Case, geo: &GeoDb, profile: &str) -> BehaviorReport {
 }
 
 fn volume(c: &Case, geo: &GeoDb, profile: &str, bucket: Option<i64>) -> VolumeReport {
+    volume_with(c, geo, profile, bucket, &behavior::DrillOptions::default())
+}
+
+fn volume_with(
+    c: &Case,
+    geo: &GeoDb,
+    profile: &str,
+    bucket: Option<i64>,
+    drill: &behavior::DrillOptions,
+) -> VolumeReport {
     let p = Profile::parse(profile, &c.store, &c.graph).unwrap();
     let sel = behavior::select(&p, &c.store, &c.graph, &c.ix).unwrap();
-    behavior::volume(&sel, &c.store, &c.ix, geo, scope(), &BehaviorConfig::default(), bucket).unwrap()
+    behavior::volume(
+        &sel,
+        &c.store,
+        &c.ix,
+        geo,
+        scope(),
+        &BehaviorConfig::default(),
+        bucket,
+        drill,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -203,11 +223,23 @@ fn spike_volume_series_and_drilldowns() {
     assert_eq!(res.success, 40);
 
     // Filtering keeps the path to a match; sorting by failures puts the denied call's address first.
-    let f = behavior::filter_tree(v.by_ip.clone(), "listusers");
+    let sara = format!("identity:{SSO_ROLE}#sara");
+    let drill = |sort, filter: Option<&str>| behavior::DrillOptions {
+        sort,
+        filter: filter.map(String::from),
+        limit: None,
+    };
+    let f = volume_with(
+        &c,
+        &geo,
+        &sara,
+        None,
+        &drill(behavior::DrillSort::Total, Some("listusers")),
+    )
+    .by_ip;
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].children.len(), 1);
-    let mut s = v.by_api.clone();
-    behavior::sort_tree(&mut s, behavior::DrillSort::Failure);
+    let s = volume_with(&c, &geo, &sara, None, &drill(behavior::DrillSort::Failure, None)).by_api;
     assert_eq!(s[0].key, "iam");
 
     let hourly = volume(&c, &geo, &format!("identity:{SSO_ROLE}#sara"), Some(3600));
@@ -434,8 +466,26 @@ fn hostile_records_do_not_panic_or_change_the_answer() {
         let sel = behavior::select(&p, &c.store, &c.graph, &c.ix).unwrap();
         for scope in [scope(), everything, Scope::new(-62_135_596_800, 253_402_300_799)] {
             let _ = behavior::behavior(&sel, &c.store, &c.graph, &c.ix, &geo, scope, &BehaviorConfig::default());
-            let _ = behavior::volume(&sel, &c.store, &c.ix, &geo, scope, &BehaviorConfig::default(), None);
-            let _ = behavior::volume(&sel, &c.store, &c.ix, &geo, scope, &BehaviorConfig::default(), Some(1));
+            let _ = behavior::volume(
+                &sel,
+                &c.store,
+                &c.ix,
+                &geo,
+                scope,
+                &BehaviorConfig::default(),
+                None,
+                &Default::default(),
+            );
+            let _ = behavior::volume(
+                &sel,
+                &c.store,
+                &c.ix,
+                &geo,
+                scope,
+                &BehaviorConfig::default(),
+                Some(1),
+                &Default::default(),
+            );
         }
     }
 }

@@ -4,8 +4,10 @@
 //! - `by_api`: service → API → source address → access key;
 //! - `by_access_key`: access key → source address → API, and `by_resource`: resource → source address → API.
 //!
-//! Trees are built on symbols and turned into strings once; [`sort_tree`] and [`filter_tree`] serve the CLI's
-//! `--sort` / `--filter` and the TUI's table.
+//! Trees are built on symbols and ordered, filtered and cut ([`DrillOptions`]: the CLI's `--sort` / `--filter` /
+//! `--limit`, the TUI's limit) before any key is turned into a string, so a busy scope's answer costs what is kept:
+//! a group is named when it is kept, or when its place in the order depends on its name (tied with the last group
+//! kept). A level past the limit ends in one `(N more)` node with the calls of the groups it stands for.
 
 use super::index::BehaviorIndex;
 use super::newbehavior::service_of;
@@ -20,7 +22,8 @@ use serde::Serialize;
 /// One node of a drill-down tree: calls grouped under a key (an address, an API, a key, a resource), with sub-groups.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct DrillNode {
-    /// The group's key as shown (an address, `service:Api`, an access key, a resource).
+    /// The group's key as shown (an address, `service:Api`, an access key, a resource); for the node that stands
+    /// for the groups past the limit, `(N more)`.
     pub key: String,
     /// Extra words for people: the place or class of an address.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,7 +32,11 @@ pub struct DrillNode {
     pub success: u64,
     /// Calls in the group that failed (error code set).
     pub failure: u64,
-    /// The next level of grouping (empty at the last level).
+    /// Set only on the last node of a level cut by [`DrillOptions::limit`]: how many groups it stands for (their
+    /// calls are its counts, so a level's counts still add up to its parent's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more: Option<u64>,
+    /// The next level of grouping (empty at the last level, and under a `more` node).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<DrillNode>,
 }
@@ -65,42 +72,35 @@ fn unknown_sort(s: &str) -> crate::core::vocab::UnknownWord {
     crate::core::vocab::UnknownWord::new("sort", s, "total, success, failure or key")
 }
 
-/// Sort every level of a tree.
-pub fn sort_tree(nodes: &mut [DrillNode], by: DrillSort) {
-    nodes.sort_by(|a, b| {
-        let ord = match by {
-            DrillSort::Total => b.total().cmp(&a.total()),
-            DrillSort::Success => b.success.cmp(&a.success),
-            DrillSort::Failure => b.failure.cmp(&a.failure),
+impl DrillSort {
+    /// The order of two groups' counts (`(successful, failed)`) before their keys break the tie.
+    fn counts(self, a: (u64, u64), b: (u64, u64)) -> std::cmp::Ordering {
+        match self {
+            DrillSort::Total => (b.0 + b.1).cmp(&(a.0 + a.1)),
+            DrillSort::Success => b.0.cmp(&a.0),
+            DrillSort::Failure => b.1.cmp(&a.1),
             DrillSort::Key => std::cmp::Ordering::Equal,
-        };
-        ord.then_with(|| a.key.cmp(&b.key))
-    });
-    for n in nodes {
-        sort_tree(&mut n.children, by);
+        }
     }
 }
 
-/// Keep the nodes whose key or label contains `needle` (case-insensitive), with their ancestors and, under a
-/// match, everything below it.
-pub fn filter_tree(nodes: Vec<DrillNode>, needle: &str) -> Vec<DrillNode> {
-    let needle = needle.to_lowercase();
-    fn go(nodes: Vec<DrillNode>, needle: &str) -> Vec<DrillNode> {
-        nodes
-            .into_iter()
-            .filter_map(|mut n| {
-                let hit = n.key.to_lowercase().contains(needle)
-                    || n.label.as_ref().is_some_and(|l| l.to_lowercase().contains(needle));
-                if hit {
-                    return Some(n);
-                }
-                n.children = go(std::mem::take(&mut n.children), needle);
-                (!n.children.is_empty()).then_some(n)
-            })
-            .collect()
-    }
-    go(nodes, &needle)
+/// How the drill-down trees are ordered and cut: `volume --sort/--filter/--limit`, and the TUI's API volume tab
+/// (its own limit). The default is every node, most calls first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DrillOptions {
+    /// The order of every level (and which groups a limit keeps).
+    pub sort: DrillSort,
+    /// Keep the nodes whose key or label contains this text (case-insensitive), with their ancestors (their counts
+    /// unchanged) and, under a match, everything below it.
+    pub filter: Option<String>,
+    /// At most this many groups at the top and under any one node, in `sort`'s order; the rest become one last
+    /// node saying how many they are, with their calls. `None` (or 0): no limit.
+    pub limit: Option<usize>,
 }
+
+/// The limit `volume` and the TUI's API volume tab cut the trees at by default (`volume --limit`): a busy
+/// account's whole tree over weeks is millions of rows nobody reads, and seconds to build.
+pub const DRILL_LIMIT: usize = 100;
 
 /// Path of symbol values or dense API ids, one per level (levels past `depth` are 0 and ignored).
 type Path = [u32; 4];
@@ -124,33 +124,134 @@ fn merged(mut v: Counted) -> Counted {
     v
 }
 
-fn tree(counts: Counted, depth: usize, name: &Namer) -> Vec<DrillNode> {
-    fn build(items: &[(Path, (u64, u64))], level: usize, depth: usize, name: &Namer) -> Vec<DrillNode> {
-        items
-            .chunk_by(|a, b| a.0[level] == b.0[level])
-            .map(|group| {
-                let (key, label) = name(level, group[0].0[level]);
-                let success = group.iter().map(|g| g.1.0).sum();
-                let failure = group.iter().map(|g| g.1.1).sum();
-                let children = if level + 1 < depth {
-                    build(group, level + 1, depth, name)
+/// One tree's build: its paths, how deep it is, how its keys are named and what the options keep.
+struct Build<'a> {
+    items: Counted,
+    /// Per path (with a filter): does a node on it match? Paths with no match are below no kept node's match.
+    kept: Vec<bool>,
+    depth: usize,
+    name: &'a Namer<'a>,
+    opts: &'a DrillOptions,
+    /// The filter, lower-cased.
+    needle: Option<String>,
+    /// Whether (level, value) matches the filter, each asked once.
+    hits: std::cell::RefCell<HashMap<(usize, u32), bool>>,
+}
+
+/// The groups of one level under one node: a value, its range of paths, its calls.
+struct Group {
+    value: u32,
+    range: std::ops::Range<usize>,
+    counts: (u64, u64),
+}
+
+impl Build<'_> {
+    fn hit(&self, level: usize, value: u32) -> bool {
+        let Some(needle) = &self.needle else {
+            return true;
+        };
+        *self.hits.borrow_mut().entry((level, value)).or_insert_with(|| {
+            let (key, label) = (self.name)(level, value);
+            key.to_lowercase().contains(needle.as_str())
+                || label.is_some_and(|l| l.to_lowercase().contains(needle.as_str()))
+        })
+    }
+
+    /// The nodes of `level` over the paths in `range`; `matched`: an ancestor matched the filter.
+    fn level(&self, range: std::ops::Range<usize>, level: usize, matched: bool) -> Vec<DrillNode> {
+        let items = &self.items[range.clone()];
+        let mut groups: Vec<Group> = Vec::new();
+        let mut at = range.start;
+        for chunk in items.chunk_by(|a, b| a.0[level] == b.0[level]) {
+            let r = at..at + chunk.len();
+            at = r.end;
+            let value = chunk[0].0[level];
+            // Without a match above or here, a group stays only if a match lies below it.
+            if !matched && !self.hit(level, value) && !self.kept[r.clone()].iter().any(|&k| k) {
+                continue;
+            }
+            let counts = chunk.iter().fold((0, 0), |a, c| (a.0 + c.1.0, a.1 + c.1.1));
+            groups.push(Group {
+                value,
+                range: r,
+                counts,
+            });
+        }
+        let sort = self.opts.sort;
+        let limit = self.opts.limit.filter(|&l| l > 0).unwrap_or(usize::MAX);
+        // Ranked by counts first; only the groups whose place depends on their name are named for it: all of them
+        // without a limit, else those tied with the last group kept.
+        groups.sort_by(|a, b| sort.counts(a.counts, b.counts).then(a.value.cmp(&b.value)));
+        let rest = if groups.len() > limit {
+            let edge = groups[limit - 1].counts;
+            let tied = groups.partition_point(|g| sort.counts(g.counts, edge).is_lt());
+            let end = groups.partition_point(|g| !sort.counts(g.counts, edge).is_gt());
+            groups[tied..end].sort_by_cached_key(|g| (self.name)(level, g.value).0);
+            groups.split_off(limit)
+        } else {
+            Vec::new()
+        };
+        let mut nodes: Vec<DrillNode> = groups
+            .into_iter()
+            .map(|g| {
+                let (key, label) = (self.name)(level, g.value);
+                let here = matched || (self.needle.is_some() && self.hit(level, g.value));
+                let children = if level + 1 < self.depth {
+                    self.level(g.range, level + 1, here)
                 } else {
                     Vec::new()
                 };
                 DrillNode {
                     key,
                     label,
-                    success,
-                    failure,
+                    success: g.counts.0,
+                    failure: g.counts.1,
+                    more: None,
                     children,
                 }
             })
-            .collect()
+            .collect();
+        nodes.sort_by(|a, b| {
+            sort.counts((a.success, a.failure), (b.success, b.failure))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        if !rest.is_empty() {
+            let (success, failure) = rest.iter().fold((0, 0), |a, g| (a.0 + g.counts.0, a.1 + g.counts.1));
+            nodes.push(DrillNode {
+                key: format!("({} more)", rest.len()),
+                label: None,
+                success,
+                failure,
+                more: Some(rest.len() as u64),
+                children: Vec::new(),
+            });
+        }
+        nodes
     }
+}
+
+fn tree(counts: Counted, depth: usize, name: &Namer, opts: &DrillOptions) -> Vec<DrillNode> {
     let items = merged(counts);
-    let mut out = build(&items, 0, depth, name);
-    sort_tree(&mut out, DrillSort::Total);
-    out
+    let needle = opts.filter.as_ref().map(|f| f.to_lowercase());
+    let mut b = Build {
+        kept: Vec::new(),
+        items,
+        depth,
+        name,
+        opts,
+        needle,
+        hits: Default::default(),
+    };
+    if b.needle.is_some() {
+        let kept = b
+            .items
+            .iter()
+            .map(|(p, _)| (0..depth).any(|l| b.hit(l, p[l])))
+            .collect();
+        b.kept = kept;
+    }
+    let len = b.items.len();
+    b.level(0..len, 0, false)
 }
 
 /// The scope's four drill-downs, as Detective's "details for scope time" shows them.
@@ -164,30 +265,6 @@ pub struct Drilldowns {
     pub by_access_key: Vec<DrillNode>,
     /// Resource → IP → API.
     pub by_resource: Vec<DrillNode>,
-}
-
-impl Drilldowns {
-    /// Order every level of every tree by `by`.
-    pub fn sort(&mut self, by: DrillSort) {
-        for t in [
-            &mut self.by_ip,
-            &mut self.by_api,
-            &mut self.by_access_key,
-            &mut self.by_resource,
-        ] {
-            sort_tree(t, by);
-        }
-    }
-    /// Keep the nodes whose key or label contains `needle` (case-insensitive), with their ancestors and everything
-    /// below a match.
-    pub fn filter(self, needle: &str) -> Drilldowns {
-        Drilldowns {
-            by_ip: filter_tree(self.by_ip, needle),
-            by_api: filter_tree(self.by_api, needle),
-            by_access_key: filter_tree(self.by_access_key, needle),
-            by_resource: filter_tree(self.by_resource, needle),
-        }
-    }
 }
 
 /// Calls in scope per drill-down key ([`super::index::Combo`]): (successful, failed).
@@ -209,7 +286,14 @@ fn count_keys(sel: &Selection, ix: &BehaviorIndex, scope: Scope) -> HashMap<u32,
 
 /// The scope's four drill-down trees. Calls are counted per drill-down key first, so the trees are built from the
 /// distinct keys in scope, not from every event (`core::behavior::index`).
-pub fn drilldowns(sel: &Selection, store: &Store, ix: &BehaviorIndex, geo: &GeoDb, scope: Scope) -> Drilldowns {
+pub fn drilldowns(
+    sel: &Selection,
+    store: &Store,
+    ix: &BehaviorIndex,
+    geo: &GeoDb,
+    scope: Scope,
+    opts: &DrillOptions,
+) -> Drilldowns {
     let counted = count_keys(sel, ix, scope);
     let mut by_ip: Counted = Vec::with_capacity(counted.len());
     let mut by_api: Counted = Vec::with_capacity(counted.len());
@@ -270,29 +354,49 @@ pub fn drilldowns(sel: &Selection, store: &Store, ix: &BehaviorIndex, geo: &GeoD
     let api_full = |a: u32| api_names.get(a as usize).map(|n| n.0.clone()).unwrap_or_default();
     let api_name = |a: u32| api_names.get(a as usize).map(|n| n.1.clone()).unwrap_or_default();
     Drilldowns {
-        by_ip: tree(by_ip, 3, &|level, s| match level {
-            0 => ip_node(s),
-            1 => (api_full(s), None),
-            _ => (text(s, "(unknown caller)"), None),
-        }),
-        by_api: tree(by_api, 4, &|level, s| match level {
-            0 => (
-                service_of(&text(s, "(no event source)")).to_string(),
-                Some(text(s, "(no event source)")),
-            ),
-            1 => (api_name(s), None),
-            2 => ip_node(s),
-            _ => (text(s, "(no access key)"), None),
-        }),
-        by_access_key: tree(by_key, 3, &|level, s| match level {
-            0 => (text(s, "(no access key)"), None),
-            1 => ip_node(s),
-            _ => (api_full(s), None),
-        }),
-        by_resource: tree(by_res, 3, &|level, s| match level {
-            0 => (text(s, "(no resource)"), None),
-            1 => ip_node(s),
-            _ => (api_full(s), None),
-        }),
+        by_ip: tree(
+            by_ip,
+            3,
+            &|level, s| match level {
+                0 => ip_node(s),
+                1 => (api_full(s), None),
+                _ => (text(s, "(unknown caller)"), None),
+            },
+            opts,
+        ),
+        by_api: tree(
+            by_api,
+            4,
+            &|level, s| match level {
+                0 => (
+                    service_of(&text(s, "(no event source)")).to_string(),
+                    Some(text(s, "(no event source)")),
+                ),
+                1 => (api_name(s), None),
+                2 => ip_node(s),
+                _ => (text(s, "(no access key)"), None),
+            },
+            opts,
+        ),
+        by_access_key: tree(
+            by_key,
+            3,
+            &|level, s| match level {
+                0 => (text(s, "(no access key)"), None),
+                1 => ip_node(s),
+                _ => (api_full(s), None),
+            },
+            opts,
+        ),
+        by_resource: tree(
+            by_res,
+            3,
+            &|level, s| match level {
+                0 => (text(s, "(no resource)"), None),
+                1 => ip_node(s),
+                _ => (api_full(s), None),
+            },
+            opts,
+        ),
     }
 }

@@ -20,7 +20,7 @@ mod travel;
 mod volume;
 
 pub use baseline::{Baseline, BaselineJson, BehaviorConfig};
-pub use drilldown::{DrillNode, DrillSort, Drilldowns, filter_tree, sort_tree};
+pub use drilldown::{DRILL_LIMIT, DrillNode, DrillOptions, DrillSort, Drilldowns};
 pub use error::BehaviorError;
 pub use findinggeo::{FindingLocation, add_finding_locations, finding_locations};
 pub use increase::IncreaseRow;
@@ -176,10 +176,11 @@ pub fn volume(
     scope: Scope,
     cfg: &BehaviorConfig,
     bucket: Option<i64>,
+    drill: &DrillOptions,
 ) -> Result<VolumeReport, BehaviorError> {
     let base = Baseline::compute(sel, ix, scope, cfg);
     let s = volume::series(sel, ix, scope, &base, bucket)?;
-    let d = drilldown::drilldowns(sel, store, ix, geo, scope);
+    let d = drilldown::drilldowns(sel, store, ix, geo, scope, drill);
     Ok(VolumeReport {
         profile: sel.json(),
         scope: scope.into(),

@@ -28,7 +28,11 @@ pub fn volume(
 ) -> Result<VolumeReport, String> {
     let p = profile_of(spec).ok_or("not a behaviour profile")?;
     let sel = behavior::select(&p, store, graph, ix).map_err(|e| e.to_string())?;
-    behavior::volume(&sel, store, ix, geo, scope, &BehaviorConfig::default(), None).map_err(|e| e.to_string())
+    let drill = behavior::DrillOptions {
+        limit: Some(behavior::DRILL_LIMIT),
+        ..Default::default()
+    };
+    behavior::volume(&sel, store, ix, geo, scope, &BehaviorConfig::default(), None, &drill).map_err(|e| e.to_string())
 }
 
 /// `core::behavior`'s four trees (the caller is its access key, else its principal).
