@@ -350,7 +350,11 @@ fn main() {
         }));
         worst = worst.max(measure("volume (select + series + drill-downs)", || {
             let sel = behavior::select(&p, &store, &graph, &ix).expect("select");
-            let r = behavior::volume(&sel, &store, &ix, &geo, scope, &cfg, None).expect("volume");
+            let drill = behavior::DrillOptions {
+                limit: Some(behavior::DRILL_LIMIT),
+                ..Default::default()
+            };
+            let r = behavior::volume(&sel, &store, &ix, &geo, scope, &cfg, None, &drill).expect("volume");
             std::hint::black_box(r);
         }));
     }
