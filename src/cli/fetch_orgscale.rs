@@ -123,6 +123,7 @@ fn plan_request(a: &FetchArgs, engine: &str) -> Result<PlanRequest, String> {
         max_scan_bytes: a.max_scan_bytes,
         poll_interval: Duration::from_millis(a.poll_ms),
         concurrency: usize::from(a.query_concurrency),
+        results: a.results,
     })
 }
 
@@ -148,6 +149,7 @@ pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
         max_scan_bytes: p.max_scan_bytes,
         poll_interval: p.poll_interval,
         concurrency: p.concurrency,
+        results: p.results,
     })
 }
 
