@@ -13,13 +13,14 @@ use crate::fake_athena::{Executed, FakeAthena, Fault, Layout};
 use crate::fetch_data::*;
 use serde_json::Value;
 use trailhound::aws::athena::{AthenaRequest, AthenaSummary, fetch, fetch_until};
+use trailhound::aws::plan_run::{ResultsChoice, ResultsRoute};
 use trailhound::aws::{FetchProgress, FetchRequest, StaticCredentials, Tuning};
 use trailhound::core::orgscale::plan::{Principal, Settings};
 
 /// 2026-11-05, the sample's last day (497 records).
 pub(crate) const WINDOW: (i64, i64) = (1_793_836_800, 1_793_923_199);
 
-fn request(fake: &FakeAthena, case: &std::path::Path, accounts: Option<Vec<String>>) -> AthenaRequest {
+pub(crate) fn request(fake: &FakeAthena, case: &std::path::Path, accounts: Option<Vec<String>>) -> AthenaRequest {
     let mut base = FetchRequest::new(case);
     base.regions = vec!["us-east-1".into()];
     base.window = Some(WINDOW);
@@ -54,10 +55,11 @@ fn request(fake: &FakeAthena, case: &std::path::Path, accounts: Option<Vec<Strin
         max_scan_bytes: None,
         poll_interval: Duration::from_millis(5),
         concurrency: trailhound::aws::plan_run::DEFAULT_QUERY_CONCURRENCY,
+        results: ResultsChoice::Auto,
     }
 }
 
-async fn run(req: AthenaRequest) -> (AthenaSummary, Vec<FetchProgress>) {
+pub(crate) async fn run(req: AthenaRequest) -> (AthenaSummary, Vec<FetchProgress>) {
     let seen = Mutex::new(Vec::new());
     let s = fetch(req, |p| seen.lock().unwrap().push(p))
         .await
@@ -65,7 +67,7 @@ async fn run(req: AthenaRequest) -> (AthenaSummary, Vec<FetchProgress>) {
     (s, seen.into_inner().unwrap())
 }
 
-fn sample() -> Vec<Value> {
+pub(crate) fn sample() -> Vec<Value> {
     crate::support::demo_tree::sample()
 }
 
@@ -89,7 +91,7 @@ pub(crate) fn file_records(case: &std::path::Path, rel: &std::path::Path) -> Vec
     text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-async fn start(layout: Layout) -> FakeAthena {
+pub(crate) async fn start(layout: Layout) -> FakeAthena {
     FakeAthena::start(layout).await
 }
 
@@ -123,6 +125,7 @@ async fn a_fetched_window_is_exactly_the_local_window_in_each_layout() {
         let scope = &s.queries[0];
         assert_eq!(scope.part, "scope");
         assert_eq!(scope.state, "SUCCEEDED");
+        assert_eq!(scope.results, Some(ResultsRoute::Csv), "auto reads the result CSV");
         let got = file_records(case.path(), scope.file.as_ref().unwrap());
         assert_eq!(ids(&got), ids(&local), "{layout:?}");
         // Every field of every record comes back as it was (nulls absent, JSON strings parsed, readOnly a bool),
@@ -198,8 +201,12 @@ async fn results_page_and_a_rerun_reuses_finished_queries() {
     let fake = start(Layout::Org).await;
     fake.state.lock().unwrap().page_rows = 100;
     let case = tempfile::tempdir().unwrap();
-    let (s1, _) = run(request(&fake, case.path(), Some(vec!["444455556666".into()]))).await;
+    let mut req = request(&fake, case.path(), Some(vec!["444455556666".into()]));
+    req.results = ResultsChoice::Pages;
+    let (s1, _) = run(req).await;
     assert!(s1.errors.is_empty(), "{:?}", s1.errors);
+    assert!(s1.queries.iter().all(|q| q.results == Some(ResultsRoute::Pages)));
+    assert!(fake.s3.lock().unwrap().log.is_empty(), "--results pages reads no CSV");
     let pages = fake.ops().iter().filter(|o| *o == "GetQueryResults").count();
     let scope_rows = s1.queries[0].rows;
     assert!(scope_rows > 200, "{scope_rows}");

@@ -51,6 +51,7 @@ fn request(fake: &FakeLake, case: &std::path::Path, accounts: Option<Vec<String>
             max_scan_bytes: None,
             poll_interval: Duration::from_millis(5),
             concurrency: trailhound::aws::plan_run::DEFAULT_QUERY_CONCURRENCY,
+            results: trailhound::aws::plan_run::ResultsChoice::Auto,
         },
         store: format!("arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/{STORE}")
             .parse()
