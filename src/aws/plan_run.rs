@@ -886,6 +886,9 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
     }
 }
 
+/// The gzip level of the records files (zlib's default, 6).
+pub const RECORDS_GZIP_LEVEL: flate2::Compression = flate2::Compression::new(6);
+
 /// A streamed read reports its progress every this many rows.
 const STREAM_TICK_ROWS: usize = 10_000;
 
@@ -946,7 +949,7 @@ fn manifest_text(sh: &Shared) -> std::io::Result<String> {
 }
 
 fn write_jsonl_gz(path: &std::path::Path, records: &[Map<String, Value>]) -> std::io::Result<()> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), RECORDS_GZIP_LEVEL);
     for r in records {
         serde_json::to_writer(&mut gz, r)?;
         gz.write_all(b"\n")?;

@@ -450,16 +450,11 @@ async fn dry_run_prints_the_plan_and_runs_nothing() {
     assert_eq!(fake.ops(), ["GetTableMetadata"], "only the table was read");
 }
 
-/// Measurement, not a check (run with `--ignored --nocapture`): rows per second from result pages (Athena's
-/// `GetQueryResults` JSON, 1,000 rows a page, values rendered from the sample) to records written as gzip JSON
-/// lines. Prints the rate; asserts only that every row became a record.
-#[test]
-#[ignore = "a measurement: run explicitly"]
-fn measure_rows_per_second_from_result_pages_to_records() {
-    use trailhound::core::orgscale::columns::{COLUMNS, ValueKind};
-    use trailhound::core::orgscale::rows::RowReader;
-    let records = sample();
-    let text_at = |r: &Value, c: &trailhound::core::orgscale::columns::Column| -> Option<String> {
+/// The sample's records as Athena renders them, a value per column of `core::orgscale::columns::COLUMNS`
+/// (`None` for NULL): what both measurements below start from.
+fn rendered_rows() -> Vec<Vec<Option<String>>> {
+    use trailhound::core::orgscale::columns::{COLUMNS, Column, ValueKind};
+    let text_at = |r: &Value, c: &Column| -> Option<String> {
         let mut v = r;
         for p in c.json.split('.') {
             v = v.get(p)?;
@@ -475,16 +470,35 @@ fn measure_rows_per_second_from_result_pages_to_records() {
             (_, v) => Some(v.to_string()),
         }
     };
+    sample()
+        .iter()
+        .map(|r| COLUMNS.iter().map(|c| text_at(r, c)).collect())
+        .collect()
+}
+
+fn build() -> &'static str {
+    if cfg!(debug_assertions) { "debug" } else { "release" }
+}
+
+/// Measurement, not a check (run with `--ignored --nocapture`): rows per second from result pages (Athena's
+/// `GetQueryResults` JSON, 1,000 rows a page, values rendered from the sample) to records written as gzip JSON
+/// lines. Prints the rate; asserts only that every row became a record.
+#[test]
+#[ignore = "a measurement: run explicitly"]
+fn measure_rows_per_second_from_result_pages_to_records() {
+    use trailhound::core::orgscale::columns::COLUMNS;
+    use trailhound::core::orgscale::rows::RowReader;
+    let rows = rendered_rows();
     // Result pages as Athena sends them.
-    let pages: Vec<String> = records
+    let pages: Vec<String> = rows
         .chunks(1000)
         .map(|chunk| {
             let rows: Vec<Value> = chunk
                 .iter()
                 .map(|r| {
-                    let data: Vec<Value> = COLUMNS
+                    let data: Vec<Value> = r
                         .iter()
-                        .map(|c| match text_at(r, c) {
+                        .map(|t| match t {
                             Some(t) => serde_json::json!({"VarCharValue": t}),
                             None => serde_json::json!({}),
                         })
@@ -500,7 +514,7 @@ fn measure_rows_per_second_from_result_pages_to_records() {
     let started = std::time::Instant::now();
     let mut n = 0usize;
     for _ in 0..rounds {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), trailhound::aws::plan_run::RECORDS_GZIP_LEVEL);
         for page in &pages {
             let v: Value = serde_json::from_str(page).unwrap();
             for row in v["ResultSet"]["Rows"].as_array().unwrap() {
@@ -514,12 +528,77 @@ fn measure_rows_per_second_from_result_pages_to_records() {
         gz.finish().unwrap();
     }
     let secs = started.elapsed().as_secs_f64();
-    assert_eq!(n, records.len() * rounds);
+    assert_eq!(n, rows.len() * rounds);
     eprintln!(
-        "{n} rows in {secs:.2}s: {:.0} rows/s (build: {})",
+        "pages: {n} rows in {secs:.2}s: {:.0} rows/s (build: {})",
         n as f64 / secs,
-        if cfg!(debug_assertions) { "debug" } else { "release" }
+        build()
     );
+}
+
+/// Measurement, not a check (run with `--ignored --nocapture`): rows per second from Athena's result CSV (the
+/// same rendered rows, written as Athena writes them, fed 64 KiB at a time as a body arrives) to records written
+/// as gzip JSON lines, and where the time goes (parse only; + records; + JSON lines; + gzip). Asserts only that
+/// every row became a record.
+#[test]
+#[ignore = "a measurement: run explicitly"]
+fn measure_rows_per_second_from_result_csv_to_records() {
+    use trailhound::core::orgscale::columns::COLUMNS;
+    use trailhound::core::orgscale::result_csv::CsvReader;
+    use trailhound::core::orgscale::rows::RowReader;
+    let rows = rendered_rows();
+    let columns: Vec<String> = (0..COLUMNS.len()).map(|i| format!("_col{i}")).collect();
+    let as_values: Vec<Value> = rows
+        .iter()
+        .map(|r| Value::Array(r.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect()))
+        .collect();
+    let csv = crate::fake_athena::athena_csv(&columns, &as_values);
+    let reader = RowReader::new(COLUMNS);
+    let rounds = 5;
+    // 0: parse only, 1: + records, 2: + JSON lines, 3: + gzip (end to end).
+    for stage in 0..4 {
+        let started = std::time::Instant::now();
+        let mut n = 0usize;
+        for _ in 0..rounds {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), trailhound::aws::plan_run::RECORDS_GZIP_LEVEL);
+            let mut plain: Vec<u8> = Vec::new();
+            let mut header = true;
+            let mut each = |values: &[Option<&str>]| -> Result<(), ()> {
+                if std::mem::take(&mut header) {
+                    return Ok(());
+                }
+                n += 1;
+                if stage >= 1 {
+                    let rec = reader.record(values.iter().copied());
+                    if stage == 2 {
+                        serde_json::to_writer(&mut plain, &rec).unwrap();
+                        plain.push(b'\n');
+                        plain.clear();
+                    } else if stage == 3 {
+                        serde_json::to_writer(&mut gz, &rec).unwrap();
+                        std::io::Write::write_all(&mut gz, b"\n").unwrap();
+                    }
+                }
+                Ok(())
+            };
+            let mut p = CsvReader::new();
+            for chunk in csv.chunks(64 << 10) {
+                p.feed(chunk, &mut each).unwrap();
+            }
+            p.finish(&mut each).unwrap();
+            gz.finish().unwrap();
+        }
+        let secs = started.elapsed().as_secs_f64();
+        assert_eq!(n, rows.len() * rounds);
+        let what = ["parse only", "+ records", "+ JSON lines", "+ gzip (end to end)"][stage];
+        eprintln!(
+            "csv {what}: {n} rows in {secs:.2}s: {:.0} rows/s, {:.2} µs a row (build: {}; {} bytes of CSV)",
+            n as f64 / secs,
+            secs * 1e6 / n as f64,
+            build(),
+            csv.len()
+        );
+    }
 }
 
 /// Interrupting a fetch (Ctrl-C in the CLI) stops the running query with StopQueryExecution and records it as
