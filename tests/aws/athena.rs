@@ -514,14 +514,13 @@ fn measure_rows_per_second_from_result_pages_to_records() {
     let started = std::time::Instant::now();
     let mut n = 0usize;
     for _ in 0..rounds {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), trailhound::aws::plan_run::RECORDS_GZIP_LEVEL);
+        let mut gz = trailhound::aws::plan_run::JsonLinesGz::new();
         for page in &pages {
             let v: Value = serde_json::from_str(page).unwrap();
             for row in v["ResultSet"]["Rows"].as_array().unwrap() {
                 let data = row["Data"].as_array().unwrap();
                 let rec = reader.record(data.iter().map(|d| d.get("VarCharValue").and_then(Value::as_str)));
-                serde_json::to_writer(&mut gz, &rec).unwrap();
-                std::io::Write::write_all(&mut gz, b"\n").unwrap();
+                gz.push(&rec).unwrap();
                 n += 1;
             }
         }
@@ -555,12 +554,16 @@ fn measure_rows_per_second_from_result_csv_to_records() {
     let csv = crate::fake_athena::athena_csv(&columns, &as_values);
     let reader = RowReader::new(COLUMNS);
     let rounds = 5;
-    // 0: parse only, 1: + records, 2: + JSON lines, 3: + gzip (end to end).
-    for stage in 0..4 {
+    // 0: parse only, 1: + records, 2: + JSON lines, 3: + gzip (end to end), 4: the same at gzip level 1.
+    for stage in 0..5 {
         let started = std::time::Instant::now();
         let mut n = 0usize;
         for _ in 0..rounds {
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), trailhound::aws::plan_run::RECORDS_GZIP_LEVEL);
+            let mut gz = if stage == 4 {
+                trailhound::aws::plan_run::JsonLinesGz::with_level(flate2::Compression::fast())
+            } else {
+                trailhound::aws::plan_run::JsonLinesGz::new()
+            };
             let mut plain: Vec<u8> = Vec::new();
             let mut header = true;
             let mut each = |values: &[Option<&str>]| -> Result<(), ()> {
@@ -574,9 +577,8 @@ fn measure_rows_per_second_from_result_csv_to_records() {
                         serde_json::to_writer(&mut plain, &rec).unwrap();
                         plain.push(b'\n');
                         plain.clear();
-                    } else if stage == 3 {
-                        serde_json::to_writer(&mut gz, &rec).unwrap();
-                        std::io::Write::write_all(&mut gz, b"\n").unwrap();
+                    } else if stage >= 3 {
+                        gz.push(&rec).unwrap();
                     }
                 }
                 Ok(())
@@ -590,7 +592,13 @@ fn measure_rows_per_second_from_result_csv_to_records() {
         }
         let secs = started.elapsed().as_secs_f64();
         assert_eq!(n, rows.len() * rounds);
-        let what = ["parse only", "+ records", "+ JSON lines", "+ gzip (end to end)"][stage];
+        let what = [
+            "parse only",
+            "+ records",
+            "+ JSON lines",
+            "+ gzip (end to end)",
+            "+ gzip level 1 (end to end)",
+        ][stage];
         eprintln!(
             "csv {what}: {n} rows in {secs:.2}s: {:.0} rows/s, {:.2} µs a row (build: {}; {} bytes of CSV)",
             n as f64 / secs,
