@@ -919,7 +919,7 @@ impl RowSink for Collect<'_> {
         let rec = self.reader.record(values.iter().copied());
         if !rec.is_empty() {
             self.records.push(rec);
-            if self.records.len() % STREAM_TICK_ROWS == 0 {
+            if self.records.len().is_multiple_of(STREAM_TICK_ROWS) {
                 (self.tick)(self.records.len());
             }
         }
