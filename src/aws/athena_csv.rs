@@ -6,8 +6,9 @@
 //! or the file is refused. A body cut short (fewer bytes than `Content-Length`, or the connection dropped) or a
 //! retryable error after the SDK's own attempts reads the object again from its start — results are immutable —
 //! after telling the sink to forget the rows it had, so no row is counted twice. Access denied, a missing object
-//! or bucket, and KMS errors come back as [`StreamError::Unavailable`] (`--results auto` pages instead). A bucket
-//! in another region is followed once (S3's `x-amz-bucket-region`). Facts relied on: `docs/org-scale.md`.
+//! or bucket, KMS errors and an empty object come back as [`StreamError::Unavailable`] (`--results auto` pages
+//! instead). A bucket in another region is followed once (S3's `x-amz-bucket-region`). Facts relied on:
+//! `docs/org-scale.md`.
 
 use std::time::Duration;
 
@@ -190,7 +191,8 @@ async fn attempt(s3: &S3Client, loc: &S3Url, columns: &[String], sink: &mut (dyn
         return stop(e);
     }
     if !header {
-        return Attempt::Stop(StreamError::Failed("the result CSV is empty (no header row)".into()));
+        // Athena writes the header even for no rows; an empty object is not its CSV, and pages cost nothing here.
+        return Attempt::Stop(StreamError::Unavailable("the result CSV is empty (no header row)".into()));
     }
     Attempt::Done
 }
