@@ -192,7 +192,9 @@ async fn attempt(s3: &S3Client, loc: &S3Url, columns: &[String], sink: &mut (dyn
     }
     if !header {
         // Athena writes the header even for no rows; an empty object is not its CSV, and pages cost nothing here.
-        return Attempt::Stop(StreamError::Unavailable("the result CSV is empty (no header row)".into()));
+        return Attempt::Stop(StreamError::Unavailable(
+            "the result CSV is empty (no header row)".into(),
+        ));
     }
     Attempt::Done
 }
