@@ -333,6 +333,24 @@ mod tests {
     }
 
     #[test]
+    fn results_says_how_rows_are_read() {
+        use crate::aws::plan_run::ResultsChoice;
+        let r = req(&["--athena", "a.b", "--account", "all"]).unwrap();
+        assert_eq!(r.results, ResultsChoice::Auto);
+        for (word, want) in [
+            ("auto", ResultsChoice::Auto),
+            ("csv", ResultsChoice::Csv),
+            ("pages", ResultsChoice::Pages),
+        ] {
+            let r = req(&["--athena", "a.b", "--account", "all", "--results", word]).unwrap();
+            assert_eq!(r.results, want);
+        }
+        assert!(req(&["--athena", "a.b", "--account", "all", "--results", "json"]).is_err());
+        // Lake has no result file to read.
+        assert!(T::try_parse_from(["t", "--lake", "x", "--account", "all", "--results", "csv"]).is_err());
+    }
+
+    #[test]
     fn lake_takes_an_arn_or_an_id_and_the_arns_region() {
         let t = T::try_parse_from([
             "t",

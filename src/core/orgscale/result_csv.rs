@@ -383,6 +383,35 @@ mod tests {
         assert_eq!(n, 2);
     }
 
+    /// Arbitrary bytes (a fixed pseudo-random sequence over the bytes that matter) never panic, and the outcome
+    /// does not depend on how the input is sliced.
+    #[test]
+    fn any_bytes_in_any_slicing_give_one_outcome() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let alphabet = b"\"\",\n\r ab\xff";
+        for _ in 0..2000 {
+            let len = (next() % 40) as usize;
+            let input: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let whole = parse(&input, usize::MAX);
+            for step in [1, 2, 3] {
+                assert_eq!(
+                    parse(&input, step),
+                    whole,
+                    "{:?} in pieces of {step}",
+                    String::from_utf8_lossy(&input)
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_record_past_the_limit_is_refused() {
         let mut r = CsvReader::new();
