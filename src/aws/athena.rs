@@ -2,8 +2,11 @@
 //! and partition keys (`GetTableMetadata`), then runs the plan through `super::plan_run` with Athena as its
 //! [`Engine`](super::plan_run::Engine): `StartQueryExecution` (values as `ExecutionParameters`, a client request
 //! token derived from the query so a retried start never runs it twice), `GetQueryExecution` (state, bytes
-//! scanned), paged `GetQueryResults` (1,000 rows a page, the first row of the first page repeating the column
-//! names) and `StopQueryExecution`. Results land in `<case>/fetched/athena/`. See `docs/org-scale.md`.
+//! scanned, output location), the rows — by default streamed from the CSV Athena wrote to the output location
+//! (`super::athena_csv`, with the S3 client; its header checked against the column names of `GetQueryResults`'
+//! metadata), else paged with `GetQueryResults` (1,000 rows a page, the first row of the first page repeating the
+//! column names), as `--results` says — and `StopQueryExecution`. Results land in `<case>/fetched/athena/`. See
+//! `docs/org-scale.md`.
 
 use std::time::Duration;
 
@@ -11,7 +14,8 @@ use aws_sdk_athena::types::{QueryExecutionContext, QueryExecutionState, ResultCo
 
 use super::config::Context;
 use super::errors::{FetchError, with_retry};
-use super::plan_run::{End, Engine, Page, PlanRequest, Polled};
+use super::plan_run::{End, Engine, Page, PlanRequest, Polled, ResultsChoice, RowSink, StreamError};
+use super::s3::{ClientOptions, S3Client};
 use super::{FetchProgress, FetchRequest, Service};
 use crate::core::orgscale::columns::TableColumns;
 use crate::core::orgscale::layout::Layout;
@@ -22,7 +26,8 @@ pub use super::plan_run::{MIN_BILLED_BYTES, PlanSummary as AthenaSummary, QueryR
 
 /// IAM actions Athena itself needs from the caller to run the plan's queries (it reads the table definition
 /// from Glue and the trail's files from S3, and writes results to the output location); granted in
-/// `policy/trailhound-orgscale.json` beside the Athena actions the code calls (docs/org-scale.md).
+/// `policy/trailhound-orgscale.json` beside the Athena actions the code calls (docs/org-scale.md). The code also
+/// calls `s3:GetObject` itself on the output location, to read the result CSV (`super::athena_csv`).
 pub const INDIRECT_ACTIONS: &[&str] = &[
     "glue:GetDatabase",
     "glue:GetTable",
@@ -61,6 +66,9 @@ pub struct AthenaRequest {
     pub poll_interval: Duration,
     /// At most this many queries at once (`--query-concurrency`).
     pub concurrency: usize,
+    /// How the rows are read (`--results`): the result CSV in the output location, pages, or the CSV with pages
+    /// when it cannot be read.
+    pub results: ResultsChoice,
 }
 
 impl AthenaRequest {
@@ -75,6 +83,7 @@ impl AthenaRequest {
             max_scan_bytes: self.max_scan_bytes,
             poll_interval: self.poll_interval,
             concurrency: self.concurrency,
+            results: self.results,
         }
     }
 
@@ -92,6 +101,8 @@ struct Athena<'a, P> {
     region: String,
     req: &'a AthenaRequest,
     progress: &'a P,
+    /// The S3 client for the result CSVs, made at the first read.
+    s3: tokio::sync::OnceCell<Result<S3Client, String>>,
 }
 
 /// Read the table's columns and partition keys.
@@ -181,6 +192,7 @@ pub async fn fetch_until(
         region: region.clone(),
         req: &req,
         progress: &progress,
+        s3: tokio::sync::OnceCell::new(),
     };
     super::plan_run::run(&engine, &target, &req.plan(), &region, &progress, stop).await
 }
@@ -256,6 +268,10 @@ impl<P: Fn(FetchProgress) + Send + Sync> Engine for Athena<'_, P> {
                 .and_then(|s| s.data_scanned_in_bytes())
                 .unwrap_or(0)
                 .max(0) as u64,
+            output: qe
+                .and_then(|q| q.result_configuration())
+                .and_then(|r| r.output_location())
+                .map(String::from),
         })
     }
 
@@ -322,5 +338,79 @@ impl<P: Fn(FetchProgress) + Send + Sync> Engine for Athena<'_, P> {
         )
         .await
         .map(|_| ())
+    }
+
+    async fn stream(&self, id: &str, output: Option<&str>, sink: &mut (dyn RowSink + Send)) -> Result<(), StreamError> {
+        let Some(url) = output else {
+            return Err(StreamError::Unavailable(
+                "GetQueryExecution named no output location (a workgroup with managed query results keeps them \
+                 out of S3's reach)"
+                    .into(),
+            ));
+        };
+        let columns = self.column_names(id).await.map_err(StreamError::Failed)?;
+        let s3 = self
+            .s3
+            .get_or_init(|| async {
+                let base = &self.req.base;
+                super::s3::connect(&ClientOptions {
+                    profile: base.profile.clone(),
+                    region: Some(self.region.clone()),
+                    default_region: None,
+                    endpoint_url: base.endpoint_url.clone(),
+                    static_credentials: base.static_credentials.clone(),
+                    tuning: base.tuning.clone(),
+                })
+                .await
+                .map_err(|e| e.to_string())
+            })
+            .await
+            .as_ref()
+            .map_err(|e| StreamError::Failed(e.clone()))?;
+        let tuning = &self.ctx.tuning;
+        let retry = |reason: String, wait| {
+            (self.progress)(FetchProgress::Retry {
+                service: Service::Athena,
+                region: self.region.clone(),
+                reason,
+                wait,
+            })
+        };
+        super::athena_csv::read(
+            s3,
+            url,
+            &columns,
+            tuning.outer_retries + 1,
+            tuning.outer_backoff,
+            &retry,
+            sink,
+        )
+        .await
+    }
+}
+
+impl<P: Fn(FetchProgress) + Send + Sync> Athena<'_, P> {
+    /// The query's column names, in order, from the metadata of a one-row `GetQueryResults` (what the result
+    /// CSV's header must be).
+    async fn column_names(&self, id: &str) -> Result<Vec<String>, String> {
+        let client = &self.client;
+        let out = with_retry(
+            self.ctx,
+            Service::Athena,
+            &self.region,
+            "athena:GetQueryResults",
+            self.progress,
+            || client.get_query_results().query_execution_id(id).max_results(1).send(),
+        )
+        .await?;
+        let names: Vec<String> = out
+            .result_set()
+            .and_then(|rs| rs.result_set_metadata())
+            .map(|m| m.column_info().iter().map(|c| c.name().to_string()).collect())
+            .unwrap_or_default();
+        if names.is_empty() {
+            return Err(format!("GetQueryResults gave no column names for query {id}"));
+        }
+        Ok(names)
     }
 }

@@ -210,7 +210,7 @@ where
 }
 
 /// `base × 2^round`, capped at 30 s.
-fn backoff(base: Duration, round: u32) -> Duration {
+pub(crate) fn backoff(base: Duration, round: u32) -> Duration {
     base.saturating_mul(1u32 << round.min(10)).min(Duration::from_secs(30))
 }
 

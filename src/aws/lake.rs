@@ -166,6 +166,7 @@ impl<P: Fn(FetchProgress) + Send + Sync> Engine for Lake<'_, P> {
                 .and_then(|s| s.bytes_scanned())
                 .unwrap_or(0)
                 .max(0) as u64,
+            output: None,
         })
     }
 

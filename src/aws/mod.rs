@@ -11,6 +11,7 @@
 mod aa_json;
 mod access_analyzer;
 pub mod athena;
+mod athena_csv;
 mod checkpoint;
 mod cloudtrail;
 mod config;

@@ -46,6 +46,34 @@ pub struct PlanRequest {
     /// At most this many queries running at once (`--query-concurrency`; 1 runs the plan one query after the
     /// other, as one baseline query).
     pub concurrency: usize,
+    /// How a succeeded query's rows are read (`--results`).
+    pub results: ResultsChoice,
+}
+
+/// `--results`: how a succeeded query's rows are read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, strum::Display, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
+pub enum ResultsChoice {
+    /// The engine's result file when it has one and it can be read (Athena: the CSV in the output location),
+    /// else pages; a file that cannot be read for a reason pages avoid (access denied, not found, KMS) falls
+    /// back to pages, and the manifest says why.
+    #[default]
+    Auto,
+    /// Only the result file: a query whose file cannot be read fails.
+    Csv,
+    /// Only pages (`GetQueryResults`).
+    Pages,
+}
+
+/// How a query's rows were read (the manifest's and the JSON summary's `results`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, strum::Display)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum ResultsRoute {
+    /// The CSV the engine wrote (Athena's output location), read with the S3 client.
+    Csv,
+    /// The engine's paged results call.
+    Pages,
 }
 
 /// `--query-concurrency`'s default: well under Athena's default quota of 20 concurrent DML queries per account
@@ -85,6 +113,12 @@ pub struct QueryReport {
     /// How many times this query was started (a failed query is started again on a re-run).
     #[serde(default)]
     pub attempt: u32,
+    /// How its rows were read (`None` until they were).
+    #[serde(default)]
+    pub results: Option<ResultsRoute>,
+    /// Why the result file was not read when `--results auto` paged instead.
+    #[serde(default)]
+    pub results_note: Option<String>,
 }
 
 /// What a plan's run did.
@@ -109,6 +143,8 @@ pub(crate) struct Polled {
     pub end: End,
     pub reason: Option<String>,
     pub bytes_scanned: u64,
+    /// Where the engine writes the result file (Athena's `OutputLocation`, `s3://…/<query id>.csv`).
+    pub output: Option<String>,
 }
 
 /// Where a query is.
@@ -126,9 +162,30 @@ pub(crate) struct Page {
     pub next: Option<String>,
 }
 
-/// A query engine's four calls. Errors are messages, already redacted and naming the IAM action where access was
+/// Where the rows of a streamed read go ([`Engine::stream`]): turned into records as they arrive.
+pub(crate) trait RowSink {
+    /// The result is read again from its start (a read cut short): forget every row so far.
+    fn restart(&mut self);
+    /// One row, a value per selected column (`None` for null); an error stops the read and fails the query.
+    fn row(&mut self, values: &[Option<&str>]) -> Result<(), String>;
+}
+
+/// Why a streamed read gave no rows.
+#[derive(Debug)]
+pub(crate) enum StreamError {
+    /// The engine has no result file to read (CloudTrail Lake): paged without a word.
+    NotOffered(String),
+    /// The file cannot be had for a reason pages avoid (no output location, access denied, not found, KMS):
+    /// `--results auto` pages instead and says why.
+    Unavailable(String),
+    /// Anything else (a header that is not the query's columns, a broken file, retries exhausted): the query
+    /// fails with this.
+    Failed(String),
+}
+
+/// A query engine's calls. Errors are messages, already redacted and naming the IAM action where access was
 /// denied (`super::errors::with_retry` makes them).
-pub(crate) trait Engine {
+pub(crate) trait Engine: Sync {
     fn service(&self) -> Service;
     /// The folder under `fetched/` and the manifest's home.
     fn dir(&self) -> &'static str;
@@ -138,6 +195,14 @@ pub(crate) trait Engine {
     /// Page `next` (`None`: the first) of the results of query `id`.
     async fn page(&self, id: &str, next: Option<String>) -> Result<Page, String>;
     async fn stop(&self, id: &str) -> Result<(), String>;
+    /// Read every row of succeeded query `id` in one stream instead of pages (Athena: the CSV at `output`),
+    /// handing each to `sink` as it arrives.
+    async fn stream(&self, id: &str, output: Option<&str>, sink: &mut (dyn RowSink + Send)) -> Result<(), StreamError> {
+        let _ = (id, output, sink);
+        Err(StreamError::NotOffered(
+            "this engine's results are read by pages".into(),
+        ))
+    }
 }
 
 /// 32 hex digits of two FNV-1a passes over the query (text, then each parameter): stable across runs and builds,
@@ -233,6 +298,7 @@ pub(crate) async fn run<E: Engine>(
         progress,
         reader: RowReader::new(&target.selected()),
         slots: tokio::sync::Semaphore::new(req.concurrency.max(1)),
+        start_landed: tokio::sync::Notify::new(),
         shared: Mutex::new(Shared {
             done,
             summary: PlanSummary {
@@ -243,16 +309,22 @@ pub(crate) async fn run<E: Engine>(
             },
             reports: Vec::new(),
             running: BTreeSet::new(),
+            starting: 0,
+            stopping: false,
         }),
     };
     let outcome = {
         let plan = run_plan(&run, target);
         tokio::pin!(plan);
         tokio::pin!(stop);
-        tokio::select! {
+        let outcome = tokio::select! {
             r = &mut plan => Some(r),
             () = &mut stop => None,
+        };
+        if outcome.is_none() {
+            run.let_starts_land(plan).await;
         }
+        outcome
     };
     let records = match outcome {
         Some(r) => r?,
@@ -307,6 +379,8 @@ struct Runner<'a, E, P> {
     reader: RowReader,
     /// `--query-concurrency` permits: a query holds one from its start to its last page.
     slots: tokio::sync::Semaphore,
+    /// Told each time a start call in flight returns (`Shared::starting` went down).
+    start_landed: tokio::sync::Notify,
     /// What the queries running at the same time share (locked briefly, never across an await).
     shared: Mutex<Shared>,
 }
@@ -318,6 +392,10 @@ struct Shared {
     reports: Vec<(QueryOrder, QueryReport)>,
     /// Ids of the queries started and not yet ended.
     running: BTreeSet<String>,
+    /// Start calls in flight: the engine may have started the query, but its id is not known yet.
+    starting: usize,
+    /// A stop came: no query starts any more.
+    stopping: bool,
 }
 
 /// The plan's queries: scope, chain rounds, baseline. With `--query-concurrency` above 1, the named principals'
@@ -492,6 +570,8 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
             file: None,
             reused: false,
             attempt: 1,
+            results: None,
+            results_note: None,
         };
         let prev = self.lock().done.get(&tok).cloned();
         if let Some(prev) = prev {
@@ -549,25 +629,48 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
         report: &mut QueryReport,
     ) -> Result<Vec<Map<String, Value>>, String> {
         let engine = self.engine;
-        let id = match report.query_id.clone() {
+        let (id, fresh) = match report.query_id.clone() {
             Some(id) => {
                 self.note(format!("{}: resuming query {id}", q.part));
-                id
+                (id, false)
             }
-            None => engine.start(q, &format!("{}-{}", report.token, report.attempt)).await?,
+            None => {
+                {
+                    let mut sh = self.lock();
+                    if sh.stopping {
+                        return Err("interrupted before it started".into());
+                    }
+                    sh.starting += 1;
+                }
+                let started = engine.start(q, &format!("{}-{}", report.token, report.attempt)).await;
+                if started.is_err() {
+                    self.lock().starting -= 1;
+                    self.start_landed.notify_one();
+                }
+                (started?, true)
+            }
         };
         report.query_id = Some(id.clone());
         report.state = "QUEUED".into();
         {
+            // Running and no longer starting in one step: a stop waiting for starts to land then stops it.
             let mut sh = self.lock();
             sh.running.insert(id.clone());
+            if fresh {
+                sh.starting -= 1;
+            }
             sh.done.insert(report.token.clone(), report.clone());
             save(&sh);
         }
+        if fresh {
+            self.start_landed.notify_one();
+        }
         self.report(order, report, false);
         // Poll until the query ends.
+        let mut output = None;
         loop {
             let p = engine.poll(&id).await?;
+            output = p.output.or(output);
             report.bytes_scanned = p.bytes_scanned;
             report.state = p.state;
             report.state_change_reason = p.reason.as_deref().map(super::redact);
@@ -602,12 +705,89 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
             }
             tokio::time::sleep(self.req.poll_interval).await;
         }
-        // Page the results back into records.
+        let records = self.read_rows(&id, output.as_deref(), order, report).await?;
+        report.rows = records.len();
+        let rel = PathBuf::from(engine.dir()).join(format!(
+            "{}-{}.jsonl.gz",
+            q.part.to_string().replace(' ', "-"),
+            super::write::safe_component(&id)
+        ));
+        write_jsonl_gz(&self.out.root.join(&rel), &records).map_err(|e| format!("{}: {e}", rel.display()))?;
+        (self.progress)(FetchProgress::Wrote {
+            path: self.out.root.join(&rel),
+            items: records.len(),
+        });
+        report.file = Some(rel);
+        Ok(records)
+    }
+
+    /// The rows of succeeded query `id` as records: streamed from the engine's result file or paged, as
+    /// `--results` says (`auto`: the file, else pages, saying why in the manifest's `results_note`).
+    async fn read_rows(
+        &self,
+        id: &str,
+        output: Option<&str>,
+        order: QueryOrder,
+        report: &mut QueryReport,
+    ) -> Result<Vec<Map<String, Value>>, String> {
+        let choice = self.req.results;
+        let mut note = None;
+        if choice != ResultsChoice::Pages {
+            let mut sink = Collect {
+                reader: &self.reader,
+                records: Vec::new(),
+                max_rows: self.req.settings.max_rows,
+                id,
+                tick: &|total| {
+                    (self.progress)(FetchProgress::Page {
+                        service: self.engine.service(),
+                        region: self.region.clone(),
+                        page: (total / STREAM_TICK_ROWS) as u32,
+                        items: STREAM_TICK_ROWS,
+                        total,
+                    })
+                },
+            };
+            match self.engine.stream(id, output, &mut sink).await {
+                Ok(()) => {
+                    report.results = Some(ResultsRoute::Csv);
+                    report.rows = sink.records.len();
+                    return Ok(sink.records);
+                }
+                Err(StreamError::NotOffered(why) | StreamError::Unavailable(why)) if choice == ResultsChoice::Csv => {
+                    return Err(format!(
+                        "query {id}: its result CSV cannot be read (--results csv): {why}"
+                    ));
+                }
+                Err(StreamError::NotOffered(_)) => {}
+                Err(StreamError::Unavailable(why)) => note = Some(super::redact(&why)),
+                Err(StreamError::Failed(why)) => return Err(format!("query {id}: reading its result CSV: {why}")),
+            }
+        }
+        if let Some(why) = &note {
+            self.note(format!(
+                "{}: query {id}: the result CSV was not read ({why}); paging its results instead",
+                report.part
+            ));
+        }
+        report.results = Some(ResultsRoute::Pages);
+        report.results_note = note;
+        self.page_all(id, order, report).await
+    }
+
+    /// Page the results of query `id` back into records.
+    async fn page_all(
+        &self,
+        id: &str,
+        order: QueryOrder,
+        report: &mut QueryReport,
+    ) -> Result<Vec<Map<String, Value>>, String> {
+        let engine = self.engine;
         let mut records = Vec::new();
         let mut next: Option<String> = None;
         let mut page = 0u32;
         loop {
-            let got = engine.page(&id, next.take()).await?;
+            let got = engine.page(id, next.take()).await?;
             let items = got.rows.len();
             for row in &got.rows {
                 let rec = self.reader.record(row.iter().map(Option::as_deref));
@@ -626,30 +806,33 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
             report.rows = records.len();
             self.report(order, report, false);
             if records.len() as u64 > self.req.settings.max_rows {
-                return Err(format!(
-                    "query {id} returned more than --max-rows {} rows: narrow it (--from/--to, --account, \
-                     --principal) or raise --max-rows",
-                    self.req.settings.max_rows
-                ));
+                return Err(too_many_rows(id, self.req.settings.max_rows));
             }
             match got.next {
                 Some(t) => next = Some(t),
-                None => break,
+                None => return Ok(records),
             }
         }
-        report.rows = records.len();
-        let rel = PathBuf::from(engine.dir()).join(format!(
-            "{}-{}.jsonl.gz",
-            q.part.to_string().replace(' ', "-"),
-            super::write::safe_component(&id)
-        ));
-        write_jsonl_gz(&self.out.root.join(&rel), &records).map_err(|e| format!("{}: {e}", rel.display()))?;
-        (self.progress)(FetchProgress::Wrote {
-            path: self.out.root.join(&rel),
-            items: records.len(),
-        });
-        report.file = Some(rel);
-        Ok(records)
+    }
+
+    /// A stop came while the plan ran: no query starts any more, and the start calls in flight are let finish
+    /// (for at most one attempt's timeout, `Tuning::attempt_timeout`) so that the queries they started are known
+    /// and [`Self::stop_running`] stops them too (Athena would otherwise take such a query up again on the next
+    /// run through its client request token; CloudTrail Lake would run it to the end and bill it).
+    async fn let_starts_land<F: std::future::Future>(&self, mut plan: std::pin::Pin<&mut F>) {
+        self.lock().stopping = true;
+        let deadline = tokio::time::sleep(self.req.base.tuning.attempt_timeout);
+        tokio::pin!(deadline);
+        loop {
+            if self.lock().starting == 0 {
+                return;
+            }
+            tokio::select! {
+                _ = plan.as_mut() => return,
+                () = self.start_landed.notified() => {}
+                () = &mut deadline => return,
+            }
+        }
     }
 
     /// Stop every query still running (the fetch was interrupted) and record them as CANCELLED.
@@ -703,6 +886,52 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
     }
 }
 
+/// The gzip level of the records files: 1 (fast). Measured in release on the sample's rows
+/// (`measure_rows_per_second_from_result_csv_to_records`): level 6, zlib's default, took 6 µs a row, as much as
+/// making the record; level 1 takes 0.6 µs, for files about 1.4 times larger (README, "Rows per second").
+pub const RECORDS_GZIP_LEVEL: flate2::Compression = flate2::Compression::fast();
+
+/// A streamed read reports its progress every this many rows.
+const STREAM_TICK_ROWS: usize = 10_000;
+
+/// Why a query's rows were refused for their number.
+fn too_many_rows(id: &str, max_rows: u64) -> String {
+    format!(
+        "query {id} returned more than --max-rows {max_rows} rows: narrow it (--from/--to, --account, \
+         --principal) or raise --max-rows"
+    )
+}
+
+/// The records of a streamed read, made as the rows arrive.
+struct Collect<'a> {
+    reader: &'a RowReader,
+    records: Vec<Map<String, Value>>,
+    max_rows: u64,
+    id: &'a str,
+    /// Told the number of records every [`STREAM_TICK_ROWS`].
+    tick: &'a (dyn Fn(usize) + Send + Sync),
+}
+
+impl RowSink for Collect<'_> {
+    fn restart(&mut self) {
+        self.records.clear();
+    }
+
+    fn row(&mut self, values: &[Option<&str>]) -> Result<(), String> {
+        let rec = self.reader.record(values.iter().copied());
+        if !rec.is_empty() {
+            self.records.push(rec);
+            if self.records.len().is_multiple_of(STREAM_TICK_ROWS) {
+                (self.tick)(self.records.len());
+            }
+        }
+        if self.records.len() as u64 > self.max_rows {
+            return Err(too_many_rows(self.id, self.max_rows));
+        }
+        Ok(())
+    }
+}
+
 /// Write the manifest under the lock (so a later state never loses to an earlier one); a failed write is not fatal
 /// here, `finish` writes it again and reports it.
 fn save(sh: &Shared) {
@@ -721,13 +950,59 @@ fn manifest_text(sh: &Shared) -> std::io::Result<String> {
     crate::core::text::json::to_string_pretty(&v).map_err(std::io::Error::other)
 }
 
-fn write_jsonl_gz(path: &std::path::Path, records: &[Map<String, Value>]) -> std::io::Result<()> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    for r in records {
-        serde_json::to_writer(&mut gz, r)?;
-        gz.write_all(b"\n")?;
+/// Records as gzip JSON lines, one record at a time: each line is serialised into a buffer and the buffer handed
+/// to the compressor 64 KiB at a time (serde_json's many small writes straight into the compressor cost more than
+/// the compression itself; `measure_rows_per_second_from_result_csv_to_records` in `tests/aws/athena.rs`).
+pub struct JsonLinesGz {
+    gz: flate2::write::GzEncoder<Vec<u8>>,
+    lines: Vec<u8>,
+}
+
+impl Default for JsonLinesGz {
+    fn default() -> Self {
+        Self::new()
     }
-    atomic_write(path, &gz.finish()?)
+}
+
+impl JsonLinesGz {
+    const BATCH: usize = 64 << 10;
+
+    pub fn new() -> JsonLinesGz {
+        Self::with_level(RECORDS_GZIP_LEVEL)
+    }
+
+    /// At another gzip level (the measurement compares them).
+    pub fn with_level(level: flate2::Compression) -> JsonLinesGz {
+        JsonLinesGz {
+            gz: flate2::write::GzEncoder::new(Vec::new(), level),
+            lines: Vec::with_capacity(Self::BATCH + 4096),
+        }
+    }
+
+    /// Add one record as a line.
+    pub fn push(&mut self, record: &Map<String, Value>) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.lines, record)?;
+        self.lines.push(b'\n');
+        if self.lines.len() >= Self::BATCH {
+            self.gz.write_all(&self.lines)?;
+            self.lines.clear();
+        }
+        Ok(())
+    }
+
+    /// The gzip file's bytes.
+    pub fn finish(mut self) -> std::io::Result<Vec<u8>> {
+        self.gz.write_all(&self.lines)?;
+        self.gz.finish()
+    }
+}
+
+fn write_jsonl_gz(path: &std::path::Path, records: &[Map<String, Value>]) -> std::io::Result<()> {
+    let mut out = JsonLinesGz::new();
+    for r in records {
+        out.push(r)?;
+    }
+    atomic_write(path, &out.finish()?)
 }
 
 fn read_jsonl_gz(path: &std::path::Path) -> std::io::Result<Vec<Map<String, Value>>> {

@@ -59,7 +59,7 @@ pub struct FetchArgs {
     #[arg(
         long,
         value_name = "EVENT_DATA_STORE",
-        conflicts_with_all = ["athena", "workgroup", "output_location", "catalog", "allow_full_scan"],
+        conflicts_with_all = ["athena", "workgroup", "output_location", "catalog", "allow_full_scan", "results"],
         help_heading = "Org scale (Athena, CloudTrail Lake)"
     )]
     pub lake: Option<String>,
@@ -142,6 +142,16 @@ pub struct FetchArgs {
         help_heading = "Org scale (Athena, CloudTrail Lake)"
     )]
     pub query_concurrency: u16,
+    /// Athena: how each query's rows are read — `csv` (the result file in the output location, with s3:GetObject),
+    /// `pages` (GetQueryResults, 1,000 rows a call), or `auto`: the CSV, and pages when it cannot be read (access
+    /// denied, not found, KMS).
+    #[arg(
+        long,
+        value_name = "auto|csv|pages",
+        default_value = "auto",
+        help_heading = "Org scale (Athena, CloudTrail Lake)"
+    )]
+    pub results: crate::aws::plan_run::ResultsChoice,
     /// Print the plan (each query's SQL, parameters and partition ranges) and run nothing.
     #[arg(long, help_heading = "Org scale (Athena, CloudTrail Lake)")]
     pub dry_run: bool,

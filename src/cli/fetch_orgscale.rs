@@ -123,6 +123,7 @@ fn plan_request(a: &FetchArgs, engine: &str) -> Result<PlanRequest, String> {
         max_scan_bytes: a.max_scan_bytes,
         poll_interval: Duration::from_millis(a.poll_ms),
         concurrency: usize::from(a.query_concurrency),
+        results: a.results,
     })
 }
 
@@ -148,6 +149,7 @@ pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
         max_scan_bytes: p.max_scan_bytes,
         poll_interval: p.poll_interval,
         concurrency: p.concurrency,
+        results: p.results,
     })
 }
 
@@ -328,6 +330,24 @@ mod tests {
         }
         let r = req(&["--athena", "a.b", "--account", "all", "--query-concurrency", "20"]).unwrap();
         assert_eq!(r.concurrency, 20);
+    }
+
+    #[test]
+    fn results_says_how_rows_are_read() {
+        use crate::aws::plan_run::ResultsChoice;
+        let r = req(&["--athena", "a.b", "--account", "all"]).unwrap();
+        assert_eq!(r.results, ResultsChoice::Auto);
+        for (word, want) in [
+            ("auto", ResultsChoice::Auto),
+            ("csv", ResultsChoice::Csv),
+            ("pages", ResultsChoice::Pages),
+        ] {
+            let r = req(&["--athena", "a.b", "--account", "all", "--results", word]).unwrap();
+            assert_eq!(r.results, want);
+        }
+        assert!(req(&["--athena", "a.b", "--account", "all", "--results", "json"]).is_err());
+        // Lake has no result file to read.
+        assert!(T::try_parse_from(["t", "--lake", "x", "--account", "all", "--results", "csv"]).is_err());
     }
 
     #[test]

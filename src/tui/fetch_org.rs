@@ -142,6 +142,7 @@ impl FetchSpec {
             max_scan_bytes: None,
             poll_interval: plan_run::DEFAULT_POLL,
             concurrency: plan_run::DEFAULT_QUERY_CONCURRENCY,
+            results: plan_run::ResultsChoice::Auto,
         };
         Some(match &org.engine {
             OrgEngine::Athena {
@@ -161,6 +162,7 @@ impl FetchSpec {
                 max_scan_bytes: plan.max_scan_bytes,
                 poll_interval: plan.poll_interval,
                 concurrency: plan.concurrency,
+                results: plan.results,
             }),
             OrgEngine::Lake { store } => OrgRequest::Lake(LakeRequest {
                 plan,

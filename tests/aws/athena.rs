@@ -13,13 +13,14 @@ use crate::fake_athena::{Executed, FakeAthena, Fault, Layout};
 use crate::fetch_data::*;
 use serde_json::Value;
 use trailhound::aws::athena::{AthenaRequest, AthenaSummary, fetch, fetch_until};
+use trailhound::aws::plan_run::{ResultsChoice, ResultsRoute};
 use trailhound::aws::{FetchProgress, FetchRequest, StaticCredentials, Tuning};
 use trailhound::core::orgscale::plan::{Principal, Settings};
 
 /// 2026-11-05, the sample's last day (497 records).
 pub(crate) const WINDOW: (i64, i64) = (1_793_836_800, 1_793_923_199);
 
-fn request(fake: &FakeAthena, case: &std::path::Path, accounts: Option<Vec<String>>) -> AthenaRequest {
+pub(crate) fn request(fake: &FakeAthena, case: &std::path::Path, accounts: Option<Vec<String>>) -> AthenaRequest {
     let mut base = FetchRequest::new(case);
     base.regions = vec!["us-east-1".into()];
     base.window = Some(WINDOW);
@@ -54,10 +55,11 @@ fn request(fake: &FakeAthena, case: &std::path::Path, accounts: Option<Vec<Strin
         max_scan_bytes: None,
         poll_interval: Duration::from_millis(5),
         concurrency: trailhound::aws::plan_run::DEFAULT_QUERY_CONCURRENCY,
+        results: ResultsChoice::Auto,
     }
 }
 
-async fn run(req: AthenaRequest) -> (AthenaSummary, Vec<FetchProgress>) {
+pub(crate) async fn run(req: AthenaRequest) -> (AthenaSummary, Vec<FetchProgress>) {
     let seen = Mutex::new(Vec::new());
     let s = fetch(req, |p| seen.lock().unwrap().push(p))
         .await
@@ -65,7 +67,7 @@ async fn run(req: AthenaRequest) -> (AthenaSummary, Vec<FetchProgress>) {
     (s, seen.into_inner().unwrap())
 }
 
-fn sample() -> Vec<Value> {
+pub(crate) fn sample() -> Vec<Value> {
     crate::support::demo_tree::sample()
 }
 
@@ -89,7 +91,7 @@ pub(crate) fn file_records(case: &std::path::Path, rel: &std::path::Path) -> Vec
     text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-async fn start(layout: Layout) -> FakeAthena {
+pub(crate) async fn start(layout: Layout) -> FakeAthena {
     FakeAthena::start(layout).await
 }
 
@@ -123,6 +125,7 @@ async fn a_fetched_window_is_exactly_the_local_window_in_each_layout() {
         let scope = &s.queries[0];
         assert_eq!(scope.part, "scope");
         assert_eq!(scope.state, "SUCCEEDED");
+        assert_eq!(scope.results, Some(ResultsRoute::Csv), "auto reads the result CSV");
         let got = file_records(case.path(), scope.file.as_ref().unwrap());
         assert_eq!(ids(&got), ids(&local), "{layout:?}");
         // Every field of every record comes back as it was (nulls absent, JSON strings parsed, readOnly a bool),
@@ -198,8 +201,12 @@ async fn results_page_and_a_rerun_reuses_finished_queries() {
     let fake = start(Layout::Org).await;
     fake.state.lock().unwrap().page_rows = 100;
     let case = tempfile::tempdir().unwrap();
-    let (s1, _) = run(request(&fake, case.path(), Some(vec!["444455556666".into()]))).await;
+    let mut req = request(&fake, case.path(), Some(vec!["444455556666".into()]));
+    req.results = ResultsChoice::Pages;
+    let (s1, _) = run(req).await;
     assert!(s1.errors.is_empty(), "{:?}", s1.errors);
+    assert!(s1.queries.iter().all(|q| q.results == Some(ResultsRoute::Pages)));
+    assert!(fake.s3.lock().unwrap().log.is_empty(), "--results pages reads no CSV");
     let pages = fake.ops().iter().filter(|o| *o == "GetQueryResults").count();
     let scope_rows = s1.queries[0].rows;
     assert!(scope_rows > 200, "{scope_rows}");
@@ -443,16 +450,11 @@ async fn dry_run_prints_the_plan_and_runs_nothing() {
     assert_eq!(fake.ops(), ["GetTableMetadata"], "only the table was read");
 }
 
-/// Measurement, not a check (run with `--ignored --nocapture`): rows per second from result pages (Athena's
-/// `GetQueryResults` JSON, 1,000 rows a page, values rendered from the sample) to records written as gzip JSON
-/// lines. Prints the rate; asserts only that every row became a record.
-#[test]
-#[ignore = "a measurement: run explicitly"]
-fn measure_rows_per_second_from_result_pages_to_records() {
-    use trailhound::core::orgscale::columns::{COLUMNS, ValueKind};
-    use trailhound::core::orgscale::rows::RowReader;
-    let records = sample();
-    let text_at = |r: &Value, c: &trailhound::core::orgscale::columns::Column| -> Option<String> {
+/// The sample's records as Athena renders them, a value per column of `core::orgscale::columns::COLUMNS`
+/// (`None` for NULL): what both measurements below start from.
+fn rendered_rows() -> Vec<Vec<Option<String>>> {
+    use trailhound::core::orgscale::columns::{COLUMNS, Column, ValueKind};
+    let text_at = |r: &Value, c: &Column| -> Option<String> {
         let mut v = r;
         for p in c.json.split('.') {
             v = v.get(p)?;
@@ -468,16 +470,35 @@ fn measure_rows_per_second_from_result_pages_to_records() {
             (_, v) => Some(v.to_string()),
         }
     };
+    sample()
+        .iter()
+        .map(|r| COLUMNS.iter().map(|c| text_at(r, c)).collect())
+        .collect()
+}
+
+fn build() -> &'static str {
+    if cfg!(debug_assertions) { "debug" } else { "release" }
+}
+
+/// Measurement, not a check (run with `--ignored --nocapture`): rows per second from result pages (Athena's
+/// `GetQueryResults` JSON, 1,000 rows a page, values rendered from the sample) to records written as gzip JSON
+/// lines. Prints the rate; asserts only that every row became a record.
+#[test]
+#[ignore = "a measurement: run explicitly"]
+fn measure_rows_per_second_from_result_pages_to_records() {
+    use trailhound::core::orgscale::columns::COLUMNS;
+    use trailhound::core::orgscale::rows::RowReader;
+    let rows = rendered_rows();
     // Result pages as Athena sends them.
-    let pages: Vec<String> = records
+    let pages: Vec<String> = rows
         .chunks(1000)
         .map(|chunk| {
             let rows: Vec<Value> = chunk
                 .iter()
                 .map(|r| {
-                    let data: Vec<Value> = COLUMNS
+                    let data: Vec<Value> = r
                         .iter()
-                        .map(|c| match text_at(r, c) {
+                        .map(|t| match t {
                             Some(t) => serde_json::json!({"VarCharValue": t}),
                             None => serde_json::json!({}),
                         })
@@ -493,26 +514,99 @@ fn measure_rows_per_second_from_result_pages_to_records() {
     let started = std::time::Instant::now();
     let mut n = 0usize;
     for _ in 0..rounds {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut gz = trailhound::aws::plan_run::JsonLinesGz::new();
         for page in &pages {
             let v: Value = serde_json::from_str(page).unwrap();
             for row in v["ResultSet"]["Rows"].as_array().unwrap() {
                 let data = row["Data"].as_array().unwrap();
                 let rec = reader.record(data.iter().map(|d| d.get("VarCharValue").and_then(Value::as_str)));
-                serde_json::to_writer(&mut gz, &rec).unwrap();
-                std::io::Write::write_all(&mut gz, b"\n").unwrap();
+                gz.push(&rec).unwrap();
                 n += 1;
             }
         }
         gz.finish().unwrap();
     }
     let secs = started.elapsed().as_secs_f64();
-    assert_eq!(n, records.len() * rounds);
+    assert_eq!(n, rows.len() * rounds);
     eprintln!(
-        "{n} rows in {secs:.2}s: {:.0} rows/s (build: {})",
+        "pages: {n} rows in {secs:.2}s: {:.0} rows/s (build: {})",
         n as f64 / secs,
-        if cfg!(debug_assertions) { "debug" } else { "release" }
+        build()
     );
+}
+
+/// Measurement, not a check (run with `--ignored --nocapture`): rows per second from Athena's result CSV (the
+/// same rendered rows, written as Athena writes them, fed 64 KiB at a time as a body arrives) to records written
+/// as gzip JSON lines, and where the time goes (parse only; + records; + JSON lines; + gzip at the records files'
+/// level; the same at zlib's default level 6). Asserts only that every row became a record.
+#[test]
+#[ignore = "a measurement: run explicitly"]
+fn measure_rows_per_second_from_result_csv_to_records() {
+    use trailhound::core::orgscale::columns::COLUMNS;
+    use trailhound::core::orgscale::result_csv::CsvReader;
+    use trailhound::core::orgscale::rows::RowReader;
+    let rows = rendered_rows();
+    let columns: Vec<String> = (0..COLUMNS.len()).map(|i| format!("_col{i}")).collect();
+    let as_values: Vec<Value> = rows
+        .iter()
+        .map(|r| Value::Array(r.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect()))
+        .collect();
+    let csv = crate::fake_athena::athena_csv(&columns, &as_values);
+    let reader = RowReader::new(COLUMNS);
+    let rounds = 5;
+    // 0: parse only, 1: + records, 2: + JSON lines, 3: + gzip (end to end), 4: the same at gzip level 6.
+    for stage in 0..5 {
+        let started = std::time::Instant::now();
+        let mut n = 0usize;
+        for _ in 0..rounds {
+            let mut gz = if stage == 4 {
+                trailhound::aws::plan_run::JsonLinesGz::with_level(flate2::Compression::new(6))
+            } else {
+                trailhound::aws::plan_run::JsonLinesGz::new()
+            };
+            let mut plain: Vec<u8> = Vec::new();
+            let mut header = true;
+            let mut each = |values: &[Option<&str>]| -> Result<(), ()> {
+                if std::mem::take(&mut header) {
+                    return Ok(());
+                }
+                n += 1;
+                if stage >= 1 {
+                    let rec = reader.record(values.iter().copied());
+                    if stage == 2 {
+                        serde_json::to_writer(&mut plain, &rec).unwrap();
+                        plain.push(b'\n');
+                        plain.clear();
+                    } else if stage >= 3 {
+                        gz.push(&rec).unwrap();
+                    }
+                }
+                Ok(())
+            };
+            let mut p = CsvReader::new();
+            for chunk in csv.chunks(64 << 10) {
+                p.feed(chunk, &mut each).unwrap();
+            }
+            p.finish(&mut each).unwrap();
+            gz.finish().unwrap();
+        }
+        let secs = started.elapsed().as_secs_f64();
+        assert_eq!(n, rows.len() * rounds);
+        let what = [
+            "parse only",
+            "+ records",
+            "+ JSON lines",
+            "+ gzip (end to end)",
+            "+ gzip level 6 (end to end)",
+        ][stage];
+        eprintln!(
+            "csv {what}: {n} rows in {secs:.2}s: {:.0} rows/s, {:.2} µs a row (build: {}; {} bytes of CSV)",
+            n as f64 / secs,
+            secs * 1e6 / n as f64,
+            build(),
+            csv.len()
+        );
+    }
 }
 
 /// Interrupting a fetch (Ctrl-C in the CLI) stops the running query with StopQueryExecution and records it as

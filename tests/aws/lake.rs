@@ -51,6 +51,7 @@ fn request(fake: &FakeLake, case: &std::path::Path, accounts: Option<Vec<String>
             max_scan_bytes: None,
             poll_interval: Duration::from_millis(5),
             concurrency: trailhound::aws::plan_run::DEFAULT_QUERY_CONCURRENCY,
+            results: trailhound::aws::plan_run::ResultsChoice::Auto,
         },
         store: format!("arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/{STORE}")
             .parse()
@@ -307,6 +308,31 @@ async fn an_interrupted_fetch_cancels_its_running_query() {
     let (s, _) = run(request(&fake, case.path(), None)).await;
     assert!(s.errors.is_empty(), "{:?}", s.errors);
     assert_eq!((s.queries[0].state.as_str(), s.queries[0].attempt), ("FINISHED", 2));
+}
+
+/// A stop while `StartQuery` is in flight: the start is let finish and the query it started is cancelled (Lake
+/// has no request token: left alone, it would run to its end and be billed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_during_a_start_call_cancels_the_query_it_started() {
+    let fake = start().await;
+    fake.state.lock().unwrap().start_delay = Duration::from_millis(400);
+    let case = tempfile::tempdir().unwrap();
+    let in_flight = async {
+        while !fake.ops().iter().any(|o| o == "StartQuery") {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    let s = fetch_until(request(&fake, case.path(), None), |_| {}, in_flight)
+        .await
+        .unwrap();
+    assert_eq!(
+        fake.ops().iter().filter(|o| *o == "CancelQuery").count(),
+        1,
+        "{:?}",
+        fake.ops()
+    );
+    assert_eq!(s.queries.len(), 1, "{:?}", s.queries);
+    assert_eq!(s.queries[0].state, "CANCELLED");
 }
 
 /// `--dry-run --lake` prints the plan with every value inlined, and calls nothing.

@@ -23,6 +23,7 @@ mod fetch_data;
 mod support;
 
 mod athena;
+mod athena_csv;
 mod fetch;
 mod lake;
 mod policy;

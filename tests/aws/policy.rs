@@ -237,4 +237,22 @@ fn orgscale_policy_is_the_athena_and_lake_calls_and_what_athena_needs() {
     );
     // No wildcard anywhere: every action is named.
     assert!(granted.iter().all(|a| !a.contains('*')));
+    // trailhound reads the result CSV itself (`--results csv|auto`): s3:GetObject on the result location.
+    let reader = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws/athena_csv.rs")).unwrap();
+    assert!(reader.contains(".get_object()"), "the CSV reader calls GetObject");
+    let results = orgscale_policy()["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|st| st["Resource"].to_string().contains("YOUR-ATHENA-RESULTS-BUCKET"))
+        .cloned()
+        .expect("a statement on the result location");
+    assert!(
+        results["Action"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "s3:GetObject"),
+        "{results}"
+    );
 }

@@ -1,7 +1,9 @@
 //! What the tests' fake query engines share (`fake_athena.rs`, `fake_lake.rs`): the DuckDB engine process
 //! (`duckdb_athena.py`, which builds the table from CloudTrail records and executes each SQL text it is sent), and
 //! a hyper HTTP server on 127.0.0.1 that hands each awsJson1_1 request (its `X-Amz-Target` and JSON body) to the
-//! fake's handler and answers with the status and JSON the handler returns.
+//! fake's handler and answers with the status and JSON the handler returns; a request without `X-Amz-Target` (the
+//! S3 client's, with the same `--endpoint-url`) goes to a fallback when one is given (the fake Athena's result
+//! bucket, `fake_s3.rs`).
 #![allow(dead_code)]
 
 use std::convert::Infallible;
@@ -9,7 +11,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use serde_json::Value;
@@ -71,8 +73,21 @@ impl Engine {
 /// What a handler gets: the `X-Amz-Target` header and the JSON body; what it returns: status and JSON body.
 pub type Handler = dyn Fn(&str, Value) -> (u16, Value) + Send + Sync;
 
+/// A response body either server can send.
+pub type RespBody = BoxBody<Bytes, std::io::Error>;
+
+/// What answers the requests that carry no `X-Amz-Target`.
+pub type Fallback = dyn Fn(Request<Incoming>) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response<RespBody>> + Send>>
+    + Send
+    + Sync;
+
 /// Serve `handler` on a random local port; the URL.
 pub async fn serve(handler: Arc<Handler>) -> String {
+    serve_with(handler, None).await
+}
+
+/// [`serve`], with `fallback` answering requests without `X-Amz-Target`.
+pub async fn serve_with(handler: Arc<Handler>, fallback: Option<Arc<Fallback>>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -81,9 +96,10 @@ pub async fn serve(handler: Arc<Handler>) -> String {
                 break;
             };
             let handler = handler.clone();
+            let fallback = fallback.clone();
             tokio::spawn(async move {
                 let io = hyper_util::rt::TokioIo::new(stream);
-                let svc = hyper::service::service_fn(move |req| answer(handler.clone(), req));
+                let svc = hyper::service::service_fn(move |req| answer(handler.clone(), fallback.clone(), req));
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(io, svc)
                     .await;
@@ -93,7 +109,16 @@ pub async fn serve(handler: Arc<Handler>) -> String {
     format!("http://{addr}")
 }
 
-async fn answer(handler: Arc<Handler>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn answer(
+    handler: Arc<Handler>,
+    fallback: Option<Arc<Fallback>>,
+    req: Request<Incoming>,
+) -> Result<Response<RespBody>, Infallible> {
+    if let Some(f) = fallback
+        && req.headers().get("x-amz-target").is_none()
+    {
+        return Ok(f(req).await);
+    }
     let target = req
         .headers()
         .get("x-amz-target")
@@ -111,7 +136,11 @@ async fn answer(handler: Arc<Handler>, req: Request<Incoming>) -> Result<Respons
     Ok(Response::builder()
         .status(status)
         .header("content-type", "application/x-amz-json-1.1")
-        .body(Full::new(Bytes::from(out.to_string())))
+        .body(
+            Full::new(Bytes::from(out.to_string()))
+                .map_err(|never: Infallible| match never {})
+                .boxed(),
+        )
         .unwrap())
 }
 

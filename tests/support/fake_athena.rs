@@ -3,17 +3,26 @@
 //! Python `duckdb` package, driven through `duckdb_athena.py` beside this file; the process and the server are
 //! `duckdb_engine.rs`, shared with the fake CloudTrail Lake) over a table built from CloudTrail
 //! records with the documented table's columns and the partition columns of one layout. Values come back as
-//! Athena renders them, a page at a time with the column names as the first row of the first page. Queries go
-//! RUNNING then SUCCEEDED (or FAILED with the engine's message as `StateChangeReason`); start requests can be
-//! throttled; every request is logged, and how many queries were running at once (`peak_running`).
+//! Athena renders them, a page at a time with the column names as the first row of the first page, and — as
+//! Athena does — as a CSV in the result bucket at the `OutputLocation` `GetQueryExecution` reports
+//! (`s3://athena-results/<prefix>/<query id>.csv`: a header of the column names, every value in double quotes
+//! with inner quotes doubled, NULL an empty unquoted field), served by the fake S3 (`fake_s3.rs`) on the same
+//! port for requests without `X-Amz-Target`. Queries go RUNNING then SUCCEEDED (or FAILED with the engine's
+//! message as `StateChangeReason`); start requests can be throttled, answered late (`start_delay`), or given
+//! scripted rows; every request is logged, and how many queries were running at once (`peak_running`).
 #![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::duckdb_engine::{SharedEngine, sample_engine, serve};
+use crate::duckdb_engine::{Fallback, SharedEngine, sample_engine, serve_with};
+use crate::fake_s3::S3State;
+
+/// The fake's result bucket (the workgroup's output location is its root).
+pub const RESULT_BUCKET: &str = "athena-results";
 
 /// Partition layouts the engine can build.
 #[derive(Clone, Copy, Debug)]
@@ -47,6 +56,11 @@ pub enum Fault {
     Throttle,
     /// The query starts but FAILS with this reason.
     Fail(String),
+    /// The query's rows are these instead of the engine's: each is the engine's first row with the named columns
+    /// set (`None`: NULL).
+    Rows(Vec<Vec<(String, Option<String>)>>),
+    /// The query succeeds, but its CSV's header names the second and third columns the other way round.
+    SwapCsvHeader,
 }
 
 /// One executed query as the engine saw it.
@@ -63,6 +77,8 @@ pub struct Executed {
 
 struct Stored {
     result: Value,
+    /// `s3://…/<id>.csv`.
+    output: String,
     polls: u32,
     stopped: bool,
     ended: bool,
@@ -85,6 +101,8 @@ pub struct State {
     pub running_now: usize,
     pub peak_running: usize,
     pub executed: Vec<Executed>,
+    /// How long StartQueryExecution takes to answer (logged first, so a test sees the call in flight).
+    pub start_delay: Duration,
     queries: HashMap<String, Stored>,
     tokens: HashMap<String, String>,
 }
@@ -92,6 +110,8 @@ pub struct State {
 pub struct FakeAthena {
     pub url: String,
     pub state: Arc<Mutex<State>>,
+    /// The result bucket ([`RESULT_BUCKET`]) and its request log.
+    pub s3: Arc<Mutex<S3State>>,
     /// Bytes and rows of the whole table.
     pub table_bytes: u64,
     pub table_rows: u64,
@@ -112,13 +132,26 @@ impl FakeAthena {
             ..State::default()
         }));
         let st = state.clone();
-        let url = serve(Arc::new(move |target: &str, body: Value| {
-            handle(&st, &engine, layout, target, body)
-        }))
+        let s3 = S3State::new(RESULT_BUCKET, 1000);
+        let (bucket, results) = (s3.clone(), s3.clone());
+        let fallback: Arc<Fallback> = Arc::new(move |req| {
+            let bucket = bucket.clone();
+            Box::pin(async move {
+                match crate::fake_s3::handle(bucket, req).await {
+                    Ok(r) => r,
+                    Err(never) => match never {},
+                }
+            })
+        });
+        let url = serve_with(
+            Arc::new(move |target: &str, body: Value| handle(&st, &results, &engine, layout, target, body)),
+            Some(fallback),
+        )
         .await;
         FakeAthena {
             url,
             state,
+            s3,
             table_bytes,
             table_rows,
         }
@@ -188,10 +221,70 @@ fn table_metadata(layout: Layout) -> Value {
     json!({"TableMetadata": {"Name": "org", "TableType": "EXTERNAL_TABLE", "Columns": cols, "PartitionKeys": keys}})
 }
 
-fn handle(state: &Mutex<State>, engine: &SharedEngine, layout: Layout, target: &str, body: Value) -> (u16, Value) {
+/// Athena's CSV of a result: the column names, then the rows; every value quoted (inner quotes doubled), NULL
+/// an empty unquoted field, `\n` after every record.
+pub fn athena_csv(columns: &[String], rows: &[Value]) -> Vec<u8> {
+    let line = |values: Vec<Option<&str>>| -> String {
+        values
+            .iter()
+            .map(|v| v.map(|t| format!("\"{}\"", t.replace('"', "\"\""))).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(",")
+            + "\n"
+    };
+    let mut out = line(columns.iter().map(|c| Some(c.as_str())).collect());
+    for r in rows {
+        out += &line(r.as_array().unwrap().iter().map(Value::as_str).collect());
+    }
+    out.into_bytes()
+}
+
+/// The engine's first row with the columns `set` names changed.
+fn scripted(result: &Value, set: &[Vec<(String, Option<String>)>]) -> Vec<Value> {
+    let columns: Vec<&str> = result["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let template = result["rows"][0].clone();
+    set.iter()
+        .map(|changes| {
+            let mut row = template.clone();
+            for (name, v) in changes {
+                let i = columns
+                    .iter()
+                    .position(|c| c == name)
+                    .unwrap_or_else(|| panic!("no column {name}: {columns:?}"));
+                row[i] = v.clone().map_or(Value::Null, Value::String);
+            }
+            row
+        })
+        .collect()
+}
+
+fn handle(
+    state: &Mutex<State>,
+    s3: &Mutex<S3State>,
+    engine: &SharedEngine,
+    layout: Layout,
+    target: &str,
+    body: Value,
+) -> (u16, Value) {
     let op = target.strip_prefix("AmazonAthena.").unwrap_or("Unknown").to_string();
+    let delay = {
+        let mut st = state.lock().unwrap();
+        st.log.push((op.clone(), body.clone()));
+        if op == "StartQueryExecution" {
+            st.start_delay
+        } else {
+            Duration::ZERO
+        }
+    };
+    if !delay.is_zero() {
+        std::thread::sleep(delay);
+    }
     let mut st = state.lock().unwrap();
-    st.log.push((op.clone(), body.clone()));
     let id_of = |b: &Value| b["QueryExecutionId"].as_str().unwrap_or("").to_string();
     match op.as_str() {
         "GetTableMetadata" => answer(200, table_metadata(layout)),
@@ -213,10 +306,45 @@ fn handle(state: &Mutex<State>, engine: &SharedEngine, layout: Layout, target: &
                 .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
                 .unwrap_or_default();
             let mut result = engine.lock().unwrap().ask(&json!({"sql": sql, "params": params}));
-            if let Some(Fault::Fail(reason)) = fault {
-                result = json!({"error": reason});
+            let swap_header = matches!(fault, Some(Fault::SwapCsvHeader));
+            match fault {
+                Some(Fault::Fail(reason)) => result = json!({"error": reason}),
+                Some(Fault::Rows(set)) => result["rows"] = Value::Array(scripted(&result, &set)),
+                _ => {}
             }
             let id = format!("q-{:04}", st.queries.len() + 1);
+            // Athena writes `<OutputLocation>/<id>.csv` (the request's, else the workgroup's: the bucket's root).
+            let location = body["ResultConfiguration"]["OutputLocation"]
+                .as_str()
+                .unwrap_or("s3://athena-results/")
+                .to_string();
+            let output = format!(
+                "{}{id}.csv",
+                if location.ends_with('/') {
+                    location
+                } else {
+                    location + "/"
+                }
+            );
+            if result["error"].is_null() {
+                let mut bucket = s3.lock().unwrap();
+                let key = output
+                    .strip_prefix(&format!("s3://{}/", bucket.bucket))
+                    .map(String::from);
+                if let Some(key) = key {
+                    let mut columns: Vec<String> = result["columns"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| c.as_str().unwrap().to_string())
+                        .collect();
+                    if swap_header {
+                        columns.swap(1, 2);
+                    }
+                    let csv = athena_csv(&columns, result["rows"].as_array().unwrap());
+                    bucket.objects.insert(key, csv);
+                }
+            }
             st.executed.push(Executed {
                 id: id.clone(),
                 sql,
@@ -231,6 +359,7 @@ fn handle(state: &Mutex<State>, engine: &SharedEngine, layout: Layout, target: &
                 id.clone(),
                 Stored {
                     result,
+                    output,
                     polls: 0,
                     stopped: false,
                     ended: false,
@@ -274,7 +403,8 @@ fn handle(state: &Mutex<State>, engine: &SharedEngine, layout: Layout, target: &
                     answer(
                         200,
                         json!({"QueryExecution": {"QueryExecutionId": id, "StatementType": "DML", "Status": status,
-                            "Statistics": {"DataScannedInBytes": scanned}}}),
+                            "Statistics": {"DataScannedInBytes": scanned},
+                            "ResultConfiguration": {"OutputLocation": q.output}}}),
                     )
                 }
             };

@@ -53,6 +53,8 @@ pub struct State {
     /// Every request: (operation, body).
     pub log: Vec<(String, Value)>,
     pub executed: Vec<Executed>,
+    /// How long StartQuery takes to answer (logged first, so a test sees the call in flight).
+    pub start_delay: std::time::Duration,
     queries: HashMap<String, Stored>,
 }
 
@@ -115,8 +117,19 @@ fn handle(state: &Mutex<State>, engine: &SharedEngine, store: &str, target: &str
         .strip_prefix("CloudTrail_20131101.")
         .unwrap_or("Unknown")
         .to_string();
+    let delay = {
+        let mut st = state.lock().unwrap();
+        st.log.push((op.clone(), body.clone()));
+        if op == "StartQuery" {
+            st.start_delay
+        } else {
+            std::time::Duration::ZERO
+        }
+    };
+    if !delay.is_zero() {
+        std::thread::sleep(delay);
+    }
     let mut st = state.lock().unwrap();
-    st.log.push((op.clone(), body.clone()));
     let id = body["QueryId"].as_str().unwrap_or("").to_string();
     match op.as_str() {
         "StartQuery" => {

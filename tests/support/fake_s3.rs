@@ -1,4 +1,4 @@
-//! A fake S3 endpoint for the `-i s3://…` tests: a hyper 1 HTTP server on 127.0.0.1 (random port) answering
+//! A fake S3 endpoint for the `-i s3://…` tests (and, through [`handle`], the fake Athena's result bucket): a hyper 1 HTTP server on 127.0.0.1 (random port) answering
 //! path-style `ListObjectsV2` (`GET /<bucket>?list-type=2&prefix=…&delimiter=…&continuation-token=…`, XML, a
 //! small page size so paging is exercised; keys URL-encoded when asked with `encoding-type=url`, as S3 does) and
 //! `GetObject` (`GET /<bucket>/<key>`) from an in-memory bucket, with
@@ -24,6 +24,8 @@ pub enum S3Fault {
     SlowDown,
     /// The full length announced, half of it sent, then the connection cut.
     Truncate,
+    /// 403 `AccessDenied`.
+    AccessDenied,
 }
 
 /// One request as the server saw it.
@@ -54,6 +56,17 @@ pub struct S3State {
     /// When set, requests signed for another region are answered with a 301 naming this one.
     pub home_region: Option<String>,
     pub log: Vec<S3Logged>,
+}
+
+impl S3State {
+    /// An empty bucket, for a server of its own ([`FakeS3::start`]) or behind another fake ([`handle`]).
+    pub fn new(bucket: &str, page_size: usize) -> Arc<Mutex<S3State>> {
+        Arc::new(Mutex::new(S3State {
+            bucket: bucket.to_string(),
+            page_size: page_size.max(1),
+            ..S3State::default()
+        }))
+    }
 }
 
 pub struct FakeS3 {
@@ -218,7 +231,8 @@ fn region_of(req: &Request<Incoming>) -> String {
         .to_string()
 }
 
-async fn handle(state: Arc<Mutex<S3State>>, req: Request<Incoming>) -> Result<Response<RespBody>, Infallible> {
+/// Answer one S3 request from `state`.
+pub async fn handle(state: Arc<Mutex<S3State>>, req: Request<Incoming>) -> Result<Response<RespBody>, Infallible> {
     let uri = req.uri().clone();
     let attempt = req
         .headers()
@@ -265,6 +279,8 @@ async fn handle(state: Arc<Mutex<S3State>>, req: Request<Incoming>) -> Result<Re
         s3_error(404, "NoSuchBucket", "The specified bucket does not exist")
     } else if fault == Some(S3Fault::SlowDown) {
         s3_error(503, "SlowDown", "Please reduce your request rate.")
+    } else if fault == Some(S3Fault::AccessDenied) {
+        s3_error(403, "AccessDenied", "Access Denied")
     } else if list {
         let url = q.get("encoding-type").map(String::as_str) == Some("url");
         list_page(

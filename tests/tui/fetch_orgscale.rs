@@ -536,6 +536,8 @@ async fn snapshots_of_the_athena_form_plan_and_progress_at_two_sizes() {
             file: Some(PathBuf::from("athena/scope-0b7a9d10-scope.jsonl.gz")),
             reused: false,
             attempt: 1,
+            results: Some(trailhound::aws::plan_run::ResultsRoute::Csv),
+            results_note: None,
         }],
         ..Default::default()
     };

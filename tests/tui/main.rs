@@ -14,6 +14,8 @@ mod duckdb_engine;
 mod fake_athena;
 #[path = "../support/fake_aws.rs"]
 mod fake_aws;
+#[path = "../support/fake_s3.rs"]
+mod fake_s3;
 #[path = "../support/fetch_data.rs"]
 mod fetch_data;
 mod harness;

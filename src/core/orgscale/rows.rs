@@ -125,10 +125,11 @@ fn insert(rec: &mut Map<String, Value>, path: &[&str], value: Value) {
             rec.insert((*last).to_string(), value);
         }
         [first, rest @ ..] => {
-            let slot = rec
-                .entry((*first).to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(inner) = slot {
+            // Most columns land in an object an earlier column made: look it up before making a key.
+            if !rec.contains_key(*first) {
+                rec.insert((*first).to_string(), Value::Object(Map::new()));
+            }
+            if let Some(Value::Object(inner)) = rec.get_mut(*first) {
                 insert(inner, rest, value);
             }
         }
