@@ -44,7 +44,9 @@ fn the_sample_investigation_exports_from_its_recorded_inputs() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_trailhound"))
         .args(["export", "--case"])
         .arg(investigation())
-        .args(["--format", "md"])
+        // Read-only: a fresh clone's file stamps never match the shipped index, and a test must not rewrite it
+        // (the tracked `samples/investigation/index/` would change under every test run).
+        .args(["--read-only", "--format", "md"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
