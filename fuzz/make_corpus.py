@@ -3,7 +3,8 @@
 
 Usage: python3 fuzz/make_corpus.py [REALDATA] [OUT]   (defaults: ../shared/realdata from the repository root, and
 fuzz/corpus). Writes OUT/<target>/<sha1> for the targets cloudtrail, cloudtrail_gzip, findings, keymap, theme,
-ui_state, sigma_rules (the built-in rules in rules/) and query_rows (real records rendered as the Athena table's
+ui_state, sigma_rules (the built-in rules in rules/), result_csv (real records as an Athena result object) and
+query_rows (real records rendered as the Athena table's
 row values, in the column order of src/core/orgscale/columns.rs). Every form the ingest accepts is derived from the real records: whole files ({"Records":[...]}, bare
 arrays, JSON lines, lookup-events output, EventBridge envelopes), single records, each record wrapped in the
 other forms, and gzip (single and multi-member) of those. Inputs larger than MAX_LEN are left out (libFuzzer's
@@ -150,6 +151,16 @@ def athena_row(rec, columns):
     return b"\0" + "\x1f".join(out).encode()
 
 
+def athena_csv(recs, columns, salt):
+    """Records as Athena writes a result object: a header of column names, every value in double quotes (inner
+    quotes doubled), a null as an empty field without quotes; the first byte is the target's slice size."""
+    def field(v):
+        return "" if v == "\0" else '"' + v.replace('"', '""') + '"'
+    header = ",".join('"' + path.split(".")[-1] + '"' for path, _ in columns)
+    rows = [",".join(field(v) for v in athena_row(rec, columns)[1:].decode().split("\x1f")) for rec in recs]
+    return bytes([salt % 64]) + ("\n".join([header] + rows) + "\n").encode()
+
+
 def main():
     if not REAL.is_dir():
         sys.exit(f"no real data at {REAL}")
@@ -169,6 +180,8 @@ def main():
         if target == "cloudtrail":
             for rec in recs[:20]:
                 put("query_rows", athena_row(rec, columns))
+            if recs:
+                put("result_csv", athena_csv(recs[:8], columns, len(raw)))
         for i, form in enumerate(forms):
             put(target, form)
             if target == "cloudtrail" and i % 7 == 0:

@@ -25,7 +25,7 @@ while [[ ${1:-} == --runs || ${1:-} == --seconds ]]; do
 done
 [[ ${#limit[@]} -gt 0 ]] || limit=(-max_total_time=30)
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(cloudtrail cloudtrail_gzip findings keymap theme ui_state sigma_rules query_rows)
+[[ ${#targets[@]} -gt 0 ]] || targets=(cloudtrail cloudtrail_gzip findings keymap theme ui_state sigma_rules query_rows result_csv)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --version 0.13.2 --locked
