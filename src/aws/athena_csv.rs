@@ -45,7 +45,10 @@ fn unavailable(code: &str, status: Option<u16>, message: &str) -> bool {
 /// A name from the file, for a message: escaped and cut short (it is hostile input).
 fn shown(name: Option<&str>) -> String {
     match name {
-        Some(n) => format!("{:?}", n.chars().take(64).collect::<String>()),
+        Some(n) => format!(
+            "\"{}\"",
+            crate::core::text::visible(&n.chars().take(64).collect::<String>())
+        ),
         None => "nothing".into(),
     }
 }
@@ -214,8 +217,8 @@ mod tests {
         );
         let short = check_header(&[Some("eventid")], &cols).unwrap_err();
         assert!(short.contains("column 2 is nothing in the file"), "{short}");
-        let hostile = check_header(&[Some("eventid"), Some("\u{1b}[2Jx")], &cols).unwrap_err();
-        assert!(!hostile.contains('\u{1b}'), "{hostile}");
+        let hostile = check_header(&[Some("eventid"), Some("\u{1b}[2Jx\u{202e}\u{e0041}")], &cols).unwrap_err();
+        assert!(!hostile.contains(['\u{1b}', '\u{202e}', '\u{e0041}']), "{hostile}");
     }
 
     #[test]
