@@ -267,21 +267,48 @@ pub struct Drilldowns {
     pub by_resource: Vec<DrillNode>,
 }
 
-/// Calls in scope per drill-down key ([`super::index::Combo`]): (successful, failed).
-fn count_keys(sel: &Selection, ix: &BehaviorIndex, scope: Scope) -> HashMap<u32, (u64, u64)> {
+/// Calls in scope per drill-down key ([`super::index::Combo`]): (successful, failed), as (key, counts) pairs.
+///
+/// A scope with many calls for the number of keys (a busy account over weeks: millions of calls) counts into a
+/// table indexed by the dense key id — no hashing, one pass — and collects the keys it touched; a small scope
+/// counts into a hash map, so it never pays for a table the size of every key loaded.
+fn count_keys(sel: &Selection, ix: &BehaviorIndex, scope: Scope) -> Vec<(u32, (u64, u64))> {
     let (lo, hi) = (ix.index_at(scope.from), ix.index_at(scope.to));
+    let calls: usize = sel.window(lo, hi).map(|p| p.len()).sum();
+    count_keys_into(sel, ix, scope, calls >= ix.combos.len() / 8)
+}
+
+/// [`count_keys`] with the way of counting chosen: `dense`, the table indexed by key id.
+fn count_keys_into(sel: &Selection, ix: &BehaviorIndex, scope: Scope, dense: bool) -> Vec<(u32, (u64, u64))> {
+    let (lo, hi) = (ix.index_at(scope.from), ix.index_at(scope.to));
+    let add = |c: &mut (u64, u64), failed: bool| {
+        if failed {
+            c.1 += 1;
+        } else {
+            c.0 += 1;
+        }
+    };
+    if dense {
+        let mut table = vec![(0u64, 0u64); ix.combos.len()];
+        for part in sel.window(lo, hi) {
+            part.for_each(ix, |_, r| {
+                if let Some(c) = table.get_mut(r.combo as usize) {
+                    add(c, r.failed());
+                }
+            });
+        }
+        return table
+            .into_iter()
+            .enumerate()
+            .filter(|(_, c)| c.0 + c.1 > 0)
+            .map(|(k, c)| (k as u32, c))
+            .collect();
+    }
     let mut counts: HashMap<u32, (u64, u64)> = HashMap::new();
     for part in sel.window(lo, hi) {
-        part.for_each(ix, |_, r| {
-            let c = counts.entry(r.combo).or_default();
-            if r.failed() {
-                c.1 += 1;
-            } else {
-                c.0 += 1;
-            }
-        });
+        part.for_each(ix, |_, r| add(counts.entry(r.combo).or_default(), r.failed()));
     }
-    counts
+    counts.into_iter().collect()
 }
 
 /// The scope's four drill-down trees. Calls are counted per drill-down key first, so the trees are built from the
@@ -398,5 +425,52 @@ pub fn drilldowns(
             },
             opts,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::behavior::{Profile, select};
+    use crate::core::graph::SessionGraph;
+
+    /// The table and the hash map count the same calls per key, for every account and session identity of a
+    /// behaviour scenario, over all of it and over one hour (the drill-down tests reach mostly the table).
+    #[test]
+    fn both_ways_of_counting_agree() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/behavior/spike.json.gz");
+        let store = crate::core::ingest::load_paths(&[dir]);
+        let graph = SessionGraph::build(&store);
+        let ix = BehaviorIndex::build(&store, &graph);
+        let (first, last) = (store.events[0].time, store.events[store.events.len() - 1].time);
+        let mut profiles: Vec<Profile> = store
+            .events
+            .iter()
+            .map(|e| Profile::Account {
+                id: store.s(e.recipient_account).to_string(),
+            })
+            .collect();
+        profiles.dedup();
+        for id in &graph.identities {
+            profiles.push(Profile::SessionIdentity {
+                role_arn: store.s(id.role_arn).to_string(),
+                session_name: store.s(id.session_name).to_string(),
+            });
+        }
+        let mut failed = 0;
+        for p in &profiles {
+            let Ok(sel) = select(p, &store, &graph, &ix) else {
+                continue;
+            };
+            for scope in [Scope::new(first, last + 1), Scope::new(last - 3600, last + 1)] {
+                let mut table = count_keys_into(&sel, &ix, scope, true);
+                let mut map = count_keys_into(&sel, &ix, scope, false);
+                table.sort_unstable();
+                map.sort_unstable();
+                assert_eq!(table, map, "{p:?} {scope:?}");
+                failed += table.iter().map(|(_, c)| c.1).sum::<u64>();
+            }
+        }
+        assert!(failed > 0, "failed calls are counted too");
     }
 }
