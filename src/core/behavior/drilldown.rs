@@ -179,15 +179,22 @@ impl Build<'_> {
         }
         let sort = self.opts.sort;
         let limit = self.opts.limit.filter(|&l| l > 0).unwrap_or(usize::MAX);
-        // Ranked by counts first; only the groups whose place depends on their name are named for it: all of them
-        // without a limit, else those tied with the last group kept.
-        groups.sort_by(|a, b| sort.counts(a.counts, b.counts).then(a.value.cmp(&b.value)));
+        // Past the limit, the counts of the last group kept (found without sorting) split the groups: those ranked
+        // before it are kept, those after it are not, and those tied with it are named and kept by name for the
+        // places left. Only tied groups are named for their place; the kept ones are sorted below.
         let rest = if groups.len() > limit {
+            groups.select_nth_unstable_by(limit - 1, |a, b| sort.counts(a.counts, b.counts));
             let edge = groups[limit - 1].counts;
-            let tied = groups.partition_point(|g| sort.counts(g.counts, edge).is_lt());
-            let end = groups.partition_point(|g| !sort.counts(g.counts, edge).is_gt());
-            groups[tied..end].sort_by_cached_key(|g| (self.name)(level, g.value).0);
-            groups.split_off(limit)
+            let (better, others): (Vec<Group>, Vec<Group>) =
+                groups.into_iter().partition(|g| sort.counts(g.counts, edge).is_lt());
+            let (mut tied, mut rest): (Vec<Group>, Vec<Group>) =
+                others.into_iter().partition(|g| sort.counts(g.counts, edge).is_eq());
+            tied.sort_by_cached_key(|g| ((self.name)(level, g.value).0, g.value));
+            groups = better;
+            let places = limit - groups.len();
+            rest.extend(tied.drain(places..));
+            groups.extend(tied);
+            rest
         } else {
             Vec::new()
         };
@@ -380,51 +387,45 @@ pub fn drilldowns(
         .collect();
     let api_full = |a: u32| api_names.get(a as usize).map(|n| n.0.clone()).unwrap_or_default();
     let api_name = |a: u32| api_names.get(a as usize).map(|n| n.1.clone()).unwrap_or_default();
+    let ip_tree = |level: usize, s: u32| match level {
+        0 => ip_node(s),
+        1 => (api_full(s), None),
+        _ => (text(s, "(unknown caller)"), None),
+    };
+    let api_tree = |level: usize, s: u32| match level {
+        0 => (
+            service_of(&text(s, "(no event source)")).to_string(),
+            Some(text(s, "(no event source)")),
+        ),
+        1 => (api_name(s), None),
+        2 => ip_node(s),
+        _ => (text(s, "(no access key)"), None),
+    };
+    let key_tree = |level: usize, s: u32| match level {
+        0 => (text(s, "(no access key)"), None),
+        1 => ip_node(s),
+        _ => (api_full(s), None),
+    };
+    let resource_tree = |level: usize, s: u32| match level {
+        0 => (text(s, "(no resource)"), None),
+        1 => ip_node(s),
+        _ => (api_full(s), None),
+    };
+    // The four trees are independent: built two at a time (each sorts every distinct path in scope).
+    let ((by_ip, by_api), (by_access_key, by_resource)) = rayon::join(
+        || rayon::join(|| tree(by_ip, 3, &ip_tree, opts), || tree(by_api, 4, &api_tree, opts)),
+        || {
+            rayon::join(
+                || tree(by_key, 3, &key_tree, opts),
+                || tree(by_res, 3, &resource_tree, opts),
+            )
+        },
+    );
     Drilldowns {
-        by_ip: tree(
-            by_ip,
-            3,
-            &|level, s| match level {
-                0 => ip_node(s),
-                1 => (api_full(s), None),
-                _ => (text(s, "(unknown caller)"), None),
-            },
-            opts,
-        ),
-        by_api: tree(
-            by_api,
-            4,
-            &|level, s| match level {
-                0 => (
-                    service_of(&text(s, "(no event source)")).to_string(),
-                    Some(text(s, "(no event source)")),
-                ),
-                1 => (api_name(s), None),
-                2 => ip_node(s),
-                _ => (text(s, "(no access key)"), None),
-            },
-            opts,
-        ),
-        by_access_key: tree(
-            by_key,
-            3,
-            &|level, s| match level {
-                0 => (text(s, "(no access key)"), None),
-                1 => ip_node(s),
-                _ => (api_full(s), None),
-            },
-            opts,
-        ),
-        by_resource: tree(
-            by_res,
-            3,
-            &|level, s| match level {
-                0 => (text(s, "(no resource)"), None),
-                1 => ip_node(s),
-                _ => (api_full(s), None),
-            },
-            opts,
-        ),
+        by_ip,
+        by_api,
+        by_access_key,
+        by_resource,
     }
 }
 
