@@ -262,6 +262,8 @@ pub struct QueryProgress {
     pub rows: usize,
     pub bytes_scanned: u64,
     pub cost_usd: f64,
+    /// How its rows were read, once they were (`--results`).
+    pub results: Option<ResultsRoute>,
     /// Taken from an earlier run.
     pub reused: bool,
     /// It will change no more.
@@ -547,6 +549,7 @@ impl<E: Engine, P: Fn(FetchProgress) + Send + Sync> Runner<'_, E, P> {
             rows: report.rows,
             bytes_scanned: report.bytes_scanned,
             cost_usd: cost(report.bytes_scanned, self.req.price_per_tb),
+            results: report.results,
             reused: report.reused,
             ended,
         })));

@@ -261,18 +261,20 @@ async fn the_dialog_shows_the_plan_runs_it_on_the_fake_athena_and_loads_what_the
     assert!(summary.errors.is_empty(), "{:?}", summary.errors);
     let org = job.org.as_ref().unwrap();
     // One row per query, in the summary's (plan) order, each with its final numbers.
-    let rows: Vec<(&str, &str, usize, u64)> = org
+    let rows: Vec<_> = org
         .queries
         .iter()
-        .map(|q| (q.part.as_str(), q.state.as_str(), q.rows, q.bytes_scanned))
+        .map(|q| (q.part.as_str(), q.state.as_str(), q.rows, q.bytes_scanned, q.results))
         .collect();
-    let want: Vec<(&str, &str, usize, u64)> = summary
+    let want: Vec<_> = summary
         .queries
         .iter()
-        .map(|q| (q.part.as_str(), q.state.as_str(), q.rows, q.bytes_scanned))
+        .map(|q| (q.part.as_str(), q.state.as_str(), q.rows, q.bytes_scanned, q.results))
         .collect();
     assert_eq!(rows, want);
     assert!(org.queries.iter().all(|q| q.ended && q.state == "SUCCEEDED"));
+    // Each row says how its rows were read, as the summary does.
+    assert!(org.queries.iter().all(|q| q.results.is_some()), "{:?}", org.queries);
     let (total_rows, bytes, cost) = org.totals();
     assert_eq!(bytes, summary.bytes_scanned);
     assert!((cost - summary.cost_usd).abs() < 1e-9);
@@ -388,6 +390,7 @@ fn progress(order: (u8, u32, u32), part: &str, id: Option<&str>, state: &str, ro
         rows,
         bytes_scanned: bytes,
         cost_usd: trailhound::aws::plan_run::cost(bytes, 5.0),
+        results: (state == "SUCCEEDED").then_some(trailhound::aws::plan_run::ResultsRoute::Csv),
         reused: false,
         ended: matches!(state, "SUCCEEDED" | "FAILED" | "CANCELLED"),
     })))

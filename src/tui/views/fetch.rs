@@ -295,8 +295,8 @@ fn org_lines(job: &FetchJob, width: u16, height: u16, theme: &Theme) -> Vec<Line
         ),
         Line::styled(
             format!(
-                " {:<16} {:<10} {:>8} {:>10} {:>9}  {}",
-                "query", "state", "rows", "scanned", "est. cost", "id"
+                " {:<16} {:<10} {:>8} {:<5} {:>10} {:>9}  {}",
+                "query", "state", "rows", "via", "scanned", "est. cost", "id"
             ),
             theme.style(Slot::Header),
         ),
@@ -313,10 +313,12 @@ fn org_lines(job: &FetchJob, width: u16, height: u16, theme: &Theme) -> Vec<Line
         let started = q.query_id.is_some() && !q.reused;
         lines.push(Line::styled(
             format!(
-                " {:<16} {:<10} {:>8} {:>10} {:>9}  {}",
+                " {:<16} {:<10} {:>8} {:<5} {:>10} {:>9}  {}",
                 clean_max(&q.part, 16),
                 clean_max(if q.reused { "REUSED" } else { &q.state }, 10),
                 q.rows,
+                // How the rows were read: the result file (`csv`) or the paged call (`pages`), README "Org scale".
+                q.results.map_or("-".to_string(), |r| r.to_string()),
                 if started {
                     bytes_text(q.bytes_scanned)
                 } else {
@@ -335,10 +337,11 @@ fn org_lines(job: &FetchJob, width: u16, height: u16, theme: &Theme) -> Vec<Line
     let (rows, bytes, cost) = org.totals();
     lines.push(Line::styled(
         format!(
-            " {:<16} {:<10} {:>8} {:>10} {:>9}",
+            " {:<16} {:<10} {:>8} {:<5} {:>10} {:>9}",
             "total",
             "",
             rows,
+            "",
             bytes_text(bytes),
             format!("${cost:.4}")
         ),
