@@ -386,26 +386,8 @@ pub fn on_event(app: &mut App, ev: FetchEvent) -> Vec<Command> {
             let fetched = job.spec.case_dir.join("fetched");
             job.outcome = Some(Outcome::Finished(summary));
             let (events, findings) = job.totals();
-            let mut msg = format!("fetch finished: {events} events, {findings} findings");
-            if errors > 0 {
-                msg.push_str(&format!(", {errors} error(s)"));
-            }
-            let mut out = Vec::new();
-            if wrote {
-                msg.push_str(&format!(" — loading {}", fetched.display()));
-                let mut inputs: Vec<PathBuf> = app.sources.iter().map(PathBuf::from).collect();
-                if !inputs.contains(&fetched) {
-                    inputs.push(fetched);
-                }
-                out.push(Command::Load(inputs));
-            }
-            let slot = if errors > 0 {
-                Slot::StatusWarning
-            } else {
-                Slot::StatusOk
-            };
-            app.set_status(slot, msg);
-            out
+            let msg = format!("fetch finished: {events} events, {findings} findings");
+            ended(app, msg, errors, wrote, fetched)
         }
     }
 }
@@ -418,7 +400,7 @@ fn org_done(app: &mut App, summary: Box<PlanSummary>) -> Vec<Command> {
     };
     let wrote = summary.queries.iter().any(|q| q.file.is_some());
     let errors = summary.errors.len();
-    let mut msg = format!(
+    let msg = format!(
         "fetch finished: {} records, {} scanned, ~${:.4}",
         summary.records,
         bytes_text(summary.bytes_scanned),
@@ -433,6 +415,12 @@ fn org_done(app: &mut App, summary: Box<PlanSummary>) -> Vec<Command> {
             q.ended = true;
         }
     }
+    ended(app, msg, errors, wrote, fetched)
+}
+
+/// The end of any fetch: the status line (`msg` and the error count) and, when records were written, the load of
+/// what was open plus `fetched`.
+fn ended(app: &mut App, mut msg: String, errors: usize, wrote: bool, fetched: PathBuf) -> Vec<Command> {
     if errors > 0 {
         msg.push_str(&format!(", {errors} error(s)"));
     }
