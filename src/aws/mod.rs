@@ -23,6 +23,7 @@ pub mod lake;
 pub mod orgscale;
 pub mod plan_run;
 mod ratelimit;
+pub mod records_file;
 pub mod s3;
 mod write;
 
