@@ -17,6 +17,7 @@ use crate::core::geo::GeoDb;
 use crate::core::model::{Store, Sym};
 use crate::core::time::Scope;
 use hashbrown::HashMap;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// One node of a drill-down tree: calls grouped under a key (an address, an API, a key, a resource), with sub-groups.
@@ -104,7 +105,9 @@ pub const DRILL_LIMIT: usize = 100;
 
 /// Path of symbol values or dense API ids, one per level (levels past `depth` are 0 and ignored).
 type Path = [u32; 4];
-type Namer<'a> = dyn Fn(usize, u32) -> (String, Option<String>) + 'a;
+/// A level's key and label for a value, borrowed from the store and the names made once per scope: ordering and
+/// filtering compare them without allocating, and only kept nodes copy them.
+type Namer<'a> = dyn Fn(usize, u32) -> (&'a str, Option<&'a str>) + Sync + 'a;
 
 /// Calls per path, sorted by path with every path once (the order a `BTreeMap` of the paths would give).
 type Counted = Vec<(Path, (u64, u64))>;
@@ -125,12 +128,12 @@ fn merged(mut v: Counted) -> Counted {
 }
 
 /// One tree's build: its paths, how deep it is, how its keys are named and what the options keep.
-struct Build<'a> {
+struct Build<'a, 'n> {
     items: Counted,
     /// Per path (with a filter): does a node on it match? Paths with no match are below no kept node's match.
     kept: Vec<bool>,
     depth: usize,
-    name: &'a Namer<'a>,
+    name: &'a Namer<'n>,
     opts: &'a DrillOptions,
     /// The filter, lower-cased.
     needle: Option<String>,
@@ -145,7 +148,7 @@ struct Group {
     counts: (u64, u64),
 }
 
-impl Build<'_> {
+impl Build<'_, '_> {
     fn hit(&self, level: usize, value: u32) -> bool {
         let Some(needle) = &self.needle else {
             return true;
@@ -187,13 +190,18 @@ impl Build<'_> {
             let edge = groups[limit - 1].counts;
             let (better, others): (Vec<Group>, Vec<Group>) =
                 groups.into_iter().partition(|g| sort.counts(g.counts, edge).is_lt());
-            let (mut tied, mut rest): (Vec<Group>, Vec<Group>) =
+            let (tied, mut rest): (Vec<Group>, Vec<Group>) =
                 others.into_iter().partition(|g| sort.counts(g.counts, edge).is_eq());
-            tied.sort_by_cached_key(|g| ((self.name)(level, g.value).0, g.value));
+            // Only the places left are taken from the tied groups, in name order: selected, not sorted (a busy
+            // scope's last level can tie millions of groups at one call).
+            let places = limit - better.len();
+            let mut tied: Vec<(&str, Group)> = tied.into_iter().map(|g| ((self.name)(level, g.value).0, g)).collect();
+            if tied.len() > places {
+                tied.select_nth_unstable_by(places, |a, b| (a.0, a.1.value).cmp(&(b.0, b.1.value)));
+            }
             groups = better;
-            let places = limit - groups.len();
-            rest.extend(tied.drain(places..));
-            groups.extend(tied);
+            rest.extend(tied.drain(places..).map(|t| t.1));
+            groups.extend(tied.into_iter().map(|t| t.1));
             rest
         } else {
             Vec::new()
@@ -209,8 +217,8 @@ impl Build<'_> {
                     Vec::new()
                 };
                 DrillNode {
-                    key,
-                    label,
+                    key: key.to_string(),
+                    label: label.map(str::to_string),
                     success: g.counts.0,
                     failure: g.counts.1,
                     more: None,
@@ -237,7 +245,7 @@ impl Build<'_> {
     }
 }
 
-fn tree(counts: Counted, depth: usize, name: &Namer, opts: &DrillOptions) -> Vec<DrillNode> {
+fn tree<'n>(counts: Counted, depth: usize, name: &Namer<'n>, opts: &DrillOptions) -> Vec<DrillNode> {
     let items = merged(counts);
     let needle = opts.filter.as_ref().map(|f| f.to_lowercase());
     let mut b = Build {
@@ -318,6 +326,20 @@ fn count_keys_into(sel: &Selection, ix: &BehaviorIndex, scope: Scope, dense: boo
     counts.into_iter().collect()
 }
 
+/// One drill-down key in scope with its calls: the symbols and ids the four trees' paths are made of.
+struct Parts {
+    ip: u32,
+    api: u32,
+    /// The API's event source.
+    source: u32,
+    /// The caller's access key.
+    key: u32,
+    /// The caller as the by-address tree names it: its access key, else its ARN, principal id or invoking service.
+    caller: u32,
+    resource: u32,
+    n: (u64, u64),
+}
+
 /// The scope's four drill-down trees. Calls are counted per drill-down key first, so the trees are built from the
 /// distinct keys in scope, not from every event (`core::behavior::index`).
 pub fn drilldowns(
@@ -329,74 +351,69 @@ pub fn drilldowns(
     opts: &DrillOptions,
 ) -> Drilldowns {
     let counted = count_keys(sel, ix, scope);
-    let mut by_ip: Counted = Vec::with_capacity(counted.len());
-    let mut by_api: Counted = Vec::with_capacity(counted.len());
-    let mut by_key: Counted = Vec::with_capacity(counted.len());
-    let mut by_res: Counted = Vec::with_capacity(counted.len());
-    let mut ips: Vec<Sym> = Vec::new();
-    for (combo, n) in counted {
-        let Some(k) = ix.combos.get(combo as usize) else {
-            continue;
-        };
-        let Some(id) = store.identities.get(k.identity as usize) else {
-            continue;
-        };
-        let key = id.access_key_id.0;
-        let caller = [id.access_key_id, id.arn, id.principal_id, id.invoked_by]
-            .into_iter()
-            .find(|s| s.is_some())
-            .unwrap_or(Sym::NONE)
-            .0;
-        let src = ix.apis.get(k.api as usize).map_or(Sym::NONE, |a| a.0).0;
-        let (ip, api) = (k.source_ip.0, k.api);
-        ips.push(k.source_ip);
-        by_ip.push(([ip, api, caller, 0], n));
-        by_api.push(([src, api, ip, key], n));
-        by_key.push(([key, ip, api, 0], n));
-        by_res.push(([k.resource.0, ip, api, 0], n));
-    }
-    ips.sort_unstable();
-    ips.dedup();
-    // Names are made once per address and API in scope and cloned into the nodes: a busy scope's trees repeat
-    // each address and API in hundreds of thousands of nodes.
-    let text = |s: u32, none: &str| store.strings.opt(Sym(s)).unwrap_or(none).to_string();
-    let ip_names: HashMap<u32, (String, Option<String>)> = ips
+    // What each key's paths are made of, looked up once per key (the caller's identity is a random access).
+    let parts: Vec<Parts> = counted
+        .par_iter()
+        .filter_map(|&(combo, n)| {
+            let k = ix.combos.get(combo as usize)?;
+            let id = store.identities.get(k.identity as usize)?;
+            let caller = [id.access_key_id, id.arn, id.principal_id, id.invoked_by]
+                .into_iter()
+                .find(|s| s.is_some())
+                .unwrap_or(Sym::NONE);
+            Some(Parts {
+                ip: k.source_ip.0,
+                api: k.api,
+                source: ix.apis.get(k.api as usize).map_or(Sym::NONE, |a| a.0).0,
+                key: id.access_key_id.0,
+                caller: caller.0,
+                resource: k.resource.0,
+                n,
+            })
+        })
+        .collect();
+    drop(counted);
+    let ips: hashbrown::HashSet<u32> = parts.iter().map(|p| p.ip).collect();
+    // Keys and labels are made once per address and API in scope and borrowed by the trees: a busy scope's trees
+    // repeat each address and API in hundreds of thousands of groups.
+    let text = |s: u32, none: &'static str| store.strings.opt(Sym(s)).unwrap_or(none);
+    let ip_names: HashMap<u32, (&str, Option<String>)> = ips
         .into_iter()
         .map(|s| {
-            let label = s.is_some().then(|| {
-                let info = geo.lookup(store.s(s));
+            let label = (s != 0).then(|| {
+                let info = geo.lookup(store.s(Sym(s)));
                 match &info.place {
                     Some(p) => place_label(p),
                     None => info.class.label(),
                 }
             });
-            (s.0, (text(s.0, "(no source address)"), label))
+            (s, (text(s, "(no source address)"), label))
         })
         .collect();
     let ip_node = |s: u32| match ip_names.get(&s) {
-        Some(n) => n.clone(),
+        Some((key, label)) => (*key, label.as_deref()),
         None => (text(s, "(no source address)"), None),
     };
-    let api_names: Vec<(String, String)> = ix
+    let api_names: Vec<(String, &str)> = ix
         .apis
         .iter()
         .map(|&(src, name)| {
             let name = store.s(name);
-            (format!("{}:{name}", service_of(store.s(src))), name.to_string())
+            (format!("{}:{name}", service_of(store.s(src))), name)
         })
         .collect();
-    let api_full = |a: u32| api_names.get(a as usize).map(|n| n.0.clone()).unwrap_or_default();
-    let api_name = |a: u32| api_names.get(a as usize).map(|n| n.1.clone()).unwrap_or_default();
+    let api_full = |a: u32| api_names.get(a as usize).map_or("", |n| n.0.as_str());
+    let api_name = |a: u32| api_names.get(a as usize).map_or("", |n| n.1);
     let ip_tree = |level: usize, s: u32| match level {
         0 => ip_node(s),
         1 => (api_full(s), None),
         _ => (text(s, "(unknown caller)"), None),
     };
     let api_tree = |level: usize, s: u32| match level {
-        0 => (
-            service_of(&text(s, "(no event source)")).to_string(),
-            Some(text(s, "(no event source)")),
-        ),
+        0 => {
+            let source = text(s, "(no event source)");
+            (service_of(source), Some(source))
+        }
         1 => (api_name(s), None),
         2 => ip_node(s),
         _ => (text(s, "(no access key)"), None),
@@ -411,13 +428,20 @@ pub fn drilldowns(
         1 => ip_node(s),
         _ => (api_full(s), None),
     };
-    // The four trees are independent: built two at a time (each sorts every distinct path in scope).
+    let paths = |path: fn(&Parts) -> Path| -> Counted { parts.iter().map(|p| (path(p), p.n)).collect() };
+    // The four trees are independent: built two at a time, each from its own paths (it sorts every distinct path
+    // in scope).
     let ((by_ip, by_api), (by_access_key, by_resource)) = rayon::join(
-        || rayon::join(|| tree(by_ip, 3, &ip_tree, opts), || tree(by_api, 4, &api_tree, opts)),
         || {
             rayon::join(
-                || tree(by_key, 3, &key_tree, opts),
-                || tree(by_res, 3, &resource_tree, opts),
+                || tree(paths(|p| [p.ip, p.api, p.caller, 0]), 3, &ip_tree, opts),
+                || tree(paths(|p| [p.source, p.api, p.ip, p.key]), 4, &api_tree, opts),
+            )
+        },
+        || {
+            rayon::join(
+                || tree(paths(|p| [p.key, p.ip, p.api, 0]), 3, &key_tree, opts),
+                || tree(paths(|p| [p.resource, p.ip, p.api, 0]), 3, &resource_tree, opts),
             )
         },
     );
