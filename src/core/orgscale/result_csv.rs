@@ -116,25 +116,17 @@ impl CsvReader {
         self.end_field();
         self.records += 1;
         let present = |s: &Span| s.quoted || s.start != s.end;
-        let outcome = match std::str::from_utf8(&self.buf) {
-            Ok(text) => {
-                let values: Vec<Option<&str>> = self
-                    .spans
-                    .iter()
-                    .map(|s| present(s).then(|| &text[s.start..s.end]))
-                    .collect();
-                each(&values)
-            }
-            Err(_) => {
-                let owned: Vec<Option<String>> = self
-                    .spans
-                    .iter()
-                    .map(|s| present(s).then(|| String::from_utf8_lossy(&self.buf[s.start..s.end]).into_owned()))
-                    .collect();
-                let values: Vec<Option<&str>> = owned.iter().map(Option::as_deref).collect();
-                each(&values)
-            }
-        };
+        // Each value is checked on its own: the record's bytes can be UTF-8 as a whole while a value ends inside a
+        // character another begins (`\xcd` `,` `\xac`), so a whole-record check cannot borrow by field. A valid
+        // value is borrowed, an invalid one replaced (`U+FFFD`).
+        let fields: Vec<Option<std::borrow::Cow<'_, str>>> = self
+            .spans
+            .iter()
+            .map(|s| present(s).then(|| String::from_utf8_lossy(&self.buf[s.start..s.end])))
+            .collect();
+        let values: Vec<Option<&str>> = fields.iter().map(Option::as_deref).collect();
+        let outcome = each(&values);
+        drop(fields);
         outcome.map_err(ReadError::Stopped)?;
         self.buf.clear();
         self.spans.clear();
@@ -373,6 +365,18 @@ mod tests {
             parse(b"\"a\xffb\",\"ok\"\n", 2).unwrap(),
             vec![vec![s("a\u{fffd}b"), s("ok")]]
         );
+        // A character cut by a comma: the record is UTF-8 as a whole, each value is not (found by the fuzz target
+        // `result_csv`, which panicked slicing the record's text inside the character).
+        for step in [1, 2, usize::MAX] {
+            assert_eq!(
+                parse(b"=,*\xcd,\xac\n\"\xe2\x82\",\"\xac\"\n", step).unwrap(),
+                vec![
+                    vec![s("="), s("*\u{fffd}"), s("\u{fffd}")],
+                    vec![s("\u{fffd}"), s("\u{fffd}")]
+                ],
+                "pieces of {step}"
+            );
+        }
         let mut r = CsvReader::new();
         let mut n = 0;
         let got = r.feed(b"\"1\"\n\"2\"\n\"3\"\n", &mut |_: &[Option<&str>]| {
