@@ -32,7 +32,7 @@ fn row(e: &Event) -> Row {
     Row {
         time: e.time,
         id: match e.id {
-            EventId::Uuid(u) => (0, u),
+            EventId::Uuid(u) => (0, u.get()),
             EventId::Other(s) => (1, u128::from(s.0)),
             EventId::Missing(h) => (2, u128::from(h)),
         },
@@ -60,7 +60,7 @@ fn event(r: &Row) -> Event {
     Event {
         time: r.time,
         id: match r.id.0 {
-            0 => EventId::Uuid(r.id.1),
+            0 => EventId::Uuid(trailhound::core::model::Bits128::new(r.id.1)),
             1 => EventId::Other(Sym(r.id.1 as u32)),
             _ => EventId::Missing(r.id.1 as u64),
         },
@@ -134,7 +134,12 @@ fn main() {
         bincode::serde::decode_from_slice(&bytes, cfg).unwrap();
     let events: Vec<Event> = rows.iter().map(event).collect();
     // The interner is rebuilt as the columnar decode rebuilds it.
-    let interner = Interner::from_strings(strings.into_iter().map(String::into_boxed_str).collect()).unwrap();
+    let (mut text, mut ends) = (String::new(), Vec::with_capacity(strings.len()));
+    for s in &strings {
+        text.push_str(s);
+        ends.push(text.len());
+    }
+    let interner = Interner::from_parts(text, ends).unwrap();
     let dec = t.elapsed();
     assert_eq!(events.len(), store.events.len());
     assert_eq!(interner.len(), store.strings.len());

@@ -231,13 +231,27 @@ impl Dataset {
 
     /// Build every derived part the first views read (the findings list, the day summary, profiles, the
     /// completions): all but the rule evaluation, the slowest part, which [`Dataset::build_all`] adds.
+    ///
+    /// The parts are built two at a time: the loaded names and geolocation need nothing else, so they are built
+    /// beside the session graph; the behaviour index beside the finding groups and brokers, which need the graph
+    /// too.
     pub fn build_first(&self) {
-        self.graph();
-        self.behavior();
-        self.geo();
-        self.names();
-        self.groups();
-        self.brokers();
+        rayon::join(
+            || {
+                self.graph();
+                rayon::join(
+                    || self.behavior(),
+                    || {
+                        self.groups();
+                        self.brokers();
+                    },
+                );
+            },
+            || {
+                self.names();
+                self.geo();
+            },
+        );
     }
 
     /// Build every derived part now (a background loader does this so the views do not wait).

@@ -119,118 +119,230 @@ fn dense(map: &mut HashMap<Sym, u32>, list: &mut Vec<Sym>, sym: Sym) -> u32 {
     })
 }
 
-impl BehaviorIndex {
-    /// Index everything `store` and `graph` hold (one pass over the events).
-    pub fn build(store: &Store, graph: &SessionGraph) -> BehaviorIndex {
-        let n = store.events.len();
-        let mut ix = BehaviorIndex {
-            rows: Vec::with_capacity(n),
-            apis: Vec::new(),
-            combos: Vec::new(),
-            ips: vec![Sym::NONE],
-            uas: vec![Sym::NONE],
-            ip_ids: HashMap::new(),
-            ua_ids: HashMap::new(),
-            by_ip: Vec::new(),
-            by_ua: Vec::new(),
-            by_account: HashMap::new(),
-            by_key: HashMap::new(),
-            identity_ids: HashMap::new(),
-            session_origin: Vec::with_capacity(graph.sessions.len()),
-            origin_sessions: vec![Vec::new(); graph.origins.len()],
-            origin_canon: Vec::with_capacity(graph.origins.len()),
-            session_rows: Vec::new(),
-            session_off: Vec::with_capacity(graph.sessions.len() + 1),
-        };
-        let mut first_with: HashMap<Sym, OriginId> = HashMap::new();
-        for (o, x) in graph.origins.iter().enumerate() {
-            let o = o as OriginId;
-            let canon = if x.principal_id.is_some() {
-                *first_with.entry(x.principal_id).or_insert(o)
-            } else {
-                o
-            };
-            ix.origin_canon.push(canon);
+/// A drill-down key before API ids exist: [`Combo`] with the API as its (eventSource, eventName) symbols, so the
+/// keys can be numbered on one core while the APIs are numbered on the other.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct RawCombo {
+    api: (Sym, Sym),
+    source_ip: Sym,
+    identity: IdentityId,
+    resource: Sym,
+}
+
+/// Dense ids of APIs, addresses and user agents in first-seen order, each event's row (without its drill-down
+/// key) and the events of each address and user agent.
+struct Dense {
+    rows: Vec<Row>,
+    apis: Vec<(Sym, Sym)>,
+    api_ids: HashMap<(Sym, Sym), u32>,
+    ips: Vec<Sym>,
+    uas: Vec<Sym>,
+    ip_ids: HashMap<Sym, u32>,
+    ua_ids: HashMap<Sym, u32>,
+    by_ip: Vec<Vec<u32>>,
+    by_ua: Vec<Vec<u32>>,
+}
+
+fn dense_ids(store: &Store) -> Dense {
+    let mut d = Dense {
+        rows: Vec::with_capacity(store.events.len()),
+        apis: Vec::new(),
+        api_ids: HashMap::new(),
+        ips: vec![Sym::NONE],
+        uas: vec![Sym::NONE],
+        ip_ids: HashMap::new(),
+        ua_ids: HashMap::new(),
+        by_ip: vec![Vec::new()],
+        by_ua: vec![Vec::new()],
+    };
+    for (i, e) in store.events.iter().enumerate() {
+        let api = *d.api_ids.entry((e.event_source, e.event_name)).or_insert_with(|| {
+            d.apis.push((e.event_source, e.event_name));
+            (d.apis.len() - 1) as u32
+        });
+        let ip = dense(&mut d.ip_ids, &mut d.ips, e.source_ip);
+        let ua = dense(&mut d.ua_ids, &mut d.uas, e.user_agent);
+        if ip as usize >= d.by_ip.len() {
+            d.by_ip.push(Vec::new());
         }
-        let mut api_ids: HashMap<(Sym, Sym), u32> = HashMap::new();
-        let mut combo_ids: HashMap<Combo, u32> = HashMap::new();
-        let mut by_ip: Vec<Vec<u32>> = vec![Vec::new()];
-        let mut by_ua: Vec<Vec<u32>> = vec![Vec::new()];
-        for (i, e) in store.events.iter().enumerate() {
-            let api = *api_ids.entry((e.event_source, e.event_name)).or_insert_with(|| {
-                ix.apis.push((e.event_source, e.event_name));
-                (ix.apis.len() - 1) as u32
-            });
-            let ip = dense(&mut ix.ip_ids, &mut ix.ips, e.source_ip);
-            let ua = dense(&mut ix.ua_ids, &mut ix.uas, e.user_agent);
-            if ip as usize >= by_ip.len() {
-                by_ip.push(Vec::new());
-            }
-            if ua as usize >= by_ua.len() {
-                by_ua.push(Vec::new());
-            }
-            let key = Combo {
-                api,
+        if ua as usize >= d.by_ua.len() {
+            d.by_ua.push(Vec::new());
+        }
+        let i = i as u32;
+        if ip != 0 {
+            d.by_ip[ip as usize].push(i);
+        }
+        if ua != 0 {
+            d.by_ua[ua as usize].push(i);
+        }
+        d.rows.push(Row {
+            time: e.time,
+            api: api | if e.failed() { FAILED } else { 0 },
+            ip,
+            ua,
+            combo: 0,
+        });
+    }
+    d
+}
+
+/// Every event's drill-down key id, and the keys in first-seen order.
+fn combo_ids(store: &Store) -> (Vec<RawCombo>, Vec<u32>) {
+    let mut ids: HashMap<RawCombo, u32> = HashMap::new();
+    let mut keys = Vec::new();
+    let per_event = store
+        .events
+        .iter()
+        .map(|e| {
+            let key = RawCombo {
+                api: (e.event_source, e.event_name),
                 source_ip: e.source_ip,
                 identity: e.identity,
                 resource: e.resource,
             };
-            let combo = *combo_ids.entry(key).or_insert_with(|| {
-                ix.combos.push(key);
-                (ix.combos.len() - 1) as u32
-            });
-            let i = i as u32;
-            if ip != 0 {
-                by_ip[ip as usize].push(i);
-            }
-            if ua != 0 {
-                by_ua[ua as usize].push(i);
-            }
-            if e.recipient_account.is_some() {
-                ix.by_account.entry(e.recipient_account).or_default().push(i);
-            }
-            if !matches!(graph.signer.get(i as usize), Some(Signer::Session(_))) {
-                let key = store.identity(e).access_key_id;
-                if key.is_some() {
-                    ix.by_key.entry(key).or_default().push(i);
-                }
-            }
-            ix.rows.push(Row {
-                time: e.time,
-                api: api | if e.failed() { FAILED } else { 0 },
-                ip,
-                ua,
-                combo,
-            });
+            *ids.entry(key).or_insert_with(|| {
+                keys.push(key);
+                (keys.len() - 1) as u32
+            })
+        })
+        .collect();
+    (keys, per_event)
+}
+
+/// The events of each recipient account, and of each access key that signs outside any session.
+type AccountAndKeyLists = (HashMap<Sym, Vec<u32>>, HashMap<Sym, Vec<u32>>);
+
+fn account_and_key_lists(store: &Store, graph: &SessionGraph) -> AccountAndKeyLists {
+    let (mut by_account, mut by_key): AccountAndKeyLists = Default::default();
+    for (i, e) in store.events.iter().enumerate() {
+        let i = i as u32;
+        if e.recipient_account.is_some() {
+            by_account.entry(e.recipient_account).or_default().push(i);
         }
-        ix.session_off.push(0);
+        if !matches!(graph.signer.get(i as usize), Some(Signer::Session(_))) {
+            let key = store.identity(e).access_key_id;
+            if key.is_some() {
+                by_key.entry(key).or_default().push(i);
+            }
+        }
+    }
+    (by_account, by_key)
+}
+
+/// What follows from the graph alone: origins made canonical, session identities numbered, each session's origin
+/// key and each origin's sessions.
+struct Chains {
+    origin_canon: Vec<OriginId>,
+    identity_ids: HashMap<(Sym, Sym), u32>,
+    session_origin: Vec<OriginKey>,
+    origin_sessions: Vec<Vec<SessionId>>,
+}
+
+fn chains(graph: &SessionGraph) -> Chains {
+    let mut first_with: HashMap<Sym, OriginId> = HashMap::new();
+    let origin_canon: Vec<OriginId> = graph
+        .origins
+        .iter()
+        .enumerate()
+        .map(|(o, x)| {
+            let o = o as OriginId;
+            if x.principal_id.is_some() {
+                *first_with.entry(x.principal_id).or_insert(o)
+            } else {
+                o
+            }
+        })
+        .collect();
+    let identity_ids = graph
+        .identities
+        .iter()
+        .enumerate()
+        .map(|(i, id)| ((id.role_arn, id.session_name), i as u32))
+        .collect();
+    let mut origin_sessions = vec![Vec::new(); graph.origins.len()];
+    let mut session_origin = Vec::with_capacity(graph.sessions.len());
+    for s in 0..graph.sessions.len() as SessionId {
+        let (path, origin, _) = graph.chain_of(s);
+        let key = match origin {
+            Some(o) => {
+                if let Some(v) = origin_sessions.get_mut(o as usize) {
+                    v.push(s);
+                }
+                OriginKey::Origin(origin_canon.get(o as usize).copied().unwrap_or(o))
+            }
+            None => OriginKey::UnknownAbove(path.first().copied().unwrap_or(s)),
+        };
+        session_origin.push(key);
+    }
+    Chains {
+        origin_canon,
+        identity_ids,
+        session_origin,
+        origin_sessions,
+    }
+}
+
+impl BehaviorIndex {
+    /// Index everything `store` and `graph` hold. Four independent passes run two at a time: the dense ids and
+    /// rows, the drill-down keys, the account and key lists, and what follows from the graph alone.
+    pub fn build(store: &Store, graph: &SessionGraph) -> BehaviorIndex {
+        let ((d, (raw_combos, combo_of)), ((by_account, by_key), c)) = rayon::join(
+            || rayon::join(|| dense_ids(store), || combo_ids(store)),
+            || rayon::join(|| account_and_key_lists(store, graph), || chains(graph)),
+        );
+        let Dense {
+            mut rows,
+            apis,
+            api_ids,
+            ips,
+            uas,
+            ip_ids,
+            ua_ids,
+            by_ip,
+            by_ua,
+        } = d;
+        for (row, combo) in rows.iter_mut().zip(combo_of) {
+            row.combo = combo;
+        }
+        let combos = raw_combos
+            .into_iter()
+            .map(|k| Combo {
+                api: api_ids.get(&k.api).copied().unwrap_or_default(),
+                source_ip: k.source_ip,
+                identity: k.identity,
+                resource: k.resource,
+            })
+            .collect();
+        let mut session_off = Vec::with_capacity(graph.sessions.len() + 1);
+        let mut session_rows = Vec::new();
+        session_off.push(0);
         for sess in &graph.sessions {
-            ix.session_rows.extend(
+            session_rows.extend(
                 sess.events
                     .iter()
-                    .map(|&i| ix.rows.get(i as usize).copied().unwrap_or_default()),
+                    .map(|&i| rows.get(i as usize).copied().unwrap_or_default()),
             );
-            ix.session_off.push(ix.session_rows.len());
+            session_off.push(session_rows.len());
         }
-        ix.by_ip = by_ip;
-        ix.by_ua = by_ua;
-        for (i, id) in graph.identities.iter().enumerate() {
-            ix.identity_ids.insert((id.role_arn, id.session_name), i as u32);
+        BehaviorIndex {
+            rows,
+            apis,
+            combos,
+            ips,
+            uas,
+            ip_ids,
+            ua_ids,
+            by_ip,
+            by_ua,
+            by_account,
+            by_key,
+            identity_ids: c.identity_ids,
+            session_origin: c.session_origin,
+            origin_sessions: c.origin_sessions,
+            session_rows,
+            session_off,
+            origin_canon: c.origin_canon,
         }
-        for s in 0..graph.sessions.len() as SessionId {
-            let (path, origin, _) = graph.chain_of(s);
-            let key = match origin {
-                Some(o) => {
-                    if let Some(v) = ix.origin_sessions.get_mut(o as usize) {
-                        v.push(s);
-                    }
-                    OriginKey::Origin(ix.canon(o))
-                }
-                None => OriginKey::UnknownAbove(path.first().copied().unwrap_or(s)),
-            };
-            ix.session_origin.push(key);
-        }
-        ix
     }
 
     /// The canonical origin for `o` (the first origin with the same principal id).

@@ -12,7 +12,7 @@ use super::IndexError;
 use super::columns::{In, Out};
 use super::stamp::Stamp;
 use crate::core::model::{
-    Assumption, AssumptionContext, Event, EventId, Identity, Interner, RecordLocator, SourceFile, Store, Sym,
+    Assumption, AssumptionContext, Bits128, Event, EventId, Identity, Interner, RecordLocator, SourceFile, Store, Sym,
 };
 use crate::core::provenance::{Format, IngestError, IngestReport};
 use rayon::prelude::*;
@@ -206,7 +206,7 @@ pub fn encode(meta: &Meta, store: &Store) -> Result<Vec<u8>, IndexError> {
     let (tags, hi, lo): (Vec<u64>, Vec<u64>, Vec<u64>) = ev
         .iter()
         .map(|e| match e.id {
-            EventId::Uuid(u) => (0, (u >> 64) as u64, u as u64),
+            EventId::Uuid(u) => (0, (u.get() >> 64) as u64, u.get() as u64),
             EventId::Other(s) => (1, 0, u64::from(s.0)),
             EventId::Missing(h) => (2, 0, h),
         })
@@ -305,16 +305,54 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
     // Strings.
     let ends = i.uints("string offsets")?;
     let blob = std::str::from_utf8(i.blob("strings")?).map_err(|_| damaged("strings are not UTF-8"))?;
-    let mut strings: Vec<Box<str>> = Vec::with_capacity(ends.len());
-    let mut start = 0usize;
-    for k in 0..ends.len() {
-        let end = usize::try_from(ends.get(k)).map_err(|_| damaged("string offset"))?;
-        let s = blob.get(start..end).ok_or_else(|| damaged("string offset"))?;
-        strings.push(s.into());
-        start = end;
+    let ends: Vec<usize> = (0..ends.len())
+        .map(|k| usize::try_from(ends.get(k)).map_err(|_| damaged("string offset")))
+        .collect::<Result<_, _>>()?;
+    if ends.last().is_some_and(|&e| e != blob.len()) {
+        return Err(damaged("string offsets do not end with the strings"));
     }
-    let strings = Interner::from_strings(strings).ok_or_else(|| damaged("strings repeat"))?;
-    let nsym = strings.len() as u64;
+    let nsym = ends.len() as u64;
+    // The interner's lookup table (a hash of every string) is built on one core while the rest decodes on the
+    // other: nothing below needs it, only the symbol count.
+    let (strings, rest) = rayon::join(
+        || Interner::from_parts(blob.to_owned(), ends).ok_or_else(|| damaged("string offsets or repeated strings")),
+        || decode_rows(&mut i, &meta, nsym),
+    );
+    let strings = strings?;
+    let (events, identities, assumptions, denial_messages) = rest?;
+    let files = meta
+        .files
+        .iter()
+        .map(|f| SourceFile {
+            path: f.path.clone(),
+            format: f.format,
+            gzip: f.gzip,
+            findings: f.findings,
+        })
+        .collect();
+    let store = Store {
+        strings,
+        events,
+        identities,
+        assumptions,
+        files,
+        findings: Vec::new(),
+        denial_messages,
+        report: meta.report.clone(),
+    };
+    Ok((meta, store))
+}
+
+/// What the decoded rows are: events, identities, assumptions and the denial messages by event id.
+type Rows = (
+    Vec<Event>,
+    Vec<Identity>,
+    Vec<Assumption>,
+    hashbrown::HashMap<EventId, Sym>,
+);
+
+/// The identity, assumption, event and message sections, their symbols checked against `nsym` strings.
+fn decode_rows(i: &mut In, meta: &Meta, nsym: u64) -> Result<Rows, IndexError> {
     let sym = |v: Option<u32>, what: &str| v.map(Sym).ok_or_else(|| damaged(what.to_string()));
     // Identities.
     let kinds = i.uints("identity kinds")?;
@@ -366,7 +404,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
     if a_kind.len() != n_asm || a_dur.len() != n_asm || a_cols.iter().any(|c| c.len() != n_asm) {
         return Err(damaged("assumption columns differ in length"));
     }
-    let mut contexts = decode_context(&mut i, n_asm, nsym)?.into_iter();
+    let mut contexts = decode_context(i, n_asm, nsym)?.into_iter();
     let mut assumptions = Vec::with_capacity(n_asm);
     for k in 0..n_asm {
         let s = |c: usize| sym(a_cols[c].get(k), "assumption symbol");
@@ -428,7 +466,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
         .into_par_iter()
         .map(|k| {
             let id = match tag.get(k) {
-                0 => EventId::Uuid((u128::from(hi.get(k)) << 64) | u128::from(lo.get(k))),
+                0 => EventId::Uuid(Bits128::new((u128::from(hi.get(k)) << 64) | u128::from(lo.get(k)))),
                 1 => EventId::Other(Sym(u32::try_from(lo.get(k)).ok().filter(|&s| u64::from(s) < nsym)?)),
                 2 => EventId::Missing(lo.get(k)),
                 _ => return None,
@@ -479,27 +517,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
         let s = msg.get(k).ok_or_else(|| damaged("a message refers to no symbol"))?;
         denial_messages.insert(e.id, Sym(s));
     }
-    let files = meta
-        .files
-        .iter()
-        .map(|f| SourceFile {
-            path: f.path.clone(),
-            format: f.format,
-            gzip: f.gzip,
-            findings: f.findings,
-        })
-        .collect();
-    let store = Store {
-        strings,
-        events,
-        identities,
-        assumptions,
-        files,
-        findings: Vec::new(),
-        denial_messages,
-        report: meta.report.clone(),
-    };
-    Ok((meta, store))
+    Ok((events, identities, assumptions, denial_messages))
 }
 
 #[cfg(test)]
@@ -584,7 +602,7 @@ mod tests {
             flags: 5,
             locator: RecordLocator { file: 1, index: 70_000 },
         };
-        st.events.push(ev(-10, EventId::Uuid(u128::MAX - 7)));
+        st.events.push(ev(-10, EventId::Uuid(Bits128::new(u128::MAX - 7))));
         st.events.push(ev(0, EventId::Other(other)));
         let mut last = ev(1 << 40, EventId::Missing(u64::MAX));
         last.assumption = 0;

@@ -210,7 +210,9 @@ pub fn sample_store() -> Store {
         .into_iter()
         .map(|(time, n, svc, name, identity, ip, ua, err, res, assumption)| Event {
             time: t(time),
-            id: EventId::Uuid(parse_uuid(&format!("a0ed971f-389f-406a-9fcf-{n:012x}")).unwrap()),
+            id: EventId::Uuid(crate::core::model::Bits128::new(
+                parse_uuid(&format!("a0ed971f-389f-406a-9fcf-{n:012x}")).unwrap(),
+            )),
             shared_event_id: Sym::NONE,
             event_source: s(&format!("{svc}.amazonaws.com")),
             event_name: s(name),

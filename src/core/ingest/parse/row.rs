@@ -27,7 +27,7 @@ impl Ctx<'_> {
         let b = &mut self.out.batch;
         let id = match r.event_id.as_deref() {
             Some(s) => match parse_uuid(s) {
-                Some(u) => EventId::Uuid(u),
+                Some(u) => EventId::Uuid(crate::core::model::Bits128::new(u)),
                 None => EventId::Other(b.strings.intern(s)),
             },
             None => {
