@@ -434,6 +434,27 @@ pub struct Event {
 impl Event {
     /// [`Event::assumption`] of an event that is not a credential-issuing STS call.
     pub(crate) const NO_ASSUMPTION: u32 = u32::MAX;
+    /// An event that names nothing (time 0, every symbol `NONE`, identity 0): a slot to fill, never a loaded event.
+    pub(crate) fn placeholder() -> Event {
+        Event {
+            time: 0,
+            id: EventId::Missing(0),
+            shared_event_id: Sym::NONE,
+            event_source: Sym::NONE,
+            event_name: Sym::NONE,
+            region: Sym::NONE,
+            recipient_account: Sym::NONE,
+            source_ip: Sym::NONE,
+            user_agent: Sym::NONE,
+            error_code: Sym::NONE,
+            resource: Sym::NONE,
+            identity: 0,
+            assumption: Event::NO_ASSUMPTION,
+            event_type: EventType::default(),
+            flags: 0,
+            locator: RecordLocator { file: 0, index: 0 },
+        }
+    }
     /// Whether the call failed (`errorCode` present).
     pub fn failed(&self) -> bool {
         self.error_code.is_some()

@@ -462,9 +462,12 @@ fn decode_rows(i: &mut In, meta: &Meta, nsym: u64) -> Result<Rows, IndexError> {
         return Err(damaged("event columns differ in length"));
     }
     let n_files = meta.files.len() as u64;
-    let events: Option<Vec<Event>> = (0..n)
-        .into_par_iter()
-        .map(|k| {
+    // Decoded straight into a vector of the right length (an `Option<Vec<_>>` collect gathers pieces and copies
+    // them into one: the whole event table copied once more). A row that refers to nothing becomes a placeholder
+    // and fails the decode after.
+    let bad = std::sync::atomic::AtomicBool::new(false);
+    let decode_event = |k: usize| -> Option<Event> {
+        {
             let id = match tag.get(k) {
                 0 => EventId::Uuid(Bits128::new((u128::from(hi.get(k)) << 64) | u128::from(lo.get(k)))),
                 1 => EventId::Other(Sym(u32::try_from(lo.get(k)).ok().filter(|&s| u64::from(s) < nsym)?)),
@@ -499,9 +502,21 @@ fn decode_rows(i: &mut In, meta: &Meta, nsym: u64) -> Result<Rows, IndexError> {
                     index: index.get32(k)?,
                 },
             })
+        }
+    };
+    let mut events = Vec::with_capacity(n);
+    (0..n)
+        .into_par_iter()
+        .map(|k| {
+            decode_event(k).unwrap_or_else(|| {
+                bad.store(true, std::sync::atomic::Ordering::Relaxed);
+                Event::placeholder()
+            })
         })
-        .collect();
-    let events = events.ok_or_else(|| damaged("an event refers to something the index does not hold"))?;
+        .collect_into_vec(&mut events);
+    if bad.into_inner() {
+        return Err(damaged("an event refers to something the index does not hold"));
+    }
     if assumptions.iter().any(|a| a.event as usize >= events.len()) {
         return Err(damaged("an assumption refers to no event"));
     }
