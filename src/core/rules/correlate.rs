@@ -255,6 +255,18 @@ pub struct CorrelationHit {
     pub last: i64,
 }
 
+impl CorrelationHit {
+    /// The group for people: `field=value` per group-by field, in the rule's order, joined by `, ` (hostile text:
+    /// neutralise before printing).
+    pub fn group_text(&self, store: &Store, graph: &SessionGraph) -> String {
+        self.group
+            .iter()
+            .map(|(f, v)| format!("{}={}", f.name(), v.describe(store, graph)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// What the windows need of each hit event: its time, attribution and field values.
 pub(super) trait Facts {
     fn time(&self, event: u32) -> i64;

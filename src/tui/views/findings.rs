@@ -116,18 +116,14 @@ pub fn detection_rows(
     }
     for c in rules::correlations_in(store, d, scope) {
         let m = d.correlation_rule(c.correlation);
-        let group: Vec<String> = c
-            .group
-            .iter()
-            .map(|(f, v)| format!("{}={}", f.name(), v.describe(store, graph)))
-            .collect();
+        let group = c.group_text(store, graph);
         rows.push(
             StaticRow::new(vec![
                 level_label(m.level),
                 "Correlate".into(),
                 clean_max(&m.title, 200).into_owned(),
                 String::new(),
-                clean_max(&group.join(", "), 200).into_owned(),
+                clean_max(&group, 200).into_owned(),
                 rfc3339(c.first),
                 c.events.len().to_string(),
             ])

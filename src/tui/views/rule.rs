@@ -123,11 +123,7 @@ pub fn event_lines(store: &Store, graph: &SessionGraph, d: &Detections, event: u
         .collect();
     for c in d.correlations_of_event(event) {
         let m = d.correlation_rule(c.correlation);
-        let group: Vec<String> = c
-            .group
-            .iter()
-            .map(|(f, v)| format!("{}={}", f.name(), v.describe(store, graph)))
-            .collect();
+        let group = c.group_text(store, graph);
         lines.push(StyledLine(vec![
             (format!(" [{}] ", m.level), Some(level_slot(m.level))),
             (clean_max(&m.title, 200).into_owned(), Some(Slot::Title)),
@@ -138,7 +134,7 @@ pub fn event_lines(store: &Store, graph: &SessionGraph, d: &Detections, event: u
             "group",
             &format!(
                 "{} · {} events {} .. {}",
-                group.join(", "),
+                group,
                 c.events.len(),
                 rfc3339(c.first),
                 rfc3339(c.last)
