@@ -1,6 +1,6 @@
 //! `trailhound fetch --athena`: the org-scale plan (`core::orgscale`) on Amazon Athena. Reads the table's columns
 //! and partition keys (`GetTableMetadata`), then runs the plan through `super::plan_run` with Athena as its
-//! [`Engine`](super::plan_run::Engine): `StartQueryExecution` (values as `ExecutionParameters`, a client request
+//! `Engine` (`super::engine`): `StartQueryExecution` (values as `ExecutionParameters`, a client request
 //! token derived from the query so a retried start never runs it twice), `GetQueryExecution` (state, bytes
 //! scanned, output location), the rows — by default streamed from the CSV Athena wrote to the output location
 //! (`super::athena_csv`, with the S3 client; its header checked against the column names of `GetQueryResults`'
@@ -13,8 +13,9 @@ use std::time::Duration;
 use aws_sdk_athena::types::{QueryExecutionContext, QueryExecutionState, ResultConfiguration};
 
 use super::config::Context;
+use super::engine::{End, Engine, Page, Polled, RowSink, StreamError};
 use super::errors::{FetchError, with_retry};
-use super::plan_run::{End, Engine, Page, PlanRequest, Polled, ResultsChoice, RowSink, StreamError};
+use super::plan_run::{PlanRequest, ResultsChoice};
 use super::s3::{ClientOptions, S3Client};
 use super::{FetchProgress, FetchRequest, Service};
 use crate::core::orgscale::columns::TableColumns;

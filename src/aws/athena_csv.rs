@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::engine::{RowSink, StreamError};
 use super::errors::{CallError, backoff, classify};
-use super::plan_run::{RowSink, StreamError};
 use super::s3::{GET_ACTION, S3Client};
 use crate::core::case::remote::S3Url;
 use crate::core::orgscale::result_csv::{CsvReader, ReadError};

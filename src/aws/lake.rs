@@ -1,5 +1,5 @@
 //! `trailhound fetch --lake`: the org-scale plan (`core::orgscale`) on a CloudTrail Lake event data store, run by
-//! `super::plan_run` with Lake as its [`Engine`](super::plan_run::Engine): `StartQuery` (Lake takes no query
+//! `super::plan_run` with Lake as its `Engine` (`super::engine`): `StartQuery` (Lake takes no query
 //! parameters, so each value is inlined as the literal `core::orgscale::sql::literal` made of it, through
 //! `Sql::inline`), `DescribeQuery` (state, bytes scanned, error message), paged `GetQueryResults` (1,000 rows a
 //! page, each row a list of one-key maps named by the column aliases the plan gives every column) and
@@ -11,8 +11,9 @@ use std::collections::HashMap;
 use aws_sdk_cloudtrail::types::QueryStatus;
 
 use super::config::Context;
+use super::engine::{End, Engine, Page, Polled};
 use super::errors::{FetchError, with_retry};
-use super::plan_run::{End, Engine, Page, PlanRequest, PlanSummary, Polled};
+use super::plan_run::{PlanRequest, PlanSummary};
 use super::{FetchProgress, Service};
 use crate::core::orgscale::columns::TableColumns;
 use crate::core::orgscale::layout::Layout;

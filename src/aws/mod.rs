@@ -15,6 +15,7 @@ mod athena_csv;
 mod checkpoint;
 mod cloudtrail;
 mod config;
+mod engine;
 mod errors;
 mod gd_json;
 mod guardduty;
