@@ -257,6 +257,25 @@ mod tests {
         assert!(i.is_done());
     }
 
+    /// Every width reads back the values written, at its edges, and 0 past the end.
+    #[test]
+    fn each_width_reads_back_its_values() {
+        for (width, values) in [
+            (1u8, vec![0u64, 1, 0x7f, 0xff]),
+            (2, vec![0, 0x100, 0xabcd, 0xffff]),
+            (4, vec![0, 0x1_0000, 0x89ab_cdef, 0xffff_ffff]),
+            (8, vec![0, 0x1_0000_0000, 0x0123_4567_89ab_cdef, u64::MAX]),
+        ] {
+            let mut o = Out::default();
+            o.uints(&values);
+            assert_eq!(o.bytes[0], width);
+            let c = In::new(&o.bytes).uints("c").unwrap();
+            let back: Vec<u64> = (0..c.len()).map(|k| c.get(k)).collect();
+            assert_eq!(back, values, "width {width}");
+            assert_eq!(c.get(values.len()), 0, "width {width}: past the end");
+        }
+    }
+
     #[test]
     fn damaged_columns_are_errors_not_panics() {
         let mut o = Out::default();
