@@ -175,7 +175,7 @@ pub fn summarize(data: &Dataset, day: Option<Day>, cfg: &SummaryConfig) -> Optio
     let mut addresses: HashMap<u32, places::DayAddress> = HashMap::new();
     let mut denials: HashMap<PrincipalKey, Vec<i64>> = HashMap::new();
     let mut acted: hashbrown::HashSet<(OriginKey, PrincipalKey)> = hashbrown::HashSet::new();
-    let mut codes = crate::core::policy::denied::codes::DenialCodes::default();
+    let codes = crate::core::policy::denied::codes::DenialCodes::of(store);
     let (mut events, mut failed) = (0u64, 0u64);
     for i in day_range.clone() {
         let (Some(r), Some(e)) = (ix.rows.get(i), store.events.get(i)) else {
@@ -198,7 +198,7 @@ pub fn summarize(data: &Dataset, day: Option<Day>, cfg: &SummaryConfig) -> Optio
         let a = addresses.entry(r.ip).or_default();
         a.calls += 1;
         *a.by_principal.entry(k).or_default() += 1;
-        if r.failed() && codes.is_denial(store, e.error_code) {
+        if r.failed() && codes.is_denial(e.error_code) {
             denials.entry(k).or_default().push(r.time);
         }
     }

@@ -5,7 +5,6 @@
 //! burst rule and the denied analysis count exactly these calls.
 
 use crate::core::model::{Store, Sym};
-use hashbrown::HashMap;
 
 /// `errorCode` values that mean "not permitted" (IAM's and the services' spellings, `docs/denied.md` §1).
 pub const DENIAL_CODES: &[&str] = &[
@@ -22,17 +21,19 @@ pub fn is_denial_code(code: &str) -> bool {
     DENIAL_CODES.contains(&code)
 }
 
-/// Remembers, per distinct `errorCode` symbol, whether it is a denial (each code's text is compared once).
-#[derive(Default)]
-pub struct DenialCodes(HashMap<Sym, bool>);
+/// The symbols the denial family's codes have in one store: a call's code is compared with these few symbols (a
+/// busy identity has hundreds of thousands of failed calls), never hashed or read as text.
+pub struct DenialCodes(Vec<Sym>);
 
 impl DenialCodes {
+    /// The family's codes as `store` interned them (codes no record used have no symbol and match nothing).
+    pub fn of(store: &Store) -> DenialCodes {
+        DenialCodes(DENIAL_CODES.iter().filter_map(|c| store.strings.get(c)).collect())
+    }
+
     /// Whether the event's error code is a denial.
-    pub fn is_denial(&mut self, store: &Store, code: Sym) -> bool {
-        if code.is_none() {
-            return false;
-        }
-        *self.0.entry(code).or_insert_with(|| is_denial_code(store.s(code)))
+    pub fn is_denial(&self, code: Sym) -> bool {
+        code.is_some() && self.0.contains(&code)
     }
 }
 
@@ -61,5 +62,26 @@ mod tests {
         ] {
             assert!(!is_denial_code(c), "{c}");
         }
+    }
+
+    /// A store's symbols answer as their text does: every interned code of the family is a denial, any other code,
+    /// `NONE` and a symbol past the store are not.
+    #[test]
+    fn a_stores_symbols_answer_as_their_text() {
+        let mut store = Store::default();
+        let texts = [
+            "ThrottlingException",
+            "AccessDenied",
+            "accessdenied",
+            "Client.UnauthorizedOperation",
+            "NoSuchKey",
+        ];
+        let syms: Vec<Sym> = texts.iter().map(|t| store.strings.intern(t)).collect();
+        let codes = DenialCodes::of(&store);
+        for (t, s) in texts.iter().zip(&syms) {
+            assert_eq!(codes.is_denial(*s), is_denial_code(t), "{t}");
+        }
+        assert!(!codes.is_denial(Sym::NONE));
+        assert!(!codes.is_denial(Sym(999)));
     }
 }
