@@ -467,42 +467,40 @@ fn decode_rows(i: &mut In, meta: &Meta, nsym: u64) -> Result<Rows, IndexError> {
     // and fails the decode after.
     let bad = std::sync::atomic::AtomicBool::new(false);
     let decode_event = |k: usize| -> Option<Event> {
-        {
-            let id = match tag.get(k) {
-                0 => EventId::Uuid(Bits128::new((u128::from(hi.get(k)) << 64) | u128::from(lo.get(k)))),
-                1 => EventId::Other(Sym(u32::try_from(lo.get(k)).ok().filter(|&s| u64::from(s) < nsym)?)),
-                2 => EventId::Missing(lo.get(k)),
-                _ => return None,
-            };
-            let a = assumption.get(k);
-            let assumption = match a {
-                0 => Event::NO_ASSUMPTION,
-                a if a <= n_asm as u64 => (a - 1) as u32,
-                _ => return None,
-            };
-            let file = file.get32(k).filter(|&f| u64::from(f) < n_files)?;
-            Some(Event {
-                time: t0.wrapping_add(time.get(k) as i64),
-                id,
-                shared_event_id: Sym(syms[0].get(k)?),
-                event_source: Sym(syms[1].get(k)?),
-                event_name: Sym(syms[2].get(k)?),
-                region: Sym(syms[3].get(k)?),
-                recipient_account: Sym(syms[4].get(k)?),
-                source_ip: Sym(syms[5].get(k)?),
-                user_agent: Sym(syms[6].get(k)?),
-                error_code: Sym(syms[7].get(k)?),
-                resource: Sym(syms[8].get(k)?),
-                identity: identity.get(k)?,
-                assumption,
-                event_type: word(etype.get(k))?,
-                flags: u8::try_from(flags.get(k)).ok()?,
-                locator: RecordLocator {
-                    file,
-                    index: index.get32(k)?,
-                },
-            })
-        }
+        let id = match tag.get(k) {
+            0 => EventId::Uuid(Bits128::new((u128::from(hi.get(k)) << 64) | u128::from(lo.get(k)))),
+            1 => EventId::Other(Sym(u32::try_from(lo.get(k)).ok().filter(|&s| u64::from(s) < nsym)?)),
+            2 => EventId::Missing(lo.get(k)),
+            _ => return None,
+        };
+        let a = assumption.get(k);
+        let assumption = match a {
+            0 => Event::NO_ASSUMPTION,
+            a if a <= n_asm as u64 => (a - 1) as u32,
+            _ => return None,
+        };
+        let file = file.get32(k).filter(|&f| u64::from(f) < n_files)?;
+        Some(Event {
+            time: t0.wrapping_add(time.get(k) as i64),
+            id,
+            shared_event_id: Sym(syms[0].get(k)?),
+            event_source: Sym(syms[1].get(k)?),
+            event_name: Sym(syms[2].get(k)?),
+            region: Sym(syms[3].get(k)?),
+            recipient_account: Sym(syms[4].get(k)?),
+            source_ip: Sym(syms[5].get(k)?),
+            user_agent: Sym(syms[6].get(k)?),
+            error_code: Sym(syms[7].get(k)?),
+            resource: Sym(syms[8].get(k)?),
+            identity: identity.get(k)?,
+            assumption,
+            event_type: word(etype.get(k))?,
+            flags: u8::try_from(flags.get(k)).ok()?,
+            locator: RecordLocator {
+                file,
+                index: index.get32(k)?,
+            },
+        })
     };
     let mut events = Vec::with_capacity(n);
     (0..n)
