@@ -286,28 +286,17 @@ impl BehaviorIndex {
     /// Index everything `store` and `graph` hold. Four independent passes run two at a time: the dense ids and
     /// rows, the drill-down keys, the account and key lists, and what follows from the graph alone.
     pub fn build(store: &Store, graph: &SessionGraph) -> BehaviorIndex {
-        let ((d, (raw_combos, combo_of)), ((by_account, by_key), c)) = rayon::join(
+        let ((mut d, (raw_combos, combo_of)), ((by_account, by_key), c)) = rayon::join(
             || rayon::join(|| dense_ids(store), || combo_ids(store)),
             || rayon::join(|| account_and_key_lists(store, graph), || chains(graph)),
         );
-        let Dense {
-            mut rows,
-            apis,
-            api_ids,
-            ips,
-            uas,
-            ip_ids,
-            ua_ids,
-            by_ip,
-            by_ua,
-        } = d;
-        for (row, combo) in rows.iter_mut().zip(combo_of) {
+        for (row, combo) in d.rows.iter_mut().zip(combo_of) {
             row.combo = combo;
         }
         let combos = raw_combos
             .into_iter()
             .map(|k| Combo {
-                api: api_ids.get(&k.api).copied().unwrap_or_default(),
+                api: d.api_ids.get(&k.api).copied().unwrap_or_default(),
                 source_ip: k.source_ip,
                 identity: k.identity,
                 resource: k.resource,
@@ -320,20 +309,20 @@ impl BehaviorIndex {
             session_rows.extend(
                 sess.events
                     .iter()
-                    .map(|&i| rows.get(i as usize).copied().unwrap_or_default()),
+                    .map(|&i| d.rows.get(i as usize).copied().unwrap_or_default()),
             );
             session_off.push(session_rows.len());
         }
         BehaviorIndex {
-            rows,
-            apis,
+            rows: d.rows,
+            apis: d.apis,
             combos,
-            ips,
-            uas,
-            ip_ids,
-            ua_ids,
-            by_ip,
-            by_ua,
+            ips: d.ips,
+            uas: d.uas,
+            ip_ids: d.ip_ids,
+            ua_ids: d.ua_ids,
+            by_ip: d.by_ip,
+            by_ua: d.by_ua,
             by_account,
             by_key,
             identity_ids: c.identity_ids,
