@@ -6,7 +6,7 @@
 //! §4).
 
 use super::document::{ActionSpec, CURRENT_VERSION, Effect, PolicyDocument, ResourceSpec, Statement};
-use super::resource::{Target, is_s3_object_action};
+use super::resource::{Target, Targets, is_s3_object_action};
 use super::usage::{ActionUse, Usage};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,7 +24,7 @@ pub fn resource_patterns(u: &ActionUse) -> Vec<String> {
     let mut t: BTreeSet<Target> = if is_s3_object_action(&u.action) {
         s3_folders(targets)
     } else {
-        targets.clone()
+        targets.iter().cloned().collect()
     };
     // A pattern `p*` covers every other target that starts with `p`.
     let wide: Vec<Target> = t.iter().filter(|x| x.suffix == Some("*")).cloned().collect();
@@ -36,36 +36,50 @@ pub fn resource_patterns(u: &ActionUse) -> Vec<String> {
         .collect()
 }
 
+/// One bucket's object targets folded to folders: `None` once there are more than [`MAX_S3_PREFIXES`].
+type Folders<'a> = Option<BTreeSet<(&'a str, Option<&'static str>)>>;
+
 /// Exact S3 object ARNs widened to their folder (`b/k/x` → `b/k/*`; a key without `/` stays exact), and a bucket
-/// with too many folders to `b/*`.
-fn s3_folders(targets: &BTreeSet<Target>) -> BTreeSet<Target> {
-    let mut by_bucket: BTreeMap<String, BTreeSet<Target>> = BTreeMap::new();
+/// with too many folders to `b/*`. Folders are slices of the targets' text until kept: an identity's hundreds of
+/// thousands of objects cost no allocation each.
+fn s3_folders(targets: &Targets) -> BTreeSet<Target> {
+    let mut out = BTreeSet::new();
+    // `arn:…:s3:::bucket/` → its folders
+    let mut by_bucket: BTreeMap<&str, Folders> = BTreeMap::new();
     for t in targets {
-        let Some((head, key)) = t.literal.split_once(":s3:::").and_then(|(h, r)| {
-            let (bucket, key) = r.split_once('/')?;
-            Some((format!("{h}:s3:::{bucket}/"), key))
+        let l = t.literal.as_str();
+        let Some(head_len) = memchr::memmem::find(l.as_bytes(), b":s3:::").and_then(|h| {
+            let rest = &l[h + 6..];
+            Some(h + 6 + rest.find('/')? + 1)
         }) else {
-            by_bucket.entry(String::new()).or_default().insert(t.clone());
+            out.insert(t.clone());
             continue;
         };
+        let (head, key) = l.split_at(head_len);
         let folder = match (t.suffix, key.rfind('/')) {
-            (None, Some(i)) => Target {
-                literal: format!("{head}{}", &key[..=i]),
-                suffix: Some("*"),
-            },
-            _ => t.clone(),
+            (None, Some(i)) => (&l[..head_len + i + 1], Some("*")),
+            _ => (l, t.suffix),
         };
-        by_bucket.entry(head).or_default().insert(folder);
+        let slot = by_bucket.entry(head).or_insert_with(|| Some(BTreeSet::new()));
+        if let Some(set) = slot {
+            set.insert(folder);
+            if set.len() > MAX_S3_PREFIXES {
+                *slot = None;
+            }
+        }
     }
-    let mut out = BTreeSet::new();
-    for (head, set) in by_bucket {
-        if !head.is_empty() && set.len() > MAX_S3_PREFIXES {
-            out.insert(Target {
-                literal: head,
-                suffix: Some("*"),
-            });
-        } else {
-            out.extend(set);
+    for (head, folders) in by_bucket {
+        match folders {
+            None => {
+                out.insert(Target {
+                    literal: head.to_owned(),
+                    suffix: Some("*"),
+                });
+            }
+            Some(set) => out.extend(set.into_iter().map(|(literal, suffix)| Target {
+                literal: literal.to_owned(),
+                suffix,
+            })),
         }
     }
     out
@@ -180,6 +194,14 @@ mod tests {
             .collect();
         let t: Vec<(&str, Option<&'static str>)> = names.iter().map(|n| (n.as_str(), None)).collect();
         assert_eq!(resource_patterns(&used("s3:PutObject", Some(&t))), ["arn:aws:s3:::b/*"]);
+        // At the limit the folders stay, each once however many objects it holds; another bucket is counted apart.
+        let mut t: Vec<(&str, Option<&'static str>)> = t[..MAX_S3_PREFIXES].to_vec();
+        let more: Vec<String> = (0..3).map(|i| format!("arn:aws:s3:::b/d0/p{i}")).collect();
+        t.extend(more.iter().map(|n| (n.as_str(), None)));
+        t.push(("arn:aws:s3:::c/d0/o", None));
+        let p = resource_patterns(&used("s3:PutObject", Some(&t)));
+        assert_eq!(p.len(), MAX_S3_PREFIXES + 1, "{p:?}");
+        assert!(p.contains(&"arn:aws:s3:::b/d9/*".to_owned()) && p.contains(&"arn:aws:s3:::c/d0/*".to_owned()));
     }
 
     #[test]

@@ -58,6 +58,9 @@ impl Target {
     }
 }
 
+/// The distinct targets of one action, unordered: whoever prints them sorts what it prints.
+pub type Targets = hashbrown::HashSet<Target>;
+
 /// Actions that apply to no resource (`Resource: "*"` only), where a record's resource must not be used.
 const NO_RESOURCE: &[&str] = &["s3:ListAllMyBuckets", "s3:CreateBucket"];
 
