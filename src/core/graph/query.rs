@@ -251,12 +251,13 @@ impl SessionGraph {
         }
     }
 
-    /// Origin `o` with names resolved through `store` and a plain sentence saying what is and is not known.
-    pub fn origin_view(&self, store: &Store, o: OriginId) -> OriginView {
+    /// The one-line description of origin `o` ([`OriginView::description`]), without the view's lists (an
+    /// Identity Center user's portal sessions take a pass over its events).
+    pub fn origin_description(&self, store: &Store, o: OriginId) -> String {
         let x = self.origin(o);
         let name = opt(store, x.name);
         let acct = opt(store, x.account);
-        let description = match x.kind {
+        match x.kind {
             OriginKind::AwsAccount if !x.logs_loaded => format!(
                 "caller in account {} (principal {}), logs not loaded",
                 acct.as_deref().unwrap_or("?"),
@@ -279,7 +280,15 @@ impl SessionGraph {
                 store.s(x.user_id)
             ),
             k => format!("{k} {}", name.as_deref().unwrap_or("(unnamed)")),
-        };
+        }
+    }
+
+    /// Origin `o` with names resolved through `store` and a plain sentence saying what is and is not known.
+    pub fn origin_view(&self, store: &Store, o: OriginId) -> OriginView {
+        let x = self.origin(o);
+        let name = opt(store, x.name);
+        let acct = opt(store, x.account);
+        let description = self.origin_description(store, o);
         let mut portal_sessions: Vec<String> = Vec::new();
         if x.kind == OriginKind::IdentityCenterUser {
             for &i in &self.origin_events[o as usize] {
@@ -322,15 +331,21 @@ impl SessionGraph {
             user_id: None,
             identity_store_arn: None,
             portal_sessions: Vec::new(),
-            description: format!(
-                "unknown: session {} was created outside the loaded logs (no assumption returned its key)",
-                store
-                    .strings
-                    .opt(x.access_key)
-                    .or(store.strings.opt(x.principal_id))
-                    .unwrap_or("?")
-            ),
+            description: self.unknown_description(store, s),
         }
+    }
+
+    /// The description of the unknown origin above session `s`, created outside the loaded logs.
+    fn unknown_description(&self, store: &Store, s: SessionId) -> String {
+        let x = self.session(s);
+        format!(
+            "unknown: session {} was created outside the loaded logs (no assumption returned its key)",
+            store
+                .strings
+                .opt(x.access_key)
+                .or(store.strings.opt(x.principal_id))
+                .unwrap_or("?")
+        )
     }
 
     /// Sessions from the outermost known one down to `s`, what is above the outermost, and why the walk stopped
@@ -362,6 +377,22 @@ impl SessionGraph {
         match origin {
             Some(o) => self.origin_view(store, o),
             None => self.unknown_origin(store, path[0]),
+        }
+    }
+
+    /// [`SessionGraph::origin_of`]'s description alone, and what it depends on: the origin, or the outermost known
+    /// session when the chain leaves the loaded logs. Sessions with the same top share the description, so a caller
+    /// naming many sessions can describe each top once.
+    pub fn origin_top(&self, s: SessionId) -> Result<OriginId, SessionId> {
+        let (path, origin, _) = self.chain_of(s);
+        origin.ok_or(path[0])
+    }
+
+    /// The description of a chain's top ([`SessionGraph::origin_top`]).
+    pub fn top_description(&self, store: &Store, top: Result<OriginId, SessionId>) -> String {
+        match top {
+            Ok(o) => self.origin_description(store, o),
+            Err(s) => self.unknown_description(store, s),
         }
     }
 

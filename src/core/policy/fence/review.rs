@@ -11,13 +11,17 @@ use super::judge::{AddressJudgement, Endpoint, Endpoints, Standing, judge_addres
 use super::model::Fence;
 use crate::core::behavior::{ProfileJson, Selection};
 use crate::core::dataset::Dataset;
-use crate::core::graph::Signer;
-use crate::core::model::{IdentityType, Sym};
+use crate::core::graph::{OriginId, SessionId, Signer};
+use crate::core::model::{Event, IdentityType, Sym};
 use crate::core::summary::{DENIAL_CODES, PrincipalJson, PrincipalKey, describe_principal, principal_of_event};
 use crate::core::time::{Scope, ScopeJson, rfc3339};
 use hashbrown::HashMap;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// Events of a profile copied out of the table at a time (see [`review`]).
+const BLOCK: usize = 256;
 
 /// How bad a principal's record against the fence is (worst first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::Display, strum::IntoStaticStr)]
@@ -191,10 +195,12 @@ pub fn review(
     let mut by_address: HashMap<Sym, AddressJudgement> = HashMap::new();
     let mut covered: HashMap<u32, bool> = HashMap::new();
     let mut denial: HashMap<Sym, bool> = HashMap::new();
+    // Whether a call was made on the principal's behalf depends on its `invokedBy` and source alone: decided once
+    // per pair (the source's address is parsed to decide it).
+    let mut behalf: HashMap<(Sym, Sym), Option<String>> = HashMap::new();
     let mut principals: HashMap<PrincipalKey, PrincipalAcc> = HashMap::new();
 
-    let mut visit = |i: u32| {
-        let Some(ev) = store.events.get(i as usize) else { return };
+    let mut visit = |i: u32, ev: &Event| {
         let id = store.identity(ev);
         let is_covered = *covered.entry(ev.identity).or_insert_with(|| {
             let role = (id.kind == IdentityType::AssumedRole).then(|| store.s(id.issuer_arn));
@@ -209,14 +215,16 @@ pub fn review(
             && *denial
                 .entry(ev.error_code)
                 .or_insert_with(|| DENIAL_CODES.contains(&store.s(ev.error_code)));
-        let source = store.s(ev.source_ip);
         let Some(key) = principal_of_event(graph, ix, i) else {
             // No usable signer: nobody to report it against; counted as judged below only if it is outside.
             totals.not_covered += 1;
             totals.covered -= 1;
             return;
         };
-        if let Some(service) = on_behalf_of(store, id.invoked_by, source) {
+        let service = behalf
+            .entry((id.invoked_by, ev.source_ip))
+            .or_insert_with(|| on_behalf_of(store, id.invoked_by, store.s(ev.source_ip)));
+        if let Some(service) = service.clone() {
             totals.on_behalf += 1;
             let acc = principals.entry(key).or_default();
             let e = acc.services.entry(service).or_insert((0, 0, ev.time, ev.time));
@@ -231,7 +239,7 @@ pub fn review(
         }
         let judged = by_address
             .entry(ev.source_ip)
-            .or_insert_with(|| judge_address(fence, geo, source));
+            .or_insert_with(|| judge_address(fence, geo, store.s(ev.source_ip)));
         let (mut standing, mut why, mut vpce) = (judged.standing, None, None);
         if standing != Standing::Inside && fence.has_vpc_condition() {
             let endpoint = endpoints.endpoint_of(i);
@@ -286,15 +294,29 @@ pub fn review(
 
     match sel {
         Some(sel) => {
+            // A profile's events are scattered over the table. Copied a block at a time in a tight loop, their
+            // cache misses overlap instead of waiting in turn between two judgements (the largest session identity
+            // of a 10 M-event case, 1.15 M calls: about 10 % of the review).
             let (lo, hi) = (ix.index_at(scope.from), ix.index_at(scope.to));
+            let mut block: Vec<(u32, Event)> = Vec::with_capacity(BLOCK);
             for part in sel.window(lo, hi) {
-                part.events.iter().for_each(|&i| visit(i));
+                for run in part.events.chunks(BLOCK) {
+                    block.clear();
+                    block.extend(
+                        run.iter()
+                            .filter_map(|&i| Some((i, store.events.get(i as usize)?.clone()))),
+                    );
+                    block.iter().for_each(|(i, ev)| visit(*i, ev));
+                }
             }
         }
         None => {
             let lo = store.events.partition_point(|e| e.time < scope.from);
             let hi = store.events.partition_point(|e| e.time < scope.to).max(lo);
-            (lo as u32..hi as u32).for_each(&mut visit);
+            store.events[lo..hi]
+                .iter()
+                .enumerate()
+                .for_each(|(k, ev)| visit((lo + k) as u32, ev));
         }
     }
 
@@ -345,19 +367,29 @@ fn principal_row(
         .max()
         .map(|(_, s)| s);
     let principal = describe_principal(store, graph, key, latest);
-    let mut origins: HashMap<SignerKey, String> = HashMap::new();
-    let mut sources: Vec<SourceRow> = acc
-        .rows
-        .into_iter()
-        .map(|((signer, _, _), r)| {
-            let origin = origins
-                .entry(signer)
-                .or_insert_with(|| match signer {
-                    SignerKey::Session(s) => graph.origin_of(store, s).description,
-                    SignerKey::Origin(o) => graph.origin_view(store, o).description,
-                    SignerKey::None => "unknown".into(),
-                })
-                .clone();
+    // Described once per chain top: an identity's tens of thousands of sessions mostly share one. The rows are
+    // then made in parallel (each reads a few scattered records: session, address, first event).
+    let rows: Vec<_> = acc.rows.into_iter().collect();
+    let tops: Vec<Option<Result<OriginId, SessionId>>> = rows
+        .iter()
+        .map(|((signer, _, _), _)| match *signer {
+            SignerKey::Session(s) => Some(graph.origin_top(s)),
+            SignerKey::Origin(o) => Some(Ok(o)),
+            SignerKey::None => None,
+        })
+        .collect();
+    let mut origins: HashMap<Option<Result<OriginId, SessionId>>, String> = HashMap::new();
+    for &top in &tops {
+        origins.entry(top).or_insert_with(|| match top {
+            Some(top) => graph.top_description(store, top),
+            None => "unknown".into(),
+        });
+    }
+    let mut sources: Vec<SourceRow> = rows
+        .into_par_iter()
+        .zip(tops)
+        .map(|(((signer, _, _), r), top)| {
+            let origin = origins.get(&top).cloned().unwrap_or_default();
             let session = match signer {
                 SignerKey::Session(s) => store.strings.opt(graph.session(s).access_key).map(str::to_string),
                 _ => None,
@@ -390,8 +422,9 @@ fn principal_row(
             }
         })
         .collect();
-    // Outside before unknown; within each, allowed calls first (the failures of the fence), then by address.
-    sources.sort_by(|a, b| {
+    // Outside before unknown; within each, allowed calls first (the failures of the fence), then by address; the
+    // first event (one row's alone) settles the rest, so the order never depends on a hash map's.
+    sources.par_sort_unstable_by(|a, b| {
         (
             a.standing,
             std::cmp::Reverse(a.allowed > 0),
@@ -400,6 +433,7 @@ fn principal_row(
             &a.address,
             &a.session,
             &a.vpc_endpoint,
+            a.first_event_index,
         )
             .cmp(&(
                 b.standing,
@@ -409,6 +443,7 @@ fn principal_row(
                 &b.address,
                 &b.session,
                 &b.vpc_endpoint,
+                b.first_event_index,
             ))
     });
     let outside =
