@@ -592,3 +592,43 @@ fn an_identity_center_user_on_two_continents_travels_whichever_session_or_profil
     let noah = report(&c, &geo, &format!("identity:{ADMIN_ROLE}#noah"));
     assert!(noah.impossible_travel.is_empty(), "{:?}", noah.impossible_travel);
 }
+
+#[test]
+fn a_session_is_outside_a_window_when_its_span_misses_it_and_a_window_keeps_what_is_in_it() {
+    let c = load(&data("travel.json.gz"));
+    let n = c.store.events.len() as u32;
+    assert!(c.graph.sessions.len() > 2, "the scenario has several sessions");
+    // Every edge that matters: each session's first and last event, one either side, and the ends of the table.
+    let mut edges = vec![0, n, n + 1];
+    for s in &c.graph.sessions {
+        for &i in [s.events.first(), s.events.last()].into_iter().flatten() {
+            edges.extend([i.saturating_sub(1), i, i + 1]);
+        }
+    }
+    edges.sort_unstable();
+    edges.dedup();
+    let mut outside = 0;
+    for (k, s) in c.graph.sessions.iter().enumerate() {
+        for &lo in &edges {
+            for &hi in edges.iter().filter(|&&h| h >= lo) {
+                let inside: Vec<u32> = s.events.iter().copied().filter(|&i| i >= lo && i < hi).collect();
+                // Outside: every event before the window or every one after it (a window falling between two
+                // events of the session is not outside: its part is then empty).
+                let all_before = s.events.iter().all(|&i| i < lo);
+                let all_after = s.events.iter().all(|&i| i >= hi);
+                let out = c.ix.session_outside(k as u32, lo, hi);
+                assert_eq!(out, all_before || all_after, "session {k} [{lo}, {hi})");
+                assert!(!out || inside.is_empty());
+                outside += usize::from(out);
+                let part = behavior::Part {
+                    events: &s.events,
+                    rows: c.ix.rows_of_session(k as u32),
+                };
+                let w = part.window(lo, hi);
+                assert_eq!(w.events, inside.as_slice(), "session {k} [{lo}, {hi})");
+                assert_eq!(w.rows.map(<[_]>::len), Some(inside.len()));
+            }
+        }
+    }
+    assert!(outside > 0, "some windows miss a session");
+}

@@ -40,6 +40,9 @@ impl<'a> Part<'a> {
     }
     /// Narrowed to the event-index range `[lo, hi)`.
     pub fn window(&self, lo: u32, hi: u32) -> Part<'a> {
+        if self.events.first().is_none_or(|&f| f >= lo) && self.events.last().is_none_or(|&l| l < hi) {
+            return *self;
+        }
         let a = self.events.partition_point(|&i| i < lo);
         let b = self.events.partition_point(|&i| i < hi).max(a);
         Part {

@@ -124,7 +124,12 @@ fn traveller_parts<'a>(
         if let Some(ev) = graph.origin_events.get(o as usize) {
             parts.push(Part::list(ev).window(lo, hi));
         }
+        // A principal's sessions span all loaded days; those wholly outside the window are passed over by their
+        // first and last event indices (`BehaviorIndex::session_span`) before their event lists are touched.
         for &s in ix.origin_sessions.get(o as usize).into_iter().flatten() {
+            if ix.session_outside(s, lo, hi) {
+                continue;
+            }
             parts.push(Part::session(graph, ix, s).window(lo, hi));
         }
     }
