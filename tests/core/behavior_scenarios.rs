@@ -620,10 +620,7 @@ fn a_session_is_outside_a_window_when_its_span_misses_it_and_a_window_keeps_what
                 assert_eq!(out, all_before || all_after, "session {k} [{lo}, {hi})");
                 assert!(!out || inside.is_empty());
                 outside += usize::from(out);
-                let part = behavior::Part {
-                    events: &s.events,
-                    rows: c.ix.rows_of_session(k as u32),
-                };
+                let part = behavior::Part::new(&s.events, c.ix.rows_of_session(k as u32));
                 let w = part.window(lo, hi);
                 assert_eq!(w.events, inside.as_slice(), "session {k} [{lo}, {hi})");
                 assert_eq!(w.rows.map(<[_]>::len), Some(inside.len()));
@@ -631,4 +628,20 @@ fn a_session_is_outside_a_window_when_its_span_misses_it_and_a_window_keeps_what
         }
     }
     assert!(outside > 0, "some windows miss a session");
+    // A profile's parts (sessions, windowed by the index's spans) keep exactly their events in each window.
+    let p = Profile::parse(&format!("identity:{SSO_ROLE}#sara"), &c.store, &c.graph).unwrap();
+    let sel = behavior::select(&p, &c.store, &c.graph, &c.ix).unwrap();
+    assert!(sel.parts.len() > 1 && sel.parts.len() == sel.sessions.len());
+    for &lo in &edges {
+        for &hi in edges.iter().filter(|&&h| h >= lo) {
+            for (w, &s) in sel.window(lo, hi).zip(&sel.sessions) {
+                let events = &c.graph.sessions[s as usize].events;
+                let inside: Vec<u32> = events.iter().copied().filter(|&i| i >= lo && i < hi).collect();
+                assert_eq!(w.events, inside.as_slice(), "session {s} [{lo}, {hi})");
+                let rows: Vec<i64> = w.rows.unwrap().iter().map(|r| r.time).collect();
+                let times: Vec<i64> = inside.iter().map(|&i| c.ix.rows[i as usize].time).collect();
+                assert_eq!(rows, times);
+            }
+        }
+    }
 }

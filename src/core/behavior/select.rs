@@ -19,16 +19,40 @@ pub struct Part<'a> {
     pub events: &'a [u32],
     /// The rows of `events`, when stored contiguously; `None` to read them through `BehaviorIndex::rows`.
     pub rows: Option<&'a [Row]>,
+    /// The first and last event index (`(1, 0)` when there is none): whether a window holds the part is read
+    /// here, so an identity's tens of thousands of sessions are windowed without touching their event lists.
+    span: (u32, u32),
+}
+
+/// The first and last of ascending event indices, `(1, 0)` for none.
+fn span_of(events: &[u32]) -> (u32, u32) {
+    match (events.first(), events.last()) {
+        (Some(&f), Some(&l)) => (f, l),
+        _ => (1, 0),
+    }
 }
 
 impl<'a> Part<'a> {
+    /// A part of `events` (ascending), with their rows when stored contiguously.
+    pub fn new(events: &'a [u32], rows: Option<&'a [Row]>) -> Part<'a> {
+        Part {
+            events,
+            rows,
+            span: span_of(events),
+        }
+    }
     pub(super) fn list(events: &'a [u32]) -> Part<'a> {
-        Part { events, rows: None }
+        Part::new(events, None)
     }
     pub(super) fn session(graph: &'a SessionGraph, ix: &'a BehaviorIndex, s: SessionId) -> Part<'a> {
         let events = graph.session(s).events.as_slice();
         let rows = ix.rows_of_session(s).filter(|r| r.len() == events.len());
-        Part { events, rows }
+        // The index's span of the session when its rows match the list (built from the same graph).
+        let span = match (rows, ix.session_span.get(s as usize)) {
+            (Some(_), Some(&span)) => span,
+            _ => span_of(events),
+        };
+        Part { events, rows, span }
     }
     /// Number of events in the part.
     pub fn len(&self) -> usize {
@@ -40,15 +64,20 @@ impl<'a> Part<'a> {
     }
     /// Narrowed to the event-index range `[lo, hi)`.
     pub fn window(&self, lo: u32, hi: u32) -> Part<'a> {
-        if self.events.first().is_none_or(|&f| f >= lo) && self.events.last().is_none_or(|&l| l < hi) {
+        let (first, last) = self.span;
+        if first > last || (first >= lo && last < hi) {
             return *self;
+        }
+        if last < lo || first >= hi {
+            return Part {
+                events: &self.events[..0],
+                rows: self.rows.map(|r| &r[..0]),
+                span: (1, 0),
+            };
         }
         let a = self.events.partition_point(|&i| i < lo);
         let b = self.events.partition_point(|&i| i < hi).max(a);
-        Part {
-            events: &self.events[a..b],
-            rows: self.rows.and_then(|r| r.get(a..b)),
-        }
+        Part::new(&self.events[a..b], self.rows.and_then(|r| r.get(a..b)))
     }
     /// Every (event index, row), in time order.
     #[inline]

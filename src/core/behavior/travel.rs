@@ -146,10 +146,10 @@ fn traveller_parts<'a>(
             // A mixed list (an IP or account profile): keep the unknown-top events one by one.
             for (k, &u) in unknown.iter().enumerate() {
                 if u {
-                    parts.push(Part {
-                        events: &part.events[k..k + 1],
-                        rows: part.rows.and_then(|r| r.get(k..k + 1)),
-                    });
+                    parts.push(Part::new(
+                        &part.events[k..k + 1],
+                        part.rows.and_then(|r| r.get(k..k + 1)),
+                    ));
                 }
             }
         }
