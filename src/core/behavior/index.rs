@@ -13,17 +13,21 @@
 
 use crate::core::graph::{OriginId, SessionGraph, SessionId, Signer};
 use crate::core::model::{IdentityId, Store, Sym};
+use crate::core::policy::denied::codes::DenialCodes;
 use hashbrown::HashMap;
 
 /// Set on [`Row::api`] when the call failed (`errorCode` present).
 pub const FAILED: u32 = 1 << 31;
+/// Set on [`Row::api`] besides [`FAILED`] when the error code is of the access-denied family
+/// (`core::policy::denied::codes`): a denial scan reads no event that is not one.
+pub const DENIED: u32 = 1 << 30;
 
 /// What a scan needs of one event.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Row {
     /// When the call was made, epoch seconds.
     pub time: i64,
-    /// Dense API id ([`BehaviorIndex::apis`]) with the `FAILED` bit or-ed in.
+    /// Dense API id ([`BehaviorIndex::apis`]) with the `FAILED` and `DENIED` bits or-ed in.
     pub api: u32,
     /// Dense source-address id; 0 = no `sourceIPAddress`.
     pub ip: u32,
@@ -48,13 +52,17 @@ pub struct Combo {
 }
 
 impl Row {
-    /// The dense API id without the failure bit.
+    /// The dense API id without the failure bits.
     pub(crate) fn api_id(&self) -> u32 {
-        self.api & !FAILED
+        self.api & !(FAILED | DENIED)
     }
     /// Whether the call failed (`errorCode` present).
     pub fn failed(&self) -> bool {
         self.api & FAILED != 0
+    }
+    /// Whether the call was denied (an error code of the access-denied family).
+    pub fn denied(&self) -> bool {
+        self.api & DENIED != 0
     }
 }
 
@@ -103,6 +111,12 @@ pub struct BehaviorIndex {
     pub session_rows: Vec<Row>,
     /// Where each session's rows start in `session_rows`; one more entry than there are sessions.
     pub session_off: Vec<usize>,
+    /// Each session's denied calls ([`Row::denied`]), as event indices in ascending order:
+    /// `session_denied[session_denied_off[s]..session_denied_off[s + 1]]`. A denial scan of a session reads these,
+    /// not its rows.
+    pub session_denied: Vec<u32>,
+    /// Where each session's denied calls start in `session_denied`; one more entry than there are sessions.
+    pub session_denied_off: Vec<usize>,
     /// Each session's first and last event index (`(1, 0)` for a session without events): whether a session
     /// falls in a window is read here, 8 bytes a session, without touching its events or rows.
     pub session_span: Vec<(u32, u32)>,
@@ -158,6 +172,7 @@ fn dense_ids(store: &Store) -> Dense {
         by_ip: vec![Vec::new()],
         by_ua: vec![Vec::new()],
     };
+    let denial = DenialCodes::of(store);
     for (i, e) in store.events.iter().enumerate() {
         let api = *d.api_ids.entry((e.event_source, e.event_name)).or_insert_with(|| {
             d.apis.push((e.event_source, e.event_name));
@@ -180,7 +195,7 @@ fn dense_ids(store: &Store) -> Dense {
         }
         d.rows.push(Row {
             time: e.time,
-            api: api | if e.failed() { FAILED } else { 0 },
+            api: api | if e.failed() { FAILED } else { 0 } | if denial.is_denial(e.error_code) { DENIED } else { 0 },
             ip,
             ua,
             combo: 0,
@@ -316,13 +331,24 @@ impl BehaviorIndex {
                 _ => (1, 0),
             })
             .collect();
+        let (mut session_denied, mut session_denied_off) = (Vec::new(), Vec::with_capacity(graph.sessions.len() + 1));
+        session_denied_off.push(0);
         for sess in &graph.sessions {
+            let start = session_rows.len();
             session_rows.extend(
                 sess.events
                     .iter()
                     .map(|&i| d.rows.get(i as usize).copied().unwrap_or_default()),
             );
             session_off.push(session_rows.len());
+            session_denied.extend(
+                sess.events
+                    .iter()
+                    .zip(&session_rows[start..])
+                    .filter(|(_, r)| r.denied())
+                    .map(|(&i, _)| i),
+            );
+            session_denied_off.push(session_denied.len());
         }
         BehaviorIndex {
             rows: d.rows,
@@ -341,6 +367,8 @@ impl BehaviorIndex {
             origin_sessions: c.origin_sessions,
             session_rows,
             session_off,
+            session_denied,
+            session_denied_off,
             session_span,
             origin_canon: c.origin_canon,
         }
@@ -356,6 +384,13 @@ impl BehaviorIndex {
         let a = *self.session_off.get(s as usize)?;
         let b = *self.session_off.get(s as usize + 1)?;
         self.session_rows.get(a..b)
+    }
+
+    /// The denied calls of session `s` (event indices, ascending); `None` for a session the index does not know.
+    pub fn denied_of_session(&self, s: SessionId) -> Option<&[u32]> {
+        let a = *self.session_denied_off.get(s as usize)?;
+        let b = *self.session_denied_off.get(s as usize + 1)?;
+        self.session_denied.get(a..b)
     }
 
     /// Whether every event of session `s` lies before the event-index range `[lo, hi)` (from

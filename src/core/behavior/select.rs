@@ -22,6 +22,9 @@ pub struct Part<'a> {
     /// The first and last event index (`(1, 0)` when there is none): whether a window holds the part is read
     /// here, so an identity's tens of thousands of sessions are windowed without touching their event lists.
     span: (u32, u32),
+    /// The session whose events these are, when the part is one session's (what the index keeps per session
+    /// then applies).
+    session: Option<SessionId>,
 }
 
 /// The first and last of ascending event indices, `(1, 0)` for none.
@@ -39,6 +42,7 @@ impl<'a> Part<'a> {
             events,
             rows,
             span: span_of(events),
+            session: None,
         }
     }
     pub(super) fn list(events: &'a [u32]) -> Part<'a> {
@@ -52,7 +56,16 @@ impl<'a> Part<'a> {
             (Some(_), Some(&span)) => span,
             _ => span_of(events),
         };
-        Part { events, rows, span }
+        Part {
+            events,
+            rows,
+            span,
+            session: Some(s),
+        }
+    }
+    /// The session whose events these are (within a window), when the part is one session's.
+    pub fn session_id(&self) -> Option<SessionId> {
+        self.session
     }
     /// Number of events in the part.
     pub fn len(&self) -> usize {
@@ -73,11 +86,15 @@ impl<'a> Part<'a> {
                 events: &self.events[..0],
                 rows: self.rows.map(|r| &r[..0]),
                 span: (1, 0),
+                session: self.session,
             };
         }
         let a = self.events.partition_point(|&i| i < lo);
         let b = self.events.partition_point(|&i| i < hi).max(a);
-        Part::new(&self.events[a..b], self.rows.and_then(|r| r.get(a..b)))
+        Part {
+            session: self.session,
+            ..Part::new(&self.events[a..b], self.rows.and_then(|r| r.get(a..b)))
+        }
     }
     /// Every (event index, row), in time order.
     #[inline]

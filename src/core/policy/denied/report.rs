@@ -3,7 +3,7 @@
 //! distinct message is read once.
 
 use super::burst::{Burst, BurstRule, bursts_in};
-use super::codes::{DENIAL_CODES, DenialCodes};
+use super::codes::DENIAL_CODES;
 use super::message::{Explanation, MessageForm, explain};
 use super::phrases::{DenyKind, PolicyType};
 use crate::core::behavior::{BehaviorIndex, ProfileJson, Selection};
@@ -228,19 +228,24 @@ pub fn denied(
     cfg: &DeniedConfig,
 ) -> DeniedReport {
     let (lo, hi) = (ix.index_at(scope.from), ix.index_at(scope.to));
-    let codes = DenialCodes::of(store);
     let mut calls_in_scope = 0u64;
     let mut found: Vec<u32> = Vec::new();
+    // The index keeps each session's denials (`DenialCodes` when it was built): a session's are read from there,
+    // other parts' rows say which calls were denied. No event is read but the denials.
     for part in sel.window(lo, hi) {
         calls_in_scope += part.len() as u64;
-        part.for_each(ix, |i, r| {
-            if r.failed()
-                && let Some(e) = store.events.get(i as usize)
-                && codes.is_denial(e.error_code)
-            {
-                found.push(i);
+        match part.session_id().and_then(|s| ix.denied_of_session(s)) {
+            Some(denied) => {
+                let a = denied.partition_point(|&i| i < lo);
+                let b = denied.partition_point(|&i| i < hi).max(a);
+                found.extend_from_slice(&denied[a..b]);
             }
-        });
+            None => part.for_each(ix, |i, r| {
+                if r.denied() {
+                    found.push(i);
+                }
+            }),
+        }
     }
     found.sort_unstable();
     found.dedup();
