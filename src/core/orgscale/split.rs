@@ -12,7 +12,7 @@
 //!   piece then reads only its own partitions, so the split costs no more bytes than the whole; elsewhere every
 //!   piece would read every partition again, so it is not split).
 //!
-//! `src/aws/plan_run.rs` runs the pieces concurrently, at most `--query-concurrency` at once (docs/org-scale.md).
+//! `src/aws/plan_run/mod.rs` runs the pieces concurrently, at most `--query-concurrency` at once (docs/org-scale.md).
 
 use std::collections::BTreeSet;
 
