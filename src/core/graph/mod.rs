@@ -18,11 +18,12 @@ mod origin;
 mod query;
 pub mod root;
 pub mod tags;
+mod views;
 
 pub use context_view::{IcUserView, IdentityCenterView, RootView, TagIssueView, TagView, UserLink};
 pub use lookup::Found;
 pub use origin::arn_account;
-pub use query::{Call, ChainHop, ChainStop, MAX_CHAIN_DEPTH, OriginView, RoleProfile, RoleUse, SessionView, Trace};
+pub use views::{Call, ChainHop, ChainStop, MAX_CHAIN_DEPTH, OriginView, RoleProfile, RoleUse, SessionView, Trace};
 
 use crate::core::model::{Mfa, Store, Sym};
 use crate::core::vocab::UnknownWord;
