@@ -66,6 +66,14 @@ impl Row {
     }
 }
 
+/// The first and last of ascending event indices, `(1, 0)` for none (the empty span every window misses).
+pub(crate) fn span_of(events: &[u32]) -> (u32, u32) {
+    match (events.first(), events.last()) {
+        (Some(&f), Some(&l)) => (f, l),
+        _ => (1, 0),
+    }
+}
+
 /// Who is behind a session for the travel rule: its chain's origin, or (when the chain's top is outside the loaded
 /// logs) the outermost known session, which stands for "someone unknown" without being merged with anyone else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -323,17 +331,11 @@ impl BehaviorIndex {
         let mut session_off = Vec::with_capacity(graph.sessions.len() + 1);
         let mut session_rows = Vec::new();
         session_off.push(0);
-        let session_span = graph
-            .sessions
-            .iter()
-            .map(|sess| match (sess.events.first(), sess.events.last()) {
-                (Some(&f), Some(&l)) => (f, l),
-                _ => (1, 0),
-            })
-            .collect();
+        let mut session_span = Vec::with_capacity(graph.sessions.len());
         let (mut session_denied, mut session_denied_off) = (Vec::new(), Vec::with_capacity(graph.sessions.len() + 1));
         session_denied_off.push(0);
         for sess in &graph.sessions {
+            session_span.push(span_of(&sess.events));
             let start = session_rows.len();
             session_rows.extend(
                 sess.events

@@ -5,7 +5,7 @@
 //! silent merge.
 
 use super::error::BehaviorError;
-use super::index::{BehaviorIndex, Row};
+use super::index::{BehaviorIndex, Row, span_of};
 use super::profile::Profile;
 use crate::core::graph::{SessionGraph, SessionId};
 use crate::core::model::{Store, Sym};
@@ -25,14 +25,6 @@ pub struct Part<'a> {
     /// The session whose events these are, when the part is one session's (what the index keeps per session
     /// then applies).
     session: Option<SessionId>,
-}
-
-/// The first and last of ascending event indices, `(1, 0)` for none.
-fn span_of(events: &[u32]) -> (u32, u32) {
-    match (events.first(), events.last()) {
-        (Some(&f), Some(&l)) => (f, l),
-        _ => (1, 0),
-    }
 }
 
 impl<'a> Part<'a> {
