@@ -36,8 +36,10 @@ pub struct Frame {
 /// What a view shows, computed once per change (in `update`), so drawing a frame only formats visible rows.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ViewModel {
-    /// Which (spec, tab, scope, data) it was computed for.
+    /// Which (spec, tab, scope, data) it was computed for (`views::model_key`).
     pub key: u64,
+    /// Which view it shows, whether or not the rules' hits have joined it (`views::view_key`).
+    pub view: u64,
     /// The entity's events in scope (indices into `Store::events`, time order).
     pub items: Vec<u32>,
     /// The table rows for tabs whose table is an aggregate (overview, API volume, chain).

@@ -143,9 +143,19 @@ pub fn apply(app: &mut App, job: Job) {
         Job::Model(m) => {
             // Only the model the top view still needs is kept; a stale answer is dropped.
             if m.key == super::views::model_key(app) {
+                // The same view's model before the rules' hits joined it was on screen, and a row selected in it:
+                // the selection stays on that row.
+                let kept = if super::views::model_shown(app) {
+                    update::selected_target(app)
+                } else {
+                    None
+                };
                 app.top_mut().model = Arc::new(*m);
                 app.requested_model = None;
                 update::refresh(app);
+                if let Some(t) = kept {
+                    update::reselect(app, &t);
+                }
             }
         }
         Job::Order { data_key, key, order } => {

@@ -362,9 +362,32 @@ fn record(app: &mut App, d: Drawn) {
     }
 }
 
-fn selected_target(app: &App) -> Option<ViewSpec> {
+/// Where Enter on the selected row pivots.
+pub fn selected_target(app: &App) -> Option<ViewSpec> {
     let row = app.top().table.selected_row()?;
     views::source(app)?.target(row)
+}
+
+/// Put the selection on the row that pivots to `target`, when the table's order over the top model is current and
+/// lists one (a view whose model was replaced by the same view's with the rules' hits: rows may have joined above
+/// the selection). Otherwise the selection stays where it is.
+pub fn reselect(app: &mut App, target: &ViewSpec) {
+    if selected_target(app).as_ref() == Some(target) {
+        return;
+    }
+    let pos = {
+        let t = &app.top().table;
+        if !t.is_current(app.top().model.key) {
+            return;
+        }
+        let Some(src) = views::source(app) else { return };
+        t.order
+            .iter()
+            .position(|&r| src.target(r as usize).as_ref() == Some(target))
+    };
+    if let Some(p) = pos {
+        app.top_mut().table.selected = p;
+    }
 }
 
 fn set_scope(app: &mut App, s: Scope, kind: ScopeKind) {

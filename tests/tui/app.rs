@@ -351,6 +351,28 @@ fn deferred_models_never_block_update_and_stale_answers_are_dropped() {
     assert!(!app.top().table.order.is_empty(), "the table order follows the model");
 }
 
+/// A saved note re-reads the case's notes. Only the Notes view's model reads them, so the view under the editor
+/// keeps its model (at 10 M events a profile's takes seconds, and it said "computing…" meanwhile); the Notes view
+/// lists the new note.
+#[test]
+fn a_saved_note_leaves_the_view_under_it_as_it_is() {
+    use trailhound::tui::views;
+    let Some(case) = sample() else { return };
+    let mut app = app_on(&case);
+    command(&mut app, &format!("session {DEMO_KEY}"));
+    assert!(views::model_ready(&app));
+    app.defer_models = true;
+    let before = app.top().model.key;
+    note(&mut app, "first look at the session");
+    assert!(matches!(&app.notes, Some(Ok(n)) if n.len() == 1), "{:?}", app.notes);
+    assert_eq!(app.top().model.key, before, "the session's model was recomputed");
+    assert!(app.pending_model.is_none());
+    assert!(!screen(&mut app).contains("computing…"));
+    app.defer_models = false;
+    act(&mut app, Action::Notes);
+    assert!(screen(&mut app).contains("first look at the session"));
+}
+
 /// Without a finding the scope is everything loaded; behaviour analytics then get the loaded range in whole
 /// hours, not an unbounded window (which made a nonsense bucket size).
 #[test]

@@ -419,3 +419,93 @@ fn views_say_the_rules_are_being_evaluated_until_their_hits_arrive() {
     assert!(s.contains("4 rules hit 4 events in scope"), "{s}");
     assert!(!s.contains("rules: being evaluated"), "{s}");
 }
+
+/// The terminal with the sample case, the first views built and the rules not evaluated yet, models computed as
+/// the runtime computes them (a request left for a background task); the findings list's model is in.
+fn deferred_app() -> Option<App> {
+    let case = sample()?;
+    let data = trailhound::core::dataset::Dataset::from_store(trailhound::core::ingest::load_paths(&[&case]));
+    let mut app = App::with_first_views(trailhound::tui::keymap::Keymap::default(), data);
+    assert!(app.data.detections_ready().is_none(), "the first views built the rules");
+    app.defer_models = true;
+    Some(app)
+}
+
+/// Answer the runtime's pending model request, as its background task does.
+fn answer_model(app: &mut App) {
+    use trailhound::tui::runtime::{Job, apply};
+    let req = app.pending_model.take().expect("a model request for the runtime");
+    apply(app, Job::Model(Box::new(trailhound::tui::views::compute(&req))));
+}
+
+/// The rules' hits arrive, as the loader's next step and its `Job::RulesReady` bring them.
+fn rules_arrive(app: &mut App) {
+    use trailhound::tui::runtime::{Job, apply};
+    app.data.detections();
+    let generation = app.data.generation();
+    apply(app, Job::RulesReady(generation));
+}
+
+/// While the rules' hits join a view its model is recomputed in the background. Meanwhile the view keeps showing
+/// what it showed, and keys act on that: a pivot's Enter is never lost to a "computing…" frame (a CI run of the
+/// tmux test saw one go unanswered on the day summary).
+#[test]
+fn a_pivot_typed_while_the_rules_hits_join_the_view_acts_on_what_is_shown() {
+    use trailhound::tui::views;
+    let Some(mut app) = deferred_app() else { return };
+    act(&mut app, Action::Summary);
+    answer_model(&mut app);
+    assert!(views::model_ready(&app));
+    filter(&mut app, "CloudTrailLogging");
+    assert_eq!(rows(&app).len(), 1, "{:#?}", rows(&app));
+
+    rules_arrive(&mut app);
+    assert!(
+        !views::model_ready(&app),
+        "the summary's model is recomputed with the hits"
+    );
+    assert!(app.pending_model.is_some(), "a request for the runtime");
+    let s = screen(&mut app);
+    assert!(
+        !s.contains("computing…") && s.contains("CloudTrailLoggingDisabled"),
+        "{s}"
+    );
+    act(&mut app, Action::Enter);
+    assert!(matches!(app.spec(), ViewSpec::Finding(_)), "{:?}", app.spec());
+    answer_model(&mut app);
+    let s = screen(&mut app);
+    assert!(s.contains("Stealth:IAMUser/CloudTrailLoggingDisabled"), "{s}");
+}
+
+/// A model of another view is never shown meanwhile: moving on while the hits join still says "computing…" until
+/// the new view's model is in.
+#[test]
+fn another_views_model_is_never_shown_while_the_rules_hits_join() {
+    use trailhound::tui::views;
+    let Some(mut app) = deferred_app() else { return };
+    act(&mut app, Action::Summary);
+    answer_model(&mut app);
+    rules_arrive(&mut app);
+    act(&mut app, Action::PrevDay);
+    assert!(matches!(app.spec(), ViewSpec::Summary(Some(_))), "{:?}", app.spec());
+    assert!(!views::model_shown(&app));
+    assert!(screen(&mut app).contains("computing…"));
+}
+
+/// Once the recomputed model is in, the selection stays on the row it was on, although the rules' rows joined the
+/// findings list above it.
+#[test]
+fn the_selection_stays_on_its_row_when_the_rules_hits_join_the_list() {
+    let Some(mut app) = deferred_app() else { return };
+    assert_eq!(app.spec(), &ViewSpec::Findings);
+    select_row(&mut app, "CloudTrailLoggingDisabled");
+    let before = app.top().table.selected;
+    let target = trailhound::tui::update::selected_target(&app).expect("a finding row pivots");
+
+    rules_arrive(&mut app);
+    answer_model(&mut app);
+    assert!(trailhound::tui::views::model_ready(&app));
+    assert!(rows(&app).iter().any(|r| r.contains("| Rule |")), "{:#?}", rows(&app));
+    assert_ne!(app.top().table.selected, before, "rule rows joined above the finding");
+    assert_eq!(trailhound::tui::update::selected_target(&app), Some(target));
+}

@@ -37,8 +37,8 @@ pub mod summary;
 pub mod volume;
 
 pub use model::{
-    ModelRequest, OrderRequest, TableInputs, compute, compute_order, model_key, model_ready, prepare, request,
-    table_source,
+    ModelRequest, OrderRequest, TableInputs, compute, compute_order, model_key, model_ready, model_shown, prepare,
+    request, table_source,
 };
 
 use super::app::{App, Drawn, Frame as ViewFrame, StyledLine, ViewModel};
@@ -90,7 +90,7 @@ pub fn source(app: &App) -> Option<Box<dyn TableSource + '_>> {
 
 /// Draw the body of the top view into `area`.
 pub fn render(f: &mut Frame, area: Rect, ctx: &ViewCtx) -> Drawn {
-    if !model_ready(ctx.app) {
+    if !model_shown(ctx.app) {
         let line = StyledLine(vec![("  computing…".into(), Some(Slot::TextDim))]);
         panel(f, area, &[StyledLine::default(), line], ctx.theme, &ctx.spec().crumb());
         return Drawn::default();

@@ -20,6 +20,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct ModelRequest {
     pub key: u64,
+    /// [`view_key`]: which view the model shows, whether or not the rules' hits have joined it.
+    pub view: u64,
     pub data: Arc<Dataset>,
     pub notes: Option<Result<Vec<crate::core::case::Note>, String>>,
     /// Stars and verdicts (the Notes view's columns).
@@ -34,8 +36,23 @@ pub struct ModelRequest {
     pub rule: Option<rule_hits::RuleFilter>,
 }
 
-/// Which (spec, tab, drill, scope, data, notes) the top view's model must be computed for.
+/// Which state the top view's model must be computed for: its view ([`view_key`]) and whether the rules' hits
+/// are in.
 pub fn model_key(app: &App) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    view_key(app).hash(&mut h);
+    // The rules are evaluated after the first frame: their arrival changes the views that show hits.
+    app.data.detections_ready().is_some().hash(&mut h);
+    // Zero is the key of "no model yet" (`ViewModel::default`).
+    h.finish().max(1)
+}
+
+/// Which view the top view's model shows: [`model_key`] but for the rules' readiness. The rules' hits only add
+/// to a view (rows, a Rules cell, lines), so while they join it the previous model of the same view stays on screen
+/// and keys act on what is shown; a model of another view (spec, tab, drill, scope, `:rule` filter, marks, data,
+/// or the Notes view's notes) is never shown or acted on.
+pub fn view_key(app: &App) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (
@@ -46,29 +63,31 @@ pub fn model_key(app: &App) -> u64 {
         &app.top().rule,
     )
         .hash(&mut h);
-    // A new read of the case's notes changes the Notes view.
-    app.notes
-        .as_ref()
-        .map(|n| n.as_ref().map(|v| v.len()).map_err(|e| e.len()))
-        .hash(&mut h);
-    // An edit keeps the count but changes a revision; a star or verdict changes the Notes view's columns.
-    if let Some(Ok(notes)) = &app.notes {
-        notes.iter().for_each(|n| (n.id, n.rev).hash(&mut h));
+    // Only the Notes view's model reads the notes (`request`): a new read of the case's notes changes it, an edit
+    // keeps the count but changes a revision. Other views are not recomputed for an autosaved note.
+    if app.spec() == &ViewSpec::Notes {
+        app.notes
+            .as_ref()
+            .map(|n| n.as_ref().map(|v| v.len()).map_err(|e| e.len()))
+            .hash(&mut h);
+        if let Some(Ok(notes)) = &app.notes {
+            notes.iter().for_each(|n| (n.id, n.rev).hash(&mut h));
+        }
     }
-    app.marks.hash(&mut h);
+    // A star or verdict changes the Notes view's columns and every other table's Mark column (its filter too). No
+    // marks read yet and none in the case look the same (a case's first write reads them).
+    app.marks.as_ref().filter(|m| **m != Marks::default()).hash(&mut h);
     // The command line's fence is set once at start; hashed so a model never outlives a different one.
     app.fence.as_ref().map(|f| f.to_text()).hash(&mut h);
-    // Data is replaced wholesale on load: its generation tells a new load from the old one. The rules are
-    // evaluated after the first frame: their arrival changes the views that show hits.
+    // Data is replaced wholesale on load: its generation tells a new load from the old one.
     app.data.generation().hash(&mut h);
-    app.data.detections_ready().is_some().hash(&mut h);
-    // Zero is the key of "no model yet" (`ViewModel::default`).
     h.finish().max(1)
 }
 
 pub fn request(app: &App) -> ModelRequest {
     ModelRequest {
         key: model_key(app),
+        view: view_key(app),
         data: Arc::clone(&app.data),
         notes: if app.spec() == &ViewSpec::Notes {
             app.notes.clone()
@@ -94,6 +113,13 @@ pub fn model_ready(app: &App) -> bool {
     app.top().model.key == model_key(app)
 }
 
+/// Is the top view's model one to show and act on: the one it needs, or the same view's before the rules' hits
+/// joined it ([`view_key`]) while that one is computed.
+pub fn model_shown(app: &App) -> bool {
+    let m = &app.top().model;
+    m.key == model_key(app) || (m.key != 0 && m.view == view_key(app))
+}
+
 /// Make the top view's model current. Synchronous by default (headless tests, benchmarks); with
 /// `app.defer_models` (the terminal runtime) a stale model is cleared and a request left in `app.pending_model`
 /// for a background task, so an expensive profile (an account over weeks) never blocks key handling.
@@ -103,7 +129,9 @@ pub fn prepare(app: &mut App) {
         return;
     }
     if app.defer_models {
-        app.top_mut().model = Default::default();
+        if !model_shown(app) {
+            app.top_mut().model = Default::default();
+        }
         if app.requested_model != Some(key) {
             app.requested_model = Some(key);
             app.pending_model = Some(request(app));
@@ -124,6 +152,7 @@ pub fn compute(r: &ModelRequest) -> ViewModel {
         .count();
     let mut m = ViewModel {
         key: r.key,
+        view: r.view,
         items,
         failed,
         ..ViewModel::default()
