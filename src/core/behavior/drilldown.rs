@@ -19,6 +19,7 @@ use crate::core::time::Scope;
 use hashbrown::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::BinaryHeap;
 
 /// One node of a drill-down tree: calls grouped under a key (an address, an API, a key, a resource), with sub-groups.
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -109,8 +110,9 @@ type Path = [u32; 4];
 /// filtering compare them without allocating, and only kept nodes copy them.
 type Namer<'a> = dyn Fn(usize, u32) -> (&'a str, Option<&'a str>) + Sync + 'a;
 
-/// Calls per path, sorted by path with every path once (the order a `BTreeMap` of the paths would give).
-type Counted = Vec<(Path, (u64, u64))>;
+/// Calls per path, (successful, failed), sorted by path with every path once (the order a `BTreeMap` of the paths
+/// would give). A path's calls are events, whose indices are `u32`: 24 bytes an item, not 32, for the sort to move.
+type Counted = Vec<(Path, (u32, u32))>;
 
 /// `v` sorted by path, the counts of equal paths added up. Sorting one vector is several times faster than a
 /// `BTreeMap` insert per key when a scope holds hundreds of thousands of distinct keys.
@@ -119,8 +121,8 @@ fn merged(mut v: Counted) -> Counted {
     v.dedup_by(|later, kept| {
         let same = later.0 == kept.0;
         if same {
-            kept.1.0 += later.1.0;
-            kept.1.1 += later.1.1;
+            kept.1.0 = kept.1.0.saturating_add(later.1.0);
+            kept.1.1 = kept.1.1.saturating_add(later.1.1);
         }
         same
     });
@@ -173,7 +175,9 @@ impl Build<'_, '_> {
             if !matched && !self.hit(level, value) && !self.kept[r.clone()].iter().any(|&k| k) {
                 continue;
             }
-            let counts = chunk.iter().fold((0, 0), |a, c| (a.0 + c.1.0, a.1 + c.1.1));
+            let counts = chunk
+                .iter()
+                .fold((0, 0), |a, c| (a.0 + u64::from(c.1.0), a.1 + u64::from(c.1.1)));
             groups.push(Group {
                 value,
                 range: r,
@@ -192,16 +196,29 @@ impl Build<'_, '_> {
                 groups.into_iter().partition(|g| sort.counts(g.counts, edge).is_lt());
             let (tied, mut rest): (Vec<Group>, Vec<Group>) =
                 others.into_iter().partition(|g| sort.counts(g.counts, edge).is_eq());
-            // Only the places left are taken from the tied groups, in name order: selected, not sorted (a busy
-            // scope's last level can tie millions of groups at one call).
+            // Only the places left are taken from the tied groups, in name order. A busy scope's level can tie
+            // millions of groups at one call: each is named once and compared with the last of the best so far
+            // (a heap of at most `places`), neither sorted nor selected by comparing names with each other.
             let places = limit - better.len();
-            let mut tied: Vec<(&str, Group)> = tied.into_iter().map(|g| ((self.name)(level, g.value).0, g)).collect();
-            if tied.len() > places {
-                tied.select_nth_unstable_by(places, |a, b| (a.0, a.1.value).cmp(&(b.0, b.1.value)));
+            let mut best: BinaryHeap<(&str, u32, usize)> = BinaryHeap::with_capacity(places + 1);
+            for (i, g) in tied.iter().enumerate() {
+                if places == 0 {
+                    break;
+                }
+                let name = (self.name)(level, g.value).0;
+                if best.len() < places {
+                    best.push((name, g.value, i));
+                } else if best.peek().is_some_and(|top| (name, g.value) < (top.0, top.1)) {
+                    best.pop();
+                    best.push((name, g.value, i));
+                }
             }
+            let mut chosen = vec![false; tied.len()];
+            best.iter().for_each(|&(_, _, i)| chosen[i] = true);
             groups = better;
-            rest.extend(tied.drain(places..).map(|t| t.1));
-            groups.extend(tied.into_iter().map(|t| t.1));
+            for (g, keep) in tied.into_iter().zip(chosen) {
+                if keep { groups.push(g) } else { rest.push(g) }
+            }
             rest
         } else {
             Vec::new()
@@ -287,24 +304,25 @@ pub struct Drilldowns {
 /// A scope with many calls for the number of keys (a busy account over weeks: millions of calls) counts into a
 /// table indexed by the dense key id — no hashing, one pass — and collects the keys it touched; a small scope
 /// counts into a hash map, so it never pays for a table the size of every key loaded.
-fn count_keys(sel: &Selection, ix: &BehaviorIndex, scope: Scope) -> Vec<(u32, (u64, u64))> {
+fn count_keys(sel: &Selection, ix: &BehaviorIndex, scope: Scope) -> Vec<(u32, (u32, u32))> {
     let (lo, hi) = (ix.index_at(scope.from), ix.index_at(scope.to));
     let calls: usize = sel.window(lo, hi).map(|p| p.len()).sum();
     count_keys_into(sel, ix, scope, calls >= ix.combos.len() / 8)
 }
 
 /// [`count_keys`] with the way of counting chosen: `dense`, the table indexed by key id.
-fn count_keys_into(sel: &Selection, ix: &BehaviorIndex, scope: Scope, dense: bool) -> Vec<(u32, (u64, u64))> {
+fn count_keys_into(sel: &Selection, ix: &BehaviorIndex, scope: Scope, dense: bool) -> Vec<(u32, (u32, u32))> {
     let (lo, hi) = (ix.index_at(scope.from), ix.index_at(scope.to));
-    let add = |c: &mut (u64, u64), failed: bool| {
+    // Counts of events, whose indices are `u32`.
+    let add = |c: &mut (u32, u32), failed: bool| {
         if failed {
-            c.1 += 1;
+            c.1 = c.1.saturating_add(1);
         } else {
-            c.0 += 1;
+            c.0 = c.0.saturating_add(1);
         }
     };
     if dense {
-        let mut table = vec![(0u64, 0u64); ix.combos.len()];
+        let mut table = vec![(0u32, 0u32); ix.combos.len()];
         for part in sel.window(lo, hi) {
             part.for_each(ix, |_, r| {
                 if let Some(c) = table.get_mut(r.combo as usize) {
@@ -315,11 +333,11 @@ fn count_keys_into(sel: &Selection, ix: &BehaviorIndex, scope: Scope, dense: boo
         return table
             .into_iter()
             .enumerate()
-            .filter(|(_, c)| c.0 + c.1 > 0)
+            .filter(|(_, c)| c.0 > 0 || c.1 > 0)
             .map(|(k, c)| (k as u32, c))
             .collect();
     }
-    let mut counts: HashMap<u32, (u64, u64)> = HashMap::new();
+    let mut counts: HashMap<u32, (u32, u32)> = HashMap::new();
     for part in sel.window(lo, hi) {
         part.for_each(ix, |_, r| add(counts.entry(r.combo).or_default(), r.failed()));
     }
@@ -337,7 +355,7 @@ struct Parts {
     /// The caller as the by-address tree names it: its access key, else its ARN, principal id or invoking service.
     caller: u32,
     resource: u32,
-    n: (u64, u64),
+    n: (u32, u32),
 }
 
 /// The scope's four drill-down trees. Calls are counted per drill-down key first, so the trees are built from the
@@ -493,7 +511,7 @@ mod tests {
                 table.sort_unstable();
                 map.sort_unstable();
                 assert_eq!(table, map, "{p:?} {scope:?}");
-                failed += table.iter().map(|(_, c)| c.1).sum::<u64>();
+                failed += table.iter().map(|(_, c)| u64::from(c.1)).sum::<u64>();
             }
         }
         assert!(failed > 0, "failed calls are counted too");
