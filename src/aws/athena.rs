@@ -8,19 +8,17 @@
 //! column names), as `--results` says — and `StopQueryExecution`. Results land in `<case>/fetched/athena/`. See
 //! `docs/org-scale.md`.
 
-use std::time::Duration;
-
 use aws_sdk_athena::types::{QueryExecutionContext, QueryExecutionState, ResultConfiguration};
 
 use super::config::Context;
 use super::engine::{End, Engine, Page, Polled, RowSink, StreamError};
 use super::errors::{FetchError, with_retry};
-use super::plan_run::{PlanRequest, ResultsChoice};
+use super::plan_run::PlanRequest;
 use super::s3::{ClientOptions, S3Client};
-use super::{FetchProgress, FetchRequest, Service};
+use super::{FetchProgress, Service};
 use crate::core::orgscale::columns::TableColumns;
 use crate::core::orgscale::layout::Layout;
-use crate::core::orgscale::plan::{Principal, Query, Settings, Source, Target};
+use crate::core::orgscale::plan::{Query, Source, Target};
 use crate::core::orgscale::sql::TableRef;
 
 pub use super::plan_run::{MIN_BILLED_BYTES, PlanSummary as AthenaSummary, QueryReport, token};
@@ -44,50 +42,20 @@ pub const INDIRECT_ACTIONS: &[&str] = &[
 /// Athena's page size limit for `GetQueryResults`.
 pub const PAGE_ROWS: i32 = 1000;
 
-/// What to ask Athena.
+/// What to ask Athena: the plan, as for CloudTrail Lake, and where Athena finds the table and writes its results.
 #[derive(Clone, Debug)]
 pub struct AthenaRequest {
-    /// Profile, region (the first is used), window, endpoint, tuning, credentials and case folder.
-    pub base: FetchRequest,
+    /// The engine-independent part: window, principals, settings, limits, credentials and case folder.
+    pub plan: PlanRequest,
     /// `[catalog.]database.table`.
     pub table: TableRef,
     /// `--catalog` (overrides the one in `table`).
     pub catalog: Option<String>,
     pub workgroup: Option<String>,
     pub output_location: Option<String>,
-    pub settings: Settings,
-    /// `--principal`s (and the finding's).
-    pub principals: Vec<Principal>,
-    pub baseline_days: u32,
-    /// Dollars per TB (10¹² bytes) scanned.
-    pub price_per_tb: f64,
-    /// Stop a query that has scanned more than this.
-    pub max_scan_bytes: Option<u64>,
-    /// Between two `GetQueryExecution` polls.
-    pub poll_interval: Duration,
-    /// At most this many queries at once (`--query-concurrency`).
-    pub concurrency: usize,
-    /// How the rows are read (`--results`): the result CSV in the output location, pages, or the CSV with pages
-    /// when it cannot be read.
-    pub results: ResultsChoice,
 }
 
 impl AthenaRequest {
-    /// The engine-independent part.
-    pub fn plan(&self) -> PlanRequest {
-        PlanRequest {
-            base: self.base.clone(),
-            settings: self.settings.clone(),
-            principals: self.principals.clone(),
-            baseline_days: self.baseline_days,
-            price_per_tb: self.price_per_tb,
-            max_scan_bytes: self.max_scan_bytes,
-            poll_interval: self.poll_interval,
-            concurrency: self.concurrency,
-            results: self.results,
-        }
-    }
-
     fn catalog(&self) -> Option<String> {
         self.catalog
             .clone()
@@ -149,14 +117,13 @@ pub async fn dry_run(
     req: &AthenaRequest,
     progress: impl Fn(FetchProgress) + Send + Sync,
 ) -> Result<(Target, Vec<Query>), FetchError> {
-    let ctx = Context::load(&req.base).await?;
+    let ctx = Context::load(&req.plan.base).await?;
     let region = ctx.regions.first().cloned().unwrap_or_default();
     let client = ctx.athena(&region);
     let target = target(&ctx, &client, &region, req, &progress)
         .await
         .map_err(FetchError::Invalid)?;
-    let queries =
-        super::plan_run::fixed_queries(&target, &req.plan()).map_err(|e| FetchError::Invalid(e.to_string()))?;
+    let queries = super::plan_run::fixed_queries(&target, &req.plan).map_err(|e| FetchError::Invalid(e.to_string()))?;
     Ok((target, queries))
 }
 
@@ -176,8 +143,8 @@ pub async fn fetch_until(
     progress: impl Fn(FetchProgress) + Send + Sync,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<AthenaSummary, FetchError> {
-    super::write::OutDir::create(&req.base.case_dir)?;
-    let ctx = Context::load(&req.base).await?;
+    super::write::OutDir::create(&req.plan.base.case_dir)?;
+    let ctx = Context::load(&req.plan.base).await?;
     let region = ctx.regions.first().cloned().unwrap_or_default();
     progress(FetchProgress::Started {
         profile: ctx.profile.clone(),
@@ -195,7 +162,7 @@ pub async fn fetch_until(
         progress: &progress,
         s3: tokio::sync::OnceCell::new(),
     };
-    super::plan_run::run(&engine, &target, &req.plan(), &region, &progress, stop).await
+    super::plan_run::run(&engine, &target, &req.plan, &region, &progress, stop).await
 }
 
 impl<P: Fn(FetchProgress) + Send + Sync> Engine for Athena<'_, P> {
@@ -353,7 +320,7 @@ impl<P: Fn(FetchProgress) + Send + Sync> Engine for Athena<'_, P> {
         let s3 = self
             .s3
             .get_or_init(|| async {
-                let base = &self.req.base;
+                let base = &self.req.plan.base;
                 super::s3::connect(&ClientOptions {
                     profile: base.profile.clone(),
                     region: Some(self.region.clone()),

@@ -6,7 +6,7 @@
 
 use super::athena::{self, AthenaRequest};
 use super::lake::{self, LakeRequest};
-use super::plan_run::{PlanSummary, layout_text};
+use super::plan_run::{PlanRequest, PlanSummary, layout_text};
 use super::{FetchError, FetchProgress, FetchRequest};
 use crate::core::orgscale::plan::{Query, Target};
 use crate::core::orgscale::printout::plan_text;
@@ -27,20 +27,29 @@ impl OrgRequest {
         }
     }
 
+    /// The engine-independent part: window, principals, settings, limits, credentials and case folder.
+    pub fn plan(&self) -> &PlanRequest {
+        match self {
+            OrgRequest::Athena(a) => &a.plan,
+            OrgRequest::Lake(l) => &l.plan,
+        }
+    }
+
+    pub fn plan_mut(&mut self) -> &mut PlanRequest {
+        match self {
+            OrgRequest::Athena(a) => &mut a.plan,
+            OrgRequest::Lake(l) => &mut l.plan,
+        }
+    }
+
     /// At most this many queries at once.
     pub fn concurrency(&self) -> usize {
-        match self {
-            OrgRequest::Athena(a) => a.concurrency,
-            OrgRequest::Lake(l) => l.plan.concurrency,
-        }
+        self.plan().concurrency
     }
 
     /// Profile, region, window, endpoint, tuning, credentials and case folder.
     pub fn base_mut(&mut self) -> &mut FetchRequest {
-        match self {
-            OrgRequest::Athena(a) => &mut a.base,
-            OrgRequest::Lake(l) => &mut l.plan.base,
-        }
+        &mut self.plan_mut().base
     }
 
     /// The table or store as the plan names it, its target and the plan's fixed queries, running nothing

@@ -135,21 +135,12 @@ pub fn request(a: &FetchArgs) -> Result<AthenaRequest, String> {
         .unwrap_or_default()
         .parse()
         .map_err(|e: crate::core::orgscale::sql::BadIdent| format!("--athena: {e}; expected DATABASE.TABLE"))?;
-    let p = plan_request(a, "--athena")?;
     Ok(AthenaRequest {
-        base: p.base,
+        plan: plan_request(a, "--athena")?,
         table,
         catalog: a.catalog.clone(),
         workgroup: a.workgroup.clone(),
         output_location: a.output_location.clone(),
-        settings: p.settings,
-        principals: p.principals,
-        baseline_days: p.baseline_days,
-        price_per_tb: p.price_per_tb,
-        max_scan_bytes: p.max_scan_bytes,
-        poll_interval: p.poll_interval,
-        concurrency: p.concurrency,
-        results: p.results,
     })
 }
 
@@ -294,15 +285,16 @@ mod tests {
             sample,
         ])
         .unwrap();
-        assert_eq!(r.settings.accounts, Some(vec!["111122223333".to_string()]));
+        assert_eq!(r.plan.settings.accounts, Some(vec!["111122223333".to_string()]));
         assert!(
-            r.principals
+            r.plan
+                .principals
                 .contains(&Principal::AccessKey("ASIAVENDORAUDIT00001".into())),
             "{:?}",
-            r.principals
+            r.plan.principals
         );
         // 2026-11-05 16:00..17:00, the finding's scope.
-        assert_eq!(r.base.window, Some((1_793_894_400, 1_793_897_999)));
+        assert_eq!(r.plan.base.window, Some((1_793_894_400, 1_793_897_999)));
         assert!(
             req(&["--athena", "trails.org", "--finding", "nope", "-i", sample])
                 .unwrap_err()
@@ -321,29 +313,29 @@ mod tests {
                 .contains("12 digits")
         );
         let r = req(&["--athena", "a.b", "--account", "all"]).unwrap();
-        assert_eq!(r.settings.accounts, None);
-        assert_eq!(r.baseline_days, 45);
-        assert_eq!(r.price_per_tb, 5.0);
-        assert_eq!(r.concurrency, crate::aws::plan_run::DEFAULT_QUERY_CONCURRENCY);
+        assert_eq!(r.plan.settings.accounts, None);
+        assert_eq!(r.plan.baseline_days, 45);
+        assert_eq!(r.plan.price_per_tb, 5.0);
+        assert_eq!(r.plan.concurrency, crate::aws::plan_run::DEFAULT_QUERY_CONCURRENCY);
         for bad in ["0", "21", "x"] {
             assert!(req(&["--athena", "a.b", "--account", "all", "--query-concurrency", bad]).is_err());
         }
         let r = req(&["--athena", "a.b", "--account", "all", "--query-concurrency", "20"]).unwrap();
-        assert_eq!(r.concurrency, 20);
+        assert_eq!(r.plan.concurrency, 20);
     }
 
     #[test]
     fn results_says_how_rows_are_read() {
         use crate::aws::plan_run::ResultsChoice;
         let r = req(&["--athena", "a.b", "--account", "all"]).unwrap();
-        assert_eq!(r.results, ResultsChoice::Auto);
+        assert_eq!(r.plan.results, ResultsChoice::Auto);
         for (word, want) in [
             ("auto", ResultsChoice::Auto),
             ("csv", ResultsChoice::Csv),
             ("pages", ResultsChoice::Pages),
         ] {
             let r = req(&["--athena", "a.b", "--account", "all", "--results", word]).unwrap();
-            assert_eq!(r.results, want);
+            assert_eq!(r.plan.results, want);
         }
         assert!(req(&["--athena", "a.b", "--account", "all", "--results", "json"]).is_err());
         // Lake has no result file to read.

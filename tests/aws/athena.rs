@@ -12,50 +12,21 @@ use std::time::Duration;
 use crate::fake_athena::{Executed, FakeAthena, Fault, Layout};
 use crate::fetch_data::*;
 use serde_json::Value;
+use trailhound::aws::FetchProgress;
 use trailhound::aws::athena::{AthenaRequest, AthenaSummary, fetch, fetch_until};
 use trailhound::aws::plan_run::{ResultsChoice, ResultsRoute};
-use trailhound::aws::{FetchProgress, FetchRequest, StaticCredentials, Tuning};
-use trailhound::core::orgscale::plan::{Principal, Settings};
+use trailhound::core::orgscale::plan::Principal;
 
 /// 2026-11-05, the sample's last day (497 records).
-pub(crate) const WINDOW: (i64, i64) = (1_793_836_800, 1_793_923_199);
+pub(crate) const WINDOW: (i64, i64) = ORG_WINDOW;
 
 pub(crate) fn request(fake: &FakeAthena, case: &std::path::Path, accounts: Option<Vec<String>>) -> AthenaRequest {
-    let mut base = FetchRequest::new(case);
-    base.regions = vec!["us-east-1".into()];
-    base.window = Some(WINDOW);
-    base.endpoint_url = Some(fake.url.clone());
-    base.static_credentials = Some(StaticCredentials {
-        access_key_id: FAKE_KEY.into(),
-        secret_access_key: FAKE_SECRET.into(),
-        session_token: Some(FAKE_TOKEN.into()),
-    });
-    base.tuning = Tuning {
-        sdk_max_attempts: 1,
-        sdk_initial_backoff: Duration::from_millis(5),
-        outer_retries: 3,
-        outer_backoff: Duration::from_millis(10),
-        attempt_timeout: Duration::from_secs(30),
-    };
     AthenaRequest {
-        base,
+        plan: fake_plan(&fake.url, case, accounts),
         table: "trails.org".parse().unwrap(),
         catalog: None,
         workgroup: Some("primary".into()),
         output_location: None,
-        settings: Settings {
-            accounts,
-            regions: None,
-            max_rows: 100_000,
-            allow_full_scan: false,
-        },
-        principals: Vec::new(),
-        baseline_days: 45,
-        price_per_tb: 5.0,
-        max_scan_bytes: None,
-        poll_interval: Duration::from_millis(5),
-        concurrency: trailhound::aws::plan_run::DEFAULT_QUERY_CONCURRENCY,
-        results: ResultsChoice::Auto,
     }
 }
 
@@ -202,7 +173,7 @@ async fn results_page_and_a_rerun_reuses_finished_queries() {
     fake.state.lock().unwrap().page_rows = 100;
     let case = tempfile::tempdir().unwrap();
     let mut req = request(&fake, case.path(), Some(vec!["444455556666".into()]));
-    req.results = ResultsChoice::Pages;
+    req.plan.results = ResultsChoice::Pages;
     let (s1, _) = run(req).await;
     assert!(s1.errors.is_empty(), "{:?}", s1.errors);
     assert!(s1.queries.iter().all(|q| q.results == Some(ResultsRoute::Pages)));
@@ -271,7 +242,7 @@ async fn hostile_principal_values_reach_the_engine_as_themselves() {
         "' UNION SELECT * FROM trails.org --",
     ];
     let mut req = request(&fake, case.path(), Some(vec!["111122223333".into()]));
-    req.principals = hostile
+    req.plan.principals = hostile
         .iter()
         .map(|h| Principal::Arn(format!("arn:aws:iam::111122223333:user/{h}")))
         .chain(hostile.iter().map(|h| Principal::PrincipalId(h.to_string())))
@@ -319,7 +290,7 @@ async fn the_findings_principal_reads_the_same_from_a_fetch_as_from_the_full_cop
     let fake = start(Layout::Org).await;
     let case = tempfile::tempdir().unwrap();
     let mut req = request(&fake, case.path(), Some(vec!["111122223333".into()]));
-    req.principals = vec![Principal::AccessKey(KEY.into())];
+    req.plan.principals = vec![Principal::AccessKey(KEY.into())];
     let (s, _) = run(req).await;
     assert!(s.errors.is_empty(), "{:?}", s.errors);
     assert_eq!(s.queries.last().unwrap().part, "baseline");
@@ -367,8 +338,8 @@ async fn chain_rounds_and_the_baseline_complete_an_older_session() {
     let fake = start(Layout::Classic).await;
     let case = tempfile::tempdir().unwrap();
     let mut req = request(&fake, case.path(), Some(vec!["444455556666".into()]));
-    req.base.window = Some((WINDOW.0 + 3600, WINDOW.1));
-    req.principals = vec![Principal::AccessKey(KEY.into())];
+    req.plan.base.window = Some((WINDOW.0 + 3600, WINDOW.1));
+    req.plan.principals = vec![Principal::AccessKey(KEY.into())];
     let (s, _) = run(req).await;
     assert!(s.errors.is_empty(), "{:?}", s.errors);
     let parts: Vec<&str> = s.queries.iter().map(|q| q.part.as_str()).collect();
@@ -648,13 +619,13 @@ async fn an_interrupted_fetch_stops_its_running_query() {
 /// window (so chains need completing).
 fn concurrent_request(fake: &FakeAthena, case: &std::path::Path, concurrency: usize) -> AthenaRequest {
     let mut req = request(fake, case, Some(vec!["111122223333".into(), "444455556666".into()]));
-    req.base.window = Some((WINDOW.0 + 3600, WINDOW.1));
-    req.principals = vec![
+    req.plan.base.window = Some((WINDOW.0 + 3600, WINDOW.1));
+    req.plan.principals = vec![
         Principal::AccessKey("ASIA6AZK5IXATMZHT4FI".into()),
         Principal::Role("arn:aws:iam::444455556666:role/web-app-role".into()),
         Principal::AccessKey("ASIAVENDORAUDIT00001".into()),
     ];
-    req.concurrency = concurrency;
+    req.plan.concurrency = concurrency;
     req
 }
 

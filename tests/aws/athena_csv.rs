@@ -54,8 +54,8 @@ async fn the_csv_route_writes_the_same_records_as_pages() {
         let fake = start(Layout::Org).await;
         let case = tempfile::tempdir().unwrap();
         let mut req = request(&fake, case.path(), Some(vec!["111122223333".into()]));
-        req.principals = vec![Principal::AccessKey(KEY.into())];
-        req.results = results;
+        req.plan.principals = vec![Principal::AccessKey(KEY.into())];
+        req.plan.results = results;
         let (s, _) = run(req).await;
         assert!(s.errors.is_empty(), "{results}: {:?}", s.errors);
         assert!(s.queries.len() >= 2, "{:?}", s.queries);
@@ -143,7 +143,7 @@ async fn hostile_values_come_through_the_csv_exactly() {
         fake.fault(Fault::Rows(hostile_rows()));
         let case = tempfile::tempdir().unwrap();
         let mut req = request(&fake, case.path(), Some(vec!["111122223333".into()]));
-        req.results = results;
+        req.plan.results = results;
         let (s, _) = run(req).await;
         assert!(s.errors.is_empty(), "{results}: {:?}", s.errors);
         got.push(file_records(case.path(), s.queries[0].file.as_ref().unwrap()));
@@ -180,7 +180,7 @@ async fn a_slowdown_and_a_truncated_body_are_read_again_without_a_row_twice() {
     }
     let case = tempfile::tempdir().unwrap();
     let mut req = request(&fake, case.path(), None);
-    req.results = ResultsChoice::Csv;
+    req.plan.results = ResultsChoice::Csv;
     let (s, progress) = run(req).await;
     assert!(s.errors.is_empty(), "{:?}", s.errors);
     let gets: Vec<u16> = fake
@@ -258,7 +258,7 @@ async fn results_csv_with_an_unreadable_object_fails_the_query() {
         .insert("q-0001.csv".into(), [S3Fault::AccessDenied].into());
     let case = tempfile::tempdir().unwrap();
     let mut req = request(&fake, case.path(), None);
-    req.results = ResultsChoice::Csv;
+    req.plan.results = ResultsChoice::Csv;
     let (s, _) = run(req).await;
     let scope = &s.queries[0];
     assert!(scope.file.is_none(), "{scope:?}");
@@ -301,7 +301,7 @@ async fn a_stop_during_a_start_call_stops_the_query_it_started() {
     fake.state.lock().unwrap().start_delay = Duration::from_millis(400);
     let case = tempfile::tempdir().unwrap();
     let mut req = request(&fake, case.path(), None);
-    req.concurrency = 1;
+    req.plan.concurrency = 1;
     // Stop as soon as the start call reached the fake (it answers 400 ms later).
     let in_flight = async {
         while !fake.ops().iter().any(|o| o == "StartQueryExecution") {

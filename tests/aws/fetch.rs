@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::fake_aws::{Data, FakeAws, Fault, Logged};
 use crate::fetch_data::*;
 use serde_json::Value;
-use trailhound::aws::{FetchProgress, FetchRequest, LookupAttr, LookupKey, Services, StaticCredentials, Tuning, fetch};
+use trailhound::aws::{FetchProgress, FetchRequest, LookupAttr, LookupKey, Services, Tuning, fetch};
 
 const WINDOW: (i64, i64) = (1_793_750_000, 1_793_900_000);
 
@@ -20,11 +20,7 @@ fn request(fake: &FakeAws, case: &std::path::Path, regions: &[&str], services: S
     req.window = Some(WINDOW);
     req.services = services;
     req.endpoint_url = Some(fake.url.clone());
-    req.static_credentials = Some(StaticCredentials {
-        access_key_id: FAKE_KEY.into(),
-        secret_access_key: FAKE_SECRET.into(),
-        session_token: Some(FAKE_TOKEN.into()),
-    });
+    req.static_credentials = Some(fake_credentials(true));
     req.tuning = Tuning {
         sdk_max_attempts: 3,
         sdk_initial_backoff: Duration::from_millis(5),

@@ -12,47 +12,16 @@ use crate::athena::{WINDOW, comparable, file_records, ids, in_window, same_answe
 use crate::fake_lake::{FakeLake, Fault};
 use crate::fetch_data::*;
 use serde_json::Value;
+use trailhound::aws::FetchProgress;
 use trailhound::aws::lake::{LakeRequest, fetch, fetch_until};
-use trailhound::aws::plan_run::{PlanRequest, PlanSummary};
-use trailhound::aws::{FetchProgress, FetchRequest, StaticCredentials, Tuning};
-use trailhound::core::orgscale::plan::{Principal, Settings};
+use trailhound::aws::plan_run::PlanSummary;
+use trailhound::core::orgscale::plan::Principal;
 
 const STORE: &str = "EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE";
 
 fn request(fake: &FakeLake, case: &std::path::Path, accounts: Option<Vec<String>>) -> LakeRequest {
-    let mut base = FetchRequest::new(case);
-    base.regions = vec!["us-east-1".into()];
-    base.window = Some(WINDOW);
-    base.endpoint_url = Some(fake.url.clone());
-    base.static_credentials = Some(StaticCredentials {
-        access_key_id: FAKE_KEY.into(),
-        secret_access_key: FAKE_SECRET.into(),
-        session_token: Some(FAKE_TOKEN.into()),
-    });
-    base.tuning = Tuning {
-        sdk_max_attempts: 1,
-        sdk_initial_backoff: Duration::from_millis(5),
-        outer_retries: 3,
-        outer_backoff: Duration::from_millis(10),
-        attempt_timeout: Duration::from_secs(30),
-    };
     LakeRequest {
-        plan: PlanRequest {
-            base,
-            settings: Settings {
-                accounts,
-                regions: None,
-                max_rows: 100_000,
-                allow_full_scan: false,
-            },
-            principals: Vec::new(),
-            baseline_days: 45,
-            price_per_tb: 5.0,
-            max_scan_bytes: None,
-            poll_interval: Duration::from_millis(5),
-            concurrency: trailhound::aws::plan_run::DEFAULT_QUERY_CONCURRENCY,
-            results: trailhound::aws::plan_run::ResultsChoice::Auto,
-        },
+        plan: fake_plan(&fake.url, case, accounts),
         store: format!("arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/{STORE}")
             .parse()
             .unwrap(),

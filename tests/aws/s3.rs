@@ -11,9 +11,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::fake_s3::{FakeS3, S3Fault};
-use crate::fetch_data::{FAKE_KEY, FAKE_SECRET};
+use crate::fetch_data::{FAKE_KEY, FAKE_SECRET, fake_credentials};
+use trailhound::aws::Tuning;
 use trailhound::aws::s3::{SyncProgress, SyncReport, SyncRequest, sync};
-use trailhound::aws::{StaticCredentials, Tuning};
 use trailhound::core::case::remote::S3Url;
 use trailhound::core::dataset::{Dataset, DatasetOptions};
 use trailhound::core::ingest::{LoadOptions, LoadWindow};
@@ -162,11 +162,7 @@ fn request(fake: &FakeS3, case: &Path) -> SyncRequest {
     let mut req = SyncRequest::new(url, case, window());
     req.client.endpoint_url = Some(fake.url.clone());
     req.client.region = Some("us-east-1".into());
-    req.client.static_credentials = Some(StaticCredentials {
-        access_key_id: FAKE_KEY.into(),
-        secret_access_key: FAKE_SECRET.into(),
-        session_token: None,
-    });
+    req.client.static_credentials = Some(fake_credentials(false));
     req.client.tuning = Tuning {
         sdk_max_attempts: 3,
         sdk_initial_backoff: Duration::from_millis(5),

@@ -13,6 +13,57 @@ pub const FAKE_KEY: &str = "AKIDFAKETRAILHOUND01";
 pub const FAKE_SECRET: &str = "fakeSecretKeyMustNeverBeWritten0123456789";
 pub const FAKE_TOKEN: &str = "fakeSessionTokenMustNeverBeWrittenXYZ";
 
+/// The fake endpoints' credentials as a request carries them: a session's (`with_token`) or a long-term key's.
+pub fn fake_credentials(with_token: bool) -> trailhound::aws::StaticCredentials {
+    trailhound::aws::StaticCredentials {
+        access_key_id: FAKE_KEY.into(),
+        secret_access_key: FAKE_SECRET.into(),
+        session_token: with_token.then(|| FAKE_TOKEN.into()),
+    }
+}
+
+/// Retries and waits short enough for a test against a fake endpoint: `sdk_attempts` per call, `outer_retries`
+/// rounds of our own after them.
+pub fn fast_tuning(sdk_attempts: u32, outer_retries: u32) -> trailhound::aws::Tuning {
+    trailhound::aws::Tuning {
+        sdk_max_attempts: sdk_attempts,
+        sdk_initial_backoff: std::time::Duration::from_millis(5),
+        outer_retries,
+        outer_backoff: std::time::Duration::from_millis(10),
+        attempt_timeout: std::time::Duration::from_secs(30),
+    }
+}
+
+/// 2026-11-05, the sample's last day (497 records): the window of the org-scale tests.
+pub const ORG_WINDOW: (i64, i64) = (1_793_836_800, 1_793_923_199);
+
+/// The plan of an org-scale fetch against a fake engine at `url` into `case`: the sample's last day in us-east-1,
+/// the fake's credentials, one SDK attempt and three of our own, 5 ms polls, the default limits.
+pub fn fake_plan(url: &str, case: &Path, accounts: Option<Vec<String>>) -> trailhound::aws::plan_run::PlanRequest {
+    let mut base = trailhound::aws::FetchRequest::new(case);
+    base.regions = vec!["us-east-1".into()];
+    base.window = Some(ORG_WINDOW);
+    base.endpoint_url = Some(url.to_string());
+    base.static_credentials = Some(fake_credentials(true));
+    base.tuning = fast_tuning(1, 3);
+    trailhound::aws::plan_run::PlanRequest {
+        base,
+        settings: trailhound::core::orgscale::plan::Settings {
+            accounts,
+            regions: None,
+            max_rows: 100_000,
+            allow_full_scan: false,
+        },
+        principals: Vec::new(),
+        baseline_days: 45,
+        price_per_tb: 5.0,
+        max_scan_bytes: None,
+        poll_interval: std::time::Duration::from_millis(5),
+        concurrency: trailhound::aws::plan_run::DEFAULT_QUERY_CONCURRENCY,
+        results: trailhound::aws::plan_run::ResultsChoice::Auto,
+    }
+}
+
 /// The text of a shared real-data file (`None` outside CI when it is missing; a failure under `CI=true`).
 pub fn realdata(rel: &str) -> Option<String> {
     let path = crate::support::realdata(rel)?;

@@ -9,7 +9,7 @@ use crate::harness::{command, screen};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
-use trailhound::aws::{FetchProgress, FetchSummary, LookupKey, Service, Services, StaticCredentials, Tally, Tuning};
+use trailhound::aws::{FetchProgress, FetchSummary, LookupKey, Service, Services, Tally, Tuning};
 use trailhound::tui::action::{Action, Input};
 use trailhound::tui::app::{App, Mode};
 use trailhound::tui::fetch_dialog::{FetchForm, Field, parse_time};
@@ -342,11 +342,7 @@ async fn the_job_fetches_from_the_fake_endpoint_and_the_app_shows_it_then_loads_
     };
     // What the runtime does with the command, plus the fake's credentials and short backoffs.
     let mut req = spec.request();
-    req.static_credentials = Some(StaticCredentials {
-        access_key_id: FAKE_KEY.into(),
-        secret_access_key: FAKE_SECRET.into(),
-        session_token: Some(FAKE_TOKEN.into()),
-    });
+    req.static_credentials = Some(fake_credentials(true));
     req.tuning = Tuning {
         sdk_max_attempts: 2,
         sdk_initial_backoff: Duration::from_millis(5),

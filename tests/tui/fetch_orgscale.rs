@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 use trailhound::aws::orgscale::OrgRequest;
 use trailhound::aws::plan_run::{QueryOrder, QueryProgress};
-use trailhound::aws::{FetchProgress, Service, StaticCredentials, Tuning};
+use trailhound::aws::{FetchProgress, Service};
 use trailhound::core::orgscale::plan::Principal;
 use trailhound::tui::action::{Action, Input};
 use trailhound::tui::app::{App, Mode};
@@ -49,22 +49,10 @@ fn athena_form(case: &str, endpoint: Option<&str>) -> App {
 
 /// What the runtime does with the spec, plus the fake's credentials and short waits.
 fn for_fake(mut req: OrgRequest) -> OrgRequest {
-    let base = req.base_mut();
-    base.static_credentials = Some(StaticCredentials {
-        access_key_id: FAKE_KEY.into(),
-        secret_access_key: FAKE_SECRET.into(),
-        session_token: Some(FAKE_TOKEN.into()),
-    });
-    base.tuning = Tuning {
-        sdk_max_attempts: 1,
-        sdk_initial_backoff: Duration::from_millis(5),
-        outer_retries: 3,
-        outer_backoff: Duration::from_millis(10),
-        attempt_timeout: Duration::from_secs(30),
-    };
-    if let OrgRequest::Athena(a) = &mut req {
-        a.poll_interval = Duration::from_millis(5);
-    }
+    let plan = req.plan_mut();
+    plan.base.static_credentials = Some(fake_credentials(true));
+    plan.base.tuning = fast_tuning(1, 3);
+    plan.poll_interval = Duration::from_millis(5);
     req
 }
 
@@ -173,12 +161,12 @@ fn choosing_athena_or_lake_shows_their_fields_and_enter_asks_for_the_plan_first(
     let Some(OrgRequest::Athena(req)) = spec.org_request() else {
         panic!("an Athena request")
     };
-    assert_eq!(req.base.window, Some((1_793_894_400, 1_793_898_000)));
-    assert_eq!(req.base.regions, ["us-east-1"]);
-    assert_eq!(req.baseline_days, 45, "the CLI's defaults");
-    assert!(req.concurrency > 1);
+    assert_eq!(req.plan.base.window, Some((1_793_894_400, 1_793_898_000)));
+    assert_eq!(req.plan.base.regions, ["us-east-1"]);
+    assert_eq!(req.plan.baseline_days, 45, "the CLI's defaults");
+    assert!(req.plan.concurrency > 1);
     assert!(
-        req.base.static_credentials.is_none(),
+        req.plan.base.static_credentials.is_none(),
         "the TUI always uses the credential chain"
     );
 
