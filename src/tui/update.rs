@@ -447,7 +447,9 @@ fn click(app: &mut App, column: u16, row: u16, out: &mut Vec<Command>) {
 /// unsorted, for new data).
 pub fn refresh(app: &mut App) {
     views::prepare(app);
-    if !views::model_ready(app) {
+    // The model shown may be the same view's before the rules' hits joined it: its table is ordered (a filter
+    // typed meanwhile applies to the rows on screen) and ordered again when the new model arrives.
+    if !views::model_shown(app) {
         return;
     }
     let data = app.top().model.key;

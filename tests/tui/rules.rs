@@ -477,6 +477,22 @@ fn a_pivot_typed_while_the_rules_hits_join_the_view_acts_on_what_is_shown() {
     assert!(s.contains("Stealth:IAMUser/CloudTrailLoggingDisabled"), "{s}");
 }
 
+/// A filter typed while the hits join the view applies to the rows shown, and Enter pivots from them.
+#[test]
+fn a_filter_typed_while_the_rules_hits_join_the_view_applies_to_what_is_shown() {
+    use trailhound::tui::views;
+    let Some(mut app) = deferred_app() else { return };
+    act(&mut app, Action::Summary);
+    answer_model(&mut app);
+    let all = rows(&app).len();
+    rules_arrive(&mut app);
+    assert!(!views::model_ready(&app) && views::model_shown(&app));
+    filter(&mut app, "CloudTrailLogging");
+    assert_eq!(rows(&app).len(), 1, "of {all}: {:#?}", rows(&app));
+    act(&mut app, Action::Enter);
+    assert!(matches!(app.spec(), ViewSpec::Finding(_)), "{:?}", app.spec());
+}
+
 /// A model of another view is never shown meanwhile: moving on while the hits join still says "computing…" until
 /// the new view's model is in.
 #[test]
