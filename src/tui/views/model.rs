@@ -121,8 +121,9 @@ pub fn model_shown(app: &App) -> bool {
 }
 
 /// Make the top view's model current. Synchronous by default (headless tests, benchmarks); with
-/// `app.defer_models` (the terminal runtime) a stale model is cleared and a request left in `app.pending_model`
-/// for a background task, so an expensive profile (an account over weeks) never blocks key handling.
+/// `app.defer_models` (the terminal runtime) a request is left in `app.pending_model` for a background task, so an
+/// expensive profile (an account over weeks) never blocks key handling. Meanwhile a model of another view is
+/// cleared (the view says "computing…"); the same view's, from before the rules' hits joined it, stays shown.
 pub fn prepare(app: &mut App) {
     let key = model_key(app);
     if app.top().model.key == key {
