@@ -22,14 +22,17 @@ pub fn skip_ws(buf: &[u8], mut at: usize) -> usize {
 }
 
 /// One past the closing quote of the string whose opening quote is at `at`; `None` when the input ends first.
+///
+/// Strings are most of a CloudTrail record's bytes, so the quote or backslash is found with `memchr2` (vectorised)
+/// rather than byte by byte.
 fn string_end(buf: &[u8], at: usize) -> Option<usize> {
     let mut i = at + 1;
     while i < buf.len() {
-        match buf[i] {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
+        let next = i + memchr::memchr2(b'"', b'\\', &buf[i..])?;
+        if buf[next] == b'"' {
+            return Some(next + 1);
         }
+        i = next + 2;
     }
     None
 }
@@ -47,53 +50,92 @@ pub struct Parts {
 /// Split the container whose opening bracket is at `at` at its top-level commas. An empty last item (`[]`, a
 /// trailing comma) is not an item; an empty one between commas is, so indices stay those of the file.
 pub fn container(buf: &[u8], at: usize) -> Parts {
-    let mut items = Vec::new();
-    let mut depth = 0usize;
-    let mut start = at + 1;
-    let mut i = at + 1;
-    let trim = |r: Range<usize>| {
-        let s = skip_ws(buf, r.start).min(r.end);
+    let mut split = Items::new(buf, at);
+    let items = split.by_ref().collect();
+    Parts {
+        items,
+        closed: split.closed,
+        end: split.end,
+    }
+}
+
+/// [`container`]'s items one at a time, so a caller looking for one item can stop there without scanning the rest.
+struct Items<'b> {
+    buf: &'b [u8],
+    /// Where the item being scanned starts (just after the bracket or the last comma).
+    start: usize,
+    /// Where scanning resumes.
+    at: usize,
+    /// Whether the container is finished (closed or cut off); `closed` and `end` are then final.
+    done: bool,
+    closed: bool,
+    end: usize,
+}
+
+impl<'b> Items<'b> {
+    fn new(buf: &'b [u8], at: usize) -> Items<'b> {
+        Items {
+            buf,
+            start: at + 1,
+            at: at + 1,
+            done: false,
+            closed: false,
+            end: buf.len(),
+        }
+    }
+
+    /// `r` without the whitespace around it.
+    fn trim(&self, r: Range<usize>) -> Range<usize> {
+        let s = skip_ws(self.buf, r.start).min(r.end);
         let mut e = r.end;
-        while e > s && is_ws(buf[e - 1]) {
+        while e > s && is_ws(self.buf[e - 1]) {
             e -= 1;
         }
         s..e
-    };
-    while i < buf.len() {
-        match buf[i] {
-            b'"' => {
-                i = string_end(buf, i).unwrap_or(buf.len());
-                continue;
-            }
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' if depth == 0 => {
-                let last = trim(start..i);
-                if !last.is_empty() {
-                    items.push(last);
-                }
-                return Parts {
-                    items,
-                    closed: true,
-                    end: i + 1,
-                };
-            }
-            b']' | b'}' => depth -= 1,
-            b',' if depth == 0 => {
-                items.push(trim(start..i));
-                start = i + 1;
-            }
-            _ => {}
+    }
+
+    /// The last item, when the container ends at `end` (exclusive of the bracket); an empty one is not an item.
+    fn last(&mut self, end: usize) -> Option<Range<usize>> {
+        self.done = true;
+        let last = self.trim(self.start..end);
+        (!last.is_empty()).then_some(last)
+    }
+}
+
+impl Iterator for Items<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        if self.done {
+            return None;
         }
-        i += 1;
-    }
-    let last = trim(start..buf.len());
-    if !last.is_empty() {
-        items.push(last);
-    }
-    Parts {
-        items,
-        closed: false,
-        end: buf.len(),
+        let buf = self.buf;
+        let mut depth = 0usize;
+        let mut i = self.at;
+        while i < buf.len() {
+            match buf[i] {
+                b'"' => {
+                    i = string_end(buf, i).unwrap_or(buf.len());
+                    continue;
+                }
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' if depth == 0 => {
+                    self.closed = true;
+                    self.end = i + 1;
+                    return self.last(i);
+                }
+                b']' | b'}' => depth -= 1,
+                b',' if depth == 0 => {
+                    let item = self.trim(self.start..i);
+                    self.start = i + 1;
+                    self.at = i + 1;
+                    return Some(item);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.last(buf.len())
     }
 }
 
@@ -127,25 +169,60 @@ pub fn member<'b>(buf: &'b [u8], m: &Range<usize>) -> Option<(&'b [u8], Range<us
 
 /// The elements of the array that holds a file's records: the top-level array (`key` `None`), or the array under
 /// `key` in the top-level object (`Records`, `Events`). `None` when there is no such array.
+///
+/// The object's members are looked at one by one and the first array under `key` is split where it stands, so the
+/// file is scanned once (not once for the object's members and again for the array) and whatever follows the array
+/// is not scanned at all. The answer is [`member_array`]'s over the object's [`container`] (a test compares them).
 pub fn record_array(buf: &[u8], key: Option<&[u8]>) -> Option<Parts> {
     let start = skip_ws(buf, 0);
     match (key, buf.get(start)) {
         (None, Some(b'[')) => Some(container(buf, start)),
-        (Some(key), Some(b'{')) => member_array(buf, &container(buf, start), key),
+        (Some(key), Some(b'{')) => {
+            let mut members = Items::new(buf, start);
+            loop {
+                // The member about to be scanned: whether it is `"key": [` is known from its first bytes.
+                let from = skip_ws(buf, members.start);
+                if let Some(array) = array_member_at(buf, from, key) {
+                    return Some(container(buf, array));
+                }
+                members.next()?;
+            }
+        }
         _ => None,
     }
+}
+
+/// Where the array starts when the member starting at `at` is `"key": [`; [`member`]'s test on one member, made
+/// before the member's end is known (its key, colon and bracket lie before any comma that could end it).
+fn array_member_at(buf: &[u8], at: usize, key: &[u8]) -> Option<usize> {
+    if buf.get(at) != Some(&b'"') {
+        return None;
+    }
+    let key_end = string_end(buf, at)?;
+    let colon = skip_ws(buf, key_end);
+    if buf.get(colon) != Some(&b':') {
+        return None;
+    }
+    let value = skip_ws(buf, colon + 1);
+    (buf.get(value) == Some(&b'[') && same_key(buf, at, key_end, key)).then_some(value)
+}
+
+/// Whether the key whose quotes are at `open` and `close - 1` is `key`. A key may be spelled with escapes
+/// (`"Rec\u006frds"`); a parser reads it as the same key.
+fn same_key(buf: &[u8], open: usize, close: usize, key: &[u8]) -> bool {
+    let k = &buf[open + 1..close - 1];
+    k == key
+        || (k.contains(&b'\\')
+            && serde_json::from_slice::<String>(&buf[open..close]).is_ok_and(|k| k.as_bytes() == key))
 }
 
 /// The elements of the array under `key` in an object already split into its members.
 pub fn member_array(buf: &[u8], object: &Parts, key: &[u8]) -> Option<Parts> {
     object.items.iter().find_map(|m| {
         let (k, v) = member(buf, m)?;
-        // A key may be spelled with escapes (`"Rec\u006frds"`); a parser reads it as the same key.
-        let same = k == key
-            || (k.contains(&b'\\')
-                && serde_json::from_slice::<String>(&buf[m.start..m.start + k.len() + 2])
-                    .is_ok_and(|k| k.as_bytes() == key));
-        (same && buf.get(v.start) == Some(&b'[')).then(|| container(buf, v.start))
+        let open = m.start;
+        (same_key(buf, open, open + k.len() + 2, key) && buf.get(v.start) == Some(&b'['))
+            .then(|| container(buf, v.start))
     })
 }
 
@@ -198,6 +275,43 @@ mod tests {
         let l: Vec<&[u8]> = lines(b"a\r\n\nb\xff\n").collect();
         assert_eq!(l, [&b"a\r"[..], b"", b"b\xff", b""]);
         assert_eq!(lines(b"").count(), 1);
+    }
+
+    /// `record_array` stops at the first `"Records": [` member; it must find what splitting the whole object does.
+    /// Every object opening followed by up to five tokens of JSON's structure, keys, escapes and spaces is tried.
+    #[test]
+    fn the_record_array_is_found_as_splitting_the_whole_object_finds_it() {
+        const TOKENS: [&[u8]; 13] = [
+            b"{",
+            b"}",
+            b"[",
+            b"]",
+            b",",
+            b":",
+            b"\"Records\"",
+            b"\"Rec\\u006frds\"",
+            b"\"x\"",
+            b"\\",
+            b"\"",
+            b" ",
+            b"1",
+        ];
+        let mut found = 0;
+        for n in 0..=5u32 {
+            for mut code in 0..TOKENS.len().pow(n) {
+                let mut buf = b"{".to_vec();
+                for _ in 0..n {
+                    buf.extend_from_slice(TOKENS[code % TOKENS.len()]);
+                    code /= TOKENS.len();
+                }
+                let whole = member_array(&buf, &container(&buf, 0), b"Records");
+                let lazy = record_array(&buf, Some(b"Records"));
+                assert_eq!(lazy, whole, "{}", String::from_utf8_lossy(&buf));
+                found += usize::from(lazy.is_some());
+            }
+        }
+        // The alphabet reaches the interesting cases: arrays found (escaped keys too) and not.
+        assert!(found > 100, "{found}");
     }
 
     #[test]
