@@ -15,6 +15,7 @@
 
 mod columns;
 pub mod format;
+mod rows;
 pub mod stamp;
 
 use crate::core::ingest::{self, IngestReport, LoadOptions, LoadWindow, Progress};
