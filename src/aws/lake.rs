@@ -17,7 +17,8 @@ use super::plan_run::{PlanRequest, PlanSummary};
 use super::{FetchProgress, Service};
 use crate::core::orgscale::columns::TableColumns;
 use crate::core::orgscale::layout::Layout;
-use crate::core::orgscale::plan::{Query, Source, Target, alias};
+use crate::core::orgscale::plan::{Query, Source, Target};
+use crate::core::orgscale::query::alias;
 use crate::core::orgscale::sql::EventDataStore;
 
 /// Lake's page size limit for `GetQueryResults` (`MaxQueryResults` 1–1,000).
