@@ -302,6 +302,9 @@ fn a_damaged_truncated_or_older_index_is_rebuilt() {
     // Not an index at all.
     std::fs::write(&file, b"hello").unwrap();
     same_as_fresh(&logs, &file, "rebuilt: the index was damaged");
+    // Empty (the one file the index is not memory-mapped for: it is read).
+    std::fs::write(&file, b"").unwrap();
+    same_as_fresh(&logs, &file, "rebuilt: the index was damaged");
     same_as_fresh(&logs, &file, "reused");
     // The bytes written again are the bytes of the first build (deterministic).
     assert_eq!(std::fs::read(&file).unwrap(), good);

@@ -112,13 +112,36 @@ pub fn load(at: &CaseIndex, inputs: &[PathBuf], opts: &LoadOptions, progress: &(
 }
 
 /// The index at `file`, checked and decoded (findings not yet read).
+///
+/// The file is memory-mapped rather than read into a buffer: decoding copies what it keeps, so the map is only
+/// read, and a read of the whole file would first have the kernel zero and fill a fresh buffer as large as the
+/// file. At 10 M events (a 1 GB index) that took 0.5 s of a 2–2.5 s index read on this 2-core machine (README
+/// "Case index"). A file the map cannot be made for is read as before.
 fn read(file: &Path) -> Result<(Meta, Store), IndexError> {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
+    let opened = match std::fs::File::open(file) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(IndexError::Missing),
         Err(e) => return Err(IndexError::Unreadable(e.to_string())),
     };
-    format::decode(&bytes)
+    match map(&opened) {
+        Some(bytes) => format::decode(&bytes),
+        None => match std::fs::read(file) {
+            Ok(bytes) => format::decode(&bytes),
+            Err(e) => Err(IndexError::Unreadable(e.to_string())),
+        },
+    }
+}
+
+/// A read-only map of the index file; `None` when the file is empty or cannot be mapped.
+#[allow(unsafe_code)]
+fn map(file: &std::fs::File) -> Option<memmap2::Mmap> {
+    // SAFETY: a map is undefined behaviour if the file changes under it. The index file never does: trailhound
+    // replaces it whole (`fsutil::write_atomic` writes a new file and renames it over the old one, so the mapped
+    // file keeps its content until unmapped), and the map lives only while `format::decode` copies out of it.
+    // Another program truncating the case's index in place while it is decoded is the case this cannot defend
+    // against (the process would stop with SIGBUS), as with any memory-mapped reader.
+    let map = unsafe { memmap2::Mmap::map(file) }.ok()?;
+    (!map.is_empty()).then_some(map)
 }
 
 /// Why an index cannot be reused for these inputs, in words; `None` when it can.
