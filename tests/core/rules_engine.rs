@@ -353,9 +353,9 @@ fn value_count_and_temporal_correlations() {
     );
 }
 
-/// The raw-record pass decides candidates a batch of events at a time to bound memory; the answer must not depend
-/// on the batch size. On the sample case (over a thousand candidates in dozens of files), batches of 1, 7 and 500
-/// events give exactly the one-batch answer, and the one-event batches do split the work.
+/// The raw-record pass decides candidates file by file, handing files to the workers up to a number of events at a
+/// time; the answer must not depend on that number. On the sample case (over a thousand candidates in dozens of
+/// files), batches of 1 (one file at a time), 7 and 500 events give exactly the one-batch answer.
 #[test]
 fn the_raw_pass_gives_one_answer_whatever_its_batch_size() {
     use trailhound::core::graph::SessionGraph;
