@@ -76,7 +76,7 @@ pub fn row(data: &Dataset) -> Row {
         goals::RULES,
         ms(took),
         format!(
-            "{} rules and {n_corr} correlations ({problems} not run) over {} events: {} hits, {} correlations fired; store pass {:.0} ms, {} raw records from {} files read again in {:.0} ms",
+            "{} rules and {n_corr} correlations ({problems} not run) over {} events: {} hits, {} correlations fired; store pass {:.0} ms, {} raw records from {} files read again in {:.0} ms, correlations {:.0} ms",
             n_rules,
             data.store().events.len(),
             d.hits().len(),
@@ -84,7 +84,8 @@ pub fn row(data: &Dataset) -> Row {
             d.stats().first_pass_us as f64 / 1e3,
             d.stats().raw_reads,
             d.stats().raw_files,
-            d.stats().raw_pass_us as f64 / 1e3
+            d.stats().raw_pass_us as f64 / 1e3,
+            d.stats().correlate_us as f64 / 1e3
         ),
     )
 }
