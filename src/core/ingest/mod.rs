@@ -32,6 +32,7 @@ pub use crate::core::provenance::{Format, IngestError, IngestReport, MAX_ERRORS_
 use crate::core::model::Store;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 /// Progress of a load, reported after each file.
@@ -135,23 +136,33 @@ fn merge_files(
     let bytes_total: u64 = files.iter().map(|f| f.1).sum();
     let budget = budget::Budget::new(opts.read_budget);
     let (tx, rx) = mpsc::sync_channel::<(usize, read::FileResult)>(64);
+    // Workers take files in input order from one counter, so what waits for the merger is at most about the
+    // channel's worth of files. A parallel iterator splits the list in halves instead: the second worker parses the
+    // second half while the merger still needs the first, and all of it waits, parsed, in `pending` (measured: peak
+    // memory of a 10 M-event load, README "Benchmarks").
+    let next_file = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         scope.spawn(|| {
             let alone = tx.clone();
-            let busy: Vec<usize> = files
-                .par_iter()
-                .enumerate()
-                .map_with(tx, |tx, (i, (path, _))| {
-                    match read::read_and_parse(path, (base + i) as u32, opts, &budget) {
-                        read::FileResult::Failed(read::ReadError::Busy) => Some(i),
-                        r => {
-                            let _ = tx.send((i, r));
-                            None
+            let mut busy: Vec<usize> = (0..rayon::current_num_threads())
+                .into_par_iter()
+                .map_with(tx, |tx, _| {
+                    let mut busy = Vec::new();
+                    loop {
+                        let i = next_file.fetch_add(1, Ordering::Relaxed);
+                        let Some((path, _)) = files.get(i) else { break };
+                        match read::read_and_parse(path, (base + i) as u32, opts, &budget) {
+                            read::FileResult::Failed(read::ReadError::Busy) => busy.push(i),
+                            r => {
+                                let _ = tx.send((i, r));
+                            }
                         }
                     }
+                    busy
                 })
                 .flatten()
                 .collect();
+            busy.sort_unstable();
             // Files that met the budget held by others are read now one at a time, with the whole budget: only
             // their own size decides whether they are read.
             for i in busy {
