@@ -115,9 +115,11 @@ pub(crate) enum Ref {
 
 /// One thing a correlation counts: an event a rule hit, or a window an earlier correlation fired (represented by
 /// its first event, which gives its time and group).
-pub(super) struct Member {
+pub(super) struct Member<'a> {
     pub(super) event: u32,
-    pub(super) events: Vec<u32>,
+    /// The events it stands for: the hit event itself, or the fired window's events (borrowed: a rule's hits number
+    /// in the millions at 10 M events, and each was a one-element vector).
+    pub(super) events: &'a [u32],
 }
 
 /// A resolved correlation rule.
@@ -328,7 +330,12 @@ impl Correlation {
     }
 
     /// Evaluate over `hits[p]`: what each named rule or correlation produced (by position in `rules`).
-    pub(super) fn evaluate(&self, me: CorrelationIdx, hits: &[Vec<Member>], facts: &dyn Facts) -> Vec<CorrelationHit> {
+    pub(super) fn evaluate(
+        &self,
+        me: CorrelationIdx,
+        hits: &[Vec<Member<'_>>],
+        facts: &dyn Facts,
+    ) -> Vec<CorrelationHit> {
         struct Item<'m> {
             time: i64,
             event: u32,
@@ -337,10 +344,12 @@ impl Correlation {
             member: &'m [u32],
         }
         let mut groups: HashMap<Vec<GroupValue>, Vec<Item>> = HashMap::new();
+        // One key buffer for every member: a group's key is allocated once, when the group is first seen.
+        let mut key: Vec<GroupValue> = Vec::with_capacity(self.group_by.len());
         'items: for (pos, members) in hits.iter().enumerate() {
             for m in members {
                 let event = m.event;
-                let mut key = Vec::with_capacity(self.group_by.len());
+                key.clear();
                 for g in &self.group_by {
                     match self.group_value(g, pos, event, facts) {
                         Some(v) => key.push(v),
@@ -348,18 +357,24 @@ impl Correlation {
                     }
                 }
                 let value = self.field.as_deref().and_then(|f| facts.field(event, f));
-                groups.entry(key).or_default().push(Item {
+                let item = Item {
                     time: facts.time(event),
                     event,
                     pos,
                     value,
-                    member: &m.events,
-                });
+                    member: m.events,
+                };
+                match groups.get_mut(key.as_slice()) {
+                    Some(items) => items.push(item),
+                    None => {
+                        groups.insert(key.clone(), vec![item]);
+                    }
+                }
             }
         }
         let mut out = Vec::new();
         let mut keys: Vec<_> = groups.into_iter().collect();
-        keys.sort_by_key(|(_, items)| items.iter().map(|i| (i.time, i.event)).min());
+        keys.sort_by_cached_key(|(_, items)| items.iter().map(|i| (i.time, i.event)).min());
         for (key, mut items) in keys {
             items.sort_by_key(|i| (i.time, i.event, i.pos));
             let mut w = Window::default();
