@@ -138,8 +138,8 @@ fn merge_files(
     let (tx, rx) = mpsc::sync_channel::<(usize, read::FileResult)>(64);
     // Workers take files in input order from one counter, so what waits for the merger is at most about the
     // channel's worth of files. A parallel iterator splits the list in halves instead: the second worker parses the
-    // second half while the merger still needs the first, and all of it waits, parsed, in `pending` (measured: peak
-    // memory of a 10 M-event load, README "Benchmarks").
+    // second half while the merger still needs the first, and nearly all of that half waits, parsed, in `pending`
+    // (measured: peak memory of a 10 M-event load, README "Benchmarks").
     let next_file = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         scope.spawn(|| {
