@@ -115,7 +115,7 @@ pub fn load(at: &CaseIndex, inputs: &[PathBuf], opts: &LoadOptions, progress: &(
 ///
 /// The file is memory-mapped rather than read into a buffer: decoding copies what it keeps, so the map is only
 /// read, and a read of the whole file would first have the kernel zero and fill a fresh buffer as large as the
-/// file. At 10 M events (a 1 GB index) that took 0.5 s of a 2–2.5 s index read on this 2-core machine (README
+/// file. At 10 M events (a 1 GB index) that took about 0.5 s of a 1.9–2.1 s index read on this 2-core machine (README
 /// "Case index"). A file the map cannot be made for is read as before.
 fn read(file: &Path) -> Result<(Meta, Store), IndexError> {
     let opened = match std::fs::File::open(file) {

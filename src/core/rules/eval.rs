@@ -148,9 +148,9 @@ fn decide_file(store: &Store, rules: &RuleSet, candidates: &[Hit], file: &[(u32,
         let Some(ev) = store.events.get(event as usize) else {
             continue;
         };
+        let e = RuleEvent::full(store, ev, v);
         let from = candidates.partition_point(|h| h.event < event);
         for h in candidates[from..].iter().take_while(|h| h.event == event) {
-            let e = RuleEvent::full(store, ev, v);
             if rsigma_eval::evaluate_rule(&rules.rules[h.rule as usize].compiled, &e).is_some() {
                 hits.push(*h);
             }
