@@ -126,20 +126,21 @@ fn main() {
     let strings: Vec<&str> = store.strings.iter().map(|(_, s)| s).collect();
     let t = Instant::now();
     let rows: Vec<Row> = store.events.iter().map(row).collect();
-    let bytes = bincode::serde::encode_to_vec((&strings, &rows), cfg).unwrap();
+    let lookup = store.strings.lookup();
+    let bytes = bincode::serde::encode_to_vec((&strings, lookup.slots(), &rows), cfg).unwrap();
     let enc = t.elapsed();
     drop(rows);
     let t = Instant::now();
-    let ((strings, rows), _): ((Vec<String>, Vec<Row>), usize) =
-        bincode::serde::decode_from_slice(&bytes, cfg).unwrap();
+    type Decoded = (Vec<String>, Vec<u32>, Vec<Row>);
+    let ((strings, slots, rows), _): (Decoded, usize) = bincode::serde::decode_from_slice(&bytes, cfg).unwrap();
     let events: Vec<Event> = rows.iter().map(event).collect();
-    // The interner is rebuilt as the columnar decode rebuilds it.
+    // The interner is read back as the columnar decode reads it: its strings and their stored lookup table.
     let (mut text, mut ends) = (String::new(), Vec::with_capacity(strings.len()));
     for s in &strings {
         text.push_str(s);
         ends.push(text.len());
     }
-    let interner = Interner::from_parts(text, ends).unwrap();
+    let interner = Interner::from_stored(text, ends, slots).unwrap();
     let dec = t.elapsed();
     assert_eq!(events.len(), store.events.len());
     assert_eq!(interner.len(), store.strings.len());

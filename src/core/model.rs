@@ -11,7 +11,9 @@
 use crate::core::vocab::UnknownWord;
 
 mod interner;
+mod lookup;
 pub use interner::Interner;
+pub use lookup::Lookup;
 
 /// An interned string. `Sym::NONE` (0) means absent or null.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]

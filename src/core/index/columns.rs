@@ -32,7 +32,16 @@ impl Out {
 
     /// A column of unsigned values in the narrowest width that holds the largest.
     pub fn uints(&mut self, values: &[u64]) {
-        let max = values.iter().copied().max().unwrap_or(0);
+        self.uints_of(values.len(), values.iter().copied());
+    }
+
+    /// [`Out::uints`] of `u32` values (the same column, without widening them into a vector first).
+    pub fn uints32(&mut self, values: &[u32]) {
+        self.uints_of(values.len(), values.iter().map(|&v| u64::from(v)));
+    }
+
+    fn uints_of(&mut self, len: usize, values: impl Iterator<Item = u64> + Clone) {
+        let max = values.clone().max().unwrap_or(0);
         let width: u8 = match max {
             0..=0xff => 1,
             0x100..=0xffff => 2,
@@ -40,9 +49,9 @@ impl Out {
             _ => 8,
         };
         self.u8(width);
-        self.u64(values.len() as u64);
-        self.bytes.reserve(values.len() * width as usize);
-        for &v in values {
+        self.u64(len as u64);
+        self.bytes.reserve(len * width as usize);
+        for v in values {
             self.bytes.extend_from_slice(&v.to_le_bytes()[..width as usize]);
         }
     }

@@ -2,8 +2,9 @@
 //! version, payload length, xxh3-64 checksum of the payload), then the payload: a JSON meta section (the inputs,
 //! ingest options, each input file with its stamp, the load report) and the store in columns.
 //!
-//! This file frames the payload and holds the meta and the strings (one blob and its end offsets; the interner is
-//! rebuilt from them on one core while the rows decode on the other). The rows themselves are `rows`: stored
+//! This file frames the payload and holds the meta and the strings (one blob, its end offsets and the interner's
+//! stored lookup table, `model::Lookup`, so that no string is hashed on reopening; they are read on one core while
+//! the rows decode on the other). The rows themselves are `rows`: stored
 //! column by column, each in the narrowest width its values need, symbols through a per-column dictionary, which
 //! measured against bincode on the same rows is about half the size and decodes faster (README "Case index").
 
@@ -18,7 +19,7 @@ use std::path::PathBuf;
 /// The first bytes of every index file.
 pub const MAGIC: &[u8; 8] = b"THINDEX\0";
 /// Bumped whenever the layout changes; an index of another version is rebuilt.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Magic, version, reserved, payload length, checksum.
 const HEADER: usize = 8 + 4 + 4 + 8 + 8;
 
@@ -75,7 +76,20 @@ pub fn encode(meta: &Meta, store: &Store) -> Result<Vec<u8>, IndexError> {
     o.uints(&ends);
     o.blob(&blob);
     drop(blob);
-    super::rows::encode_rows(&mut o, store);
+    // The strings' lookup table (every string hashed once, when it is not the one the store was read with) is
+    // built on one core while the rows are written on the other.
+    let (lookup, rows) = rayon::join(
+        || store.strings.lookup(),
+        || {
+            let mut rows = Out::default();
+            super::rows::encode_rows(&mut rows, store);
+            rows.bytes
+        },
+    );
+    o.uints32(lookup.slots());
+    drop(lookup);
+    o.bytes.extend_from_slice(&rows);
+    drop(rows);
 
     let payload = o.bytes;
     let mut file = Vec::with_capacity(HEADER + payload.len());
@@ -131,10 +145,17 @@ pub fn decode(bytes: &[u8]) -> Result<(Meta, Store), IndexError> {
         return Err(damaged("string offsets do not end with the strings"));
     }
     let nsym = ends.len() as u64;
-    // The interner's lookup table (a hash of every string) is built on one core while the rest decodes on the
-    // other: nothing below needs it, only the symbol count.
+    let slots = i.uints("string lookup")?;
+    // The strings are copied out and their stored lookup table checked on one core while the rows decode on the
+    // other: nothing below needs the strings, only their count.
     let (strings, rest) = rayon::join(
-        || Interner::from_parts(blob.to_owned(), ends).ok_or_else(|| damaged("string offsets or repeated strings")),
+        || {
+            let slots: Vec<u32> = (0..slots.len())
+                .map(|k| slots.get32(k).ok_or_else(|| damaged("string lookup slot")))
+                .collect::<Result<_, _>>()?;
+            Interner::from_stored(blob.to_owned(), ends, slots)
+                .ok_or_else(|| damaged("string offsets or the string lookup table"))
+        },
         || super::rows::decode_rows(&mut i, &meta, nsym),
     );
     let strings = strings?;

@@ -1,7 +1,10 @@
 //! [`Interner`]: every distinct string the store names kept once, looked up by text and by [`Sym`]; one buffer
-//! of text with an end offset per symbol, and a hash table over them.
+//! of text with an end offset per symbol, and a hash table over them. A case index's strings come back with the
+//! index's stored [`Lookup`] table over them and the hash table empty: strings interned after that go to the hash
+//! table.
 
 use super::Sym;
+use super::lookup::Lookup;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
@@ -19,6 +22,9 @@ pub struct Interner {
     ends: Vec<usize>,
     table: HashTable<u32>,
     hasher: foldhash::fast::FixedState,
+    /// The stored table over the first symbols (those a case index held), when the interner came from one; the
+    /// hash table then holds only the symbols after them.
+    stored: Option<Lookup>,
 }
 
 impl Default for Interner {
@@ -39,6 +45,7 @@ impl Interner {
             ends: vec![0],
             table: HashTable::new(),
             hasher: new_hasher(),
+            stored: None,
         }
     }
 
@@ -56,6 +63,9 @@ impl Interner {
     pub fn intern(&mut self, s: &str) -> Sym {
         if s.is_empty() {
             return Sym::NONE;
+        }
+        if let Some(id) = self.find_stored(s) {
+            return Sym(id);
         }
         let hash = self.hash(s);
         let (text, ends) = (&self.text, &self.ends);
@@ -76,10 +86,19 @@ impl Interner {
         if s.is_empty() {
             return Some(Sym::NONE);
         }
+        if let Some(id) = self.find_stored(s) {
+            return Some(Sym(id));
+        }
         let hash = self.hash(s);
         self.table
             .find(hash, |&id| Self::at(&self.text, &self.ends, id as usize) == s)
             .map(|&id| Sym(id))
+    }
+
+    /// The symbol of `s` in the stored table, if there is one and it holds `s`.
+    fn find_stored(&self, s: &str) -> Option<u32> {
+        let (text, ends) = (&self.text, &self.ends);
+        self.stored.as_ref()?.find(s, |id| Self::at(text, ends, id as usize))
     }
 
     /// The string `sym` names; `""` for [`Sym::NONE`] and for a symbol past the end (one from another interner).
@@ -113,39 +132,44 @@ impl Interner {
     }
 
     /// An interner over the strings `text` holds one after the other, symbol `n` ending at `ends[n]`, the first
-    /// being `""` ([`Sym::NONE`]); `None` when an end goes backwards, past the text or inside a character, when a
-    /// string other than the first is empty, or when a string repeats (each symbol must name one distinct string).
-    pub fn from_parts(text: String, ends: Vec<usize>) -> Option<Interner> {
+    /// being `""` ([`Sym::NONE`]), found through `slots`, the stored [`Lookup`] table of every one of its strings
+    /// (what [`Interner::lookup`] gave when it was written): no string is hashed. `None` when an end goes
+    /// backwards, past the text or inside a character, when a string other than the first is empty, or when the
+    /// slots are not a table of its symbols ([`Lookup::from_slots`]).
+    pub fn from_stored(text: String, ends: Vec<usize>, slots: Vec<u32>) -> Option<Interner> {
         if ends.first() != Some(&0) || ends.last().is_some_and(|&e| e > text.len()) {
             return None;
         }
         if ends.windows(2).any(|w| w[1] <= w[0]) || !ends.iter().all(|&e| text.is_char_boundary(e)) {
             return None;
         }
-        let mut i = Interner {
-            table: HashTable::with_capacity(ends.len()),
+        let stored = Lookup::from_slots(slots, ends.len())?;
+        Some(Interner {
             text,
             ends,
+            table: HashTable::new(),
             hasher: new_hasher(),
-        };
-        let (text, ends, hasher) = (&i.text, &i.ends, &i.hasher);
-        for id in 1..ends.len() {
-            let s = Self::at(text, ends, id);
-            let hash = hasher.hash_one(s);
-            if i.table.find(hash, |&x| Self::at(text, ends, x as usize) == s).is_some() {
-                return None;
-            }
-            i.table
-                .insert_unique(hash, id as u32, |&x| hasher.hash_one(Self::at(text, ends, x as usize)));
-        }
-        Some(i)
+            stored: Some(stored),
+        })
     }
 
-    /// Bytes held by the interned strings and the table (for the memory benchmark).
+    /// The [`Lookup`] table of every string, for a case index to store. The stored table is handed back as it is
+    /// when nothing was interned after it; otherwise one is built (every string hashed once).
+    pub fn lookup(&self) -> std::borrow::Cow<'_, Lookup> {
+        match &self.stored {
+            Some(t) if self.table.is_empty() => std::borrow::Cow::Borrowed(t),
+            _ => std::borrow::Cow::Owned(Lookup::build(self.ends.len() - 1, |id| {
+                Self::at(&self.text, &self.ends, id as usize)
+            })),
+        }
+    }
+
+    /// Bytes held by the interned strings and the tables (for the memory benchmark).
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity()
             + self.ends.capacity() * std::mem::size_of::<usize>()
             + self.table.capacity() * (std::mem::size_of::<u32>() + 1)
+            + self.stored.as_ref().map_or(0, Lookup::heap_bytes)
     }
 }
 
@@ -171,35 +195,67 @@ mod tests {
         assert_eq!(i.resolve(a), "sts.amazonaws.com");
     }
 
-    /// An interner rebuilt from its text and end offsets (how the case index stores it) resolves and finds every
-    /// string as the original does; offsets that go backwards, past the text or inside a character, an empty or
-    /// repeated string, or a first string that is not `""` are refused.
-    #[test]
-    fn interner_from_parts_round_trips_and_refuses_what_is_not_one() {
-        let mut i = Interner::new();
-        for s in ["sts.amazonaws.com", "名前", "a\u{202e}b", "x"] {
-            i.intern(s);
-        }
+    fn parts(i: &Interner) -> (String, Vec<usize>) {
         let (mut text, mut ends) = (String::new(), Vec::new());
         for (_, s) in i.iter() {
             text.push_str(s);
             ends.push(text.len());
         }
-        let back = Interner::from_parts(text.clone(), ends.clone()).unwrap();
+        (text, ends)
+    }
+
+    /// An interner read back from its text, end offsets and lookup table (how the case index stores it) resolves
+    /// and finds every string as the original does, and goes on interning after them without repeating one;
+    /// offsets that go backwards, past the text or inside a character, an empty string, a first string that is not
+    /// `""` or a table that is not one of its symbols are refused.
+    #[test]
+    fn interner_from_stored_parts_round_trips_and_refuses_what_is_not_one() {
+        let mut i = Interner::new();
+        for s in ["sts.amazonaws.com", "名前", "a\u{202e}b", "x"] {
+            i.intern(s);
+        }
+        let (text, ends) = parts(&i);
+        let slots = i.lookup().slots().to_vec();
+        let mut back = Interner::from_stored(text.clone(), ends.clone(), slots.clone()).unwrap();
         assert_eq!(back.iter().collect::<Vec<_>>(), i.iter().collect::<Vec<_>>());
         for (sym, s) in i.iter() {
             assert_eq!(back.get(s), Some(sym));
             assert_eq!(back.resolve(sym), s);
         }
+        assert_eq!(back.get("y"), None);
         assert_eq!(back.resolve(Sym(99)), "");
-        let refused = |text: &str, ends: &[usize]| Interner::from_parts(text.to_string(), ends.to_vec()).is_none();
+        // The stored table is handed back as it is while nothing was added.
+        assert!(matches!(back.lookup(), std::borrow::Cow::Borrowed(_)));
+        // Interning after the stored strings: an old string keeps its symbol, a new one gets the next.
+        assert_eq!(back.intern("名前"), i.get("名前").unwrap());
+        let y = back.intern("y");
+        assert_eq!(y, Sym(i.len() as u32));
+        assert_eq!((back.get("y"), back.intern("y"), back.len()), (Some(y), y, i.len() + 1));
+        // The table written next covers the new string too, and reads back.
+        let (text2, ends2) = parts(&back);
+        let again = Interner::from_stored(text2, ends2, back.lookup().slots().to_vec()).unwrap();
+        assert_eq!(again.get("y"), Some(y));
+        assert_eq!(again.get("sts.amazonaws.com"), i.get("sts.amazonaws.com"));
+
+        let table = |text: &str, ends: &[usize]| {
+            let n = ends.len().saturating_sub(1);
+            // Offsets that are not an interner's give some string: the offsets are refused whatever the table.
+            let at = |id: u32| text.get(ends[id as usize - 1]..ends[id as usize]).unwrap_or("?");
+            Lookup::build(n, at).slots().to_vec()
+        };
+        let refused = |text: &str, ends: &[usize]| {
+            Interner::from_stored(text.to_string(), ends.to_vec(), table(text, ends)).is_none()
+        };
         assert!(!refused("ab", &[0, 1, 2]));
+        assert!(
+            Interner::from_stored(text.clone(), ends.clone(), vec![0; 8]).is_none(),
+            "a table without the strings"
+        );
         assert!(refused("ab", &[1, 2]), "the first string is not empty");
         assert!(refused("ab", &[0, 2, 1]), "backwards");
         assert!(refused("ab", &[0, 1, 1, 2]), "an empty string after the first");
         assert!(refused("ab", &[0, 1, 3]), "past the text");
         assert!(refused("名", &[0, 1, 3]), "inside a character");
-        assert!(refused("aa", &[0, 1, 2]), "a repeated string");
         assert!(refused("", &[]), "no symbol 0");
     }
 }
