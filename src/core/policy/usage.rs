@@ -4,8 +4,9 @@
 //! the calls whose actions are unknown and those that need no permission. Failed calls are not use. Events that
 //! are not the principal's own calls (`AwsServiceEvent`, CloudTrail Insights, VPC endpoint events) are left out.
 //! One pass over the profile's events in the scope, split in runs scanned in parallel and merged in order, adding
-//! up per API; each distinct (resource, region, account) of an API becomes an ARN once, in parallel, into a hash set
-//! (nothing downstream needs them sorted: the generated policy and the comparison sort what they print). The
+//! up per API; each distinct (resource, region, account) of an API becomes an ARN once, in parallel, into a set
+//! kept in that order (nothing downstream needs them sorted: the generated policy and the comparison sort what they
+//! print). The
 //! largest session identity of a 10 M-event demo case (1.15 M calls, 774 K distinct S3 objects) is the benchmark's
 //! worst case.
 
@@ -212,7 +213,7 @@ fn targets_of(action: &str, resources: &[(Sym, Sym, Sym)], store: &Store) -> Opt
         .par_iter()
         .map(|&(r, region, account)| resource_arn(action, store.s(r), store.s(region), store.s(account)))
         .collect::<Option<_>>()?;
-    let mut set = Targets::with_capacity(list.len());
+    let mut set = Targets::with_capacity_and_hasher(list.len(), Default::default());
     set.extend(list);
     Some(set)
 }
@@ -290,10 +291,12 @@ pub fn usage(sel: &Selection, store: &Store, graph: &SessionGraph, ix: &Behavior
                     u.last_seen = u.last_seen.max(acc.last);
                     u.apis.insert((source.to_owned(), name.to_owned()));
                     u.events.extend_from_slice(&acc.events);
+                    // The smaller set goes into the larger (the first API's targets are taken as they are).
                     u.targets = match (u.targets.take(), targets) {
-                        (Some(mut a), Some(b)) => {
-                            a.extend(b);
-                            Some(a)
+                        (Some(a), Some(b)) => {
+                            let (mut into, from) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                            into.extend(from);
+                            Some(into)
                         }
                         _ => None,
                     };
