@@ -32,7 +32,7 @@ pub fn run(a: SummaryArgs) -> anyhow::Result<ExitCode> {
     let data = load_dataset(&a.input, a.geoip.as_deref())?;
     let loaded = t.elapsed();
     let t = Instant::now();
-    data.build_all();
+    data.build_first();
     let built = t.elapsed();
     let day = a.day.map(summary::day_of);
     let t = Instant::now();

@@ -164,8 +164,18 @@ impl Dataset {
 
     /// The behaviour index: baselines, new behaviour and volume (built on first use, with the graph).
     pub fn behavior(&self) -> &BehaviorIndex {
-        self.behavior
-            .get_or_init(|| BehaviorIndex::build(&self.store, self.graph()))
+        self.behavior.get_or_init(|| {
+            // The index's store-only part (its longest) is built while the graph is, when the graph is not built
+            // yet: at 10 M events each takes over a second of one core.
+            let (graph, part) = rayon::join(|| self.graph(), || behavior::StorePart::build(&self.store));
+            BehaviorIndex::with_store_part(part, &self.store, graph)
+        })
+    }
+
+    /// The behaviour index's drill-down keys (what the volume drill-downs count by), numbered on first use: they are
+    /// not part of the first views (the terminal numbers them after its first frame, beside the rules).
+    pub fn drill_keys(&self) -> &behavior::Combos {
+        self.behavior().combos(&self.store, self.graph())
     }
 
     /// Geolocation: the databases found on the one search path (`--geoip`, `$TRAILHOUND_GEOIP`, each input
@@ -230,19 +240,23 @@ impl Dataset {
     }
 
     /// Build every derived part the first views read (the findings list, the day summary, profiles, the
-    /// completions): all but the rule evaluation, the slowest part, which [`Dataset::build_all`] adds.
+    /// completions): all but the rule evaluation, the slowest part, and the volume drill-downs' keys, which
+    /// [`Dataset::build_later`] adds.
     ///
-    /// The parts are built two at a time: the loaded names and geolocation need nothing else, so they are built
-    /// beside the session graph; the behaviour index beside the finding groups and brokers, which need the graph
-    /// too.
+    /// The parts are built two at a time: beside the session graph, the loaded names and geolocation (which need
+    /// nothing else) and then the behaviour index's store-only part; after it, the rest of the behaviour index,
+    /// then the finding groups beside the brokers.
     pub fn build_first(&self) {
+        // Nothing that waits for the graph is handed to the other core before the graph is built: a worker blocked
+        // on it would hold up the behaviour index's store-only part, which is meant to be built beside it.
         rayon::join(
             || {
-                self.graph();
+                self.behavior();
                 rayon::join(
-                    || self.behavior(),
                     || {
                         self.groups();
+                    },
+                    || {
                         self.brokers();
                     },
                 );
@@ -254,10 +268,22 @@ impl Dataset {
         );
     }
 
+    /// What the first views leave for later: the drill-down keys and the rules, side by side.
+    pub fn build_later(&self) {
+        rayon::join(
+            || {
+                self.drill_keys();
+            },
+            || {
+                self.detections();
+            },
+        );
+    }
+
     /// Build every derived part now (a background loader does this so the views do not wait).
     pub fn build_all(&self) {
         self.build_first();
-        self.detections();
+        self.build_later();
     }
 }
 

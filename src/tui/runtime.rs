@@ -532,11 +532,12 @@ fn start_load(
             data = data.with_rules(rules);
         }
         // The first views need the graph and behaviour index: build them here, off the UI thread. The rules, the
-        // slowest part, are evaluated after the first frame of data, on this same task.
+        // slowest part, and the volume drill-downs' keys are built after the first frame of data, on this same task
+        // (a view model that needs them meanwhile waits for them on its own task).
         data.build_first();
         let data = Arc::new(data);
         let _ = tx.send(Job::Loaded(Arc::clone(&data)));
-        data.detections();
+        data.build_later();
         let _ = tx.send(Job::RulesReady(data.generation()));
     });
 }

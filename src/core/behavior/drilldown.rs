@@ -9,7 +9,7 @@
 //! a group is named when it is kept, or when its place in the order depends on its name (tied with the last group
 //! kept). A level past the limit ends in one `(N more)` node with the calls of the groups it stands for.
 
-use super::index::BehaviorIndex;
+use super::index::{BehaviorIndex, Combos};
 use super::newbehavior::service_of;
 use super::select::Selection;
 use super::travel::place_label;
@@ -304,14 +304,20 @@ pub struct Drilldowns {
 /// A scope with many calls for the number of keys (a busy account over weeks: millions of calls) counts into a
 /// table indexed by the dense key id — no hashing, one pass — and collects the keys it touched; a small scope
 /// counts into a hash map, so it never pays for a table the size of every key loaded.
-fn count_keys(sel: &Selection, ix: &BehaviorIndex, scope: Scope) -> Vec<(u32, (u32, u32))> {
+fn count_keys(sel: &Selection, ix: &BehaviorIndex, combos: &Combos, scope: Scope) -> Vec<(u32, (u32, u32))> {
     let (lo, hi) = (ix.index_at(scope.from), ix.index_at(scope.to));
     let calls: usize = sel.window(lo, hi).map(|p| p.len()).sum();
-    count_keys_into(sel, ix, scope, calls >= ix.combos.len() / 8)
+    count_keys_into(sel, ix, combos, scope, calls >= combos.keys.len() / 8)
 }
 
 /// [`count_keys`] with the way of counting chosen: `dense`, the table indexed by key id.
-fn count_keys_into(sel: &Selection, ix: &BehaviorIndex, scope: Scope, dense: bool) -> Vec<(u32, (u32, u32))> {
+fn count_keys_into(
+    sel: &Selection,
+    ix: &BehaviorIndex,
+    combos: &Combos,
+    scope: Scope,
+    dense: bool,
+) -> Vec<(u32, (u32, u32))> {
     let (lo, hi) = (ix.index_at(scope.from), ix.index_at(scope.to));
     // Counts of events, whose indices are `u32`.
     let add = |c: &mut (u32, u32), failed: bool| {
@@ -322,10 +328,10 @@ fn count_keys_into(sel: &Selection, ix: &BehaviorIndex, scope: Scope, dense: boo
         }
     };
     if dense {
-        let mut table = vec![(0u32, 0u32); ix.combos.len()];
+        let mut table = vec![(0u32, 0u32); combos.keys.len()];
         for part in sel.window(lo, hi) {
-            part.for_each(ix, |_, r| {
-                if let Some(c) = table.get_mut(r.combo as usize) {
+            part.for_each_keyed(ix, combos, |k, r| {
+                if let Some(c) = table.get_mut(k as usize) {
                     add(c, r.failed());
                 }
             });
@@ -339,7 +345,7 @@ fn count_keys_into(sel: &Selection, ix: &BehaviorIndex, scope: Scope, dense: boo
     }
     let mut counts: HashMap<u32, (u32, u32)> = HashMap::new();
     for part in sel.window(lo, hi) {
-        part.for_each(ix, |_, r| add(counts.entry(r.combo).or_default(), r.failed()));
+        part.for_each_keyed(ix, combos, |k, r| add(counts.entry(k).or_default(), r.failed()));
     }
     counts.into_iter().collect()
 }
@@ -368,12 +374,13 @@ pub fn drilldowns(
     scope: Scope,
     opts: &DrillOptions,
 ) -> Drilldowns {
-    let counted = count_keys(sel, ix, scope);
+    let combos = ix.combos(store, sel.graph());
+    let counted = count_keys(sel, ix, combos, scope);
     // What each key's paths are made of, looked up once per key (the caller's identity is a random access).
     let parts: Vec<Parts> = counted
         .par_iter()
         .filter_map(|&(combo, n)| {
-            let k = ix.combos.get(combo as usize)?;
+            let k = combos.keys.get(combo as usize)?;
             let id = store.identities.get(k.identity as usize)?;
             let caller = [id.access_key_id, id.arn, id.principal_id, id.invoked_by]
                 .into_iter()
@@ -478,7 +485,8 @@ mod tests {
     use crate::core::graph::SessionGraph;
 
     /// The table and the hash map count the same calls per key, for every account and session identity of a
-    /// behaviour scenario, over all of it and over one hour (the drill-down tests reach mostly the table).
+    /// behaviour scenario, over all of it and over parts of it (the drill-down tests reach mostly the table); a
+    /// session's keys read in session order are its events' keys, for windows that start inside it too.
     #[test]
     fn both_ways_of_counting_agree() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/behavior/spike.json.gz");
@@ -500,14 +508,34 @@ mod tests {
                 session_name: store.s(id.session_name).to_string(),
             });
         }
-        let mut failed = 0;
+        let (mut failed, mut windowed) = (0, 0);
         for p in &profiles {
             let Ok(sel) = select(p, &store, &graph, &ix) else {
                 continue;
             };
-            for scope in [Scope::new(first, last + 1), Scope::new(last - 3600, last + 1)] {
-                let mut table = count_keys_into(&sel, &ix, scope, true);
-                let mut map = count_keys_into(&sel, &ix, scope, false);
+            let combos = ix.combos(&store, &graph);
+            // Over all, the last hour, and from the middle of a few sessions on (windows that cut a session).
+            let mut scopes = vec![Scope::new(first, last + 1), Scope::new(last - 3600, last + 1)];
+            for part in sel.parts.iter().filter(|p| p.len() > 2).take(3) {
+                let t = store.events[part.events[part.len() / 2] as usize].time;
+                scopes.push(Scope::new(t, last + 1));
+            }
+            for scope in scopes {
+                // A session part's keys, read in session order from where its window starts, are its events' keys.
+                for part in sel.window(ix.index_at(scope.from), ix.index_at(scope.to)) {
+                    let mut keyed = Vec::new();
+                    part.for_each_keyed(&ix, combos, |k, _| keyed.push(k));
+                    let direct: Vec<u32> = part.events.iter().map(|&i| combos.of_event[i as usize]).collect();
+                    assert_eq!(keyed, direct, "{p:?} {scope:?}");
+                    let starts_inside = part.session_id().is_some_and(|s| {
+                        part.events
+                            .first()
+                            .is_some_and(|&i| graph.session(s).events.first() != Some(&i))
+                    });
+                    windowed += usize::from(starts_inside);
+                }
+                let mut table = count_keys_into(&sel, &ix, combos, scope, true);
+                let mut map = count_keys_into(&sel, &ix, combos, scope, false);
                 table.sort_unstable();
                 map.sort_unstable();
                 assert_eq!(table, map, "{p:?} {scope:?}");
@@ -515,5 +543,9 @@ mod tests {
             }
         }
         assert!(failed > 0, "failed calls are counted too");
+        assert!(
+            windowed > 0,
+            "some session parts are windows that start inside the session"
+        );
     }
 }

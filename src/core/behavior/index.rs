@@ -6,15 +6,19 @@
 //! not already hold (IP, user agent, recipient account, long-term access key, origin → sessions) are built here.
 //! Lists hold event indices in ascending order, which is time order because the store is sorted by time.
 //!
-//! Each row also names its event's *drill-down key* ([`Combo`]: API, source address, caller identity, resource):
-//! the volume drill-downs group a scope's calls by parts of that key, so they count rows per key (one small-array
-//! or hash increment per event) and build their trees from the distinct keys, instead of walking every event's
-//! fields. A busy account's scope over all data holds hundreds of thousands of events but a few thousand keys.
+//! Each event also has a *drill-down key* ([`Combo`]: API, source address, caller identity, resource): the volume
+//! drill-downs group a scope's calls by parts of that key, so they count events per key (one small-array or hash
+//! increment per event) and build their trees from the distinct keys, instead of walking every event's fields. A
+//! busy account's scope over all data holds hundreds of thousands of events but a few thousand keys. The keys
+//! ([`Combos`]) are numbered on first use, not with the rest: numbering them hashes every event's key into a table
+//! of millions (1.8 s of one core at 10 M events, the longest part of the build), and only the drill-downs read
+//! them, so a reopened case's first frame does not wait for them (the terminal builds them after it).
 
 use crate::core::graph::{OriginId, SessionGraph, SessionId, Signer};
 use crate::core::model::{IdentityId, Store, Sym};
 use crate::core::policy::denied::codes::DenialCodes;
 use hashbrown::HashMap;
+use std::sync::OnceLock;
 
 /// Set on [`Row::api`] when the call failed (`errorCode` present).
 pub const FAILED: u32 = 1 << 31;
@@ -33,8 +37,6 @@ pub struct Row {
     pub ip: u32,
     /// Dense user-agent id; 0 = no `userAgent`.
     pub ua: u32,
-    /// Dense drill-down key id ([`BehaviorIndex::combos`]). It fills the row's padding: rows stay 24 bytes.
-    pub combo: u32,
 }
 
 /// What the volume drill-downs group one call by (`core::behavior::drilldown`): everything but the time and the
@@ -90,8 +92,8 @@ pub struct BehaviorIndex {
     pub rows: Vec<Row>,
     /// Dense API id → (eventSource, eventName).
     pub apis: Vec<(Sym, Sym)>,
-    /// Dense drill-down key id → the key ([`Row::combo`]).
-    pub combos: Vec<Combo>,
+    /// The drill-down keys, numbered on first use ([`BehaviorIndex::combos`]).
+    combos: OnceLock<Combos>,
     /// Dense IP id → `sourceIPAddress` symbol (index 0 is `Sym::NONE`).
     pub ips: Vec<Sym>,
     /// Dense user-agent id → `userAgent` symbol (index 0 is `Sym::NONE`).
@@ -142,16 +144,6 @@ fn dense(map: &mut HashMap<Sym, u32>, list: &mut Vec<Sym>, sym: Sym) -> u32 {
         list.push(sym);
         (list.len() - 1) as u32
     })
-}
-
-/// A drill-down key before API ids exist: [`Combo`] with the API as its (eventSource, eventName) symbols, so the
-/// keys can be numbered on one core while the APIs are numbered on the other.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct RawCombo {
-    api: (Sym, Sym),
-    source_ip: Sym,
-    identity: IdentityId,
-    resource: Sym,
 }
 
 /// Dense ids of APIs, addresses and user agents in first-seen order, each event's row (without its drill-down
@@ -206,33 +198,73 @@ fn dense_ids(store: &Store) -> Dense {
             api: api | if e.failed() { FAILED } else { 0 } | if denial.is_denial(e.error_code) { DENIED } else { 0 },
             ip,
             ua,
-            combo: 0,
         });
     }
     d
 }
 
-/// Every event's drill-down key id, and the keys in first-seen order.
-fn combo_ids(store: &Store) -> (Vec<RawCombo>, Vec<u32>) {
-    let mut ids: HashMap<RawCombo, u32> = HashMap::new();
-    let mut keys = Vec::new();
-    let per_event = store
-        .events
-        .iter()
-        .map(|e| {
-            let key = RawCombo {
-                api: (e.event_source, e.event_name),
-                source_ip: e.source_ip,
-                identity: e.identity,
-                resource: e.resource,
-            };
-            *ids.entry(key).or_insert_with(|| {
-                keys.push(key);
-                (keys.len() - 1) as u32
+/// The drill-down keys ([`Combo`]) numbered in first-seen order, with each event's key id in event order and in
+/// session order (parallel to [`BehaviorIndex::session_rows`], so counting a session's keys reads forwards).
+#[derive(Debug, Default)]
+pub struct Combos {
+    /// Dense drill-down key id → the key.
+    pub keys: Vec<Combo>,
+    /// Each event's key id (parallel to `store.events`).
+    pub of_event: Vec<u32>,
+    /// Each session's events' key ids in session order: `of_session[session_off[s]..session_off[s + 1]]` is
+    /// parallel to `graph.sessions[s].events`.
+    of_session: Vec<u32>,
+}
+
+impl Combos {
+    fn build(store: &Store, graph: &SessionGraph, rows: &[Row]) -> Combos {
+        let mut ids: HashMap<Combo, u32> = HashMap::new();
+        let mut keys = Vec::new();
+        let of_event: Vec<u32> = store
+            .events
+            .iter()
+            .zip(rows)
+            .map(|(e, r)| {
+                let key = Combo {
+                    api: r.api_id(),
+                    source_ip: e.source_ip,
+                    identity: e.identity,
+                    resource: e.resource,
+                };
+                *ids.entry(key).or_insert_with(|| {
+                    keys.push(key);
+                    (keys.len() - 1) as u32
+                })
             })
-        })
-        .collect();
-    (keys, per_event)
+            .collect();
+        drop(ids);
+        let mut of_session = Vec::with_capacity(of_event.len());
+        for sess in &graph.sessions {
+            of_session.extend(
+                sess.events
+                    .iter()
+                    .map(|&i| of_event.get(i as usize).copied().unwrap_or_default()),
+            );
+        }
+        Combos {
+            keys,
+            of_event,
+            of_session,
+        }
+    }
+
+    /// The key ids of session `s`'s events `first..first + len` (positions in its event list), when the index has
+    /// that session and they are in it.
+    pub(crate) fn of_session(&self, ix: &BehaviorIndex, s: SessionId, first: usize, len: usize) -> Option<&[u32]> {
+        let a = *ix.session_off.get(s as usize)?;
+        let b = *ix.session_off.get(s as usize + 1)?;
+        let start = a.checked_add(first)?;
+        let end = start.checked_add(len)?;
+        if end > b {
+            return None;
+        }
+        self.of_session.get(start..end)
+    }
 }
 
 /// The events of each recipient account, and of each access key that signs outside any session.
@@ -253,6 +285,35 @@ fn account_and_key_lists(store: &Store, graph: &SessionGraph) -> AccountAndKeyLi
         }
     }
     (by_account, by_key)
+}
+
+/// What the index takes from the store alone, the longest of its passes (dense ids, each event's row, the events
+/// of each address and user agent): built while the session graph is, when both are wanted (`Dataset::behavior`).
+pub struct StorePart(Dense);
+
+impl StorePart {
+    /// The store-only part of the index of `store`.
+    pub fn build(store: &Store) -> StorePart {
+        StorePart(dense_ids(store))
+    }
+}
+
+/// What needs the graph: the account and key lists (which read each event's signer) and the chains.
+struct GraphPart {
+    by_account: HashMap<Sym, Vec<u32>>,
+    by_key: HashMap<Sym, Vec<u32>>,
+    chains: Chains,
+}
+
+impl GraphPart {
+    fn build(store: &Store, graph: &SessionGraph) -> GraphPart {
+        let ((by_account, by_key), chains) = rayon::join(|| account_and_key_lists(store, graph), || chains(graph));
+        GraphPart {
+            by_account,
+            by_key,
+            chains,
+        }
+    }
 }
 
 /// What follows from the graph alone: origins made canonical, session identities numbered, each session's origin
@@ -309,25 +370,26 @@ fn chains(graph: &SessionGraph) -> Chains {
 }
 
 impl BehaviorIndex {
-    /// Index everything `store` and `graph` hold. Four independent passes run two at a time: the dense ids and
-    /// rows, the drill-down keys, the account and key lists, and what follows from the graph alone.
+    /// Index everything `store` and `graph` hold (the drill-down keys excepted: [`BehaviorIndex::combos`]). Three
+    /// independent passes run side by side: the dense ids and rows, the account and key lists, and what follows
+    /// from the graph alone.
     pub fn build(store: &Store, graph: &SessionGraph) -> BehaviorIndex {
-        let ((mut d, (raw_combos, combo_of)), ((by_account, by_key), c)) = rayon::join(
-            || rayon::join(|| dense_ids(store), || combo_ids(store)),
-            || rayon::join(|| account_and_key_lists(store, graph), || chains(graph)),
-        );
-        for (row, combo) in d.rows.iter_mut().zip(combo_of) {
-            row.combo = combo;
-        }
-        let combos = raw_combos
-            .into_iter()
-            .map(|k| Combo {
-                api: d.api_ids.get(&k.api).copied().unwrap_or_default(),
-                source_ip: k.source_ip,
-                identity: k.identity,
-                resource: k.resource,
-            })
-            .collect();
+        let (d, g) = rayon::join(|| StorePart::build(store), || GraphPart::build(store, graph));
+        BehaviorIndex::assemble(d, g, graph)
+    }
+
+    /// [`BehaviorIndex::build`] with its store-only part built already (while the graph was: `Dataset::behavior`).
+    /// `part` must be of `store`.
+    pub fn with_store_part(part: StorePart, store: &Store, graph: &SessionGraph) -> BehaviorIndex {
+        BehaviorIndex::assemble(part, GraphPart::build(store, graph), graph)
+    }
+
+    fn assemble(StorePart(d): StorePart, g: GraphPart, graph: &SessionGraph) -> BehaviorIndex {
+        let GraphPart {
+            by_account,
+            by_key,
+            chains: c,
+        } = g;
         let mut session_off = Vec::with_capacity(graph.sessions.len() + 1);
         let mut session_rows = Vec::new();
         session_off.push(0);
@@ -355,7 +417,7 @@ impl BehaviorIndex {
         BehaviorIndex {
             rows: d.rows,
             apis: d.apis,
-            combos,
+            combos: OnceLock::new(),
             ips: d.ips,
             uas: d.uas,
             ip_ids: d.ip_ids,
@@ -374,6 +436,13 @@ impl BehaviorIndex {
             session_span,
             origin_canon: c.origin_canon,
         }
+    }
+
+    /// The drill-down keys of the events of `store` and the sessions of `graph`, which must be those the index was
+    /// built from; numbered on the first call (the calls after it, and those made meanwhile, wait for it and share
+    /// them).
+    pub fn combos(&self, store: &Store, graph: &SessionGraph) -> &Combos {
+        self.combos.get_or_init(|| Combos::build(store, graph, &self.rows))
     }
 
     /// The canonical origin for `o` (the first origin with the same principal id).

@@ -24,7 +24,7 @@ pub use drilldown::{DRILL_LIMIT, DrillNode, DrillOptions, DrillSort, Drilldowns}
 pub use error::BehaviorError;
 pub use findinggeo::{FindingLocation, add_finding_locations, finding_locations};
 pub use increase::IncreaseRow;
-pub use index::{BehaviorIndex, Combo, OriginKey, Row};
+pub use index::{BehaviorIndex, Combo, Combos, OriginKey, Row, StorePart};
 pub(crate) use newbehavior::place_key;
 pub use newbehavior::{ApiRow, AsoRow, GeoRow, UaRow, UnplacedRow};
 pub use profile::Profile;

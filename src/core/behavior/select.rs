@@ -5,7 +5,7 @@
 //! silent merge.
 
 use super::error::BehaviorError;
-use super::index::{BehaviorIndex, Row, span_of};
+use super::index::{BehaviorIndex, Combos, Row, span_of};
 use super::profile::Profile;
 use crate::core::graph::{SessionGraph, SessionId};
 use crate::core::model::{Store, Sym};
@@ -25,6 +25,8 @@ pub struct Part<'a> {
     /// The session whose events these are, when the part is one session's (what the index keeps per session
     /// then applies).
     session: Option<SessionId>,
+    /// Where `events` starts in the session's event list (0 unless the part is a window of one session's).
+    first: usize,
 }
 
 impl<'a> Part<'a> {
@@ -35,6 +37,7 @@ impl<'a> Part<'a> {
             rows,
             span: span_of(events),
             session: None,
+            first: 0,
         }
     }
     pub(super) fn list(events: &'a [u32]) -> Part<'a> {
@@ -53,6 +56,7 @@ impl<'a> Part<'a> {
             rows,
             span,
             session: Some(s),
+            first: 0,
         }
     }
     /// The session whose events these are (within a window), when the part is one session's.
@@ -79,13 +83,32 @@ impl<'a> Part<'a> {
                 rows: self.rows.map(|r| &r[..0]),
                 span: (1, 0),
                 session: self.session,
+                first: self.first,
             };
         }
         let a = self.events.partition_point(|&i| i < lo);
         let b = self.events.partition_point(|&i| i < hi).max(a);
         Part {
             session: self.session,
+            first: self.first + a,
             ..Part::new(&self.events[a..b], self.rows.and_then(|r| r.get(a..b)))
+        }
+    }
+    /// Every (drill-down key id, row), in time order: a session's keys read in session order, any other part's
+    /// through each event.
+    pub fn for_each_keyed(&self, ix: &BehaviorIndex, combos: &Combos, mut f: impl FnMut(u32, &Row)) {
+        let keys = self
+            .session
+            .and_then(|s| combos.of_session(ix, s, self.first, self.events.len()));
+        match (self.rows, keys) {
+            (Some(rows), Some(keys)) if rows.len() == keys.len() => {
+                rows.iter().zip(keys).for_each(|(r, &k)| f(k, r));
+            }
+            _ => self.for_each(ix, |i, r| {
+                if let Some(&k) = combos.of_event.get(i as usize) {
+                    f(k, r);
+                }
+            }),
         }
     }
     /// Every (event index, row), in time order.
@@ -120,6 +143,8 @@ pub struct Selection<'a> {
     pub profile: Profile,
     /// The session asked about, when it is not the profile judged.
     pub asked: Option<Asked>,
+    /// The graph the parts are borrowed from.
+    graph: &'a SessionGraph,
     /// The events, in disjoint time-ordered parts (one per session for session-based profiles).
     pub parts: Vec<Part<'a>>,
     /// All events are one traveller (an origin profile: one principal however many graph origins name it).
@@ -150,6 +175,10 @@ pub struct ProfileJson {
 }
 
 impl<'a> Selection<'a> {
+    /// The graph the selection's sessions are of.
+    pub fn graph(&self) -> &'a SessionGraph {
+        self.graph
+    }
     /// Number of events selected, in all loaded data.
     pub fn events_total(&self) -> usize {
         self.parts.iter().map(Part::len).sum()
@@ -212,6 +241,7 @@ fn identity_selection<'a>(
             session_name: store.s(identity.session_name).to_string(),
         },
         asked,
+        graph,
         parts: identity.sessions.iter().map(|&s| Part::session(graph, ix, s)).collect(),
         sessions: identity.sessions.clone(),
         description,
@@ -237,6 +267,7 @@ pub fn select<'a>(
     let sessions_sel = |sessions: Vec<SessionId>, description: String| Selection {
         profile: profile.clone(),
         asked: None,
+        graph,
         parts: sessions.iter().map(|&s| Part::session(graph, ix, s)).collect(),
         sessions,
         description,
@@ -247,6 +278,7 @@ pub fn select<'a>(
         Ok(Selection {
             profile: profile.clone(),
             asked: None,
+            graph,
             parts: vec![Part::list(list)],
             sessions: Vec::new(),
             description,
@@ -367,6 +399,7 @@ pub fn select<'a>(
             Ok(Selection {
                 profile: profile.clone(),
                 asked: None,
+                graph,
                 parts,
                 sessions,
                 description: desc,
