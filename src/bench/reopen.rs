@@ -61,8 +61,8 @@ pub fn measure(tree: &Path) -> Row {
     };
     let _ = term.draw(|f| crate::tui::render::draw(f, &mut app, &theme));
     let total = t.elapsed();
-    // What the terminal's loader does next: the rules beside the drill-down keys, then the findings list again
-    // with the rules' rows.
+    // What the terminal's loader does next: the drill-down keys, then the rules, then the findings list again with
+    // the rules' rows.
     app.data.build_later();
     crate::tui::update::refresh(&mut app);
     let _ = term.draw(|f| crate::tui::render::draw(f, &mut app, &theme));
@@ -74,8 +74,8 @@ pub fn measure(tree: &Path) -> Row {
         ms(total),
         format!(
             "{events} events: read the index ({} MB) {:.0} ms, graph + behaviour index + geolocation + names + finding \
-             groups + brokers {:.0} ms, first frame {:.1} ms; the rules' hits join the list (the volume drill-down \
-             keys numbered beside them) {:.0} ms later",
+             groups + brokers {:.0} ms, first frame {:.1} ms; the rules' hits join the list (after the volume \
+             drill-down keys) {:.0} ms later",
             index_bytes >> 20,
             ms(read),
             ms(built - read),
