@@ -4,8 +4,8 @@
 //! finding groups and broker overlay built (`App::with_first_views`: `Dataset::build_first`, what the terminal
 //! builds before its first frame of data) and one frame drawn by `tui::render::draw` on a 120×40 `TestBackend`. The
 //! rules and the volume drill-downs' keys are built after that frame, as in the terminal (`Dataset::build_later`;
-//! the findings list says so until the rules are): the note gives how much later the rules' hits join the list, with the time split into those parts and what the index did,
-//! so a rebuilt index can never pass as a reopen.
+//! the findings list says so until the rules are): the note gives how much later the rules' hits join the list,
+//! with the time split into those parts and what the index did, so a rebuilt index can never pass as a reopen.
 
 use super::{Row, goals, ms};
 use crate::core::dataset::{Dataset, DatasetOptions};

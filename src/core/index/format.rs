@@ -4,9 +4,9 @@
 //!
 //! This file frames the payload and holds the meta and the strings (one blob, its end offsets and the interner's
 //! stored lookup table, `model::Lookup`, so that no string is hashed on reopening; they are read on one core while
-//! the rows decode on the other). The rows themselves are `rows`: stored
-//! column by column, each in the narrowest width its values need, symbols through a per-column dictionary, which
-//! measured against bincode on the same rows is about half the size and decodes faster (README "Case index").
+//! the rows decode on the other). The rows themselves are `rows`: stored column by column, each in the narrowest
+//! width its values need, symbols through a per-column dictionary, which measured against bincode on the same rows
+//! is about half the size and decodes faster (README "Case index").
 
 use super::IndexError;
 use super::columns::{In, Out};

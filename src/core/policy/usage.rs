@@ -6,9 +6,8 @@
 //! One pass over the profile's events in the scope, split in runs scanned in parallel and merged in order, adding
 //! up per API; each distinct (resource, region, account) of an API becomes an ARN once, in parallel, into a set
 //! kept in that order (nothing downstream needs them sorted: the generated policy and the comparison sort what they
-//! print). The
-//! largest session identity of a 10 M-event demo case (1.15 M calls, 774 K distinct S3 objects) is the benchmark's
-//! worst case.
+//! print). The largest session identity of a 10 M-event demo case (1.15 M calls, 774 K distinct S3 objects) is the
+//! benchmark's worst case.
 
 use super::actions::{self, ActionLookup, Basis, UnknownReason};
 use super::resource::{Target, Targets, resource_arn};
