@@ -309,6 +309,27 @@ mod tests {
         assert_eq!(back.denial_message(&back.events[1]), Some("Access Denied"));
     }
 
+    /// Any byte of the payload changed, and the checksum written again to match (so decoding runs past it): the
+    /// index decodes or is refused, never panics, and a string lookup through whatever it decodes never does
+    /// either.
+    #[test]
+    fn a_changed_byte_with_a_matching_checksum_is_never_a_panic() {
+        let good = encode(&meta(2), &store()).unwrap();
+        for at in HEADER..good.len() {
+            for flip in [0x01u8, 0x80, 0xff] {
+                let mut bytes = good.clone();
+                bytes[at] ^= flip;
+                let sum = xxhash_rust::xxh3::xxh3_64(&bytes[HEADER..]);
+                bytes[24..32].copy_from_slice(&sum.to_le_bytes());
+                if let Ok((_, st)) = decode(&bytes) {
+                    for s in ["ASIA1", "sts.amazonaws.com", "absent", "filler 7"] {
+                        let _ = st.strings.get(s);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn references_to_nothing_are_damage_even_with_a_good_checksum() {
         // One file fewer than the events refer to: the checksum is right (it was written so), the index is not.
